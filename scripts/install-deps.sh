@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything Gantry needs to build, run and test, from Debian's packages only.
+# Idempotent: apt-get skips what is already there.
+set -euo pipefail
+pkgs=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config python3
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # runtime and tests
+  curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,57 @@
+#include <gtest/gtest.h>
+
+#include "core/ids.h"
+#include "core/time_format.h"
+
+namespace core {
+namespace {
+
+TEST(IdsTest, TaskIdsAreThirtyTwoLowerHexChars) {
+  std::string id = ids::random_hex(32);
+  ASSERT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(id, ids::random_hex(32));
+}
+
+TEST(IdsTest, Uuid4HasVersionAndVariantBits) {
+  std::string u = ids::uuid4();
+  ASSERT_EQ(u.size(), 36u);
+  EXPECT_EQ(u[14], '4');
+  EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);
+}
+
+TEST(IdsTest, ArnRoundTripsThroughParse) {
+  std::string a = ids::arn("ecs", "eu-west-1", "123456789012", "cluster/web");
+  EXPECT_EQ(a, "arn:aws:ecs:eu-west-1:123456789012:cluster/web");
+  ids::ParsedArn p;
+  ASSERT_TRUE(ids::parse_arn(a, &p));
+  EXPECT_EQ(p.service, "ecs");
+  EXPECT_EQ(p.region, "eu-west-1");
+  EXPECT_EQ(p.account, "123456789012");
+  EXPECT_EQ(p.resource, "cluster/web");
+  EXPECT_FALSE(ids::parse_arn("not-an-arn", &p));
+  EXPECT_EQ(ids::arn("ecs", "cn-north-1", "1", "x").substr(0, 11), "arn:aws-cn:");
+}
+
+TEST(TimeFormatTest, Iso8601PrintsMillisOnlyWhenPresent) {
+  TimePoint t = from_epoch_millis(1440938160000);
+  EXPECT_EQ(format_iso8601(t), "2015-08-30T12:36:00Z");
+  EXPECT_EQ(format_iso8601(from_epoch_millis(1440938160123)), "2015-08-30T12:36:00.123Z");
+  EXPECT_EQ(format_amz_date(t), "20150830T123600Z");
+  EXPECT_EQ(format_http_date(t), "Sun, 30 Aug 2015 12:36:00 GMT");
+}
+
+TEST(TimeFormatTest, ParsesEveryWireForm) {
+  TimePoint want = from_epoch_millis(1440938160000);
+  EXPECT_EQ(parse_timestamp("2015-08-30T12:36:00Z"), want);
+  EXPECT_EQ(parse_timestamp("2015-08-30T14:36:00+02:00"), want);
+  EXPECT_EQ(parse_timestamp("20150830T123600Z"), want);
+  EXPECT_EQ(parse_timestamp("Sun, 30 Aug 2015 12:36:00 GMT"), want);
+  EXPECT_EQ(parse_timestamp("1440938160"), want);
+  EXPECT_EQ(to_epoch_millis(*parse_timestamp("2015-08-30T12:36:00.5Z")), 1440938160500);
+  EXPECT_FALSE(parse_timestamp("yesterday"));
+  EXPECT_FALSE(parse_timestamp("2015-13-30T12:36:00Z"));
+}
+
+}  // namespace
+}  // namespace core

@@ -1,0 +1,13 @@
+# Writes OUT, a C++ file holding every migration in FILES (sorted NNNN_name.sql) as raw strings.
+set(body "// Generated from src/store/migrations by embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"store/migrations.h\"\nnamespace store {\nnamespace {\nconst Migration kAll[] = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  string(APPEND body "  {${version}, \"${name}\", R\"gantrysql(${sql})gantrysql\"},\n")
+endforeach()
+string(APPEND body "};\n}  // namespace\nstd::span<const Migration> all_migrations() { return kAll; }\n}  // namespace store\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
