@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
   # build
   build-essential cmake ninja-build ccache pkg-config python3
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # runtime and tests

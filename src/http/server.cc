@@ -1,1 +1,261 @@
-// placeholder, replaced by its owner
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "core/time_format.h"
+
+namespace http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+
+constexpr unsigned char kTlsHandshakeRecord = 0x16;
+
+bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bool keep_alive,
+                                              bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  bool has_date = false;
+  for (auto& [k, v] : res.headers) {
+    if (iequals(k, "Date")) has_date = true;
+    out.insert(k, v);
+  }
+  if (!has_date) {
+    out.set(bhttp::field::date, core::format_http_date(
+                                    std::chrono::time_point_cast<core::Duration>(
+                                        std::chrono::system_clock::now())));
+  }
+  out.keep_alive(keep_alive);
+  std::size_t length = res.body.size();
+  if (head) {
+    // A HEAD reply carries the length of the body it would have sent, unless the handler said.
+    if (res.header("Content-Length").empty()) {
+      out.content_length(length);
+    }
+  } else {
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+  }
+  return out;
+}
+
+Response simple(int status, std::string_view text) {
+  Response r;
+  r.status = status;
+  r.set_header("Content-Type", "text/plain");
+  r.body = std::string(text);
+  return r;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  RequestHandler handler;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc};
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+
+  Impl(ServerOptions o, RequestHandler h)
+      : options(std::move(o)), handler(std::move(h)), ioc(options.threads) {}
+
+  awaitable<void> write(beast::tcp_stream& stream, Response res, unsigned version, bool keep_alive,
+                        bool head, beast::error_code& ec) {
+    auto out = to_beast(res, version, keep_alive, head);
+    if (head) {
+      bhttp::response_serializer<bhttp::string_body> sr{out};
+      sr.split(true);
+      co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
+    } else {
+      co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
+  awaitable<void> session(tcp::socket socket) {
+    beast::error_code ec;
+    std::string remote;
+    uint16_t local_port = 0;
+    {
+      auto ep = socket.remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+      auto lp = socket.local_endpoint(ec);
+      if (!ec) local_port = lp.port();
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+
+    // A TLS ClientHello on this plain-HTTP port: close, so the client falls back to HTTP.
+    stream.expires_after(options.read_timeout);
+    std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
+                                                    asio::redirect_error(use_awaitable, ec));
+    if (ec || n == 0) co_return;
+    buffer.commit(n);
+    if (static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
+        kTlsHandshakeRecord) {
+      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", remote}});
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      co_return;
+    }
+
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof) {
+          co_return;
+        }
+        int status = ec == bhttp::error::body_limit     ? 413
+                     : ec == bhttp::error::header_limit ? 431
+                                                        : 400;
+        core::log::info("bad request", {{"remote", remote}, {"error", ec.message()}});
+        co_await write(stream, simple(status, ec.message()), 11, false, false, ec);
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+      }
+      auto& head = parser.get();
+      if (bhttp::token_list{head[bhttp::field::expect]}.exists("100-continue") ||
+          iequals(head[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
+        co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+      }
+      stream.expires_after(options.read_timeout);
+      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == bhttp::error::body_limit) {
+          core::log::info("request body too large", {{"remote", remote}});
+          co_await write(stream, simple(413, "Request body too large"), head.version(), false,
+                         false, ec);
+        }
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+      }
+
+      auto breq = parser.release();
+      Request req;
+      req.method = std::string(breq.method_string());
+      req.target = std::string(breq.target());
+      req.headers.reserve(16);
+      for (const auto& f : breq) {
+        req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      }
+      req.body = std::move(breq.body());
+      req.remote_address = remote;
+      req.local_port = local_port;
+      bool keep_alive = breq.keep_alive() && !stopping.load();
+      bool is_head = breq.method() == bhttp::verb::head;
+
+      Response res;
+      ++in_flight;
+      try {
+        handler(req, res);
+      } catch (const std::exception& e) {
+        core::log::error("request handler threw", {{"what", e.what()}});
+        res = simple(500, "Internal error");
+      }
+      --in_flight;
+      stream.expires_after(options.read_timeout);
+      co_await write(stream, std::move(res), breq.version(), keep_alive, is_head, ec);
+      if (ec || !keep_alive) {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_return;
+      }
+    }
+  }
+
+  awaitable<void> accept_loop() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        core::log::warn("accept failed", {{"error", ec.message()}});
+        continue;
+      }
+      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  awaitable<void> drain_and_stop() {
+    asio::steady_timer timer(ioc);
+    for (int i = 0; i < 100 && in_flight.load() > 0; ++i) {
+      timer.expires_after(std::chrono::milliseconds(50));
+      beast::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    ioc.stop();
+  }
+
+  void begin_stop() {
+    if (stopping.exchange(true)) return;
+    beast::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    asio::co_spawn(ioc, drain_and_stop(), asio::detached);
+  }
+};
+
+Server::Server(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Server::~Server() = default;
+
+uint16_t Server::listen() {
+  auto& a = impl_->acceptor;
+  tcp::endpoint ep(asio::ip::make_address(impl_->options.address), impl_->options.port);
+  a.open(ep.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(asio::socket_base::max_listen_connections);
+  return a.local_endpoint().port();
+}
+
+void Server::run() {
+  Impl& impl = *impl_;
+  impl.signals.add(SIGINT);
+  impl.signals.add(SIGTERM);
+  impl.signals.async_wait([&impl](const beast::error_code& ec, int sig) {
+    if (ec) return;
+    core::log::info("signal received, shutting down", {{"signal", std::to_string(sig)}});
+    impl.begin_stop();
+  });
+  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl.options.threads; ++i) {
+    threads.emplace_back([&impl] { impl.ioc.run(); });
+  }
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace http

@@ -36,7 +36,15 @@ class Codec {
                             const RequestContext& ctx, http::Response& res) const = 0;
 };
 
-// The codec for a protocol; never null.
+// The codec for a protocol.
 const Codec& codec_for(Protocol p);
+
+// One singleton per protocol, each defined in its own <protocol>_codec.cc.
+const Codec& json_codec();        // json_codec.cc: JSON 1.0 and 1.1 (X-Amz-Target)
+const Codec& cbor_codec();        // cbor_codec.cc: Smithy RPC v2 CBOR
+const Codec& query_codec();       // query_codec.cc: awsquery (form in, XML out)
+const Codec& ec2_codec();         // ec2_codec.cc: EC2 query dialect
+const Codec& rest_json_codec();   // rest_json_codec.cc
+const Codec& rest_xml_codec();    // rest_xml_codec.cc
 
 }  // namespace protocol

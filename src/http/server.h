@@ -1,0 +1,50 @@
+#pragma once
+// The HTTP/1.1 edge: Boost.Beast on Asio C++20 coroutines, one coroutine per connection.
+// Keep-alive, chunked request bodies, Expect: 100-continue, a body limit answered with 413,
+// timeouts for idle and slow clients, and TLS ClientHellos closed at once (clients such as skopeo
+// then fall back to plain HTTP). Beast and Asio stay inside server.cc.
+//
+// The handler runs on one of the I/O threads and must be thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+
+namespace http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 4566;                        // 0 picks a free port
+  std::size_t body_limit = 64 * 1024 * 1024;   // larger bodies get 413
+  std::size_t header_limit = 64 * 1024;        // larger headers get 431
+  std::chrono::seconds idle_timeout{75};       // keep-alive connection with no request
+  std::chrono::seconds read_timeout{60};       // a started request must arrive within this
+  int threads = 2;
+};
+
+using RequestHandler = std::function<void(Request&, Response&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, RequestHandler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns the bound port. Throws std::system_error on failure.
+  uint16_t listen();
+  // Serves until stop() or SIGTERM/SIGINT; lets requests in flight finish (up to 5 s).
+  void run();
+  // Thread-safe; makes run() return.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace http

@@ -1,0 +1,48 @@
+#pragma once
+// The AWS API plane: one HTTP request in, one response out.
+//   SigV4 parse (and verify in strict mode) → route to a service model and protocol → decode →
+//   validate → handler → encode.
+// Thread-safe; called concurrently from the server's I/O threads.
+
+#include <string>
+
+#include "core/clock.h"
+#include "http/message.h"
+#include "protocol/identity.h"
+#include "protocol/service_registry.h"
+
+namespace protocol {
+
+enum class AuthMode { Default, Strict };
+
+struct ApiOptions {
+  std::string default_account = "000000000000";
+  std::string default_region = "us-east-1";
+  AuthMode auth_mode = AuthMode::Default;
+};
+
+// What the server logs about a call.
+struct CallSummary {
+  std::string request_id;
+  std::string service;    // empty if the request matched no service
+  std::string operation;
+  std::string account;
+  std::string region;
+  std::string error_code;  // empty on success
+};
+
+class ApiPlane {
+ public:
+  ApiPlane(const ServiceRegistry& registry, const IdentityResolver& identities,
+           const core::Clock& clock, ApiOptions options);
+
+  void handle(const http::Request& req, http::Response& res, CallSummary& summary) const;
+
+ private:
+  const ServiceRegistry& registry_;
+  const IdentityResolver& identities_;
+  const core::Clock& clock_;
+  ApiOptions options_;
+};
+
+}  // namespace protocol

@@ -1,0 +1,28 @@
+#pragma once
+// Who owns an access key. STS (temporary credentials) and the configured static key pairs
+// implement this; ApiPlane asks it for every signed request.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+
+namespace protocol {
+
+struct Principal {
+  std::string account;
+  std::string arn;      // arn:aws:iam::<account>:root, or arn:aws:sts::<account>:assumed-role/R/S
+  std::string user_id;  // GetCallerIdentity's UserId
+  std::string secret_access_key;
+  std::string session_token;                 // empty for long-term keys
+  std::optional<core::TimePoint> expires_at;  // temporary credentials only
+};
+
+class IdentityResolver {
+ public:
+  virtual ~IdentityResolver() = default;
+  virtual std::optional<Principal> lookup(std::string_view access_key_id) const = 0;
+};
+
+}  // namespace protocol

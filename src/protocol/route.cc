@@ -1,0 +1,117 @@
+#include "protocol/route.h"
+
+#include <boost/url/parse_query.hpp>
+#include <string>
+#include <vector>
+
+namespace protocol {
+namespace {
+
+bool is_form(const http::Request& req) {
+  std::string_view ct = req.header("Content-Type");
+  return ct.starts_with("application/x-www-form-urlencoded");
+}
+
+// Value of `key` in an x-www-form-urlencoded string, decoded; empty when absent or malformed.
+std::string form_value(std::string_view encoded, std::string_view key) {
+  auto params = boost::urls::parse_query(encoded);
+  if (!params) return {};
+  for (auto p : *params) {
+    if (p.key == key) {
+      std::string out;
+      p.value.decode({}, boost::urls::string_token::assign_to(out));
+      // '+' means space in forms; Action and Version never contain one.
+      return out;
+    }
+  }
+  return {};
+}
+
+bool signs_as(const ServiceModel& m, std::string_view scope_service) {
+  return m.signing_name == scope_service || m.endpoint_prefix == scope_service;
+}
+
+std::optional<Route> route_query(const http::Request& req, std::string_view scope_service) {
+  std::string action, version;
+  if (is_form(req)) {
+    action = form_value(req.body, "Action");
+    version = form_value(req.body, "Version");
+  }
+  if (action.empty()) action = form_value(req.query(), "Action");
+  if (version.empty()) version = form_value(req.query(), "Version");
+  if (action.empty() && version.empty() && !is_form(req)) return std::nullopt;
+
+  const ServiceModel* best = nullptr;
+  int best_score = -1;
+  for (const ServiceModel* m : all_models()) {
+    if (!m->speaks(Protocol::Query) && !m->speaks(Protocol::Ec2)) continue;
+    int score = 0;
+    if (!scope_service.empty()) {
+      if (!signs_as(*m, scope_service)) continue;
+      score += 4;
+    }
+    if (!version.empty()) {
+      if (m->api_version != version) continue;
+      score += 2;
+    }
+    if (scope_service.empty() && version.empty()) continue;
+    if (!action.empty() && m->find_operation(action) != nullptr) score += 1;
+    if (score > best_score) {
+      best = m;
+      best_score = score;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  return Route{best, best->speaks(Protocol::Ec2) ? Protocol::Ec2 : Protocol::Query};
+}
+
+}  // namespace
+
+std::optional<Route> route_request(const http::Request& req, std::string_view scope_service) {
+  // JSON 1.0/1.1: X-Amz-Target: <targetPrefix>.<Operation>
+  if (std::string_view target = req.header("X-Amz-Target"); !target.empty()) {
+    std::string_view prefix = target.substr(0, target.rfind('.'));
+    for (const ServiceModel* m : all_models()) {
+      if (m->target_prefix == prefix && m->speaks(Protocol::Json)) {
+        return Route{m, Protocol::Json};
+      }
+    }
+    // An unknown prefix on a known service still answers as that service.
+    for (const ServiceModel* m : all_models()) {
+      if (!scope_service.empty() && signs_as(*m, scope_service) && m->speaks(Protocol::Json)) {
+        return Route{m, Protocol::Json};
+      }
+    }
+    return std::nullopt;
+  }
+  // Smithy RPC v2 CBOR: POST /service/<ServiceName>/operation/<Operation>
+  std::string_view path = req.path();
+  if (path.starts_with("/service/") &&
+      (req.has_header("smithy-protocol") ||
+       req.header("Content-Type").starts_with("application/cbor"))) {
+    std::string_view rest = path.substr(9);
+    std::string_view name = rest.substr(0, rest.find('/'));
+    for (const ServiceModel* m : all_models()) {
+      if (m->speaks(Protocol::SmithyRpcV2Cbor) && m->smithy_service_name == name) {
+        return Route{m, Protocol::SmithyRpcV2Cbor};
+      }
+    }
+    return std::nullopt;
+  }
+  if (auto r = route_query(req, scope_service)) return r;
+  // REST protocols: the credential scope names the service.
+  if (!scope_service.empty()) {
+    for (const ServiceModel* m : all_models()) {
+      if (!signs_as(*m, scope_service)) continue;
+      if (m->speaks(Protocol::RestJson)) return Route{m, Protocol::RestJson};
+      if (m->speaks(Protocol::RestXml)) return Route{m, Protocol::RestXml};
+    }
+    // A JSON service signed but without X-Amz-Target: answer as that service.
+    for (const ServiceModel* m : all_models()) {
+      if (signs_as(*m, scope_service)) return Route{m, m->protocols.front()};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace protocol

@@ -1,0 +1,88 @@
+#include "protocol/service_registry.h"
+
+#include <exception>
+
+#include "core/check.h"
+#include "core/log.h"
+#include "protocol/validator.h"
+
+namespace protocol {
+
+void ServiceRegistry::add(std::string_view model_name, OperationTable operations) {
+  const ServiceModel* model = find_model(model_name);
+  CHECK(model != nullptr) << "service model '" << model_name << "' is generated at build time";
+  auto& table = services_[std::string(model_name)];
+  for (auto& [name, handler] : operations) {
+    CHECK(model->find_operation(name) != nullptr)
+        << "operation " << name << " is in the " << model_name << " model";
+    table.emplace(std::string(name), std::move(handler));
+  }
+}
+
+const Handler* ServiceRegistry::find(std::string_view service, std::string_view operation) const {
+  auto s = services_.find(service);
+  if (s == services_.end()) return nullptr;
+  auto op = s->second.find(operation);
+  return op == s->second.end() ? nullptr : &op->second;
+}
+
+std::string internal_error_code(const ServiceModel& model) {
+  static constexpr std::string_view kCandidates[] = {
+      "ServerException", "InternalServerError", "InternalServerException", "InternalFailure",
+      "ServiceUnavailableException"};
+  for (std::string_view c : kCandidates) {
+    for (const ShapeDef& s : model.shapes) {
+      if (s.exception && s.name == c) return std::string(s.error_code.empty() ? c : s.error_code);
+    }
+  }
+  return "InternalFailure";
+}
+
+Result<boost::json::object> invoke_handler(const Handler& handler, const RequestContext& ctx,
+                                           const boost::json::object& input) {
+  try {
+    return handler(ctx, input);
+  } catch (const AwsError& e) {
+    return e;
+  } catch (const std::exception& e) {
+    core::log::error("handler failed", {{"request_id", ctx.request_id},
+                                        {"service", ctx.service},
+                                        {"operation", ctx.operation},
+                                        {"what", e.what()}});
+  } catch (...) {
+    core::log::error("handler failed", {{"request_id", ctx.request_id},
+                                        {"service", ctx.service},
+                                        {"operation", ctx.operation}});
+  }
+  const ServiceModel* model = find_model(ctx.service);
+  return errors::internal(model ? internal_error_code(*model) : "InternalFailure");
+}
+
+Result<boost::json::object> ServiceRegistry::call(RequestContext ctx, std::string_view service,
+                                                  std::string_view operation,
+                                                  const boost::json::object& input) const {
+  const ServiceModel* model = find_model(service);
+  const OperationDef* op = model ? model->find_operation(operation) : nullptr;
+  const Handler* handler = find(service, operation);
+  if (op == nullptr || handler == nullptr) {
+    return AwsError{"UnknownOperationException",
+                    std::string(service) + "." + std::string(operation) + " is not implemented"};
+  }
+  ctx.service = std::string(service);
+  ctx.operation = std::string(operation);
+  if (auto err = validate_input(*model, *op, input, model->protocols.front())) {
+    return *err;
+  }
+  return invoke_handler(*handler, ctx, input);
+}
+
+std::vector<ServiceHealth> ServiceRegistry::health() const {
+  std::vector<ServiceHealth> out;
+  for (const auto& [name, ops] : services_) {
+    const ServiceModel* model = find_model(name);
+    out.push_back({name, "running", ops.size(), model ? model->operations.size() : 0});
+  }
+  return out;
+}
+
+}  // namespace protocol
