@@ -1,1 +1,101 @@
-int main() { return 0; }
+// gantry: AWS ECS on Fargate behind an ALB, for real, on one machine.
+// Flags (and GANTRY_* environment variables) → server::Options → Gantry::run().
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "core/log.h"
+#include "server/gantry.h"
+
+namespace po = boost::program_options;
+
+int main(int argc, char** argv) {
+  server::Options o;
+  std::string listen = "127.0.0.1:4566";
+  std::string log_level = "info";
+  std::string auth = "default";
+  std::string data_dir = o.data_dir.string();
+  std::string port_file;
+  po::options_description desc(
+      "gantry: AWS ECS/ECR/ALB for real on one machine.\n"
+      "Every flag can also be set as an environment variable GANTRY_<FLAG> "
+      "(upper case, '-' as '_').\n\nOptions");
+  desc.add_options()
+      ("help,h", "print this help")
+      ("listen", po::value(&listen)->default_value(listen), "address:port to serve on (port 0: any free port)")
+      ("data-dir", po::value(&data_dir)->default_value(data_dir), "directory for state (SQLite) and blobs")
+      ("log-level", po::value(&log_level)->default_value(log_level), "debug, info, warn or error")
+      ("account", po::value(&o.account)->default_value(o.account), "default 12-digit account id")
+      ("region", po::value(&o.region)->default_value(o.region), "default region")
+      ("auth", po::value(&auth)->default_value(auth),
+       "default: accept any credentials (a 12-digit access key id selects that account); "
+       "strict: verify SigV4 against --credentials and STS-issued keys")
+      ("credentials", po::value(&o.credentials)->composing(),
+       "AKID:SECRET[:ACCOUNT] key pair for strict auth; repeatable, or comma-separated in the env")
+      ("disable-reset", po::bool_switch(), "refuse POST /_gantry/reset")
+      ("port-file", po::value(&port_file), "write the bound port here once listening")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
+      ("body-limit", po::value(&o.body_limit)->default_value(o.body_limit), "largest API request body, bytes (413 above)")
+      ("time-scale", po::value(&o.time_scale)->default_value(o.time_scale),
+       "speed-up factor for AWS timers (health checks, cooldowns, delays)");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::store(po::parse_environment(desc,
+                                    [&desc](const std::string& env) -> std::string {
+                                      if (!env.starts_with("GANTRY_")) return {};
+                                      std::string name = env.substr(7);
+                                      for (char& c : name) {
+                                        c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+                                      }
+                                      return desc.find_nothrow(name, false) ? name : std::string();
+                                    }),
+              vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "gantry: " << e.what() << "\n\n" << desc << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return 0;
+  }
+  core::log::Level level;
+  if (!core::log::parse_level(log_level, &level)) {
+    std::cerr << "gantry: unknown --log-level " << log_level << "\n";
+    return 2;
+  }
+  core::log::set_level(level);
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "gantry: --listen wants address:port\n";
+    return 2;
+  }
+  o.listen_address = listen.substr(0, colon);
+  o.port = static_cast<uint16_t>(std::atoi(listen.c_str() + colon + 1));
+  if (auth == "strict") {
+    o.auth_mode = protocol::AuthMode::Strict;
+  } else if (auth != "default") {
+    std::cerr << "gantry: --auth must be default or strict\n";
+    return 2;
+  }
+  // The environment form of --credentials is one comma-separated value.
+  std::vector<std::string> keys;
+  for (const std::string& c : o.credentials) {
+    std::size_t start = 0;
+    while (start <= c.size()) {
+      std::size_t comma = c.find(',', start);
+      std::string part = c.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) keys.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  o.credentials = keys;
+  o.enable_reset = !vm["disable-reset"].as<bool>();
+  o.data_dir = data_dir;
+  o.port_file = port_file;
+  server::Gantry gantry(std::move(o));
+  return gantry.run();
+}

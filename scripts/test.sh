@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Quick start, command 2: install dependencies, build, and run every test: unit tests (CTest
+# label `unit`), privileged tests when root (label `privileged`), and the end-to-end suite
+# (pytest + boto3 + the AWS CLI against the real binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+echo "== unit tests"
+ctest --test-dir build --output-on-failure -j2 -L unit
+if [[ $(id -u) == 0 ]] && ctest --test-dir build -N -L privileged | grep -q 'Total Tests: [1-9]'; then
+  echo "== privileged tests"
+  ctest --test-dir build --output-on-failure -L privileged
+fi
+echo "== end-to-end tests"
+py=$(scripts/python-env.sh)
+GANTRY_BIN="$PWD/build/gantry" "$py" -m pytest -q tests/e2e "$@"

@@ -1,0 +1,68 @@
+#include "server/admin_plane.h"
+
+#include <boost/json.hpp>
+
+#include "core/log.h"
+#include "protocol/model.h"
+
+#ifndef GANTRY_VERSION
+#define GANTRY_VERSION "0.0.0"
+#endif
+
+namespace server {
+namespace {
+
+void json_reply(http::Response& res, int status, const boost::json::value& body) {
+  res.status = status;
+  res.set_header("Content-Type", "application/json");
+  res.body = boost::json::serialize(body);
+}
+
+}  // namespace
+
+AdminPlane::AdminPlane(const protocol::ServiceRegistry& registry, bool reset_enabled,
+                       std::string auth_mode)
+    : registry_(registry), reset_enabled_(reset_enabled), auth_mode_(std::move(auth_mode)) {}
+
+void AdminPlane::handle(const http::Request& req, http::Response& res) {
+  std::string_view path = req.path();
+  if (path == "/_gantry/health") {
+    if (req.method != "GET" && req.method != "HEAD") {
+      json_reply(res, 405, {{"error", "use GET"}});
+      return;
+    }
+    double uptime =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    boost::json::object services;
+    for (const protocol::ServiceHealth& h : registry_.health()) {
+      services[h.name] = {{"state", h.state},
+                          {"operations", h.operations_implemented},
+                          {"operations_in_model", h.operations_in_model}};
+    }
+    json_reply(res, 200,
+               {{"version", GANTRY_VERSION},
+                {"uptime_seconds", uptime},
+                {"models", protocol::models_source()},
+                {"auth", auth_mode_},
+                {"reset_enabled", reset_enabled_},
+                {"services", services}});
+    return;
+  }
+  if (path == "/_gantry/reset") {
+    if (req.method != "POST") {
+      json_reply(res, 405, {{"error", "use POST"}});
+      return;
+    }
+    if (!reset_enabled_) {
+      json_reply(res, 403, {{"error", "reset is disabled (--disable-reset)"}});
+      return;
+    }
+    for (const ResetHook& hook : reset_hooks_) hook();
+    core::log::info("state reset");
+    json_reply(res, 200, {{"reset", true}});
+    return;
+  }
+  json_reply(res, 404, {{"error", "unknown endpoint"}, {"path", std::string(path)}});
+}
+
+}  // namespace server

@@ -1,0 +1,114 @@
+#include "server/gantry.h"
+
+#include <chrono>
+#include <fstream>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "protocol/api_plane.h"
+#include "protocol/service_registry.h"
+#include "server/admin_plane.h"
+#include "services/sts/identity_store.h"
+#include "services/sts/sts_service.h"
+#include "store/db.h"
+
+namespace server {
+
+struct Gantry::Impl {
+  Options options;
+  core::SystemClock clock;
+  store::Db db;
+  protocol::ServiceRegistry registry;
+  services::sts::IdentityStore identities;
+  services::sts::StsService sts;
+  protocol::ApiPlane api;
+  AdminPlane admin;
+  http::Server http;
+
+  static std::vector<services::sts::StaticKey> keys_of(const Options& o) {
+    std::vector<services::sts::StaticKey> keys;
+    for (const std::string& text : o.credentials) {
+      services::sts::StaticKey k;
+      if (!services::sts::parse_static_key(text, &k)) {
+        throw std::invalid_argument("--credentials wants AKID:SECRET[:ACCOUNT], got '" + text +
+                                    "'");
+      }
+      keys.push_back(std::move(k));
+    }
+    return keys;
+  }
+
+  explicit Impl(Options o)
+      : options(std::move(o)),
+        clock(options.time_scale),
+        db(store::Db::open(options.data_dir / "gantry.db")),
+        identities(db, keys_of(options), options.account),
+        sts(identities, clock),
+        api(registry, identities, clock,
+            protocol::ApiOptions{options.account, options.region, options.auth_mode}),
+        admin(registry, options.enable_reset,
+              options.auth_mode == protocol::AuthMode::Strict ? "strict" : "default"),
+        http(http::ServerOptions{.address = options.listen_address,
+                                 .port = options.port,
+                                 .body_limit = options.body_limit,
+                                 .threads = options.threads},
+             [this](http::Request& req, http::Response& res) { route(req, res); }) {
+    sts.register_operations(registry);
+    admin.on_reset([this] { db.wipe(); });
+  }
+
+  // The plane router (STYLE.md §2): /_gantry/ → admin; later /v2/ → ECR registry and ALB
+  // listener hosts/ports → data plane; everything else → the AWS API plane.
+  void route(http::Request& req, http::Response& res) {
+    auto start = std::chrono::steady_clock::now();
+    if (AdminPlane::owns(req)) {
+      admin.handle(req, res);
+      return;
+    }
+    protocol::CallSummary call;
+    api.handle(req, res, call);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                          start)
+                    .count();
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f", ms);
+    core::log::info("request", {{"request_id", call.request_id},
+                                {"service", call.service.empty() ? "-" : call.service},
+                                {"operation", call.operation.empty() ? "-" : call.operation},
+                                {"status", std::to_string(res.status)},
+                                {"duration_ms", duration},
+                                {"account", call.account.empty() ? "-" : call.account},
+                                {"region", call.region.empty() ? "-" : call.region},
+                                {"error", call.error_code.empty() ? "-" : call.error_code}});
+  }
+};
+
+Gantry::Gantry(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Gantry::~Gantry() = default;
+
+int Gantry::run() {
+  uint16_t port = impl_->http.listen();
+  const Options& o = impl_->options;
+  if (!o.port_file.empty()) {
+    // Write then rename, so that a reader never sees a partial number.
+    std::filesystem::path tmp = o.port_file;
+    tmp += ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << port << "\n";
+    }
+    std::filesystem::rename(tmp, o.port_file);
+  }
+  core::log::info("listening", {{"address", o.listen_address + ":" + std::to_string(port)},
+                                {"data_dir", o.data_dir.string()},
+                                {"auth", o.auth_mode == protocol::AuthMode::Strict ? "strict"
+                                                                                    : "default"},
+                                {"models", std::string(protocol::models_source())}});
+  impl_->http.run();
+  core::log::info("stopped");
+  return 0;
+}
+
+}  // namespace server

@@ -1,0 +1,45 @@
+#pragma once
+// The whole server: state, services, planes and the HTTP edge, wired together.
+// main.cc turns flags into Options and calls run(); nothing else lives there.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocol/api_plane.h"
+
+namespace server {
+
+struct Options {
+  std::string listen_address = "127.0.0.1";
+  uint16_t port = 4566;
+  std::filesystem::path data_dir = ".gantry";
+  std::string account = "000000000000";
+  std::string region = "us-east-1";
+  protocol::AuthMode auth_mode = protocol::AuthMode::Default;
+  std::vector<std::string> credentials;  // "AKID:SECRET[:ACCOUNT]"
+  bool enable_reset = true;
+  std::filesystem::path port_file;        // written once listening (tests use port 0)
+  int threads = 2;
+  std::size_t body_limit = 64 * 1024 * 1024;
+  double time_scale = 1.0;
+};
+
+class Gantry {
+ public:
+  explicit Gantry(Options options);
+  ~Gantry();
+  Gantry(const Gantry&) = delete;
+  Gantry& operator=(const Gantry&) = delete;
+
+  // Listens, then serves until SIGTERM/SIGINT. Returns the process exit code.
+  int run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace server
