@@ -224,6 +224,22 @@ class Validator {
 
 }  // namespace
 
+std::string validation_error_code(const ServiceModel& model, Protocol protocol) {
+  auto has_error_shape = [&](std::string_view name) {
+    for (const ShapeDef& s : model.shapes) {
+      if (s.exception && s.name == name) return true;
+    }
+    return false;
+  };
+  if (protocol == Protocol::Query) return "ValidationError";
+  // Services whose model has no ValidationException answer bad parameters with their own
+  // error (ECS: InvalidParameterException).
+  if (!has_error_shape("ValidationException") && has_error_shape("InvalidParameterException")) {
+    return "InvalidParameterException";
+  }
+  return "ValidationException";
+}
+
 std::optional<AwsError> validate_input(const ServiceModel& model, const OperationDef& op,
                                        const json::object& input, Protocol protocol) {
   if (op.input == kNoShape) return std::nullopt;
@@ -252,8 +268,7 @@ std::optional<AwsError> validate_input(const ServiceModel& model, const Operatio
     message += "Value " + (v.value == "null" ? std::string("null") : v.value) + " at '" + v.path +
                "' failed to satisfy constraint: " + v.constraint;
   }
-  std::string code = protocol == Protocol::Query ? "ValidationError" : "ValidationException";
-  return AwsError{code, message};
+  return AwsError{validation_error_code(model, protocol), message};
 }
 
 }  // namespace protocol

@@ -10,11 +10,17 @@
 
 #include <boost/json/object.hpp>
 #include <optional>
+#include <string>
 
 #include "protocol/aws_error.h"
 #include "protocol/model.h"
 
 namespace protocol {
+
+// The code a service uses for constraint violations: ValidationError for query services,
+// InvalidParameterException where the model has that and no ValidationException (ECS), else
+// ValidationException.
+std::string validation_error_code(const ServiceModel& model, Protocol protocol);
 
 std::optional<AwsError> validate_input(const ServiceModel& model, const OperationDef& op,
                                        const boost::json::object& input, Protocol protocol);
