@@ -1,6 +1,7 @@
 # Writes OUT, a C++ file holding every migration in FILES (sorted NNNN_name.sql) as raw strings.
 set(body "// Generated from src/store/migrations by embed_migrations.cmake. Do not edit.\n")
 string(APPEND body "#include \"store/migrations.h\"\nnamespace store {\nnamespace {\nconst Migration kAll[] = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})
