@@ -9,7 +9,6 @@
 #include "protocol/api_plane.h"
 #include "protocol/service_registry.h"
 #include "server/admin_plane.h"
-#include "services/ecs/ecs_service.h"
 #include "services/sts/identity_store.h"
 #include "services/sts/sts_service.h"
 #include "store/db.h"
@@ -23,7 +22,6 @@ struct Gantry::Impl {
   protocol::ServiceRegistry registry;
   services::sts::IdentityStore identities;
   services::sts::StsService sts;
-  services::ecs::EcsService ecs;
   protocol::ApiPlane api;
   AdminPlane admin;
   http::Server http;
@@ -47,7 +45,6 @@ struct Gantry::Impl {
         db(store::Db::open(options.data_dir / "gantry.db")),
         identities(db, keys_of(options), options.account),
         sts(identities, clock),
-        ecs(db, clock),
         api(registry, identities, clock,
             protocol::ApiOptions{options.account, options.region, options.auth_mode}),
         admin(registry, options.enable_reset,
@@ -58,7 +55,6 @@ struct Gantry::Impl {
                                  .threads = options.threads},
              [this](http::Request& req, http::Response& res) { route(req, res); }) {
     sts.register_operations(registry);
-    ecs.register_operations(registry);
     admin.on_reset([this] { db.wipe(); });
   }
 
