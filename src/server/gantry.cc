@@ -9,6 +9,7 @@
 #include "protocol/api_plane.h"
 #include "protocol/service_registry.h"
 #include "server/admin_plane.h"
+#include "server/modules.h"
 #include "services/sts/identity_store.h"
 #include "services/sts/sts_service.h"
 #include "store/db.h"
@@ -25,6 +26,9 @@ struct Gantry::Impl {
   protocol::ApiPlane api;
   AdminPlane admin;
   http::Server http;
+  uint16_t port = 0;
+  std::vector<std::shared_ptr<Plane>> planes;
+  std::vector<std::unique_ptr<Module>> modules;
 
   static std::vector<services::sts::StaticKey> keys_of(const Options& o) {
     std::vector<services::sts::StaticKey> keys;
@@ -55,7 +59,25 @@ struct Gantry::Impl {
                                  .threads = options.threads},
              [this](http::Request& req, http::Response& res) { route(req, res); }) {
     sts.register_operations(registry);
+    std::vector<std::function<void()>> module_resets;
+    ModuleContext ctx{
+        .db = db,
+        .clock = clock,
+        .registry = registry,
+        .data_dir = options.data_dir,
+        .default_account = options.account,
+        .default_region = options.region,
+        .listen_address = options.listen_address,
+        .bound_port = [this] { return port; },
+        .add_plane = [this](std::shared_ptr<Plane> p) { planes.push_back(std::move(p)); },
+        .on_reset = [this](std::function<void()> hook) { admin.on_reset(std::move(hook)); },
+    };
+    modules = install_modules(ctx);
     admin.on_reset([this] { db.wipe(); });
+  }
+
+  ~Impl() {
+    for (auto it = modules.rbegin(); it != modules.rend(); ++it) (*it)->stop();
   }
 
   // The plane router (STYLE.md §2): /_gantry/ → admin; later /v2/ → ECR registry and ALB
@@ -65,6 +87,12 @@ struct Gantry::Impl {
     if (AdminPlane::owns(req)) {
       admin.handle(req, res);
       return;
+    }
+    for (const std::shared_ptr<Plane>& plane : planes) {
+      if (plane->owns(req)) {
+        plane->handle(req, res);
+        return;
+      }
     }
     protocol::CallSummary call;
     api.handle(req, res, call);
@@ -90,6 +118,8 @@ Gantry::~Gantry() = default;
 
 int Gantry::run() {
   uint16_t port = impl_->http.listen();
+  impl_->port = port;
+  for (auto& m : impl_->modules) m->start();
   const Options& o = impl_->options;
   if (!o.port_file.empty()) {
     // Write then rename, so that a reader never sees a partial number.

@@ -1,0 +1,58 @@
+#pragma once
+// How a service plugs into the server without anyone editing gantry.cc.
+//
+// A service folder src/services/<name>/ that contains <name>_module.cc defining
+//
+//   std::unique_ptr<server::Module> make_<name>_module(server::ModuleContext& ctx);
+//
+// is found by CMake (src/services/CMakeLists.txt) and installed at start-up, in folder-name
+// order. The factory registers its operation table in ctx.registry, may add planes (the ECR
+// registry under /v2/, ALB listeners) and reset hooks, and returns a Module whose start()/stop()
+// run its reconcilers. Header-only: services include it without linking the server.
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "http/message.h"
+#include "protocol/api_plane.h"
+#include "protocol/service_registry.h"
+#include "store/db.h"
+
+namespace server {
+
+// A request plane besides the AWS API: it claims requests by path, host or port.
+class Plane {
+ public:
+  virtual ~Plane() = default;
+  virtual std::string_view name() const = 0;
+  virtual bool owns(const http::Request& head) const = 0;
+  virtual void handle(http::Request& req, http::Response& res) = 0;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  // Background work (reconcilers). Called after every module is installed, before listening.
+  virtual void start() {}
+  // Waits for in-flight background work. Called in reverse order at shutdown.
+  virtual void stop() {}
+};
+
+struct ModuleContext {
+  store::Db& db;
+  const core::Clock& clock;
+  protocol::ServiceRegistry& registry;
+  std::filesystem::path data_dir;
+  std::string default_account;
+  std::string default_region;
+  std::string listen_address;  // as configured; the bound port is known only after listen()
+  std::function<uint16_t()> bound_port;  // valid once the server listens
+  std::function<void(std::shared_ptr<Plane>)> add_plane;
+  std::function<void(std::function<void()>)> on_reset;  // run before the tables are wiped
+};
+
+}  // namespace server
