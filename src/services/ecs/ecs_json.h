@@ -1,0 +1,66 @@
+#pragma once
+// Reading model documents (see protocol/model.h) and building the ECS-shaped pieces that several
+// handlers share: ARNs, failures[], pagination tokens, tags. AWS spelling stays in documents;
+// C++ names are converted here and nowhere else.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "protocol/aws_error.h"
+#include "protocol/request_context.h"
+
+namespace services::ecs {
+
+// Members of an input document; absent or null reads as the fallback.
+std::string str(const boost::json::object& o, std::string_view key, std::string_view fallback = "");
+std::optional<std::string> opt_str(const boost::json::object& o, std::string_view key);
+std::optional<int64_t> opt_int(const boost::json::object& o, std::string_view key);
+std::optional<bool> opt_bool(const boost::json::object& o, std::string_view key);
+const boost::json::array* arr(const boost::json::object& o, std::string_view key);
+const boost::json::object* obj(const boost::json::object& o, std::string_view key);
+// A list of strings member ([] when absent).
+std::vector<std::string> strings(const boost::json::object& o, std::string_view key);
+
+// Timestamps are epoch seconds (double) in model documents.
+double epoch(core::TimePoint t);
+
+// arn:aws:ecs:<region>:<account>:<resource>
+std::string ecs_arn(const protocol::RequestContext& ctx, std::string_view resource);
+// The last '/'-separated part of an ARN's resource, or `ref` itself when it is not an ARN.
+std::string name_from_ref(std::string_view ref);
+bool is_arn(std::string_view ref);
+
+// {"arn": ..., "reason": ...}
+boost::json::object failure(std::string_view arn, std::string_view reason);
+
+// Pagination. A token is opaque to clients: base64 of "ecs1:" + the last key of the page.
+struct Page {
+  int64_t limit = 100;
+  std::string after;  // "" for the first page
+};
+// Reads maxResults (1..max_results, default default_max) and nextToken.
+protocol::Result<Page> read_page(const boost::json::object& in, int64_t default_max,
+                                 int64_t max_results);
+std::string make_token(std::string_view last_key);
+
+// Tags in documents are [{key, value}]. Checks ECS's limits (50 per resource, key 1..128,
+// value 0..256, no "aws:" prefix) and returns an error message, empty when valid.
+std::string check_tags(const boost::json::array& tags);
+
+// ECS's twenty-character service deployment id: "ecs-svc/" + 19 digits.
+std::string deployment_id();
+
+}  // namespace services::ecs
+
+namespace services::ecs {
+
+// A new ACTIVE cluster document, as CreateCluster returns it before settings are applied.
+boost::json::object new_cluster(const protocol::RequestContext& ctx, std::string_view name);
+
+}  // namespace services::ecs

@@ -1,0 +1,108 @@
+#include "services/ecs/ecs_service.h"
+
+#include "services/ecs/ecs_json.h"
+#include "services/ecs/ecs_store.h"
+#include "services/ecs/errors.h"
+
+namespace services::ecs {
+
+namespace json = boost::json;
+
+EcsService::EcsService(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+
+#define ECS_OP(Name, method) \
+  { Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } }
+
+void EcsService::register_operations(protocol::ServiceRegistry& registry) {
+  registry.add("ecs", {
+      ECS_OP("CreateCluster", create_cluster),
+      ECS_OP("DescribeClusters", describe_clusters),
+      ECS_OP("ListClusters", list_clusters),
+      ECS_OP("UpdateCluster", update_cluster),
+      ECS_OP("UpdateClusterSettings", update_cluster_settings),
+      ECS_OP("PutClusterCapacityProviders", put_cluster_capacity_providers),
+      ECS_OP("DeleteCluster", delete_cluster),
+      ECS_OP("ListContainerInstances", list_container_instances),
+      ECS_OP("RegisterTaskDefinition", register_task_definition),
+      ECS_OP("DescribeTaskDefinition", describe_task_definition),
+      ECS_OP("ListTaskDefinitions", list_task_definitions),
+      ECS_OP("ListTaskDefinitionFamilies", list_task_definition_families),
+      ECS_OP("DeregisterTaskDefinition", deregister_task_definition),
+      ECS_OP("DeleteTaskDefinitions", delete_task_definitions),
+      ECS_OP("CreateService", create_service),
+      ECS_OP("UpdateService", update_service),
+      ECS_OP("DescribeServices", describe_services),
+      ECS_OP("ListServices", list_services),
+      ECS_OP("ListServicesByNamespace", list_services_by_namespace),
+      ECS_OP("DeleteService", delete_service),
+      ECS_OP("ListServiceDeployments", list_service_deployments),
+      ECS_OP("DescribeServiceDeployments", describe_service_deployments),
+      ECS_OP("DescribeServiceRevisions", describe_service_revisions),
+      ECS_OP("RunTask", run_task),
+      ECS_OP("StartTask", start_task),
+      ECS_OP("StopTask", stop_task),
+      ECS_OP("DescribeTasks", describe_tasks),
+      ECS_OP("ListTasks", list_tasks),
+      ECS_OP("CreateCapacityProvider", create_capacity_provider),
+      ECS_OP("DescribeCapacityProviders", describe_capacity_providers),
+      ECS_OP("UpdateCapacityProvider", update_capacity_provider),
+      ECS_OP("DeleteCapacityProvider", delete_capacity_provider),
+      ECS_OP("TagResource", tag_resource),
+      ECS_OP("UntagResource", untag_resource),
+      ECS_OP("ListTagsForResource", list_tags_for_resource),
+      ECS_OP("ListAccountSettings", list_account_settings),
+      ECS_OP("PutAccountSetting", put_account_setting),
+      ECS_OP("PutAccountSettingDefault", put_account_setting_default),
+      ECS_OP("DeleteAccountSetting", delete_account_setting),
+  });
+}
+
+#undef ECS_OP
+
+protocol::Result<Doc> EcsService::active_cluster(EcsStore& st, const Ctx& ctx, const Doc& in,
+                                                 bool create_default) {
+  std::string ref = str(in, "cluster", kDefaultClusterName);
+  if (ref.empty()) {
+    ref = kDefaultClusterName;
+  }
+  std::optional<Doc> cluster;
+  if (is_arn(ref)) {
+    cluster = st.get(Table::Clusters, ref);
+  } else {
+    cluster = st.cluster_by_name(ref);
+  }
+  if (cluster && str(*cluster, "status") == "ACTIVE") {
+    return *cluster;
+  }
+  if (create_default && ref == kDefaultClusterName) {
+    Doc created = new_cluster(ctx, kDefaultClusterName);
+    created["createdAt"] = epoch(clock_.now());
+    st.put_cluster(created);
+    return created;
+  }
+  return errors::cluster_not_found();
+}
+
+std::optional<Doc> EcsService::find_task_definition(EcsStore& st, const Ctx& ctx,
+                                                    std::string_view ref) {
+  std::string family_rev = name_from_ref(ref);
+  if (is_arn(ref)) {
+    // arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>
+    if (ref.find(":task-definition/") == std::string_view::npos) {
+      return std::nullopt;
+    }
+    return st.get(Table::TaskDefinitions, ref);
+  }
+  auto colon = family_rev.rfind(':');
+  if (colon == std::string::npos) {
+    return st.latest_active_task_definition(family_rev);
+  }
+  std::string revision = family_rev.substr(colon + 1);
+  if (revision.empty() || revision.size() > 9 ||
+      revision.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return st.task_definition(family_rev.substr(0, colon), std::stoll(revision));
+}
+
+}  // namespace services::ecs

@@ -1,0 +1,113 @@
+#pragma once
+// Amazon ECS control plane: clusters, task definitions, services, tasks, capacity providers,
+// tags and account settings, stored as desired state.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/Welcome.html
+//
+// Handlers validate, write one transaction and return; nothing slow runs here. Task and service
+// changes are announced to a TaskLauncher and a ServiceScheduler (model.h), no-ops until the
+// runtime and scheduler issues plug theirs in with set_task_launcher()/set_service_scheduler()
+// (before serving). Every resource is scoped by the caller's account and region.
+//
+// Thread-safe: handlers run concurrently; the store serialises transactions.
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "protocol/service_registry.h"
+#include "services/ecs/model.h"
+#include "store/db.h"
+
+namespace services::ecs {
+
+class EcsStore;
+
+using Doc = boost::json::object;
+using Reply = protocol::Result<boost::json::object>;
+using Ctx = protocol::RequestContext;
+
+class EcsService {
+ public:
+  EcsService(store::Db& db, const core::Clock& clock);
+
+  void register_operations(protocol::ServiceRegistry& registry);
+
+  void set_task_launcher(TaskLauncher& launcher) { launcher_ = &launcher; }
+  void set_service_scheduler(ServiceScheduler& scheduler) { scheduler_ = &scheduler; }
+
+  // cluster_handlers.cc
+  Reply create_cluster(const Ctx& ctx, const Doc& in);
+  Reply describe_clusters(const Ctx& ctx, const Doc& in);
+  Reply list_clusters(const Ctx& ctx, const Doc& in);
+  Reply update_cluster(const Ctx& ctx, const Doc& in);
+  Reply update_cluster_settings(const Ctx& ctx, const Doc& in);
+  Reply put_cluster_capacity_providers(const Ctx& ctx, const Doc& in);
+  Reply delete_cluster(const Ctx& ctx, const Doc& in);
+  Reply list_container_instances(const Ctx& ctx, const Doc& in);
+
+  // task_definition_handlers.cc
+  Reply register_task_definition(const Ctx& ctx, const Doc& in);
+  Reply describe_task_definition(const Ctx& ctx, const Doc& in);
+  Reply list_task_definitions(const Ctx& ctx, const Doc& in);
+  Reply list_task_definition_families(const Ctx& ctx, const Doc& in);
+  Reply deregister_task_definition(const Ctx& ctx, const Doc& in);
+  Reply delete_task_definitions(const Ctx& ctx, const Doc& in);
+
+  // service_handlers.cc
+  Reply create_service(const Ctx& ctx, const Doc& in);
+  Reply update_service(const Ctx& ctx, const Doc& in);
+  Reply describe_services(const Ctx& ctx, const Doc& in);
+  Reply list_services(const Ctx& ctx, const Doc& in);
+  Reply list_services_by_namespace(const Ctx& ctx, const Doc& in);
+  Reply delete_service(const Ctx& ctx, const Doc& in);
+  // service_deployment_handlers.cc
+  Reply list_service_deployments(const Ctx& ctx, const Doc& in);
+  Reply describe_service_deployments(const Ctx& ctx, const Doc& in);
+  Reply describe_service_revisions(const Ctx& ctx, const Doc& in);
+
+  // task_handlers.cc
+  Reply run_task(const Ctx& ctx, const Doc& in);
+  Reply start_task(const Ctx& ctx, const Doc& in);
+  Reply stop_task(const Ctx& ctx, const Doc& in);
+  Reply describe_tasks(const Ctx& ctx, const Doc& in);
+  Reply list_tasks(const Ctx& ctx, const Doc& in);
+
+  // capacity_provider_handlers.cc
+  Reply create_capacity_provider(const Ctx& ctx, const Doc& in);
+  Reply describe_capacity_providers(const Ctx& ctx, const Doc& in);
+  Reply update_capacity_provider(const Ctx& ctx, const Doc& in);
+  Reply delete_capacity_provider(const Ctx& ctx, const Doc& in);
+
+  // tag_handlers.cc
+  Reply tag_resource(const Ctx& ctx, const Doc& in);
+  Reply untag_resource(const Ctx& ctx, const Doc& in);
+  Reply list_tags_for_resource(const Ctx& ctx, const Doc& in);
+
+  // account_setting_handlers.cc
+  Reply list_account_settings(const Ctx& ctx, const Doc& in);
+  Reply put_account_setting(const Ctx& ctx, const Doc& in);
+  Reply put_account_setting_default(const Ctx& ctx, const Doc& in);
+  Reply delete_account_setting(const Ctx& ctx, const Doc& in);
+
+ private:
+  // The cluster a request names (short name or ARN; absent → "default"), ACTIVE only.
+  // With create_default, a missing "default" cluster is created in `st`, as ECS does on first use.
+  protocol::Result<Doc> active_cluster(EcsStore& st, const Ctx& ctx, const Doc& in,
+                                       bool create_default);
+  // The task definition a request names: "family", "family:revision" or an ARN. ACTIVE or
+  // INACTIVE; nullopt when unknown.
+  std::optional<Doc> find_task_definition(EcsStore& st, const Ctx& ctx, std::string_view ref);
+
+  store::Db& db_;
+  const core::Clock& clock_;
+  NoopTaskLauncher noop_launcher_;
+  NoopServiceScheduler noop_scheduler_;
+  TaskLauncher* launcher_ = &noop_launcher_;
+  ServiceScheduler* scheduler_ = &noop_scheduler_;
+};
+
+}  // namespace services::ecs

@@ -1,0 +1,377 @@
+// Task operations: rows and lifecycle fields. The runtime (issue 6) moves lastStatus on.
+
+#include <algorithm>
+
+#include "core/ids.h"
+#include "services/ecs/ecs_json.h"
+#include "services/ecs/ecs_service.h"
+#include "services/ecs/ecs_store.h"
+#include "services/ecs/errors.h"
+#include "services/ecs/service_rules.h"
+#include "services/ecs/validation.h"
+
+namespace services::ecs {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string task_arn_for(const Ctx& ctx, const Doc& cluster, std::string_view ref) {
+  if (is_arn(ref)) {
+    return std::string(ref);
+  }
+  return ecs_arn(ctx, "task/" + str(cluster, "clusterName") + "/" + std::string(ref));
+}
+
+bool includes_tags(const Doc& in) {
+  std::vector<std::string> include = strings(in, "include");
+  return std::find(include.begin(), include.end(), "TAGS") != include.end();
+}
+
+Doc present_task(EcsStore& st, Doc task, bool with_tags) {
+  if (with_tags) {
+    task["tags"] = st.tags(str(task, "taskArn"));
+  }
+  return task;
+}
+
+struct Launch {
+  std::string launch_type;  // "" when a capacity provider strategy is used
+  json::array strategy;
+  bool fargate = false;
+};
+
+// A new task document: lastStatus PROVISIONING, desiredStatus RUNNING, as ECS reports it right
+// after RunTask.
+Doc make_task(const Ctx& ctx, const Doc& cluster, const Doc& td, const Doc& in,
+              const Launch& launch, double now) {
+  std::string id = core::ids::random_hex(32);
+  std::string cluster_name = str(cluster, "clusterName");
+  std::string arn = ecs_arn(ctx, "task/" + cluster_name + "/" + id);
+  std::string family = str(td, "family");
+  Doc task{{"attachments", json::array()},
+           {"attributes",
+            json::array{json::object{{"name", "ecs.cpu-architecture"}, {"value", "x86_64"}}}},
+           {"clusterArn", str(cluster, "clusterArn")}};
+  if (const json::object* nc = obj(in, "networkConfiguration")) {
+    json::array details;
+    if (const json::object* vpc = obj(*nc, "awsvpcConfiguration")) {
+      std::vector<std::string> subnets = strings(*vpc, "subnets");
+      if (!subnets.empty()) {
+        details.push_back(json::object{{"name", "subnetId"}, {"value", subnets.front()}});
+      }
+    }
+    task["attachments"] = json::array{json::object{{"id", core::ids::uuid4()},
+                                                   {"type", "ElasticNetworkInterface"},
+                                                   {"status", "PRECREATED"},
+                                                   {"details", std::move(details)}}};
+  }
+  if (!launch.strategy.empty()) {
+    task["capacityProviderName"] = str(launch.strategy.front().as_object(), "capacityProvider");
+  }
+  json::array containers;
+  if (const json::array* cds = arr(td, "containerDefinitions")) {
+    for (const json::value& v : *cds) {
+      const json::object& cd = v.as_object();
+      Doc c{{"containerArn", ecs_arn(ctx, "container/" + cluster_name + "/" + id + "/" +
+                                              core::ids::uuid4())},
+            {"taskArn", arn},
+            {"name", str(cd, "name")},
+            {"image", str(cd, "image")},
+            {"lastStatus", "PENDING"},
+            {"networkInterfaces", json::array()},
+            {"cpu", std::to_string(opt_int(cd, "cpu").value_or(0))}};
+      if (std::optional<int64_t> m = opt_int(cd, "memory")) {
+        c["memory"] = std::to_string(*m);
+      }
+      if (std::optional<int64_t> m = opt_int(cd, "memoryReservation")) {
+        c["memoryReservation"] = std::to_string(*m);
+      }
+      containers.push_back(std::move(c));
+    }
+  }
+  task["containers"] = std::move(containers);
+  if (td.contains("cpu")) {
+    task["cpu"] = td.at("cpu");
+  }
+  if (td.contains("memory")) {
+    task["memory"] = td.at("memory");
+  }
+  task["createdAt"] = now;
+  task["desiredStatus"] = "RUNNING";
+  task["enableExecuteCommand"] = opt_bool(in, "enableExecuteCommand").value_or(false);
+  task["group"] = str(in, "group", "family:" + family);
+  task["lastStatus"] = "PROVISIONING";
+  if (!launch.launch_type.empty()) {
+    task["launchType"] = launch.launch_type;
+  }
+  Doc overrides{{"containerOverrides", json::array()},
+                {"inferenceAcceleratorOverrides", json::array()}};
+  if (const json::object* o = obj(in, "overrides")) {
+    for (const auto& [k, v] : *o) {
+      overrides[k] = v;
+    }
+  }
+  task["overrides"] = std::move(overrides);
+  if (launch.fargate) {
+    std::string pv = str(in, "platformVersion", "LATEST");
+    task["platformVersion"] = pv == "LATEST" ? kLatestFargatePlatform : pv;
+    task["platformFamily"] = "Linux";
+    task["ephemeralStorage"] = td.contains("ephemeralStorage")
+                                   ? td.at("ephemeralStorage")
+                                   : json::value(json::object{{"sizeInGiB", 20}});
+    task["fargateEphemeralStorage"] = task["ephemeralStorage"];
+  }
+  if (std::optional<std::string> by = opt_str(in, "startedBy")) {
+    task["startedBy"] = *by;
+  }
+  task["taskArn"] = arn;
+  task["taskDefinitionArn"] = str(td, "taskDefinitionArn");
+  task["version"] = 1;
+  return task;
+}
+
+}  // namespace
+
+// RunTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
+  int64_t count = opt_int(in, "count").value_or(1);
+  if (count < 1 || count > 10) {
+    return errors::invalid_parameter("count must be between 1 and 10.");
+  }
+  if (in.contains("launchType") && in.contains("capacityProviderStrategy")) {
+    return errors::invalid_parameter(
+        "Specifying both a launch type and capacity provider strategy is not supported. Remove "
+        "one and try again.");
+  }
+  json::array tags;
+  if (const json::array* t = arr(in, "tags")) {
+    tags = *t;
+  }
+  if (std::string e = check_tags(tags); !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  if (std::optional<std::string> by = opt_str(in, "startedBy"); by && by->size() > 128) {
+    return errors::invalid_parameter("startedBy must be at most 128 characters.");
+  }
+  store::Transaction tx = db_.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::optional<Doc> td = find_task_definition(st, ctx, str(in, "taskDefinition"));
+  if (!td) {
+    return errors::invalid_parameter("TaskDefinition not found.");
+  }
+  if (str(*td, "status") != "ACTIVE") {
+    return errors::client("TaskDefinition is inactive.");
+  }
+  Launch launch;
+  if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
+    if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
+      return errors::invalid_parameter(e);
+    }
+    launch.strategy = *cps;
+  } else if (in.contains("launchType")) {
+    launch.launch_type = str(in, "launchType");
+  } else if (const json::array* d = arr(*cluster, "defaultCapacityProviderStrategy");
+             d && !d->empty()) {
+    launch.strategy = *d;
+  } else {
+    launch.launch_type = "EC2";
+  }
+  launch.fargate = launch.launch_type == "FARGATE";
+  for (const json::value& item : launch.strategy) {
+    launch.fargate =
+        launch.fargate || is_builtin_capacity_provider(str(item.as_object(), "capacityProvider"));
+  }
+  if (launch.launch_type == "EC2" && in.contains("platformVersion")) {
+    return errors::invalid_parameter(
+        "The platform version must be null when specifying an EC2 launch type.");
+  }
+  if (launch.fargate) {
+    std::vector<std::string> compat = strings(*td, "compatibilities");
+    if (std::find(compat.begin(), compat.end(), "FARGATE") == compat.end()) {
+      return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
+    }
+  }
+  if (std::string e = check_network_configuration(*td, obj(in, "networkConfiguration"),
+                                                  launch.launch_type);
+      !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  json::array tasks;
+  json::array failures;
+  if (!launch.fargate) {
+    // Fargate only: a cluster here never has container instances to place EC2 tasks on.
+    for (int64_t i = 0; i < count; ++i) {
+      failures.push_back(json::object{{"reason", "No Container Instances were found in your "
+                                                 "cluster."}});
+    }
+    tx.commit();  // keeps a "default" cluster created by this call, as ECS does
+    return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+  }
+  double now = epoch(clock_.now());
+  std::vector<TaskRef> created;
+  for (int64_t i = 0; i < count; ++i) {
+    Doc task = make_task(ctx, *cluster, *td, in, launch, now);
+    st.put_task(task);
+    st.add_tags(str(task, "taskArn"), tags);
+    created.push_back({ctx.account, ctx.region, str(*cluster, "clusterArn"), str(task, "taskArn")});
+    tasks.push_back(present_task(st, std::move(task), !tags.empty()));
+  }
+  tx.commit();
+  for (const TaskRef& ref : created) {
+    launcher_->task_created(ref);
+  }
+  return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+}
+
+// StartTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StartTask.html
+// Places tasks on named container instances; a Fargate-only cluster has none, so every instance
+// is reported MISSING.
+Reply EcsService::start_task(const Ctx& ctx, const Doc& in) {
+  std::vector<std::string> instances = strings(in, "containerInstances");
+  if (instances.empty() || instances.size() > 10) {
+    return errors::invalid_parameter(
+        "containerInstances must contain between 1 and 10 container instances.");
+  }
+  store::Transaction tx = db_.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::optional<Doc> td = find_task_definition(st, ctx, str(in, "taskDefinition"));
+  if (!td) {
+    return errors::invalid_parameter("TaskDefinition not found.");
+  }
+  json::array failures;
+  for (const std::string& ci : instances) {
+    std::string arn = is_arn(ci) ? ci
+                                 : ecs_arn(ctx, "container-instance/" +
+                                                    str(*cluster, "clusterName") + "/" + ci);
+    failures.push_back(failure(arn, "MISSING"));
+  }
+  tx.commit();
+  return json::object{{"tasks", json::array()}, {"failures", std::move(failures)}};
+}
+
+// StopTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html
+Reply EcsService::stop_task(const Ctx& ctx, const Doc& in) {
+  std::string reason = str(in, "reason");
+  if (reason.size() > 255) {
+    return errors::invalid_parameter("reason must be at most 255 characters.");
+  }
+  store::Transaction tx = db_.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::string arn = task_arn_for(ctx, *cluster, str(in, "task"));
+  std::optional<Doc> task = st.get(Table::Tasks, arn);
+  if (!task || str(*task, "clusterArn") != str(*cluster, "clusterArn")) {
+    return errors::invalid_parameter("The referenced task was not found.");
+  }
+  bool notify = false;
+  if (str(*task, "desiredStatus") != "STOPPED") {
+    double now = epoch(clock_.now());
+    (*task)["desiredStatus"] = "STOPPED";
+    (*task)["stopCode"] = "UserInitiated";
+    (*task)["stoppedReason"] = reason.empty() ? "Task stopped by user" : reason;
+    (*task)["stoppingAt"] = now;
+    (*task)["version"] = opt_int(*task, "version").value_or(1) + 1;
+    if (!launcher_->drives_task_lifecycle()) {
+      // Nothing runs the task, so nothing needs draining: it is stopped now.
+      (*task)["lastStatus"] = "STOPPED";
+      (*task)["executionStoppedAt"] = now;
+      (*task)["stoppedAt"] = now;
+      if (json::value* cs = task->if_contains("containers"); cs && cs->is_array()) {
+        for (json::value& c : cs->as_array()) {
+          c.as_object()["lastStatus"] = "STOPPED";
+        }
+      }
+    }
+    st.put_task(*task);
+    notify = true;
+  }
+  Doc out{{"task", present_task(st, *task, false)}};
+  tx.commit();
+  if (notify) {
+    launcher_->task_stop_requested({ctx.account, ctx.region, str(*cluster, "clusterArn"), arn});
+  }
+  return out;
+}
+
+// DescribeTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
+Reply EcsService::describe_tasks(const Ctx& ctx, const Doc& in) {
+  std::vector<std::string> refs = strings(in, "tasks");
+  if (refs.empty() || refs.size() > 100) {
+    return errors::invalid_parameter("tasks can have at most 100 items and at least 1 item.");
+  }
+  store::Transaction tx = db_.read();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
+  if (!cluster) {
+    return cluster.error();
+  }
+  bool tags = includes_tags(in);
+  json::array tasks;
+  json::array failures;
+  for (const std::string& ref : refs) {
+    std::string arn = task_arn_for(ctx, *cluster, ref);
+    std::optional<Doc> task = st.get(Table::Tasks, arn);
+    if (!task || str(*task, "clusterArn") != str(*cluster, "clusterArn")) {
+      failures.push_back(failure(arn, "MISSING"));
+      continue;
+    }
+    tasks.push_back(present_task(st, std::move(*task), tags));
+  }
+  return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+}
+
+// ListTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
+Reply EcsService::list_tasks(const Ctx& ctx, const Doc& in) {
+  protocol::Result<Page> page = read_page(in, 100, 100);
+  if (!page) {
+    return page.error();
+  }
+  store::Transaction tx = db_.read();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
+  if (!cluster) {
+    if (!in.contains("cluster")) {
+      return json::object{{"taskArns", json::array()}};  // "default" not created yet
+    }
+    return cluster.error();
+  }
+  if (in.contains("containerInstance")) {
+    return json::object{{"taskArns", json::array()}};  // no container instances (Fargate only)
+  }
+  TaskFilter filter;
+  filter.cluster_arn = str(*cluster, "clusterArn");
+  filter.family = opt_str(in, "family");
+  filter.service_name = opt_str(in, "serviceName");
+  if (filter.service_name && is_arn(*filter.service_name)) {
+    filter.service_name = name_from_ref(*filter.service_name);
+  }
+  filter.started_by = opt_str(in, "startedBy");
+  filter.desired_status = str(in, "desiredStatus", "RUNNING");
+  filter.launch_type = opt_str(in, "launchType");
+  std::vector<std::string> arns = st.task_arns(filter, page->after, page->limit + 1);
+  Doc out;
+  if (static_cast<int64_t>(arns.size()) > page->limit) {
+    arns.resize(page->limit);
+    out["nextToken"] = make_token(arns.back());
+  }
+  json::array list;
+  for (const std::string& a : arns) {
+    list.push_back(json::string(a));
+  }
+  out["taskArns"] = std::move(list);
+  return out;
+}
+
+}  // namespace services::ecs
