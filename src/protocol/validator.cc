@@ -260,6 +260,17 @@ std::optional<AwsError> validate_input(const ServiceModel& model, const Operatio
                         " is invalid. " + first.constraint};
   }
 
+  // Query-era services (CloudWatch) keep their query error codes in every protocol.
+  auto has_code = [&](std::string_view code) {
+    for (const ShapeDef& s : model.shapes) {
+      if (s.exception && s.error_code == code) return true;
+    }
+    return false;
+  };
+  const Violation& first = violations.front();
+  if (first.missing && first.path.find('.') == std::string::npos && has_code("MissingParameter")) {
+    return AwsError{"MissingParameter", "The parameter " + first.wire_name + " is required."};
+  }
   std::string message = std::to_string(total) +
                         (total == 1 ? " validation error detected: " : " validation errors detected: ");
   for (std::size_t i = 0; i < violations.size(); ++i) {
@@ -267,6 +278,9 @@ std::optional<AwsError> validate_input(const ServiceModel& model, const Operatio
     const Violation& v = violations[i];
     message += "Value " + (v.value == "null" ? std::string("null") : v.value) + " at '" + v.path +
                "' failed to satisfy constraint: " + v.constraint;
+  }
+  if (protocol != Protocol::Query && has_code("InvalidParameterValue")) {
+    return AwsError{"InvalidParameterValue", message};
   }
   return AwsError{validation_error_code(model, protocol), message};
 }

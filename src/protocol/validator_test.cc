@@ -101,3 +101,17 @@ TEST_F(ValidatorTest, Ec2ReportsMissingParameterByWireName) {
 
 }  // namespace
 }  // namespace protocol
+
+namespace protocol {
+namespace {
+
+// CloudWatch keeps its query-era codes over CBOR and JSON too.
+TEST_F(ValidatorTest, CloudWatchReportsMissingParameterInItsOwnWords) {
+  auto err = check("cloudwatch", "GetMetricStatistics", R"({"Namespace":"AWS/ECS"})");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->code, "MissingParameter");
+  EXPECT_EQ(err->message, "The parameter MetricName is required.");
+}
+
+}  // namespace
+}  // namespace protocol
