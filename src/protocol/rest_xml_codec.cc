@@ -172,8 +172,9 @@ class RestXmlCodec final : public Codec {
         // botocore parses this one by hand (handlers.py parse_get_bucket_location): the
         // region is the root element's text.
         auto it = output.find("LocationConstraint");
-        std::string_view region =
-            it != output.end() && it->value().is_string() ? it->value().get_string() : "";
+        // (A string_view, not `cond ? json::string : ""`, which would be a dangling temporary.)
+        std::string_view region;
+        if (it != output.end() && it->value().is_string()) region = it->value().get_string();
         res.body = rest::xml_text_document("LocationConstraint", kS3Namespace, region);
         set_default_content_type(res, "application/xml");
       } else if (rest::has_body_members(model, shape)) {
