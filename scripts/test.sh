@@ -13,5 +13,5 @@ if [[ $(id -u) == 0 ]] && ctest --test-dir build -N -L privileged | grep -q 'Tot
   ctest --test-dir build --output-on-failure -L privileged
 fi
 echo "== end-to-end tests"
-py=$(scripts/python-env.sh)
-GANTRY_BIN="$PWD/build/gantry" "$py" -m pytest -q tests/e2e "$@"
+
+GANTRY_BIN="$PWD/build/gantry" scripts/pytest.sh -q tests/e2e "$@"

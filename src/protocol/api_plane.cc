@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "protocol/auth_errors.h"
 #include "protocol/codec.h"
+#include "protocol/document_convert.h"
 #include "protocol/route.h"
 #include "protocol/sigv4.h"
 #include "protocol/validator.h"
@@ -66,7 +67,14 @@ void ApiPlane::handle(const http::Request& req, http::Response& res, CallSummary
   ctx.service = std::string(model.name);
   ctx.protocol = route->protocol;
   summary.service = ctx.service;
-  auto fail = [&](const AwsError& e) {
+  auto fail = [&](AwsError e) {
+    // A handler that left the default status gets the one the model gives its error.
+    if (e.http_status == 400) {
+      if (const ShapeDef* shape = find_error_shape(model, e.code);
+          shape != nullptr && shape->error_status != 0) {
+        e.http_status = shape->error_status;
+      }
+    }
     summary.error_code = e.code;
     summary.account = ctx.account;
     summary.region = ctx.region;

@@ -1,6 +1,7 @@
 #include "protocol/route.h"
 
-#include <boost/url/parse_query.hpp>
+#include "protocol/query_params.h"
+
 #include <string>
 #include <vector>
 
@@ -12,33 +13,20 @@ bool is_form(const http::Request& req) {
   return ct.starts_with("application/x-www-form-urlencoded");
 }
 
-// Value of `key` in an x-www-form-urlencoded string, decoded; empty when absent or malformed.
-std::string form_value(std::string_view encoded, std::string_view key) {
-  auto params = boost::urls::parse_query(encoded);
-  if (!params) return {};
-  for (auto p : *params) {
-    if (p.key == key) {
-      std::string out;
-      p.value.decode({}, boost::urls::string_token::assign_to(out));
-      // '+' means space in forms; Action and Version never contain one.
-      return out;
-    }
-  }
-  return {};
-}
-
 bool signs_as(const ServiceModel& m, std::string_view scope_service) {
   return m.signing_name == scope_service || m.endpoint_prefix == scope_service;
 }
 
 std::optional<Route> route_query(const http::Request& req, std::string_view scope_service) {
   std::string action, version;
-  if (is_form(req)) {
-    action = form_value(req.body, "Action");
-    version = form_value(req.body, "Version");
+  if (is_form(req) || !req.query().empty()) {
+    // Malformed forms still route here by the credential scope; the codec reports them.
+    Result<query::ParamMap> params = query::request_params(req);
+    if (params) {
+      if (auto it = params->find("Action"); it != params->end()) action = it->second;
+      if (auto it = params->find("Version"); it != params->end()) version = it->second;
+    }
   }
-  if (action.empty()) action = form_value(req.query(), "Action");
-  if (version.empty()) version = form_value(req.query(), "Version");
   if (action.empty() && version.empty() && !is_form(req)) return std::nullopt;
 
   const ServiceModel* best = nullptr;
