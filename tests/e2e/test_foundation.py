@@ -173,8 +173,12 @@ def test_strict_mode_rejects_an_expired_signature(strict):
     import botocore.auth
     client = client_for(strict.endpoint, "sts", key="AKIDSTRICT", secret="rightsecret")
     past = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
-    with mock.patch.object(botocore.auth.datetime, "datetime",
-                           mock.Mock(wraps=datetime.datetime, utcnow=lambda: past)):
+    if hasattr(botocore.auth, "get_current_datetime"):  # botocore >= 1.34
+        patcher = mock.patch.object(botocore.auth, "get_current_datetime", lambda: past)
+    else:
+        patcher = mock.patch.object(botocore.auth.datetime, "datetime",
+                                    mock.Mock(wraps=datetime.datetime, utcnow=lambda: past))
+    with patcher:
         with pytest.raises(ClientError) as e:
             client.get_caller_identity()
     err = e.value.response["Error"]
