@@ -10,6 +10,8 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # runtime and tests
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
+  # images and containers: push/pull clients, layer unpacking, the OCI runtime, networking
+  skopeo umoci libarchive-dev runc libnftables-dev libnl-route-3-dev nftables busybox-static
 )
 missing=()
 for p in "${pkgs[@]}"; do
