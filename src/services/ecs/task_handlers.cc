@@ -54,6 +54,8 @@ Doc make_task(const Ctx& ctx, const Doc& cluster, const Doc& td, const Doc& in,
             json::array{json::object{{"name", "ecs.cpu-architecture"}, {"value", "x86_64"}}}},
            {"clusterArn", str(cluster, "clusterArn")}};
   if (const json::object* nc = obj(in, "networkConfiguration")) {
+    // Kept for the task controller; not a member of the Task shape, so never sent.
+    task["networkConfiguration"] = *nc;
     json::array details;
     if (const json::object* vpc = obj(*nc, "awsvpcConfiguration")) {
       std::vector<std::string> subnets = strings(*vpc, "subnets");
