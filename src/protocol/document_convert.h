@@ -9,6 +9,7 @@
 //
 // Thread-safety: every function is pure; call from any thread.
 
+#include "core/base64.h"
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -50,10 +51,8 @@ boost::json::value to_wire_json(const ServiceModel& model, uint32_t shape,
                                 const boost::json::value& doc, int depth = 0,
                                 std::string_view timestamp_format = {});
 
-// Standard base64 with padding (RFC 4648 §4), as AWS puts blobs in JSON and XML.
-std::string base64_encode(std::string_view bytes);
-// Decodes standard base64; whitespace-free, padding optional. nullopt if the text is not base64.
-std::optional<std::string> base64_decode(std::string_view text);
+using ::core::base64_decode;
+using ::core::base64_encode;
 
 // Epoch seconds held by a document timestamp (double, int64 or uint64; an ISO 8601 or epoch string
 // is accepted too). nullopt for anything else, including NaN, infinities and instants more than

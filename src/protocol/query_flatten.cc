@@ -169,42 +169,6 @@ std::string to_form(const ParamMap& params) {
   return out;
 }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) {
-    return std::nullopt;
-  }
-  std::size_t padding = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (c == '=') {
-      // Padding only in the last two positions, and nothing but padding after it.
-      if (i + 2 < text.size()) {
-        return std::nullopt;
-      }
-      ++padding;
-    } else if ((!alnum && c != '+' && c != '/') || padding > 0) {
-      return std::nullopt;
-    }
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0 || static_cast<std::size_t>(n) < padding) {
-    return std::nullopt;
-  }
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
 
 }  // namespace protocol::query

@@ -14,6 +14,7 @@
 //
 // All functions are pure and thread-safe.
 
+#include "core/base64.h"
 #include <boost/json/object.hpp>
 #include <cstddef>
 #include <map>
@@ -68,9 +69,7 @@ ParamMap flatten(const ServiceModel& model, const ShapeDef& shape, const boost::
 // key=value&... with RFC 3986 percent-encoding (as botocore sends a body), in key order.
 std::string to_form(const ParamMap& params);
 
-// Standard base64 with padding (RFC 4648 §4).
-std::string base64_encode(std::string_view bytes);
-// Standard base64; padding required, no whitespace. nullopt if `text` is not base64.
-std::optional<std::string> base64_decode(std::string_view text);
+using ::core::base64_decode;
+using ::core::base64_encode;
 
 }  // namespace protocol::query

@@ -180,37 +180,6 @@ std::optional<std::string> scalar_to_text(const ShapeDef& shape, const json::val
   }
 }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  if (bytes.empty()) return out;
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
-  return out;
-}
 
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  if (text.empty()) return std::string();
-  for (char c : text) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '+' || c == '/' || c == '=';
-    if (!ok) return std::nullopt;
-  }
-  std::size_t pad = 0;
-  if (text.back() == '=') ++pad;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') ++pad;
-  // '=' may only appear as trailing padding.
-  if (text.substr(0, text.size() - pad).find('=') != std::string_view::npos) return std::nullopt;
-  std::string out(3 * (text.size() / 4), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()),
-                          static_cast<int>(text.size()));
-  if (n < 0 || static_cast<std::size_t>(n) < pad) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return out;
-}
 
 }  // namespace protocol::rest

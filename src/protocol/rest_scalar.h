@@ -5,6 +5,7 @@
 //
 // Thread-safety: every function is pure; call from any thread.
 
+#include "core/base64.h"
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
@@ -48,9 +49,7 @@ std::string format_timestamp(double epoch_seconds, std::string_view format);
 // Shortest text that reads back as the same double; "NaN", "Infinity", "-Infinity" otherwise.
 std::string format_double(double v);
 
-// Standard base64 with padding (RFC 4648 §4).
-std::string base64_encode(std::string_view bytes);
-// Decodes standard base64 (padding required, whitespace-free). nullopt if the text is not base64.
-std::optional<std::string> base64_decode(std::string_view text);
+using ::core::base64_decode;
+using ::core::base64_encode;
 
 }  // namespace protocol::rest
