@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <unistd.h>
+
 namespace http {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -33,6 +35,10 @@ std::string_view Request::query() const {
   std::string_view t = target;
   std::size_t q = t.find('?');
   return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+}
+
+FileSlice::~FileSlice() {
+  if (fd >= 0) ::close(fd);
 }
 
 void Response::set_header(std::string name, std::string value) {

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "core/log.h"
 #include "core/time_format.h"
 
@@ -28,6 +30,21 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
+constexpr std::size_t kStreamChunk = 256 * 1024;
+
+Request head_of(const bhttp::request<bhttp::string_body>& breq, const std::string& remote,
+                uint16_t local_port) {
+  Request req;
+  req.method = std::string(breq.method_string());
+  req.target = std::string(breq.target());
+  req.headers.reserve(16);
+  for (const auto& f : breq) {
+    req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  }
+  req.remote_address = remote;
+  req.local_port = local_port;
+  return req;
+}
 
 bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bool keep_alive,
                                               bool head) {
@@ -69,17 +86,25 @@ Response simple(int status, std::string_view text) {
 struct Server::Impl {
   ServerOptions options;
   RequestHandler handler;
+  BodySinkFactory stream_sink_factory;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
 
-  Impl(ServerOptions o, RequestHandler h)
-      : options(std::move(o)), handler(std::move(h)), ioc(options.threads) {}
+  Impl(ServerOptions o, RequestHandler h, BodySinkFactory f)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        stream_sink_factory(std::move(f)),
+        ioc(options.threads) {}
 
   awaitable<void> write(beast::tcp_stream& stream, Response res, unsigned version, bool keep_alive,
                         bool head, beast::error_code& ec) {
+    if (res.body_file) {
+      co_await write_file(stream, std::move(res), version, keep_alive, head, ec);
+      co_return;
+    }
     auto out = to_beast(res, version, keep_alive, head);
     if (head) {
       bhttp::response_serializer<bhttp::string_body> sr{out};
@@ -88,6 +113,70 @@ struct Server::Impl {
     } else {
       co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
     }
+  }
+
+  // The header, then the file region in chunks read with pread(): a blob is never held whole.
+  awaitable<void> write_file(beast::tcp_stream& stream, Response res, unsigned version,
+                             bool keep_alive, bool head, beast::error_code& ec) {
+    std::shared_ptr<FileSlice> file = std::move(res.body_file);
+    res.body.clear();
+    bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
+    bool has_date = false;
+    for (auto& [k, v] : res.headers) {
+      if (iequals(k, "Date")) has_date = true;
+      if (iequals(k, "Content-Length")) continue;
+      out.insert(k, v);
+    }
+    if (!has_date) {
+      out.set(bhttp::field::date, core::format_http_date(
+                                      std::chrono::time_point_cast<core::Duration>(
+                                          std::chrono::system_clock::now())));
+    }
+    out.keep_alive(keep_alive);
+    out.content_length(file->length);
+    bhttp::response_serializer<bhttp::empty_body> sr{out};
+    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
+    if (ec || head) co_return;
+    std::vector<char> chunk(kStreamChunk);
+    uint64_t sent = 0;
+    while (sent < file->length) {
+      std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(),
+                                                                      file->length - sent));
+      ssize_t n = ::pread(file->fd, chunk.data(), want, static_cast<off_t>(file->offset + sent));
+      if (n <= 0) {
+        // The length was promised in the header; all we can do is cut the connection.
+        core::log::error("file body read failed", {{"error", n < 0 ? strerror(errno) : "eof"}});
+        ec = asio::error::broken_pipe;
+        co_return;
+      }
+      stream.expires_after(options.read_timeout);
+      co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(n)),
+                                 asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return;
+      sent += static_cast<uint64_t>(n);
+    }
+  }
+
+  // Reads the rest of the body into `sink`. Returns false when the body was not read to its end
+  // (the sink refused a chunk, or a read failed), so the connection must close after the reply.
+  awaitable<bool> stream_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                              bhttp::request_parser<bhttp::string_body>& parser, BodySink& sink,
+                              beast::error_code& ec) {
+    bhttp::request_parser<bhttp::buffer_body> p{std::move(parser)};
+    p.body_limit(boost::none);
+    std::vector<char> chunk(kStreamChunk);
+    while (!p.is_done()) {
+      p.get().body().data = chunk.data();
+      p.get().body().size = chunk.size();
+      stream.expires_after(options.read_timeout);
+      co_await bhttp::async_read_some(stream, buffer, p, asio::redirect_error(use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) co_return false;
+      std::size_t got = chunk.size() - p.get().body().size;
+      if (got > 0 && !sink.write(std::string_view(chunk.data(), got))) co_return false;
+    }
+    sink.finish();
+    co_return true;
   }
 
   awaitable<void> session(tcp::socket socket) {
@@ -145,31 +234,45 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
         if (ec) co_return;
       }
-      stream.expires_after(options.read_timeout);
-      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        if (ec == bhttp::error::body_limit) {
-          core::log::info("request body too large", {{"remote", remote}});
-          co_await write(stream, simple(413, "Request body too large"), head.version(), false,
-                         false, ec);
+      Request req = head_of(head, remote, local_port);
+      bool keep_alive = head.keep_alive() && !stopping.load();
+      bool is_head = head.method() == bhttp::verb::head;
+      unsigned version = head.version();
+      std::shared_ptr<BodySink> sink;
+      if (stream_sink_factory) {
+        try {
+          sink = stream_sink_factory(req);
+        } catch (const std::exception& e) {
+          core::log::error("body sink factory threw", {{"what", e.what()}});
         }
-        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-        co_return;
       }
-
-      auto breq = parser.release();
-      Request req;
-      req.method = std::string(breq.method_string());
-      req.target = std::string(breq.target());
-      req.headers.reserve(16);
-      for (const auto& f : breq) {
-        req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      if (sink) {
+        bool complete = co_await stream_body(stream, buffer, parser, *sink, ec);
+        if (!complete) {
+          if (ec) {
+            core::log::info("streamed body not read to its end",
+                            {{"remote", remote}, {"error", ec.message()}});
+            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            co_return;
+          }
+          keep_alive = false;  // the sink refused the rest: answer, then close
+        }
+        req.body_sink = std::move(sink);
+      } else {
+        stream.expires_after(options.read_timeout);
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+          if (ec == bhttp::error::body_limit) {
+            core::log::info("request body too large", {{"remote", remote}});
+            co_await write(stream, simple(413, "Request body too large"), version, false, false,
+                           ec);
+          }
+          stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+          co_return;
+        }
+        req.body = std::move(parser.get().body());
       }
-      req.body = std::move(breq.body());
-      req.remote_address = remote;
-      req.local_port = local_port;
-      bool keep_alive = breq.keep_alive() && !stopping.load();
-      bool is_head = breq.method() == bhttp::verb::head;
 
       Response res;
       ++in_flight;
@@ -181,7 +284,7 @@ struct Server::Impl {
       }
       --in_flight;
       stream.expires_after(options.read_timeout);
-      co_await write(stream, std::move(res), breq.version(), keep_alive, is_head, ec);
+      co_await write(stream, std::move(res), version, keep_alive, is_head, ec);
       if (ec || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
         co_return;
@@ -221,8 +324,9 @@ struct Server::Impl {
   }
 };
 
-Server::Server(ServerOptions options, RequestHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::Server(ServerOptions options, RequestHandler handler, BodySinkFactory stream_body)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler),
+                                   std::move(stream_body))) {}
 
 Server::~Server() = default;
 

@@ -2,7 +2,9 @@
 // The HTTP/1.1 edge: Boost.Beast on Asio C++20 coroutines, one coroutine per connection.
 // Keep-alive, chunked request bodies, Expect: 100-continue, a body limit answered with 413,
 // timeouts for idle and slow clients, and TLS ClientHellos closed at once (clients such as skopeo
-// then fall back to plain HTTP). Beast and Asio stay inside server.cc.
+// then fall back to plain HTTP). Bodies a BodySinkFactory claims are streamed chunk by chunk
+// instead; responses with Response::body_file are sent from the file in chunks. Beast and Asio
+// stay inside server.cc.
 //
 // The handler runs on one of the I/O threads and must be thread-safe.
 
@@ -27,10 +29,14 @@ struct ServerOptions {
 };
 
 using RequestHandler = std::function<void(Request&, Response&)>;
+// Called once the headers of a request are read, before its body: a non-null sink makes the
+// server stream the body into it (no body limit) instead of buffering it into Request::body.
+// `head` has everything but the body. Runs on an I/O thread; must be thread-safe and quick.
+using BodySinkFactory = std::function<std::shared_ptr<BodySink>(const Request& head)>;
 
 class Server {
  public:
-  Server(ServerOptions options, RequestHandler handler);
+  Server(ServerOptions options, RequestHandler handler, BodySinkFactory stream_body = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

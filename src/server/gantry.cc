@@ -57,7 +57,8 @@ struct Gantry::Impl {
                                  .port = options.port,
                                  .body_limit = options.body_limit,
                                  .threads = options.threads},
-             [this](http::Request& req, http::Response& res) { route(req, res); }) {
+             [this](http::Request& req, http::Response& res) { route(req, res); },
+             [this](const http::Request& head) { return stream_body(head); }) {
     sts.register_operations(registry);
     std::vector<std::function<void()>> module_resets;
     ModuleContext ctx{
@@ -68,6 +69,7 @@ struct Gantry::Impl {
         .default_account = options.account,
         .default_region = options.region,
         .listen_address = options.listen_address,
+        .auth_mode = options.auth_mode,
         .bound_port = [this] { return port; },
         .add_plane = [this](std::shared_ptr<Plane> p) { planes.push_back(std::move(p)); },
         .on_reset = [this](std::function<void()> hook) { admin.on_reset(std::move(hook)); },
@@ -78,6 +80,19 @@ struct Gantry::Impl {
 
   ~Impl() {
     for (auto it = modules.rbegin(); it != modules.rend(); ++it) (*it)->stop();
+  }
+
+  // Before a body is read: the plane that will own the request may stream it (ECR blob uploads).
+  std::shared_ptr<http::BodySink> stream_body(const http::Request& head) {
+    if (AdminPlane::owns(head)) {
+      return nullptr;
+    }
+    for (const std::shared_ptr<Plane>& plane : planes) {
+      if (plane->owns(head)) {
+        return plane->stream_body(head);
+      }
+    }
+    return nullptr;
   }
 
   // The plane router (STYLE.md §2): /_gantry/ → admin; later /v2/ → ECR registry and ALB

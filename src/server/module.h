@@ -30,6 +30,14 @@ class Plane {
   virtual ~Plane() = default;
   virtual std::string_view name() const = 0;
   virtual bool owns(const http::Request& head) const = 0;
+  // For a request this plane owns, called once its headers are read: a non-null sink receives
+  // the body as it streams in (no body limit), and handle() then finds it in req.body_sink.
+  // Null (the default) buffers the body into req.body under the server's body limit.
+  virtual std::shared_ptr<http::BodySink> stream_body(const http::Request& head) {
+    (void)head;
+    return nullptr;
+  }
+  // Fills `res`; may set res.body_file to send a file region without loading it.
   virtual void handle(http::Request& req, http::Response& res) = 0;
 };
 
@@ -50,6 +58,7 @@ struct ModuleContext {
   std::string default_account;
   std::string default_region;
   std::string listen_address;  // as configured; the bound port is known only after listen()
+  protocol::AuthMode auth_mode = protocol::AuthMode::Default;
   std::function<uint16_t()> bound_port;  // valid once the server listens
   std::function<void(std::shared_ptr<Plane>)> add_plane;
   std::function<void(std::function<void()>)> on_reset;  // run before the tables are wiped
