@@ -12,6 +12,9 @@ pkgs=(
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
   # images and containers: push/pull clients, layer unpacking, the OCI runtime, networking
   skopeo umoci libarchive-dev runc libnftables-dev libnl-route-3-dev nftables busybox-static
+  conntrack libnss-myhostname
+  # benchmark peers: Docker's registry, podman, HAProxy and nginx, and the wrk load generator
+  docker-registry podman haproxy nginx-light wrk
 )
 missing=()
 for p in "${pkgs[@]}"; do
@@ -20,5 +23,13 @@ done
 if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || true
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The benchmark peers are started by the benchmarks themselves: keep their packages from
+  # starting system services (port 80, 5000) while they install.
+  policy=/usr/sbin/policy-rc.d
+  had_policy=0
+  [[ -e $policy ]] && had_policy=1
+  ((had_policy)) || { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy"; }
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+  ((had_policy)) || rm -f "$policy"
+  (( ${status:-0} == 0 )) || exit "$status"
 fi
