@@ -49,7 +49,11 @@ struct Request {
   std::string body;                     // empty when the body went to body_sink
   std::shared_ptr<BodySink> body_sink;  // set when the plane streamed the body
   std::string remote_address;
+  std::string local_address;
   uint16_t local_port = 0;
+  // The label of the listener that accepted the connection: empty for the main one, as given to
+  // Server::adopt_listener() for the others (a VPC namespace's address, say).
+  std::string listener;
 
   // First header with this name (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

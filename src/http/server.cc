@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +13,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -32,8 +37,14 @@ using asio::use_awaitable;
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 constexpr std::size_t kStreamChunk = 256 * 1024;
 
-Request head_of(const bhttp::request<bhttp::string_body>& breq, const std::string& remote,
-                uint16_t local_port) {
+struct Origin {
+  std::string remote;
+  std::string local;
+  uint16_t local_port = 0;
+  std::string listener;
+};
+
+Request head_of(const bhttp::request<bhttp::string_body>& breq, const Origin& origin) {
   Request req;
   req.method = std::string(breq.method_string());
   req.target = std::string(breq.target());
@@ -41,8 +52,10 @@ Request head_of(const bhttp::request<bhttp::string_body>& breq, const std::strin
   for (const auto& f : breq) {
     req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   }
-  req.remote_address = remote;
-  req.local_port = local_port;
+  req.remote_address = origin.remote;
+  req.local_address = origin.local;
+  req.local_port = origin.local_port;
+  req.listener = origin.listener;
   return req;
 }
 
@@ -179,15 +192,18 @@ struct Server::Impl {
     co_return true;
   }
 
-  awaitable<void> session(tcp::socket socket) {
+  awaitable<void> session(tcp::socket socket, std::string listener) {
     beast::error_code ec;
-    std::string remote;
-    uint16_t local_port = 0;
+    Origin origin;
+    origin.listener = std::move(listener);
     {
       auto ep = socket.remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
+      if (!ec) origin.remote = ep.address().to_string();
       auto lp = socket.local_endpoint(ec);
-      if (!ec) local_port = lp.port();
+      if (!ec) {
+        origin.local = lp.address().to_string();
+        origin.local_port = lp.port();
+      }
     }
     socket.set_option(tcp::no_delay(true), ec);
     beast::tcp_stream stream(std::move(socket));
@@ -201,7 +217,7 @@ struct Server::Impl {
     buffer.commit(n);
     if (static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
         kTlsHandshakeRecord) {
-      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", remote}});
+      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", origin.remote}});
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       co_return;
     }
@@ -222,7 +238,7 @@ struct Server::Impl {
         int status = ec == bhttp::error::body_limit     ? 413
                      : ec == bhttp::error::header_limit ? 431
                                                         : 400;
-        core::log::info("bad request", {{"remote", remote}, {"error", ec.message()}});
+        core::log::info("bad request", {{"remote", origin.remote}, {"error", ec.message()}});
         co_await write(stream, simple(status, ec.message()), 11, false, false, ec);
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         co_return;
@@ -234,7 +250,7 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
         if (ec) co_return;
       }
-      Request req = head_of(head, remote, local_port);
+      Request req = head_of(head, origin);
       bool keep_alive = head.keep_alive() && !stopping.load();
       bool is_head = head.method() == bhttp::verb::head;
       unsigned version = head.version();
@@ -251,7 +267,7 @@ struct Server::Impl {
         if (!complete) {
           if (ec) {
             core::log::info("streamed body not read to its end",
-                            {{"remote", remote}, {"error", ec.message()}});
+                            {{"remote", origin.remote}, {"error", ec.message()}});
             stream.socket().shutdown(tcp::socket::shutdown_both, ec);
             co_return;
           }
@@ -264,7 +280,7 @@ struct Server::Impl {
                                    asio::redirect_error(use_awaitable, ec));
         if (ec) {
           if (ec == bhttp::error::body_limit) {
-            core::log::info("request body too large", {{"remote", remote}});
+            core::log::info("request body too large", {{"remote", origin.remote}});
             co_await write(stream, simple(413, "Request body too large"), version, false, false,
                            ec);
           }
@@ -292,18 +308,23 @@ struct Server::Impl {
     }
   }
 
-  awaitable<void> accept_loop() {
+  awaitable<void> accept_loop(tcp::acceptor& from, std::string label) {
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      tcp::socket socket = co_await from.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        core::log::warn("accept failed", {{"error", ec.message()}});
+        if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
+        core::log::warn("accept failed", {{"error", ec.message()}, {"listener", label}});
         continue;
       }
-      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+      asio::co_spawn(ioc, session(std::move(socket), label), asio::detached);
     }
   }
+
+  // Adopted listeners (Server::adopt_listener); each lives until closed or the server stops.
+  std::mutex adopted_mu;
+  std::map<uint64_t, std::shared_ptr<tcp::acceptor>> adopted;
+  uint64_t next_adopted = 1;
 
   awaitable<void> drain_and_stop() {
     asio::steady_timer timer(ioc);
@@ -319,6 +340,11 @@ struct Server::Impl {
     if (stopping.exchange(true)) return;
     beast::error_code ec;
     acceptor.close(ec);
+    {
+      std::lock_guard lock(adopted_mu);
+      for (auto& [id, a] : adopted) a->close(ec);
+      adopted.clear();
+    }
     signals.cancel(ec);
     asio::co_spawn(ioc, drain_and_stop(), asio::detached);
   }
@@ -349,13 +375,55 @@ void Server::run() {
     core::log::info("signal received, shutting down", {{"signal", std::to_string(sig)}});
     impl.begin_stop();
   });
-  asio::co_spawn(impl.ioc, impl.accept_loop(), asio::detached);
+  asio::co_spawn(impl.ioc, impl.accept_loop(impl.acceptor, ""), asio::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < impl.options.threads; ++i) {
     threads.emplace_back([&impl] { impl.ioc.run(); });
   }
   impl.ioc.run();
   for (auto& t : threads) t.join();
+}
+
+uint64_t Server::adopt_listener(int fd, std::string label) {
+  Impl& impl = *impl_;
+  auto a = std::make_shared<tcp::acceptor>(impl.ioc);
+  beast::error_code ec;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  bool v6 = ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0 && ss.ss_family == AF_INET6;
+  a->assign(v6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (ec) {
+    ::close(fd);
+    throw std::system_error(ec, "adopt listener");
+  }
+  uint64_t id;
+  {
+    std::lock_guard lock(impl.adopted_mu);
+    id = impl.next_adopted++;
+    impl.adopted.emplace(id, a);
+  }
+  asio::co_spawn(
+      impl.ioc,
+      [&impl, a, label = std::move(label)]() -> awaitable<void> {
+        co_await impl.accept_loop(*a, label);
+      },
+      asio::detached);
+  return id;
+}
+
+void Server::close_listener(uint64_t id) {
+  std::shared_ptr<tcp::acceptor> a;
+  {
+    std::lock_guard lock(impl_->adopted_mu);
+    auto it = impl_->adopted.find(id);
+    if (it == impl_->adopted.end()) return;
+    a = it->second;
+    impl_->adopted.erase(it);
+  }
+  asio::post(impl_->ioc, [a] {
+    beast::error_code ec;
+    a->close(ec);
+  });
 }
 
 void Server::stop() {

@@ -43,6 +43,13 @@ class Server {
 
   // Binds and listens. Returns the bound port. Throws std::system_error on failure.
   uint16_t listen();
+  // Serves connections from a socket that already listens, made elsewhere (inside a network
+  // namespace, say); the server owns `fd` from now on. Requests from it carry `label` in
+  // Request::listener. Thread-safe; may be called before or while run() runs. Returns an id for
+  // close_listener().
+  uint64_t adopt_listener(int fd, std::string label);
+  // Stops accepting on an adopted listener and closes it; open connections finish.
+  void close_listener(uint64_t id);
   // Serves until stop() or SIGTERM/SIGINT; lets requests in flight finish (up to 5 s).
   void run();
   // Thread-safe; makes run() return.
