@@ -10,6 +10,19 @@ namespace json = boost::json;
 
 EcsService::EcsService(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
 
+protocol::Result<void> EcsService::check_network_exists(const Ctx& ctx, const Doc& in) const {
+  const json::object* nc = obj(in, "networkConfiguration");
+  const json::object* vpc = nc ? obj(*nc, "awsvpcConfiguration") : nullptr;
+  if (!network_checker_ || !vpc) {
+    return {};
+  }
+  std::string e = network_checker_(ctx, strings(*vpc, "subnets"), strings(*vpc, "securityGroups"));
+  if (!e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  return {};
+}
+
 #define ECS_OP(Name, method) \
   { Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } }
 

@@ -12,6 +12,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,13 @@ using Doc = boost::json::object;
 using Reply = protocol::Result<boost::json::object>;
 using Ctx = protocol::RequestContext;
 
+// Checks that the subnets and security groups of an awsvpcConfiguration exist (in EC2) and
+// returns ECS's message for the first that does not, or "" when all do. Called before any store
+// transaction is open.
+using NetworkChecker = std::function<std::string(const Ctx& ctx,
+                                                 const std::vector<std::string>& subnets,
+                                                 const std::vector<std::string>& groups)>;
+
 class EcsService {
  public:
   EcsService(store::Db& db, const core::Clock& clock);
@@ -38,6 +46,8 @@ class EcsService {
 
   void set_task_launcher(TaskLauncher& launcher) { launcher_ = &launcher; }
   void set_service_scheduler(ServiceScheduler& scheduler) { scheduler_ = &scheduler; }
+  // Unset: subnets and security groups are taken on trust.
+  void set_network_checker(NetworkChecker checker) { network_checker_ = std::move(checker); }
 
   // cluster_handlers.cc
   Reply create_cluster(const Ctx& ctx, const Doc& in);
@@ -102,8 +112,13 @@ class EcsService {
   // INACTIVE; nullopt when unknown.
   std::optional<Doc> find_task_definition(EcsStore& st, const Ctx& ctx, std::string_view ref);
 
+  // InvalidParameterException when the networkConfiguration in `in` names unknown subnets or
+  // groups (see NetworkChecker); must run outside a transaction.
+  protocol::Result<void> check_network_exists(const Ctx& ctx, const Doc& in) const;
+
   store::Db& db_;
   const core::Clock& clock_;
+  NetworkChecker network_checker_;
   NoopTaskLauncher noop_launcher_;
   NoopServiceScheduler noop_scheduler_;
   TaskLauncher* launcher_ = &noop_launcher_;

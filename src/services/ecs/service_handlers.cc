@@ -129,6 +129,9 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   if (std::string e = check_tags(tags); !e.empty()) {
     return errors::invalid_parameter(e);
   }
+  if (auto r = check_network_exists(ctx, in); !r) {
+    return r.error();
+  }
 
   store::Transaction tx = db_.begin();
   EcsStore st(tx, ctx.account, ctx.region);
@@ -306,6 +309,9 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
 // A change of task definition, network configuration, platform version, capacity provider
 // strategy or load balancers, or forceNewDeployment, starts a new PRIMARY deployment.
 Reply EcsService::update_service(const Ctx& ctx, const Doc& in) {
+  if (auto r = check_network_exists(ctx, in); !r) {
+    return r.error();
+  }
   store::Transaction tx = db_.begin();
   EcsStore st(tx, ctx.account, ctx.region);
   protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);

@@ -156,6 +156,9 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   if (std::optional<std::string> by = opt_str(in, "startedBy"); by && by->size() > 128) {
     return errors::invalid_parameter("startedBy must be at most 128 characters.");
   }
+  if (auto r = check_network_exists(ctx, in); !r) {
+    return r.error();
+  }
   store::Transaction tx = db_.begin();
   EcsStore st(tx, ctx.account, ctx.region);
   protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);

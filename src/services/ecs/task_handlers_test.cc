@@ -64,6 +64,29 @@ TEST_F(TaskHandlersTest, RunTaskValidatesInput) {
             "InvalidParameterException");
 }
 
+TEST_F(TaskHandlersTest, UnknownSubnetsAndGroupsAreRejectedBeforeAnyTaskExists) {
+  std::vector<std::string> seen_subnets;
+  ecs_.set_network_checker([&](const Ctx& c, const std::vector<std::string>& subnets,
+                               const std::vector<std::string>& groups) -> std::string {
+    seen_subnets = subnets;
+    EXPECT_EQ(c.account, "123456789012");
+    EXPECT_EQ(groups, std::vector<std::string>{"sg-1"});
+    return "Error retrieving subnet information for [subnet-1]: The subnet ID 'subnet-1' does "
+           "not exist (ErrorCode: InvalidSubnetID.NotFound)";
+  });
+  protocol::AwsError e = err("RunTask", J(R"({"cluster":"c","taskDefinition":"web",
+      "launchType":"FARGATE","networkConfiguration":)" + std::string(kNetwork) + "}"));
+  EXPECT_EQ(e.code, "InvalidParameterException");
+  EXPECT_NE(e.message.find("InvalidSubnetID.NotFound"), std::string::npos);
+  EXPECT_EQ(seen_subnets, std::vector<std::string>{"subnet-1"});
+  EXPECT_TRUE(launcher_.created.empty());
+  EXPECT_TRUE(ok("ListTasks", R"({"cluster":"c"})")["taskArns"].as_array().empty());
+
+  ecs_.set_network_checker([](const Ctx&, const std::vector<std::string>&,
+                              const std::vector<std::string>&) { return std::string(); });
+  EXPECT_EQ(run().size(), 1u);
+}
+
 TEST_F(TaskHandlersTest, Ec2LaunchWithoutInstancesReportsFailures) {
   json::object out = ok("RunTask", J(R"({"cluster":"c","taskDefinition":"web",
       "networkConfiguration":)" + std::string(kNetwork) + "}"));
