@@ -1,0 +1,44 @@
+#pragma once
+// Errors of the network plane: a system error code (errno, or netplane::errc below) plus a
+// message for people. Callers branch on `code`; the ECS adapter turns `message` into a task's
+// stoppedReason ("ResourceInitializationError: ...").
+
+#include <boost/system/result.hpp>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace netplane {
+
+enum class errc {
+  bad_spec = 1,    // an address, CIDR, MAC or name that cannot be parsed or used
+  not_found,       // namespace, VPC or link that does not exist
+  exists,          // object already exists where the caller asked for a new one
+  netlink_failed,  // rtnetlink (libnl) refused a request
+  nft_failed,      // libnftables refused a ruleset
+  timed_out,       // connect_in_netns gave up
+};
+
+const std::error_category& netplane_category();
+inline std::error_code make_error_code(errc e) { return {static_cast<int>(e), netplane_category()}; }
+
+struct Error {
+  std::error_code code;
+  std::string message;
+
+  Error() = default;
+  Error(std::error_code c, std::string m) : code(c), message(std::move(m)) {}
+  Error(errc c, std::string m) : code(make_error_code(c)), message(std::move(m)) {}
+  // From errno: "<what>: <strerror>".
+  static Error from_errno(int err, const std::string& what);
+};
+
+[[noreturn]] void throw_exception_from_error(const Error& e, const boost::source_location& loc);
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+}  // namespace netplane
+
+template <>
+struct std::is_error_code_enum<netplane::errc> : std::true_type {};
