@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "services/ecs/ecs_json.h"
+#include "services/ecs/task_metadata.h"
 #include "services/ecs/ecs_store.h"
 
 namespace services::ecs {
@@ -375,15 +376,14 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
         continue;
       }
       ContainerLaunch launch{name, def, *td, netns, {}};
-      std::string id = task_id(task_arn);
       if (!endpoint.empty()) launch.extra_environment.emplace_back("AWS_ENDPOINT_URL", endpoint);
       launch.extra_environment.emplace_back("AWS_REGION", ref->region);
       launch.extra_environment.emplace_back("AWS_DEFAULT_REGION", ref->region);
       launch.extra_environment.emplace_back("AWS_EXECUTION_ENV", "AWS_ECS_FARGATE");
       launch.extra_environment.emplace_back("ECS_CONTAINER_METADATA_URI_V4",
-                                            "http://169.254.170.2/v4/" + id + "-" + name);
+                                            "http://169.254.170.2/v4/" + metadata_token(task_arn, name));
       launch.extra_environment.emplace_back("ECS_CONTAINER_METADATA_URI",
-                                            "http://169.254.170.2/v3/" + id + "-" + name);
+                                            "http://169.254.170.2/v3/" + metadata_token(task_arn, name));
       auto started = containers_.start(*ref, launch);
       if (!started) {
         fail_to_start("CannotStartContainerError: " + started.error().message, name);
