@@ -27,8 +27,6 @@ std::optional<TaskRef> ref_of(std::string_view task_arn, const json::object* tas
   return ref;
 }
 
-std::string task_id(std::string_view task_arn) { return name_from_ref(task_arn); }
-
 const char* phase_status(ContainerPhase p) {
   switch (p) {
     case ContainerPhase::Absent: return "PENDING";
