@@ -27,6 +27,8 @@ class Category final : public std::error_category {
         return "container not found";
       case errc::runc_failed:
         return "runc failed";
+      case errc::invalid_spec:
+        return "invalid container spec";
     }
     return "unknown runtime error";
   }

@@ -19,6 +19,7 @@ enum class errc {
   container_exists,
   container_not_found,
   runc_failed,
+  invalid_spec,  // the container definition cannot be run (no command, unknown user, ...)
 };
 
 const std::error_category& runtime_category();

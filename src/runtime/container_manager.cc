@@ -1,0 +1,636 @@
+#include "runtime/container_manager.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "runtime/image/sha256.h"
+#include "runtime/process.h"
+
+namespace runtime {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kResync{1000};       // re-read every status even without inotify
+constexpr milliseconds kCheckPoll{50};      // while a health check runs
+constexpr milliseconds kRemoveWait{10000};  // for a killed container's shim to record it
+constexpr const char* kCgroupRoot = "/sys/fs/cgroup";
+
+core::TimePoint from_ms(std::int64_t ms) { return core::from_epoch_millis(ms); }
+
+json::object meta_json(const std::string& id, const ContainerSpec& spec) {
+  json::object meta{
+      {"id", id}, {"group", spec.group}, {"name", spec.name}, {"image_digest", spec.image_digest}};
+  if (spec.health_check) {
+    const HealthCheckSpec& h = *spec.health_check;
+    json::array command;
+    for (const std::string& c : h.command) {
+      command.emplace_back(c);
+    }
+    meta["health_check"] = json::object{{"command", std::move(command)},
+                                        {"interval", h.interval.count()},
+                                        {"timeout", h.timeout.count()},
+                                        {"start_period", h.start_period.count()},
+                                        {"retries", h.retries}};
+  }
+  return meta;
+}
+
+std::optional<json::object> read_json(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  boost::system::error_code ec;
+  json::value v = json::parse(buffer.str(), ec);
+  if (ec || !v.is_object()) {
+    return std::nullopt;
+  }
+  return std::move(v.as_object());
+}
+
+std::string str(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
+  const json::value* h = meta.if_contains("health_check");
+  if (!h || !h->is_object()) {
+    return std::nullopt;
+  }
+  const json::object& o = h->as_object();
+  HealthCheckSpec spec;
+  if (const json::value* c = o.if_contains("command"); c && c->is_array()) {
+    for (const json::value& e : c->as_array()) {
+      if (e.is_string()) {
+        spec.command.emplace_back(e.as_string());
+      }
+    }
+  }
+  auto seconds = [&](const char* key, std::int64_t fallback) {
+    const json::value* v = o.if_contains(key);
+    return std::chrono::seconds(v && v->is_int64() ? v->as_int64() : fallback);
+  };
+  spec.interval = seconds("interval", 30);
+  spec.timeout = seconds("timeout", 5);
+  spec.start_period = seconds("start_period", 0);
+  const json::value* r = o.if_contains("retries");
+  spec.retries = r && r->is_int64() ? static_cast<int>(r->as_int64()) : 3;
+  return spec;
+}
+
+bool process_alive(int pid) {
+  if (pid <= 0) {
+    return false;
+  }
+  (void)::waitpid(pid, nullptr, WNOHANG);  // reaps it when it happens to be our child
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+struct ContainerManager::Entry {
+  ContainerStatus status;
+  std::optional<HealthCheckSpec> health_spec;
+  std::optional<HealthTracker> health;
+  std::optional<core::TimePoint> kill_at;
+  pid_t check_pid = 0;
+  core::TimePoint check_deadline{};
+  int shim_pid = 0;
+  int watch = -1;
+};
+
+ContainerManager::ContainerManager(ContainerManagerOptions options, const core::Clock& clock)
+    : options_(std::move(options)), clock_(clock) {
+  fs::path base = options_.data_dir / "runtime";
+  containers_dir_ = base / "containers";
+  runc_root_ = base / "runc";
+  if (options_.shim.empty()) {
+    options_.shim = executable_dir() / "gantry-shim";
+  }
+  if (options_.init.empty() && fs::exists("/usr/bin/tini-static")) {
+    options_.init = "/usr/bin/tini-static";
+  }
+  bundle_options_.cgroup_parent = options_.cgroup_parent;
+  bundle_options_.init_path = options_.init;
+  std::error_code ec;
+  fs::create_directories(containers_dir_, ec);
+  fs::create_directories(runc_root_, ec);
+  fs::create_directories(base / "volumes", ec);
+  inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+ContainerManager::~ContainerManager() {
+  stop();
+  ::close(inotify_fd_);
+  ::close(wake_fd_);
+}
+
+fs::path ContainerManager::container_dir(const std::string& id) const {
+  return containers_dir_ / id;
+}
+
+std::string ContainerManager::cgroup_of(const std::string& id) const {
+  return cgroup_path(bundle_options_, id);
+}
+
+fs::path ContainerManager::volume_dir(const std::string& group) const {
+  std::string digest = image::sha256_digest(group.data(), group.size());
+  return options_.data_dir / "runtime" / "volumes" / digest.substr(7, 24);
+}
+
+void ContainerManager::start() {
+  adopt();
+  std::lock_guard lock(mu_);
+  stopping_ = false;
+  watcher_ = std::thread([this] { watch_loop(); });
+}
+
+void ContainerManager::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  std::uint64_t one = 1;
+  (void)::write(wake_fd_, &one, sizeof one);
+  if (watcher_.joinable()) {
+    watcher_.join();
+  }
+}
+
+void ContainerManager::on_change(std::function<void(const ContainerStatus&)> callback) {
+  std::lock_guard lock(mu_);
+  callbacks_.push_back(std::move(callback));
+}
+
+void ContainerManager::add_watch(Entry& e) {
+  e.watch = ::inotify_add_watch(inotify_fd_, container_dir(e.status.id).c_str(),
+                                IN_MOVED_TO | IN_CLOSE_WRITE);
+  if (e.watch >= 0) {
+    watches_[e.watch] = e.status.id;
+  }
+}
+
+void ContainerManager::adopt() {
+  std::error_code ec;
+  std::vector<std::string> ids;
+  for (const fs::directory_entry& d : fs::directory_iterator(containers_dir_, ec)) {
+    ids.push_back(d.path().filename().string());
+  }
+  for (const std::string& id : ids) {
+    fs::path dir = container_dir(id);
+    std::optional<json::object> meta = read_json(dir / "meta.json");
+    std::optional<ShimStatus> shim = read_shim_status(dir / "status.json");
+    if (!meta || !shim) {
+      // Half-created by a server that died before the shim ran: nothing to keep.
+      core::log::info("removing half-created container", {{"id", id}});
+      (void)cleanup(id, meta ? str(*meta, "group") : std::string());
+      continue;
+    }
+    auto e = std::make_unique<Entry>();
+    e->status.id = id;
+    e->status.group = str(*meta, "group");
+    e->status.name = str(*meta, "name");
+    e->status.image_digest = str(*meta, "image_digest");
+    e->health_spec = health_from_meta(*meta);
+    e->status.has_health_check = e->health_spec.has_value();
+    std::lock_guard lock(mu_);
+    add_watch(*e);
+    refresh(*e);
+    core::log::info("re-adopted container", {{"id", id}, {"name", e->status.name}});
+    entries_[id] = std::move(e);
+  }
+  // runc state without a container directory (a crash during remove): delete it.
+  for (const fs::directory_entry& d : fs::directory_iterator(runc_root_, ec)) {
+    std::string id = d.path().filename().string();
+    if (!fs::exists(container_dir(id))) {
+      (void)cleanup(id, "");
+    }
+  }
+}
+
+bool ContainerManager::refresh(Entry& e) {
+  ContainerStatus before = e.status;
+  HealthStatus health_before = e.status.health;
+  // Liveness first: a shim that is gone and left no final status will never write one.
+  bool shim_alive = process_alive(e.shim_pid);
+  std::optional<ShimStatus> s = read_shim_status(container_dir(e.status.id) / "status.json");
+  if (!s) {
+    return false;
+  }
+  e.shim_pid = s->shim_pid;
+  if (e.shim_pid != 0 && before.phase != ContainerPhase::Exited && !shim_alive &&
+      !process_alive(e.shim_pid) &&
+      (s->state == ShimStatus::State::Starting || s->state == ShimStatus::State::Running)) {
+    s->state = ShimStatus::State::Failed;
+    s->error = "the container's shim exited unexpectedly";
+    s->exit_code.reset();
+  }
+  switch (s->state) {
+    case ShimStatus::State::Starting:
+      e.status.phase = ContainerPhase::Created;
+      break;
+    case ShimStatus::State::Running:
+      e.status.phase = ContainerPhase::Running;
+      break;
+    case ShimStatus::State::Exited:
+    case ShimStatus::State::Failed:
+      e.status.phase = ContainerPhase::Exited;
+      break;
+  }
+  e.status.pid = s->pid;
+  e.status.exit_code = s->exit_code;
+  e.status.oom_killed = s->oom_killed;
+  e.status.error = s->error;
+  if (s->started_at_ms) {
+    e.status.started_at = from_ms(s->started_at_ms);
+  }
+  if (s->finished_at_ms) {
+    e.status.finished_at = from_ms(s->finished_at_ms);
+  }
+  if (e.status.phase == ContainerPhase::Running && e.health_spec && !e.health) {
+    e.health.emplace(*e.health_spec, clock_.now());
+  }
+  if (e.status.phase == ContainerPhase::Exited) {
+    e.kill_at.reset();
+  }
+  return before.phase != e.status.phase || before.exit_code != e.status.exit_code ||
+         health_before != e.status.health || before.error != e.status.error;
+}
+
+Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
+  if (spec.args.empty()) {
+    return Error(errc::invalid_spec, "no command specified");
+  }
+  std::string id = core::ids::random_hex(32);
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [other_id, e] : entries_) {
+      if (e->status.group == spec.group && e->status.name == spec.name) {
+        return Error(errc::container_exists, "container " + spec.name + " already exists");
+      }
+    }
+    auto e = std::make_unique<Entry>();
+    e->status.id = id;
+    e->status.group = spec.group;
+    e->status.name = spec.name;
+    e->status.image_digest = spec.image_digest;
+    e->health_spec = spec.health_check;
+    e->status.has_health_check = spec.health_check.has_value();
+    entries_[id] = std::move(e);
+  }
+  fs::path dir = container_dir(id);
+  auto fail = [&](Error error) -> Result<std::string> {
+    core::log::warn("container failed to start",
+                    {{"id", id}, {"name", spec.name}, {"error", error.message}});
+    std::lock_guard lock(mu_);
+    Entry& e = *entries_.at(id);
+    e.status.phase = ContainerPhase::Exited;
+    e.status.error = error.message;
+    return error;
+  };
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  BundleOptions bundle = bundle_options_;
+  bundle.task_volume_dir = volume_dir(spec.group);
+  {
+    std::ofstream meta(dir / "meta.json");
+    meta << json::serialize(meta_json(id, spec));
+  }
+  if (Result<void> r = write_bundle(spec, id, dir, bundle); !r) {
+    return fail(r.error());
+  }
+  ShimConfig shim;
+  shim.id = id;
+  shim.runc = options_.runc.string();
+  if (shim.runc.find('/') == std::string::npos) {
+    std::string found;
+    if (run_process({"sh", "-c", "command -v " + shim.runc}, &found) == 0 && !found.empty()) {
+      shim.runc = found.substr(0, found.find('\n'));
+    }
+  }
+  shim.runc_root = runc_root_.string();
+  shim.cgroup = cgroup_of(id);
+  std::vector<fs::path> layers = spec.layers;
+  if (layers.empty()) {
+    fs::create_directories(dir / "empty", ec);
+    layers.push_back(dir / "empty");
+  }
+  fs::path parent = layers.front().parent_path();
+  bool same_parent = std::all_of(layers.begin(), layers.end(),
+                                 [&](const fs::path& l) { return l.parent_path() == parent; });
+  shim.lower_base = same_parent ? parent.string() : std::string();
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    shim.lower.push_back(same_parent ? it->filename().string() : it->string());
+  }
+  if (!write_shim_config(dir / "shim.json", shim)) {
+    return fail(Error::from_errno(errno, "write shim.json"));
+  }
+  {
+    std::lock_guard lock(mu_);
+    add_watch(*entries_.at(id));
+  }
+  pid_t pid = spawn_process({options_.shim.string(), dir.string()}, dir / "shim.log");
+  if (pid < 0) {
+    return fail(Error::from_errno(errno, "start " + options_.shim.string()));
+  }
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  std::unique_lock lock(mu_);
+  Entry& e = *entries_.at(id);
+  // The watcher thread sees status.json change (inotify) and wakes us; we never refresh here,
+  // so that the watcher also reports the change to on_change callbacks.
+  bool settled = changed_.wait_for(lock, options_.start_timeout,
+                                   [&] { return e.status.phase != ContainerPhase::Created; });
+  if (!settled) {
+    lock.unlock();
+    return fail(Error(errc::runc_failed, "timed out waiting for the container to start"));
+  }
+  if (e.status.phase == ContainerPhase::Exited && !e.status.error.empty()) {
+    return Error(errc::runc_failed, e.status.error);
+  }
+  core::log::debug("container started", {{"id", id}, {"name", spec.name}});
+  return id;
+}
+
+void ContainerManager::kill(const std::string& id, std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) {
+    return;
+  }
+  Entry& e = *it->second;
+  if (e.status.phase == ContainerPhase::Exited) {
+    return;
+  }
+  if (e.status.phase == ContainerPhase::Running && e.status.pid > 0) {
+    ::kill(e.status.pid, SIGTERM);
+  }
+  core::TimePoint deadline = clock_.now() + timeout;
+  if (!e.kill_at || deadline < *e.kill_at) {
+    e.kill_at = deadline;
+  }
+  std::uint64_t one = 1;
+  (void)::write(wake_fd_, &one, sizeof one);
+}
+
+Result<void> ContainerManager::remove(const std::string& id) {
+  std::string group;
+  {
+    std::unique_lock lock(mu_);
+    auto it = entries_.find(id);
+    if (it != entries_.end()) {
+      Entry& e = *it->second;
+      group = e.status.group;
+      if (e.status.phase != ContainerPhase::Exited) {
+        if (e.status.pid > 0) {
+          ::kill(e.status.pid, SIGKILL);
+        }
+        changed_.wait_for(lock, kRemoveWait, [&] {
+          if (e.status.phase == ContainerPhase::Running && e.status.pid > 0) {
+            ::kill(e.status.pid, SIGKILL);
+          }
+          return e.status.phase == ContainerPhase::Exited;
+        });
+      }
+      if (e.check_pid > 0) {
+        ::kill(e.check_pid, SIGKILL);
+        ::waitpid(e.check_pid, nullptr, 0);
+      }
+      if (e.watch >= 0) {
+        ::inotify_rm_watch(inotify_fd_, e.watch);
+        watches_.erase(e.watch);
+      }
+      entries_.erase(it);
+    }
+  }
+  return cleanup(id, group);
+}
+
+Result<void> ContainerManager::cleanup(const std::string& id, const std::string& group) {
+  fs::path dir = container_dir(id);
+  std::string output;
+  std::optional<int> rc = run_process(
+      {options_.runc.string(), "--root", runc_root_.string(), "delete", "--force", id}, &output);
+  if (rc && *rc != 0 && output.find("does not exist") == std::string::npos &&
+      output.find("not exist") == std::string::npos) {
+    core::log::warn("runc delete failed", {{"id", id}, {"output", output}});
+  }
+  while (::umount2((dir / "rootfs").c_str(), MNT_DETACH) == 0) {
+  }
+  std::error_code ec;
+  // Empty cgroups runc did not remove (a container that never started).
+  for (const fs::directory_entry& h : fs::directory_iterator(kCgroupRoot, ec)) {
+    fs::path cg = h.path() / fs::path(cgroup_of(id)).relative_path();
+    if (fs::exists(cg, ec)) {
+      ::rmdir(cg.c_str());
+    }
+  }
+  fs::remove_all(runc_root_ / id, ec);
+  fs::remove_all(dir, ec);
+  if (ec) {
+    return Error(ec, "remove " + dir.string());
+  }
+  if (!group.empty()) {
+    std::lock_guard lock(mu_);
+    bool last = std::none_of(entries_.begin(), entries_.end(),
+                             [&](const auto& kv) { return kv.second->status.group == group; });
+    if (last) {
+      fs::remove_all(volume_dir(group), ec);
+    }
+  }
+  return {};
+}
+
+std::optional<ContainerStatus> ContainerManager::status(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) {
+    return std::nullopt;
+  }
+  return it->second->status;
+}
+
+std::vector<ContainerStatus> ContainerManager::list(const std::string& group) const {
+  std::lock_guard lock(mu_);
+  std::vector<ContainerStatus> out;
+  for (const auto& [id, e] : entries_) {
+    if (e->status.group == group) {
+      out.push_back(e->status);
+    }
+  }
+  return out;
+}
+
+std::vector<ContainerStatus> ContainerManager::list_all() const {
+  std::lock_guard lock(mu_);
+  std::vector<ContainerStatus> out;
+  for (const auto& [id, e] : entries_) {
+    out.push_back(e->status);
+  }
+  return out;
+}
+
+Result<LogChunk> ContainerManager::read_logs(const std::string& id, std::uint64_t offset,
+                                             std::size_t max_records) const {
+  {
+    std::lock_guard lock(mu_);
+    if (!entries_.contains(id)) {
+      return Error(errc::container_not_found, "container " + id + " not found");
+    }
+  }
+  return read_log_records(container_dir(id) / "log", offset, max_records);
+}
+
+void ContainerManager::notify(const std::vector<ContainerStatus>& changed) {
+  if (changed.empty()) {
+    return;
+  }
+  std::vector<std::function<void(const ContainerStatus&)>> callbacks;
+  {
+    std::lock_guard lock(mu_);
+    callbacks = callbacks_;
+  }
+  for (const ContainerStatus& s : changed) {
+    for (const auto& cb : callbacks) {
+      cb(s);
+    }
+  }
+}
+
+void ContainerManager::run_due_work(std::vector<ContainerStatus>& changed) {
+  core::TimePoint now = clock_.now();
+  for (auto& [id, ptr] : entries_) {
+    Entry& e = *ptr;
+    if (e.kill_at && now >= *e.kill_at && e.status.phase == ContainerPhase::Running) {
+      ::kill(e.status.pid, SIGKILL);
+      e.kill_at.reset();
+    }
+    if (!e.health || e.status.phase != ContainerPhase::Running) {
+      if (e.check_pid > 0) {
+        ::kill(e.check_pid, SIGKILL);
+        ::waitpid(e.check_pid, nullptr, 0);
+        e.check_pid = 0;
+      }
+      continue;
+    }
+    if (e.check_pid > 0) {
+      int wstatus = 0;
+      pid_t done = ::waitpid(e.check_pid, &wstatus, WNOHANG);
+      bool timed_out = done == 0 && now >= e.check_deadline;
+      if (timed_out) {
+        ::kill(e.check_pid, SIGKILL);
+        ::waitpid(e.check_pid, nullptr, 0);
+      }
+      if (done != 0 || timed_out) {
+        bool passed = done > 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
+        e.check_pid = 0;
+        if (e.health->record(passed, now)) {
+          e.status.health = e.health->status();
+          changed.push_back(e.status);
+        }
+      }
+    } else if (now >= e.health->next_check() && !e.health->spec().command.empty()) {
+      std::vector<std::string> args = {options_.runc.string(), "--root", runc_root_.string(),
+                                       "exec", id};
+      args.insert(args.end(), e.health->spec().command.begin(), e.health->spec().command.end());
+      e.check_pid = spawn_process(args);
+      e.check_deadline = now + e.health->spec().timeout;
+      if (e.check_pid < 0) {
+        e.check_pid = 0;
+        if (e.health->record(false, now)) {
+          e.status.health = e.health->status();
+          changed.push_back(e.status);
+        }
+      }
+    }
+  }
+}
+
+void ContainerManager::watch_loop() {
+  core::TimePoint last_resync = clock_.now();
+  for (;;) {
+    milliseconds timeout = kResync;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) {
+        return;
+      }
+      core::TimePoint now = clock_.now();
+      for (const auto& [id, e] : entries_) {
+        std::optional<core::TimePoint> due = e->kill_at;
+        if (e->check_pid > 0) {
+          timeout = std::min(timeout, kCheckPoll);
+        } else if (e->health && e->status.phase == ContainerPhase::Running) {
+          due = due ? std::min(*due, e->health->next_check()) : e->health->next_check();
+        }
+        if (due) {
+          timeout = std::min(
+              timeout,
+              std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*due - now)));
+        }
+      }
+    }
+    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    ::poll(fds, 2, static_cast<int>(timeout.count()) + 1);
+    std::uint64_t counter = 0;
+    (void)::read(wake_fd_, &counter, sizeof counter);
+    std::vector<int> touched;
+    alignas(inotify_event) char buf[8192];
+    ssize_t n = 0;
+    while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
+      for (char* p = buf; p < buf + n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(p);
+        if (ev->len > 0 && std::string_view(ev->name) == "status.json") {
+          touched.push_back(ev->wd);
+        }
+        p += sizeof(inotify_event) + ev->len;
+      }
+    }
+    std::vector<ContainerStatus> changed;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) {
+        return;
+      }
+      core::TimePoint now = clock_.now();
+      bool resync = now - last_resync >= kResync;
+      if (resync) {
+        last_resync = now;
+      }
+      for (auto& [id, e] : entries_) {
+        bool was_touched = std::find(touched.begin(), touched.end(), e->watch) != touched.end();
+        if ((was_touched || (resync && e->status.phase != ContainerPhase::Exited)) && refresh(*e)) {
+          changed.push_back(e->status);
+        }
+      }
+      run_due_work(changed);
+    }
+    if (!changed.empty()) {
+      changed_.notify_all();
+    }
+    notify(changed);
+  }
+}
+
+}  // namespace runtime
