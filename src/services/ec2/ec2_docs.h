@@ -1,0 +1,44 @@
+#pragma once
+// Reading model documents (see protocol/model.h) and the tag lists that every EC2 resource
+// carries. Documents keep AWS spelling ("VpcId"); C++ names stay snake_case.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/aws_error.h"
+#include "protocol/request_context.h"
+
+namespace services::ec2 {
+
+using Doc = boost::json::object;
+using Reply = protocol::Result<boost::json::object>;
+using Ctx = protocol::RequestContext;
+
+// Members of a document; absent or null reads as the fallback.
+std::string str(const Doc& o, std::string_view key, std::string_view fallback = "");
+std::optional<std::string> opt_str(const Doc& o, std::string_view key);
+std::optional<int64_t> opt_int(const Doc& o, std::string_view key);
+std::optional<bool> opt_bool(const Doc& o, std::string_view key);
+bool flag(const Doc& o, std::string_view key);  // opt_bool(...).value_or(false)
+const boost::json::array* arr(const Doc& o, std::string_view key);
+const Doc* obj(const Doc& o, std::string_view key);
+std::vector<std::string> strings(const Doc& o, std::string_view key);
+
+// The tag list member of a resource document: "TagSet" for network interfaces, else "Tags".
+std::string_view tag_member(std::string_view resource_id);
+// Sets (adds or replaces by key) tags on `doc`.
+void merge_tags(Doc& doc, std::string_view member, const boost::json::array& tags);
+// Validates tags from a request: keys present, not "aws:"-prefixed, at most 50.
+protocol::Result<void> validate_tags(const boost::json::array& tags);
+// The tags from TagSpecifications whose ResourceType is `resource_type`; another type is
+// InvalidParameterValue, as EC2 answers.
+protocol::Result<boost::json::array> tags_from_specifications(const Doc& in,
+                                                              std::string_view resource_type);
+
+}  // namespace services::ec2

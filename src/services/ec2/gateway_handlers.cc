@@ -1,0 +1,264 @@
+// Internet and NAT gateways.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateInternetGateway.html
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html
+
+#include <boost/json/array.hpp>
+
+#include "core/ids.h"
+#include "services/ec2/ec2_service.h"
+#include "services/ec2/errors.h"
+
+namespace services::ec2 {
+
+namespace json = boost::json;
+
+namespace {
+
+FilterTable igw_filters() {
+  FilterTable t;
+  t.names = {{"internet-gateway-id", path("InternetGatewayId")},
+             {"attachment.state", path("Attachments.State")},
+             {"attachment.vpc-id", path("Attachments.VpcId")},
+             {"owner-id", path("OwnerId")}};
+  return t;
+}
+
+FilterTable nat_filters() {
+  FilterTable t;
+  t.names = {{"nat-gateway-id", path("NatGatewayId")},
+             {"state", path("State")},
+             {"subnet-id", path("SubnetId")},
+             {"vpc-id", path("VpcId")}};
+  return t;
+}
+
+}  // namespace
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateInternetGateway.html
+Reply Ec2Service::create_internet_gateway(const Ctx& ctx, const Doc& in) {
+  auto tags = tags_from_specifications(in, "internet-gateway");
+  if (!tags) {
+    return tags.error();
+  }
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::string id = core::ids::resource_id("igw");
+    Doc igw{{"InternetGatewayId", id},
+            {"OwnerId", st.account()},
+            {"Attachments", json::array()},
+            {"Tags", *tags}};
+    st.put(Kind::InternetGateway, id, "", "", igw);
+    return Doc{{"InternetGateway", public_view(std::move(igw))}};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html
+Reply Ec2Service::attach_internet_gateway(const Ctx& ctx, const Doc& in) {
+  std::string igw_id = str(in, "InternetGatewayId");
+  std::string vpc_id = str(in, "VpcId");
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::optional<Doc> igw = st.get(Kind::InternetGateway, igw_id);
+    if (!igw) {
+      return errors::internet_gateway_not_found(igw_id);
+    }
+    if (!st.get(Kind::Vpc, vpc_id)) {
+      return errors::vpc_not_found(vpc_id);
+    }
+    std::vector<std::string> attached = values_at(*igw, "Attachments.VpcId");
+    if (!attached.empty()) {
+      return errors::already_associated("resource " + igw_id + " is already attached to network " +
+                                        attached.front());
+    }
+    if (st.count_in_vpc(Kind::InternetGateway, vpc_id) > 0) {
+      return errors::already_associated("Network " + vpc_id +
+                                        " already has an internet gateway attached");
+    }
+    (*igw)["Attachments"] = json::array{Doc{{"State", "available"}, {"VpcId", vpc_id}}};
+    st.put(Kind::InternetGateway, igw_id, vpc_id, "", *igw);
+    st.touch(vpc_id);
+    return Doc{};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html
+Reply Ec2Service::detach_internet_gateway(const Ctx& ctx, const Doc& in) {
+  std::string igw_id = str(in, "InternetGatewayId");
+  std::string vpc_id = str(in, "VpcId");
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::optional<Doc> igw = st.get(Kind::InternetGateway, igw_id);
+    if (!igw) {
+      return errors::internet_gateway_not_found(igw_id);
+    }
+    if (!st.get(Kind::Vpc, vpc_id)) {
+      return errors::vpc_not_found(vpc_id);
+    }
+    if (values_at(*igw, "Attachments.VpcId") != std::vector<std::string>{vpc_id}) {
+      return errors::gateway_not_attached(igw_id, vpc_id);
+    }
+    // EC2 refuses while public addresses in the VPC are mapped through the gateway.
+    for (const Row& address : st.list(Kind::Address)) {
+      std::string eni_id = str(address.doc, "NetworkInterfaceId");
+      if (eni_id.empty()) {
+        continue;
+      }
+      std::optional<Doc> eni = st.get(Kind::NetworkInterface, eni_id);
+      if (eni && str(*eni, "VpcId") == vpc_id) {
+        return errors::dependency_violation("internetGateway", igw_id);
+      }
+    }
+    (*igw)["Attachments"] = json::array();
+    st.put(Kind::InternetGateway, igw_id, "", "", *igw);
+    st.touch(vpc_id);
+    return Doc{};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteInternetGateway.html
+Reply Ec2Service::delete_internet_gateway(const Ctx& ctx, const Doc& in) {
+  std::string igw_id = str(in, "InternetGatewayId");
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::optional<Doc> igw = st.get(Kind::InternetGateway, igw_id);
+    if (!igw) {
+      return errors::internet_gateway_not_found(igw_id);
+    }
+    if (!values_at(*igw, "Attachments.VpcId").empty()) {
+      return errors::dependency_violation("internetGateway", igw_id);
+    }
+    st.remove(igw_id);
+    return Doc{};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInternetGateways.html
+Reply Ec2Service::describe_internet_gateways(const Ctx& ctx, const Doc& in) {
+  static const FilterTable table = igw_filters();
+  return describe(ctx, in,
+                  {Kind::InternetGateway, "InternetGatewayIds", "InternetGateways", &table,
+                   [](std::string_view id) { return errors::internet_gateway_not_found(id); }});
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html
+// The gateway is "available" at once: it holds an address in its subnet (a requester-managed
+// network interface) and, when public, its Elastic IP.
+Reply Ec2Service::create_nat_gateway(const Ctx& ctx, const Doc& in) {
+  auto tags = tags_from_specifications(in, "natgateway");
+  if (!tags) {
+    return tags.error();
+  }
+  std::string subnet_id = str(in, "SubnetId");
+  if (subnet_id.empty()) {
+    return errors::missing_parameter("subnetId");
+  }
+  std::string connectivity = str(in, "ConnectivityType", "public");
+  std::string allocation_id = str(in, "AllocationId");
+  if (connectivity == "public" && allocation_id.empty()) {
+    return errors::missing_parameter("allocationId");
+  }
+  if (connectivity == "private" && !allocation_id.empty()) {
+    return errors::invalid_parameter_combination(
+        "AllocationId cannot be specified for a private NAT gateway.");
+  }
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::optional<Doc> subnet = st.get(Kind::Subnet, subnet_id);
+    if (!subnet) {
+      return errors::subnet_not_found(subnet_id);
+    }
+    std::optional<Doc> address;
+    if (!allocation_id.empty()) {
+      address = st.get(Kind::Address, allocation_id);
+      if (!address) {
+        return errors::allocation_not_found(allocation_id);
+      }
+      if (!str(*address, "AssociationId").empty()) {
+        return errors::already_associated("Elastic IP address [" + allocation_id +
+                                          "] is already associated");
+      }
+    }
+    std::string nat_id = core::ids::resource_id("nat");
+    EniRequest request;
+    request.account = st.account();
+    request.region = st.region();
+    request.subnet_id = subnet_id;
+    request.description = "Interface for NAT Gateway " + nat_id;
+    request.interface_type = "nat_gateway";
+    request.requester_id = "amazon";
+    auto eni = make_network_interface(st, request, std::nullopt, json::array());
+    if (!eni) {
+      return eni.error();
+    }
+    (*eni)["Status"] = "in-use";
+    std::string eni_id = str(*eni, "NetworkInterfaceId");
+    Doc nat_address{{"NetworkInterfaceId", eni_id},
+                    {"PrivateIp", str(*eni, "PrivateIpAddress")},
+                    {"IsPrimary", true},
+                    {"Status", "succeeded"}};
+    if (address) {
+      std::string association_id = core::ids::resource_id("eipassoc");
+      (*address)["AssociationId"] = association_id;
+      (*address)["NetworkInterfaceId"] = eni_id;
+      (*address)["NetworkInterfaceOwnerId"] = st.account();
+      (*address)["PrivateIpAddress"] = str(*eni, "PrivateIpAddress");
+      st.put(Kind::Address, allocation_id, "", "", *address);
+      nat_address["AllocationId"] = allocation_id;
+      nat_address["PublicIp"] = str(*address, "PublicIp");
+      nat_address["AssociationId"] = association_id;
+      (*eni)["Association"] = Doc{{"AllocationId", allocation_id},
+                                  {"AssociationId", association_id},
+                                  {"IpOwnerId", "amazon"},
+                                  {"PublicIp", str(*address, "PublicIp")}};
+    }
+    st.put(Kind::NetworkInterface, eni_id, str(*eni, "VpcId"), subnet_id, *eni);
+    Doc nat{{"NatGatewayId", nat_id},
+            {"SubnetId", subnet_id},
+            {"VpcId", str(*subnet, "VpcId")},
+            {"State", "available"},
+            {"ConnectivityType", connectivity},
+            {"CreateTime", now_epoch()},
+            {"NatGatewayAddresses", json::array{nat_address}},
+            {"Tags", *tags}};
+    st.put(Kind::NatGateway, nat_id, str(*subnet, "VpcId"), subnet_id, nat);
+    Doc out{{"NatGateway", public_view(std::move(nat))}};
+    if (auto token = opt_str(in, "ClientToken")) {
+      out["ClientToken"] = *token;
+    }
+    return out;
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteNatGateway.html
+// The gateway stays visible as "deleted"; its interface and address association go at once.
+Reply Ec2Service::delete_nat_gateway(const Ctx& ctx, const Doc& in) {
+  std::string nat_id = str(in, "NatGatewayId");
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::optional<Doc> nat = st.get(Kind::NatGateway, nat_id);
+    if (!nat || str(*nat, "State") == "deleted") {
+      return errors::nat_gateway_not_found(nat_id);
+    }
+    for (const std::string& allocation_id : values_at(*nat, "NatGatewayAddresses.AllocationId")) {
+      if (std::optional<Doc> address = st.get(Kind::Address, allocation_id)) {
+        for (std::string_view m :
+             {"AssociationId", "NetworkInterfaceId", "NetworkInterfaceOwnerId", "PrivateIpAddress"}) {
+          address->erase(m);
+        }
+        st.put(Kind::Address, allocation_id, "", "", *address);
+      }
+    }
+    for (const std::string& eni_id : values_at(*nat, "NatGatewayAddresses.NetworkInterfaceId")) {
+      remove_network_interface(st, eni_id);
+    }
+    (*nat)["State"] = "deleted";
+    (*nat)["DeleteTime"] = now_epoch();
+    st.put(Kind::NatGateway, nat_id, str(*nat, "VpcId"), str(*nat, "SubnetId"), *nat);
+    return Doc{{"NatGatewayId", nat_id}};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNatGateways.html
+Reply Ec2Service::describe_nat_gateways(const Ctx& ctx, const Doc& in) {
+  static const FilterTable table = nat_filters();
+  DescribeSpec spec{Kind::NatGateway, "NatGatewayIds", "NatGateways", &table,
+                    [](std::string_view id) { return errors::nat_gateway_not_found(id); }};
+  spec.filters_member = "Filter";
+  return describe(ctx, in, spec);
+}
+
+}  // namespace services::ec2

@@ -1,0 +1,242 @@
+// Security groups: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+// and siblings. Rules live in their own rows (security_group_rule_handlers.cc); a group's
+// IpPermissions are derived from them.
+
+#include <boost/json/array.hpp>
+
+#include "core/ids.h"
+#include "services/ec2/ec2_service.h"
+#include "services/ec2/errors.h"
+#include "services/ec2/permissions.h"
+
+namespace services::ec2 {
+
+namespace json = boost::json;
+
+namespace {
+
+FilterTable group_filters() {
+  FilterTable t;
+  t.names = {
+      {"group-id", path("GroupId")},
+      {"group-name", path("GroupName")},
+      {"description", path("Description")},
+      {"vpc-id", path("VpcId")},
+      {"owner-id", path("OwnerId")},
+      {"ip-permission.cidr", path("IpPermissions.IpRanges.CidrIp")},
+      {"ip-permission.ipv6-cidr", path("IpPermissions.Ipv6Ranges.CidrIpv6")},
+      {"ip-permission.from-port", path("IpPermissions.FromPort")},
+      {"ip-permission.to-port", path("IpPermissions.ToPort")},
+      {"ip-permission.protocol", path("IpPermissions.IpProtocol")},
+      {"ip-permission.group-id", path("IpPermissions.UserIdGroupPairs.GroupId")},
+      {"ip-permission.group-name", path("IpPermissions.UserIdGroupPairs.GroupName")},
+      {"ip-permission.prefix-list-id", path("IpPermissions.PrefixListIds.PrefixListId")},
+      {"ip-permission.user-id", path("IpPermissions.UserIdGroupPairs.UserId")},
+      {"egress.ip-permission.cidr", path("IpPermissionsEgress.IpRanges.CidrIp")},
+      {"egress.ip-permission.ipv6-cidr", path("IpPermissionsEgress.Ipv6Ranges.CidrIpv6")},
+      {"egress.ip-permission.from-port", path("IpPermissionsEgress.FromPort")},
+      {"egress.ip-permission.to-port", path("IpPermissionsEgress.ToPort")},
+      {"egress.ip-permission.protocol", path("IpPermissionsEgress.IpProtocol")},
+      {"egress.ip-permission.group-id", path("IpPermissionsEgress.UserIdGroupPairs.GroupId")},
+      {"egress.ip-permission.group-name", path("IpPermissionsEgress.UserIdGroupPairs.GroupName")},
+      {"egress.ip-permission.prefix-list-id",
+       path("IpPermissionsEgress.PrefixListIds.PrefixListId")},
+      {"egress.ip-permission.user-id", path("IpPermissionsEgress.UserIdGroupPairs.UserId")},
+  };
+  return t;
+}
+
+FilterTable rule_filters() {
+  FilterTable t;
+  t.names = {{"group-id", path("GroupId")},
+             {"security-group-rule-id", path("SecurityGroupRuleId")}};
+  return t;
+}
+
+// A group by id, or by name in the default VPC, as EC2 resolves GroupName for VPC groups.
+protocol::Result<Doc> find_group(Ec2Store& st, const Doc& in) {
+  if (std::optional<std::string> id = opt_str(in, "GroupId")) {
+    std::optional<Doc> group = st.get(Kind::SecurityGroup, *id);
+    if (!group) {
+      return errors::group_not_found(*id);
+    }
+    return std::move(*group);
+  }
+  if (std::optional<std::string> name = opt_str(in, "GroupName")) {
+    std::string vpc_id = st.default_vpc_id().value_or("");
+    for (Row& row : st.list_in_vpc(Kind::SecurityGroup, vpc_id)) {
+      if (str(row.doc, "GroupName") == *name) {
+        return std::move(row.doc);
+      }
+    }
+    return errors::group_name_not_found(*name, vpc_id);
+  }
+  return errors::missing_parameter("groupId");
+}
+
+}  // namespace
+
+protocol::Result<Doc> find_security_group(Ec2Store& st, const Doc& in) { return find_group(st, in); }
+
+Doc Ec2Service::make_security_group(Ec2Store& st, std::string_view vpc_id, std::string_view name,
+                                    std::string_view description, const json::array& tags) {
+  std::string group_id = core::ids::resource_id("sg");
+  Doc group{{"GroupId", group_id},
+            {"GroupName", name},
+            {"Description", description},
+            {"VpcId", vpc_id},
+            {"OwnerId", st.account()},
+            {"SecurityGroupArn", resource_arn(st, "security-group", group_id)},
+            {"Tags", tags}};
+  st.put(Kind::SecurityGroup, group_id, vpc_id, "", group);
+  // Every new group may send anything anywhere; the default group also admits its own members.
+  add_rule(st, group, true, Doc{{"IsEgress", true}, {"IpProtocol", "-1"}, {"FromPort", -1},
+                                {"ToPort", -1}, {"CidrIpv4", "0.0.0.0/0"}});
+  if (name == "default") {
+    add_rule(st, group, false,
+             Doc{{"IsEgress", false}, {"IpProtocol", "-1"}, {"FromPort", -1}, {"ToPort", -1},
+                 {"ReferencedGroupInfo", Doc{{"GroupId", group_id}, {"UserId", st.account()}}}});
+  }
+  return group;
+}
+
+Doc Ec2Service::group_view(Ec2Store& st, Doc group) {
+  std::vector<Doc> ingress, egress;
+  for (Row& rule : st.list_under(Kind::SecurityGroupRule, str(group, "GroupId"))) {
+    (flag(rule.doc, "IsEgress") ? egress : ingress).push_back(std::move(rule.doc));
+  }
+  group["IpPermissions"] = to_ip_permissions(ingress);
+  group["IpPermissionsEgress"] = to_ip_permissions(egress);
+  return group;
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
+Reply Ec2Service::create_security_group(const Ctx& ctx, const Doc& in) {
+  auto tags = tags_from_specifications(in, "security-group");
+  if (!tags) {
+    return tags.error();
+  }
+  std::string name = str(in, "GroupName");
+  std::string description = str(in, "Description");
+  if (name.empty()) {
+    return errors::missing_parameter("groupName");
+  }
+  if (description.empty()) {
+    return errors::missing_parameter("groupDescription");
+  }
+  if (name == "default") {
+    return errors::invalid_parameter_value("Cannot use reserved security group name: default");
+  }
+  if (name.starts_with("sg-")) {
+    return errors::invalid_parameter_value("Group names may not be in the format sg-*.");
+  }
+  if (name.size() > 255 || description.size() > 255) {
+    return errors::invalid_parameter_value(
+        "Value for parameter groupName or groupDescription exceeds 255 characters.");
+  }
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::string vpc_id = str(in, "VpcId");
+    if (vpc_id.empty()) {
+      vpc_id = st.default_vpc_id().value_or("");
+      if (vpc_id.empty() || !st.get(Kind::Vpc, vpc_id)) {
+        return protocol::AwsError{"VPCIdNotSpecified",
+                                  "No default VPC for this user. GroupName is only supported for "
+                                  "EC2-Classic and default VPC."};
+      }
+    } else if (!st.get(Kind::Vpc, vpc_id)) {
+      return errors::vpc_not_found(vpc_id);
+    }
+    for (const Row& row : st.list_in_vpc(Kind::SecurityGroup, vpc_id)) {
+      if (str(row.doc, "GroupName") == name) {
+        return errors::group_duplicate(name, vpc_id);
+      }
+    }
+    Doc group = make_security_group(st, vpc_id, name, description, *tags);
+    Doc out{{"GroupId", str(group, "GroupId")},
+            {"SecurityGroupArn", str(group, "SecurityGroupArn")}};
+    if (!tags->empty()) {
+      out["Tags"] = *tags;
+    }
+    return out;
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html
+Reply Ec2Service::delete_security_group(const Ctx& ctx, const Doc& in) {
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    auto group = find_group(st, in);
+    if (!group) {
+      return group.error();
+    }
+    std::string group_id = str(*group, "GroupId");
+    std::string vpc_id = str(*group, "VpcId");
+    if (str(*group, "GroupName") == "default") {
+      return errors::cannot_delete_default_group(group_id);
+    }
+    // Still used by a network interface, or named as the source of another group's rule.
+    for (const Row& eni : st.list_in_vpc(Kind::NetworkInterface, vpc_id)) {
+      for (const std::string& id : values_at(eni.doc, "Groups.GroupId")) {
+        if (id == group_id) {
+          return errors::group_in_use(group_id);
+        }
+      }
+    }
+    for (const Row& rule : st.list_in_vpc(Kind::SecurityGroupRule, vpc_id)) {
+      const Doc* ref = obj(rule.doc, "ReferencedGroupInfo");
+      if (ref && str(*ref, "GroupId") == group_id && str(rule.doc, "GroupId") != group_id) {
+        return errors::group_in_use(group_id);
+      }
+    }
+    for (const Row& rule : st.list_under(Kind::SecurityGroupRule, group_id)) {
+      st.remove(rule.id);
+    }
+    st.remove(group_id);
+    return Doc{{"Return", true}, {"GroupId", group_id}};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroups.html
+Reply Ec2Service::describe_security_groups(const Ctx& ctx, const Doc& in) {
+  static const FilterTable table = group_filters();
+  std::vector<std::string> names = strings(in, "GroupNames");
+  if (names.empty()) {
+    return describe(ctx, in,
+                    {Kind::SecurityGroup, "GroupIds", "SecurityGroups", &table,
+                     [](std::string_view id) { return errors::group_not_found(id); }},
+                    [this](Ec2Store& st, Doc doc) { return group_view(st, std::move(doc)); });
+  }
+  // GroupNames name groups of the default VPC; each must exist.
+  auto filters = parse_filters(in, table);
+  if (!filters) {
+    return filters.error();
+  }
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    std::vector<std::string> ids = strings(in, "GroupIds");
+    json::array out;
+    for (const std::string& name : names) {
+      auto group = find_group(st, Doc{{"GroupName", name}});
+      if (!group) {
+        return group.error();
+      }
+      if (!ids.empty() &&
+          std::find(ids.begin(), ids.end(), str(*group, "GroupId")) == ids.end()) {
+        continue;
+      }
+      Doc view = group_view(st, std::move(*group));
+      if (matches(view, *filters, table)) {
+        out.push_back(public_view(std::move(view)));
+      }
+    }
+    return Doc{{"SecurityGroups", std::move(out)}};
+  });
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html
+Reply Ec2Service::describe_security_group_rules(const Ctx& ctx, const Doc& in) {
+  static const FilterTable table = rule_filters();
+  return describe(ctx, in,
+                  {Kind::SecurityGroupRule, "SecurityGroupRuleIds", "SecurityGroupRules", &table,
+                   [](std::string_view id) { return errors::rule_not_found(id); }});
+}
+
+}  // namespace services::ec2
