@@ -30,6 +30,15 @@ InstanceNames InstanceNames::for_data_dir(const std::string& data_dir) {
   return InstanceNames("gx" + std::string(buf, 6));
 }
 
+std::array<uint8_t, 6> InstanceNames::bridge_mac(const std::string& subnet_id) {
+  uint64_t h = fnv1a("bridge:" + subnet_id);
+  std::array<uint8_t, 6> mac{0x02};  // locally administered, unicast
+  for (size_t i = 1; i < 6; ++i) {
+    mac[i] = static_cast<uint8_t>(h >> (8 * i));
+  }
+  return mac;
+}
+
 bool InstanceNames::valid_id(std::string_view id) {
   if (id.empty() || id.size() > 200 || id == "." || id == "..") {
     return false;

@@ -13,6 +13,7 @@
 //   ve-<12 hex>  the VPC end of an ENI's veth pair, hash of the ENI id
 //   eth0, eth1   the endpoint end, in the order of the endpoint's interfaces
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ class InstanceNames {
   static std::string bridge(const std::string& subnet_id) { return "br-" + hash12(subnet_id); }
   static std::string veth(const std::string& eni_id) { return "ve-" + hash12(eni_id); }
   static std::string endpoint_interface(size_t index) { return "eth" + std::to_string(index); }
+  // The MAC of a subnet's bridge (the gateway's): locally administered, from a hash of the id.
+  static std::array<uint8_t, 6> bridge_mac(const std::string& subnet_id);
 
   // True for ids usable in a namespace file name: [A-Za-z0-9._-], 1..200 characters, not "."/"..".
   static bool valid_id(std::string_view id);

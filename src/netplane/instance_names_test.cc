@@ -28,6 +28,13 @@ TEST(InstanceNamesTest, InterfaceNamesFitIfnamsiz) {
   EXPECT_EQ(InstanceNames::veth("eni-1"), InstanceNames::veth("eni-1"));
 }
 
+TEST(InstanceNamesTest, BridgeMacIsStableLocallyAdministeredUnicast) {
+  std::array<uint8_t, 6> mac = InstanceNames::bridge_mac("subnet-1");
+  EXPECT_EQ(mac[0], 0x02);
+  EXPECT_EQ(mac, InstanceNames::bridge_mac("subnet-1"));
+  EXPECT_NE(mac, InstanceNames::bridge_mac("subnet-2"));
+}
+
 TEST(InstanceNamesTest, IdsThatCouldEscapeTheNetnsDirectoryAreInvalid) {
   EXPECT_TRUE(InstanceNames::valid_id("vpc-0abc_1.2"));
   EXPECT_FALSE(InstanceNames::valid_id(""));
