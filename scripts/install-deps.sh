@@ -12,7 +12,7 @@ pkgs=(
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
   # images and containers: push/pull clients, layer unpacking, the OCI runtime, networking
   skopeo umoci libarchive-dev runc libnftables-dev libnl-route-3-dev nftables busybox-static
-  conntrack libnss-myhostname
+  conntrack libnss-myhostname tini
   # benchmark peers: Docker's registry, podman, HAProxy and nginx, and the wrk load generator
   docker-registry podman haproxy nginx-light wrk
 )
