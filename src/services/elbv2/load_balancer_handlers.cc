@@ -1,0 +1,600 @@
+// Load balancers: create, describe, delete, attributes, security groups, subnets.
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <set>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "services/elbv2/attributes.h"
+#include "services/elbv2/elbv2_json.h"
+#include "services/elbv2/elbv2_service.h"
+#include "services/elbv2/errors.h"
+
+namespace services::elbv2 {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kMaxLoadBalancers = 50;
+constexpr std::size_t kMaxTags = 50;
+
+std::optional<protocol::AwsError> check_load_balancer_name(const std::string& name) {
+  if (name.empty() || name.size() > 32) {
+    return errors::validation("Load balancer name '" + name +
+                              "' cannot be longer than '32' characters");
+  }
+  bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+  if (!ok) {
+    return errors::validation("Load balancer name '" + name +
+                              "' can only contain characters that are alphanumeric characters "
+                              "or hyphens(-)");
+  }
+  if (name.front() == '-' || name.back() == '-') {
+    return errors::validation("Load balancer name '" + name + "' cannot begin or end with '-'");
+  }
+  if (name.starts_with("internal-")) {
+    return errors::validation("Load balancer name '" + name +
+                              "' cannot begin with 'internal-'");
+  }
+  return std::nullopt;
+}
+
+// The subnet ids a request names, through Subnets or SubnetMappings.
+protocol::Result<std::vector<std::string>> requested_subnets(const Doc& in) {
+  std::vector<std::string> ids = strings(in, "Subnets");
+  const json::array* mappings = arr(in, "SubnetMappings");
+  if (!ids.empty() && mappings && !mappings->empty()) {
+    return errors::validation("You can specify subnets or subnet mappings, not both");
+  }
+  if (mappings) {
+    for (const json::value& m : *mappings) {
+      if (m.is_object()) {
+        ids.push_back(str(m.get_object(), "SubnetId"));
+      }
+    }
+  }
+  return ids;
+}
+
+std::string availability_zones_key(const json::array& zones) {
+  std::vector<std::string> ids;
+  for (const json::value& z : zones) {
+    ids.push_back(str(z.get_object(), "SubnetId"));
+  }
+  std::sort(ids.begin(), ids.end());
+  std::string out;
+  for (const std::string& id : ids) {
+    out += id + ",";
+  }
+  return out;
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+json::array zones_of(const std::vector<SubnetRef>& subnets) {
+  json::array out;
+  for (const SubnetRef& s : subnets) {
+    out.push_back(json::object{{"ZoneName", s.availability_zone},
+                               {"SubnetId", s.subnet_id},
+                               {"LoadBalancerAddresses", json::array{}}});
+  }
+  return out;
+}
+
+json::object interface_doc(const LbInterface& i) {
+  return json::object{{"SubnetId", i.subnet_id},
+                      {"ZoneName", i.availability_zone},
+                      {"EniId", i.eni_id},
+                      {"PrivateIp", i.private_ip}};
+}
+
+}  // namespace
+
+// Subnets as EC2 knows them, with the checks AWS makes: all exist, one VPC, one subnet per
+// Availability Zone, at least two zones.
+static protocol::Result<std::vector<SubnetRef>> resolve_subnets(
+    NetworkLookup& network, const Ctx& ctx, const std::vector<std::string>& ids) {
+  std::vector<SubnetRef> found = network.subnets(ctx.account, ctx.region, ids);
+  for (const std::string& id : ids) {
+    bool known = std::any_of(found.begin(), found.end(),
+                             [&](const SubnetRef& s) { return s.subnet_id == id; });
+    if (!known) {
+      return errors::subnet_not_found(id);
+    }
+  }
+  std::vector<SubnetRef> unique;
+  std::set<std::string> zones;
+  for (const SubnetRef& s : found) {
+    if (std::any_of(unique.begin(), unique.end(),
+                    [&](const SubnetRef& u) { return u.subnet_id == s.subnet_id; })) {
+      continue;
+    }
+    if (!unique.empty() && s.vpc_id != unique.front().vpc_id) {
+      return errors::invalid_configuration("Subnets must all be in the same VPC");
+    }
+    if (!zones.insert(s.availability_zone).second) {
+      return errors::invalid_configuration(
+          "A load balancer cannot be attached to multiple subnets in the same Availability "
+          "Zone");
+    }
+    unique.push_back(s);
+  }
+  if (zones.size() < 2) {
+    return errors::validation(
+        "At least two subnets in two different Availability Zones must be specified");
+  }
+  return unique;
+}
+
+static protocol::Result<std::vector<std::string>> resolve_groups(
+    NetworkLookup& network, const Ctx& ctx, const std::vector<std::string>& ids,
+    const std::string& vpc_id) {
+  if (ids.empty()) {
+    std::optional<std::string> group = network.default_security_group(ctx.account, ctx.region,
+                                                                       vpc_id);
+    if (!group) {
+      return errors::invalid_configuration("The VPC '" + vpc_id + "' has no default security group");
+    }
+    return std::vector<std::string>{*group};
+  }
+  std::vector<GroupRef> found = network.security_groups(ctx.account, ctx.region, ids);
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    auto it = std::find_if(found.begin(), found.end(),
+                           [&](const GroupRef& g) { return g.group_id == id; });
+    if (it == found.end()) {
+      return errors::invalid_security_group(id);
+    }
+    if (it->vpc_id != vpc_id) {
+      return errors::invalid_configuration("Security group '" + id +
+                                           "' does not belong to VPC '" + vpc_id + "'");
+    }
+    if (std::find(out.begin(), out.end(), id) == out.end()) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
+
+// One ENI per subnet; on failure, releases what it made.
+static protocol::Result<json::array> allocate_interfaces(NetworkLookup& network, const Ctx& ctx,
+                                                         const std::vector<SubnetRef>& subnets,
+                                                         const std::vector<std::string>& groups,
+                                                         const std::string& description) {
+  json::array out;
+  std::vector<std::string> made;
+  for (const SubnetRef& s : subnets) {
+    protocol::Result<LbInterface> eni =
+        network.allocate_interface(ctx.account, ctx.region, s, groups, description);
+    if (!eni) {
+      for (const std::string& id : made) {
+        network.release_interface(id);
+      }
+      return eni.error();
+    }
+    made.push_back(eni->eni_id);
+    LbInterface i = *eni;
+    if (i.availability_zone.empty()) {
+      i.availability_zone = s.availability_zone;
+    }
+    out.push_back(interface_doc(i));
+  }
+  return out;
+}
+
+static void release_interfaces(NetworkLookup& network, const json::array& interfaces) {
+  for (const json::value& v : interfaces) {
+    std::string eni = str(v.get_object(), "EniId");
+    if (!eni.empty()) {
+      network.release_interface(eni);
+    }
+  }
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
+  std::string name = str(in, "Name");
+  if (auto e = check_load_balancer_name(name)) {
+    return *e;
+  }
+  std::string type = str(in, "Type", "application");
+  if (type != "application") {
+    return errors::validation("Load balancer type '" + type +
+                              "' is not supported; only 'application' load balancers are");
+  }
+  std::string scheme = str(in, "Scheme", "internet-facing");
+  std::string ip_type = str(in, "IpAddressType", "ipv4");
+  json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
+  if (auto e = check_tags(tags)) {
+    return *e;
+  }
+  if (tags.size() > kMaxTags) {
+    return errors::too_many_tags();
+  }
+  protocol::Result<std::vector<std::string>> subnet_ids = requested_subnets(in);
+  if (!subnet_ids) {
+    return subnet_ids.error();
+  }
+  protocol::Result<std::vector<SubnetRef>> subnets = resolve_subnets(network_, ctx, *subnet_ids);
+  if (!subnets) {
+    return subnets.error();
+  }
+  std::string vpc_id = subnets->front().vpc_id;
+  std::vector<std::string> requested_groups = strings(in, "SecurityGroups");
+  protocol::Result<std::vector<std::string>> groups =
+      resolve_groups(network_, ctx, requested_groups, vpc_id);
+  if (!groups) {
+    return groups.error();
+  }
+
+  // CreateLoadBalancer is idempotent: the same name with the same settings returns the
+  // existing load balancer.
+  {
+    store::Transaction tx = db_.read();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    if (std::optional<LoadBalancerRow> existing = st.load_balancer_by_name(name)) {
+      const Doc& d = existing->doc;
+      bool same = str(d, "Scheme") == scheme &&
+                  availability_zones_key(*arr(d, "AvailabilityZones")) ==
+                      availability_zones_key(zones_of(*subnets)) &&
+                  (requested_groups.empty() ||
+                   sorted(strings(d, "SecurityGroups")) == sorted(*groups));
+      if (!same) {
+        return errors::duplicate_load_balancer_name(name);
+      }
+      return json::object{{"LoadBalancers", json::array{load_balancer_view(*existing)}}};
+    }
+    if (st.count_load_balancers() >= kMaxLoadBalancers) {
+      return errors::too_many_load_balancers();
+    }
+  }
+
+  std::string id = elb_id();
+  std::string arn = elb_arn(ctx, "loadbalancer/app/" + name + "/" + id);
+  protocol::Result<json::array> interfaces =
+      allocate_interfaces(network_, ctx, *subnets, *groups, "ELB app/" + name + "/" + id);
+  if (!interfaces) {
+    return interfaces.error();
+  }
+  core::TimePoint now = clock_.now();
+  std::string dns_label = name + "-" + std::to_string(1000000000 + std::stoll(
+                                           core::ids::random_hex(7), nullptr, 16) % 1000000000);
+  if (scheme == "internal") {
+    dns_label = "internal-" + dns_label;
+  }
+  LoadBalancerRow row;
+  row.doc = json::object{
+      {"LoadBalancerArn", arn},
+      {"DNSName", dns_label + "." + ctx.region + ".elb.localhost"},
+      {"CanonicalHostedZoneId", canonical_hosted_zone_id(ctx.region)},
+      {"CreatedTime", epoch(now)},
+      {"LoadBalancerName", name},
+      {"Scheme", scheme},
+      {"VpcId", vpc_id},
+      {"State", json::object{{"Code", "provisioning"}}},
+      {"Type", "application"},
+      {"AvailabilityZones", zones_of(*subnets)},
+      {"SecurityGroups", to_array(*groups)},
+      {"IpAddressType", ip_type},
+  };
+  row.state = "provisioning";
+  core::TimePoint active_at = now + clock_.scaled(kProvisioningTime);
+  row.active_at_ms = core::to_epoch_millis(active_at);
+  row.created_at_ms = core::to_epoch_millis(now);
+  row.attributes = default_load_balancer_attributes();
+  row.interfaces = *interfaces;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    try {
+      st.put_load_balancer(row);
+    } catch (const std::system_error& e) {
+      if (e.code() != store::errc::unique_constraint) {
+        throw;
+      }
+      tx.rollback();
+      release_interfaces(network_, *interfaces);
+      return errors::duplicate_load_balancer_name(name);
+    }
+    st.add_tags(arn, tags);
+    tx.commit();
+  }
+  activation_.enqueue_after(arn, active_at - now);
+  changed();
+  return json::object{{"LoadBalancers", json::array{load_balancer_view(row)}}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html
+Reply Elbv2Service::describe_load_balancers(const Ctx& ctx, const Doc& in) {
+  std::vector<std::string> arns = strings(in, "LoadBalancerArns");
+  std::vector<std::string> names = strings(in, "Names");
+  if (!arns.empty() && !names.empty()) {
+    return errors::validation(
+        "Load balancer names and load balancer ARNs cannot be specified at the same time");
+  }
+  protocol::Result<Page> page = read_page(in);
+  if (!page) {
+    return page.error();
+  }
+  store::Transaction tx = db_.read();
+  Elbv2Store st(tx, ctx.account, ctx.region);
+  json::array out;
+  json::object reply;
+  if (!arns.empty()) {
+    for (const std::string& arn : arns) {
+      std::optional<LoadBalancerRow> row = st.load_balancer(arn);
+      if (!row) {
+        return errors::load_balancer_not_found();
+      }
+      out.push_back(load_balancer_view(*row));
+    }
+  } else if (!names.empty()) {
+    std::vector<std::string> missing;
+    for (const std::string& name : names) {
+      std::optional<LoadBalancerRow> row = st.load_balancer_by_name(name);
+      if (!row) {
+        missing.push_back("'" + name + "'");
+        continue;
+      }
+      out.push_back(load_balancer_view(*row));
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (const std::string& m : missing) {
+        list += (list.empty() ? "" : ", ") + m;
+      }
+      return errors::load_balancer_not_found("Load balancers '[" + list + "]' not found");
+    }
+  } else {
+    auto rows = st.load_balancer_names(page->after, page->size + 1);
+    for (std::size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page->size; ++i) {
+      out.push_back(load_balancer_view(*st.load_balancer(rows[i].second)));
+    }
+    if (static_cast<int64_t>(rows.size()) > page->size) {
+      reply["NextMarker"] = make_marker(rows[page->size - 1].first);
+    }
+  }
+  tx.commit();
+  reply["LoadBalancers"] = std::move(out);
+  return reply;
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html
+// "If the load balancer does not exist or has already been deleted, the call succeeds."
+Reply Elbv2Service::delete_load_balancer(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  if (!arn_of_kind(ctx, arn, "loadbalancer")) {
+    return errors::validation("'" + arn + "' is not a valid load balancer ARN");
+  }
+  json::array interfaces;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> row = st.load_balancer(arn);
+    if (!row) {
+      return json::object{};
+    }
+    if (str(row->attributes, "deletion_protection.enabled") == "true") {
+      return errors::operation_not_permitted("Load balancer '" + arn +
+                                             "' cannot be deleted because deletion protection "
+                                             "is enabled");
+    }
+    interfaces = row->interfaces;
+    st.delete_load_balancer(arn);
+    tx.commit();
+  }
+  release_interfaces(network_, interfaces);
+  changed();
+  return json::object{};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancerAttributes.html
+Reply Elbv2Service::describe_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  store::Transaction tx = db_.read();
+  Elbv2Store st(tx, ctx.account, ctx.region);
+  std::optional<LoadBalancerRow> row = st.load_balancer(arn);
+  tx.commit();
+  if (!row) {
+    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+  }
+  return json::object{{"Attributes", attributes_list(row->attributes)}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyLoadBalancerAttributes.html
+Reply Elbv2Service::modify_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  json::object attributes;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> row = st.load_balancer(arn);
+    if (!row) {
+      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    }
+    const json::array* changes = arr(in, "Attributes");
+    if (auto e = apply_load_balancer_attributes(row->attributes, changes ? *changes : json::array{})) {
+      return *e;
+    }
+    st.put_load_balancer(*row);
+    attributes = row->attributes;
+    tx.commit();
+  }
+  changed();
+  return json::object{{"Attributes", attributes_list(attributes)}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html
+// The load balancer's interfaces are replaced by ones in the new groups (EC2's directory has no
+// call to change an interface's groups in place), so their addresses change.
+Reply Elbv2Service::set_security_groups(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  std::optional<LoadBalancerRow> row;
+  {
+    store::Transaction tx = db_.read();
+    row = Elbv2Store(tx, ctx.account, ctx.region).load_balancer(arn);
+    tx.commit();
+  }
+  if (!row) {
+    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+  }
+  std::vector<std::string> requested = strings(in, "SecurityGroups");
+  if (requested.empty()) {
+    return errors::validation("At least one security group must be specified");
+  }
+  protocol::Result<std::vector<std::string>> groups =
+      resolve_groups(network_, ctx, requested, str(row->doc, "VpcId"));
+  if (!groups) {
+    return groups.error();
+  }
+  if (sorted(*groups) == sorted(strings(row->doc, "SecurityGroups"))) {
+    return json::object{{"SecurityGroupIds", to_array(*groups)}};
+  }
+  std::vector<SubnetRef> subnets;
+  for (const json::value& v : row->interfaces) {
+    subnets.push_back({str(v.get_object(), "SubnetId"), str(row->doc, "VpcId"),
+                       str(v.get_object(), "ZoneName"), ""});
+  }
+  std::string description = "ELB app/" + str(row->doc, "LoadBalancerName") + "/" +
+                            arn.substr(arn.rfind('/') + 1);
+  protocol::Result<json::array> interfaces =
+      allocate_interfaces(network_, ctx, subnets, *groups, description);
+  if (!interfaces) {
+    return interfaces.error();
+  }
+  json::array old_interfaces;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> current = st.load_balancer(arn);
+    if (!current) {
+      tx.rollback();
+      release_interfaces(network_, *interfaces);
+      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    }
+    old_interfaces = current->interfaces;
+    current->doc["SecurityGroups"] = to_array(*groups);
+    current->interfaces = *interfaces;
+    st.put_load_balancer(*current);
+    tx.commit();
+  }
+  release_interfaces(network_, old_interfaces);
+  changed();
+  return json::object{{"SecurityGroupIds", to_array(*groups)}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html
+Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  std::optional<LoadBalancerRow> row;
+  {
+    store::Transaction tx = db_.read();
+    row = Elbv2Store(tx, ctx.account, ctx.region).load_balancer(arn);
+    tx.commit();
+  }
+  if (!row) {
+    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+  }
+  protocol::Result<std::vector<std::string>> ids = requested_subnets(in);
+  if (!ids) {
+    return ids.error();
+  }
+  protocol::Result<std::vector<SubnetRef>> subnets = resolve_subnets(network_, ctx, *ids);
+  if (!subnets) {
+    return subnets.error();
+  }
+  if (subnets->front().vpc_id != str(row->doc, "VpcId")) {
+    return errors::invalid_configuration("Subnets must be in the load balancer's VPC '" +
+                                         str(row->doc, "VpcId") + "'");
+  }
+  // Keep the interfaces of subnets that stay; make ones for new subnets.
+  std::vector<SubnetRef> added;
+  json::array kept;
+  json::array removed;
+  for (const SubnetRef& s : *subnets) {
+    auto it = std::find_if(row->interfaces.begin(), row->interfaces.end(), [&](const json::value& v) {
+      return str(v.get_object(), "SubnetId") == s.subnet_id;
+    });
+    if (it == row->interfaces.end()) {
+      added.push_back(s);
+    }
+  }
+  std::string description = "ELB app/" + str(row->doc, "LoadBalancerName") + "/" +
+                            arn.substr(arn.rfind('/') + 1);
+  protocol::Result<json::array> made = allocate_interfaces(
+      network_, ctx, added, strings(row->doc, "SecurityGroups"), description);
+  if (!made) {
+    return made.error();
+  }
+  json::array interfaces;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> current = st.load_balancer(arn);
+    if (!current) {
+      tx.rollback();
+      release_interfaces(network_, *made);
+      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    }
+    for (const SubnetRef& s : *subnets) {
+      auto match = [&](const json::value& v) { return str(v.get_object(), "SubnetId") == s.subnet_id; };
+      auto old = std::find_if(current->interfaces.begin(), current->interfaces.end(), match);
+      if (old != current->interfaces.end()) {
+        interfaces.push_back(*old);
+        continue;
+      }
+      auto fresh = std::find_if(made->begin(), made->end(), match);
+      if (fresh != made->end()) {
+        interfaces.push_back(*fresh);
+      }
+    }
+    for (const json::value& v : current->interfaces) {
+      bool stays = std::any_of(subnets->begin(), subnets->end(), [&](const SubnetRef& s) {
+        return s.subnet_id == str(v.get_object(), "SubnetId");
+      });
+      if (!stays) {
+        removed.push_back(v);
+      }
+    }
+    current->doc["AvailabilityZones"] = zones_of(*subnets);
+    if (std::optional<std::string> ip_type = opt_str(in, "IpAddressType")) {
+      current->doc["IpAddressType"] = *ip_type;
+    }
+    current->interfaces = interfaces;
+    st.put_load_balancer(*current);
+    row = current;
+    tx.commit();
+  }
+  release_interfaces(network_, removed);
+  changed();
+  return json::object{{"AvailabilityZones", row->doc.at("AvailabilityZones")},
+                      {"IpAddressType", str(row->doc, "IpAddressType", "ipv4")}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html
+Reply Elbv2Service::set_ip_address_type(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "LoadBalancerArn");
+  std::string ip_type = str(in, "IpAddressType");
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> row = st.load_balancer(arn);
+    if (!row) {
+      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    }
+    row->doc["IpAddressType"] = ip_type;
+    st.put_load_balancer(*row);
+    tx.commit();
+  }
+  changed();
+  return json::object{{"IpAddressType", ip_type}};
+}
+
+}  // namespace services::elbv2

@@ -1,0 +1,387 @@
+// Target groups: create, describe, modify, delete, attributes.
+
+#include <algorithm>
+
+#include "services/elbv2/attributes.h"
+#include "services/elbv2/elbv2_json.h"
+#include "services/elbv2/elbv2_service.h"
+#include "services/elbv2/errors.h"
+
+namespace services::elbv2 {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kMaxTargetGroups = 3000;
+
+std::optional<protocol::AwsError> check_target_group_name(const std::string& name) {
+  if (name.empty() || name.size() > 32) {
+    return errors::validation("Target group name '" + name +
+                              "' cannot be longer than '32' characters");
+  }
+  bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+  if (!ok) {
+    return errors::validation("Target group name '" + name +
+                              "' can only contain characters that are alphanumeric characters "
+                              "or hyphens(-)");
+  }
+  if (name.front() == '-' || name.back() == '-') {
+    return errors::validation("Target group name '" + name + "' cannot begin or end with '-'");
+  }
+  return std::nullopt;
+}
+
+// A matcher's HttpCode: "200", "200,202" or "200-299", codes 200..499.
+bool valid_http_code(const std::string& text) {
+  if (text.empty()) {
+    return false;
+  }
+  auto code_ok = [](const std::string& c) {
+    return c.size() == 3 && std::all_of(c.begin(), c.end(), ::isdigit) && std::stoi(c) >= 200 &&
+           std::stoi(c) <= 499;
+  };
+  std::size_t dash = text.find('-');
+  if (dash != std::string::npos) {
+    std::string lo = text.substr(0, dash), hi = text.substr(dash + 1);
+    return code_ok(lo) && code_ok(hi) && std::stoi(lo) <= std::stoi(hi);
+  }
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t comma = text.find(',', pos);
+    if (!code_ok(text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos))) {
+      return false;
+    }
+    if (comma == std::string::npos) {
+      return true;
+    }
+    pos = comma + 1;
+  }
+}
+
+// Applies the health-check members of `in` (Create or Modify) onto `tg`, then checks the result.
+std::optional<protocol::AwsError> apply_health_check(json::object& tg, const json::object& in) {
+  for (std::string_view key :
+       {"HealthCheckProtocol", "HealthCheckPort", "HealthCheckPath", "HealthCheckEnabled",
+        "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount",
+        "UnhealthyThresholdCount"}) {
+    if (const json::value* v = in.if_contains(key)) {
+      tg[key] = *v;
+    }
+  }
+  if (const json::object* matcher = obj(in, "Matcher")) {
+    if (std::optional<std::string> grpc = opt_str(*matcher, "GrpcCode")) {
+      if (str(tg, "ProtocolVersion") != "GRPC") {
+        return errors::validation("A gRPC code can only be specified for GRPC target groups");
+      }
+      tg["Matcher"] = json::object{{"GrpcCode", *grpc}};
+    } else {
+      std::string code = str(*matcher, "HttpCode");
+      if (!valid_http_code(code)) {
+        return errors::validation("Health check matcher HTTP code '" + code +
+                                  "' must be a value between 200 and 499");
+      }
+      tg["Matcher"] = json::object{{"HttpCode", code}};
+    }
+  }
+  std::string hc_protocol = str(tg, "HealthCheckProtocol");
+  if (!hc_protocol.empty() && hc_protocol != "HTTP" && hc_protocol != "HTTPS") {
+    return errors::validation("Health check protocol '" + hc_protocol +
+                              "' is not supported for target groups with the '" +
+                              str(tg, "Protocol") + "' protocol");
+  }
+  std::string port = str(tg, "HealthCheckPort", "traffic-port");
+  if (port != "traffic-port") {
+    bool digits = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
+    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+      return errors::validation("Health check port '" + port +
+                                "' must be 'traffic-port' or a port between 1 and 65535");
+    }
+  }
+  std::string path = str(tg, "HealthCheckPath", "/");
+  if (path.empty() || path[0] != '/') {
+    return errors::validation("Health check path must begin with a '/' character");
+  }
+  int64_t interval = opt_int(tg, "HealthCheckIntervalSeconds").value_or(30);
+  int64_t timeout = opt_int(tg, "HealthCheckTimeoutSeconds").value_or(5);
+  if (timeout >= interval) {
+    return errors::validation("Health check timeout '" + std::to_string(timeout) +
+                              "' must be smaller than the interval '" + std::to_string(interval) +
+                              "'");
+  }
+  return std::nullopt;
+}
+
+// The settings CreateTargetGroup compares to decide whether a same-named group is "the same".
+bool same_settings(const json::object& a, const json::object& b) {
+  for (std::string_view key : {"Protocol", "Port", "VpcId", "TargetType", "ProtocolVersion",
+                               "HealthCheckProtocol", "HealthCheckPort", "HealthCheckPath",
+                               "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds",
+                               "HealthyThresholdCount", "UnhealthyThresholdCount", "Matcher"}) {
+    const json::value* x = a.if_contains(key);
+    const json::value* y = b.if_contains(key);
+    if ((x == nullptr) != (y == nullptr) || (x && *x != *y)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+Reply Elbv2Service::create_target_group(const Ctx& ctx, const Doc& in) {
+  std::string name = str(in, "Name");
+  if (auto e = check_target_group_name(name)) {
+    return *e;
+  }
+  std::string type = str(in, "TargetType", "instance");
+  if (type == "alb") {
+    return errors::validation("Target type 'alb' is only supported by network load balancers");
+  }
+  json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
+  if (auto e = check_tags(tags)) {
+    return *e;
+  }
+  json::object tg{{"TargetGroupName", name}};
+  if (type == "lambda") {
+    for (std::string_view key : {"Protocol", "Port", "VpcId", "ProtocolVersion"}) {
+      if (in.contains(key)) {
+        return errors::validation(std::string(key) +
+                                  " cannot be specified for target groups with target type "
+                                  "'lambda'");
+      }
+    }
+    tg["HealthCheckEnabled"] = false;
+    tg["HealthCheckIntervalSeconds"] = 35;
+    tg["HealthCheckTimeoutSeconds"] = 30;
+    tg["HealthyThresholdCount"] = 5;
+    tg["UnhealthyThresholdCount"] = 2;
+    tg["HealthCheckPath"] = "/";
+    tg["Matcher"] = json::object{{"HttpCode", "200"}};
+  } else {
+    std::optional<std::string> protocol = opt_str(in, "Protocol");
+    std::optional<int64_t> port = opt_int(in, "Port");
+    std::optional<std::string> vpc = opt_str(in, "VpcId");
+    if (!protocol) {
+      return errors::validation("A protocol must be specified");
+    }
+    if (*protocol != "HTTP" && *protocol != "HTTPS") {
+      return errors::validation("Protocol '" + *protocol +
+                                "' is not supported: Gantry serves application load balancers "
+                                "(HTTP and HTTPS target groups)");
+    }
+    if (!port) {
+      return errors::validation("A port must be specified");
+    }
+    if (!vpc) {
+      return errors::validation("A VPC ID must be specified");
+    }
+    if (!network_.vpc_cidr(ctx.account, ctx.region, *vpc)) {
+      return errors::validation("The VPC ID '" + *vpc + "' is not found");
+    }
+    std::string version = str(in, "ProtocolVersion", "HTTP1");
+    if (version != "HTTP1" && version != "HTTP2" && version != "GRPC") {
+      return errors::validation("Protocol version '" + version + "' is not supported");
+    }
+    tg["Protocol"] = *protocol;
+    tg["Port"] = *port;
+    tg["VpcId"] = *vpc;
+    tg["HealthCheckProtocol"] = *protocol;
+    tg["HealthCheckPort"] = "traffic-port";
+    tg["HealthCheckEnabled"] = true;
+    tg["HealthCheckIntervalSeconds"] = 30;
+    tg["HealthCheckTimeoutSeconds"] = 5;
+    tg["HealthyThresholdCount"] = 5;
+    tg["UnhealthyThresholdCount"] = 2;
+    tg["HealthCheckPath"] = "/";
+    tg["Matcher"] = version == "GRPC" ? json::object{{"GrpcCode", "12"}}
+                                      : json::object{{"HttpCode", "200"}};
+    tg["ProtocolVersion"] = version;
+  }
+  if (auto e = apply_health_check(tg, in)) {
+    return *e;
+  }
+  tg["TargetType"] = type;
+  tg["IpAddressType"] = str(in, "IpAddressType", "ipv4");
+
+  json::object reply;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    if (std::optional<TargetGroupRow> existing = st.target_group_by_name(name)) {
+      if (!same_settings(existing->doc, tg)) {
+        return errors::duplicate_target_group_name(name);
+      }
+      return json::object{{"TargetGroups", json::array{target_group_view(st, *existing)}}};
+    }
+    if (st.count_target_groups() >= kMaxTargetGroups) {
+      return errors::too_many_target_groups();
+    }
+    std::string arn = elb_arn(ctx, "targetgroup/" + name + "/" + elb_id());
+    json::object doc{{"TargetGroupArn", arn}};
+    for (auto& [k, v] : tg) {
+      doc[k] = v;
+    }
+    TargetGroupRow row{doc, core::to_epoch_millis(clock_.now()),
+                       default_target_group_attributes(type)};
+    st.put_target_group(row);
+    st.add_tags(arn, tags);
+    reply["TargetGroups"] = json::array{target_group_view(st, row)};
+    tx.commit();
+  }
+  changed();
+  return reply;
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html
+Reply Elbv2Service::describe_target_groups(const Ctx& ctx, const Doc& in) {
+  std::vector<std::string> arns = strings(in, "TargetGroupArns");
+  std::vector<std::string> names = strings(in, "Names");
+  std::optional<std::string> lb_arn = opt_str(in, "LoadBalancerArn");
+  if (!arns.empty() && !names.empty()) {
+    return errors::validation(
+        "Target group names and target group ARNs cannot be specified at the same time");
+  }
+  protocol::Result<Page> page = read_page(in);
+  if (!page) {
+    return page.error();
+  }
+  store::Transaction tx = db_.read();
+  Elbv2Store st(tx, ctx.account, ctx.region);
+  json::array out;
+  json::object reply;
+  if (lb_arn && !st.load_balancer(*lb_arn)) {
+    return errors::load_balancer_not_found();
+  }
+  auto matches_lb = [&](const std::string& arn) {
+    if (!lb_arn) {
+      return true;
+    }
+    std::vector<std::string> users = st.load_balancers_using(arn);
+    return std::find(users.begin(), users.end(), *lb_arn) != users.end();
+  };
+  if (!arns.empty()) {
+    for (const std::string& arn : arns) {
+      std::optional<TargetGroupRow> row = st.target_group(arn);
+      if (!row) {
+        return errors::target_group_not_found();
+      }
+      if (matches_lb(arn)) {
+        out.push_back(target_group_view(st, *row));
+      }
+    }
+  } else if (!names.empty()) {
+    for (const std::string& name : names) {
+      std::optional<TargetGroupRow> row = st.target_group_by_name(name);
+      if (!row) {
+        return errors::target_group_not_found("Target groups '[" + name + "]' not found");
+      }
+      if (matches_lb(str(row->doc, "TargetGroupArn"))) {
+        out.push_back(target_group_view(st, *row));
+      }
+    }
+  } else if (lb_arn) {
+    for (const std::string& arn : st.target_groups_of(*lb_arn)) {
+      if (std::optional<TargetGroupRow> row = st.target_group(arn)) {
+        out.push_back(target_group_view(st, *row));
+      }
+    }
+  } else {
+    auto rows = st.target_group_names(page->after, page->size + 1);
+    for (std::size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page->size; ++i) {
+      out.push_back(target_group_view(st, *st.target_group(rows[i].second)));
+    }
+    if (static_cast<int64_t>(rows.size()) > page->size) {
+      reply["NextMarker"] = make_marker(rows[page->size - 1].first);
+    }
+  }
+  tx.commit();
+  reply["TargetGroups"] = std::move(out);
+  return reply;
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroup.html
+Reply Elbv2Service::modify_target_group(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "TargetGroupArn");
+  json::object reply;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<TargetGroupRow> row = st.target_group(arn);
+    if (!row) {
+      return errors::target_group_not_found();
+    }
+    if (auto e = apply_health_check(row->doc, in)) {
+      return *e;
+    }
+    st.put_target_group(*row);
+    reply["TargetGroups"] = json::array{target_group_view(st, *row)};
+    tx.commit();
+  }
+  changed();
+  return reply;
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html
+// Deleting a group that does not exist succeeds.
+Reply Elbv2Service::delete_target_group(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "TargetGroupArn");
+  if (!arn_of_kind(ctx, arn, "targetgroup")) {
+    return errors::validation("'" + arn + "' is not a valid target group ARN");
+  }
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    if (!st.target_group(arn)) {
+      return json::object{};
+    }
+    if (!st.load_balancers_using(arn).empty()) {
+      return errors::resource_in_use("Target group '" + arn +
+                                     "' is currently in use by a listener or a rule");
+    }
+    st.delete_target_group(arn);
+    tx.commit();
+  }
+  changed();
+  return json::object{};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroupAttributes.html
+Reply Elbv2Service::describe_target_group_attributes(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "TargetGroupArn");
+  store::Transaction tx = db_.read();
+  std::optional<TargetGroupRow> row = Elbv2Store(tx, ctx.account, ctx.region).target_group(arn);
+  tx.commit();
+  if (!row) {
+    return errors::target_group_not_found();
+  }
+  return json::object{{"Attributes", attributes_list(row->attributes)}};
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroupAttributes.html
+Reply Elbv2Service::modify_target_group_attributes(const Ctx& ctx, const Doc& in) {
+  std::string arn = str(in, "TargetGroupArn");
+  json::object attributes;
+  {
+    store::Transaction tx = db_.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<TargetGroupRow> row = st.target_group(arn);
+    if (!row) {
+      return errors::target_group_not_found();
+    }
+    const json::array* changes = arr(in, "Attributes");
+    if (auto e = apply_target_group_attributes(row->attributes, changes ? *changes : json::array{})) {
+      return *e;
+    }
+    st.put_target_group(*row);
+    attributes = row->attributes;
+    tx.commit();
+  }
+  changed();
+  return json::object{{"Attributes", attributes_list(attributes)}};
+}
+
+}  // namespace services::elbv2
