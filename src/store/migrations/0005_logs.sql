@@ -1,6 +1,7 @@
 -- CloudWatch Logs (issue 6). Groups and streams are keyed by integer ids so that the events table
 -- stays narrow: an event row is (stream, timestamp, ingestion time, message), indexed by
--- (stream_id, timestamp_ms, id) for GetLogEvents, FilterLogEvents and retention. The group's
+-- (stream_id, timestamp_ms, id) for GetLogEvents and by (group_id, timestamp_ms, id) for
+-- FilterLogEvents (one ordered range scan across a group's streams) and retention. The group's
 -- account, region and name are on the group row only.
 CREATE TABLE logs_groups (
   id                  INTEGER PRIMARY KEY,
@@ -33,8 +34,10 @@ CREATE UNIQUE INDEX logs_streams_by_name ON logs_streams (group_id, name);
 CREATE TABLE logs_events (
   id           INTEGER PRIMARY KEY AUTOINCREMENT,
   stream_id    INTEGER NOT NULL,
+  group_id     INTEGER NOT NULL,
   timestamp_ms INTEGER NOT NULL,
   ingestion_ms INTEGER NOT NULL,
   message      TEXT NOT NULL
 );
 CREATE INDEX logs_events_by_time ON logs_events (stream_id, timestamp_ms, id);
+CREATE INDEX logs_events_by_group_time ON logs_events (group_id, timestamp_ms, id);
