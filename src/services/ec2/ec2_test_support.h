@@ -1,0 +1,91 @@
+#pragma once
+// Shared by the EC2 handler tests: an in-memory store, a ManualClock and the operation table,
+// called the way the HTTP path calls it (model validation included).
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "protocol/service_registry.h"
+#include "services/ec2/ec2_service.h"
+#include "services/ec2/store_network_directory.h"
+#include "store/db.h"
+#include "testing/manual_clock.h"
+
+namespace services::ec2 {
+
+inline boost::json::object J(std::string_view text) {
+  return boost::json::parse(text).as_object();
+}
+
+class Ec2HandlersTest : public ::testing::Test {
+ protected:
+  Ec2HandlersTest() { ec2_.register_operations(registry_); }
+
+  protocol::RequestContext ctx(std::string region = "us-east-1",
+                               std::string account = "123456789012") const {
+    protocol::RequestContext c;
+    c.request_id = "req";
+    c.account = std::move(account);
+    c.region = std::move(region);
+    c.caller_arn = "arn:aws:iam::" + c.account + ":root";
+    return c;
+  }
+
+  boost::json::object ok(std::string_view op, const boost::json::object& in,
+                         const protocol::RequestContext& c) {
+    protocol::Result<boost::json::object> r = registry_.call(c, "ec2", op, in);
+    if (!r) {
+      ADD_FAILURE() << op << " failed: " << r.error().code << ": " << r.error().message;
+      return {};
+    }
+    return *r;
+  }
+  boost::json::object ok(std::string_view op, const boost::json::object& in) {
+    return ok(op, in, ctx());
+  }
+  boost::json::object ok(std::string_view op, std::string_view in = "{}") {
+    return ok(op, J(in));
+  }
+
+  protocol::AwsError err(std::string_view op, const boost::json::object& in) {
+    protocol::Result<boost::json::object> r = registry_.call(ctx(), "ec2", op, in);
+    if (r) {
+      ADD_FAILURE() << op << " succeeded: " << boost::json::serialize(*r);
+      return {};
+    }
+    return r.error();
+  }
+  protocol::AwsError err(std::string_view op, std::string_view in) { return err(op, J(in)); }
+
+  static std::string s(const boost::json::value& v) { return std::string(v.as_string()); }
+
+  std::string create_vpc(std::string_view cidr = "10.0.0.0/16") {
+    return s(ok("CreateVpc", {{"CidrBlock", cidr}})["Vpc"].at("VpcId"));
+  }
+  std::string create_subnet(const std::string& vpc, std::string_view cidr,
+                            std::string_view zone = "us-east-1a") {
+    return s(ok("CreateSubnet", {{"VpcId", vpc}, {"CidrBlock", cidr}, {"AvailabilityZone", zone}})
+                 ["Subnet"]
+                     .at("SubnetId"));
+  }
+  std::string create_group(const std::string& vpc, std::string_view name) {
+    return s(ok("CreateSecurityGroup",
+                {{"VpcId", vpc}, {"GroupName", name}, {"Description", "test group"}})["GroupId"]);
+  }
+  boost::json::object describe_one(std::string_view op, std::string_view ids_member,
+                                   const std::string& id, std::string_view out_member) {
+    boost::json::object out = ok(op, {{ids_member, boost::json::array{boost::json::value(id)}}});
+    EXPECT_EQ(out[out_member].as_array().size(), 1u);
+    return out[out_member].as_array().at(0).as_object();
+  }
+
+  fakes::ManualClock clock_;
+  store::Db db_ = store::Db::open_in_memory();
+  protocol::ServiceRegistry registry_;
+  Ec2Service ec2_{db_, clock_};
+  StoreNetworkDirectory directory_{ec2_};
+};
+
+}  // namespace services::ec2
