@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -97,6 +98,24 @@ std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
   return spec;
 }
 
+// The shim execs runc with execv: give it an absolute path.
+fs::path find_in_path(const fs::path& program) {
+  if (program.string().find('/') != std::string::npos) {
+    return program;
+  }
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path
+                               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    fs::path candidate = fs::path(dir) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return program;
+}
+
 bool process_alive(int pid) {
   if (pid <= 0) {
     return false;
@@ -126,6 +145,7 @@ ContainerManager::ContainerManager(ContainerManagerOptions options, const core::
   if (options_.shim.empty()) {
     options_.shim = executable_dir() / "gantry-shim";
   }
+  options_.runc = find_in_path(options_.runc);
   if (options_.init.empty() && fs::exists("/usr/bin/tini-static")) {
     options_.init = "/usr/bin/tini-static";
   }
@@ -322,12 +342,6 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   ShimConfig shim;
   shim.id = id;
   shim.runc = options_.runc.string();
-  if (shim.runc.find('/') == std::string::npos) {
-    std::string found;
-    if (run_process({"sh", "-c", "command -v " + shim.runc}, &found) == 0 && !found.empty()) {
-      shim.runc = found.substr(0, found.find('\n'));
-    }
-  }
   shim.runc_root = runc_root_.string();
   shim.cgroup = cgroup_of(id);
   std::vector<fs::path> layers = spec.layers;
