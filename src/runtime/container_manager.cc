@@ -146,8 +146,11 @@ ContainerManager::ContainerManager(ContainerManagerOptions options, const core::
     options_.shim = executable_dir() / "gantry-shim";
   }
   options_.runc = find_in_path(options_.runc);
-  if (options_.init.empty() && fs::exists("/usr/bin/tini-static")) {
-    options_.init = "/usr/bin/tini-static";
+  if (options_.init.empty()) {
+    fs::path ours = options_.shim.parent_path() / "gantry-init";
+    options_.init = fs::exists(ours)                     ? ours
+                    : fs::exists("/usr/bin/tini-static") ? fs::path("/usr/bin/tini-static")
+                                                         : fs::path();
   }
   bundle_options_.cgroup_parent = options_.cgroup_parent;
   bundle_options_.init_path = options_.init;
@@ -300,6 +303,9 @@ bool ContainerManager::refresh(Entry& e) {
 Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   if (spec.args.empty()) {
     return Error(errc::invalid_spec, "no command specified");
+  }
+  if (spec.init && options_.init.empty()) {
+    return Error(errc::invalid_spec, "initProcessEnabled: no init binary (gantry-init) found");
   }
   std::string id = core::ids::random_hex(32);
   {

@@ -66,6 +66,7 @@ class ContainerManagerPrivilegedTest : public ::testing::Test {
     ContainerManagerOptions options;
     options.data_dir = data_;
     options.shim = GANTRY_SHIM_PATH;
+    options.init = GANTRY_INIT_PATH;
     auto m = std::make_unique<ContainerManager>(options, clock_);
     m->on_change([this](const ContainerStatus&) {
       std::lock_guard lock(mu_);
@@ -203,6 +204,23 @@ TEST_F(ContainerManagerPrivilegedTest, StopSendsSigkillWhenSigtermIsIgnored) {
   ContainerStatus s = wait_for(*manager_, *id, ContainerPhase::Exited, 10s);
   EXPECT_EQ(s.exit_code, 137);
   EXPECT_GE(std::chrono::steady_clock::now() - begin, 500ms);
+}
+
+TEST_F(ContainerManagerPrivilegedTest, WithAnInitSigtermStopsAProgramThatHasNoHandler) {
+  ContainerSpec s = spec({"sleep", "1000"});
+  s.init = true;
+  Result<std::string> id = manager_->run(s);
+  ASSERT_TRUE(id) << id.error().message;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (read_file("/proc/" + std::to_string(manager_->status(*id)->pid) + "/task/" +
+                   std::to_string(manager_->status(*id)->pid) + "/children")
+             .empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);  // until the init has started its child
+  }
+  manager_->kill(*id, 30s);
+  ContainerStatus st = wait_for(*manager_, *id, ContainerPhase::Exited, 10s);
+  EXPECT_EQ(st.exit_code, 128 + SIGTERM);
 }
 
 TEST_F(ContainerManagerPrivilegedTest, ANewManagerReadoptsARunningContainerAndSeesItExit) {
