@@ -1,0 +1,90 @@
+// Examples from https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+
+#include "services/logs/filter_pattern.h"
+
+#include <gtest/gtest.h>
+
+namespace services::logs {
+namespace {
+
+bool match(std::string_view pattern, std::string_view message) {
+  std::string error;
+  std::optional<FilterPattern> p = FilterPattern::parse(pattern, &error);
+  EXPECT_TRUE(p) << pattern << ": " << error;
+  return p && p->matches(message);
+}
+
+bool invalid(std::string_view pattern) {
+  std::string error;
+  return !FilterPattern::parse(pattern, &error) && !error.empty();
+}
+
+TEST(FilterPatternTest, EmptyPatternMatchesEverything) {
+  EXPECT_TRUE(match("", "anything"));
+  EXPECT_TRUE(match("   ", ""));
+}
+
+TEST(FilterPatternTest, TermsAreCaseSensitiveSubstringsThatMustAllAppear) {
+  EXPECT_TRUE(match("ERROR", "[ERROR] disk"));
+  EXPECT_FALSE(match("ERROR", "error: disk"));
+  EXPECT_TRUE(match("ERROR Exception", "ERROR: NullPointerException"));
+  EXPECT_FALSE(match("ERROR Exception", "ERROR: timeout"));
+}
+
+TEST(FilterPatternTest, QuotedPhrasesExclusionsAndAlternatives) {
+  EXPECT_TRUE(match("\"INVALID ARGUMENTS\"", "got INVALID ARGUMENTS here"));
+  EXPECT_FALSE(match("\"INVALID ARGUMENTS\"", "INVALID and ARGUMENTS"));
+  EXPECT_TRUE(match("ERROR -MISSING", "ERROR bad"));
+  EXPECT_FALSE(match("ERROR -MISSING", "ERROR MISSING file"));
+  EXPECT_TRUE(match("?ERROR ?WARN", "WARN slow"));
+  EXPECT_FALSE(match("?ERROR ?WARN", "INFO fine"));
+}
+
+TEST(FilterPatternTest, RegexTerms) {
+  EXPECT_TRUE(match("%ERROR 4[0-9]+%", "ERROR 404 not found"));
+  EXPECT_FALSE(match("%ERROR 4[0-9]+%", "ERROR 500"));
+  EXPECT_TRUE(invalid("%unterminated"));
+}
+
+TEST(FilterPatternTest, JsonSelectorsCompareStringsWithWildcardsAndNumbersNumerically) {
+  const char* m = R"({"eventType":"UpdateTrail","latency":120,"user":{"id":"u-1"},
+                      "items":[{"name":"a"}],"ok":true,"gone":null})";
+  EXPECT_TRUE(match(R"({ $.eventType = "UpdateTrail" })", m));
+  EXPECT_TRUE(match(R"({ $.eventType = "Update*" })", m));
+  EXPECT_FALSE(match(R"({ $.eventType != "UpdateTrail" })", m));
+  EXPECT_TRUE(match("{ $.latency > 100 }", m));
+  EXPECT_TRUE(match("{ $.latency >= 120 && $.latency <= 120 }", m));
+  EXPECT_FALSE(match("{ $.latency < 100 }", m));
+  EXPECT_TRUE(match(R"({ $.user.id = "u-1" })", m));
+  EXPECT_TRUE(match(R"({ $.items[0].name = "a" })", m));
+  EXPECT_TRUE(match(R"({ ($.latency > 500) || ($.user.id = "u-*") })", m));
+  EXPECT_TRUE(match("{ $.ok IS TRUE }", m));
+  EXPECT_TRUE(match("{ $.gone IS NULL }", m));
+  EXPECT_TRUE(match("{ $.absent NOT EXISTS }", m));
+  EXPECT_FALSE(match("{ $.latency NOT EXISTS }", m));
+  EXPECT_TRUE(match("{ $.eventType = %Update.*% }", m));
+  EXPECT_FALSE(match("{ $.latency > 1 }", "not json"));
+}
+
+TEST(FilterPatternTest, SpaceDelimitedFieldsWithConditionsAndEllipsis) {
+  const char* line = R"(127.0.0.1 frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534)";
+  EXPECT_TRUE(match("[ip, user, timestamp, request, status_code = 404, bytes]", line));
+  EXPECT_TRUE(match("[ip, user, timestamp, request, status_code = 4*, bytes > 1000]", line));
+  EXPECT_FALSE(match("[ip, user, timestamp, request, status_code = 5*, bytes]", line));
+  EXPECT_TRUE(match("[..., status_code = 404, bytes]", line));
+  EXPECT_TRUE(match("[ip = 127.0.0.1, ...]", line));
+  EXPECT_TRUE(match("[ip, user, ..., status_code = 404 || status_code = 410, bytes]", line));
+  EXPECT_FALSE(match("[a, b]", line));  // field count must match without an ellipsis
+}
+
+TEST(FilterPatternTest, MalformedPatternsAreRejected) {
+  EXPECT_TRUE(invalid("{ $.x = "));
+  EXPECT_TRUE(invalid("{ $.x = 1"));
+  EXPECT_TRUE(invalid("[a, b"));
+  EXPECT_TRUE(invalid("[a, b = 1, c = ]"));
+  EXPECT_TRUE(invalid("\"unterminated"));
+  EXPECT_TRUE(invalid("{ x = 1 }"));
+}
+
+}  // namespace
+}  // namespace services::logs
