@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "core/log.h"
 #include "netplane/ipv4.h"
@@ -171,6 +173,10 @@ Result<void> NftNetplane::ensure_vpc(const VpcSpec& spec) {
     }
     (*state)->applied_ruleset = std::move(ruleset);
   }
+  (*state)->eni_veths.clear();
+  for (const EniSpec& eni : spec.enis) {
+    (*state)->eni_veths.insert(InstanceNames::veth(eni.eni_id));
+  }
   return {};
 }
 
@@ -324,7 +330,38 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
   if (Result<void> r = (*rtnl)->add_default_route(spec.interfaces[0].gateway, first_index); !r) {
     return r.error();
   }
+  for (const InterfaceSpec& itf : spec.interfaces) {
+    if (Result<void> r = wait_port_forwarding(*vpc.rtnl, InstanceNames::veth(itf.eni_id)); !r) {
+      return r.error();
+    }
+  }
   return info;
+}
+
+// Bringing eth0 up turns the carrier of the pair on, but the bridge only starts forwarding to
+// the VPC end when the kernel's linkwatch work has processed that event, asynchronously. Until
+// then frames flooded to the port (the first ARP request for the task) are lost, and the sender
+// retries only after a second. Waiting here makes a returned endpoint reachable at once. Linkwatch
+// sets the operstate and then notifies the bridge under the RTNL lock; the set_up() after seeing
+// the operstate takes that lock, so it returns only after the bridge enabled the port.
+Result<void> NftNetplane::wait_port_forwarding(Rtnl& vpc, const std::string& veth) {
+  const auto deadline = std::chrono::steady_clock::now() + kPortReadyTimeout;
+  while (true) {
+    Result<std::optional<Rtnl::Link>> link = vpc.find_link(veth);
+    if (!link) {
+      return link.error();
+    }
+    if (!*link) {
+      return Error(errc::netlink_failed, veth + " vanished from its VPC namespace");
+    }
+    if ((*link)->oper_up) {
+      return vpc.set_up((*link)->index);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error(errc::timed_out, veth + " did not come up");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
 }
 
 Result<void> NftNetplane::detach(const std::string& endpoint_id) {
@@ -384,6 +421,23 @@ Result<void> NftNetplane::recover(const ExpectedState& expected) {
       core::log::info("netplane: removing leftover VPC", {{"netns", name}});
       if (Result<void> r = remove_vpc_locked(name.substr(vpc_prefix.size())); !r) {
         return r;
+      }
+    }
+  }
+  for (auto& [vpc_id, state] : vpcs_) {
+    if (!state.rtnl || state.applied_ruleset.empty()) {
+      continue;  // not ensured by this process: its ENIs are unknown
+    }
+    Result<std::vector<Rtnl::Link>> links = state.rtnl->links();
+    if (!links) {
+      return links.error();
+    }
+    for (const Rtnl::Link& link : *links) {
+      if (link.kind == "veth" && link.name.starts_with("ve-") && !state.eni_veths.count(link.name)) {
+        core::log::info("netplane: removing leftover veth", {{"vpc", vpc_id}, {"link", link.name}});
+        if (Result<void> r = state.rtnl->delete_link(link.name); !r) {
+          return r;
+        }
       }
     }
   }

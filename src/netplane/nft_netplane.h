@@ -5,9 +5,11 @@
 // own interfaces, routes or ruleset: everything it makes lives in namespaces named with this
 // server's instance prefix (instance_names.h).
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "netplane/instance_names.h"
@@ -29,6 +31,10 @@ class NftNetplane final : public Netplane {
   std::string vpc_netns_path(const std::string& vpc_id) const override;
   std::string endpoint_netns_path(const std::string& endpoint_id) const override;
 
+  // (recover() also deletes, in the expected VPCs ensured by this process, veths whose ENI is no
+  // longer in the VPC's spec: the VPC ends of endpoints whose namespace was unmounted while a
+  // process still held it.)
+
   // Deletes everything of this instance (endpoints first, then VPCs): for reset and tests.
   Result<void> remove_all();
   // Deletes everything any instance with `prefix` left behind, without an NftNetplane (e.g. the
@@ -38,10 +44,13 @@ class NftNetplane final : public Netplane {
   const InstanceNames& names() const { return names_; }
 
  private:
+  static constexpr std::chrono::milliseconds kPortReadyTimeout{1000};
+
   struct VpcState {
     std::unique_ptr<Rtnl> rtnl;  // socket inside the VPC namespace (holds a reference to it)
     bool initialized = false;    // sysctls, lo, 169.254.170.2 done by this process
     std::string applied_ruleset;
+    std::set<std::string> eni_veths;  // veth names of the ENIs in the last applied spec
   };
 
   Result<VpcState*> vpc_state(const std::string& vpc_id, bool create);
@@ -49,6 +58,7 @@ class NftNetplane final : public Netplane {
   Result<void> ensure_bridges(const VpcSpec& spec, VpcState& state);
   Result<EndpointInfo> make_endpoint(const EndpointSpec& spec, VpcState& vpc);
   Result<bool> endpoint_complete(const EndpointSpec& spec);
+  Result<void> wait_port_forwarding(Rtnl& vpc, const std::string& veth);
   Result<void> detach_locked(const std::string& endpoint_id);
   Result<void> remove_vpc_locked(const std::string& vpc_id);
 

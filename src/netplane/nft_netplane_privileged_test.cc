@@ -102,11 +102,12 @@ class NftNetplaneTest : public ::testing::Test {
     listeners_.push_back(std::move(*fd));
   }
 
-  // True if a TCP connection from the endpoint's namespace succeeds. The wait covers one lost
-  // first ARP request (retried after 1 s), which happens now and then on fresh veths.
+  // True if a TCP connection from the endpoint's namespace succeeds. The wait is shorter than
+  // ARP's and TCP's 1 s retries: a lost first packet (a bridge port not yet forwarding after
+  // attach) fails the test instead of hiding behind a retransmission.
   bool connects(const std::string& from_endpoint, const std::string& ip, uint16_t port) {
     Result<UniqueFd> fd =
-        connect_in_netns(plane_.endpoint_netns_path(from_endpoint), ip, port, 2500ms);
+        connect_in_netns(plane_.endpoint_netns_path(from_endpoint), ip, port, 800ms);
     EXPECT_TRUE(fd) << fd.error().message;
     return bool(fd);
   }
@@ -247,6 +248,24 @@ TEST_F(NftNetplaneTest, AttachAndDetachAreIdempotent) {
   EXPECT_EQ(veths.find(InstanceNames::veth("eni-a")), std::string::npos) << veths;
 }
 
+// A fresh VPC, fresh endpoints, and the very first packet between two of them: reachable at once.
+TEST_F(NftNetplaneTest, NewEndpointIsReachableAsSoonAsAttachReturns) {
+  for (int round = 0; round < 10; ++round) {
+    ASSERT_TRUE(plane_.remove_vpc("vpc-test"));
+    attach_all();
+    listen("task-b", "10.77.1.11", 9090);
+    EXPECT_TRUE(blocked("task-a", "10.77.1.11", 9090));  // sends the first ARP request
+    std::string neigh =
+        run("ip -n " + plane_.names().endpoint_netns("task-a") + " neigh show 10.77.1.11");
+    EXPECT_NE(neigh.find("02:77:00:00:01:11"), std::string::npos) << "round " << round << ": "
+                                                                  << neigh;
+    listeners_.clear();
+    for (const char* id : {"task-a", "task-b", "task-c"}) {
+      ASSERT_TRUE(plane_.detach(id));
+    }
+  }
+}
+
 TEST_F(NftNetplaneTest, AttachToAMissingVpcIsNotFound) {
   Result<EndpointInfo> info = plane_.attach(endpoint("task-a", spec_.enis[0]));
   ASSERT_FALSE(info);
@@ -264,6 +283,20 @@ TEST_F(NftNetplaneTest, RecoverDeletesEndpointsAndVpcsNotExpected) {
   EXPECT_FALSE(netns_exists(plane_.names().vpc_netns("vpc-other")));
   listen("task-a", "10.77.1.10", 8080);
   EXPECT_TRUE(connects("task-b", "10.77.1.10", 8080));
+}
+
+TEST_F(NftNetplaneTest, RecoverDeletesVethsOfEnisTheVpcNoLongerHas) {
+  attach_all();
+  // task-c's namespace outlives its mount (a container still holds it), and EC2 released eni-c.
+  Result<UniqueFd> held = open_netns(plane_.endpoint_netns_path("task-c"));
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(delete_netns(plane_.names().endpoint_netns("task-c")));
+  spec_.enis.pop_back();
+  ensure();
+  ASSERT_TRUE(plane_.recover({{"vpc-test"}, {"task-a", "task-b"}}));
+  std::string links = run("ip -n " + plane_.names().vpc_netns("vpc-test") + " -br link");
+  EXPECT_EQ(links.find(InstanceNames::veth("eni-c")), std::string::npos) << links;
+  EXPECT_NE(links.find(InstanceNames::veth("eni-a")), std::string::npos) << links;
 }
 
 TEST_F(NftNetplaneTest, CleanupInstanceRemovesEverythingWithoutAPlane) {
