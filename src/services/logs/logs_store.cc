@@ -191,9 +191,10 @@ std::vector<EventRow> LogsStore::stream_events_after(int64_t stream_id, TimeRang
   tx_.query(
       "SELECT id, timestamp_ms, stream_id, ingestion_ms, message FROM logs_events "
       "WHERE stream_id = ?1 AND timestamp_ms >= ?2 AND timestamp_ms < ?3 "
-      "AND (timestamp_ms, id) > (?4, ?5) ORDER BY timestamp_ms, id LIMIT ?6",
+      "AND (timestamp_ms > ?4 OR id > ?5) ORDER BY timestamp_ms, id LIMIT ?6",
       [&](const store::Statement& row) { out.push_back(read_event(row)); }, stream_id,
-      range.start_ms, range.end_ms, after.timestamp_ms, after.id, limit);
+      std::max(range.start_ms, after.timestamp_ms), range.end_ms, after.timestamp_ms, after.id,
+      limit);
   return out;
 }
 
@@ -202,10 +203,11 @@ std::vector<EventRow> LogsStore::stream_events_before(int64_t stream_id, TimeRan
   std::vector<EventRow> out;
   tx_.query(
       "SELECT id, timestamp_ms, stream_id, ingestion_ms, message FROM logs_events "
-      "WHERE stream_id = ?1 AND timestamp_ms >= ?2 AND timestamp_ms < ?3 "
-      "AND (timestamp_ms, id) < (?4, ?5) ORDER BY timestamp_ms DESC, id DESC LIMIT ?6",
+      "WHERE stream_id = ?1 AND timestamp_ms >= ?2 AND timestamp_ms <= ?3 "
+      "AND (timestamp_ms < ?4 OR id < ?5) ORDER BY timestamp_ms DESC, id DESC LIMIT ?6",
       [&](const store::Statement& row) { out.push_back(read_event(row)); }, stream_id,
-      range.start_ms, range.end_ms, before.timestamp_ms, before.id, limit);
+      range.start_ms, std::min(range.end_ms - 1, before.timestamp_ms), before.timestamp_ms,
+      before.id, limit);
   return out;
 }
 
@@ -216,12 +218,13 @@ std::vector<EventRow> LogsStore::group_events_after(int64_t group_id, TimeRange 
       "SELECT e.id, e.timestamp_ms, e.stream_id, e.ingestion_ms, e.message, s.name "
       "FROM logs_events e CROSS JOIN logs_streams s ON s.id = e.stream_id "
       "WHERE e.group_id = ?1 AND e.timestamp_ms >= ?2 AND e.timestamp_ms < ?3 "
-      "AND (e.timestamp_ms, e.id) > (?4, ?5) ORDER BY e.timestamp_ms, e.id LIMIT ?6",
+      "AND (e.timestamp_ms > ?4 OR e.id > ?5) ORDER BY e.timestamp_ms, e.id LIMIT ?6",
       [&](const store::Statement& row) {
         out.push_back(read_event(row));
         out.back().stream_name = row.text(5);
       },
-      group_id, range.start_ms, range.end_ms, after.timestamp_ms, after.id, limit);
+      group_id, std::max(range.start_ms, after.timestamp_ms), range.end_ms, after.timestamp_ms,
+      after.id, limit);
   return out;
 }
 
