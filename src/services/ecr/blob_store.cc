@@ -15,6 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr uint64_t kWritebackChunk = 8 << 20;
+
 std::error_code last_error() { return {errno, std::generic_category()}; }
 
 void fsync_dir(const fs::path& dir) {
@@ -33,6 +35,7 @@ BlobWriter::BlobWriter(BlobWriter&& other) noexcept
     : tmp_path_(std::move(other.tmp_path_)),
       fd_(std::exchange(other.fd_, -1)),
       size_(other.size_),
+      written_back_(other.written_back_),
       hash_(other.hash_),
       error_(other.error_),
       committed_(std::exchange(other.committed_, true)) {}
@@ -67,6 +70,12 @@ bool BlobWriter::write(std::string_view bytes) {
     left -= static_cast<std::size_t>(n);
   }
   size_ += bytes.size();
+  // Start writeback as we go so that commit()'s fsync has little left to wait for.
+  if (size_ - written_back_ >= kWritebackChunk) {
+    ::sync_file_range(fd_, static_cast<off_t>(written_back_),
+                      static_cast<off_t>(size_ - written_back_), SYNC_FILE_RANGE_WRITE);
+    written_back_ = size_;
+  }
   return true;
 }
 
@@ -160,21 +169,23 @@ CommitError BlobStore::commit(BlobWriter& writer, std::string_view expected) {
   }
   ::close(writer.fd_);
   writer.fd_ = -1;
-  CommitError result = commit_file(writer.tmp_path_, expected);
+  CommitError result = commit_file(writer.tmp_path_, expected, /*synced=*/true);
   if (result == CommitError::None) {
     writer.committed_ = true;
   }
   return result;
 }
 
-CommitError BlobStore::commit_file(const fs::path& file, std::string_view digest) {
+CommitError BlobStore::commit_file(const fs::path& file, std::string_view digest, bool synced) {
   fs::path target = path_of(digest);
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
+  if (!synced) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      ::fsync(fd);
+      ::close(fd);
+    }
   }
   // The same bytes may already be there (another repository pushed them): rename replaces them
   // atomically with identical content.

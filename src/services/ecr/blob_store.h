@@ -43,6 +43,7 @@ class BlobWriter {
   std::filesystem::path tmp_path_;
   int fd_ = -1;
   uint64_t size_ = 0;
+  uint64_t written_back_ = 0;
   Sha256 hash_;
   std::error_code error_;
   bool committed_ = false;
@@ -72,8 +73,10 @@ class BlobStore {
   // fsync dir). On DigestMismatch the temporary file is gone and nothing is stored. Callers hold
   // gc_lock() shared from before commit until the blob is linked.
   CommitError commit(BlobWriter& writer, std::string_view expected);
-  // Stores a file that was written and hashed elsewhere (an upload session's data), by rename.
-  CommitError commit_file(const std::filesystem::path& file, std::string_view digest);
+  // Stores a file that was written and hashed elsewhere (an upload session's data), by rename;
+  // fsyncs it first unless the caller already did (`synced`).
+  CommitError commit_file(const std::filesystem::path& file, std::string_view digest,
+                          bool synced = false);
   // Stores bytes in one go (tests, small blobs); returns the digest.
   std::string put(std::string_view bytes);
 

@@ -13,19 +13,32 @@ namespace services::ecr {
 
 namespace fs = std::filesystem;
 
+// Start writeback every this many bytes, so that the fsync before the final rename has little
+// left to wait for (the upload's disk time overlaps its network time).
+constexpr uint64_t kWritebackChunk = 8 << 20;
+
 struct UploadAppender::State {
   std::string id;
   fs::path file;
   Sha256 hash;
   uint64_t size = 0;
+  uint64_t written_back = 0;  // bytes handed to sync_file_range so far
   bool busy = false;  // guarded by UploadStore::mutex_
   UploadStore* owner = nullptr;
   std::mutex* owner_mutex = nullptr;
 };
 
-UploadAppender::UploadAppender(std::shared_ptr<State> state) : state_(std::move(state)) {}
+UploadAppender::UploadAppender(std::shared_ptr<State> state) : state_(std::move(state)) {
+  fd_ = ::open(state_->file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd_ < 0) {
+    error_ = {errno, std::generic_category()};
+  }
+}
 
 UploadAppender::~UploadAppender() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
   std::lock_guard lock(*state_->owner_mutex);
   state_->busy = false;
 }
@@ -34,29 +47,39 @@ bool UploadAppender::write(std::string_view bytes) {
   if (error_) {
     return false;
   }
-  int fd = ::open(state_->file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) {
-    error_ = {errno, std::generic_category()};
-    return false;
-  }
   const char* p = bytes.data();
   std::size_t left = bytes.size();
   while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+    ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
       }
       error_ = {errno, std::generic_category()};
-      ::close(fd);
       return false;
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  ::close(fd);
   state_->hash.update(bytes);
   state_->size += bytes.size();
+  if (state_->size - state_->written_back >= kWritebackChunk) {
+    ::sync_file_range(fd_, static_cast<off_t>(state_->written_back),
+                      static_cast<off_t>(state_->size - state_->written_back),
+                      SYNC_FILE_RANGE_WRITE);
+    state_->written_back = state_->size;
+  }
+  return true;
+}
+
+bool UploadAppender::sync() {
+  if (error_ || fd_ < 0) {
+    return false;
+  }
+  if (::fdatasync(fd_) != 0) {
+    error_ = {errno, std::generic_category()};
+    return false;
+  }
   return true;
 }
 
@@ -160,7 +183,8 @@ FinishStatus UploadStore::finish(std::unique_ptr<UploadAppender> appender,
     status = FinishStatus::DigestMismatch;
   } else {
     std::shared_lock gc(blobs_.gc_lock());
-    if (blobs_.commit_file(file_of(id), digest) != CommitError::None) {
+    if (!appender->sync() ||
+        blobs_.commit_file(file_of(id), digest, /*synced=*/true) != CommitError::None) {
       status = FinishStatus::Io;
     } else {
       ecr.link_blob(session->repository, digest, appender->size());

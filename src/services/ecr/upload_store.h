@@ -38,12 +38,15 @@ class UploadAppender {
   std::string digest() const;
   const std::string& id() const;
   std::error_code error() const { return error_; }
+  // Flushes the bytes written so far to disk (before the session becomes a blob).
+  bool sync();
 
  private:
   friend class UploadStore;
   struct State;
   explicit UploadAppender(std::shared_ptr<State> state);
   std::shared_ptr<State> state_;
+  int fd_ = -1;  // the session's file, open for appending while this appender lives
   std::error_code error_;
 };
 

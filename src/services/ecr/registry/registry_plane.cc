@@ -251,6 +251,13 @@ void RegistryPlane::handle(http::Request& req, http::Response& res) {
       registry_error(res, 500, "UNKNOWN", "internal error");
     }
   }
+  // The server keeps the request (and its sink) until the response is written; the client may
+  // continue the upload on another connection as soon as it reads that response, so the session
+  // must be free before then.
+  if (auto sink = std::dynamic_pointer_cast<UploadSink>(req.body_sink)) {
+    sink->appender.reset();
+    sink->blob.reset();
+  }
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   char duration[32];
