@@ -220,3 +220,27 @@ def test_cli_v2_tail_prints_events_and_follows(aws_v2, endpoint, logs):
         p.terminate()
         p.wait(10)
         reader.join(10)
+
+
+# At --time-scale 86400 a day of retention lasts a second: the sweeper deletes the events
+# soon after, and storedBytes drops with them.
+@pytest.mark.emulator_only
+def test_retention_is_enforced_at_time_scale(tmp_gantry):
+    from conftest import client_for
+    g = tmp_gantry("--time-scale", "86400")
+    logs = client_for(g.endpoint, "logs")
+    logs.create_log_group(logGroupName="short")
+    logs.create_log_stream(logGroupName="short", logStreamName="s")
+    logs.put_retention_policy(logGroupName="short", retentionInDays=1)
+    put(logs, "short", "s", ["soon gone"], start=now_ms())
+    assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == len("soon gone") + 26
+    deadline = time.monotonic() + 15
+    events = None
+    while time.monotonic() < deadline:
+        events = logs.get_log_events(logGroupName="short", logStreamName="s",
+                                     startFromHead=True)["events"]
+        if not events:
+            break
+        time.sleep(0.2)
+    assert events == []
+    assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == 0
