@@ -69,7 +69,8 @@ Reply Ec2Service::allocate_address(const Ctx& ctx, const Doc& in) {
     return tags.error();
   }
   if (opt_str(in, "Address") || opt_str(in, "PublicIpv4Pool") || opt_str(in, "IpamPoolId")) {
-    return errors::invalid_parameter_value("Gantry allocates Elastic IPs from the Amazon pool only.");
+    return errors::invalid_parameter_value(
+        "Gantry allocates Elastic IPs from the Amazon pool only.");
   }
   return run(ctx, in, [&](Ec2Store& st) -> Reply {
     std::vector<Row> existing = st.list(Kind::Address);
@@ -203,8 +204,9 @@ Reply Ec2Service::disassociate_address(const Ctx& ctx, const Doc& in) {
     std::string eni_id = str(address->doc, "NetworkInterfaceId");
     if (std::optional<Doc> eni = st.get(Kind::NetworkInterface, eni_id)) {
       if (str(*eni, "InterfaceType") == "nat_gateway") {
-        return errors::operation_not_permitted("You cannot disassociate an Elastic IP address "
-                                               "that is attached to a NAT gateway.");
+        return errors::operation_not_permitted(
+            "You cannot disassociate an Elastic IP address "
+            "that is attached to a NAT gateway.");
       }
       eni->erase("Association");
       st.put(Kind::NetworkInterface, eni_id, str(*eni, "VpcId"), str(*eni, "SubnetId"), *eni);

@@ -24,7 +24,9 @@ struct Cidr {
   uint32_t last() const { return first() | ~mask(); }
   bool contains(uint32_t address) const { return (address & mask()) == first(); }
   // True when every address of `inner` is inside this block.
-  bool contains(const Cidr& inner) const { return inner.prefix >= prefix && contains(inner.first()); }
+  bool contains(const Cidr& inner) const {
+    return inner.prefix >= prefix && contains(inner.first());
+  }
   bool overlaps(const Cidr& other) const {
     return contains(other.first()) || other.contains(first());
   }

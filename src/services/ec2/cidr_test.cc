@@ -23,8 +23,8 @@ TEST(CidrTest, StrictParsingRejectsHostBitsAndLenientParsingClearsThem) {
   EXPECT_EQ(parse_cidr("10.0.0.1/16", false)->str(), "10.0.0.0/16");
   EXPECT_EQ(parse_cidr("0.0.0.0/0")->size(), uint64_t{1} << 32);
   EXPECT_EQ(parse_cidr("1.2.3.4/32")->size(), 1u);
-  for (const char* bad : {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0/8",
-                          "10.0.0.0/016"}) {
+  for (const char* bad :
+       {"10.0.0.0", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/016"}) {
     EXPECT_FALSE(parse_cidr(bad)) << bad;
   }
 }

@@ -24,7 +24,8 @@ void Ec2Service::ensure_defaults(Ec2Store& st) {
   std::vector<std::string> zones = zone_names(st.region());
   for (std::size_t i = 0; i < zones.size(); ++i) {
     Cidr cidr{base + static_cast<uint32_t>(i) * 0x1000u, 20};
-    auto subnet = make_subnet(st, vpc, cidr.str(), zones[i], /*default_for_az=*/true, json::array());
+    auto subnet =
+        make_subnet(st, vpc, cidr.str(), zones[i], /*default_for_az=*/true, json::array());
     CHECK(subnet.has_value()) << "default subnets are disjoint /20s inside 172.31.0.0/16";
   }
   std::string igw_id = core::ids::resource_id("igw");

@@ -108,7 +108,8 @@ protocol::Result<void> validate_tags(const json::array& tags) {
     }
     if (key.starts_with("aws:")) {
       return errors::invalid_parameter_value(
-          "Value ( " + key + " ) for parameter key is invalid. Tag keys starting with 'aws:' are "
+          "Value ( " + key +
+          " ) for parameter key is invalid. Tag keys starting with 'aws:' are "
           "reserved for internal use");
     }
   }

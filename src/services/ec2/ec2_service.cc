@@ -12,60 +12,62 @@ namespace json = boost::json;
 
 Ec2Service::Ec2Service(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
 
-#define EC2_OP(Name, method) \
-  { Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } }
+#define EC2_OP(Name, method)                                                \
+  {                                                                         \
+    Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } \
+  }
 
 void Ec2Service::register_operations(protocol::ServiceRegistry& registry) {
   registry.add("ec2", {
-      EC2_OP("CreateVpc", create_vpc),
-      EC2_OP("DeleteVpc", delete_vpc),
-      EC2_OP("DescribeVpcs", describe_vpcs),
-      EC2_OP("ModifyVpcAttribute", modify_vpc_attribute),
-      EC2_OP("DescribeVpcAttribute", describe_vpc_attribute),
-      EC2_OP("CreateSubnet", create_subnet),
-      EC2_OP("DeleteSubnet", delete_subnet),
-      EC2_OP("DescribeSubnets", describe_subnets),
-      EC2_OP("ModifySubnetAttribute", modify_subnet_attribute),
-      EC2_OP("CreateInternetGateway", create_internet_gateway),
-      EC2_OP("AttachInternetGateway", attach_internet_gateway),
-      EC2_OP("DetachInternetGateway", detach_internet_gateway),
-      EC2_OP("DeleteInternetGateway", delete_internet_gateway),
-      EC2_OP("DescribeInternetGateways", describe_internet_gateways),
-      EC2_OP("CreateNatGateway", create_nat_gateway),
-      EC2_OP("DeleteNatGateway", delete_nat_gateway),
-      EC2_OP("DescribeNatGateways", describe_nat_gateways),
-      EC2_OP("AllocateAddress", allocate_address),
-      EC2_OP("ReleaseAddress", release_address),
-      EC2_OP("AssociateAddress", associate_address),
-      EC2_OP("DisassociateAddress", disassociate_address),
-      EC2_OP("DescribeAddresses", describe_addresses),
-      EC2_OP("CreateRouteTable", create_route_table),
-      EC2_OP("DeleteRouteTable", delete_route_table),
-      EC2_OP("DescribeRouteTables", describe_route_tables),
-      EC2_OP("CreateRoute", create_route),
-      EC2_OP("ReplaceRoute", replace_route),
-      EC2_OP("DeleteRoute", delete_route),
-      EC2_OP("AssociateRouteTable", associate_route_table),
-      EC2_OP("DisassociateRouteTable", disassociate_route_table),
-      EC2_OP("ReplaceRouteTableAssociation", replace_route_table_association),
-      EC2_OP("CreateSecurityGroup", create_security_group),
-      EC2_OP("DeleteSecurityGroup", delete_security_group),
-      EC2_OP("DescribeSecurityGroups", describe_security_groups),
-      EC2_OP("DescribeSecurityGroupRules", describe_security_group_rules),
-      EC2_OP("AuthorizeSecurityGroupIngress", authorize_ingress),
-      EC2_OP("AuthorizeSecurityGroupEgress", authorize_egress),
-      EC2_OP("RevokeSecurityGroupIngress", revoke_ingress),
-      EC2_OP("RevokeSecurityGroupEgress", revoke_egress),
-      EC2_OP("CreateNetworkInterface", create_network_interface),
-      EC2_OP("DeleteNetworkInterface", delete_network_interface),
-      EC2_OP("DescribeNetworkInterfaces", describe_network_interfaces),
-      EC2_OP("DescribeAvailabilityZones", describe_availability_zones),
-      EC2_OP("DescribeRegions", describe_regions),
-      EC2_OP("DescribeAccountAttributes", describe_account_attributes),
-      EC2_OP("CreateTags", create_tags),
-      EC2_OP("DeleteTags", delete_tags),
-      EC2_OP("DescribeTags", describe_tags),
-  });
+                          EC2_OP("CreateVpc", create_vpc),
+                          EC2_OP("DeleteVpc", delete_vpc),
+                          EC2_OP("DescribeVpcs", describe_vpcs),
+                          EC2_OP("ModifyVpcAttribute", modify_vpc_attribute),
+                          EC2_OP("DescribeVpcAttribute", describe_vpc_attribute),
+                          EC2_OP("CreateSubnet", create_subnet),
+                          EC2_OP("DeleteSubnet", delete_subnet),
+                          EC2_OP("DescribeSubnets", describe_subnets),
+                          EC2_OP("ModifySubnetAttribute", modify_subnet_attribute),
+                          EC2_OP("CreateInternetGateway", create_internet_gateway),
+                          EC2_OP("AttachInternetGateway", attach_internet_gateway),
+                          EC2_OP("DetachInternetGateway", detach_internet_gateway),
+                          EC2_OP("DeleteInternetGateway", delete_internet_gateway),
+                          EC2_OP("DescribeInternetGateways", describe_internet_gateways),
+                          EC2_OP("CreateNatGateway", create_nat_gateway),
+                          EC2_OP("DeleteNatGateway", delete_nat_gateway),
+                          EC2_OP("DescribeNatGateways", describe_nat_gateways),
+                          EC2_OP("AllocateAddress", allocate_address),
+                          EC2_OP("ReleaseAddress", release_address),
+                          EC2_OP("AssociateAddress", associate_address),
+                          EC2_OP("DisassociateAddress", disassociate_address),
+                          EC2_OP("DescribeAddresses", describe_addresses),
+                          EC2_OP("CreateRouteTable", create_route_table),
+                          EC2_OP("DeleteRouteTable", delete_route_table),
+                          EC2_OP("DescribeRouteTables", describe_route_tables),
+                          EC2_OP("CreateRoute", create_route),
+                          EC2_OP("ReplaceRoute", replace_route),
+                          EC2_OP("DeleteRoute", delete_route),
+                          EC2_OP("AssociateRouteTable", associate_route_table),
+                          EC2_OP("DisassociateRouteTable", disassociate_route_table),
+                          EC2_OP("ReplaceRouteTableAssociation", replace_route_table_association),
+                          EC2_OP("CreateSecurityGroup", create_security_group),
+                          EC2_OP("DeleteSecurityGroup", delete_security_group),
+                          EC2_OP("DescribeSecurityGroups", describe_security_groups),
+                          EC2_OP("DescribeSecurityGroupRules", describe_security_group_rules),
+                          EC2_OP("AuthorizeSecurityGroupIngress", authorize_ingress),
+                          EC2_OP("AuthorizeSecurityGroupEgress", authorize_egress),
+                          EC2_OP("RevokeSecurityGroupIngress", revoke_ingress),
+                          EC2_OP("RevokeSecurityGroupEgress", revoke_egress),
+                          EC2_OP("CreateNetworkInterface", create_network_interface),
+                          EC2_OP("DeleteNetworkInterface", delete_network_interface),
+                          EC2_OP("DescribeNetworkInterfaces", describe_network_interfaces),
+                          EC2_OP("DescribeAvailabilityZones", describe_availability_zones),
+                          EC2_OP("DescribeRegions", describe_regions),
+                          EC2_OP("DescribeAccountAttributes", describe_account_attributes),
+                          EC2_OP("CreateTags", create_tags),
+                          EC2_OP("DeleteTags", delete_tags),
+                          EC2_OP("DescribeTags", describe_tags),
+                      });
 }
 
 #undef EC2_OP
@@ -188,7 +190,8 @@ Reply Ec2Service::describe(const Ctx& ctx, const Doc& in, const DescribeSpec& sp
 }
 
 std::string resource_arn(const Ec2Store& st, std::string_view type, std::string_view id) {
-  return core::ids::arn("ec2", st.region(), st.account(), std::string(type) + "/" + std::string(id));
+  return core::ids::arn("ec2", st.region(), st.account(),
+                        std::string(type) + "/" + std::string(id));
 }
 
 }  // namespace services::ec2

@@ -32,8 +32,8 @@ namespace services::ec2 {
 // How a generic Describe reads one resource kind.
 struct DescribeSpec {
   Kind kind;
-  std::string_view ids_member;   // "VpcIds"
-  std::string_view out_member;   // "Vpcs"
+  std::string_view ids_member;  // "VpcIds"
+  std::string_view out_member;  // "Vpcs"
   const FilterTable* filters;
   std::function<protocol::AwsError(std::string_view id)> not_found;
   std::string_view filters_member = "Filters";

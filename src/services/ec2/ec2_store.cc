@@ -106,12 +106,11 @@ void Ec2Store::remove(std::string_view id) {
         }
       },
       account_, region_, id);
-  tx_.execute("DELETE FROM ec2_resources WHERE account = ?1 AND region = ?2 AND id = ?3",
-              account_, region_, id);
+  tx_.execute("DELETE FROM ec2_resources WHERE account = ?1 AND region = ?2 AND id = ?3", account_,
+              region_, id);
 }
 
-std::vector<Row> Ec2Store::rows(std::string_view sql, std::string_view key,
-                                std::string_view kind) {
+std::vector<Row> Ec2Store::rows(std::string_view sql, std::string_view key, std::string_view kind) {
   std::vector<Row> out;
   tx_.query(
       sql,
@@ -169,8 +168,8 @@ std::set<uint32_t> Ec2Store::allocated_ips(std::string_view subnet_id) {
   std::set<uint32_t> out;
   tx_.query(
       "SELECT ip FROM ec2_ip_allocations WHERE account = ?1 AND region = ?2 AND subnet_id = ?3",
-      [&](const store::Statement& s) { out.insert(static_cast<uint32_t>(s.int64(0))); },
-      account_, region_, subnet_id);
+      [&](const store::Statement& s) { out.insert(static_cast<uint32_t>(s.int64(0))); }, account_,
+      region_, subnet_id);
   return out;
 }
 
@@ -197,8 +196,9 @@ void Ec2Store::release_ips(std::string_view owner_id) {
 
 std::optional<std::string> Ec2Store::default_vpc_id() {
   std::optional<std::string> out;
-  tx_.query("SELECT vpc_id FROM ec2_defaults WHERE account = ?1 AND region = ?2",
-            [&](const store::Statement& s) { out = s.text(0); }, account_, region_);
+  tx_.query(
+      "SELECT vpc_id FROM ec2_defaults WHERE account = ?1 AND region = ?2",
+      [&](const store::Statement& s) { out = s.text(0); }, account_, region_);
   return out;
 }
 
@@ -211,8 +211,12 @@ void Ec2Store::touch(std::string_view vpc_id) { touched_.emplace(vpc_id); }
 
 std::optional<Scope> find_scope(store::Transaction& tx, std::string_view id) {
   std::optional<Scope> out;
-  tx.query("SELECT account, region FROM ec2_resources WHERE id = ?1 LIMIT 1",
-           [&](const store::Statement& s) { out = Scope{s.text(0), s.text(1)}; }, id);
+  tx.query(
+      "SELECT account, region FROM ec2_resources WHERE id = ?1 LIMIT 1",
+      [&](const store::Statement& s) {
+        out = Scope{s.text(0), s.text(1)};
+      },
+      id);
   return out;
 }
 

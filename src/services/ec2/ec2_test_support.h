@@ -15,9 +15,7 @@
 
 namespace services::ec2 {
 
-inline boost::json::object J(std::string_view text) {
-  return boost::json::parse(text).as_object();
-}
+inline boost::json::object J(std::string_view text) { return boost::json::parse(text).as_object(); }
 
 class Ec2HandlersTest : public ::testing::Test {
  protected:
@@ -45,9 +43,7 @@ class Ec2HandlersTest : public ::testing::Test {
   boost::json::object ok(std::string_view op, const boost::json::object& in) {
     return ok(op, in, ctx());
   }
-  boost::json::object ok(std::string_view op, std::string_view in = "{}") {
-    return ok(op, J(in));
-  }
+  boost::json::object ok(std::string_view op, std::string_view in = "{}") { return ok(op, J(in)); }
 
   protocol::AwsError err(std::string_view op, const boost::json::object& in) {
     protocol::Result<boost::json::object> r = registry_.call(ctx(), "ec2", op, in);
@@ -66,9 +62,9 @@ class Ec2HandlersTest : public ::testing::Test {
   }
   std::string create_subnet(const std::string& vpc, std::string_view cidr,
                             std::string_view zone = "us-east-1a") {
-    return s(ok("CreateSubnet", {{"VpcId", vpc}, {"CidrBlock", cidr}, {"AvailabilityZone", zone}})
-                 ["Subnet"]
-                     .at("SubnetId"));
+    return s(ok("CreateSubnet",
+                {{"VpcId", vpc}, {"CidrBlock", cidr}, {"AvailabilityZone", zone}})["Subnet"]
+                 .at("SubnetId"));
   }
   std::string create_group(const std::string& vpc, std::string_view name) {
     return s(ok("CreateSecurityGroup",

@@ -33,8 +33,8 @@ inline AwsError invalid_next_token(std::string_view token) {
 inline AwsError invalid_max_results(int64_t value, int min, int max) {
   return {"InvalidParameterValue", "Value ( " + std::to_string(value) +
                                        " ) for parameter maxResults is invalid. Parameter must "
-                                       "be between " + std::to_string(min) + " and " +
-                                       std::to_string(max) + "."};
+                                       "be between " +
+                                       std::to_string(min) + " and " + std::to_string(max) + "."};
 }
 inline AwsError invalid_id(std::string_view id) {
   return {"InvalidID", "The ID '" + std::string(id) + "' is not valid"};
@@ -132,8 +132,8 @@ inline AwsError already_associated(std::string m) {
   return {"Resource.AlreadyAssociated", std::move(m)};
 }
 inline AwsError gateway_not_attached(std::string_view igw, std::string_view vpc) {
-  return {"Gateway.NotAttached", "resource " + std::string(igw) + " is not attached to network " +
-                                     std::string(vpc)};
+  return {"Gateway.NotAttached",
+          "resource " + std::string(igw) + " is not attached to network " + std::string(vpc)};
 }
 inline AwsError route_exists(std::string_view destination) {
   return {"RouteAlreadyExists",

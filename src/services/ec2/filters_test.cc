@@ -45,12 +45,11 @@ TEST(FiltersTest, WildcardsMatchRunsAndSingleCharacters) {
 TEST(FiltersTest, ValuesAreOredAndFiltersAreAnded) {
   EXPECT_TRUE(matches(vpc(), parse(R"([{"Name": "vpc-id", "Values": ["vpc-1", "vpc-0abc"]}])"),
                       vpc_table()));
-  EXPECT_FALSE(matches(vpc(),
-                       parse(R"([{"Name": "vpc-id", "Values": ["vpc-0abc"]},
+  EXPECT_FALSE(matches(vpc(), parse(R"([{"Name": "vpc-id", "Values": ["vpc-0abc"]},
                                  {"Name": "is-default", "Values": ["true"]}])"),
                        vpc_table()));
-  EXPECT_TRUE(matches(vpc(), parse(R"([{"Name": "is-default", "Values": ["false"]}])"),
-                      vpc_table()));
+  EXPECT_TRUE(
+      matches(vpc(), parse(R"([{"Name": "is-default", "Values": ["false"]}])"), vpc_table()));
 }
 
 TEST(FiltersTest, PathsFlattenArrays) {
@@ -63,8 +62,7 @@ TEST(FiltersTest, TagFiltersMatchKeysAndValues) {
   EXPECT_TRUE(matches(vpc(), parse(R"([{"Name": "tag:Name", "Values": ["ma*"]}])"), vpc_table()));
   EXPECT_FALSE(matches(vpc(), parse(R"([{"Name": "tag:Name", "Values": ["prod"]}])"), vpc_table()));
   EXPECT_TRUE(matches(vpc(), parse(R"([{"Name": "tag-key", "Values": ["env"]}])"), vpc_table()));
-  EXPECT_FALSE(matches(vpc(), parse(R"([{"Name": "tag:Missing", "Values": ["*"]}])"),
-                       vpc_table()));
+  EXPECT_FALSE(matches(vpc(), parse(R"([{"Name": "tag:Missing", "Values": ["*"]}])"), vpc_table()));
 }
 
 TEST(FiltersTest, UnknownFilterNameIsInvalidParameterValue) {

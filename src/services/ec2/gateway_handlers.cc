@@ -235,8 +235,8 @@ Reply Ec2Service::delete_nat_gateway(const Ctx& ctx, const Doc& in) {
     }
     for (const std::string& allocation_id : values_at(*nat, "NatGatewayAddresses.AllocationId")) {
       if (std::optional<Doc> address = st.get(Kind::Address, allocation_id)) {
-        for (std::string_view m :
-             {"AssociationId", "NetworkInterfaceId", "NetworkInterfaceOwnerId", "PrivateIpAddress"}) {
+        for (std::string_view m : {"AssociationId", "NetworkInterfaceId", "NetworkInterfaceOwnerId",
+                                   "PrivateIpAddress"}) {
           address->erase(m);
         }
         st.put(Kind::Address, allocation_id, "", "", *address);

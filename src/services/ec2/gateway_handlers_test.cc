@@ -23,8 +23,9 @@ TEST_F(GatewayHandlersTest, InternetGatewayAttachesToOneVpcAtATime) {
   EXPECT_EQ(s(view["Attachments"].as_array()[0].at("State")), "available");
   EXPECT_EQ(err("AttachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}}).code,
             "Resource.AlreadyAssociated");
-  EXPECT_EQ(err("AttachInternetGateway", {{"InternetGatewayId", create_igw()}, {"VpcId", vpc}}).code,
-            "Resource.AlreadyAssociated");
+  EXPECT_EQ(
+      err("AttachInternetGateway", {{"InternetGatewayId", create_igw()}, {"VpcId", vpc}}).code,
+      "Resource.AlreadyAssociated");
   EXPECT_EQ(err("DeleteInternetGateway", {{"InternetGatewayId", igw}}).code, "DependencyViolation");
   ok("DetachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}});
   protocol::AwsError e = err("DetachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}});
@@ -39,9 +40,10 @@ TEST_F(GatewayHandlersTest, AttachmentFilterFindsTheVpcsGateway) {
   std::string igw = create_igw();
   create_igw();
   ok("AttachInternetGateway", {{"InternetGatewayId", igw}, {"VpcId", vpc}});
-  json::object out = ok("DescribeInternetGateways",
-                        {{"Filters", json::array{json::object{{"Name", "attachment.vpc-id"},
-                                                              {"Values", json::array{json::value(vpc)}}}}}});
+  json::object out =
+      ok("DescribeInternetGateways",
+         {{"Filters", json::array{json::object{{"Name", "attachment.vpc-id"},
+                                               {"Values", json::array{json::value(vpc)}}}}}});
   ASSERT_EQ(out["InternetGateways"].as_array().size(), 1u);
   EXPECT_EQ(s(out["InternetGateways"].as_array()[0].at("InternetGatewayId")), igw);
 }
@@ -52,22 +54,25 @@ TEST_F(GatewayHandlersTest, NatGatewayIsAvailableWithItsElasticIpAndInterface) {
   json::object eip = ok("AllocateAddress", J(R"({"Domain":"vpc"})"));
   std::string allocation = s(eip["AllocationId"]);
   EXPECT_TRUE(allocation.starts_with("eipalloc-"));
-  json::object nat = ok("CreateNatGateway", {{"SubnetId", subnet}, {"AllocationId", allocation}})
-                         ["NatGateway"]
-                             .as_object();
+  json::object nat =
+      ok("CreateNatGateway", {{"SubnetId", subnet}, {"AllocationId", allocation}})["NatGateway"]
+          .as_object();
   std::string nat_id = s(nat["NatGatewayId"]);
   EXPECT_TRUE(nat_id.starts_with("nat-"));
   EXPECT_EQ(s(nat["State"]), "available");
   json::object address = nat["NatGatewayAddresses"].as_array()[0].as_object();
   EXPECT_EQ(address["PublicIp"], eip["PublicIp"]);
   EXPECT_EQ(s(address["PrivateIp"]), "10.0.1.4");
-  json::object described = ok("DescribeAddresses", {{"AllocationIds", json::array{json::value(allocation)}}});
-  EXPECT_EQ(described["Addresses"].as_array()[0].at("NetworkInterfaceId"), address["NetworkInterfaceId"]);
+  json::object described =
+      ok("DescribeAddresses", {{"AllocationIds", json::array{json::value(allocation)}}});
+  EXPECT_EQ(described["Addresses"].as_array()[0].at("NetworkInterfaceId"),
+            address["NetworkInterfaceId"]);
   EXPECT_EQ(err("ReleaseAddress", {{"AllocationId", allocation}}).code, "InvalidIPAddress.InUse");
   EXPECT_EQ(err("DeleteSubnet", {{"SubnetId", subnet}}).code, "DependencyViolation");
-  json::object filtered = ok("DescribeNatGateways",
-                             {{"Filter", json::array{json::object{{"Name", "vpc-id"},
-                                                                  {"Values", json::array{json::value(vpc)}}}}}});
+  json::object filtered = ok(
+      "DescribeNatGateways",
+      {{"Filter",
+        json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}}}}});
   EXPECT_EQ(filtered["NatGateways"].as_array().size(), 1u);
   ok("DeleteNatGateway", {{"NatGatewayId", nat_id}});
   EXPECT_EQ(s(describe_one("DescribeNatGateways", "NatGatewayIds", nat_id, "NatGateways")["State"]),
@@ -90,11 +95,12 @@ TEST_F(GatewayHandlersTest, AssociateAddressMapsAnElasticIpToAnInterface) {
   std::string eni = s(ok("CreateNetworkInterface", {{"SubnetId", subnet}})["NetworkInterface"].at(
       "NetworkInterfaceId"));
   json::object eip = ok("AllocateAddress", J(R"({"Domain":"vpc"})"));
-  std::string association = s(ok("AssociateAddress", {{"AllocationId", eip["AllocationId"]},
-                                                      {"NetworkInterfaceId", eni}})["AssociationId"]);
+  std::string association =
+      s(ok("AssociateAddress",
+           {{"AllocationId", eip["AllocationId"]}, {"NetworkInterfaceId", eni}})["AssociationId"]);
   EXPECT_TRUE(association.starts_with("eipassoc-"));
-  json::object view = describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds", eni,
-                                   "NetworkInterfaces");
+  json::object view =
+      describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds", eni, "NetworkInterfaces");
   EXPECT_EQ(view["Association"].at("PublicIp"), eip["PublicIp"]);
   ok("DisassociateAddress", {{"AssociationId", association}});
   view = describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds", eni, "NetworkInterfaces");

@@ -34,11 +34,11 @@ struct EniRequest {
 };
 
 struct EniAllocation {
-  std::string eni_id;             // eni-<17 hex>
-  std::string private_ip;         // "10.0.1.4"
-  std::string mac;                // "02:xx:xx:xx:xx:xx"
+  std::string eni_id;      // eni-<17 hex>
+  std::string private_ip;  // "10.0.1.4"
+  std::string mac;         // "02:xx:xx:xx:xx:xx"
   std::string vpc_id;
-  std::string vpc_cidr;           // "10.0.0.0/16"
+  std::string vpc_cidr;  // "10.0.0.0/16"
   std::string subnet_id;
   std::string subnet_cidr;        // "10.0.1.0/24"
   int prefix_length = 0;          // 24
@@ -70,7 +70,7 @@ struct PermissionInfo {
   std::string protocol;
   int from_port = -1;
   int to_port = -1;
-  std::vector<std::string> cidrs;             // IPv4 CIDRs
+  std::vector<std::string> cidrs;  // IPv4 CIDRs
   std::vector<std::string> ipv6_cidrs;
   std::vector<std::string> source_group_ids;  // members of these groups (by ENI private IP)
   std::vector<std::string> prefix_list_ids;

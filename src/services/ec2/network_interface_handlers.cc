@@ -90,8 +90,8 @@ protocol::Result<Doc> Ec2Service::make_network_interface(Ec2Store& st, const Eni
       return errors::group_not_found(id);
     }
     if (str(*group, "VpcId") != vpc_id) {
-      return errors::invalid_parameter("Security group " + id + " and subnet " +
-                                       request.subnet_id + " belong to different networks.");
+      return errors::invalid_parameter("Security group " + id + " and subnet " + request.subnet_id +
+                                       " belong to different networks.");
     }
     groups.push_back(Doc{{"GroupId", id}, {"GroupName", str(*group, "GroupName")}});
   }

@@ -101,8 +101,8 @@ protocol::Result<Doc> source_group(Ec2Store& st, const Doc& group, const Doc& pa
 
 }  // namespace
 
-protocol::Result<std::vector<Doc>> expand_permissions(Ec2Store& st, const Doc& group,
-                                                      const Doc& in, bool egress) {
+protocol::Result<std::vector<Doc>> expand_permissions(Ec2Store& st, const Doc& group, const Doc& in,
+                                                      bool egress) {
   json::array permissions;
   if (const json::array* given = arr(in, "IpPermissions")) {
     permissions = *given;
@@ -241,7 +241,8 @@ std::string describe_rule(const Doc& rule) {
   if (protocol == "-1") {
     out += "ALL";
   } else {
-    out += upper(protocol) + ", from port: " + std::to_string(opt_int(rule, "FromPort").value_or(-1)) +
+    out += upper(protocol) +
+           ", from port: " + std::to_string(opt_int(rule, "FromPort").value_or(-1)) +
            ", to port: " + std::to_string(opt_int(rule, "ToPort").value_or(-1));
   }
   return out + ", ALLOW";

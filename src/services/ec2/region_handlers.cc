@@ -13,9 +13,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::array<std::string_view, 17> kRegions{
-    "ap-south-1",     "eu-north-1",     "eu-west-3",      "eu-west-2",   "eu-west-1",
+    "ap-south-1",     "eu-north-1",     "eu-west-3",      "eu-west-2",    "eu-west-1",
     "ap-northeast-3", "ap-northeast-2", "ap-northeast-1", "ca-central-1", "sa-east-1",
-    "ap-southeast-1", "ap-southeast-2", "eu-central-1",   "us-east-1",   "us-east-2",
+    "ap-southeast-1", "ap-southeast-2", "eu-central-1",   "us-east-1",    "us-east-2",
     "us-west-1",      "us-west-2"};
 
 // "us-east-1" → "use1", "ap-southeast-2" → "apse2", as AWS abbreviates regions in zone ids.
@@ -47,10 +47,14 @@ std::string region_code(std::string_view region) {
 FilterTable zone_filters() {
   FilterTable t;
   t.tags_member = "";
-  t.names = {{"zone-name", path("ZoneName")},       {"zone-id", path("ZoneId")},
-             {"state", path("State")},              {"region-name", path("RegionName")},
-             {"zone-type", path("ZoneType")},       {"group-name", path("GroupName")},
-             {"opt-in-status", path("OptInStatus")}, {"network-border-group", path("NetworkBorderGroup")},
+  t.names = {{"zone-name", path("ZoneName")},
+             {"zone-id", path("ZoneId")},
+             {"state", path("State")},
+             {"region-name", path("RegionName")},
+             {"zone-type", path("ZoneType")},
+             {"group-name", path("GroupName")},
+             {"opt-in-status", path("OptInStatus")},
+             {"network-border-group", path("NetworkBorderGroup")},
              {"message", path("Messages.Message")}};
   return t;
 }
@@ -177,12 +181,9 @@ Reply Ec2Service::describe_account_attributes(const Ctx& ctx, const Doc& in) {
       default_vpc.reset();
     }
     std::vector<std::pair<std::string, std::vector<std::string>>> attributes{
-        {"supported-platforms", {"VPC"}},
-        {"vpc-max-security-groups-per-interface", {"5"}},
-        {"max-elastic-ips", {"5"}},
-        {"max-instances", {"20"}},
-        {"vpc-max-elastic-ips", {"5"}},
-        {"default-vpc", {default_vpc.value_or("none")}},
+        {"supported-platforms", {"VPC"}}, {"vpc-max-security-groups-per-interface", {"5"}},
+        {"max-elastic-ips", {"5"}},       {"max-instances", {"20"}},
+        {"vpc-max-elastic-ips", {"5"}},   {"default-vpc", {default_vpc.value_or("none")}},
     };
     std::vector<std::string> wanted = strings(in, "AttributeNames");
     json::array out;

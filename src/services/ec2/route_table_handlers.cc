@@ -117,9 +117,9 @@ protocol::Result<Doc> route_target(Ec2Store& st, const Doc& table, const Doc& in
   if (std::optional<std::string> instance = opt_str(in, "InstanceId")) {
     return errors::instance_not_found(*instance);
   }
-  for (std::string_view other : {"VpcPeeringConnectionId", "TransitGatewayId", "VpcEndpointId",
-                                 "EgressOnlyInternetGatewayId", "LocalGatewayId",
-                                 "CarrierGatewayId"}) {
+  for (std::string_view other :
+       {"VpcPeeringConnectionId", "TransitGatewayId", "VpcEndpointId",
+        "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId"}) {
     if (std::optional<std::string> id = opt_str(in, other)) {
       return errors::invalid_parameter_value("The " + std::string(other) + " '" + *id +
                                              "' does not exist");
@@ -155,8 +155,7 @@ protocol::Result<std::string> destination(const Doc& in) {
 
 }  // namespace
 
-Doc Ec2Service::make_route_table(Ec2Store& st, const Doc& vpc, bool main,
-                                 const json::array& tags) {
+Doc Ec2Service::make_route_table(Ec2Store& st, const Doc& vpc, bool main, const json::array& tags) {
   std::string table_id = core::ids::resource_id("rtb");
   json::array routes;
   // Every table routes the VPC's own block locally.
@@ -340,8 +339,8 @@ Reply Ec2Service::associate_route_table(const Ctx& ctx, const Doc& in) {
       return errors::subnet_not_found(subnet_id);
     }
     if (str(*subnet, "VpcId") != str(*table, "VpcId")) {
-      return errors::invalid_parameter_value("routeTable " + table_id + " and subnet " +
-                                             subnet_id + " belong to different networks");
+      return errors::invalid_parameter_value("routeTable " + table_id + " and subnet " + subnet_id +
+                                             " belong to different networks");
     }
     for (const Row& other : st.list_in_vpc(Kind::RouteTable, str(*table, "VpcId"))) {
       for (const std::string& s : values_at(other.doc, "Associations.SubnetId")) {
@@ -377,8 +376,10 @@ Reply Ec2Service::disassociate_route_table(const Ctx& ctx, const Doc& in) {
         continue;
       }
       if (flag(it->as_object(), "Main")) {
-        return errors::invalid_parameter_value("cannot disassociate the main route table "
-                                               "association " + association_id);
+        return errors::invalid_parameter_value(
+            "cannot disassociate the main route table "
+            "association " +
+            association_id);
       }
       assocs.erase(it);
       break;

@@ -1,6 +1,7 @@
-// Security groups: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
-// and siblings. Rules live in their own rows (security_group_rule_handlers.cc); a group's
-// IpPermissions are derived from them.
+// Security groups:
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html and siblings.
+// Rules live in their own rows (security_group_rule_handlers.cc); a group's IpPermissions are
+// derived from them.
 
 #include <boost/json/array.hpp>
 
@@ -76,7 +77,9 @@ protocol::Result<Doc> find_group(Ec2Store& st, const Doc& in) {
 
 }  // namespace
 
-protocol::Result<Doc> find_security_group(Ec2Store& st, const Doc& in) { return find_group(st, in); }
+protocol::Result<Doc> find_security_group(Ec2Store& st, const Doc& in) {
+  return find_group(st, in);
+}
 
 Doc Ec2Service::make_security_group(Ec2Store& st, std::string_view vpc_id, std::string_view name,
                                     std::string_view description, const json::array& tags) {
@@ -90,11 +93,18 @@ Doc Ec2Service::make_security_group(Ec2Store& st, std::string_view vpc_id, std::
             {"Tags", tags}};
   st.put(Kind::SecurityGroup, group_id, vpc_id, "", group);
   // Every new group may send anything anywhere; the default group also admits its own members.
-  add_rule(st, group, true, Doc{{"IsEgress", true}, {"IpProtocol", "-1"}, {"FromPort", -1},
-                                {"ToPort", -1}, {"CidrIpv4", "0.0.0.0/0"}});
+  add_rule(st, group, true,
+           Doc{{"IsEgress", true},
+               {"IpProtocol", "-1"},
+               {"FromPort", -1},
+               {"ToPort", -1},
+               {"CidrIpv4", "0.0.0.0/0"}});
   if (name == "default") {
     add_rule(st, group, false,
-             Doc{{"IsEgress", false}, {"IpProtocol", "-1"}, {"FromPort", -1}, {"ToPort", -1},
+             Doc{{"IsEgress", false},
+                 {"IpProtocol", "-1"},
+                 {"FromPort", -1},
+                 {"ToPort", -1},
                  {"ReferencedGroupInfo", Doc{{"GroupId", group_id}, {"UserId", st.account()}}}});
   }
   return group;
@@ -218,8 +228,7 @@ Reply Ec2Service::describe_security_groups(const Ctx& ctx, const Doc& in) {
       if (!group) {
         return group.error();
       }
-      if (!ids.empty() &&
-          std::find(ids.begin(), ids.end(), str(*group, "GroupId")) == ids.end()) {
+      if (!ids.empty() && std::find(ids.begin(), ids.end(), str(*group, "GroupId")) == ids.end()) {
         continue;
       }
       Doc view = group_view(st, std::move(*group));

@@ -15,16 +15,15 @@ class SecurityGroupHandlersTest : public Ec2HandlersTest {
   json::object group(const std::string& id) {
     return describe_one("DescribeSecurityGroups", "GroupIds", id, "SecurityGroups");
   }
-  json::object authorize_from_group(const std::string& group, const std::string& source,
-                                    int port) {
+  json::object authorize_from_group(const std::string& group, const std::string& source, int port) {
     return ok("AuthorizeSecurityGroupIngress",
               {{"GroupId", group},
                {"IpPermissions",
-                json::array{json::object{{"IpProtocol", "tcp"},
-                                         {"FromPort", port},
-                                         {"ToPort", port},
-                                         {"UserIdGroupPairs",
-                                          json::array{json::object{{"GroupId", source}}}}}}}});
+                json::array{json::object{
+                    {"IpProtocol", "tcp"},
+                    {"FromPort", port},
+                    {"ToPort", port},
+                    {"UserIdGroupPairs", json::array{json::object{{"GroupId", source}}}}}}}});
   }
 
   std::string vpc_, alb_, task_;
@@ -43,11 +42,11 @@ TEST_F(SecurityGroupHandlersTest, NewGroupAllowsAllEgressAndNoIngress) {
 }
 
 TEST_F(SecurityGroupHandlersTest, DefaultGroupAdmitsItsOwnMembers) {
-  json::object groups = ok("DescribeSecurityGroups",
-                           {{"Filters", json::array{json::object{{"Name", "vpc-id"},
-                                                                 {"Values", json::array{json::value(vpc_)}}},
-                                                    json::object{{"Name", "group-name"},
-                                                                 {"Values", json::array{"default"}}}}}});
+  json::object groups =
+      ok("DescribeSecurityGroups",
+         {{"Filters",
+           json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc_)}}},
+                       json::object{{"Name", "group-name"}, {"Values", json::array{"default"}}}}}});
   json::object g = groups["SecurityGroups"].as_array()[0].as_object();
   json::object in = g["IpPermissions"].as_array()[0].as_object();
   EXPECT_EQ(s(in["IpProtocol"]), "-1");
@@ -57,8 +56,8 @@ TEST_F(SecurityGroupHandlersTest, DefaultGroupAdmitsItsOwnMembers) {
 }
 
 TEST_F(SecurityGroupHandlersTest, DuplicateNameInTheSameVpcIsInvalidGroupDuplicate) {
-  protocol::AwsError e = err("CreateSecurityGroup",
-                             {{"VpcId", vpc_}, {"GroupName", "alb"}, {"Description", "again"}});
+  protocol::AwsError e =
+      err("CreateSecurityGroup", {{"VpcId", vpc_}, {"GroupName", "alb"}, {"Description", "again"}});
   EXPECT_EQ(e.code, "InvalidGroup.Duplicate");
   EXPECT_EQ(e.message, "The security group 'alb' already exists for VPC '" + vpc_ + "'");
   // The same name in another VPC is fine.
@@ -76,19 +75,24 @@ TEST_F(SecurityGroupHandlersTest, IngressFromAnotherGroupShowsAsUserIdGroupPairA
   EXPECT_EQ(s(perm["IpProtocol"]), "tcp");
   EXPECT_EQ(perm["FromPort"].as_int64(), 80);
   EXPECT_EQ(s(perm["UserIdGroupPairs"].as_array()[0].at("GroupId")), alb_);
-  json::object rules = ok("DescribeSecurityGroupRules",
-                          {{"Filters", json::array{json::object{{"Name", "group-id"},
-                                                                {"Values", json::array{json::value(task_)}}}}}});
+  json::object rules =
+      ok("DescribeSecurityGroupRules",
+         {{"Filters", json::array{json::object{{"Name", "group-id"},
+                                               {"Values", json::array{json::value(task_)}}}}}});
   EXPECT_EQ(rules["SecurityGroupRules"].as_array().size(), 2u);  // + default egress
 }
 
 TEST_F(SecurityGroupHandlersTest, AuthorizingTheSameRuleTwiceIsInvalidPermissionDuplicate) {
-  ok("AuthorizeSecurityGroupIngress",
-     {{"GroupId", alb_}, {"IpProtocol", "tcp"}, {"FromPort", 80}, {"ToPort", 80},
-      {"CidrIp", "0.0.0.0/0"}});
-  protocol::AwsError e = err("AuthorizeSecurityGroupIngress",
-                             {{"GroupId", alb_}, {"IpProtocol", "tcp"}, {"FromPort", 80},
-                              {"ToPort", 80}, {"CidrIp", "0.0.0.0/0"}});
+  ok("AuthorizeSecurityGroupIngress", {{"GroupId", alb_},
+                                       {"IpProtocol", "tcp"},
+                                       {"FromPort", 80},
+                                       {"ToPort", 80},
+                                       {"CidrIp", "0.0.0.0/0"}});
+  protocol::AwsError e = err("AuthorizeSecurityGroupIngress", {{"GroupId", alb_},
+                                                               {"IpProtocol", "tcp"},
+                                                               {"FromPort", 80},
+                                                               {"ToPort", 80},
+                                                               {"CidrIp", "0.0.0.0/0"}});
   EXPECT_EQ(e.code, "InvalidPermission.Duplicate");
   EXPECT_EQ(e.message,
             "the specified rule \"peer: 0.0.0.0/0, TCP, from port: 80, to port: 80, ALLOW\" "
@@ -96,22 +100,23 @@ TEST_F(SecurityGroupHandlersTest, AuthorizingTheSameRuleTwiceIsInvalidPermission
   // The default egress rule is a duplicate too.
   EXPECT_EQ(err("AuthorizeSecurityGroupEgress",
                 {{"GroupId", alb_},
-                 {"IpPermissions", json::array{json::object{
-                                       {"IpProtocol", "-1"},
-                                       {"IpRanges", json::array{json::object{{"CidrIp", "0.0.0.0/0"}}}}}}}})
+                 {"IpPermissions",
+                  json::array{json::object{
+                      {"IpProtocol", "-1"},
+                      {"IpRanges", json::array{json::object{{"CidrIp", "0.0.0.0/0"}}}}}}}})
                 .code,
             "InvalidPermission.Duplicate");
 }
 
 TEST_F(SecurityGroupHandlersTest, RevokeRemovesARuleAndAnUnknownRuleIsNotFound) {
   authorize_from_group(task_, alb_, 80);
-  json::object revoke{{"GroupId", task_},
-                      {"IpPermissions",
-                       json::array{json::object{{"IpProtocol", "tcp"},
-                                                {"FromPort", 80},
-                                                {"ToPort", 80},
-                                                {"UserIdGroupPairs",
-                                                 json::array{json::object{{"GroupId", alb_}}}}}}}};
+  json::object revoke{
+      {"GroupId", task_},
+      {"IpPermissions", json::array{json::object{
+                            {"IpProtocol", "tcp"},
+                            {"FromPort", 80},
+                            {"ToPort", 80},
+                            {"UserIdGroupPairs", json::array{json::object{{"GroupId", alb_}}}}}}}};
   json::object out = ok("RevokeSecurityGroupIngress", revoke);
   EXPECT_TRUE(out["Return"].as_bool());
   EXPECT_EQ(out["RevokedSecurityGroupRules"].as_array().size(), 1u);
@@ -120,9 +125,10 @@ TEST_F(SecurityGroupHandlersTest, RevokeRemovesARuleAndAnUnknownRuleIsNotFound) 
 }
 
 TEST_F(SecurityGroupHandlersTest, RevokeEgressByRuleIdRemovesTheDefaultAllowAll) {
-  json::object rules = ok("DescribeSecurityGroupRules",
-                          {{"Filters", json::array{json::object{{"Name", "group-id"},
-                                                                {"Values", json::array{json::value(alb_)}}}}}});
+  json::object rules =
+      ok("DescribeSecurityGroupRules",
+         {{"Filters", json::array{json::object{{"Name", "group-id"},
+                                               {"Values", json::array{json::value(alb_)}}}}}});
   std::string rule_id = s(rules["SecurityGroupRules"].as_array()[0].at("SecurityGroupRuleId"));
   ok("RevokeSecurityGroupEgress",
      {{"GroupId", alb_}, {"SecurityGroupRuleIds", json::array{json::value(rule_id)}}});
@@ -142,8 +148,8 @@ TEST_F(SecurityGroupHandlersTest, PrefixListAndCidrPeersAreKept) {
            {"FromPort", 443},
            {"ToPort", 443},
            {"PrefixListIds", json::array{json::object{{"PrefixListId", "pl-63a5400a"}}}},
-           {"IpRanges", json::array{json::object{{"CidrIp", "10.0.0.7/16"},
-                                                 {"Description", "vpc"}}}}}}}});
+           {"IpRanges",
+            json::array{json::object{{"CidrIp", "10.0.0.7/16"}, {"Description", "vpc"}}}}}}}});
   json::array egress = group(task_)["IpPermissionsEgress"].as_array();
   ASSERT_EQ(egress.size(), 2u);
   json::object https = egress[1].as_object();
@@ -154,20 +160,25 @@ TEST_F(SecurityGroupHandlersTest, PrefixListAndCidrPeersAreKept) {
 }
 
 TEST_F(SecurityGroupHandlersTest, BadProtocolsAndPortsAreInvalidParameterValue) {
-  EXPECT_EQ(err("AuthorizeSecurityGroupIngress",
-                {{"GroupId", task_}, {"IpProtocol", "tcpx"}, {"FromPort", 1}, {"ToPort", 2},
-                 {"CidrIp", "0.0.0.0/0"}})
+  EXPECT_EQ(err("AuthorizeSecurityGroupIngress", {{"GroupId", task_},
+                                                  {"IpProtocol", "tcpx"},
+                                                  {"FromPort", 1},
+                                                  {"ToPort", 2},
+                                                  {"CidrIp", "0.0.0.0/0"}})
                 .code,
             "InvalidParameterValue");
-  EXPECT_EQ(err("AuthorizeSecurityGroupIngress",
-                {{"GroupId", task_}, {"IpProtocol", "tcp"}, {"FromPort", 90}, {"ToPort", 80},
-                 {"CidrIp", "0.0.0.0/0"}})
+  EXPECT_EQ(err("AuthorizeSecurityGroupIngress", {{"GroupId", task_},
+                                                  {"IpProtocol", "tcp"},
+                                                  {"FromPort", 90},
+                                                  {"ToPort", 80},
+                                                  {"CidrIp", "0.0.0.0/0"}})
                 .code,
             "InvalidParameterValue");
-  EXPECT_EQ(err("AuthorizeSecurityGroupIngress",
-                {{"GroupId", "sg-00000000000000000"}, {"IpProtocol", "-1"}, {"CidrIp", "0.0.0.0/0"}})
-                .code,
-            "InvalidGroup.NotFound");
+  EXPECT_EQ(
+      err("AuthorizeSecurityGroupIngress",
+          {{"GroupId", "sg-00000000000000000"}, {"IpProtocol", "-1"}, {"CidrIp", "0.0.0.0/0"}})
+          .code,
+      "InvalidGroup.NotFound");
 }
 
 TEST_F(SecurityGroupHandlersTest, GroupReferencedByAnotherGroupCannotBeDeleted) {
@@ -232,7 +243,9 @@ TEST_F(SecurityGroupHandlersTest, TopologyListsGroupsRulesAndInterfacesForTheNet
   ok("RevokeSecurityGroupIngress",
      {{"GroupId", task_},
       {"IpPermissions", json::array{json::object{
-                            {"IpProtocol", "tcp"}, {"FromPort", 80}, {"ToPort", 80},
+                            {"IpProtocol", "tcp"},
+                            {"FromPort", 80},
+                            {"ToPort", 80},
                             {"UserIdGroupPairs", json::array{json::object{{"GroupId", alb_}}}}}}}});
   EXPECT_EQ(changed, std::vector<std::string>{vpc_});
 }

@@ -108,7 +108,8 @@ Reply revoke(Ec2Service& svc, const Ctx& ctx, const Doc& in, bool egress) {
       if (!seen.insert(id).second) {
         continue;
       }
-      auto it = std::find_if(current.begin(), current.end(), [&](const Row& r) { return r.id == id; });
+      auto it =
+          std::find_if(current.begin(), current.end(), [&](const Row& r) { return r.id == id; });
       Doc r{{"SecurityGroupRuleId", id},
             {"GroupId", group_id},
             {"IsEgress", egress},

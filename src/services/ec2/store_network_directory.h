@@ -15,8 +15,7 @@ class StoreNetworkDirectory final : public NetworkDirectory {
   void release_eni(const std::string& eni_id) override;
   protocol::Result<void> set_eni_attachment(const std::string& eni_id, const std::string& status,
                                             const std::string& description) override;
-  protocol::Result<VpcTopology> vpc_topology(const std::string& account,
-                                             const std::string& region,
+  protocol::Result<VpcTopology> vpc_topology(const std::string& account, const std::string& region,
                                              const std::string& vpc_id) override;
   void subscribe(VpcListener listener) override;
   std::vector<SubnetInfo> resolve_subnets(const std::string& account, const std::string& region,

@@ -13,7 +13,10 @@ TEST_F(StoreNetworkDirectoryTest, TaskInterfaceShowsAsEcsShowsItInDescribeNetwor
   std::string vpc = create_vpc();
   std::string subnet = create_subnet(vpc, "10.0.1.0/24", "us-east-1b");
   std::string group = create_group(vpc, "task");
-  EniRequest request{"123456789012", "us-east-1", subnet, {group},
+  EniRequest request{"123456789012",
+                     "us-east-1",
+                     subnet,
+                     {group},
                      "arn:aws:ecs:us-east-1:123456789012:attachment/0b1c"};
   auto eni = directory_.allocate_eni(request);
   ASSERT_TRUE(eni) << eni.error().message;
@@ -25,8 +28,8 @@ TEST_F(StoreNetworkDirectoryTest, TaskInterfaceShowsAsEcsShowsItInDescribeNetwor
   EXPECT_EQ(eni->mac.size(), 17u);
   EXPECT_TRUE(eni->mac.starts_with("02:"));
   ASSERT_TRUE(directory_.set_eni_attachment(eni->eni_id, "attached", ""));
-  json::object view = describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds",
-                                   eni->eni_id, "NetworkInterfaces");
+  json::object view = describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds", eni->eni_id,
+                                   "NetworkInterfaces");
   EXPECT_EQ(s(view["Status"]), "in-use");
   EXPECT_EQ(s(view["Attachment"].at("Status")), "attached");
   EXPECT_EQ(s(view["PrivateIpAddress"]), "10.0.1.4");
@@ -54,8 +57,8 @@ TEST_F(StoreNetworkDirectoryTest, NoGroupsMeansTheVpcsDefaultGroup) {
   auto topology = directory_.vpc_topology("123456789012", "us-east-1", vpc);
   ASSERT_TRUE(topology);
   ASSERT_EQ(topology->enis.size(), 1u);
-  auto groups = directory_.resolve_security_groups("123456789012", "us-east-1",
-                                                   topology->enis[0].group_ids);
+  auto groups =
+      directory_.resolve_security_groups("123456789012", "us-east-1", topology->enis[0].group_ids);
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_EQ(groups[0].group_name, "default");
 }
@@ -70,7 +73,8 @@ TEST_F(StoreNetworkDirectoryTest, RejectsUnknownSubnetsAndGroupsOfAnotherVpc) {
   auto wrong = directory_.allocate_eni({"123456789012", "us-east-1", subnet, {foreign}});
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, "InvalidParameter");
-  auto unknown = directory_.allocate_eni({"123456789012", "us-east-1", subnet, {"sg-0000000000000000a"}});
+  auto unknown =
+      directory_.allocate_eni({"123456789012", "us-east-1", subnet, {"sg-0000000000000000a"}});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, "InvalidGroup.NotFound");
 }

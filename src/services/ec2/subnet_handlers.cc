@@ -1,4 +1,5 @@
-// Subnets: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html and siblings.
+// Subnets: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html and
+// siblings.
 
 #include <boost/json/array.hpp>
 
@@ -45,9 +46,8 @@ std::string zone_list(const std::vector<std::string>& zones) {
 Doc Ec2Service::subnet_view(Ec2Store& st, Doc subnet) {
   std::optional<Cidr> cidr = parse_cidr(str(subnet, "CidrBlock"));
   int64_t size = cidr ? static_cast<int64_t>(cidr->size()) : 0;
-  subnet["AvailableIpAddressCount"] =
-      std::max<int64_t>(0, size - kReservedAddressesPerSubnet -
-                               st.count_allocated(str(subnet, "SubnetId")));
+  subnet["AvailableIpAddressCount"] = std::max<int64_t>(
+      0, size - kReservedAddressesPerSubnet - st.count_allocated(str(subnet, "SubnetId")));
   return subnet;
 }
 

@@ -29,9 +29,9 @@ TEST_F(SubnetHandlersTest, UnknownVpcOrZoneIsRejected) {
   EXPECT_EQ(err("CreateSubnet", R"({"VpcId":"vpc-404","CidrBlock":"10.0.0.0/24"})").code,
             "InvalidVpcID.NotFound");
   std::string vpc = create_vpc();
-  protocol::AwsError e = err("CreateSubnet", {{"VpcId", vpc},
-                                              {"CidrBlock", "10.0.0.0/24"},
-                                              {"AvailabilityZone", "us-east-1z"}});
+  protocol::AwsError e =
+      err("CreateSubnet",
+          {{"VpcId", vpc}, {"CidrBlock", "10.0.0.0/24"}, {"AvailabilityZone", "us-east-1z"}});
   EXPECT_EQ(e.code, "InvalidParameterValue");
   EXPECT_NE(e.message.find("us-east-1a, us-east-1b, us-east-1c"), std::string::npos);
 }
@@ -55,9 +55,10 @@ TEST_F(SubnetHandlersTest, AvailableAddressesDropAsInterfacesAreAllocated) {
   EXPECT_EQ(first->private_ip, "10.0.1.4");
   EXPECT_EQ(first->gateway_ip, "10.0.1.1");
   EXPECT_EQ(first->prefix_length, 28);
-  EXPECT_EQ(describe_one("DescribeSubnets", "SubnetIds", subnet, "Subnets")["AvailableIpAddressCount"]
-                .as_int64(),
-            10);
+  EXPECT_EQ(
+      describe_one("DescribeSubnets", "SubnetIds", subnet, "Subnets")["AvailableIpAddressCount"]
+          .as_int64(),
+      10);
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(directory_.allocate_eni(request));
   }

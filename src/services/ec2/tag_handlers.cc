@@ -1,4 +1,5 @@
-// Tags on any EC2 resource: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html
+// Tags on any EC2 resource:
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html
 
 #include <boost/json/array.hpp>
 

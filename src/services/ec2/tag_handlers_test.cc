@@ -22,7 +22,8 @@ TEST_F(TagHandlersTest, CreateTagsReplacesValuesByKeyAndDescribeTagsFilters) {
   EXPECT_EQ(s(first["Value"]), "prod");
   out = ok("DescribeTags", J(R"({"Filters":[{"Name":"resource-type","Values":["subnet"]}]})"));
   ASSERT_EQ(out["Tags"].as_array().size(), 1u);
-  json::object vpcs = ok("DescribeVpcs", J(R"({"Filters":[{"Name":"tag:env","Values":["prod"]}]})"));
+  json::object vpcs =
+      ok("DescribeVpcs", J(R"({"Filters":[{"Name":"tag:env","Values":["prod"]}]})"));
   EXPECT_EQ(vpcs["Vpcs"].as_array().size(), 1u);
 }
 
@@ -46,8 +47,9 @@ TEST_F(TagHandlersTest, TaggingAnUnknownResourceNamesItsKindsNotFound) {
                                     "Tags":[{"Key":"k","Value":"v"}]})"))
                 .code,
             "InvalidSubnetID.NotFound");
-  EXPECT_EQ(err("CreateTags", J(R"({"Resources":["bogus"],"Tags":[{"Key":"k","Value":"v"}]})")).code,
-            "InvalidID");
+  EXPECT_EQ(
+      err("CreateTags", J(R"({"Resources":["bogus"],"Tags":[{"Key":"k","Value":"v"}]})")).code,
+      "InvalidID");
   EXPECT_EQ(err("CreateTags", J(R"({"Resources":["vpc-0000000000000000a"],
                                     "Tags":[{"Key":"aws:x","Value":"v"}]})"))
                 .code,
@@ -71,8 +73,8 @@ TEST_F(TagHandlersTest, InterfacesKeepTheirTagsInTagSet) {
   json::object view =
       describe_one("DescribeNetworkInterfaces", "NetworkInterfaceIds", eni, "NetworkInterfaces");
   EXPECT_EQ(s(view["TagSet"].as_array()[0].at("Value")), "x");
-  json::object found = ok("DescribeNetworkInterfaces",
-                          J(R"({"Filters":[{"Name":"tag:Name","Values":["x"]}]})"));
+  json::object found =
+      ok("DescribeNetworkInterfaces", J(R"({"Filters":[{"Name":"tag:Name","Values":["x"]}]})"));
   EXPECT_EQ(found["NetworkInterfaces"].as_array().size(), 1u);
 }
 

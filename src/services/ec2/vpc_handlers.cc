@@ -14,17 +14,17 @@ namespace {
 
 FilterTable vpc_filters() {
   FilterTable t;
-  t.names = {{"vpc-id", path("VpcId")},
-             {"cidr", path("CidrBlock")},
-             {"cidr-block-association.cidr-block", path("CidrBlockAssociationSet.CidrBlock")},
-             {"cidr-block-association.association-id",
-              path("CidrBlockAssociationSet.AssociationId")},
-             {"cidr-block-association.state", path("CidrBlockAssociationSet.CidrBlockState.State")},
-             {"dhcp-options-id", path("DhcpOptionsId")},
-             {"is-default", path("IsDefault")},
-             {"isDefault", path("IsDefault")},
-             {"owner-id", path("OwnerId")},
-             {"state", path("State")}};
+  t.names = {
+      {"vpc-id", path("VpcId")},
+      {"cidr", path("CidrBlock")},
+      {"cidr-block-association.cidr-block", path("CidrBlockAssociationSet.CidrBlock")},
+      {"cidr-block-association.association-id", path("CidrBlockAssociationSet.AssociationId")},
+      {"cidr-block-association.state", path("CidrBlockAssociationSet.CidrBlockState.State")},
+      {"dhcp-options-id", path("DhcpOptionsId")},
+      {"is-default", path("IsDefault")},
+      {"isDefault", path("IsDefault")},
+      {"owner-id", path("OwnerId")},
+      {"state", path("State")}};
   return t;
 }
 
@@ -33,8 +33,7 @@ constexpr std::string_view kDnsHostnames = "_EnableDnsHostnames";
 
 }  // namespace
 
-Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default,
-                         const json::array& tags) {
+Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const json::array& tags) {
   std::string vpc_id = core::ids::resource_id("vpc");
   Doc vpc{{"VpcId", vpc_id},
           {"OwnerId", st.account()},
@@ -135,9 +134,9 @@ Reply Ec2Service::delete_vpc(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html
 Reply Ec2Service::describe_vpcs(const Ctx& ctx, const Doc& in) {
   static const FilterTable table = vpc_filters();
-  return describe(ctx, in,
-                  {Kind::Vpc, "VpcIds", "Vpcs", &table,
-                   [](std::string_view id) { return errors::vpc_not_found(id); }});
+  return describe(ctx, in, {Kind::Vpc, "VpcIds", "Vpcs", &table, [](std::string_view id) {
+                              return errors::vpc_not_found(id);
+                            }});
 }
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcAttribute.html

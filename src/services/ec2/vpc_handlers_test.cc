@@ -8,16 +8,18 @@ namespace json = boost::json;
 using VpcHandlersTest = Ec2HandlersTest;
 
 TEST_F(VpcHandlersTest, EveryRegionStartsWithADefaultVpcAndOneDefaultSubnetPerZone) {
-  json::object vpcs = ok("DescribeVpcs", J(R"({"Filters":[{"Name":"is-default","Values":["true"]}]})"));
+  json::object vpcs =
+      ok("DescribeVpcs", J(R"({"Filters":[{"Name":"is-default","Values":["true"]}]})"));
   ASSERT_EQ(vpcs["Vpcs"].as_array().size(), 1u);
   json::object vpc = vpcs["Vpcs"].as_array()[0].as_object();
   EXPECT_EQ(s(vpc["CidrBlock"]), "172.31.0.0/16");
   EXPECT_EQ(s(vpc["State"]), "available");
   EXPECT_TRUE(s(vpc["VpcId"]).starts_with("vpc-"));
   EXPECT_EQ(s(vpc["VpcId"]).size(), 4u + 17u);
-  json::object subnets = ok("DescribeSubnets", {{"Filters", json::array{json::object{
-                                                    {"Name", "vpc-id"},
-                                                    {"Values", json::array{vpc["VpcId"]}}}}}});
+  json::object subnets =
+      ok("DescribeSubnets",
+         {{"Filters",
+           json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{vpc["VpcId"]}}}}}});
   ASSERT_EQ(subnets["Subnets"].as_array().size(), 3u);
   std::set<std::string> zones;
   for (const json::value& v : subnets["Subnets"].as_array()) {
@@ -36,20 +38,21 @@ TEST_F(VpcHandlersTest, EveryRegionStartsWithADefaultVpcAndOneDefaultSubnetPerZo
 
 TEST_F(VpcHandlersTest, CreateVpcMakesItsMainRouteTableAndDefaultGroup) {
   std::string vpc = create_vpc();
-  json::object tables = ok("DescribeRouteTables", {{"Filters", json::array{json::object{
-                                                       {"Name", "vpc-id"},
-                                                       {"Values", json::array{json::value(vpc)}}}}}});
+  json::object tables = ok(
+      "DescribeRouteTables",
+      {{"Filters",
+        json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}}}}});
   ASSERT_EQ(tables["RouteTables"].as_array().size(), 1u);
   json::object table = tables["RouteTables"].as_array()[0].as_object();
   EXPECT_TRUE(table["Associations"].as_array()[0].at("Main").as_bool());
   json::object local = table["Routes"].as_array()[0].as_object();
   EXPECT_EQ(s(local["DestinationCidrBlock"]), "10.0.0.0/16");
   EXPECT_EQ(s(local["GatewayId"]), "local");
-  json::object groups = ok("DescribeSecurityGroups",
-                           {{"Filters", json::array{json::object{
-                                            {"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}},
-                                        json::object{{"Name", "group-name"},
-                                                     {"Values", json::array{"default"}}}}}});
+  json::object groups =
+      ok("DescribeSecurityGroups",
+         {{"Filters",
+           json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}},
+                       json::object{{"Name", "group-name"}, {"Values", json::array{"default"}}}}}});
   ASSERT_EQ(groups["SecurityGroups"].as_array().size(), 1u);
   EXPECT_FALSE(table.contains("_Main"));
 }
@@ -78,9 +81,10 @@ TEST_F(VpcHandlersTest, DeleteVpcIsADependencyViolationWhileItHasSubnets) {
   EXPECT_EQ(err("DescribeVpcs", {{"VpcIds", json::array{json::value(vpc)}}}).code,
             "InvalidVpcID.NotFound");
   // Its main route table and default group went with it.
-  json::object groups = ok("DescribeSecurityGroups",
-                           {{"Filters", json::array{json::object{
-                                            {"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}}}}});
+  json::object groups = ok(
+      "DescribeSecurityGroups",
+      {{"Filters",
+        json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}}}}});
   EXPECT_TRUE(groups["SecurityGroups"].as_array().empty());
 }
 
@@ -98,7 +102,8 @@ TEST_F(VpcHandlersTest, DeleteVpcWaitsForGatewaysAndNonDefaultGroups) {
 
 TEST_F(VpcHandlersTest, DnsAttributesDefaultToSupportOnHostnamesOffAndCanBeModified) {
   std::string vpc = create_vpc();
-  json::object support = ok("DescribeVpcAttribute", {{"VpcId", vpc}, {"Attribute", "enableDnsSupport"}});
+  json::object support =
+      ok("DescribeVpcAttribute", {{"VpcId", vpc}, {"Attribute", "enableDnsSupport"}});
   EXPECT_TRUE(support["EnableDnsSupport"].at("Value").as_bool());
   json::object hostnames =
       ok("DescribeVpcAttribute", {{"VpcId", vpc}, {"Attribute", "enableDnsHostnames"}});
@@ -117,7 +122,8 @@ TEST_F(VpcHandlersTest, FiltersMatchTagsWithWildcardsAndRejectUnknownNames) {
   ok("CreateVpc", J(R"({"CidrBlock":"10.1.0.0/16","TagSpecifications":[{"ResourceType":"vpc",
       "Tags":[{"Key":"Name","Value":"gantry-main"}]}]})"));
   create_vpc("10.2.0.0/16");
-  json::object out = ok("DescribeVpcs", J(R"({"Filters":[{"Name":"tag:Name","Values":["gantry-*"]}]})"));
+  json::object out =
+      ok("DescribeVpcs", J(R"({"Filters":[{"Name":"tag:Name","Values":["gantry-*"]}]})"));
   ASSERT_EQ(out["Vpcs"].as_array().size(), 1u);
   EXPECT_EQ(s(out["Vpcs"].as_array()[0].at("CidrBlock")), "10.1.0.0/16");
   out = ok("DescribeVpcs", J(R"({"Filters":[{"Name":"cidr","Values":["10.2.0.0/16"]}]})"));
@@ -157,8 +163,11 @@ TEST_F(VpcHandlersTest, ZonesRegionsAndAccountAttributesDescribeANewAccount) {
   EXPECT_EQ(s(regions["Regions"].as_array()[0].at("Endpoint")), "ec2.eu-west-1.amazonaws.com");
   json::object attrs = ok("DescribeAccountAttributes", J(R"({"AttributeNames":["default-vpc"]})"));
   ASSERT_EQ(attrs["AccountAttributes"].as_array().size(), 1u);
-  EXPECT_TRUE(s(attrs["AccountAttributes"].as_array()[0].at("AttributeValues").as_array()[0].at(
-                    "AttributeValue"))
+  EXPECT_TRUE(s(attrs["AccountAttributes"]
+                    .as_array()[0]
+                    .at("AttributeValues")
+                    .as_array()[0]
+                    .at("AttributeValue"))
                   .starts_with("vpc-"));
 }
 
