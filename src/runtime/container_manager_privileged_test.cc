@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -221,6 +222,30 @@ TEST_F(ContainerManagerPrivilegedTest, WithAnInitSigtermStopsAProgramThatHasNoHa
   manager_->kill(*id, 30s);
   ContainerStatus st = wait_for(*manager_, *id, ContainerPhase::Exited, 10s);
   EXPECT_EQ(st.exit_code, 128 + SIGTERM);
+}
+
+TEST_F(ContainerManagerPrivilegedTest, JoinsTheGivenNetworkNamespaceOrGetsItsOwn) {
+  std::string netns = "gantry-rt-" + core::ids::random_hex(6);
+  ASSERT_EQ(run_process({"ip", "netns", "add", netns}), 0);
+  ContainerSpec joined = spec({"sleep", "1000"});
+  joined.netns_path = "/run/netns/" + netns;
+  Result<std::string> a = manager_->run(joined);
+  Result<std::string> b = manager_->run(spec({"sleep", "1000"}));
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(b) << b.error().message;
+  auto inode = [](const fs::path& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_ino;
+  };
+  fs::path a_ns = "/proc/" + std::to_string(manager_->status(*a)->pid) + "/ns/net";
+  fs::path b_ns = "/proc/" + std::to_string(manager_->status(*b)->pid) + "/ns/net";
+  EXPECT_EQ(inode(a_ns), inode("/run/netns/" + netns));
+  EXPECT_NE(inode(b_ns), inode("/proc/self/ns/net"));
+  EXPECT_NE(inode(b_ns), inode(a_ns));
+  EXPECT_TRUE(manager_->remove(*a));
+  EXPECT_TRUE(manager_->remove(*b));
+  EXPECT_EQ(run_process({"ip", "netns", "del", netns}), 0);
 }
 
 TEST_F(ContainerManagerPrivilegedTest, ANewManagerReadoptsARunningContainerAndSeesItExit) {
