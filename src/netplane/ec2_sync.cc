@@ -62,13 +62,13 @@ Ec2Sync::Ec2Sync(services::ec2::NetworkDirectory& directory, Netplane& plane,
       hook_(std::make_shared<Hook>()) {
   hook_->self = this;
   std::shared_ptr<Hook> hook = hook_;
-  directory_.subscribe([hook](const std::string& account, const std::string& region,
-                              const std::string& vpc_id) {
-    std::lock_guard lock(hook->mu);
-    if (hook->self != nullptr) {
-      hook->self->on_change(account, region, vpc_id);
-    }
-  });
+  directory_.subscribe(
+      [hook](const std::string& account, const std::string& region, const std::string& vpc_id) {
+        std::lock_guard lock(hook->mu);
+        if (hook->self != nullptr) {
+          hook->self->on_change(account, region, vpc_id);
+        }
+      });
 }
 
 Ec2Sync::~Ec2Sync() {

@@ -197,7 +197,8 @@ Result<void> run_in_netns(const std::string& path, const std::function<void()>& 
 }
 
 Result<UniqueFd> socket_in_netns(const std::string& path, int domain, int type, int protocol) {
-  Result<int> fd = with_netns(path, [&] { return ::socket(domain, type | SOCK_CLOEXEC, protocol); });
+  Result<int> fd =
+      with_netns(path, [&] { return ::socket(domain, type | SOCK_CLOEXEC, protocol); });
   if (!fd) {
     return fd.error();
   }

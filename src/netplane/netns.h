@@ -44,7 +44,8 @@ bool netns_exists(const std::string& name);
 // Names under /run/netns starting with `prefix`, sorted.
 std::vector<std::string> list_netns(const std::string& prefix);
 
-// An open fd of the namespace at `path` (O_RDONLY|O_CLOEXEC), e.g. for a veth peer's IFLA_NET_NS_FD.
+// An open fd of the namespace at `path` (O_RDONLY|O_CLOEXEC), e.g. for a veth peer's
+// IFLA_NET_NS_FD.
 Result<UniqueFd> open_netns(const std::string& path);
 
 // Switches the calling thread into a namespace and back; used by with_netns(). Prefer with_netns.

@@ -1,12 +1,11 @@
-#include "netplane/netns.h"
-
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <string>
+
+#include "netplane/netns.h"
 
 namespace netplane {
 namespace {
@@ -60,7 +59,8 @@ TEST_F(NetnsTest, DeletingAMissingNamespaceSucceeds) {
 TEST_F(NetnsTest, RunInNetnsRunsOnAThreadInsideTheNamespace) {
   ASSERT_TRUE(create_netns(name_));
   std::string seen;
-  ASSERT_TRUE(run_in_netns(netns_path(name_), [&] { seen = inode_of("/proc/thread-self/ns/net"); }));
+  ASSERT_TRUE(
+      run_in_netns(netns_path(name_), [&] { seen = inode_of("/proc/thread-self/ns/net"); }));
   EXPECT_EQ(seen, inode_of(netns_path(name_)));
 }
 
@@ -77,7 +77,8 @@ TEST_F(NetnsTest, WithNetnsReturnsTheCallingThreadToItsNamespace) {
 TEST_F(NetnsTest, SocketsMadeInANamespaceTalkOverItsLoopbackOnly) {
   ASSERT_TRUE(create_netns(name_));
   // A fresh namespace has lo down; bring it up from inside.
-  ASSERT_TRUE(run_in_netns(netns_path(name_), [] { ASSERT_EQ(std::system("ip link set lo up"), 0); }));
+  ASSERT_TRUE(
+      run_in_netns(netns_path(name_), [] { ASSERT_EQ(std::system("ip link set lo up"), 0); }));
   Result<UniqueFd> listener = listen_in_netns(netns_path(name_), "127.0.0.1", 0);
   ASSERT_TRUE(listener) << listener.error().message;
   Result<uint16_t> port = local_port(listener->get());

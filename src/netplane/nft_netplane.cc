@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -130,7 +130,8 @@ Result<void> NftNetplane::ensure_bridges(const VpcSpec& spec, VpcState& state) {
     }
     const std::string bridge = InstanceNames::bridge(subnet.subnet_id);
     wanted.insert(bridge);
-    Result<int> index = state.rtnl->ensure_bridge(bridge, InstanceNames::bridge_mac(subnet.subnet_id));
+    Result<int> index =
+        state.rtnl->ensure_bridge(bridge, InstanceNames::bridge_mac(subnet.subnet_id));
     if (!index) {
       return index.error();
     }
@@ -433,7 +434,8 @@ Result<void> NftNetplane::recover(const ExpectedState& expected) {
       return links.error();
     }
     for (const Rtnl::Link& link : *links) {
-      if (link.kind == "veth" && link.name.starts_with("ve-") && !state.eni_veths.count(link.name)) {
+      if (link.kind == "veth" && link.name.starts_with("ve-") &&
+          !state.eni_veths.count(link.name)) {
         core::log::info("netplane: removing leftover veth", {{"vpc", vpc_id}, {"link", link.name}});
         if (Result<void> r = state.rtnl->delete_link(link.name); !r) {
           return r;

@@ -1,8 +1,5 @@
-#include "netplane/nft_netplane.h"
-
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -10,6 +7,7 @@
 #include <sstream>
 
 #include "netplane/netns.h"
+#include "netplane/nft_netplane.h"
 #include "netplane/nft_ruleset.h"
 
 namespace netplane {
@@ -186,8 +184,8 @@ TEST_F(NftNetplaneTest, IngressIsEnforcedInTheOtherDirectionToo) {
 TEST_F(NftNetplaneTest, RuleChangesApplyToNewConnectionsAndKeepEstablishedOnes) {
   attach_all();
   listen("task-a", "10.77.1.10", 8080);
-  Result<UniqueFd> open = connect_in_netns(plane_.endpoint_netns_path("task-b"), "10.77.1.10",
-                                           8080, 1000ms);
+  Result<UniqueFd> open =
+      connect_in_netns(plane_.endpoint_netns_path("task-b"), "10.77.1.10", 8080, 1000ms);
   ASSERT_TRUE(open) << open.error().message;
   UniqueFd accepted(::accept(listeners_[0].get(), nullptr, nullptr));
   ASSERT_TRUE(accepted);
@@ -257,8 +255,8 @@ TEST_F(NftNetplaneTest, NewEndpointIsReachableAsSoonAsAttachReturns) {
     EXPECT_TRUE(blocked("task-a", "10.77.1.11", 9090));  // sends the first ARP request
     std::string neigh =
         run("ip -n " + plane_.names().endpoint_netns("task-a") + " neigh show 10.77.1.11");
-    EXPECT_NE(neigh.find("02:77:00:00:01:11"), std::string::npos) << "round " << round << ": "
-                                                                  << neigh;
+    EXPECT_NE(neigh.find("02:77:00:00:01:11"), std::string::npos)
+        << "round " << round << ": " << neigh;
     listeners_.clear();
     for (const char* id : {"task-a", "task-b", "task-c"}) {
       ASSERT_TRUE(plane_.detach(id));

@@ -74,7 +74,8 @@ std::optional<std::string> match_protocol(const PermissionSpec& p) {
     case 6:
     case 17: {
       const char* name = *proto == 6 ? "tcp" : "udp";
-      bool all_ports = p.from_port < 0 || (p.from_port == 0 && (p.to_port < 0 || p.to_port >= 65535));
+      bool all_ports =
+          p.from_port < 0 || (p.from_port == 0 && (p.to_port < 0 || p.to_port >= 65535));
       if (all_ports) {
         return std::string("meta l4proto ") + name + " ";
       }

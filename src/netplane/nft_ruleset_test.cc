@@ -30,13 +30,15 @@ bool contains(const std::string& haystack, const std::string& needle) {
 TEST(NftRulesetTest, ReplacesBothTablesInOneScript) {
   std::string s = render_vpc_ruleset(two_group_vpc());
   EXPECT_TRUE(s.starts_with("table inet gantry\ndelete table inet gantry\ntable inet gantry {"));
-  EXPECT_TRUE(contains(s, "table bridge gantry\ndelete table bridge gantry\ntable bridge gantry {"));
+  EXPECT_TRUE(
+      contains(s, "table bridge gantry\ndelete table bridge gantry\ntable bridge gantry {"));
 }
 
 TEST(NftRulesetTest, SourceGroupRuleMatchesTheGroupsMemberSet) {
   std::string s = render_vpc_ruleset(two_group_vpc());
   EXPECT_TRUE(contains(s, "set sgm_sg-client { type ipv4_addr; elements = { 10.0.1.5 }; }"));
-  EXPECT_TRUE(contains(s, "chain sg_sg-web_in {\n    ip saddr @sgm_sg-client tcp dport 80 accept\n"));
+  EXPECT_TRUE(
+      contains(s, "chain sg_sg-web_in {\n    ip saddr @sgm_sg-client tcp dport 80 accept\n"));
 }
 
 TEST(NftRulesetTest, AnywhereCidrNeedsNoAddressMatch) {
@@ -53,9 +55,10 @@ TEST(NftRulesetTest, EachEniDispatchesToItsGroupsThenDrops) {
 
 TEST(NftRulesetTest, ForwardChainsAreStatefulAndDefaultDeny) {
   std::string s = render_vpc_ruleset(two_group_vpc());
-  EXPECT_TRUE(contains(s, "type filter hook forward priority 0; policy drop;\n"
-                          "    ct state established,related accept\n"
-                          "    ct state invalid drop\n"));
+  EXPECT_TRUE(contains(s,
+                       "type filter hook forward priority 0; policy drop;\n"
+                       "    ct state established,related accept\n"
+                       "    ct state invalid drop\n"));
 }
 
 TEST(NftRulesetTest, TaskMetadataAddressIsAlwaysAccepted) {
@@ -66,12 +69,9 @@ TEST(NftRulesetTest, TaskMetadataAddressIsAlwaysAccepted) {
 TEST(NftRulesetTest, PortRangesIcmpAndProtocolNumbersRenderAsNftMatches) {
   VpcSpec spec = two_group_vpc();
   spec.security_groups[0].ingress = {
-      {"tcp", 8000, 8080, {"10.0.2.0/24"}, {}},
-      {"udp", 0, 65535, {"10.0.3.7/32"}, {}},
-      {"icmp", 8, -1, {"10.0.0.0/16"}, {}},
-      {"icmp", -1, -1, {"10.0.0.0/16"}, {}},
-      {"50", -1, -1, {"10.0.0.0/16"}, {}},
-      {"6", 443, 443, {"10.0.0.0/16"}, {}},
+      {"tcp", 8000, 8080, {"10.0.2.0/24"}, {}}, {"udp", 0, 65535, {"10.0.3.7/32"}, {}},
+      {"icmp", 8, -1, {"10.0.0.0/16"}, {}},     {"icmp", -1, -1, {"10.0.0.0/16"}, {}},
+      {"50", -1, -1, {"10.0.0.0/16"}, {}},      {"6", 443, 443, {"10.0.0.0/16"}, {}},
       {"icmpv6", -1, -1, {"10.0.0.0/16"}, {}},
   };
   std::string s = render_vpc_ruleset(spec);

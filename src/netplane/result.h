@@ -20,7 +20,9 @@ enum class errc {
 };
 
 const std::error_category& netplane_category();
-inline std::error_code make_error_code(errc e) { return {static_cast<int>(e), netplane_category()}; }
+inline std::error_code make_error_code(errc e) {
+  return {static_cast<int>(e), netplane_category()};
+}
 
 struct Error {
   std::error_code code;

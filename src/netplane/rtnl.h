@@ -23,10 +23,10 @@ class Rtnl {
   struct Link {
     int index = 0;
     std::string name;
-    std::string kind;  // "bridge", "veth", "" (lo, ...)
-    int master = 0;    // ifindex of the bridge it is enslaved to, 0 = none
-    bool up = false;           // IFF_UP: administratively up
-    bool oper_up = false;      // operstate UP: carrier seen and the qdisc active (linkwatch ran)
+    std::string kind;      // "bridge", "veth", "" (lo, ...)
+    int master = 0;        // ifindex of the bridge it is enslaved to, 0 = none
+    bool up = false;       // IFF_UP: administratively up
+    bool oper_up = false;  // operstate UP: carrier seen and the qdisc active (linkwatch ran)
   };
 
   // A socket inside the namespace at `netns_path`.
