@@ -20,8 +20,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -52,11 +52,11 @@ inline const char* target_state_name(TargetState s) {
 
 // One registered target and its health as last recorded.
 struct SnapshotTarget {
-  std::string id;         // IPv4 address (ip), instance id (instance) or function ARN (lambda)
-  uint16_t port = 0;      // 0 for lambda targets
+  std::string id;     // IPv4 address (ip), instance id (instance) or function ARN (lambda)
+  uint16_t port = 0;  // 0 for lambda targets
   std::string availability_zone;  // as registered; "" when not given
   TargetState state = TargetState::Initial;
-  std::string reason;     // "Elb.RegistrationInProgress", "Target.Timeout", ... or ""
+  std::string reason;  // "Elb.RegistrationInProgress", "Target.Timeout", ... or ""
   core::TimePoint registered_at{};
   // Draining only: when the control plane removes the target unless reported idle earlier.
   std::optional<core::TimePoint> drain_deadline;
@@ -64,14 +64,14 @@ struct SnapshotTarget {
 
 struct HealthCheckSettings {
   bool enabled = true;
-  std::string protocol = "HTTP";     // HTTP or HTTPS
-  std::string port = "traffic-port"; // "traffic-port" or a port number as text
+  std::string protocol = "HTTP";      // HTTP or HTTPS
+  std::string port = "traffic-port";  // "traffic-port" or a port number as text
   std::string path = "/";
-  int interval_seconds = 30;         // AWS seconds: divide by the clock's time_scale()
+  int interval_seconds = 30;  // AWS seconds: divide by the clock's time_scale()
   int timeout_seconds = 5;
   int healthy_threshold = 5;
   int unhealthy_threshold = 2;
-  std::string matcher = "200";       // "200", "200,202", "200-299"
+  std::string matcher = "200";  // "200", "200,202", "200-299"
 };
 
 struct SnapshotTargetGroup {
@@ -82,7 +82,7 @@ struct SnapshotTargetGroup {
   std::string protocol;          // HTTP, HTTPS
   std::string protocol_version;  // HTTP1, HTTP2, GRPC
   uint16_t port = 0;
-  std::string target_type;       // ip, instance, lambda
+  std::string target_type;  // ip, instance, lambda
   std::string vpc_id;
   HealthCheckSettings health_check;
   int deregistration_delay_seconds = 300;
@@ -91,14 +91,21 @@ struct SnapshotTargetGroup {
   std::string stickiness_type = "lb_cookie";  // lb_cookie, app_cookie
   int stickiness_duration_seconds = 86400;
   std::string app_cookie_name;
-  std::string algorithm = "round_robin";       // round_robin, least_outstanding_requests, ...
-  std::map<std::string, std::string> attributes;  // every attribute, as DescribeTargetGroupAttributes
-  std::vector<std::string> load_balancer_arns;    // empty: not in use, targets are "unused"
-  std::vector<SnapshotTarget> targets;            // registration order
+  std::string algorithm = "round_robin";  // round_robin, least_outstanding_requests, ...
+  std::map<std::string, std::string>
+      attributes;                               // every attribute, as DescribeTargetGroupAttributes
+  std::vector<std::string> load_balancer_arns;  // empty: not in use, targets are "unused"
+  std::vector<SnapshotTarget> targets;          // registration order
 };
 
-enum class ConditionField { PathPattern, HostHeader, HttpHeader, HttpRequestMethod, QueryString,
-                            SourceIp };
+enum class ConditionField {
+  PathPattern,
+  HostHeader,
+  HttpHeader,
+  HttpRequestMethod,
+  QueryString,
+  SourceIp
+};
 
 // One rule condition. Values are ORed; a rule's conditions are ANDed. Wildcards: '*' (any run of
 // characters) and '?' (one character) in path-pattern, host-header, http-header and query-string
@@ -176,10 +183,10 @@ struct SnapshotLoadBalancer {
   std::string name;
   std::string account;
   std::string region;
-  std::string dns_name;     // "<name>-<id>.<region>.elb.localhost"
-  std::string scheme;       // "internet-facing" or "internal"
+  std::string dns_name;  // "<name>-<id>.<region>.elb.localhost"
+  std::string scheme;    // "internet-facing" or "internal"
   std::string vpc_id;
-  std::string state;        // "provisioning" or "active"
+  std::string state;  // "provisioning" or "active"
   std::string ip_address_type;
   std::vector<LoadBalancerAddress> addresses;  // one per subnet, in AvailabilityZones order
   std::vector<std::string> security_groups;
@@ -191,7 +198,7 @@ struct SnapshotLoadBalancer {
 struct AlbSnapshot {
   uint64_t version = 0;  // increases with every publication
   core::TimePoint built_at{};
-  std::vector<SnapshotLoadBalancer> load_balancers;  // by ARN
+  std::vector<SnapshotLoadBalancer> load_balancers;          // by ARN
   std::map<std::string, SnapshotTargetGroup> target_groups;  // by ARN
 
   const SnapshotTargetGroup* target_group(const std::string& arn) const {
@@ -225,8 +232,9 @@ struct TargetKey {
 };
 
 // A health checker's verdict on one target. state is Initial, Healthy or Unhealthy; reason is
-// one of AWS's codes: Elb.InitialHealthChecking (initial), "" (healthy), Target.ResponseCodeMismatch,
-// Target.Timeout or Target.FailedHealthChecks (unhealthy). description "" picks AWS's text
+// one of AWS's codes: Elb.InitialHealthChecking (initial), "" (healthy),
+// Target.ResponseCodeMismatch, Target.Timeout or Target.FailedHealthChecks (unhealthy). description
+// "" picks AWS's text
 // ("Health checks failed with these codes: [502]" needs the caller's own).
 struct TargetHealthReport {
   TargetKey target;

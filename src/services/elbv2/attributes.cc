@@ -40,13 +40,21 @@ const std::vector<Spec>& load_balancer_specs() {
       {"health_check_logs.s3.prefix", ""},
       {"idle_timeout.timeout_seconds", "60", Kind::Int, 1, 4000},
       {"load_balancing.cross_zone.enabled", "true", Kind::Bool},
-      {"routing.http.desync_mitigation_mode", "defensive", Kind::Enum, 0, 0,
+      {"routing.http.desync_mitigation_mode",
+       "defensive",
+       Kind::Enum,
+       0,
+       0,
        {"monitor", "defensive", "strictest"}},
       {"routing.http.drop_invalid_header_fields.enabled", "false", Kind::Bool},
       {"routing.http.preserve_host_header.enabled", "false", Kind::Bool},
       {"routing.http.x_amzn_tls_version_and_cipher_suite.enabled", "false", Kind::Bool},
       {"routing.http.xff_client_port.enabled", "false", Kind::Bool},
-      {"routing.http.xff_header_processing.mode", "append", Kind::Enum, 0, 0,
+      {"routing.http.xff_header_processing.mode",
+       "append",
+       Kind::Enum,
+       0,
+       0,
        {"append", "preserve", "remove"}},
       {"routing.http2.enabled", "true", Kind::Bool},
       {"waf.fail_open.enabled", "false", Kind::Bool},
@@ -59,9 +67,17 @@ const std::vector<Spec>& target_group_specs() {
   static const std::vector<Spec> kSpecs = {
       {"deregistration_delay.timeout_seconds", "300", Kind::Int, 0, 3600},
       {"load_balancing.algorithm.anomaly_mitigation", "off", Kind::Enum, 0, 0, {"on", "off"}},
-      {"load_balancing.algorithm.type", "round_robin", Kind::Enum, 0, 0,
+      {"load_balancing.algorithm.type",
+       "round_robin",
+       Kind::Enum,
+       0,
+       0,
        {"round_robin", "least_outstanding_requests", "weighted_random"}},
-      {"load_balancing.cross_zone.enabled", "use_load_balancer_configuration", Kind::Enum, 0, 0,
+      {"load_balancing.cross_zone.enabled",
+       "use_load_balancer_configuration",
+       Kind::Enum,
+       0,
+       0,
        {"true", "false", "use_load_balancer_configuration"}},
       {"slow_start.duration_seconds", "0", Kind::Int, 30, 900, {}, true},
       {"stickiness.app_cookie.cookie_name", ""},
@@ -120,9 +136,8 @@ std::optional<protocol::AwsError> check_value(const Spec& spec, const std::strin
         return std::nullopt;
       }
       if (n < spec.min || n > spec.max) {
-        return errors::validation("The value of '" + std::string(spec.key) +
-                                  "' must be between " + std::to_string(spec.min) + " and " +
-                                  std::to_string(spec.max) +
+        return errors::validation("The value of '" + std::string(spec.key) + "' must be between " +
+                                  std::to_string(spec.min) + " and " + std::to_string(spec.max) +
                                   (spec.zero_allowed ? ", or 0 to disable" : ""));
       }
       return std::nullopt;

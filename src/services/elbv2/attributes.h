@@ -20,10 +20,10 @@ boost::json::object default_listener_attributes();
 
 // Checks every {Key, Value} of `changes` and, only when all are valid, writes them into
 // `attributes`. Unknown keys and bad values are ValidationErrors, as ELB reports them.
-std::optional<protocol::AwsError> apply_load_balancer_attributes(
-    boost::json::object& attributes, const boost::json::array& changes);
-std::optional<protocol::AwsError> apply_target_group_attributes(
-    boost::json::object& attributes, const boost::json::array& changes);
+std::optional<protocol::AwsError> apply_load_balancer_attributes(boost::json::object& attributes,
+                                                                 const boost::json::array& changes);
+std::optional<protocol::AwsError> apply_target_group_attributes(boost::json::object& attributes,
+                                                                const boost::json::array& changes);
 std::optional<protocol::AwsError> apply_listener_attributes(boost::json::object& attributes,
                                                             const boost::json::array& changes);
 

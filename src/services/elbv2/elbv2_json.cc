@@ -75,9 +75,7 @@ json::array to_array(const std::vector<std::string>& values) {
   return out;
 }
 
-double epoch(core::TimePoint t) {
-  return static_cast<double>(core::to_epoch_millis(t)) / 1000.0;
-}
+double epoch(core::TimePoint t) { return static_cast<double>(core::to_epoch_millis(t)) / 1000.0; }
 
 std::string elb_arn(const protocol::RequestContext& ctx, std::string_view resource) {
   return core::ids::arn("elasticloadbalancing", ctx.region, ctx.account, resource);

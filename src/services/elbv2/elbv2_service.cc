@@ -39,53 +39,56 @@ Elbv2Service::Elbv2Service(store::Db& db, const core::Clock& clock, NetworkLooku
                    .list_keys = [this] { return provisioning_load_balancers(); }}),
       draining_("elbv2-draining", clock,
                 [this](const std::string& arn) { return reconcile_draining(arn); },
-                {.workers = 1,
-                 .resync_period = std::chrono::minutes(5),
-                 .list_keys = [this] { return groups_with_draining_targets(); }}) {
+                {.workers = 1, .resync_period = std::chrono::minutes(5), .list_keys = [this] {
+                   return groups_with_draining_targets();
+                 }}) {
   publisher_.publish();
 }
 
 Elbv2Service::~Elbv2Service() { stop(); }
 
-#define ELBV2_OP(Name, method) \
-  { Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } }
+#define ELBV2_OP(Name, method)                                              \
+  {                                                                         \
+    Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } \
+  }
 
 void Elbv2Service::register_operations(protocol::ServiceRegistry& registry) {
-  registry.add("elbv2", {
-      ELBV2_OP("CreateLoadBalancer", create_load_balancer),
-      ELBV2_OP("DescribeLoadBalancers", describe_load_balancers),
-      ELBV2_OP("DeleteLoadBalancer", delete_load_balancer),
-      ELBV2_OP("DescribeLoadBalancerAttributes", describe_load_balancer_attributes),
-      ELBV2_OP("ModifyLoadBalancerAttributes", modify_load_balancer_attributes),
-      ELBV2_OP("SetSecurityGroups", set_security_groups),
-      ELBV2_OP("SetSubnets", set_subnets),
-      ELBV2_OP("SetIpAddressType", set_ip_address_type),
-      ELBV2_OP("CreateTargetGroup", create_target_group),
-      ELBV2_OP("DescribeTargetGroups", describe_target_groups),
-      ELBV2_OP("ModifyTargetGroup", modify_target_group),
-      ELBV2_OP("DeleteTargetGroup", delete_target_group),
-      ELBV2_OP("DescribeTargetGroupAttributes", describe_target_group_attributes),
-      ELBV2_OP("ModifyTargetGroupAttributes", modify_target_group_attributes),
-      ELBV2_OP("RegisterTargets", register_targets),
-      ELBV2_OP("DeregisterTargets", deregister_targets),
-      ELBV2_OP("DescribeTargetHealth", describe_target_health),
-      ELBV2_OP("CreateListener", create_listener),
-      ELBV2_OP("DescribeListeners", describe_listeners),
-      ELBV2_OP("ModifyListener", modify_listener),
-      ELBV2_OP("DeleteListener", delete_listener),
-      ELBV2_OP("DescribeListenerAttributes", describe_listener_attributes),
-      ELBV2_OP("ModifyListenerAttributes", modify_listener_attributes),
-      ELBV2_OP("CreateRule", create_rule),
-      ELBV2_OP("DescribeRules", describe_rules),
-      ELBV2_OP("ModifyRule", modify_rule),
-      ELBV2_OP("DeleteRule", delete_rule),
-      ELBV2_OP("SetRulePriorities", set_rule_priorities),
-      ELBV2_OP("AddTags", add_tags),
-      ELBV2_OP("RemoveTags", remove_tags),
-      ELBV2_OP("DescribeTags", describe_tags),
-      ELBV2_OP("DescribeAccountLimits", describe_account_limits),
-      ELBV2_OP("DescribeSSLPolicies", describe_ssl_policies),
-  });
+  registry.add("elbv2",
+               {
+                   ELBV2_OP("CreateLoadBalancer", create_load_balancer),
+                   ELBV2_OP("DescribeLoadBalancers", describe_load_balancers),
+                   ELBV2_OP("DeleteLoadBalancer", delete_load_balancer),
+                   ELBV2_OP("DescribeLoadBalancerAttributes", describe_load_balancer_attributes),
+                   ELBV2_OP("ModifyLoadBalancerAttributes", modify_load_balancer_attributes),
+                   ELBV2_OP("SetSecurityGroups", set_security_groups),
+                   ELBV2_OP("SetSubnets", set_subnets),
+                   ELBV2_OP("SetIpAddressType", set_ip_address_type),
+                   ELBV2_OP("CreateTargetGroup", create_target_group),
+                   ELBV2_OP("DescribeTargetGroups", describe_target_groups),
+                   ELBV2_OP("ModifyTargetGroup", modify_target_group),
+                   ELBV2_OP("DeleteTargetGroup", delete_target_group),
+                   ELBV2_OP("DescribeTargetGroupAttributes", describe_target_group_attributes),
+                   ELBV2_OP("ModifyTargetGroupAttributes", modify_target_group_attributes),
+                   ELBV2_OP("RegisterTargets", register_targets),
+                   ELBV2_OP("DeregisterTargets", deregister_targets),
+                   ELBV2_OP("DescribeTargetHealth", describe_target_health),
+                   ELBV2_OP("CreateListener", create_listener),
+                   ELBV2_OP("DescribeListeners", describe_listeners),
+                   ELBV2_OP("ModifyListener", modify_listener),
+                   ELBV2_OP("DeleteListener", delete_listener),
+                   ELBV2_OP("DescribeListenerAttributes", describe_listener_attributes),
+                   ELBV2_OP("ModifyListenerAttributes", modify_listener_attributes),
+                   ELBV2_OP("CreateRule", create_rule),
+                   ELBV2_OP("DescribeRules", describe_rules),
+                   ELBV2_OP("ModifyRule", modify_rule),
+                   ELBV2_OP("DeleteRule", delete_rule),
+                   ELBV2_OP("SetRulePriorities", set_rule_priorities),
+                   ELBV2_OP("AddTags", add_tags),
+                   ELBV2_OP("RemoveTags", remove_tags),
+                   ELBV2_OP("DescribeTags", describe_tags),
+                   ELBV2_OP("DescribeAccountLimits", describe_account_limits),
+                   ELBV2_OP("DescribeSSLPolicies", describe_ssl_policies),
+               });
 }
 
 #undef ELBV2_OP
@@ -103,9 +106,9 @@ void Elbv2Service::stop() {
 void Elbv2Service::reset() {
   {
     store::Transaction tx = db_.begin();
-    for (const char* table : {"elbv2_load_balancers", "elbv2_target_groups", "elbv2_listeners",
-                              "elbv2_rules", "elbv2_rule_target_groups", "elbv2_targets",
-                              "elbv2_tags"}) {
+    for (const char* table :
+         {"elbv2_load_balancers", "elbv2_target_groups", "elbv2_listeners", "elbv2_rules",
+          "elbv2_rule_target_groups", "elbv2_targets", "elbv2_tags"}) {
       tx.exec(std::string("DELETE FROM ") + table);
     }
     tx.commit();

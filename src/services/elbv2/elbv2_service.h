@@ -112,8 +112,7 @@ class Elbv2Service final : public TargetHealthReporter {
   Doc target_group_view(Elbv2Store& st, const TargetGroupRow& row);
   // Checks that every group exists, may be used from `lb_arn` (one load balancer per group) and
   // has a protocol an HTTP(S) listener can forward to.
-  std::optional<protocol::AwsError> check_forward_targets(Elbv2Store& st,
-                                                          const std::string& lb_arn,
+  std::optional<protocol::AwsError> check_forward_targets(Elbv2Store& st, const std::string& lb_arn,
                                                           const std::vector<std::string>& groups);
   // Targets of groups that just went from unused to used start their registration again.
   void restart_unused_targets(Elbv2Store& st, const std::vector<std::string>& groups_before_unused);

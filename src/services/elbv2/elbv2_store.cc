@@ -26,8 +26,7 @@ json::array parse_array(const std::string& text) {
   return std::move(v.get_array());
 }
 
-constexpr std::string_view kLbColumns =
-    "doc, state, active_at_ms, created_at_ms, attributes, enis";
+constexpr std::string_view kLbColumns = "doc, state, active_at_ms, created_at_ms, attributes, enis";
 
 LoadBalancerRow lb_row(const store::Statement& row, int first) {
   LoadBalancerRow out;
@@ -95,17 +94,19 @@ void Elbv2Store::put_load_balancer(const LoadBalancerRow& row) {
 
 std::optional<LoadBalancerRow> Elbv2Store::load_balancer(std::string_view arn) {
   std::optional<LoadBalancerRow> out;
-  tx_.query(sql("SELECT ", kLbColumns,
-                " FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2 AND arn = ?3"),
-            [&](const store::Statement& row) { out = lb_row(row, 0); }, account_, region_, arn);
+  tx_.query(
+      sql("SELECT ", kLbColumns,
+          " FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2 AND arn = ?3"),
+      [&](const store::Statement& row) { out = lb_row(row, 0); }, account_, region_, arn);
   return out;
 }
 
 std::optional<LoadBalancerRow> Elbv2Store::load_balancer_by_name(std::string_view name) {
   std::optional<LoadBalancerRow> out;
-  tx_.query(sql("SELECT ", kLbColumns,
-                " FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2 AND name = ?3"),
-            [&](const store::Statement& row) { out = lb_row(row, 0); }, account_, region_, name);
+  tx_.query(
+      sql("SELECT ", kLbColumns,
+          " FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2 AND name = ?3"),
+      [&](const store::Statement& row) { out = lb_row(row, 0); }, account_, region_, name);
   return out;
 }
 
@@ -122,8 +123,9 @@ std::vector<std::pair<std::string, std::string>> Elbv2Store::load_balancer_names
 
 int64_t Elbv2Store::count_load_balancers() {
   int64_t n = 0;
-  tx_.query("SELECT COUNT(*) FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2",
-            [&](const store::Statement& row) { n = row.int64(0); }, account_, region_);
+  tx_.query(
+      "SELECT COUNT(*) FROM elbv2_load_balancers WHERE account = ?1 AND region = ?2",
+      [&](const store::Statement& row) { n = row.int64(0); }, account_, region_);
   return n;
 }
 
@@ -178,8 +180,9 @@ std::vector<std::pair<std::string, std::string>> Elbv2Store::target_group_names(
 
 int64_t Elbv2Store::count_target_groups() {
   int64_t n = 0;
-  tx_.query("SELECT COUNT(*) FROM elbv2_target_groups WHERE account = ?1 AND region = ?2",
-            [&](const store::Statement& row) { n = row.int64(0); }, account_, region_);
+  tx_.query(
+      "SELECT COUNT(*) FROM elbv2_target_groups WHERE account = ?1 AND region = ?2",
+      [&](const store::Statement& row) { n = row.int64(0); }, account_, region_);
   return n;
 }
 
@@ -294,8 +297,8 @@ std::optional<RuleRow> Elbv2Store::rule_with_priority(std::string_view listener_
   tx_.query(
       "SELECT doc, listener_arn, priority FROM elbv2_rules WHERE account = ?1 AND region = ?2 "
       "AND listener_arn = ?3 AND priority = ?4",
-      [&](const store::Statement& row) { out = rule_row(row, 0); }, account_, region_,
-      listener_arn, priority);
+      [&](const store::Statement& row) { out = rule_row(row, 0); }, account_, region_, listener_arn,
+      priority);
   return out;
 }
 
@@ -337,28 +340,30 @@ void Elbv2Store::put_target(const TargetRow& row) {
       "UPDATE SET availability_zone = excluded.availability_zone, state = excluded.state, "
       "reason = excluded.reason, description = excluded.description, "
       "registered_at_ms = excluded.registered_at_ms, drain_until_ms = excluded.drain_until_ms",
-      account_, region_, row.tg_arn, row.id, row.port, row.availability_zone, row.state,
-      row.reason, row.description, row.registered_at_ms, row.drain_until_ms);
+      account_, region_, row.tg_arn, row.id, row.port, row.availability_zone, row.state, row.reason,
+      row.description, row.registered_at_ms, row.drain_until_ms);
 }
 
 std::optional<TargetRow> Elbv2Store::target(std::string_view tg_arn, std::string_view id,
                                             int64_t port) {
   std::optional<TargetRow> out;
-  tx_.query(sql("SELECT ", kTargetColumns,
-                " FROM elbv2_targets WHERE account = ?1 AND region = ?2 AND tg_arn = ?3 AND "
-                "target_id = ?4 AND port = ?5"),
-            [&](const store::Statement& row) { out = target_row(row, 0); }, account_, region_,
-            tg_arn, id, port);
+  tx_.query(
+      sql("SELECT ", kTargetColumns,
+          " FROM elbv2_targets WHERE account = ?1 AND region = ?2 AND tg_arn = ?3 AND "
+          "target_id = ?4 AND port = ?5"),
+      [&](const store::Statement& row) { out = target_row(row, 0); }, account_, region_, tg_arn, id,
+      port);
   return out;
 }
 
 std::vector<TargetRow> Elbv2Store::targets_of(std::string_view tg_arn) {
   std::vector<TargetRow> out;
-  tx_.query(sql("SELECT ", kTargetColumns,
-                " FROM elbv2_targets WHERE account = ?1 AND region = ?2 AND tg_arn = ?3 "
-                "ORDER BY registered_at_ms, rowid"),
-            [&](const store::Statement& row) { out.push_back(target_row(row, 0)); }, account_,
-            region_, tg_arn);
+  tx_.query(
+      sql("SELECT ", kTargetColumns,
+          " FROM elbv2_targets WHERE account = ?1 AND region = ?2 AND tg_arn = ?3 "
+          "ORDER BY registered_at_ms, rowid"),
+      [&](const store::Statement& row) { out.push_back(target_row(row, 0)); }, account_, region_,
+      tg_arn);
   return out;
 }
 
@@ -390,8 +395,9 @@ json::array Elbv2Store::tags(std::string_view arn) {
 
 void Elbv2Store::add_tags(std::string_view arn, const json::array& tags) {
   int64_t seq = 0;
-  tx_.query("SELECT COALESCE(MAX(seq), 0) FROM elbv2_tags WHERE account = ?1 AND region = ?2",
-            [&](const store::Statement& row) { seq = row.int64(0); }, account_, region_);
+  tx_.query(
+      "SELECT COALESCE(MAX(seq), 0) FROM elbv2_tags WHERE account = ?1 AND region = ?2",
+      [&](const store::Statement& row) { seq = row.int64(0); }, account_, region_);
   for (const json::value& v : tags) {
     if (!v.is_object()) {
       continue;
@@ -477,7 +483,9 @@ std::vector<std::pair<Elbv2Store::Scoped, TargetRow>> Elbv2Store::all_targets(
 std::vector<Elbv2Store::Usage> Elbv2Store::all_usages(store::Transaction& tx) {
   std::vector<Usage> out;
   tx.query("SELECT DISTINCT lb_arn, tg_arn FROM elbv2_rule_target_groups ORDER BY tg_arn, lb_arn",
-           [&](const store::Statement& row) { out.push_back({row.text(0), row.text(1)}); });
+           [&](const store::Statement& row) {
+             out.push_back({row.text(0), row.text(1)});
+           });
   return out;
 }
 

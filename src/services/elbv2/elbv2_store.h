@@ -91,7 +91,7 @@ class Elbv2Store {
   std::optional<ListenerRow> listener(std::string_view arn);
   std::optional<ListenerRow> listener_on_port(std::string_view lb_arn, int64_t port);
   std::vector<ListenerRow> listeners_of(std::string_view lb_arn);  // port order
-  void delete_listener(std::string_view arn);  // and its rules
+  void delete_listener(std::string_view arn);                      // and its rules
 
   // Rules; `tg_arns` are the groups the rule's actions forward to.
   void put_rule(const RuleRow& row, const std::vector<std::string>& tg_arns);

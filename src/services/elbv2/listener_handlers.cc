@@ -17,9 +17,7 @@ namespace {
 constexpr std::size_t kMaxListeners = 50;
 constexpr std::string_view kDefaultSslPolicy = "ELBSecurityPolicy-2016-08";
 
-bool known_ssl_policy(std::string_view name) {
-  return name.starts_with("ELBSecurityPolicy-");
-}
+bool known_ssl_policy(std::string_view name) { return name.starts_with("ELBSecurityPolicy-"); }
 
 // The default rule of `listener_arn`: listener-rule/app/<lb>/<lb id>/<listener id>/<rule id>.
 std::string rule_arn_for(const std::string& listener_arn) {
@@ -30,7 +28,8 @@ std::string rule_arn_for(const std::string& listener_arn) {
 
 // Protocol, port, certificates and SSL policy of a Create/ModifyListener request applied onto
 // `doc`, then checked.
-std::optional<protocol::AwsError> apply_listener_settings(json::object& doc, const json::object& in) {
+std::optional<protocol::AwsError> apply_listener_settings(json::object& doc,
+                                                          const json::object& in) {
   if (std::optional<std::string> protocol = opt_str(in, "Protocol")) {
     doc["Protocol"] = *protocol;
   }
@@ -172,8 +171,8 @@ Reply Elbv2Service::describe_listeners(const Ctx& ctx, const Doc& in) {
         continue;
       }
       if (n == page->size) {
-        reply["NextMarker"] = make_marker(std::to_string(
-            opt_int(out.back().get_object(), "Port").value_or(0)));
+        reply["NextMarker"] =
+            make_marker(std::to_string(opt_int(out.back().get_object(), "Port").value_or(0)));
         break;
       }
       out.push_back(row.doc);
@@ -206,8 +205,8 @@ Reply Elbv2Service::modify_listener(const Ctx& ctx, const Doc& in) {
       return errors::duplicate_listener(lb_arn);
     }
     std::vector<RuleRow> rules = st.rules_of(arn);
-    auto default_rule = std::find_if(rules.begin(), rules.end(),
-                                     [](const RuleRow& r) { return !r.priority; });
+    auto default_rule =
+        std::find_if(rules.begin(), rules.end(), [](const RuleRow& r) { return !r.priority; });
     if (arr(in, "DefaultActions")) {
       protocol::Result<NormalizedActions> actions =
           normalize_actions(arr(in, "DefaultActions"), str(row->doc, "Protocol"));

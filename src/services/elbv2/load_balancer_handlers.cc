@@ -37,8 +37,7 @@ std::optional<protocol::AwsError> check_load_balancer_name(const std::string& na
     return errors::validation("Load balancer name '" + name + "' cannot begin or end with '-'");
   }
   if (name.starts_with("internal-")) {
-    return errors::validation("Load balancer name '" + name +
-                              "' cannot begin with 'internal-'");
+    return errors::validation("Load balancer name '" + name + "' cannot begin with 'internal-'");
   }
   return std::nullopt;
 }
@@ -137,10 +136,11 @@ static protocol::Result<std::vector<std::string>> resolve_groups(
     NetworkLookup& network, const Ctx& ctx, const std::vector<std::string>& ids,
     const std::string& vpc_id) {
   if (ids.empty()) {
-    std::optional<std::string> group = network.default_security_group(ctx.account, ctx.region,
-                                                                       vpc_id);
+    std::optional<std::string> group =
+        network.default_security_group(ctx.account, ctx.region, vpc_id);
     if (!group) {
-      return errors::invalid_configuration("The VPC '" + vpc_id + "' has no default security group");
+      return errors::invalid_configuration("The VPC '" + vpc_id +
+                                           "' has no default security group");
     }
     return std::vector<std::string>{*group};
   }
@@ -153,8 +153,8 @@ static protocol::Result<std::vector<std::string>> resolve_groups(
       return errors::invalid_security_group(id);
     }
     if (it->vpc_id != vpc_id) {
-      return errors::invalid_configuration("Security group '" + id +
-                                           "' does not belong to VPC '" + vpc_id + "'");
+      return errors::invalid_configuration("Security group '" + id + "' does not belong to VPC '" +
+                                           vpc_id + "'");
     }
     if (std::find(out.begin(), out.end(), id) == out.end()) {
       out.push_back(id);
@@ -241,11 +241,11 @@ Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
     Elbv2Store st(tx, ctx.account, ctx.region);
     if (std::optional<LoadBalancerRow> existing = st.load_balancer_by_name(name)) {
       const Doc& d = existing->doc;
-      bool same = str(d, "Scheme") == scheme &&
-                  availability_zones_key(*arr(d, "AvailabilityZones")) ==
-                      availability_zones_key(zones_of(*subnets)) &&
-                  (requested_groups.empty() ||
-                   sorted(strings(d, "SecurityGroups")) == sorted(*groups));
+      bool same =
+          str(d, "Scheme") == scheme &&
+          availability_zones_key(*arr(d, "AvailabilityZones")) ==
+              availability_zones_key(zones_of(*subnets)) &&
+          (requested_groups.empty() || sorted(strings(d, "SecurityGroups")) == sorted(*groups));
       if (!same) {
         return errors::duplicate_load_balancer_name(name);
       }
@@ -264,8 +264,9 @@ Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
     return interfaces.error();
   }
   core::TimePoint now = clock_.now();
-  std::string dns_label = name + "-" + std::to_string(1000000000 + std::stoll(
-                                           core::ids::random_hex(7), nullptr, 16) % 1000000000);
+  std::string dns_label =
+      name + "-" +
+      std::to_string(1000000000 + std::stoll(core::ids::random_hex(7), nullptr, 16) % 1000000000);
   if (scheme == "internal") {
     dns_label = "internal-" + dns_label;
   }
@@ -420,7 +421,8 @@ Reply Elbv2Service::modify_load_balancer_attributes(const Ctx& ctx, const Doc& i
       return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
     }
     const json::array* changes = arr(in, "Attributes");
-    if (auto e = apply_load_balancer_attributes(row->attributes, changes ? *changes : json::array{})) {
+    if (auto e =
+            apply_load_balancer_attributes(row->attributes, changes ? *changes : json::array{})) {
       return *e;
     }
     st.put_load_balancer(*row);
@@ -462,8 +464,8 @@ Reply Elbv2Service::set_security_groups(const Ctx& ctx, const Doc& in) {
     subnets.push_back({str(v.get_object(), "SubnetId"), str(row->doc, "VpcId"),
                        str(v.get_object(), "ZoneName"), ""});
   }
-  std::string description = "ELB app/" + str(row->doc, "LoadBalancerName") + "/" +
-                            arn.substr(arn.rfind('/') + 1);
+  std::string description =
+      "ELB app/" + str(row->doc, "LoadBalancerName") + "/" + arn.substr(arn.rfind('/') + 1);
   protocol::Result<json::array> interfaces =
       allocate_interfaces(network_, ctx, subnets, *groups, description);
   if (!interfaces) {
@@ -519,17 +521,17 @@ Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
   json::array kept;
   json::array removed;
   for (const SubnetRef& s : *subnets) {
-    auto it = std::find_if(row->interfaces.begin(), row->interfaces.end(), [&](const json::value& v) {
-      return str(v.get_object(), "SubnetId") == s.subnet_id;
-    });
+    auto it = std::find_if(
+        row->interfaces.begin(), row->interfaces.end(),
+        [&](const json::value& v) { return str(v.get_object(), "SubnetId") == s.subnet_id; });
     if (it == row->interfaces.end()) {
       added.push_back(s);
     }
   }
-  std::string description = "ELB app/" + str(row->doc, "LoadBalancerName") + "/" +
-                            arn.substr(arn.rfind('/') + 1);
-  protocol::Result<json::array> made = allocate_interfaces(
-      network_, ctx, added, strings(row->doc, "SecurityGroups"), description);
+  std::string description =
+      "ELB app/" + str(row->doc, "LoadBalancerName") + "/" + arn.substr(arn.rfind('/') + 1);
+  protocol::Result<json::array> made =
+      allocate_interfaces(network_, ctx, added, strings(row->doc, "SecurityGroups"), description);
   if (!made) {
     return made.error();
   }
@@ -544,7 +546,9 @@ Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
       return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
     }
     for (const SubnetRef& s : *subnets) {
-      auto match = [&](const json::value& v) { return str(v.get_object(), "SubnetId") == s.subnet_id; };
+      auto match = [&](const json::value& v) {
+        return str(v.get_object(), "SubnetId") == s.subnet_id;
+      };
       auto old = std::find_if(current->interfaces.begin(), current->interfaces.end(), match);
       if (old != current->interfaces.end()) {
         interfaces.push_back(*old);

@@ -13,8 +13,8 @@ TEST_F(LoadBalancerHandlersTest, NewLoadBalancerProvisionsThenBecomesActiveOnThe
   std::string arn = make_lb();
   auto describe = [&] {
     auto out = ok("DescribeLoadBalancers", {{"LoadBalancerArns", json::array{arn}}});
-    return std::string(out["LoadBalancers"].as_array()[0].as_object()["State"].as_object()["Code"]
-                           .as_string());
+    return std::string(
+        out["LoadBalancers"].as_array()[0].as_object()["State"].as_object()["Code"].as_string());
   };
   EXPECT_EQ(describe(), "provisioning");
   service_.run_background();
@@ -26,8 +26,8 @@ TEST_F(LoadBalancerHandlersTest, NewLoadBalancerProvisionsThenBecomesActiveOnThe
 }
 
 TEST_F(LoadBalancerHandlersTest, DescribesAsAwsDoes) {
-  auto out = ok("CreateLoadBalancer",
-                {{"Name", "web"}, {"Subnets", json::array{"subnet-a", "subnet-b"}}});
+  auto out =
+      ok("CreateLoadBalancer", {{"Name", "web"}, {"Subnets", json::array{"subnet-a", "subnet-b"}}});
   json::object lb = out["LoadBalancers"].as_array()[0].as_object();
   EXPECT_TRUE(std::string(lb["LoadBalancerArn"].as_string())
                   .starts_with("arn:aws:elasticloadbalancing:us-east-1:123456789012:"
@@ -47,9 +47,9 @@ TEST_F(LoadBalancerHandlersTest, DescribesAsAwsDoes) {
 }
 
 TEST_F(LoadBalancerHandlersTest, InternalSchemePrefixesTheDnsName) {
-  auto out = ok("CreateLoadBalancer", {{"Name", "api"},
-                                       {"Scheme", "internal"},
-                                       {"Subnets", json::array{"subnet-a", "subnet-b"}}});
+  auto out = ok(
+      "CreateLoadBalancer",
+      {{"Name", "api"}, {"Scheme", "internal"}, {"Subnets", json::array{"subnet-a", "subnet-b"}}});
   std::string dns(out["LoadBalancers"].as_array()[0].as_object()["DNSName"].as_string());
   EXPECT_TRUE(dns.starts_with("internal-api-")) << dns;
 }
@@ -116,21 +116,21 @@ TEST_F(LoadBalancerHandlersTest, AttributesHaveAwsDefaultsAndAreValidated) {
   EXPECT_EQ(attrs["deletion_protection.enabled"], "false");
   EXPECT_EQ(attrs["routing.http2.enabled"], "true");
   EXPECT_EQ(attrs["routing.http.desync_mitigation_mode"], "defensive");
+  EXPECT_EQ(
+      error_code("ModifyLoadBalancerAttributes",
+                 {{"LoadBalancerArn", arn},
+                  {"Attributes", json::array{json::object{{"Key", "idle_timeout.timeout_seconds"},
+                                                          {"Value", "0"}}}}}),
+      "ValidationError");
   EXPECT_EQ(error_code("ModifyLoadBalancerAttributes",
                        {{"LoadBalancerArn", arn},
-                        {"Attributes", json::array{json::object{
-                                           {"Key", "idle_timeout.timeout_seconds"},
-                                           {"Value", "0"}}}}}),
-            "ValidationError");
-  EXPECT_EQ(error_code("ModifyLoadBalancerAttributes",
-                       {{"LoadBalancerArn", arn},
-                        {"Attributes", json::array{json::object{{"Key", "no.such.key"},
-                                                                {"Value", "1"}}}}}),
+                        {"Attributes",
+                         json::array{json::object{{"Key", "no.such.key"}, {"Value", "1"}}}}}),
             "ValidationError");
   ok("ModifyLoadBalancerAttributes",
      {{"LoadBalancerArn", arn},
-      {"Attributes", json::array{json::object{{"Key", "idle_timeout.timeout_seconds"},
-                                              {"Value", "120"}}}}});
+      {"Attributes",
+       json::array{json::object{{"Key", "idle_timeout.timeout_seconds"}, {"Value", "120"}}}}});
   EXPECT_EQ(service_.snapshots().current()->load_balancers.at(0).idle_timeout_seconds, 120);
 }
 
@@ -139,8 +139,8 @@ TEST_F(LoadBalancerHandlersTest, DeletionProtectionBlocksDeleteUntilTurnedOff) {
   auto protect = [&](const char* value) {
     ok("ModifyLoadBalancerAttributes",
        {{"LoadBalancerArn", arn},
-        {"Attributes", json::array{json::object{{"Key", "deletion_protection.enabled"},
-                                                {"Value", value}}}}});
+        {"Attributes",
+         json::array{json::object{{"Key", "deletion_protection.enabled"}, {"Value", value}}}}});
   };
   protect("true");
   EXPECT_EQ(error_code("DeleteLoadBalancer", {{"LoadBalancerArn", arn}}), "OperationNotPermitted");
@@ -189,7 +189,8 @@ TEST_F(LoadBalancerHandlersTest, SetSecurityGroupsReplacesTheInterfaces) {
 
 TEST_F(LoadBalancerHandlersTest, SetSubnetsKeepsInterfacesOfSubnetsThatStay) {
   std::string arn = make_lb();
-  std::string subnet_a_eni = service_.snapshots().current()->load_balancers.at(0).addresses.at(0).eni_id;
+  std::string subnet_a_eni =
+      service_.snapshots().current()->load_balancers.at(0).addresses.at(0).eni_id;
   EXPECT_EQ(error_code("SetSubnets", {{"LoadBalancerArn", arn},
                                       {"Subnets", json::array{"subnet-a", "subnet-x"}}}),
             "InvalidConfigurationRequest");

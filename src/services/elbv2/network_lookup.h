@@ -47,8 +47,7 @@ class NetworkLookup {
                                                             const std::string& region,
                                                             const std::string& vpc_id) = 0;
   // The VPC's CIDR; nullopt when the VPC is unknown.
-  virtual std::optional<std::string> vpc_cidr(const std::string& account,
-                                              const std::string& region,
+  virtual std::optional<std::string> vpc_cidr(const std::string& account, const std::string& region,
                                               const std::string& vpc_id) = 0;
   // A requester-managed ENI (owner "amazon-elb") for a load balancer in `subnet`.
   virtual protocol::Result<LbInterface> allocate_interface(const std::string& account,

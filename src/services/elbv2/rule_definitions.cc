@@ -79,8 +79,8 @@ protocol::Result<json::object> normalize_forward(const json::object& in) {
   if (groups.size() == 1) {
     out["TargetGroupArn"] = groups[0].get_object().at("TargetGroupArn");
   }
-  out["ForwardConfig"] = json::object{{"TargetGroups", groups},
-                                      {"TargetGroupStickinessConfig", stickiness}};
+  out["ForwardConfig"] =
+      json::object{{"TargetGroups", groups}, {"TargetGroupStickinessConfig", stickiness}};
   return out;
 }
 
@@ -175,8 +175,8 @@ protocol::Result<NormalizedActions> normalize_actions(const json::array* actions
     }
     const json::object& in = v.get_object();
     std::string type = str(in, "Type");
-    protocol::Result<json::object> out = errors::validation("Action type '" + type +
-                                                            "' is not supported");
+    protocol::Result<json::object> out =
+        errors::validation("Action type '" + type + "' is not supported");
     if (type == "forward") {
       out = normalize_forward(in);
     } else if (type == "redirect") {
@@ -206,8 +206,8 @@ protocol::Result<NormalizedActions> normalize_actions(const json::array* actions
       }
       (*out)["Order"] = *order;
     }
-    entries.push_back({order.value_or(static_cast<int64_t>(i) + 1), i, std::move(*out),
-                       order.has_value()});
+    entries.push_back(
+        {order.value_or(static_cast<int64_t>(i) + 1), i, std::move(*out), order.has_value()});
   }
   if (entries.size() > 5) {
     return errors::too_many_actions();
@@ -332,8 +332,8 @@ protocol::Result<json::array> normalize_conditions(const json::array* conditions
       for (const std::string& value : values) {
         bool ok = field == "path-pattern" ? valid_path_pattern(value) : valid_host_pattern(value);
         if (!ok) {
-          return errors::validation("Condition value '" + value + "' is not valid for '" +
-                                    field + "'");
+          return errors::validation("Condition value '" + value + "' is not valid for '" + field +
+                                    "'");
         }
       }
       total_values += static_cast<int64_t>(values.size());
@@ -342,9 +342,11 @@ protocol::Result<json::array> normalize_conditions(const json::array* conditions
     } else if (field == "http-header") {
       const json::object* config = obj(in, "HttpHeaderConfig");
       std::string name = config ? str(*config, "HttpHeaderName") : "";
-      std::vector<std::string> values = config ? strings(*config, "Values") : std::vector<std::string>{};
+      std::vector<std::string> values =
+          config ? strings(*config, "Values") : std::vector<std::string>{};
       if (name.empty() || name.size() > 40) {
-        return errors::validation("An HTTP header name must be specified for an 'http-header' condition");
+        return errors::validation(
+            "An HTTP header name must be specified for an 'http-header' condition");
       }
       if (values.empty()) {
         return errors::validation("An 'http-header' condition must have at least one value");
@@ -353,9 +355,11 @@ protocol::Result<json::array> normalize_conditions(const json::array* conditions
       c["HttpHeaderConfig"] = json::object{{"HttpHeaderName", name}, {"Values", to_array(values)}};
     } else if (field == "http-request-method") {
       const json::object* config = obj(in, "HttpRequestMethodConfig");
-      std::vector<std::string> values = config ? strings(*config, "Values") : std::vector<std::string>{};
+      std::vector<std::string> values =
+          config ? strings(*config, "Values") : std::vector<std::string>{};
       if (values.empty()) {
-        return errors::validation("An 'http-request-method' condition must have at least one value");
+        return errors::validation(
+            "An 'http-request-method' condition must have at least one value");
       }
       for (const std::string& m : values) {
         bool ok = !m.empty() && m.size() <= 40 && std::all_of(m.begin(), m.end(), [](char ch) {
@@ -393,7 +397,8 @@ protocol::Result<json::array> normalize_conditions(const json::array* conditions
       c["QueryStringConfig"] = json::object{{"Values", values}};
     } else if (field == "source-ip") {
       const json::object* config = obj(in, "SourceIpConfig");
-      std::vector<std::string> values = config ? strings(*config, "Values") : std::vector<std::string>{};
+      std::vector<std::string> values =
+          config ? strings(*config, "Values") : std::vector<std::string>{};
       if (values.empty()) {
         return errors::validation("A 'source-ip' condition must have at least one value");
       }

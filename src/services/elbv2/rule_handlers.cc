@@ -64,7 +64,8 @@ Reply Elbv2Service::create_rule(const Ctx& ctx, const Doc& in) {
       return errors::too_many_rules();
     }
     std::vector<std::string> was_unused = unused_groups(st, actions->target_groups);
-    std::string arn = elb_arn(ctx, "listener-rule/" + listener_suffix(listener_arn) + "/" + elb_id());
+    std::string arn =
+        elb_arn(ctx, "listener-rule/" + listener_suffix(listener_arn) + "/" + elb_id());
     json::object rule{{"RuleArn", arn},
                       {"Priority", std::to_string(priority)},
                       {"Conditions", *conditions},
@@ -249,8 +250,9 @@ Reply Elbv2Service::set_rule_priorities(const Ctx& ctx, const Doc& in) {
     // Two passes so that swapped priorities never meet in the unique index.
     int64_t parking = -1;
     for (auto& [row, priority] : changes) {
-      tx.execute("UPDATE elbv2_rules SET priority = ?1 WHERE account = ?2 AND region = ?3 AND arn = ?4",
-                 parking--, ctx.account, ctx.region, str(row.doc, "RuleArn"));
+      tx.execute(
+          "UPDATE elbv2_rules SET priority = ?1 WHERE account = ?2 AND region = ?3 AND arn = ?4",
+          parking--, ctx.account, ctx.region, str(row.doc, "RuleArn"));
     }
     for (auto& [row, priority] : changes) {
       row.priority = priority;

@@ -18,8 +18,8 @@ class RuleHandlersTest : public Elbv2Test {
   json::object path_rule(const std::string& pattern, int priority, const std::string& tg) {
     return {{"ListenerArn", listener_},
             {"Priority", priority},
-            {"Conditions",
-             json::array{json::object{{"Field", "path-pattern"}, {"Values", json::array{pattern}}}}},
+            {"Conditions", json::array{json::object{{"Field", "path-pattern"},
+                                                    {"Values", json::array{pattern}}}}},
             {"Actions", json::array{json::object{{"Type", "forward"}, {"TargetGroupArn", tg}}}}};
   }
   std::string create(json::object in) {
@@ -73,10 +73,10 @@ TEST_F(RuleHandlersTest, SetRulePrioritiesSwapsAtomically) {
   EXPECT_EQ(out["Rules"].as_array()[0].as_object()["Priority"], "2");
   EXPECT_EQ(out["Rules"].as_array()[1].as_object()["Priority"], "1");
   std::string c = create(path_rule("/c", 3, backend_));
-  EXPECT_EQ(error_code("SetRulePriorities",
-                       {{"RulePriorities", json::array{json::object{{"RuleArn", c},
-                                                                    {"Priority", 1}}}}}),
-            "PriorityInUse");
+  EXPECT_EQ(
+      error_code("SetRulePriorities",
+                 {{"RulePriorities", json::array{json::object{{"RuleArn", c}, {"Priority", 1}}}}}),
+      "PriorityInUse");
   EXPECT_EQ(priorities(), (std::vector<std::string>{"1", "2", "3", "default"}));
 }
 
@@ -85,8 +85,8 @@ TEST_F(RuleHandlersTest, DefaultRuleCannotBeDeletedOrReprioritised) {
   std::string default_rule(out["Rules"].as_array()[0].as_object()["RuleArn"].as_string());
   EXPECT_EQ(error_code("DeleteRule", {{"RuleArn", default_rule}}), "OperationNotPermitted");
   EXPECT_EQ(error_code("SetRulePriorities",
-                       {{"RulePriorities", json::array{json::object{{"RuleArn", default_rule},
-                                                                    {"Priority", 9}}}}}),
+                       {{"RulePriorities",
+                         json::array{json::object{{"RuleArn", default_rule}, {"Priority", 9}}}}}),
             "OperationNotPermitted");
 }
 
@@ -100,24 +100,26 @@ TEST_F(RuleHandlersTest, TargetGroupInUseCannotBeDeleted) {
 
 TEST_F(RuleHandlersTest, TargetGroupServesOneLoadBalancerOnly) {
   std::string other = make_lb("other");
-  EXPECT_EQ(error_code("CreateListener",
-                       {{"LoadBalancerArn", other},
-                        {"Protocol", "HTTP"},
-                        {"Port", 80},
-                        {"DefaultActions", json::array{json::object{{"Type", "forward"},
-                                                                    {"TargetGroupArn", frontend_}}}}}),
-            "TargetGroupAssociationLimit");
+  EXPECT_EQ(
+      error_code("CreateListener",
+                 {{"LoadBalancerArn", other},
+                  {"Protocol", "HTTP"},
+                  {"Port", 80},
+                  {"DefaultActions",
+                   json::array{json::object{{"Type", "forward"}, {"TargetGroupArn", frontend_}}}}}),
+      "TargetGroupAssociationLimit");
 }
 
 TEST_F(RuleHandlersTest, ListenerPortsAreUniquePerLoadBalancer) {
   EXPECT_EQ(make_listener(lb_, frontend_), listener_);  // same settings: the same listener
-  EXPECT_EQ(error_code("CreateListener",
-                       {{"LoadBalancerArn", lb_},
-                        {"Protocol", "HTTP"},
-                        {"Port", 80},
-                        {"DefaultActions", json::array{json::object{{"Type", "forward"},
-                                                                    {"TargetGroupArn", backend_}}}}}),
-            "DuplicateListener");
+  EXPECT_EQ(
+      error_code("CreateListener",
+                 {{"LoadBalancerArn", lb_},
+                  {"Protocol", "HTTP"},
+                  {"Port", 80},
+                  {"DefaultActions",
+                   json::array{json::object{{"Type", "forward"}, {"TargetGroupArn", backend_}}}}}),
+      "DuplicateListener");
 }
 
 TEST_F(RuleHandlersTest, ValidatesConditionsAndActions) {
@@ -126,8 +128,9 @@ TEST_F(RuleHandlersTest, ValidatesConditionsAndActions) {
       {"Field", "path-pattern"}, {"Values", json::array{"/1", "/2", "/3", "/4", "/5", "/6"}}}};
   EXPECT_EQ(error_code("CreateRule", too_many), "ValidationError");
   json::object bad_cidr = path_rule("/a", 1, backend_);
-  bad_cidr["Conditions"] = json::array{json::object{
-      {"Field", "source-ip"}, {"SourceIpConfig", json::object{{"Values", json::array{"10.0.0.1"}}}}}};
+  bad_cidr["Conditions"] = json::array{
+      json::object{{"Field", "source-ip"},
+                   {"SourceIpConfig", json::object{{"Values", json::array{"10.0.0.1"}}}}}};
   EXPECT_EQ(error_code("CreateRule", bad_cidr), "ValidationError");
   json::object unknown_tg = path_rule("/a", 1, frontend_ + "x");
   EXPECT_EQ(error_code("CreateRule", unknown_tg), "TargetGroupNotFound");
@@ -140,28 +143,28 @@ TEST_F(RuleHandlersTest, SnapshotHasRulesInEvaluationOrderWithParsedParts) {
   json::object header_rule = path_rule("/x", 20, backend_);
   header_rule["Conditions"] = json::array{
       json::object{{"Field", "http-header"},
-                   {"HttpHeaderConfig", json::object{{"HttpHeaderName", "X-Env"},
-                                                     {"Values", json::array{"canary"}}}}},
-      json::object{{"Field", "query-string"},
-                   {"QueryStringConfig",
-                    json::object{{"Values", json::array{json::object{{"Key", "v"},
-                                                                     {"Value", "2"}}}}}}}};
+                   {"HttpHeaderConfig",
+                    json::object{{"HttpHeaderName", "X-Env"}, {"Values", json::array{"canary"}}}}},
+      json::object{
+          {"Field", "query-string"},
+          {"QueryStringConfig",
+           json::object{{"Values", json::array{json::object{{"Key", "v"}, {"Value", "2"}}}}}}}};
   header_rule["Actions"] = json::array{json::object{
       {"Type", "forward"},
       {"ForwardConfig",
-       json::object{{"TargetGroups",
-                     json::array{json::object{{"TargetGroupArn", frontend_}, {"Weight", 3}},
-                                 json::object{{"TargetGroupArn", backend_}, {"Weight", 1}}}},
-                    {"TargetGroupStickinessConfig",
-                     json::object{{"Enabled", true}, {"DurationSeconds", 60}}}}}}};
+       json::object{
+           {"TargetGroups", json::array{json::object{{"TargetGroupArn", frontend_}, {"Weight", 3}},
+                                        json::object{{"TargetGroupArn", backend_}, {"Weight", 1}}}},
+           {"TargetGroupStickinessConfig",
+            json::object{{"Enabled", true}, {"DurationSeconds", 60}}}}}}};
   create(header_rule);
   create(path_rule("/stats*", 10, backend_));
   json::object fixed = path_rule("/teapot", 30, backend_);
-  fixed["Actions"] = json::array{json::object{
-      {"Type", "fixed-response"},
-      {"FixedResponseConfig", json::object{{"StatusCode", "418"},
-                                           {"ContentType", "text/plain"},
-                                           {"MessageBody", "short and stout"}}}}};
+  fixed["Actions"] = json::array{
+      json::object{{"Type", "fixed-response"},
+                   {"FixedResponseConfig", json::object{{"StatusCode", "418"},
+                                                        {"ContentType", "text/plain"},
+                                                        {"MessageBody", "short and stout"}}}}};
   create(fixed);
 
   auto snapshot = service_.snapshots().current();
@@ -193,8 +196,8 @@ TEST_F(RuleHandlersTest, ModifyListenerDefaultActionsUpdatesTheDefaultRule) {
       {"DefaultActions",
        json::array{json::object{
            {"Type", "redirect"},
-           {"RedirectConfig", json::object{{"Protocol", "HTTPS"}, {"Port", "443"},
-                                           {"StatusCode", "HTTP_301"}}}}}}});
+           {"RedirectConfig",
+            json::object{{"Protocol", "HTTPS"}, {"Port", "443"}, {"StatusCode", "HTTP_301"}}}}}}});
   auto out = ok("DescribeRules", {{"ListenerArn", listener_}});
   const json::object& action =
       out["Rules"].as_array()[0].as_object().at("Actions").as_array()[0].as_object();
@@ -225,10 +228,11 @@ TEST_F(RuleHandlersTest, TagsRoundTripOnEveryResourceKind) {
   ok("RemoveTags", {{"ResourceArns", json::array{lb_}}, {"TagKeys", json::array{"env"}}});
   out = ok("DescribeTags", {{"ResourceArns", json::array{lb_}}});
   EXPECT_TRUE(out["TagDescriptions"].as_array()[0].as_object()["Tags"].as_array().empty());
-  EXPECT_EQ(error_code("AddTags", {{"ResourceArns", json::array{lb_}},
-                                   {"Tags", json::array{json::object{{"Key", "a"}},
-                                                        json::object{{"Key", "a"}}}}}),
-            "DuplicateTagKeys");
+  EXPECT_EQ(
+      error_code("AddTags",
+                 {{"ResourceArns", json::array{lb_}},
+                  {"Tags", json::array{json::object{{"Key", "a"}}, json::object{{"Key", "a"}}}}}),
+      "DuplicateTagKeys");
 }
 
 }  // namespace

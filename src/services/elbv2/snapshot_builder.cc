@@ -168,10 +168,10 @@ SnapshotTargetGroup parse_target_group(const Elbv2Store::Scoped& scope, const Ta
   out.slow_start_seconds = to_int(attr(a, "slow_start.duration_seconds"), 0);
   out.stickiness_enabled = attr(a, "stickiness.enabled") == "true";
   out.stickiness_type = attr(a, "stickiness.type", "lb_cookie");
-  out.stickiness_duration_seconds = to_int(
-      attr(a, out.stickiness_type == "app_cookie" ? "stickiness.app_cookie.duration_seconds"
-                                                  : "stickiness.lb_cookie.duration_seconds"),
-      86400);
+  out.stickiness_duration_seconds =
+      to_int(attr(a, out.stickiness_type == "app_cookie" ? "stickiness.app_cookie.duration_seconds"
+                                                         : "stickiness.lb_cookie.duration_seconds"),
+             86400);
   out.app_cookie_name = attr(a, "stickiness.app_cookie.cookie_name");
   out.algorithm = attr(a, "load_balancing.algorithm.type", "round_robin");
   return out;
@@ -262,8 +262,9 @@ std::shared_ptr<AlbSnapshot> build_snapshot(store::Transaction& tx) {
     auto it = by_lb.find(lb.arn);
     if (it != by_lb.end()) {
       lb.listeners = std::move(it->second);
-      std::sort(lb.listeners.begin(), lb.listeners.end(),
-                [](const SnapshotListener& a, const SnapshotListener& b) { return a.port < b.port; });
+      std::sort(
+          lb.listeners.begin(), lb.listeners.end(),
+          [](const SnapshotListener& a, const SnapshotListener& b) { return a.port < b.port; });
     }
     snapshot->load_balancers.push_back(std::move(lb));
   }

@@ -94,7 +94,8 @@ std::optional<protocol::AwsError> apply_health_check(json::object& tg, const jso
   }
   std::string port = str(tg, "HealthCheckPort", "traffic-port");
   if (port != "traffic-port") {
-    bool digits = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
+    bool digits =
+        !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), ::isdigit);
     if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
       return errors::validation("Health check port '" + port +
                                 "' must be 'traffic-port' or a port between 1 and 65535");
@@ -197,8 +198,8 @@ Reply Elbv2Service::create_target_group(const Ctx& ctx, const Doc& in) {
     tg["HealthyThresholdCount"] = 5;
     tg["UnhealthyThresholdCount"] = 2;
     tg["HealthCheckPath"] = "/";
-    tg["Matcher"] = version == "GRPC" ? json::object{{"GrpcCode", "12"}}
-                                      : json::object{{"HttpCode", "200"}};
+    tg["Matcher"] =
+        version == "GRPC" ? json::object{{"GrpcCode", "12"}} : json::object{{"HttpCode", "200"}};
     tg["ProtocolVersion"] = version;
   }
   if (auto e = apply_health_check(tg, in)) {
@@ -373,7 +374,8 @@ Reply Elbv2Service::modify_target_group_attributes(const Ctx& ctx, const Doc& in
       return errors::target_group_not_found();
     }
     const json::array* changes = arr(in, "Attributes");
-    if (auto e = apply_target_group_attributes(row->attributes, changes ? *changes : json::array{})) {
+    if (auto e =
+            apply_target_group_attributes(row->attributes, changes ? *changes : json::array{})) {
       return *e;
     }
     st.put_target_group(*row);

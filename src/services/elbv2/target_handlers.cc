@@ -56,9 +56,9 @@ struct TargetRef {
 };
 
 // The targets a request names, ports defaulted to the group's; checks ids against the target type.
-protocol::Result<std::vector<TargetRef>> requested_targets(const json::array* targets,
-                                                           const TargetGroupRow& tg,
-                                                           const std::optional<std::string>& vpc_cidr) {
+protocol::Result<std::vector<TargetRef>> requested_targets(
+    const json::array* targets, const TargetGroupRow& tg,
+    const std::optional<std::string>& vpc_cidr) {
   std::vector<TargetRef> out;
   std::string type = str(tg.doc, "TargetType");
   std::optional<int64_t> group_port = opt_int(tg.doc, "Port");
@@ -73,7 +73,8 @@ protocol::Result<std::vector<TargetRef>> requested_targets(const json::array* ta
     TargetRef ref{str(t, "Id"), 0, str(t, "AvailabilityZone")};
     if (type == "lambda") {
       if (!ref.id.starts_with("arn:") || ref.id.find(":lambda:") == std::string::npos) {
-        return errors::invalid_target("The target '" + ref.id + "' is not a valid Lambda function ARN");
+        return errors::invalid_target("The target '" + ref.id +
+                                      "' is not a valid Lambda function ARN");
       }
       out.push_back(ref);
       continue;
@@ -99,8 +100,8 @@ protocol::Result<std::vector<TargetRef>> requested_targets(const json::array* ta
     } else if (type == "instance") {
       // Gantry runs no EC2 instances, so no instance is ever running.
       return errors::invalid_target(
-          "The following targets are not in a running state and cannot be registered: '" +
-          ref.id + "'");
+          "The following targets are not in a running state and cannot be registered: '" + ref.id +
+          "'");
     }
     out.push_back(ref);
   }
@@ -136,8 +137,8 @@ Reply Elbv2Service::register_targets(const Ctx& ctx, const Doc& in) {
   if (str(tg->doc, "TargetType") == "ip") {
     vpc_cidr = network_.vpc_cidr(ctx.account, ctx.region, str(tg->doc, "VpcId"));
   }
-  protocol::Result<std::vector<TargetRef>> targets = requested_targets(arr(in, "Targets"), *tg,
-                                                                       vpc_cidr);
+  protocol::Result<std::vector<TargetRef>> targets =
+      requested_targets(arr(in, "Targets"), *tg, vpc_cidr);
   if (!targets) {
     return targets.error();
   }
@@ -207,13 +208,14 @@ Reply Elbv2Service::deregister_targets(const Ctx& ctx, const Doc& in) {
       for (const json::value& v : *raw) {
         if (v.is_object()) {
           std::optional<int64_t> port = opt_int(v.get_object(), "Port");
-          refs.push_back({str(v.get_object(), "Id"),
-                          port ? *port : opt_int(tg->doc, "Port").value_or(0), ""});
+          refs.push_back(
+              {str(v.get_object(), "Id"), port ? *port : opt_int(tg->doc, "Port").value_or(0), ""});
         }
       }
     }
     bool in_use = !st.load_balancers_using(arn).empty();
-    int64_t delay_s = std::atoll(str(tg->attributes, "deregistration_delay.timeout_seconds", "300").c_str());
+    int64_t delay_s =
+        std::atoll(str(tg->attributes, "deregistration_delay.timeout_seconds", "300").c_str());
     core::Duration delay = clock_.scaled(std::chrono::seconds(delay_s));
     core::TimePoint now = clock_.now();
     for (const TargetRef& ref : refs) {
@@ -287,8 +289,8 @@ Reply Elbv2Service::describe_target_health(const Ctx& ctx, const Doc& in) {
         continue;
       }
       TargetRow missing{arn, id, port, str(t, "AvailabilityZone")};
-      out.push_back(describe(missing, {"unused", "Target.NotRegistered",
-                                       describe_reason("Target.NotRegistered")}));
+      out.push_back(describe(
+          missing, {"unused", "Target.NotRegistered", describe_reason("Target.NotRegistered")}));
     }
   } else {
     for (const TargetRow& row : st.targets_of(arn)) {

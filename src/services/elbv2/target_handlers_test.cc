@@ -10,14 +10,12 @@ namespace json = boost::json;
 class TargetHandlersTest : public Elbv2Test {
  protected:
   void register_ip(const std::string& tg, const std::string& ip, int port = 8080) {
-    ok("RegisterTargets",
-       {{"TargetGroupArn", tg},
-        {"Targets", json::array{json::object{{"Id", ip}, {"Port", port}}}}});
+    ok("RegisterTargets", {{"TargetGroupArn", tg},
+                           {"Targets", json::array{json::object{{"Id", ip}, {"Port", port}}}}});
   }
   void deregister_ip(const std::string& tg, const std::string& ip, int port = 8080) {
-    ok("DeregisterTargets",
-       {{"TargetGroupArn", tg},
-        {"Targets", json::array{json::object{{"Id", ip}, {"Port", port}}}}});
+    ok("DeregisterTargets", {{"TargetGroupArn", tg},
+                             {"Targets", json::array{json::object{{"Id", ip}, {"Port", port}}}}});
   }
   std::string state_of(const json::array& descriptions, std::size_t i = 0) {
     return std::string(
@@ -30,9 +28,11 @@ class TargetHandlersTest : public Elbv2Test {
 };
 
 TEST_F(TargetHandlersTest, TargetGroupHasAwsHealthCheckDefaults) {
-  auto out = ok("CreateTargetGroup",
-                {{"Name", "frontend"}, {"Protocol", "HTTP"}, {"Port", 80}, {"VpcId", "vpc-1"},
-                 {"TargetType", "ip"}});
+  auto out = ok("CreateTargetGroup", {{"Name", "frontend"},
+                                      {"Protocol", "HTTP"},
+                                      {"Port", 80},
+                                      {"VpcId", "vpc-1"},
+                                      {"TargetType", "ip"}});
   json::object tg = out["TargetGroups"].as_array()[0].as_object();
   EXPECT_EQ(tg["HealthCheckPath"], "/");
   EXPECT_EQ(tg["HealthCheckIntervalSeconds"], 30);
@@ -94,9 +94,10 @@ TEST_F(TargetHandlersTest, TargetsOfAUsedGroupStartInitialAndFollowHealthReports
   EXPECT_EQ(service_.snapshots().current()->target_group(tg)->targets.at(0).state,
             TargetState::Healthy);
 
-  service_.health_reporter().report_health(
-      {{{tg, "10.0.1.20", 8080}, TargetState::Unhealthy, "Target.ResponseCodeMismatch",
-        "Health checks failed with these codes: [502]"}});
+  service_.health_reporter().report_health({{{tg, "10.0.1.20", 8080},
+                                             TargetState::Unhealthy,
+                                             "Target.ResponseCodeMismatch",
+                                             "Health checks failed with these codes: [502]"}});
   h = health(tg);
   EXPECT_EQ(state_of(h), "unhealthy");
   EXPECT_EQ(reason_of(h), "Target.ResponseCodeMismatch");
@@ -112,13 +113,13 @@ TEST_F(TargetHandlersTest, RegistrationIsIdempotentAndChecksAddresses) {
   EXPECT_EQ(error_code("RegisterTargets", {{"TargetGroupArn", tg},
                                            {"Targets", json::array{json::object{{"Id", "nope"}}}}}),
             "InvalidTarget");
-  EXPECT_EQ(error_code("RegisterTargets",
-                       {{"TargetGroupArn", tg},
-                        {"Targets", json::array{json::object{{"Id", "8.8.8.8"}}}}}),
-            "InvalidTarget");
+  EXPECT_EQ(
+      error_code("RegisterTargets", {{"TargetGroupArn", tg},
+                                     {"Targets", json::array{json::object{{"Id", "8.8.8.8"}}}}}),
+      "InvalidTarget");
   // A target without a port takes the group's.
-  ok("RegisterTargets", {{"TargetGroupArn", tg},
-                         {"Targets", json::array{json::object{{"Id", "10.0.1.21"}}}}});
+  ok("RegisterTargets",
+     {{"TargetGroupArn", tg}, {"Targets", json::array{json::object{{"Id", "10.0.1.21"}}}}});
   EXPECT_EQ(health(tg)[1].as_object()["Target"].as_object()["Port"], 8080);
 }
 
