@@ -29,7 +29,9 @@ inline protocol::AwsError resource_not_found() {
 inline protocol::AwsError too_many_tags(std::string m) {
   return {"TooManyTagsException", std::move(m)};
 }
-inline protocol::AwsError validation(std::string m) { return {"ValidationException", std::move(m)}; }
+inline protocol::AwsError validation(std::string m) {
+  return {"ValidationException", std::move(m)};
+}
 inline protocol::AwsError operation_aborted(std::string m) {
   return {"OperationAbortedException", std::move(m)};
 }

@@ -199,9 +199,8 @@ Reply LogsService::get_log_events(const Ctx& ctx, const Doc& in) {
   for (const EventRow& e : events) {
     out.push_back(output_event(e));
   }
-  return Doc{{"events", std::move(out)},
-             {"nextForwardToken", forward},
-             {"nextBackwardToken", backward}};
+  return Doc{
+      {"events", std::move(out)}, {"nextForwardToken", forward}, {"nextBackwardToken", backward}};
 }
 
 }  // namespace services::logs

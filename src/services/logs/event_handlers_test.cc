@@ -15,8 +15,8 @@ class EventHandlersTest : public LogsHandlersTest {
     stream("g", "s");
   }
   json::object put_raw(const json::array& events) {
-    return ok("PutLogEvents", json::object{{"logGroupName", "g"}, {"logStreamName", "s"},
-                                           {"logEvents", events}});
+    return ok("PutLogEvents",
+              json::object{{"logGroupName", "g"}, {"logStreamName", "s"}, {"logEvents", events}});
   }
   static json::object ev(int64_t t, std::string m) {
     return json::object{{"timestamp", t}, {"message", std::move(m)}};
@@ -29,9 +29,11 @@ class EventHandlersTest : public LogsHandlersTest {
 };
 
 TEST_F(EventHandlersTest, OutOfOrderBatchIsRejected) {
-  protocol::AwsError e = err(
-      "PutLogEvents", json::object{{"logGroupName", "g"}, {"logStreamName", "s"},
-                                   {"logEvents", json::array{ev(now_ms(), "b"), ev(now_ms() - 1, "a")}}});
+  protocol::AwsError e =
+      err("PutLogEvents",
+          json::object{{"logGroupName", "g"},
+                       {"logStreamName", "s"},
+                       {"logEvents", json::array{ev(now_ms(), "b"), ev(now_ms() - 1, "a")}}});
   EXPECT_EQ(e.code, "InvalidParameterException");
   EXPECT_EQ(e.message,
             "Log events in a single PutLogEvents request must be in chronological order.");
@@ -39,24 +41,26 @@ TEST_F(EventHandlersTest, OutOfOrderBatchIsRejected) {
 
 TEST_F(EventHandlersTest, BatchOverOneMebibyteOrSpanningADayIsRejected) {
   std::string big(600 * 1024, 'x');
-  EXPECT_EQ(err("PutLogEvents", json::object{{"logGroupName", "g"}, {"logStreamName", "s"},
-                                             {"logEvents", json::array{ev(now_ms(), big),
-                                                                       ev(now_ms(), big)}}})
-                .code,
-            "InvalidParameterException");
   EXPECT_EQ(err("PutLogEvents",
-                json::object{{"logGroupName", "g"}, {"logStreamName", "s"},
-                             {"logEvents", json::array{ev(now_ms() - kDay - 1, "a"),
-                                                       ev(now_ms(), "b")}}})
+                json::object{{"logGroupName", "g"},
+                             {"logStreamName", "s"},
+                             {"logEvents", json::array{ev(now_ms(), big), ev(now_ms(), big)}}})
                 .code,
             "InvalidParameterException");
+  EXPECT_EQ(
+      err("PutLogEvents",
+          json::object{{"logGroupName", "g"},
+                       {"logStreamName", "s"},
+                       {"logEvents", json::array{ev(now_ms() - kDay - 1, "a"), ev(now_ms(), "b")}}})
+          .code,
+      "InvalidParameterException");
 }
 
 TEST_F(EventHandlersTest, TooOldAndTooNewEventsAreReportedAndSkipped) {
   int64_t now = now_ms();
-  json::object a = put_raw(json::array{ev(now - 14 * kDay - 10, "old1"),
-                                       ev(now - 14 * kDay - 5, "old2"),
-                                       ev(now - 14 * kDay + kHour, "kept")});
+  json::object a =
+      put_raw(json::array{ev(now - 14 * kDay - 10, "old1"), ev(now - 14 * kDay - 5, "old2"),
+                          ev(now - 14 * kDay + kHour, "kept")});
   EXPECT_EQ(a.at("rejectedLogEventsInfo"), J(R"({"tooOldLogEventEndIndex":2})"));
   json::object b = put_raw(json::array{ev(now, "kept2"), ev(now + 2 * kHour + 1, "new")});
   EXPECT_EQ(b.at("rejectedLogEventsInfo"), J(R"({"tooNewLogEventStartIndex":1})"));
@@ -73,17 +77,20 @@ TEST_F(EventHandlersTest, EventsOlderThanRetentionAreExpired) {
 }
 
 TEST_F(EventHandlersTest, SequenceTokenIsAcceptedAndIgnored) {
-  ok("PutLogEvents", json::object{{"logGroupName", "g"}, {"logStreamName", "s"},
+  ok("PutLogEvents", json::object{{"logGroupName", "g"},
+                                  {"logStreamName", "s"},
                                   {"sequenceToken", "whatever"},
                                   {"logEvents", json::array{ev(now_ms(), "m")}}});
 }
 
 TEST_F(EventHandlersTest, MissingGroupOrStreamIsResourceNotFound) {
-  EXPECT_EQ(err("PutLogEvents", json::object{{"logGroupName", "g"}, {"logStreamName", "x"},
+  EXPECT_EQ(err("PutLogEvents", json::object{{"logGroupName", "g"},
+                                             {"logStreamName", "x"},
                                              {"logEvents", json::array{ev(now_ms(), "m")}}})
                 .message,
             "The specified log stream does not exist.");
-  EXPECT_EQ(err("PutLogEvents", json::object{{"logGroupName", "x"}, {"logStreamName", "s"},
+  EXPECT_EQ(err("PutLogEvents", json::object{{"logGroupName", "x"},
+                                             {"logStreamName", "s"},
                                              {"logEvents", json::array{ev(now_ms(), "m")}}})
                 .message,
             "The specified log group does not exist.");
@@ -152,8 +159,8 @@ TEST_F(EventHandlersTest, ForwardTokenPicksUpEventsPutLater) {
 TEST_F(EventHandlersTest, TimeRangeIsStartInclusiveEndExclusive) {
   int64_t t = now_ms() - 1000;
   put("g", "s", {"a", "b", "c", "d"}, t);
-  EXPECT_EQ(messages(get(json::object{
-                {"startTime", t + 1}, {"endTime", t + 3}, {"startFromHead", true}})),
+  EXPECT_EQ(messages(get(
+                json::object{{"startTime", t + 1}, {"endTime", t + 3}, {"startFromHead", true}})),
             (std::vector<std::string>{"b", "c"}));
 }
 
@@ -165,8 +172,7 @@ TEST_F(EventHandlersTest, EqualTimestampsKeepPutOrder) {
 }
 
 TEST_F(EventHandlersTest, BadTokenIsInvalidParameter) {
-  EXPECT_EQ(err("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","nextToken":"x"})")
-                .code,
+  EXPECT_EQ(err("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","nextToken":"x"})").code,
             "InvalidParameterException");
 }
 

@@ -23,7 +23,7 @@ class FilterHandlerTest : public LogsHandlersTest {
 
 TEST_F(FilterHandlerTest, EventsOfAllStreamsAreInterleavedByTimestamp) {
   put("g", "web/1", {"a1", "a2"}, t0_);  // t0, t0 + 1
-  put("g", "web/2", {"b1"}, t0_);  // t0, put later
+  put("g", "web/2", {"b1"}, t0_);        // t0, put later
   put("g", "worker/1", {"c0"}, t0_ - 1);
   json::object r = filter({});
   EXPECT_EQ(messages(r), (std::vector<std::string>{"c0", "a1", "b1", "a2"}));

@@ -1,4 +1,5 @@
-// Examples from https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+// Examples from
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
 
 #include "services/logs/filter_pattern.h"
 
@@ -67,7 +68,8 @@ TEST(FilterPatternTest, JsonSelectorsCompareStringsWithWildcardsAndNumbersNumeri
 }
 
 TEST(FilterPatternTest, SpaceDelimitedFieldsWithConditionsAndEllipsis) {
-  const char* line = R"(127.0.0.1 frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534)";
+  const char* line =
+      R"(127.0.0.1 frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534)";
   EXPECT_TRUE(match("[ip, user, timestamp, request, status_code = 404, bytes]", line));
   EXPECT_TRUE(match("[ip, user, timestamp, request, status_code = 4*, bytes > 1000]", line));
   EXPECT_FALSE(match("[ip, user, timestamp, request, status_code = 5*, bytes]", line));

@@ -38,9 +38,8 @@ TEST_F(GroupHandlersTest, NamesOutsideThePatternAreInvalidParameter) {
 
 TEST_F(GroupHandlersTest, GroupsAreScopedByRegionAndAccount) {
   group("a");
-  EXPECT_TRUE(ok("DescribeLogGroups", json::object{}, ctx("eu-west-1"))["logGroups"]
-                  .as_array()
-                  .empty());
+  EXPECT_TRUE(
+      ok("DescribeLogGroups", json::object{}, ctx("eu-west-1"))["logGroups"].as_array().empty());
   ok("CreateLogGroup", J(R"({"logGroupName":"a"})"), ctx("us-east-1", "111111111111"));
 }
 
@@ -51,10 +50,9 @@ TEST_F(GroupHandlersTest, InfrequentAccessClassAndTagsAreKept) {
   EXPECT_EQ(g.at("logGroupClass"), "INFREQUENT_ACCESS");
   EXPECT_EQ(g.at("kmsKeyId"), "arn:aws:kms:us-east-1:123456789012:key/k");
   EXPECT_EQ(ok("ListTagsLogGroup", R"({"logGroupName":"ia"})")["tags"], J(R"({"team":"core"})"));
-  EXPECT_EQ(ok("DescribeLogGroups", R"({"logGroupClass":"STANDARD"})")["logGroups"]
-                .as_array()
-                .size(),
-            0u);
+  EXPECT_EQ(
+      ok("DescribeLogGroups", R"({"logGroupClass":"STANDARD"})")["logGroups"].as_array().size(),
+      0u);
 }
 
 TEST_F(GroupHandlersTest, DeleteRemovesGroupStreamsAndEvents) {
@@ -89,12 +87,12 @@ TEST_F(GroupHandlersTest, PrefixPatternAndPagination) {
   EXPECT_FALSE(next.contains("nextToken"));
 
   // logGroupNamePattern is a case-insensitive substring match anywhere in the name.
-  json::array p = ok("DescribeLogGroups", R"({"logGroupNamePattern":"app"})")["logGroups"]
-                      .as_array();
+  json::array p =
+      ok("DescribeLogGroups", R"({"logGroupNamePattern":"app"})")["logGroups"].as_array();
   EXPECT_EQ(p.size(), 4u);
-  EXPECT_EQ(err("DescribeLogGroups", R"({"logGroupNamePattern":"a","logGroupNamePrefix":"a"})")
-                .code,
-            "InvalidParameterException");
+  EXPECT_EQ(
+      err("DescribeLogGroups", R"({"logGroupNamePattern":"a","logGroupNamePrefix":"a"})").code,
+      "InvalidParameterException");
   EXPECT_EQ(err("DescribeLogGroups", R"({"nextToken":"garbage!"})").code,
             "InvalidParameterException");
 }
@@ -110,8 +108,8 @@ TEST_F(GroupHandlersTest, RetentionOnlyAcceptsCloudWatchPeriods) {
     EXPECT_NE(e.message.find("Member must satisfy enum value set: [1, 3, 5, 7, 14"),
               std::string::npos);
   }
-  for (int good : {1, 3, 5, 7, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-                   2557, 2922, 3288, 3653}) {
+  for (int good : {1,   3,   5,   7,    30,   60,   90,   120,  150,  180, 365,
+                   400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}) {
     ok("PutRetentionPolicy", json::object{{"logGroupName", "a"}, {"retentionInDays", good}});
   }
   ok("DeleteRetentionPolicy", R"({"logGroupName":"a"})");

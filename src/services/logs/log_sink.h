@@ -50,9 +50,8 @@ class LogSink {
   //   "ResourceInitializationError: failed to validate logger args: create stream has been
   //    retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The
   //    specified log group does not exist. : exit status 1"
-  virtual protocol::Result<void> ensure_group(const std::string& account,
-                                              const std::string& region, const std::string& group,
-                                              bool create_if_missing) = 0;
+  virtual protocol::Result<void> ensure_group(const std::string& account, const std::string& region,
+                                              const std::string& group, bool create_if_missing) = 0;
 
   // Makes sure t.stream exists in t.group (creating it; an existing stream is fine). Fails as
   // ensure_group does when the group is missing.

@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<int64_t, 22> kRetentionDays = {1,   3,   5,    7,    14,   30,   60,   90,
-                                                    120, 150, 180,  365,  400,  545,  731,  1096,
+constexpr std::array<int64_t, 22> kRetentionDays = {1,    3,    5,    7,    14,   30,  60,  90,
+                                                    120,  150,  180,  365,  400,  545, 731, 1096,
                                                     1827, 2192, 2557, 2922, 3288, 3653};
 
 bool group_name_char(char c) {

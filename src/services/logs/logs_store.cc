@@ -77,15 +77,16 @@ std::optional<GroupRow> LogsStore::group(std::string_view account, std::string_v
                                    " FROM logs_groups g WHERE g.account = ?1 AND g.region = ?2 "
                                    "AND g.name = ?3");
   std::optional<GroupRow> out;
-  tx_.query(q, [&](const store::Statement& row) { out = read_group(row); }, account, region,
-            name);
+  tx_.query(
+      q, [&](const store::Statement& row) { out = read_group(row); }, account, region, name);
   return out;
 }
 
 std::optional<GroupRow> LogsStore::group_by_id(int64_t group_id) {
   static const std::string q = sql("SELECT ", kGroupColumns, " FROM logs_groups g WHERE g.id = ?1");
   std::optional<GroupRow> out;
-  tx_.query(q, [&](const store::Statement& row) { out = read_group(row); }, group_id);
+  tx_.query(
+      q, [&](const store::Statement& row) { out = read_group(row); }, group_id);
   return out;
 }
 
@@ -109,8 +110,8 @@ std::vector<GroupRow> LogsStore::groups(std::string_view account, std::string_vi
                                    " FROM logs_groups g WHERE g.account = ?1 AND g.region = ?2 "
                                    "ORDER BY g.name");
   std::vector<GroupRow> out;
-  tx_.query(q, [&](const store::Statement& row) { out.push_back(read_group(row)); }, account,
-            region);
+  tx_.query(
+      q, [&](const store::Statement& row) { out.push_back(read_group(row)); }, account, region);
   return out;
 }
 
@@ -133,7 +134,8 @@ std::optional<StreamRow> LogsStore::stream(int64_t group_id, std::string_view na
   static const std::string q =
       sql("SELECT ", kStreamColumns, " FROM logs_streams WHERE group_id = ?1 AND name = ?2");
   std::optional<StreamRow> out;
-  tx_.query(q, [&](const store::Statement& row) { out = read_stream(row); }, group_id, name);
+  tx_.query(
+      q, [&](const store::Statement& row) { out = read_stream(row); }, group_id, name);
   return out;
 }
 
@@ -152,7 +154,8 @@ std::vector<StreamRow> LogsStore::streams(int64_t group_id) {
   static const std::string q =
       sql("SELECT ", kStreamColumns, " FROM logs_streams WHERE group_id = ?1 ORDER BY name");
   std::vector<StreamRow> out;
-  tx_.query(q, [&](const store::Statement& row) { out.push_back(read_stream(row)); }, group_id);
+  tx_.query(
+      q, [&](const store::Statement& row) { out.push_back(read_stream(row)); }, group_id);
   return out;
 }
 
@@ -230,9 +233,10 @@ std::vector<EventRow> LogsStore::group_events_after(int64_t group_id, TimeRange 
 
 int64_t LogsStore::delete_events_before(int64_t group_id, int64_t cutoff_ms) {
   std::vector<int64_t> stream_ids;
-  tx_.query("SELECT id FROM logs_streams WHERE group_id = ?1 AND first_event_ms < ?2",
-            [&](const store::Statement& row) { stream_ids.push_back(row.int64(0)); }, group_id,
-            cutoff_ms);
+  tx_.query(
+      "SELECT id FROM logs_streams WHERE group_id = ?1 AND first_event_ms < ?2",
+      [&](const store::Statement& row) { stream_ids.push_back(row.int64(0)); }, group_id,
+      cutoff_ms);
   int64_t deleted = 0;
   for (int64_t id : stream_ids) {
     // Subtract what goes rather than re-summing what stays: a sweep costs the expired rows only.
@@ -241,8 +245,8 @@ int64_t LogsStore::delete_events_before(int64_t group_id, int64_t cutoff_ms) {
         "SELECT COALESCE(SUM(LENGTH(CAST(message AS BLOB)) + 26), 0) FROM logs_events "
         "WHERE stream_id = ?1 AND timestamp_ms < ?2",
         [&](const store::Statement& row) { bytes = row.int64(0); }, id, cutoff_ms);
-    deleted += tx_.execute("DELETE FROM logs_events WHERE stream_id = ?1 AND timestamp_ms < ?2",
-                           id, cutoff_ms);
+    deleted += tx_.execute("DELETE FROM logs_events WHERE stream_id = ?1 AND timestamp_ms < ?2", id,
+                           cutoff_ms);
     tx_.execute(
         "UPDATE logs_streams SET "
         "first_event_ms = (SELECT MIN(timestamp_ms) FROM logs_events WHERE stream_id = ?1), "

@@ -14,9 +14,7 @@
 
 namespace services::logs {
 
-inline boost::json::object J(std::string_view text) {
-  return boost::json::parse(text).as_object();
-}
+inline boost::json::object J(std::string_view text) { return boost::json::parse(text).as_object(); }
 
 class LogsHandlersTest : public ::testing::Test {
  protected:
@@ -70,10 +68,12 @@ class LogsHandlersTest : public ::testing::Test {
     for (const std::string& m : messages) {
       events.push_back(boost::json::object{{"timestamp", t++}, {"message", m}});
     }
-    ok("PutLogEvents", boost::json::object{
-                           {"logGroupName", g}, {"logStreamName", s}, {"logEvents", events}});
+    ok("PutLogEvents",
+       boost::json::object{{"logGroupName", g}, {"logStreamName", s}, {"logEvents", events}});
   }
-  void group(const std::string& g) { ok("CreateLogGroup", boost::json::object{{"logGroupName", g}}); }
+  void group(const std::string& g) {
+    ok("CreateLogGroup", boost::json::object{{"logGroupName", g}});
+  }
   void stream(const std::string& g, const std::string& s) {
     ok("CreateLogStream", boost::json::object{{"logGroupName", g}, {"logStreamName", s}});
   }

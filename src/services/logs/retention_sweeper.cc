@@ -23,9 +23,7 @@ RetentionSweeper::RetentionSweeper(store::Db& db, const core::Clock& clock)
       clock_(clock),
       controller_("logs-retention", clock,
                   [this](const std::string& key) { return reconcile(key); },
-                  {.workers = 1,
-                   .resync_period = sweep_period(clock),
-                   .list_keys = [this] {
+                  {.workers = 1, .resync_period = sweep_period(clock), .list_keys = [this] {
                      std::vector<std::string> keys;
                      store::Transaction tx = db_.read();
                      for (int64_t id : LogsStore(tx).groups_with_retention()) {

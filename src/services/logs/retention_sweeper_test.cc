@@ -28,8 +28,10 @@ class RetentionSweeperTest : public LogsHandlersTest {
     stream("g", "s");
   }
   size_t stored() {
-    return ok("GetLogEvents", R"({"logGroupName":"g","logStreamName":"s","startFromHead":true})")
-        ["events"].as_array().size();
+    return ok("GetLogEvents",
+              R"({"logGroupName":"g","logStreamName":"s","startFromHead":true})")["events"]
+        .as_array()
+        .size();
   }
 
   RetentionSweeper sweeper_{db_, clock_};
@@ -50,9 +52,8 @@ TEST_F(RetentionSweeperTest, ExpiredEventsGoOnceTheirRetentionHasPassed) {
             std::vector<std::string>{"new"});
   json::object g = ok("DescribeLogGroups", "{}")["logGroups"].as_array()[0].as_object();
   EXPECT_EQ(g.at("storedBytes"), 3 + 26);
-  json::object s = ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"]
-                       .as_array()[0]
-                       .as_object();
+  json::object s =
+      ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"].as_array()[0].as_object();
   EXPECT_EQ(s.at("firstEventTimestamp"), s.at("lastEventTimestamp"));
 }
 

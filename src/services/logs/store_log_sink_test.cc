@@ -16,7 +16,9 @@ const LogTarget kTarget{"123456789012", "us-east-1", "/ecs/web", "ecs/app/task1"
 
 class StoreLogSinkTest : public ::testing::Test {
  protected:
-  StoreLogSinkTest() { EXPECT_TRUE(sink_.ensure_group(kTarget.account, kTarget.region, kTarget.group, true)); }
+  StoreLogSinkTest() {
+    EXPECT_TRUE(sink_.ensure_group(kTarget.account, kTarget.region, kTarget.group, true));
+  }
 
   // Every message of a stream, in reading order.
   std::vector<std::string> read(const LogTarget& t = kTarget) {

@@ -19,9 +19,8 @@ class StreamHandlersTest : public LogsHandlersTest {
 TEST_F(StreamHandlersTest, CreateDescribeDeleteStream) {
   group("g");
   stream("g", "app/web/1");
-  json::object s = ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"]
-                       .as_array()[0]
-                       .as_object();
+  json::object s =
+      ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"].as_array()[0].as_object();
   EXPECT_EQ(s.at("logStreamName"), "app/web/1");
   EXPECT_EQ(s.at("arn"), "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:app/web/1");
   EXPECT_EQ(s.at("creationTime"), now_ms());
@@ -57,9 +56,8 @@ TEST_F(StreamHandlersTest, EventTimesAndIngestionTimeAreReported) {
   put("g", "s", {"a", "b"}, t);
   clock_.advance(std::chrono::seconds(5));
   put("g", "s", {"c"}, t - 500);
-  json::object s = ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"]
-                       .as_array()[0]
-                       .as_object();
+  json::object s =
+      ok("DescribeLogStreams", R"({"logGroupName":"g"})")["logStreams"].as_array()[0].as_object();
   EXPECT_EQ(s.at("firstEventTimestamp"), t - 500);
   EXPECT_EQ(s.at("lastEventTimestamp"), t + 1);
   EXPECT_EQ(s.at("lastIngestionTime"), now_ms());
@@ -97,8 +95,8 @@ TEST_F(StreamHandlersTest, PrefixAndPaginationVisitEveryStreamOnce) {
   }
   stream("g", "worker/0");
   std::vector<std::string> seen;
-  json::object in{{"logGroupName", "g"}, {"logStreamNamePrefix", "web/"}, {"limit", 3},
-                  {"descending", true}};
+  json::object in{
+      {"logGroupName", "g"}, {"logStreamNamePrefix", "web/"}, {"limit", 3}, {"descending", true}};
   for (int pages = 0; pages < 10; ++pages) {
     json::object page = ok("DescribeLogStreams", in);
     for (const std::string& n : names(page)) {
@@ -116,9 +114,10 @@ TEST_F(StreamHandlersTest, PrefixAndPaginationVisitEveryStreamOnce) {
 TEST_F(StreamHandlersTest, GroupMayBeNamedByIdentifierArn) {
   group("g");
   stream("g", "s");
-  EXPECT_EQ(names(ok("DescribeLogStreams",
-                     R"({"logGroupIdentifier":"arn:aws:logs:us-east-1:123456789012:log-group:g"})")),
-            std::vector<std::string>{"s"});
+  EXPECT_EQ(
+      names(ok("DescribeLogStreams",
+               R"({"logGroupIdentifier":"arn:aws:logs:us-east-1:123456789012:log-group:g"})")),
+      std::vector<std::string>{"s"});
   EXPECT_EQ(names(ok("DescribeLogStreams", R"({"logGroupIdentifier":"g"})")),
             std::vector<std::string>{"s"});
   EXPECT_EQ(err("DescribeLogStreams", R"({"logGroupIdentifier":"g","logGroupName":"g"})").code,

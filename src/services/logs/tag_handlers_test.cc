@@ -27,9 +27,8 @@ TEST_F(TagHandlersTest, ResourceTagOperationsTakeTheArnWithoutStar) {
   EXPECT_EQ(ok("ListTagsForResource", json::object{{"resourceArn", kArn}})["tags"],
             J(R"({"env":"dev"})"));
   ok("UntagResource", json::object{{"resourceArn", kArn}, {"tagKeys", json::array{"env"}}});
-  EXPECT_TRUE(ok("ListTagsForResource", json::object{{"resourceArn", kArn}})["tags"]
-                  .as_object()
-                  .empty());
+  EXPECT_TRUE(
+      ok("ListTagsForResource", json::object{{"resourceArn", kArn}})["tags"].as_object().empty());
   EXPECT_EQ(err("ListTagsForResource",
                 R"({"resourceArn":"arn:aws:logs:us-east-1:123456789012:log-group:nope"})")
                 .code,
@@ -39,19 +38,18 @@ TEST_F(TagHandlersTest, ResourceTagOperationsTakeTheArnWithoutStar) {
 }
 
 TEST_F(TagHandlersTest, AwsPrefixIsReservedAndFiftyIsTheLimit) {
-  EXPECT_EQ(err("TagResource", json::object{{"resourceArn", kArn},
-                                            {"tags", J(R"({"aws:x":"1"})")}})
-                .code,
-            "InvalidParameterException");
+  EXPECT_EQ(
+      err("TagResource", json::object{{"resourceArn", kArn}, {"tags", J(R"({"aws:x":"1"})")}}).code,
+      "InvalidParameterException");
   json::object many;
   for (int i = 0; i < 50; ++i) {
     many["k" + std::to_string(i)] = "v";
   }
   ok("TagResource", json::object{{"resourceArn", kArn}, {"tags", many}});
-  EXPECT_EQ(err("TagResource", json::object{{"resourceArn", kArn},
-                                            {"tags", J(R"({"one-more":"1"})")}})
-                .code,
-            "TooManyTagsException");
+  EXPECT_EQ(
+      err("TagResource", json::object{{"resourceArn", kArn}, {"tags", J(R"({"one-more":"1"})")}})
+          .code,
+      "TooManyTagsException");
 }
 
 }  // namespace
