@@ -73,6 +73,10 @@ struct Gantry::Impl {
         .bound_port = [this] { return port; },
         .add_plane = [this](std::shared_ptr<Plane> p) { planes.push_back(std::move(p)); },
         .on_reset = [this](std::function<void()> hook) { admin.on_reset(std::move(hook)); },
+        .adopt_listener = [this](int fd, std::string label) {
+          return http.adopt_listener(fd, std::move(label));
+        },
+        .close_listener = [this](uint64_t id) { http.close_listener(id); },
     };
     modules = install_modules(ctx);
     admin.on_reset([this] { db.wipe(); });

@@ -62,6 +62,11 @@ struct ModuleContext {
   std::function<uint16_t()> bound_port;  // valid once the server listens
   std::function<void(std::shared_ptr<Plane>)> add_plane;
   std::function<void(std::function<void()>)> on_reset;  // run before the tables are wiped
+  // Serves HTTP from a socket that already listens (made inside a VPC's namespace), with requests
+  // labelled `label` (http::Request::listener); the server owns the fd. Returns an id for
+  // close_listener. Both are thread-safe.
+  std::function<uint64_t(int fd, std::string label)> adopt_listener;
+  std::function<void(uint64_t id)> close_listener;
 };
 
 }  // namespace server

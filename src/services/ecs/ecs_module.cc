@@ -1,22 +1,217 @@
-// Installs ECS into the server (see src/server/module.h).
+// Installs ECS into the server (see src/server/module.h): the operation table, and, when this
+// process can run containers (root, runc on PATH, GANTRY_TASKS not "off"), the task runtime:
+// EC2 ENIs and netplane namespaces (Ec2TaskNetwork), runc containers with awslogs
+// (RuntimeContainers), the TaskController that drives each task's lifecycle, and the task
+// metadata endpoint inside every VPC.
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdlib>
 #include <memory>
+#include <set>
+#include <tuple>
 
+#include "core/log.h"
+#include "netplane/ec2_sync.h"
+#include "netplane/instance_names.h"
+#include "netplane/nft_netplane.h"
+#include "runtime/container_manager.h"
+#include "runtime/image/image_puller.h"
 #include "server/module.h"
+#include "services/ec2/network_directory.h"
+#include "services/ecs/ec2_task_network.h"
+#include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
+#include "services/ecs/metadata_plane.h"
+#include "services/ecs/runtime_containers.h"
+#include "services/ecs/task_controller.h"
+#include "store/transaction.h"
 
 namespace services::ecs {
 namespace {
 
+namespace json = boost::json;
+
+// ECS's words for unknown subnets and groups, and for groups of another VPC.
+std::string check_network(ec2::NetworkDirectory& dir, const Ctx& ctx,
+                          const std::vector<std::string>& subnets,
+                          const std::vector<std::string>& groups) {
+  std::vector<ec2::SubnetInfo> found = dir.resolve_subnets(ctx.account, ctx.region, subnets);
+  for (const std::string& s : subnets) {
+    bool ok = std::any_of(found.begin(), found.end(),
+                          [&](const ec2::SubnetInfo& i) { return i.subnet_id == s; });
+    if (!ok) {
+      return "Error retrieving subnet information for [" + s + "]: The subnet ID '" + s +
+             "' does not exist (ErrorCode: InvalidSubnetID.NotFound)";
+    }
+  }
+  std::vector<ec2::SecurityGroupRef> sgs =
+      dir.resolve_security_groups(ctx.account, ctx.region, groups);
+  for (const std::string& g : groups) {
+    auto it = std::find_if(sgs.begin(), sgs.end(),
+                           [&](const ec2::SecurityGroupRef& r) { return r.group_id == g; });
+    if (it == sgs.end()) {
+      return "Error retrieving security group information for [" + g + "]: The security group '" +
+             g + "' does not exist (ErrorCode: InvalidGroup.NotFound)";
+    }
+    if (!found.empty() && it->vpc_id != found.front().vpc_id) {
+      return "Security group " + g + " does not appear to belong to the same VPC as the input "
+             "subnets.";
+    }
+  }
+  return {};
+}
+
+bool can_run_tasks() {
+  const char* flag = std::getenv("GANTRY_TASKS");
+  if (flag && std::string_view(flag) == "off") return false;
+  if (::geteuid() != 0) return false;
+  for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin"}) {
+    if (::access((std::string(dir) + "/runc").c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
 class EcsModule final : public server::Module {
  public:
-  explicit EcsModule(server::ModuleContext& ctx) : service_(ctx.db, ctx.clock) {
+  explicit EcsModule(server::ModuleContext& ctx) : ctx_(ctx), service_(ctx.db, ctx.clock) {
     service_.register_operations(ctx.registry);
+    directory_ = ec2::network_directory_instance();
+    if (directory_) {
+      service_.set_network_checker([dir = directory_](const Ctx& c,
+                                                      const std::vector<std::string>& subnets,
+                                                      const std::vector<std::string>& groups) {
+        return check_network(*dir, c, subnets, groups);
+      });
+    }
+    if (directory_ && can_run_tasks()) {
+      install_runtime();
+    } else {
+      core::log::info("tasks will not run: needs root, runc and EC2 (GANTRY_TASKS=off disables)");
+    }
   }
-  EcsService& service() { return service_; }
+
+  void start() override {
+    if (!controller_) return;
+    manager_->start();
+    adopt_networks();
+    sync_->start();
+    containers_->start();
+    controller_->start();
+  }
+
+  void stop() override {
+    if (!controller_) return;
+    controller_->stop();
+    containers_->stop();
+    sync_->stop();
+    manager_->stop();
+  }
 
  private:
+  void install_runtime() {
+    netplane_ = std::make_unique<netplane::NftNetplane>(
+        netplane::InstanceNames::for_data_dir(ctx_.data_dir.string()));
+    sync_ = std::make_unique<netplane::Ec2Sync>(*directory_, *netplane_, ctx_.clock);
+    network_ = std::make_unique<Ec2TaskNetwork>(
+        *directory_, *netplane_, *sync_,
+        Ec2TaskNetworkOptions{.data_dir = ctx_.data_dir,
+                              .adopt_listener = ctx_.adopt_listener,
+                              .close_listener = ctx_.close_listener,
+                              .api_port = 4566});
+    manager_ = std::make_unique<runtime::ContainerManager>(
+        runtime::ContainerManagerOptions{.data_dir = ctx_.data_dir}, ctx_.clock);
+    puller_ = std::make_unique<runtime::image::ImagePuller>(ctx_.data_dir);
+    containers_ = std::make_unique<RuntimeContainers>(
+        *manager_, *puller_, ctx_.clock, RuntimeContainersOptions{.data_dir = ctx_.data_dir});
+    controller_ = std::make_unique<TaskController>(ctx_.db, ctx_.clock, *network_, *containers_);
+    service_.set_task_launcher(*controller_);
+
+    ec2::NetworkDirectory* dir = directory_;
+    RuntimeContainers* containers = containers_.get();
+    ctx_.add_plane(std::make_shared<MetadataPlane>(
+        ctx_.db,
+        MetadataSources{
+            .subnet = [dir](const std::string& account, const std::string& region,
+                            const std::string& subnet_id) -> std::optional<SubnetFacts> {
+              auto found = dir->resolve_subnets(account, region, {subnet_id});
+              if (found.empty()) return std::nullopt;
+              return SubnetFacts{found.front().cidr, found.front().gateway_ip};
+            },
+            .stats = [containers](const std::string& task_arn, const std::string& name) {
+              return containers->stats(task_arn, name);
+            }}));
+    if (ctx_.on_reset) ctx_.on_reset([this] { reset(); });
+  }
+
+  // Unstopped tasks' VPCs get their namespaces and listeners back; namespaces of tasks and VPCs
+  // that are gone are removed.
+  void adopt_networks() {
+    netplane::ExpectedState expected;
+    std::set<std::string> vpcs;
+    std::vector<std::tuple<std::string, std::string, std::string>> subnets;  // account, region, id
+    {
+      store::Transaction tx = ctx_.db.read();
+      tx.query(
+          "SELECT account, region, arn, doc FROM ecs_tasks WHERE last_status != 'STOPPED'",
+          [&](const store::Statement& row) {
+            json::value doc = json::parse(row.text(3));
+            const json::object& t = doc.as_object();
+            const json::object* g = obj(t, "gantryNetwork");
+            if (!g) return;
+            expected.endpoint_ids.push_back(task_id_of(row.text(2)));
+            if (const json::array* atts = arr(t, "attachments")) {
+              for (const json::value& a : *atts) {
+                if (const json::array* d = arr(a.as_object(), "details")) {
+                  for (const json::value& kv : *d) {
+                    if (str(kv.as_object(), "name") == "subnetId") {
+                      subnets.emplace_back(row.text(0), row.text(1),
+                                           str(kv.as_object(), "value"));
+                    }
+                  }
+                }
+              }
+            }
+          });
+    }
+    for (const auto& [account, region, subnet] : subnets) {
+      auto found = directory_->resolve_subnets(account, region, {subnet});
+      if (found.empty() || vpcs.contains(found.front().vpc_id)) continue;
+      vpcs.insert(found.front().vpc_id);
+      expected.vpc_ids.push_back(found.front().vpc_id);
+      if (auto r = network_->adopt_vpc(account, region, found.front().vpc_id); !r) {
+        core::log::warn("VPC not re-adopted",
+                        {{"vpc", found.front().vpc_id}, {"error", r.error().message}});
+      }
+    }
+    if (auto r = netplane_->recover(expected); !r) {
+      core::log::warn("network recovery failed", {{"error", r.error().message}});
+    }
+  }
+
+  // /_gantry/reset: every container, namespace and listener of this server goes.
+  void reset() {
+    for (const runtime::ContainerStatus& s : manager_->list_all()) {
+      containers_->remove(task_ref_of(s.group));
+    }
+    network_->reset();
+    if (auto r = netplane_->remove_all(); !r) {
+      core::log::warn("network reset failed", {{"error", r.error().message}});
+    }
+  }
+
+  server::ModuleContext ctx_;  // a copy: the server's lives only while modules are made
   EcsService service_;
+  ec2::NetworkDirectory* directory_ = nullptr;
+  std::unique_ptr<netplane::NftNetplane> netplane_;
+  std::unique_ptr<netplane::Ec2Sync> sync_;
+  std::unique_ptr<Ec2TaskNetwork> network_;
+  std::unique_ptr<runtime::ContainerManager> manager_;
+  std::unique_ptr<runtime::image::ImagePuller> puller_;
+  std::unique_ptr<RuntimeContainers> containers_;
+  std::unique_ptr<TaskController> controller_;
 };
 
 }  // namespace

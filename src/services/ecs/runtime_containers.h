@@ -1,0 +1,89 @@
+#pragma once
+// The ContainerPort of real tasks: images resolved in Gantry's ECR store and unpacked by the
+// runtime's ImagePuller, containers run by runtime::ContainerManager (runc under one shim each),
+// and the awslogs driver: a forwarder thread reads each container's captured output and appends
+// it to CloudWatch Logs through logs::LogSink, persisting how far it got in
+// <data_dir>/logfwd/<container id>.json so that output written while the server was down is sent
+// after a restart and nothing is sent twice.
+//
+// Containers are grouped by task ARN (ContainerSpec::group). Thread-safe.
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "runtime/container_manager.h"
+#include "runtime/image/image_puller.h"
+#include "services/ecs/task_metadata.h"
+#include "services/ecs/task_ports.h"
+
+namespace services::ecs {
+
+struct RuntimeContainersOptions {
+  std::filesystem::path data_dir;
+  std::chrono::milliseconds log_poll{200};
+};
+
+class RuntimeContainers final : public ContainerPort {
+ public:
+  RuntimeContainers(runtime::ContainerManager& manager, runtime::image::ImagePuller& puller,
+                    const core::Clock& clock, RuntimeContainersOptions options);
+  ~RuntimeContainers() override;
+
+  // Starts and stops the log forwarder.
+  void start();
+  void stop();
+
+  protocol::Result<std::string> pull(const TaskRef& task, const std::string& image) override;
+  protocol::Result<void> prepare_logging(const TaskRef& task,
+                                         const boost::json::object& definition) override;
+  protocol::Result<std::string> start(const TaskRef& task, const ContainerLaunch& launch) override;
+  void stop(const TaskRef& task, const std::string& container, int stop_timeout_seconds) override;
+  std::vector<ContainerState> observe(const TaskRef& task) override;
+  void remove(const TaskRef& task) override;
+  void on_change(std::function<void(const TaskRef&)> callback) override;
+
+  // Resource usage of a running container, for the task metadata endpoint's /stats.
+  std::optional<ContainerStats> stats(const std::string& task_arn, const std::string& container);
+
+  // Sends every container's pending output now (tests; before a task is reported STOPPED).
+  void forward_logs();
+
+ private:
+  struct Forward {
+    std::string account, region, group, stream;
+    uint64_t offset = 0;
+  };
+  std::optional<runtime::ContainerStatus> find(const std::string& task_arn,
+                                               const std::string& name);
+  void forward_loop();
+  void forward_one(const std::string& id, Forward& f);
+  void save(const std::string& id, const Forward& f);
+  void load_forwards();
+
+  runtime::ContainerManager& manager_;
+  runtime::image::ImagePuller& puller_;
+  const core::Clock& clock_;
+  RuntimeContainersOptions options_;
+
+  std::mutex images_mu_;
+  std::map<std::string, runtime::image::PreparedImage> images_;  // by reference
+
+  std::mutex forward_mu_;  // guards forwards_ and serialises forwarding passes
+  std::map<std::string, Forward> forwards_;  // by container id
+  std::mutex wake_mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread forwarder_;
+};
+
+// TaskRef of a task ARN: arn:aws:ecs:<region>:<account>:task/<cluster>/<id>.
+TaskRef task_ref_of(const std::string& task_arn);
+
+}  // namespace services::ecs
