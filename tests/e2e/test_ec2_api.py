@@ -177,3 +177,19 @@ def test_paginator_walks_every_vpc(ec2):
     pages = ec2.get_paginator("describe_vpcs").paginate(PaginationConfig={"PageSize": 5})
     ids = [v["VpcId"] for page in pages for v in page["Vpcs"]]
     assert len(ids) == len(set(ids)) == 7
+
+
+def test_new_vpc_has_default_network_acl_main_route_table_and_default_group(ec2):
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    acls = ec2.describe_network_acls(Filters=vpc_filter(vpc_id) + [
+        {"Name": "default", "Values": ["true"]}])["NetworkAcls"]
+    assert len(acls) == 1
+    assert [a["SubnetId"] for a in acls[0]["Associations"]] == [subnet_id]
+    mains = ec2.describe_route_tables(Filters=vpc_filter(vpc_id) + [
+        {"Name": "association.main", "Values": ["true"]}])["RouteTables"]
+    assert len(mains) == 1
+    assert mains[0]["Routes"][0]["GatewayId"] == "local"
+    groups = ec2.describe_security_groups(Filters=vpc_filter(vpc_id) + [
+        {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
+    assert len(groups) == 1

@@ -96,6 +96,9 @@ class Ec2Service {
   Reply disassociate_route_table(const Ctx& ctx, const Doc& in);
   Reply replace_route_table_association(const Ctx& ctx, const Doc& in);
 
+  // network_acl_handlers.cc
+  Reply describe_network_acls(const Ctx& ctx, const Doc& in);
+
   // security_group_handlers.cc
   Reply create_security_group(const Ctx& ctx, const Doc& in);
   Reply delete_security_group(const Ctx& ctx, const Doc& in);
@@ -131,6 +134,11 @@ class Ec2Service {
   Doc make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const boost::json::array& tags);
   // route_table_handlers.cc: a table with the VPC's local route; `main` makes it the main table.
   Doc make_route_table(Ec2Store& st, const Doc& vpc, bool main, const boost::json::array& tags);
+  // network_acl_handlers.cc: the VPC's default ACL, which allows everything both ways.
+  Doc make_default_network_acl(Ec2Store& st, std::string_view vpc_id);
+  // A network ACL with its subnet associations (every subnet of the VPC: Gantry has only the
+  // default ACL).
+  Doc network_acl_view(Ec2Store& st, Doc acl);
   // subnet_handlers.cc
   protocol::Result<Doc> make_subnet(Ec2Store& st, const Doc& vpc, std::string_view cidr,
                                     std::string_view zone, bool default_for_az,

@@ -18,7 +18,7 @@ struct KindInfo {
   bool notifies;  // changes matter to the netplane
 };
 
-constexpr std::array<KindInfo, 9> kKinds{{
+constexpr std::array<KindInfo, 10> kKinds{{
     {Kind::Vpc, "vpc", "vpc", false},
     {Kind::Subnet, "subnet", "subnet", true},
     {Kind::SecurityGroup, "security-group", "sg", true},
@@ -28,6 +28,7 @@ constexpr std::array<KindInfo, 9> kKinds{{
     {Kind::NatGateway, "natgateway", "nat", false},
     {Kind::Address, "elastic-ip", "eipalloc", false},
     {Kind::NetworkInterface, "network-interface", "eni", true},
+    {Kind::NetworkAcl, "network-acl", "acl", false},
 }};
 
 const KindInfo& info(Kind kind) {

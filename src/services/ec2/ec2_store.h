@@ -28,11 +28,12 @@ enum class Kind {
   NatGateway,
   Address,
   NetworkInterface,
+  NetworkAcl,
 };
 
 // "vpc", "subnet", "security-group", ... as DescribeTags names resource types.
 std::string_view kind_name(Kind kind);
-// The id prefix: "vpc", "subnet", "sg", "sgr", "igw", "rtb", "nat", "eipalloc", "eni".
+// The id prefix: "vpc", "subnet", "sg", "sgr", "igw", "rtb", "nat", "eipalloc", "eni", "acl".
 std::string_view kind_prefix(Kind kind);
 // The kind an id names, from its prefix; nullopt for an unknown prefix.
 std::optional<Kind> kind_of_id(std::string_view id);

@@ -82,6 +82,9 @@ inline AwsError address_not_found(std::string_view ip) {
 inline AwsError nat_gateway_not_found(std::string_view id) {
   return {"NatGatewayNotFound", "The Nat Gateway " + std::string(id) + " was not found"};
 }
+inline AwsError network_acl_not_found(std::string_view id) {
+  return not_found("InvalidNetworkAclID", "networkAcl", id);
+}
 inline AwsError instance_not_found(std::string_view id) {
   return not_found("InvalidInstanceID", "instance", id);
 }

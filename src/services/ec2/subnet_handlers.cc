@@ -94,7 +94,8 @@ protocol::Result<Doc> Ec2Service::make_subnet(Ec2Store& st, const Doc& vpc, std:
              {"PrivateDnsNameOptionsOnLaunch", Doc{{"HostnameType", "ip-name"},
                                                    {"EnableResourceNameDnsARecord", false},
                                                    {"EnableResourceNameDnsAAAARecord", false}}},
-             {"Tags", tags}};
+             {"Tags", tags},
+             {"_NetworkAclAssociationId", core::ids::resource_id("aclassoc")}};
   st.put(Kind::Subnet, subnet_id, vpc_id, "", subnet);
   return subnet_view(st, std::move(subnet));
 }

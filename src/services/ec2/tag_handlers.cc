@@ -42,6 +42,8 @@ protocol::AwsError not_found_for(Kind kind, std::string_view id) {
       return errors::allocation_not_found(id);
     case Kind::NetworkInterface:
       return errors::eni_not_found(id);
+    case Kind::NetworkAcl:
+      return errors::network_acl_not_found(id);
   }
   return errors::invalid_id(id);
 }

@@ -53,6 +53,7 @@ Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const 
   st.put(Kind::Vpc, vpc_id, vpc_id, "", vpc);
   make_route_table(st, vpc, /*main=*/true, json::array());
   make_security_group(st, vpc_id, "default", "default VPC security group", json::array());
+  make_default_network_acl(st, vpc_id);
   return vpc;
 }
 
@@ -124,6 +125,9 @@ Reply Ec2Service::delete_vpc(const Ctx& ctx, const Doc& in) {
     }
     for (const Row& nat : st.list_in_vpc(Kind::NatGateway, vpc_id)) {
       st.remove(nat.id);
+    }
+    for (const Row& acl : st.list_in_vpc(Kind::NetworkAcl, vpc_id)) {
+      st.remove(acl.id);
     }
     st.remove(vpc_id);
     st.touch(vpc_id);

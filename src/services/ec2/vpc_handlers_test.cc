@@ -173,3 +173,41 @@ TEST_F(VpcHandlersTest, ZonesRegionsAndAccountAttributesDescribeANewAccount) {
 
 }  // namespace
 }  // namespace services::ec2
+
+namespace services::ec2 {
+namespace {
+
+namespace json = boost::json;
+
+using NetworkAclTest = Ec2HandlersTest;
+
+TEST_F(NetworkAclTest, EveryVpcHasADefaultAclAllowingAllWithEverySubnetAssociated) {
+  std::string vpc = create_vpc();
+  std::string a = create_subnet(vpc, "10.0.1.0/24");
+  std::string b = create_subnet(vpc, "10.0.2.0/24");
+  json::object out =
+      ok("DescribeNetworkAcls",
+         {{"Filters",
+           json::array{json::object{{"Name", "vpc-id"}, {"Values", json::array{json::value(vpc)}}},
+                       json::object{{"Name", "default"}, {"Values", json::array{"true"}}}}}});
+  ASSERT_EQ(out["NetworkAcls"].as_array().size(), 1u);
+  json::object acl = out["NetworkAcls"].as_array()[0].as_object();
+  EXPECT_TRUE(s(acl["NetworkAclId"]).starts_with("acl-"));
+  EXPECT_EQ(acl["Entries"].as_array().size(), 4u);
+  EXPECT_EQ(s(acl["Entries"].as_array()[0].at("RuleAction")), "allow");
+  ASSERT_EQ(acl["Associations"].as_array().size(), 2u);
+  EXPECT_EQ(s(acl["Associations"].as_array()[0].at("SubnetId")), a);
+  EXPECT_EQ(s(acl["Associations"].as_array()[1].at("SubnetId")), b);
+  EXPECT_TRUE(
+      s(acl["Associations"].as_array()[0].at("NetworkAclAssociationId")).starts_with("aclassoc-"));
+  EXPECT_EQ(err("DescribeNetworkAcls", R"({"NetworkAclIds":["acl-0000000000000000a"]})").code,
+            "InvalidNetworkAclID.NotFound");
+  ok("DeleteSubnet", {{"SubnetId", a}});
+  ok("DeleteSubnet", {{"SubnetId", b}});
+  ok("DeleteVpc", {{"VpcId", vpc}});
+  EXPECT_EQ(err("DescribeNetworkAcls", {{"NetworkAclIds", json::array{acl["NetworkAclId"]}}}).code,
+            "InvalidNetworkAclID.NotFound");
+}
+
+}  // namespace
+}  // namespace services::ec2
