@@ -193,3 +193,21 @@ def test_new_vpc_has_default_network_acl_main_route_table_and_default_group(ec2)
     groups = ec2.describe_security_groups(Filters=vpc_filter(vpc_id) + [
         {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
     assert len(groups) == 1
+
+
+def test_waiters(ec2):
+    fast = {"Delay": 1, "MaxAttempts": 5}
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.get_waiter("vpc_exists").wait(VpcIds=[vpc_id], WaiterConfig=fast)
+    ec2.get_waiter("vpc_available").wait(VpcIds=[vpc_id], WaiterConfig=fast)
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    ec2.get_waiter("subnet_available").wait(SubnetIds=[subnet_id], WaiterConfig=fast)
+    sg = ec2.create_security_group(GroupName="w", Description="w", VpcId=vpc_id)["GroupId"]
+    ec2.get_waiter("security_group_exists").wait(GroupIds=[sg], WaiterConfig=fast)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.get_waiter("internet_gateway_exists").wait(InternetGatewayIds=[igw], WaiterConfig=fast)
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnet_id, AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    ec2.get_waiter("nat_gateway_deleted").wait(NatGatewayIds=[nat], WaiterConfig=fast)
+    ec2.release_address(AllocationId=alloc)
