@@ -1,5 +1,8 @@
 #include "services/ec2/store_network_directory.h"
 
+#include <set>
+#include <thread>
+
 #include "services/ec2/ec2_test_support.h"
 
 namespace services::ec2 {
@@ -106,6 +109,46 @@ TEST_F(StoreNetworkDirectoryTest, DefaultVpcIsMadeOnFirstUseAndGoneOnceDeleted) 
 TEST_F(StoreNetworkDirectoryTest, ReleaseOfAnUnknownInterfaceIsHarmless) {
   directory_.release_eni("eni-0000000000000000a");
   EXPECT_FALSE(directory_.set_eni_attachment("eni-0000000000000000a", "attached", ""));
+}
+
+}  // namespace
+}  // namespace services::ec2
+
+
+namespace services::ec2 {
+namespace {
+
+using StoreNetworkDirectoryConcurrencyTest = Ec2HandlersTest;
+
+TEST_F(StoreNetworkDirectoryConcurrencyTest, ConcurrentAllocationsNeverShareAnAddress) {
+  std::string vpc = create_vpc();
+  std::string subnet = create_subnet(vpc, "10.0.1.0/24");
+  constexpr int kThreads = 4;
+  constexpr int kEach = 20;
+  std::vector<std::vector<std::string>> ips(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto eni = directory_.allocate_eni({"123456789012", "us-east-1", subnet});
+        if (eni) {
+          ips[t].push_back(eni->private_ip);
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  std::set<std::string> unique;
+  for (const auto& list : ips) {
+    unique.insert(list.begin(), list.end());
+  }
+  EXPECT_EQ(unique.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(
+      describe_one("DescribeSubnets", "SubnetIds", subnet, "Subnets")["AvailableIpAddressCount"]
+          .as_int64(),
+      251 - kThreads * kEach);
 }
 
 }  // namespace
