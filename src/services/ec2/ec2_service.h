@@ -109,6 +109,8 @@ class Ec2Service {
   Reply authorize_egress(const Ctx& ctx, const Doc& in);
   Reply revoke_ingress(const Ctx& ctx, const Doc& in);
   Reply revoke_egress(const Ctx& ctx, const Doc& in);
+  Reply update_ingress_descriptions(const Ctx& ctx, const Doc& in);
+  Reply update_egress_descriptions(const Ctx& ctx, const Doc& in);
 
   // network_interface_handlers.cc
   Reply create_network_interface(const Ctx& ctx, const Doc& in);

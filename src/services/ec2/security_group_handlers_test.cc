@@ -252,3 +252,44 @@ TEST_F(SecurityGroupHandlersTest, TopologyListsGroupsRulesAndInterfacesForTheNet
 
 }  // namespace
 }  // namespace services::ec2
+
+namespace services::ec2 {
+namespace {
+
+namespace json = boost::json;
+
+using RuleDescriptionTest = Ec2HandlersTest;
+
+TEST_F(RuleDescriptionTest, UpdateDescriptionsByPermissionAndByRuleId) {
+  std::string vpc = create_vpc();
+  std::string group = create_group(vpc, "web");
+  json::object perm{{"IpProtocol", "tcp"},
+                    {"FromPort", 80},
+                    {"ToPort", 80},
+                    {"IpRanges", json::array{json::object{{"CidrIp", "0.0.0.0/0"}}}}};
+  json::object added = ok("AuthorizeSecurityGroupIngress",
+                          {{"GroupId", group}, {"IpPermissions", json::array{perm}}});
+  std::string rule_id = s(added["SecurityGroupRules"].as_array()[0].at("SecurityGroupRuleId"));
+  perm["IpRanges"] = json::array{json::object{{"CidrIp", "0.0.0.0/0"}, {"Description", "web"}}};
+  ok("UpdateSecurityGroupRuleDescriptionsIngress",
+     {{"GroupId", group}, {"IpPermissions", json::array{perm}}});
+  json::object rule = describe_one("DescribeSecurityGroupRules", "SecurityGroupRuleIds", rule_id,
+                                   "SecurityGroupRules");
+  EXPECT_EQ(s(rule["Description"]), "web");
+  ok("UpdateSecurityGroupRuleDescriptionsIngress",
+     {{"GroupId", group},
+      {"SecurityGroupRuleDescriptions",
+       json::array{json::object{{"SecurityGroupRuleId", rule_id}, {"Description", "http"}}}}});
+  json::object g = describe_one("DescribeSecurityGroups", "GroupIds", group, "SecurityGroups");
+  EXPECT_EQ(s(g["IpPermissions"].as_array()[0].at("IpRanges").as_array()[0].at("Description")),
+            "http");
+  perm["FromPort"] = 81;
+  perm["ToPort"] = 81;
+  EXPECT_EQ(err("UpdateSecurityGroupRuleDescriptionsIngress",
+                {{"GroupId", group}, {"IpPermissions", json::array{perm}}})
+                .code,
+            "InvalidPermission.NotFound");
+}
+
+}  // namespace
+}  // namespace services::ec2

@@ -131,7 +131,66 @@ Reply revoke(Ec2Service& svc, const Ctx& ctx, const Doc& in, bool egress) {
   });
 }
 
+// Sets the descriptions of existing rules, named by their permission (the description given with
+// each peer, none to clear it) or by rule id.
+Reply update_descriptions(Ec2Service& svc, const Ctx& ctx, const Doc& in, bool egress) {
+  return svc.run(ctx, in, [&](Ec2Store& st) -> Reply {
+    auto group = find_security_group(st, in);
+    if (!group) {
+      return group.error();
+    }
+    std::string group_id = str(*group, "GroupId");
+    std::vector<Row> current = st.list_under(Kind::SecurityGroupRule, group_id);
+    auto save = [&](Row& row, std::optional<std::string> description) {
+      if (description) {
+        row.doc["Description"] = *description;
+      } else {
+        row.doc.erase("Description");
+      }
+      st.put(Kind::SecurityGroupRule, row.id, str(*group, "VpcId"), group_id, row.doc);
+    };
+    if (const boost::json::array* by_id = arr(in, "SecurityGroupRuleDescriptions")) {
+      for (const boost::json::value& v : *by_id) {
+        std::string id = str(v.as_object(), "SecurityGroupRuleId");
+        auto it = std::find_if(current.begin(), current.end(), [&](const Row& r) {
+          return r.id == id && flag(r.doc, "IsEgress") == egress;
+        });
+        if (it == current.end()) {
+          return errors::rule_not_found(id);
+        }
+        save(*it, opt_str(v.as_object(), "Description"));
+      }
+    }
+    if (arr(in, "IpPermissions")) {
+      auto wanted = expand_permissions(st, *group, in, egress);
+      if (!wanted) {
+        return wanted.error();
+      }
+      for (const Doc& w : *wanted) {
+        std::string key = rule_key(w);
+        auto it = std::find_if(current.begin(), current.end(),
+                               [&](const Row& r) { return rule_key(r.doc) == key; });
+        if (it == current.end()) {
+          return errors::permission_not_found();
+        }
+        save(*it, opt_str(w, "Description"));
+      }
+    }
+    return Doc{{"Return", true}};
+  });
+}
+
 }  // namespace
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UpdateSecurityGroupRuleDescriptionsIngress.html
+Reply Ec2Service::update_ingress_descriptions(const Ctx& ctx, const Doc& in) {
+  return update_descriptions(*this, ctx, in, false);
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UpdateSecurityGroupRuleDescriptionsEgress.html
+Reply Ec2Service::update_egress_descriptions(const Ctx& ctx, const Doc& in) {
+  return update_descriptions(*this, ctx, in, true);
+}
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupIngress.html
 Reply Ec2Service::authorize_ingress(const Ctx& ctx, const Doc& in) {
