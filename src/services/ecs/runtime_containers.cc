@@ -20,9 +20,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // One pull's view of the ECR store: the repository that resolve() found serves the blobs.
+// Manifests live in ECR's tables, not in its blob store: they are written (once, by digest)
+// under `manifests_dir` for the runtime, which reads every part of an image from files.
 class EcrImageSource final : public runtime::image::ImageSource {
  public:
-  explicit EcrImageSource(ecr::ImageStore& store) : store_(store) {}
+  EcrImageSource(ecr::ImageStore& store, fs::path manifests_dir)
+      : store_(store), manifests_dir_(std::move(manifests_dir)) {}
 
   runtime::Result<std::string> resolve(std::string_view reference) const override {
     std::string error;
@@ -35,18 +38,31 @@ class EcrImageSource final : public runtime::image::ImageSource {
     repo_ = r->reference;
     return r->reference.digest;
   }
+
   std::optional<fs::path> blob_path(std::string_view digest) const override {
     std::lock_guard lock(mu_);
-    std::optional<fs::path> p = store_.blob_path(repo_, digest);
-    if (!p) {
+    if (std::optional<fs::path> p = store_.blob_path(repo_, digest)) return p;
+    std::optional<ecr::ResolvedImage> m = store_.manifest(repo_, digest);
+    if (!m) {
       core::log::info("image blob missing",
                       {{"repository", repo_.repository}, {"digest", std::string(digest)}});
+      return std::nullopt;
     }
-    return p;
+    fs::path file = manifests_dir_ / std::string(digest);
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+      fs::create_directories(manifests_dir_, ec);
+      fs::path tmp = file;
+      tmp += ".tmp";
+      std::ofstream(tmp, std::ios::binary | std::ios::trunc) << m->manifest;
+      fs::rename(tmp, file, ec);
+    }
+    return file;
   }
 
  private:
   ecr::ImageStore& store_;
+  fs::path manifests_dir_;
   mutable std::mutex mu_;
   mutable ecr::ImageReference repo_;
 };
@@ -141,7 +157,7 @@ protocol::Result<std::string> RuntimeContainers::pull(const TaskRef& task,
   if (!store) {
     return runtime_error("CannotPullContainerError", "no image store in this server");
   }
-  EcrImageSource source(*store);
+  EcrImageSource source(*store, options_.data_dir / "runtime" / "manifests");
   runtime::Result<runtime::image::PreparedImage> prepared = puller_.pull(source, image);
   if (!prepared) {
     return runtime_error("CannotPullContainerError", prepared.error().message);
