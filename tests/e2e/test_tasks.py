@@ -5,6 +5,7 @@ reported as ECS reports it. Needs root, runc and skopeo; every test leaves the h
 """
 import os
 import shutil
+import signal
 import subprocess
 import time
 
@@ -247,3 +248,59 @@ def test_missing_image_stops_the_task_with_cannot_pull(aws, images, vpc):
     t = wait_for(aws, arn, "STOPPED")
     assert t["stopCode"] == "TaskFailedToStart"
     assert t["stoppedReason"].startswith("CannotPullContainerError:"), t
+
+
+def test_restart_after_kill_readopts_running_tasks(tmp_path):
+    """kill -9 of the server leaves the task running; the restarted server reports it RUNNING,
+    still routes to it, stops it, and its reset leaves no namespace behind."""
+    before = netns_names()
+    d = str(tmp_path / "data")
+    os.makedirs(d)
+    g = GantryProcess(d).start()
+    try:
+        class A:
+            ec2 = client_for(g.endpoint, "ec2")
+            ecs = client_for(g.endpoint, "ecs")
+            logs = client_for(g.endpoint, "logs")
+        repo = client_for(g.endpoint, "ecr").create_repository(repositoryName="web")["repository"]
+        layout = build_busybox_image(tmp_path / "img", cmd=["httpd", "-f", "-p", "8080", "-h",
+                                                              "/www"],
+                                     extra_files={"/www/index.html": "still here\n"})
+        r = subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
+                            "oci:%s:latest" % layout,
+                            "docker://127.0.0.1:%d/web:latest" % g.port],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        net = vpc.__wrapped__(A)
+        v = next(net)
+        web = run(A, register(A, "web", repo["repositoryUri"] + ":latest"), v["subnets"][0],
+                  [v["web"]])
+        ip = eni_detail(wait_for(A, web, "RUNNING"), "privateIPv4Address")
+
+        g.stop(signal.SIGKILL)
+        g = GantryProcess(d).start()
+
+        class B:
+            ec2 = client_for(g.endpoint, "ec2")
+            ecs = client_for(g.endpoint, "ecs")
+            logs = client_for(g.endpoint, "logs")
+        t = B.ecs.describe_tasks(cluster="tasks", tasks=[web])["tasks"][0]
+        assert t["lastStatus"] == "RUNNING", t
+        time.sleep(1.5)  # a resync pass over the re-adopted task must not disturb it
+        assert B.ecs.describe_tasks(cluster="tasks", tasks=[web])["tasks"][0]["lastStatus"] == \
+            "RUNNING"
+        fetch = ["sh", "-c",
+                 "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 %s 8080 && echo FETCHED" % ip]
+        client = run(B, register(B, "client", repo["repositoryUri"] + ":latest", command=fetch,
+                                 group="/ecs/clients"), v["subnets"][1], [v["front"]])
+        c = wait_for(B, client, "STOPPED")
+        assert c["containers"][0]["exitCode"] == 0, c
+        msgs = log_messages(B, "/ecs/clients", "ecs/app/" + client.rsplit("/", 1)[1], "FETCHED")
+        assert "still here" in msgs, msgs
+
+        B.ecs.stop_task(cluster="tasks", task=web)
+        wait_for(B, web, "STOPPED")
+        g.reset()
+    finally:
+        g.stop()
+    assert netns_names() - before == set()
