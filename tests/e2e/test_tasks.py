@@ -304,3 +304,31 @@ def test_restart_after_kill_readopts_running_tasks(tmp_path):
     finally:
         g.stop()
     assert netns_names() - before == set()
+
+
+def test_depends_on_healthy_waits_for_the_health_check(aws, images, vpc):
+    """Containers of one task share localhost; a container that dependsOn another being HEALTHY
+    starts only once that one's healthCheck passes."""
+    probe = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080"
+    web = {"name": "web", "image": images["web"], "essential": False, "stopTimeout": 2,
+           "healthCheck": {"command": ["CMD-SHELL", probe + " | grep -q '200 OK'"],
+                           "interval": 5, "timeout": 2, "retries": 3, "startPeriod": 0}}
+    client = {"name": "client", "image": images["tools"], "essential": True,
+              "dependsOn": [{"containerName": "web", "condition": "HEALTHY"}],
+              "command": ["sh", "-c", probe],
+              "logConfiguration": {"logDriver": "awslogs", "options": {
+                  "awslogs-group": "/ecs/deps", "awslogs-region": "us-east-1",
+                  "awslogs-stream-prefix": "ecs", "awslogs-create-group": "true"}}}
+    td = aws.ecs.register_task_definition(
+        family="deps", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+        memory="512", executionRoleArn="arn:aws:iam::%s:role/ecsTaskExecutionRole" % ACCOUNT,
+        containerDefinitions=[web, client])["taskDefinition"]["taskDefinitionArn"]
+    arn = run(aws, td, vpc["subnets"][0], [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED", timeout=60)
+    by_name = {c["name"]: c for c in t["containers"]}
+    assert by_name["client"]["exitCode"] == 0, t
+    assert by_name["web"].get("healthStatus") == "HEALTHY", t
+    msgs = log_messages(aws, "/ecs/deps", "ecs/client/" + arn.rsplit("/", 1)[1],
+                        "hello from gantry")
+    assert "hello from gantry" in msgs, msgs
+    assert t["stopCode"] == "EssentialContainerExited"
