@@ -131,6 +131,7 @@ struct ContainerManager::Entry {
   std::optional<HealthCheckSpec> health_spec;
   std::optional<HealthTracker> health;
   std::optional<core::TimePoint> kill_at;
+  bool term_pending = false;  // kill() came while the container was still starting
   pid_t check_pid = 0;
   core::TimePoint check_deadline{};
   int shim_pid = 0;
@@ -405,6 +406,8 @@ void ContainerManager::kill(const std::string& id, std::chrono::milliseconds tim
   }
   if (e.status.phase == ContainerPhase::Running && e.status.pid > 0) {
     ::kill(e.status.pid, SIGTERM);
+  } else {
+    e.term_pending = true;
   }
   core::TimePoint deadline = clock_.now() + timeout;
   if (!e.kill_at || deadline < *e.kill_at) {
@@ -542,6 +545,10 @@ void ContainerManager::run_due_work(std::vector<ContainerStatus>& changed) {
   core::TimePoint now = clock_.now();
   for (auto& [id, ptr] : entries_) {
     Entry& e = *ptr;
+    if (e.term_pending && e.status.phase == ContainerPhase::Running && e.status.pid > 0) {
+      ::kill(e.status.pid, SIGTERM);
+      e.term_pending = false;
+    }
     if (e.kill_at && now >= *e.kill_at && e.status.phase == ContainerPhase::Running) {
       ::kill(e.status.pid, SIGKILL);
       e.kill_at.reset();
