@@ -37,7 +37,7 @@ struct ContainerManagerOptions {
   std::filesystem::path data_dir;       // the server's data directory
   std::filesystem::path runc = "runc";  // resolved through PATH when relative
   std::filesystem::path shim;           // default: gantry-shim next to /proc/self/exe
-  std::filesystem::path init;           // default: /usr/bin/tini-static when it exists
+  std::filesystem::path init;           // default: gantry-init next to the shim, else tini-static
   std::string cgroup_parent = "gantry";
   std::chrono::milliseconds start_timeout{60000};  // start() gives up waiting for the shim
 };
