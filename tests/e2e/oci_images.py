@@ -137,16 +137,14 @@ def _files_entries(files):
     return entries
 
 
-def _gzip(data):
-    return gzip.compress(data, compresslevel=6, mtime=0)
-
-
 def _write_image(layout, layers, config_extra, arch, tag, platform_in_index=True):
     """layers: list of (uncompressed_tar_bytes, compress). Returns the manifest descriptor."""
     layer_descs, diff_ids = [], []
     for tar_data, compress in layers:
         diff_ids.append(_digest(tar_data))
-        blob = _gzip(tar_data) if compress else tar_data
+        # compress: False, True (level 6) or a gzip level
+        level = 6 if compress is True else int(compress)
+        blob = gzip.compress(tar_data, compresslevel=level, mtime=0) if compress else tar_data
         layer_descs.append({"mediaType": MEDIA_LAYER_GZIP if compress else MEDIA_LAYER_TAR,
                             "digest": layout.add_blob(blob), "size": len(blob)})
     config = {
@@ -225,13 +223,15 @@ def build_multiarch_image(dest, tag="multi", arches=("amd64", "arm64"), cmd=("sh
 
 
 def build_random_image(dest, layer_sizes, tag="latest", seed=0):
-    """An image whose layers are uncompressed tars of incompressible bytes, `layer_sizes` bytes
-    each (benchmarks: transfer cost without compression cost)."""
+    """An image whose layers hold incompressible bytes, `layer_sizes` bytes each (benchmarks).
+    Layers are stored gzipped (at level 1), as registries expect, so that skopeo pushes them as
+    they are instead of compressing them itself: the benchmark then measures transfer, not the
+    client's gzip."""
     layout = Layout(dest)
     layers = []
     for i, size in enumerate(layer_sizes):
         data = _random_bytes(size, seed * 1000 + i)
-        layers.append((_tar_bytes([("data/layer%d.bin" % i, "file", data, 0o644)]), False))
+        layers.append((_tar_bytes([("data/layer%d.bin" % i, "file", data, 0o644)]), 1))
     _write_image(layout, layers, {"Cmd": ["sh"]}, "amd64", tag)
     return layout.path
 

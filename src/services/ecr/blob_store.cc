@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <mutex>
 
@@ -28,6 +29,24 @@ void fsync_dir(const fs::path& dir) {
 }
 
 }  // namespace
+
+void stream_writeback(int fd, uint64_t size, uint64_t* written_back) {
+  if (size - *written_back < kWritebackChunk) {
+    return;
+  }
+  ::sync_file_range(fd, static_cast<off_t>(*written_back),
+                    static_cast<off_t>(size - *written_back), SYNC_FILE_RANGE_WRITE);
+  if (*written_back > 0) {
+    // The previous range was submitted one chunk ago; waiting for it keeps the dirty data
+    // bounded without stalling on the range just submitted.
+    uint64_t previous = std::min<uint64_t>(*written_back, kWritebackChunk);
+    ::sync_file_range(fd, static_cast<off_t>(*written_back - previous),
+                      static_cast<off_t>(previous),
+                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                          SYNC_FILE_RANGE_WAIT_AFTER);
+  }
+  *written_back = size;
+}
 
 BlobWriter::BlobWriter(fs::path tmp_path, int fd) : tmp_path_(std::move(tmp_path)), fd_(fd) {}
 
@@ -70,12 +89,7 @@ bool BlobWriter::write(std::string_view bytes) {
     left -= static_cast<std::size_t>(n);
   }
   size_ += bytes.size();
-  // Start writeback as we go so that commit()'s fsync has little left to wait for.
-  if (size_ - written_back_ >= kWritebackChunk) {
-    ::sync_file_range(fd_, static_cast<off_t>(written_back_),
-                      static_cast<off_t>(size_ - written_back_), SYNC_FILE_RANGE_WRITE);
-    written_back_ = size_;
-  }
+  stream_writeback(fd_, size_, &written_back_);
   return true;
 }
 

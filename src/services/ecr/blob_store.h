@@ -24,6 +24,12 @@
 
 namespace services::ecr {
 
+// Streaming writeback for a file being appended to, so that its final fsync has little left to
+// wait for: every 8 MiB it starts writing the newest range and waits for the range before it
+// (usually long done), which bounds the dirty data to about 16 MiB. `*written_back` is the
+// caller's state (0 for a new file); `size` is the file's size after the latest write.
+void stream_writeback(int fd, uint64_t size, uint64_t* written_back);
+
 // A blob being written: hashes as it goes, becomes visible only through BlobStore::commit().
 class BlobWriter {
  public:

@@ -13,16 +13,12 @@ namespace services::ecr {
 
 namespace fs = std::filesystem;
 
-// Start writeback every this many bytes, so that the fsync before the final rename has little
-// left to wait for (the upload's disk time overlaps its network time).
-constexpr uint64_t kWritebackChunk = 8 << 20;
-
 struct UploadAppender::State {
   std::string id;
   fs::path file;
   Sha256 hash;
   uint64_t size = 0;
-  uint64_t written_back = 0;  // bytes handed to sync_file_range so far
+  uint64_t written_back = 0;  // stream_writeback()'s state
   bool busy = false;  // guarded by UploadStore::mutex_
   UploadStore* owner = nullptr;
   std::mutex* owner_mutex = nullptr;
@@ -63,12 +59,7 @@ bool UploadAppender::write(std::string_view bytes) {
   }
   state_->hash.update(bytes);
   state_->size += bytes.size();
-  if (state_->size - state_->written_back >= kWritebackChunk) {
-    ::sync_file_range(fd_, static_cast<off_t>(state_->written_back),
-                      static_cast<off_t>(state_->size - state_->written_back),
-                      SYNC_FILE_RANGE_WRITE);
-    state_->written_back = state_->size;
-  }
+  stream_writeback(fd_, state_->size, &state_->written_back);
   return true;
 }
 
