@@ -326,3 +326,57 @@ def test_strict_auth_requires_a_token(tmp_gantry, image):
                            headers={"Authorization": "Basic " +
                                     base64.b64encode(b"AWS:forged.token").decode()})
     assert status == 401
+
+
+# `aws ecr get-login-password | skopeo login --password-stdin --username AWS <registry>` works,
+# and a push then uses the stored credentials.
+def test_skopeo_login_with_get_login_password(gantry, ecr, image, tmp_path):
+    repo = ecr.create_repository(repositoryName="web")["repository"]
+    registry = repo["repositoryUri"].split("/")[0]
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", REGISTRY_AUTH_FILE=str(tmp_path / "auth.json"))
+    password = subprocess.run(["aws", "--endpoint-url", gantry.endpoint, "ecr",
+                               "get-login-password"], capture_output=True, text=True, env=env,
+                              timeout=60)
+    assert password.returncode == 0, password.stderr
+    login = subprocess.run(["skopeo", "login", "--tls-verify=false", "--password-stdin",
+                            "--username", "AWS", registry], input=password.stdout,
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert login.returncode == 0, login.stderr
+    assert registry in json.load(open(tmp_path / "auth.json"))["auths"]
+    r = subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
+                        "oci:%s:latest" % image, "docker://%s/web:v1" % registry],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+
+
+# OCI 1.1 referrers: a manifest with a subject is listed under its subject's digest.
+def test_referrers_api_lists_manifests_with_a_subject(gantry, ecr, image):
+    ecr.create_repository(repositoryName="web")
+    push(image, "latest", "127.0.0.1:%d/web:v1" % gantry.port)
+    subject, subject_bytes = manifest_of(image, "latest")
+    config = b"{}"
+    status, _, _ = request(gantry, "POST", "/v2/web/blobs/uploads/?digest=sha256:" +
+                           hashlib.sha256(config).hexdigest(), data=config)
+    assert status == 201
+    sbom = json.dumps({
+        "schemaVersion": 2, "mediaType": MEDIA_MANIFEST, "artifactType": "application/spdx+json",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json",
+                   "digest": "sha256:" + hashlib.sha256(config).hexdigest(), "size": 2},
+        "layers": [],
+        "subject": {"mediaType": MEDIA_MANIFEST, "digest": subject["digest"],
+                    "size": len(subject_bytes)}}).encode()
+    sbom_digest = "sha256:" + hashlib.sha256(sbom).hexdigest()
+    status, headers, _ = request(gantry, "PUT", "/v2/web/manifests/" + sbom_digest, data=sbom,
+                                 headers={"Content-Type": MEDIA_MANIFEST})
+    assert status == 201
+    assert headers["OCI-Subject"] == subject["digest"]
+    status, headers, body = request(gantry, "GET", "/v2/web/referrers/" + subject["digest"])
+    assert status == 200
+    assert headers["Content-Type"] == MEDIA_INDEX
+    refs = json.loads(body)["manifests"]
+    assert [(r["digest"], r["artifactType"]) for r in refs] == [(sbom_digest,
+                                                                 "application/spdx+json")]
+    status, _, body = request(gantry, "GET", "/v2/web/referrers/%s?artifactType=x/y" %
+                              subject["digest"])
+    assert json.loads(body)["manifests"] == []
