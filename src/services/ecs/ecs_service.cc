@@ -1,5 +1,7 @@
 #include "services/ecs/ecs_service.h"
 
+#include <algorithm>
+
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
@@ -116,6 +118,42 @@ std::optional<Doc> EcsService::find_task_definition(EcsStore& st, const Ctx& ctx
     return std::nullopt;
   }
   return st.task_definition(family_rev.substr(0, colon), std::stoll(revision));
+}
+
+}  // namespace services::ecs
+
+namespace services::ecs {
+
+Reply EcsService::describe_in_cluster(
+    const Ctx& ctx, const Doc& in, std::string_view refs_member, std::size_t max, Table table,
+    std::string_view out,
+    const std::function<std::string(const Doc& cluster, std::string_view ref)>& arn_for,
+    const std::function<Doc(EcsStore& st, Doc doc, bool with_tags)>& present) {
+  std::vector<std::string> refs = strings(in, refs_member);
+  if (refs.empty() || refs.size() > max) {
+    return errors::invalid_parameter(std::string(refs_member) + " can have at most " +
+                                     std::to_string(max) + " items and at least 1 item.");
+  }
+  store::Transaction tx = db_.read();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::vector<std::string> include = strings(in, "include");
+  bool tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
+  json::array found;
+  json::array failures;
+  for (const std::string& ref : refs) {
+    std::string arn = arn_for(*cluster, ref);
+    std::optional<Doc> doc = st.get(table, arn);
+    if (!doc || str(*doc, "clusterArn") != str(*cluster, "clusterArn")) {
+      failures.push_back(failure(arn, "MISSING"));
+      continue;
+    }
+    found.push_back(present(st, std::move(*doc), tags));
+  }
+  return json::object{{out, std::move(found)}, {"failures", std::move(failures)}};
 }
 
 }  // namespace services::ecs

@@ -26,6 +26,7 @@
 namespace services::ecs {
 
 class EcsStore;
+enum class Table;
 
 using Doc = boost::json::object;
 using Reply = protocol::Result<boost::json::object>;
@@ -111,6 +112,14 @@ class EcsService {
   // The task definition a request names: "family", "family:revision" or an ARN. ACTIVE or
   // INACTIVE; nullopt when unknown.
   std::optional<Doc> find_task_definition(EcsStore& st, const Ctx& ctx, std::string_view ref);
+  // DescribeServices/DescribeTasks: 1..max refs in in[`refs`], each looked up in `table` within
+  // the request's cluster and shown with present(st, doc, include TAGS); unknown ones become
+  // failures[] with reason MISSING. Returns {<out>: [...], failures: [...]}.
+  Reply describe_in_cluster(
+      const Ctx& ctx, const Doc& in, std::string_view refs, std::size_t max, Table table,
+      std::string_view out,
+      const std::function<std::string(const Doc& cluster, std::string_view ref)>& arn_for,
+      const std::function<Doc(EcsStore& st, Doc doc, bool with_tags)>& present);
 
   // InvalidParameterException when the networkConfiguration in `in` names unknown subnets or
   // groups (see NetworkChecker); must run outside a transaction.

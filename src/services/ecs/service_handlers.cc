@@ -43,11 +43,6 @@ Doc present_service(EcsStore& st, Doc service, bool with_tags) {
   return service;
 }
 
-bool includes_tags(const Doc& in) {
-  std::vector<std::string> include = strings(in, "include");
-  return std::find(include.begin(), include.end(), "TAGS") != include.end();
-}
-
 // Records a deployment in the service's history (service deployments and revisions API).
 void record_history(Doc& service, const Doc& deployment, double now) {
   json::array history;
@@ -444,29 +439,10 @@ Reply EcsService::update_service(const Ctx& ctx, const Doc& in) {
 
 // DescribeServices — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
 Reply EcsService::describe_services(const Ctx& ctx, const Doc& in) {
-  std::vector<std::string> refs = strings(in, "services");
-  if (refs.empty() || refs.size() > 10) {
-    return errors::invalid_parameter("services can have at most 10 items and at least 1 item.");
-  }
-  store::Transaction tx = db_.read();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  bool tags = includes_tags(in);
-  json::array services;
-  json::array failures;
-  for (const std::string& ref : refs) {
-    std::string arn = service_arn_for(ctx, *cluster, ref);
-    std::optional<Doc> service = st.get(Table::Services, arn);
-    if (!service || str(*service, "clusterArn") != str(*cluster, "clusterArn")) {
-      failures.push_back(failure(arn, "MISSING"));
-      continue;
-    }
-    services.push_back(present_service(st, std::move(*service), tags));
-  }
-  return json::object{{"services", std::move(services)}, {"failures", std::move(failures)}};
+  return describe_in_cluster(
+      ctx, in, "services", 10, Table::Services, "services",
+      [&](const Doc& cluster, std::string_view ref) { return service_arn_for(ctx, cluster, ref); },
+      present_service);
 }
 
 // ListServices — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html

@@ -23,11 +23,6 @@ std::string task_arn_for(const Ctx& ctx, const Doc& cluster, std::string_view re
   return ecs_arn(ctx, "task/" + str(cluster, "clusterName") + "/" + std::string(ref));
 }
 
-bool includes_tags(const Doc& in) {
-  std::vector<std::string> include = strings(in, "include");
-  return std::find(include.begin(), include.end(), "TAGS") != include.end();
-}
-
 Doc present_task(EcsStore& st, Doc task, bool with_tags) {
   if (with_tags) {
     task["tags"] = st.tags(str(task, "taskArn"));
@@ -312,29 +307,10 @@ Reply EcsService::stop_task(const Ctx& ctx, const Doc& in) {
 
 // DescribeTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
 Reply EcsService::describe_tasks(const Ctx& ctx, const Doc& in) {
-  std::vector<std::string> refs = strings(in, "tasks");
-  if (refs.empty() || refs.size() > 100) {
-    return errors::invalid_parameter("tasks can have at most 100 items and at least 1 item.");
-  }
-  store::Transaction tx = db_.read();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  bool tags = includes_tags(in);
-  json::array tasks;
-  json::array failures;
-  for (const std::string& ref : refs) {
-    std::string arn = task_arn_for(ctx, *cluster, ref);
-    std::optional<Doc> task = st.get(Table::Tasks, arn);
-    if (!task || str(*task, "clusterArn") != str(*cluster, "clusterArn")) {
-      failures.push_back(failure(arn, "MISSING"));
-      continue;
-    }
-    tasks.push_back(present_task(st, std::move(*task), tags));
-  }
-  return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+  return describe_in_cluster(
+      ctx, in, "tasks", 100, Table::Tasks, "tasks",
+      [&](const Doc& cluster, std::string_view ref) { return task_arn_for(ctx, cluster, ref); },
+      present_task);
 }
 
 // ListTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
