@@ -3,14 +3,63 @@
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "core/log.h"
+#include "runtime/image/oci_layout_source.h"
 #include "server/gantry.h"
 
 namespace po = boost::program_options;
 
+namespace {
+
+// gantry image load [--data-dir DIR] ARCHIVE...: imports OCI layouts (directories or tars) and
+// `docker save` tars into <data-dir>/images, where tasks whose image is not in Gantry's ECR find
+// them (this machine may have no registry to pull from). Works with the server running or not.
+int image_load(int argc, char** argv) {
+  std::string data_dir = std::getenv("GANTRY_DATA_DIR") ? std::getenv("GANTRY_DATA_DIR") : ".gantry";
+  std::vector<std::string> archives;
+  po::options_description desc("gantry image load [--data-dir DIR] ARCHIVE...\n\nOptions");
+  desc.add_options()("help,h", "print this help")(
+      "data-dir", po::value(&data_dir)->default_value(data_dir), "the server's data directory")(
+      "archive", po::value(&archives)->composing(), "OCI layout (dir or tar) or docker save tar");
+  po::positional_options_description pos;
+  pos.add("archive", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "gantry image load: " << e.what() << "\n\n" << desc << "\n";
+    return 2;
+  }
+  if (vm.count("help") || archives.empty()) {
+    std::cout << desc << "\n";
+    return archives.empty() && !vm.count("help") ? 2 : 0;
+  }
+  runtime::image::OciLayoutSource images(std::filesystem::path(data_dir) / "images");
+  int status = 0;
+  for (const std::string& a : archives) {
+    auto refs = images.import_archive(a);
+    if (!refs) {
+      std::cerr << "gantry image load: " << a << ": " << refs.error().message << "\n";
+      status = 1;
+      continue;
+    }
+    for (const std::string& r : *refs) std::cout << "Loaded image: " << r << "\n";
+  }
+  return status;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  if (argc >= 3 && std::string_view(argv[1]) == "image" && std::string_view(argv[2]) == "load") {
+    return image_load(argc - 2, argv + 2);
+  }
   server::Options o;
   std::string listen = "127.0.0.1:4566";
   std::string log_level = "info";

@@ -102,9 +102,12 @@ def client_for(endpoint, service, region=REGION, key="test", secret="test", toke
 
 @pytest.fixture(scope="session")
 def gantry():
+    """The shared server of the API tests. Its tasks stay stored rows (GANTRY_TASKS=off): tests
+    that run containers start their own server (test_tasks.py)."""
     with tempfile.TemporaryDirectory(prefix="gantry-e2e-") as d:
-        g = GantryProcess(d).start()
+        g = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
         yield g
+        g.reset()
         g.stop()
 
 
@@ -134,13 +137,14 @@ def sts(make_client):
 
 @pytest.fixture
 def tmp_gantry(tmp_path):
-    """Factory for extra servers with their own flags and data dir; all stopped at teardown."""
+    """Factory for extra servers with their own flags and data dir; all killed at teardown, so
+    they keep tasks as stored rows (GANTRY_TASKS=off) and never leave namespaces behind."""
     started = []
 
     def make(*args, data_dir=None):
         d = data_dir or str(tmp_path / ("g%d" % len(started)))
         os.makedirs(d, exist_ok=True)
-        g = GantryProcess(d, args).start()
+        g = GantryProcess(d, args, env=dict(os.environ, GANTRY_TASKS="off")).start()
         started.append(g)
         return g
     yield make

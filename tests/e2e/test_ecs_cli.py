@@ -23,7 +23,7 @@ TASK_DEFINITION = {
         "environment": [{"name": "MODE", "value": "cli"}],
     }],
 }
-NETWORK = "awsvpcConfiguration={subnets=[subnet-0123456789abcdef0],assignPublicIp=ENABLED}"
+NETWORK = "awsvpcConfiguration={subnets=[%s],assignPublicIp=ENABLED}"
 
 
 @pytest.fixture(params=CLIS)
@@ -34,9 +34,9 @@ def aws(request, endpoint, tmp_path):
     env.pop("AWS_PROFILE", None)
 
     def run(*args, check=True):
-        p = subprocess.run([request.param, "--endpoint-url", endpoint, "--output", "json",
-                            "ecs"] + list(args), env=env, capture_output=True, text=True,
-                           timeout=60)
+        command = list(args) if args[0] == "ec2" else ["ecs"] + list(args)
+        p = subprocess.run([request.param, "--endpoint-url", endpoint, "--output", "json"]
+                           + command, env=env, capture_output=True, text=True, timeout=60)
         if check:
             assert p.returncode == 0, p.stderr
             return json.loads(p.stdout) if p.stdout.strip() else {}
@@ -47,6 +47,10 @@ def aws(request, endpoint, tmp_path):
 def test_cli_cluster_task_definition_service_tasks(aws, tmp_path):
     c = aws("create-cluster", "--cluster-name", "cli")["cluster"]
     assert c["clusterName"] == "cli" and c["status"] == "ACTIVE"
+    vpc = aws("ec2", "create-vpc", "--cidr-block", "10.8.0.0/16")["Vpc"]["VpcId"]
+    subnet = aws("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block",
+                 "10.8.1.0/24")["Subnet"]["SubnetId"]
+    network = NETWORK % subnet
 
     path = tmp_path / "td.json"
     path.write_text(json.dumps(TASK_DEFINITION))
@@ -57,7 +61,7 @@ def test_cli_cluster_task_definition_service_tasks(aws, tmp_path):
 
     s = aws("create-service", "--cluster", "cli", "--service-name", "web",
             "--task-definition", "cli-web", "--desired-count", "1", "--launch-type", "FARGATE",
-            "--network-configuration", NETWORK)["service"]
+            "--network-configuration", network)["service"]
     assert s["serviceName"] == "web"
 
     d = aws("describe-services", "--cluster", "cli", "--services", "web")
@@ -65,7 +69,7 @@ def test_cli_cluster_task_definition_service_tasks(aws, tmp_path):
     assert d["failures"] == []
 
     run = aws("run-task", "--cluster", "cli", "--task-definition", "cli-web",
-              "--launch-type", "FARGATE", "--network-configuration", NETWORK)
+              "--launch-type", "FARGATE", "--network-configuration", network)
     arn = run["tasks"][0]["taskArn"]
     listed = aws("list-tasks", "--cluster", "cli")
     assert arn in listed["taskArns"]

@@ -14,6 +14,20 @@ SG = os.environ.get("ECS_E2E_SG", "sg-0123456789abcdef0")
 NETWORK = {"awsvpcConfiguration": {"subnets": [SUBNET], "securityGroups": [SG]}}
 
 
+@pytest.fixture(autouse=True)
+def network(make_client):
+    """A real subnet and security group (ECS checks that they exist, in EC2), unless the
+    ECS_E2E_* ids of a real account are given."""
+    if "ECS_E2E_SUBNET" in os.environ:
+        return
+    ec2 = make_client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="e2e", Description="e2e", VpcId=vpc)["GroupId"]
+    NETWORK["awsvpcConfiguration"]["subnets"] = [subnet]
+    NETWORK["awsvpcConfiguration"]["securityGroups"] = [sg]
+
+
 @pytest.fixture
 def ecs(make_client):
     return make_client("ecs")

@@ -332,3 +332,55 @@ def test_depends_on_healthy_waits_for_the_health_check(aws, images, vpc):
                         "hello from gantry")
     assert "hello from gantry" in msgs, msgs
     assert t["stopCode"] == "EssentialContainerExited"
+
+
+@pytest.mark.parametrize("kind", ["traversal", "through-symlink"])
+def test_malicious_layer_fails_the_pull_and_writes_nothing_outside(aws, server, vpc, tmp_path,
+                                                                   kind):
+    from oci_images import Layout, _tar_bytes, _write_image, busybox_rootfs_tar
+    marker = "gantry-escape-%s-%d" % (kind, os.getpid())
+    if kind == "traversal":
+        evil = _tar_bytes([("../../../../../../tmp/" + marker, "file", "pwned", 0o644)])
+    else:
+        evil = _tar_bytes([("link", "symlink", "/tmp", None),
+                           ("link/" + marker, "file", "pwned", 0o644)])
+    layout = Layout(tmp_path / "evil")
+    _write_image(layout, [(busybox_rootfs_tar(), True), (evil, True)], {"Cmd": ["sh"]},
+                 "amd64", "latest")
+    repo = client_for(server.endpoint, "ecr").create_repository(
+        repositoryName="evil-" + kind)["repository"]
+    r = subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
+                        "oci:%s:latest" % layout.path,
+                        "docker://127.0.0.1:%d/evil-%s:latest" % (server.port, kind)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    arn = run(aws, register(aws, "evil", repo["repositoryUri"] + ":latest"), vpc["subnets"][0],
+              [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED")
+    assert t["stopCode"] == "TaskFailedToStart", t
+    assert t["stoppedReason"].startswith("CannotPullContainerError:"), t
+    assert not os.path.exists("/tmp/" + marker)
+    found = subprocess.run(["find", server.data_dir, "/tmp", "-name", marker],
+                           capture_output=True, text=True).stdout
+    assert found.strip() == "", found
+
+
+def test_image_loaded_from_an_archive_runs_without_a_registry(aws, server, vpc, tmp_path):
+    """`gantry image load` of an OCI layout (this machine has no registry to pull from): a task
+    whose image names it runs."""
+    from conftest import BINARY
+    layout = build_busybox_image(tmp_path / "img", cmd=["sh", "-c", "echo loaded-image-ran"],
+                                 tag="v7")
+    out = subprocess.run([BINARY, "image", "load", "--data-dir", server.data_dir, layout],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    names = [l.split("Loaded image: ", 1)[1] for l in out.stdout.splitlines()
+             if l.startswith("Loaded image: ")]
+    assert names, out.stdout
+    arn = run(aws, register(aws, "loaded", names[0], group="/ecs/loaded"), vpc["subnets"][0],
+              [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED")
+    assert t["containers"][0]["exitCode"] == 0, t
+    assert "loaded-image-ran" in log_messages(aws, "/ecs/loaded",
+                                              "ecs/app/" + arn.rsplit("/", 1)[1],
+                                              "loaded-image-ran")

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "runtime/ecs_container_spec.h"
+#include "runtime/image/oci_layout_source.h"
 #include "services/ecr/image_store.h"
 #include "services/ecs/ecs_json.h"
 #include "services/logs/log_sink.h"
@@ -159,6 +160,14 @@ protocol::Result<std::string> RuntimeContainers::pull(const TaskRef& task,
   }
   EcrImageSource source(*store, options_.data_dir / "runtime" / "manifests");
   runtime::Result<runtime::image::PreparedImage> prepared = puller_.pull(source, image);
+  if (!prepared && prepared.error().code == runtime::errc::image_not_found &&
+      fs::exists(options_.data_dir / "images" / "index.json")) {
+    // Not in ECR: images loaded with `gantry image load` (docker.io/library/nginx, busybox...).
+    runtime::image::OciLayoutSource loaded(options_.data_dir / "images");
+    if (runtime::Result<std::string> found = loaded.resolve(image); found) {
+      prepared = puller_.pull(loaded, image);
+    }
+  }
   if (!prepared) {
     return runtime_error("CannotPullContainerError", prepared.error().message);
   }
