@@ -227,6 +227,15 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
   desired = str(*task, "desiredStatus");
   std::string last = str(*task, "lastStatus");
 
+  if (desired == "STOPPED" && (last == "RUNNING" || last == "ACTIVATING")) {
+    // DEACTIVATING comes first, as on ECS (targets are deregistered here); then STOPPING.
+    update([&](json::object& t) {
+      t["lastStatus"] = "DEACTIVATING";
+      if (!t.contains("stoppingAt")) t["stoppingAt"] = now;
+    });
+    return ReconcileResult::requeue_after(core::Duration::zero());
+  }
+
   if (desired == "STOPPED") {
     bool any_alive = false;
     for (const auto& [name, s] : seen) {
@@ -390,8 +399,17 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
       seen[name] = ContainerState{name, ContainerPhase::Running, std::nullopt, false, *started};
     }
     if (!all_started) return ReconcileResult::requeue_after(kPollWhileStarting);
+    // ECS reports ACTIVATING between the containers starting and RUNNING (where it registers
+    // load balancer targets and service discovery); the next pass makes the task RUNNING.
     update([&](json::object& t) {
       apply_observations(t, seen, defs);
+      t["lastStatus"] = "ACTIVATING";
+    });
+    return ReconcileResult::requeue_after(core::Duration::zero());
+  }
+
+  if (last == "ACTIVATING") {
+    update([&](json::object& t) {
       t["lastStatus"] = "RUNNING";
       t["startedAt"] = epoch(clock_.now());
       if (!t.contains("connectivity")) {

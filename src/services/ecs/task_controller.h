@@ -1,6 +1,7 @@
 #pragma once
 // Runs ECS tasks for real: the TaskLauncher that moves each task through ECS's lifecycle
-//   PROVISIONING → PENDING → RUNNING → STOPPING → DEPROVISIONING → STOPPED
+//   PROVISIONING → PENDING → ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING
+//   → STOPPED
 // by attaching its network (TaskNetworkPort), pulling its images and starting its containers in
 // dependsOn order (ContainerPort), and writing what it observes back into the task row:
 // lastStatus, attachments, containers[] (exitCode, reason, runtimeId, healthStatus), timestamps,

@@ -54,6 +54,8 @@ TEST_F(TaskControllerTest, RunTaskReachesRunningWithItsEniAndTimestamps) {
   EXPECT_NE(json::serialize(eni).find("eni-0123456789abcdef0"), std::string::npos);
   EXPECT_NE(json::serialize(eni).find("ip-10-0-1-10.ec2.internal"), std::string::npos);
   controller_.reconcile(arn);
+  EXPECT_EQ(describe(arn).at("lastStatus"), "ACTIVATING");
+  controller_.reconcile(arn);
   t = describe(arn);
   EXPECT_EQ(t.at("lastStatus"), "RUNNING");
   EXPECT_EQ(t.at("desiredStatus"), "RUNNING");
