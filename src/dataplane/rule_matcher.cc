@@ -252,10 +252,9 @@ std::string redirect_location(const elbv2::RedirectAction& redirect, const AlbRe
   std::string out_path = substitute(redirect.path);
   std::string out_query = substitute(redirect.query);
   if (out_path.empty() || out_path[0] != '/') out_path.insert(out_path.begin(), '/');
-  bool default_port = (out_protocol == "http" && out_port == "80") ||
-                      (out_protocol == "https" && out_port == "443");
+  // ALB always writes the port, even the protocol's default: "https://host:443/path".
   std::string location = out_protocol + "://" + out_host;
-  if (!default_port && !out_port.empty()) location += ":" + out_port;
+  if (!out_port.empty()) location += ":" + out_port;
   location += out_path;
   if (!out_query.empty()) location += "?" + out_query;
   return location;

@@ -65,8 +65,8 @@ const elbv2::WeightedTargetGroup* pick_target_group(const elbv2::ForwardAction& 
                                                     uint64_t draw);
 
 // The Location of a redirect: substitutes #{protocol}, #{host}, #{port}, #{path} (without its
-// leading '/'), #{query}; omits the port when it is the protocol's default and '?' when the query
-// is empty. `protocol` is the listener's ("HTTP"), `port` the listener's port.
+// leading '/'), #{query}; always writes the port, as ALB does ("https://h:443/p"), and omits '?'
+// when the query is empty. `protocol` is the listener's ("HTTP"), `port` the listener's port.
 std::string redirect_location(const elbv2::RedirectAction& redirect, const AlbRequest& request,
                               std::string_view protocol, uint16_t port);
 

@@ -237,12 +237,12 @@ TEST(RedirectLocation, DefaultsReproduceTheRequestUrl) {
   EXPECT_EQ(redirect_location(r, req, "HTTP", 8080), "http://h.example.com:8080/a/b?x=1");
 }
 
-TEST(RedirectLocation, HttpsOnDefaultPortOmitsPortAndEmptyQuery) {
+TEST(RedirectLocation, HttpsKeepsItsDefaultPortAndDropsAnEmptyQuery) {
   elbv2::RedirectAction r;
   r.protocol = "HTTPS";
   r.port = "443";
   EXPECT_EQ(redirect_location(r, get("/login", "h.example.com"), "HTTP", 80),
-            "https://h.example.com/login");
+            "https://h.example.com:443/login");
 }
 
 TEST(RedirectLocation, PlaceholdersComposeInsideFields) {
@@ -252,7 +252,7 @@ TEST(RedirectLocation, PlaceholdersComposeInsideFields) {
   r.query = "#{query}&from=#{port}";
   AlbRequest req = get("/items", "old.com");
   req.query = "id=4";
-  EXPECT_EQ(redirect_location(r, req, "HTTP", 80), "http://new.old.com/v2/items?id=4&from=80");
+  EXPECT_EQ(redirect_location(r, req, "HTTP", 80), "http://new.old.com:80/v2/items?id=4&from=80");
 }
 
 }  // namespace

@@ -1,0 +1,477 @@
+#include "dataplane/alb_proxy.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "dataplane/rule_matcher.h"
+#include "dataplane/target_selector.h"
+
+namespace dataplane {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using elbv2::AlbSnapshot;
+using Ms = std::chrono::milliseconds;
+
+constexpr size_t kChunk = 16 * 1024;
+
+struct Upstream {
+  explicit Upstream(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+};
+
+struct Worker {
+  asio::io_context ioc{1};
+  // Idle keep-alive connections by "ip:port"; touched only on this worker's thread.
+  std::map<std::string, std::vector<std::unique_ptr<Upstream>>> pool;
+  std::thread thread;
+};
+
+uint64_t random64() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
+std::string trace_id() {
+  char buf[64];
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  std::snprintf(buf, sizeof buf, "Root=1-%08llx-%08llx%016llx",
+                static_cast<unsigned long long>(secs),
+                static_cast<unsigned long long>(random64() & 0xffffffffULL),
+                static_cast<unsigned long long>(random64()));
+  return buf;
+}
+
+// The titles of ALB's error pages, where they differ from the standard reason phrases.
+std::string page_title(int status) {
+  switch (status) {
+    case 413:
+      return "413 Request Entity Too Large";
+    case 503:
+      return "503 Service Temporarily Unavailable";
+    case 504:
+      return "504 Gateway Time-out";
+    default:
+      return std::to_string(status) + " " +
+             std::string(http::obsolete_reason(static_cast<http::status>(status)));
+  }
+}
+
+// ALB's own pages: "<html><head><title>502 Bad Gateway</title></head>...".
+http::response<http::string_body> alb_page(int status, unsigned version, bool keep_alive) {
+  std::string title = page_title(status);
+  http::response<http::string_body> res{static_cast<http::status>(status), version};
+  res.set(http::field::server, "awselb/2.0");
+  res.set(http::field::content_type, "text/html");
+  res.body() = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+               "</h1></center>\r\n</body>\r\n</html>\r\n";
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+}  // namespace
+
+struct AlbProxy::Impl {
+  Options opts;
+  Connector connect;
+  mutable std::mutex snap_mu;
+  std::shared_ptr<const AlbSnapshot> snap;
+  TargetSelector selector;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  uint16_t bound = 0;
+  std::atomic<size_t> next_worker{0};
+  bool running = false;
+
+  std::shared_ptr<const AlbSnapshot> current() const {
+    std::lock_guard lock(snap_mu);
+    return snap;
+  }
+
+  uint16_t listener_port() const { return opts.listener_port != 0 ? opts.listener_port : bound; }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      size_t i = next_worker++ % workers.size();
+      beast::error_code ec;
+      tcp::socket s = co_await acceptor->async_accept(workers[i]->ioc,
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      if (ec) continue;
+      asio::co_spawn(workers[i]->ioc, serve(workers[i].get(), std::move(s)), asio::detached);
+    }
+  }
+
+  template <class Message>
+  static asio::awaitable<beast::error_code> send(beast::tcp_stream& client, Message& msg) {
+    beast::error_code ec;
+    client.expires_after(std::chrono::seconds(30));
+    co_await http::async_write(client, msg, asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec;
+  }
+
+  // One client connection: requests in sequence until either side closes.
+  asio::awaitable<void> serve(Worker* w, tcp::socket socket) {
+    beast::error_code ec;
+    std::string client_ip = socket.remote_endpoint(ec).address().to_string();
+    beast::tcp_stream client(std::move(socket));
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::buffer_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      parser.body_limit(boost::none);
+      client.expires_after(opts.client_idle_timeout.value_or(Ms(60'000)));
+      co_await http::async_read_header(client, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::header_limit) {
+        auto page = alb_page(413, 11, false);
+        co_await send(client, page);
+        break;
+      }
+      if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
+          ec != http::error::end_of_stream) {
+        auto page = alb_page(400, 11, false);
+        co_await send(client, page);
+        break;
+      }
+      if (ec) break;
+      bool keep = co_await handle(w, client, buffer, parser, client_ip, current());
+      if (!keep) break;
+    }
+    client.socket().shutdown(tcp::socket::shutdown_send, ec);
+    client.close();
+  }
+
+  // Returns whether the client connection may carry another request.
+  asio::awaitable<bool> handle(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
+                               http::request_parser<http::buffer_body>& parser,
+                               const std::string& client_ip,
+                               std::shared_ptr<const AlbSnapshot> snapshot) {
+    auto& req = parser.get();
+    unsigned version = req.version();
+    bool keep = req.keep_alive() && parser.is_done();  // an unread body ends the connection
+    bool keep_if_forwarded = req.keep_alive();
+
+    AlbRequest view;
+    view.method = std::string(req.method_string());
+    view.host = std::string(req[http::field::host]);
+    std::string_view request_target = req.target();
+    size_t q = request_target.find('?');
+    view.path = std::string(request_target.substr(0, q));
+    view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
+    for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
+    view.source_ip = client_ip;
+
+    if (version >= 11 && req.find(http::field::host) == req.end()) {
+      auto page = alb_page(400, version, false);
+      co_await send(client, page);
+      co_return false;
+    }
+    uint16_t port = listener_port();
+    const auto* lb = select_load_balancer(*snapshot, port, view.host);
+    const auto* listener = lb == nullptr ? nullptr : find_listener(*lb, port);
+    const auto* action = listener == nullptr ? nullptr : match_action(*listener, view);
+    if (action == nullptr) {
+      auto page = alb_page(503, version, keep);
+      co_return !(co_await send(client, page)) && keep;
+    }
+    if (action->type == elbv2::ActionType::FixedResponse) {
+      const auto& fr = action->fixed_response;
+      http::response<http::string_body> res{static_cast<http::status>(fr.status_code), version};
+      res.set(http::field::server, "awselb/2.0");
+      if (!fr.content_type.empty()) res.set(http::field::content_type, fr.content_type);
+      res.body() = fr.body;
+      res.keep_alive(keep);
+      res.prepare_payload();
+      co_return !(co_await send(client, res)) && keep;
+    }
+    if (action->type == elbv2::ActionType::Redirect) {
+      auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
+      res.set(http::field::location,
+              redirect_location(action->redirect, view, listener->protocol.empty() ? "HTTP"
+                                                                                     : listener->protocol,
+                                port));
+      co_return !(co_await send(client, res)) && keep;
+    }
+    if (action->type != elbv2::ActionType::Forward) {
+      auto page = alb_page(503, version, keep);  // authenticate-* is not supported here
+      co_return !(co_await send(client, page)) && keep;
+    }
+
+    const auto* weighted = pick_target_group(action->forward, random64());
+    const auto* group = weighted == nullptr ? nullptr : snapshot->target_group(weighted->arn);
+    auto target = group == nullptr ? std::nullopt : selector.pick(*group);
+    if (!target) {
+      auto page = alb_page(503, version, keep);
+      co_return !(co_await send(client, page)) && keep;
+    }
+
+    // Headers the target sees, as ALB adds them.
+    std::string xff(req["X-Forwarded-For"]);
+    req.set("X-Forwarded-For", xff.empty() ? client_ip : xff + ", " + client_ip);
+    req.set("X-Forwarded-Proto", listener->protocol.empty() ? "http" : [&] {
+      std::string p = listener->protocol;
+      for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return p;
+    }());
+    req.set("X-Forwarded-Port", std::to_string(port));
+    if (req.find("X-Amzn-Trace-Id") == req.end()) req.set("X-Amzn-Trace-Id", trace_id());
+    bool expect_continue = beast::iequals(req[http::field::expect], "100-continue");
+    req.erase(http::field::expect);
+    req.keep_alive(true);
+
+    elbv2::TargetKey key{group->arn, target->id, target->port};
+    Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
+    selector.started(key);
+    bool ok = co_await forward(w, client, buffer, parser, target->id, target->port, timeout,
+                               expect_continue, keep_if_forwarded, version);
+    if (selector.finished(key) == 0 && opts.on_drained) {
+      auto now = current();
+      const auto* g = now->target_group(key.target_group_arn);
+      if (g != nullptr) {
+        for (const auto& t : g->targets) {
+          if (t.id == key.id && t.port == key.port && t.state == elbv2::TargetState::Draining) {
+            opts.on_drained(key);
+          }
+        }
+      }
+    }
+    co_return ok && keep_if_forwarded;
+  }
+
+  std::unique_ptr<Upstream> open_upstream(Worker* w, const std::string& ip, uint16_t port,
+                                          bool& reused) {
+    auto& idle = w->pool[ip + ":" + std::to_string(port)];
+    if (!idle.empty()) {
+      auto up = std::move(idle.back());
+      idle.pop_back();
+      reused = true;
+      return up;
+    }
+    reused = false;
+    int fd = connect(ip, port);
+    if (fd < 0) return nullptr;
+    beast::error_code ec;
+    tcp::socket s(w->ioc);
+    s.assign(tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return nullptr;
+    }
+    return std::make_unique<Upstream>(std::move(s));
+  }
+
+  // Sends the request to the target and relays its response. Returns whether the client
+  // connection is still usable.
+  asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
+                                http::request_parser<http::buffer_body>& parser,
+                                const std::string& ip, uint16_t port, Ms timeout,
+                                bool expect_continue, bool client_keep, unsigned version) {
+    auto& req = parser.get();
+    bool head = req.method() == http::verb::head;
+    bool bodyless = parser.is_done();
+    std::vector<char> chunk(kChunk);
+    beast::error_code ec;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      bool reused = false;
+      auto up = open_upstream(w, ip, port, reused);
+      if (!up) {
+        auto page = alb_page(502, version, false);
+        co_await send(client, page);
+        co_return false;
+      }
+      // Request: header, then the body as it arrives from the client.
+      if (expect_continue && !parser.is_done()) {
+        expect_continue = false;
+        http::response<http::empty_body> cont{http::status::continue_, version};
+        if (co_await send(client, cont)) co_return false;
+      }
+      http::request_serializer<http::buffer_body> sr{req};
+      bool upstream_failed = false;
+      do {
+        if (!parser.is_done()) {
+          req.body().data = chunk.data();
+          req.body().size = chunk.size();
+          client.expires_after(timeout);
+          co_await http::async_read(client, buffer, parser,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == http::error::need_buffer) ec = {};
+          if (ec) co_return false;  // client went away mid-body
+          req.body().size = chunk.size() - req.body().size;
+          req.body().data = chunk.data();
+          req.body().more = !parser.is_done();
+        } else {
+          req.body().data = nullptr;
+          req.body().size = 0;
+          req.body().more = false;
+        }
+        up->stream.expires_after(timeout);
+        co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) {
+          upstream_failed = true;
+          break;
+        }
+      } while (!parser.is_done() && !sr.is_done());
+      if (!upstream_failed && !sr.is_done()) {
+        req.body().data = nullptr;
+        req.body().size = 0;
+        req.body().more = false;
+        co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        upstream_failed = static_cast<bool>(ec);
+      }
+      // Response header.
+      http::response_parser<http::buffer_body> rp;
+      rp.body_limit(boost::none);
+      rp.header_limit(64 * 1024);
+      if (head) rp.skip(true);
+      if (!upstream_failed) {
+        up->stream.expires_after(timeout);
+        co_await http::async_read_header(up->stream, up->buffer, rp,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+        upstream_failed = static_cast<bool>(ec);
+      }
+      if (upstream_failed) {
+        // A pooled connection the target had closed: try once more on a fresh one.
+        if (reused && bodyless && !is_timeout(ec)) continue;
+        auto page = alb_page(is_timeout(ec) ? 504 : 502, version, false);
+        co_await send(client, page);
+        co_return false;
+      }
+      // Response: header, then the body as it arrives from the target.
+      auto& res = rp.get();
+      bool upstream_keep = res.keep_alive();
+      res.keep_alive(client_keep);
+      res.version(version);
+      http::response_serializer<http::buffer_body> rs{res};
+      do {
+        if (!rp.is_done()) {
+          res.body().data = chunk.data();
+          res.body().size = chunk.size();
+          up->stream.expires_after(timeout);
+          co_await http::async_read(up->stream, up->buffer, rp,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == http::error::need_buffer) ec = {};
+          if (ec == http::error::end_of_stream && rp.is_done()) ec = {};
+          if (ec) co_return false;  // target failed mid-body: nothing better than closing
+          res.body().size = chunk.size() - res.body().size;
+          res.body().data = chunk.data();
+          res.body().more = !rp.is_done();
+        } else {
+          res.body().data = nullptr;
+          res.body().size = 0;
+          res.body().more = false;
+        }
+        client.expires_after(timeout);
+        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+      } while (!rp.is_done() && !rs.is_done());
+      if (!rs.is_done()) {
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+      }
+      if (upstream_keep && rp.is_done()) {
+        auto& idle = w->pool[ip + ":" + std::to_string(port)];
+        if (idle.size() < opts.max_idle_per_target) {
+          up->stream.expires_never();
+          idle.push_back(std::move(up));
+        }
+      }
+      co_return true;
+    }
+    auto page = alb_page(502, version, false);
+    co_await send(client, page);
+    co_return false;
+  }
+};
+
+AlbProxy::AlbProxy(Options options, Connector connector,
+                   std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(options);
+  impl_->connect = std::move(connector);
+  impl_->snap = snapshot ? std::move(snapshot) : std::make_shared<const AlbSnapshot>();
+}
+
+AlbProxy::~AlbProxy() { stop(); }
+
+std::error_code AlbProxy::start() {
+  if (impl_->running) return {};
+  int n = std::max(impl_->opts.threads, 1);
+  for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->opts.address, ec);
+  if (ec) return ec;
+  auto acc = std::make_unique<tcp::acceptor>(impl_->workers[0]->ioc);
+  tcp::endpoint ep{address, impl_->opts.port};
+  acc->open(ep.protocol(), ec);
+  if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc->bind(ep, ec);
+  if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    impl_->workers.clear();
+    return ec;
+  }
+  impl_->bound = acc->local_endpoint().port();
+  impl_->acceptor = std::move(acc);
+  asio::co_spawn(impl_->workers[0]->ioc, impl_->accept_loop(), asio::detached);
+  for (auto& w : impl_->workers) {
+    Worker* raw = w.get();
+    w->thread = std::thread([raw] {
+      auto guard = asio::make_work_guard(raw->ioc);
+      raw->ioc.run();
+    });
+  }
+  impl_->running = true;
+  return {};
+}
+
+void AlbProxy::stop() {
+  if (!impl_->running) return;
+  impl_->running = false;
+  for (auto& w : impl_->workers) w->ioc.stop();
+  for (auto& w : impl_->workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+  impl_->acceptor.reset();
+  for (auto& w : impl_->workers) w->pool.clear();
+  impl_->workers.clear();  // destroys suspended connections with their io_context
+}
+
+uint16_t AlbProxy::bound_port() const { return impl_->bound; }
+
+void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot) {
+  if (!snapshot) return;
+  std::lock_guard lock(impl_->snap_mu);
+  impl_->snap = std::move(snapshot);
+}
+
+std::shared_ptr<const services::elbv2::AlbSnapshot> AlbProxy::snapshot() const {
+  return impl_->current();
+}
+
+}  // namespace dataplane

@@ -1,0 +1,72 @@
+#pragma once
+// The ALB's HTTP/1.1 reverse proxy for one listening socket. Every load balancer with a listener on
+// the socket's port shares it; a request goes to the load balancer whose DNS name is its Host (or
+// to the only one), through the listener's rules (rule_matcher.h) to a fixed response, a redirect
+// or a target chosen by TargetSelector. Targets are reached through an injected Connector (the
+// server connects from inside the VPC's network namespace; tests connect to loopback) and kept in
+// keep-alive pools per target. Bodies are streamed both ways, never buffered whole.
+//
+// Failures answer as ALB does, with its HTML bodies and "Server: awselb/2.0": 400 malformed
+// request, 413 headers too large, 502 target refused/reset/bad response, 503 no load balancer,
+// rule or target, 504 target did not answer in time.
+//
+// The proxy never reads SQLite: update() swaps the AlbSnapshot that new requests use. Asio and
+// Beast stay inside alb_proxy.cc.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+
+#include "services/elbv2/alb_snapshot.h"
+
+namespace dataplane {
+
+class AlbProxy {
+ public:
+  // Returns a connected stream socket fd to ip:port that the proxy then owns, or -1 (the proxy
+  // answers 502). Called on a proxy worker thread; it may block for the connect.
+  using Connector = std::function<int(const std::string& ip, uint16_t port)>;
+  // Called when a draining target finished its last in-flight request.
+  using DrainedCallback = std::function<void(const services::elbv2::TargetKey&)>;
+
+  struct Options {
+    std::string address = "127.0.0.1";
+    uint16_t port = 0;           // 0 picks a free port (tests); see bound_port()
+    uint16_t listener_port = 0;  // the listener port in the snapshot; 0 means the bound port
+    int threads = 1;             // worker threads, each with its own event loop and pools
+    size_t max_header_bytes = 64 * 1024;  // larger request headers get 413
+    // How long a target may take to answer (and between body reads). Default: the load
+    // balancer's idle timeout, as ALB does.
+    std::optional<std::chrono::milliseconds> target_timeout;
+    // How long an idle client connection is kept. Default: the load balancer's idle timeout.
+    std::optional<std::chrono::milliseconds> client_idle_timeout;
+    size_t max_idle_per_target = 64;  // pooled keep-alive connections per target and worker
+    DrainedCallback on_drained;
+  };
+
+  AlbProxy(Options options, Connector connector,
+           std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
+  ~AlbProxy();  // stops
+  AlbProxy(const AlbProxy&) = delete;
+  AlbProxy& operator=(const AlbProxy&) = delete;
+
+  // Binds, listens and starts the worker threads. An error when the address cannot be bound.
+  std::error_code start();
+  // Closes the socket and every connection, joins the workers. Idempotent.
+  void stop();
+  // The port actually bound (after start()).
+  uint16_t bound_port() const;
+  // New requests use `snapshot` from now on; requests in flight finish with the old one.
+  void update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
+  std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dataplane

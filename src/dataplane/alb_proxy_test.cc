@@ -1,0 +1,358 @@
+#include "dataplane/alb_proxy.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <thread>
+
+namespace dataplane {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+namespace elbv2 = services::elbv2;
+
+// A loopback HTTP backend. Echo answers with what it saw; Close drops every connection at once;
+// Hang reads the request and never answers.
+class Backend {
+ public:
+  enum class Mode { Echo, Close, Hang };
+  Backend(std::string name, Mode mode = Mode::Echo) : name_(std::move(name)), mode_(mode) {
+    acceptor_.open(tcp::v4());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~Backend() {
+    ioc_.stop();
+    thread_.join();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  int connections() const { return connections_; }
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      tcp::socket s = co_await acceptor_.async_accept(asio::use_awaitable);
+      ++connections_;
+      if (mode_ == Mode::Close) {
+        beast::error_code ec;
+        s.close(ec);
+        continue;
+      }
+      asio::co_spawn(ioc_, serve(std::move(s)), asio::detached);
+    }
+  }
+  asio::awaitable<void> serve(tcp::socket s) {
+    beast::flat_buffer buf;
+    beast::error_code ec;
+    for (;;) {
+      http::request<http::string_body> req;
+      co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      if (mode_ == Mode::Hang) {
+        asio::steady_timer t(ioc_, std::chrono::seconds(30));
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_return;
+      }
+      http::response<http::string_body> res{http::status::ok, 11};
+      res.set("X-Backend", name_);
+      res.body() = "backend=" + name_ + " target=" + std::string(req.target()) +
+                   " xff=" + std::string(req["X-Forwarded-For"]) +
+                   " proto=" + std::string(req["X-Forwarded-Proto"]) +
+                   " port=" + std::string(req["X-Forwarded-Port"]) +
+                   " trace=" + std::string(req["X-Amzn-Trace-Id"]).substr(0, 7) +
+                   " bodylen=" + std::to_string(req.body().size());
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      co_await http::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !req.keep_alive()) co_return;
+    }
+  }
+
+  std::string name_;
+  Mode mode_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  std::atomic<int> connections_{0};
+  std::thread thread_;
+};
+
+int connect_loopback(const std::string& ip, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  if (ip.rfind("127.", 0) != 0 || inet_pton(AF_INET, ip.c_str(), &sa.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A blocking client with a bounded receive wait.
+class Client {
+ public:
+  explicit Client(uint16_t port) : socket_(ioc_) {
+    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+    timeval tv{5, 0};
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  http::response<http::string_body> get(std::string target, std::string host = "lb-1.elb.localhost",
+                                        std::vector<std::pair<std::string, std::string>> extra = {}) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, host);
+    for (auto& [k, v] : extra) req.set(k, v);
+    http::write(socket_, req);
+    return read();
+  }
+  void send_raw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  http::response<http::string_body> read() {
+    http::response<http::string_body> res;
+    http::read(socket_, buffer_, res);
+    return res;
+  }
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+elbv2::SnapshotTarget target(uint16_t port, elbv2::TargetState state = elbv2::TargetState::Healthy) {
+  elbv2::SnapshotTarget t;
+  t.id = "127.0.0.1";
+  t.port = port;
+  t.state = state;
+  return t;
+}
+
+elbv2::RuleAction forward_to(std::string arn) {
+  elbv2::RuleAction a;
+  a.type = elbv2::ActionType::Forward;
+  a.forward.target_groups = {{std::move(arn), 1}};
+  return a;
+}
+
+// One load balancer listening on 80 with a /fixed rule, a /moved redirect and a default forward.
+std::shared_ptr<elbv2::AlbSnapshot> snapshot(std::vector<elbv2::SnapshotTarget> targets) {
+  auto s = std::make_shared<elbv2::AlbSnapshot>();
+  elbv2::SnapshotTargetGroup g;
+  g.arn = "arn:tg/web";
+  g.targets = std::move(targets);
+  s->target_groups[g.arn] = g;
+  elbv2::SnapshotLoadBalancer lb;
+  lb.arn = "arn:lb/1";
+  lb.dns_name = "lb-1.elb.localhost";
+  elbv2::SnapshotListener l;
+  l.port = 80;
+  l.protocol = "HTTP";
+  elbv2::SnapshotRule fixed;
+  fixed.priority = 1;
+  elbv2::RuleCondition c;
+  c.field = elbv2::ConditionField::PathPattern;
+  c.values = {"/fixed"};
+  fixed.conditions = {c};
+  elbv2::RuleAction fr;
+  fr.type = elbv2::ActionType::FixedResponse;
+  fr.fixed_response = {418, "text/plain", "teapot"};
+  fixed.actions = {fr};
+  elbv2::SnapshotRule moved;
+  moved.priority = 2;
+  c.values = {"/moved*"};
+  moved.conditions = {c};
+  elbv2::RuleAction rd;
+  rd.type = elbv2::ActionType::Redirect;
+  rd.redirect.host = "new.example.com";
+  rd.redirect.status_code = 302;
+  moved.actions = {rd};
+  elbv2::SnapshotRule def;
+  def.is_default = true;
+  def.actions = {forward_to(g.arn)};
+  l.rules = {fixed, moved, def};
+  lb.listeners = {l};
+  s->load_balancers = {lb};
+  return s;
+}
+
+struct ProxyFixture : ::testing::Test {
+  std::unique_ptr<AlbProxy> make(std::shared_ptr<const elbv2::AlbSnapshot> snap,
+                                 AlbProxy::Options opts = {}) {
+    opts.listener_port = 80;
+    auto p = std::make_unique<AlbProxy>(opts, connect_loopback, std::move(snap));
+    EXPECT_FALSE(p->start());
+    return p;
+  }
+};
+
+TEST_F(ProxyFixture, ForwardsToTheTargetWithForwardedHeaders) {
+  Backend b("a");
+  auto proxy = make(snapshot({target(b.port())}));
+  Client c(proxy->bound_port());
+  auto res = c.get("/hello?x=1", "lb-1.elb.localhost", {{"X-Forwarded-For", "203.0.113.9"}});
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(),
+            "backend=a target=/hello?x=1 xff=203.0.113.9, 127.0.0.1 proto=http port=80 "
+            "trace=Root=1- bodylen=0");
+}
+
+TEST_F(ProxyFixture, FixedResponseAndRedirectRulesAnswerWithoutATarget) {
+  auto proxy = make(snapshot({}));
+  Client c(proxy->bound_port());
+  auto fixed = c.get("/fixed");
+  EXPECT_EQ(fixed.result_int(), 418);
+  EXPECT_EQ(fixed.body(), "teapot");
+  EXPECT_EQ(fixed[http::field::content_type], "text/plain");
+  auto moved = c.get("/moved/here?q=2");
+  EXPECT_EQ(moved.result_int(), 302);
+  EXPECT_EQ(moved[http::field::location], "http://new.example.com:80/moved/here?q=2");
+}
+
+TEST_F(ProxyFixture, RoundRobinSpreadsRequestsOverHealthyTargets) {
+  Backend a("a"), b("b"), sick("sick");
+  auto proxy = make(snapshot({target(a.port()), target(b.port()),
+                              target(sick.port(), elbv2::TargetState::Unhealthy)}));
+  Client c(proxy->bound_port());
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 6; ++i) seen[std::string(c.get("/")["X-Backend"])]++;
+  EXPECT_EQ(seen["a"], 3);
+  EXPECT_EQ(seen["b"], 3);
+  EXPECT_EQ(seen.count("sick"), 0u);
+}
+
+TEST_F(ProxyFixture, ReusesKeepAliveConnectionsToTheTarget) {
+  Backend a("a");
+  auto proxy = make(snapshot({target(a.port())}));
+  for (int i = 0; i < 3; ++i) {
+    Client c(proxy->bound_port());
+    EXPECT_EQ(c.get("/").result_int(), 200);
+    EXPECT_EQ(c.get("/").result_int(), 200);
+  }
+  EXPECT_EQ(a.connections(), 1);
+}
+
+TEST_F(ProxyFixture, NoRegisteredTargetsGive503) {
+  auto proxy = make(snapshot({}));
+  Client c(proxy->bound_port());
+  auto res = c.get("/");
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(res[http::field::server], "awselb/2.0");
+  EXPECT_NE(res.body().find("503 Service Temporarily Unavailable"), std::string::npos);
+}
+
+TEST_F(ProxyFixture, RefusedConnectionGives502) {
+  uint16_t closed_port;
+  {
+    Backend gone("gone");
+    closed_port = gone.port();
+  }
+  auto proxy = make(snapshot({target(closed_port)}));
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 502);
+}
+
+TEST_F(ProxyFixture, TargetResettingTheConnectionGives502) {
+  Backend b("b", Backend::Mode::Close);
+  auto proxy = make(snapshot({target(b.port())}));
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 502);
+}
+
+TEST_F(ProxyFixture, TargetTooSlowGives504) {
+  Backend b("b", Backend::Mode::Hang);
+  AlbProxy::Options opts;
+  opts.target_timeout = std::chrono::milliseconds(200);
+  auto proxy = make(snapshot({target(b.port())}), opts);
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 504);
+}
+
+TEST_F(ProxyFixture, MalformedRequestGives400) {
+  auto proxy = make(snapshot({}));
+  Client c(proxy->bound_port());
+  c.send_raw("GARBAGE\r\n\r\n");
+  EXPECT_EQ(c.read().result_int(), 400);
+}
+
+TEST_F(ProxyFixture, OversizedHeadersGive413) {
+  auto proxy = make(snapshot({}));
+  Client c(proxy->bound_port());
+  c.send_raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70 * 1024, 'a') + "\r\n\r\n");
+  EXPECT_EQ(c.read().result_int(), 413);
+}
+
+TEST_F(ProxyFixture, StreamsAChunkedRequestBodyToTheTarget) {
+  Backend a("a");
+  auto proxy = make(snapshot({target(a.port())}));
+  Client c(proxy->bound_port());
+  std::string chunk(40000, 'z');
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", chunk.size());
+  c.send_raw("POST /up HTTP/1.1\r\nHost: lb-1.elb.localhost\r\nTransfer-Encoding: chunked\r\n\r\n" +
+             std::string(size) + "\r\n" + chunk + "\r\n" + std::string(size) + "\r\n" + chunk +
+             "\r\n0\r\n\r\n");
+  auto res = c.read();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_NE(res.body().find("bodylen=80000"), std::string::npos) << res.body();
+}
+
+TEST_F(ProxyFixture, UnknownHostOnASharedPortGives503) {
+  auto s = snapshot({});
+  auto second = s->load_balancers[0];
+  second.arn = "arn:lb/2";
+  second.dns_name = "lb-2.elb.localhost";
+  second.listeners[0].rules.back().actions = {};
+  elbv2::RuleAction fr;
+  fr.type = elbv2::ActionType::FixedResponse;
+  fr.fixed_response = {200, "text/plain", "second"};
+  second.listeners[0].rules.back().actions = {fr};
+  s->load_balancers.push_back(second);
+  auto proxy = make(s);
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/", "lb-2.elb.localhost").body(), "second");
+  EXPECT_EQ(c.get("/", "other.example.com").result_int(), 503);
+}
+
+TEST_F(ProxyFixture, UpdateSwapsTheSnapshotForNewRequests) {
+  Backend a("a");
+  auto proxy = make(snapshot({}));
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 503);
+  proxy->update(snapshot({target(a.port())}));
+  EXPECT_EQ(c.get("/").result_int(), 200);
+}
+
+TEST_F(ProxyFixture, ReportsADrainingTargetOnceItsLastRequestFinished) {
+  Backend a("a");
+  std::vector<elbv2::TargetKey> drained;
+  std::mutex mu;
+  AlbProxy::Options opts;
+  opts.on_drained = [&](const elbv2::TargetKey& k) {
+    std::lock_guard lock(mu);
+    drained.push_back(k);
+  };
+  auto proxy = make(snapshot({target(a.port())}), opts);
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 200);
+  proxy->update(snapshot({target(a.port(), elbv2::TargetState::Draining)}));
+  EXPECT_EQ(c.get("/").result_int(), 503);  // the only target drains: no new requests
+  std::lock_guard lock(mu);
+  EXPECT_TRUE(drained.empty());
+}
+
+}  // namespace
+}  // namespace dataplane
