@@ -1,0 +1,194 @@
+#include "dataplane/health_checker.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace dataplane {
+namespace {
+
+namespace elbv2 = services::elbv2;
+using core::Duration;
+
+Duration aws_seconds(const core::Clock& clock, int seconds) {
+  return clock.scaled(std::chrono::seconds(seconds));
+}
+
+bool probed(const elbv2::SnapshotTarget& t) {
+  return t.state != elbv2::TargetState::Draining && t.state != elbv2::TargetState::Unused;
+}
+
+}  // namespace
+
+bool matcher_accepts(const std::string& matcher, int status) {
+  std::stringstream in(matcher);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    size_t dash = part.find('-');
+    int lo = std::atoi(part.substr(0, dash).c_str());
+    int hi = dash == std::string::npos ? lo : std::atoi(part.substr(dash + 1).c_str());
+    if (status >= lo && status <= hi) return true;
+  }
+  return false;
+}
+
+Probe http_probe(std::function<int(const std::string& ip, uint16_t port)> connector) {
+  return [connector = std::move(connector)](const std::string& ip, uint16_t port,
+                                            const std::string& path, Duration timeout) {
+    ProbeResult r;
+    int fd = connector(ip, port);
+    if (fd < 0) return r;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + ip + ":" + std::to_string(port) +
+                      "\r\nUser-Agent: ELB-HealthChecker/2.0\r\nConnection: close\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+      ::close(fd);
+      return r;
+    }
+    std::string got;
+    char buf[512];
+    while (got.find("\r\n") == std::string::npos) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        r.outcome = ProbeResult::Outcome::Timeout;
+        break;
+      }
+      pollfd p{fd, POLLIN, 0};
+      int n = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (n == 0) {
+        r.outcome = ProbeResult::Outcome::Timeout;
+        break;
+      }
+      ssize_t k = n < 0 ? -1 : ::recv(fd, buf, sizeof buf, 0);
+      if (k <= 0) break;  // reset or closed before a status line
+      got.append(buf, static_cast<size_t>(k));
+    }
+    ::close(fd);
+    // "HTTP/1.1 200 OK"
+    if (got.rfind("HTTP/", 0) == 0 && got.find("\r\n") != std::string::npos) {
+      size_t sp = got.find(' ');
+      if (sp != std::string::npos) {
+        r.outcome = ProbeResult::Outcome::Response;
+        r.status = std::atoi(got.c_str() + sp + 1);
+      }
+    }
+    return r;
+  };
+}
+
+HealthChecker::HealthChecker(const core::Clock& clock, Probe probe,
+                             elbv2::TargetHealthReporter& reporter)
+    : clock_(clock), probe_(std::move(probe)), reporter_(reporter) {}
+
+void HealthChecker::update(std::shared_ptr<const elbv2::AlbSnapshot> snapshot) {
+  std::lock_guard lock(mu_);
+  snapshot_ = std::move(snapshot);
+  // Forget targets that are gone; adopt recorded states for new ones.
+  std::set<elbv2::TargetKey> live;
+  if (snapshot_) {
+    for (const auto& [arn, g] : snapshot_->target_groups) {
+      for (const auto& t : g.targets) {
+        elbv2::TargetKey key{arn, t.id, t.port};
+        live.insert(key);
+        auto& c = counters_[key];
+        if (!c.known) {
+          c.known = true;
+          c.state = t.state;
+          c.next = clock_.now();
+        }
+      }
+    }
+  }
+  for (auto it = counters_.begin(); it != counters_.end();) {
+    it = live.count(it->first) ? std::next(it) : counters_.erase(it);
+  }
+}
+
+std::optional<core::TimePoint> HealthChecker::next_due() const {
+  std::lock_guard lock(mu_);
+  std::optional<core::TimePoint> best;
+  for (const auto& [k, c] : counters_) {
+    if (!best || c.next < *best) best = c.next;
+  }
+  return best;
+}
+
+int HealthChecker::check_due() {
+  struct Job {
+    elbv2::TargetKey key;
+    std::string ip;
+    uint16_t port;
+    elbv2::HealthCheckSettings hc;
+  };
+  std::vector<Job> jobs;
+  core::TimePoint now = clock_.now();
+  {
+    std::lock_guard lock(mu_);
+    if (!snapshot_) return 0;
+    for (const auto& [arn, g] : snapshot_->target_groups) {
+      if (!g.health_check.enabled || g.load_balancer_arns.empty()) continue;
+      for (const auto& t : g.targets) {
+        if (!probed(t)) continue;
+        elbv2::TargetKey key{arn, t.id, t.port};
+        auto it = counters_.find(key);
+        if (it == counters_.end() || it->second.next > now) continue;
+        it->second.next = now + aws_seconds(clock_, g.health_check.interval_seconds);
+        uint16_t port = t.port;
+        if (g.health_check.port != "traffic-port") {
+          port = static_cast<uint16_t>(std::atoi(g.health_check.port.c_str()));
+        }
+        jobs.push_back({key, t.id, port, g.health_check});
+      }
+    }
+  }
+  std::vector<elbv2::TargetHealthReport> reports;
+  for (const auto& job : jobs) {
+    ProbeResult r =
+        probe_(job.ip, job.port, job.hc.path, aws_seconds(clock_, job.hc.timeout_seconds));
+    bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
+    std::lock_guard lock(mu_);
+    auto it = counters_.find(job.key);
+    if (it == counters_.end()) continue;
+    auto& c = it->second;
+    if (ok) {
+      c.failures = 0;
+      if (++c.successes >= job.hc.healthy_threshold && c.state != elbv2::TargetState::Healthy) {
+        c.state = elbv2::TargetState::Healthy;
+        reports.push_back({job.key, elbv2::TargetState::Healthy, "", ""});
+      }
+      continue;
+    }
+    c.successes = 0;
+    if (++c.failures < job.hc.unhealthy_threshold || c.state == elbv2::TargetState::Unhealthy) {
+      continue;
+    }
+    c.state = elbv2::TargetState::Unhealthy;
+    elbv2::TargetHealthReport report{job.key, elbv2::TargetState::Unhealthy, "", ""};
+    switch (r.outcome) {
+      case ProbeResult::Outcome::Response:
+        report.reason = "Target.ResponseCodeMismatch";
+        report.description =
+            "Health checks failed with these codes: [" + std::to_string(r.status) + "]";
+        break;
+      case ProbeResult::Outcome::Timeout:
+        report.reason = "Target.Timeout";
+        report.description = "Request timed out";
+        break;
+      case ProbeResult::Outcome::ConnectFailed:
+        report.reason = "Target.FailedHealthChecks";
+        report.description = "Health checks failed";
+        break;
+    }
+    reports.push_back(std::move(report));
+  }
+  if (!reports.empty()) reporter_.report_health(reports);
+  return static_cast<int>(jobs.size());
+}
+
+}  // namespace dataplane

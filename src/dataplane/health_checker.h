@@ -1,0 +1,73 @@
+#pragma once
+// Active ALB health checks. check_due() probes every target whose interval has elapsed on the
+// injected clock (intervals and timeouts are AWS seconds divided by the clock's time_scale()),
+// keeps per-target counters and reports state changes through the TargetHealthReporter:
+// initial/unhealthy -> healthy after HealthyThreshold consecutive successes, initial/healthy ->
+// unhealthy after UnhealthyThreshold consecutive failures, with AWS's reasons
+// Target.ResponseCodeMismatch, Target.Timeout or Target.FailedHealthChecks. Groups with checks
+// disabled or not used by a load balancer, and draining/unused targets, are not probed.
+//
+// The caller drives it (a reconciler or a timer thread calling check_due() after update()); the
+// probe is injectable so that tests need no network, and http_probe() is the real one.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "services/elbv2/alb_snapshot.h"
+
+namespace dataplane {
+
+struct ProbeResult {
+  enum class Outcome { Response, Timeout, ConnectFailed };
+  Outcome outcome = Outcome::ConnectFailed;
+  int status = 0;  // Response only
+};
+
+// Sends "GET <path> HTTP/1.1" to ip:port and reads the status line.
+using Probe = std::function<ProbeResult(const std::string& ip, uint16_t port,
+                                        const std::string& path, core::Duration timeout)>;
+
+// The real probe: connects with `connector` (returns a connected fd or -1, as AlbProxy's) and waits
+// at most `timeout` for the status line.
+Probe http_probe(std::function<int(const std::string& ip, uint16_t port)> connector);
+
+// "200", "200,202", "200-299": does `status` match?
+bool matcher_accepts(const std::string& matcher, int status);
+
+class HealthChecker {
+ public:
+  HealthChecker(const core::Clock& clock, Probe probe,
+                services::elbv2::TargetHealthReporter& reporter);
+
+  void update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
+  // Probes every target that is due, reports changed verdicts in one call. Returns how many
+  // targets were probed.
+  int check_due();
+  // When the next probe is due (nullopt: nothing to check).
+  std::optional<core::TimePoint> next_due() const;
+
+ private:
+  struct TargetCounters {
+    core::TimePoint next{};
+    int successes = 0;
+    int failures = 0;
+    services::elbv2::TargetState state = services::elbv2::TargetState::Initial;
+    bool known = false;
+  };
+
+  const core::Clock& clock_;
+  Probe probe_;
+  services::elbv2::TargetHealthReporter& reporter_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot_;
+  std::map<services::elbv2::TargetKey, TargetCounters> counters_;
+};
+
+}  // namespace dataplane

@@ -1,0 +1,226 @@
+#include "dataplane/health_checker.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <deque>
+#include <thread>
+
+#include "testing/manual_clock.h"
+
+namespace dataplane {
+namespace {
+
+namespace elbv2 = services::elbv2;
+using elbv2::TargetState;
+using namespace std::chrono_literals;
+
+class RecordingReporter : public elbv2::TargetHealthReporter {
+ public:
+  void report_health(const std::vector<elbv2::TargetHealthReport>& r) override {
+    reports.insert(reports.end(), r.begin(), r.end());
+  }
+  void report_drained(const elbv2::TargetKey&) override {}
+  std::vector<elbv2::TargetHealthReport> reports;
+};
+
+struct ScriptedProbe {
+  std::deque<ProbeResult> results;
+  int calls = 0;
+  std::string last_path;
+  Probe probe() {
+    return [this](const std::string&, uint16_t, const std::string& path, core::Duration) {
+      ++calls;
+      last_path = path;
+      ProbeResult r = results.front();
+      if (results.size() > 1) results.pop_front();
+      return r;
+    };
+  }
+};
+
+ProbeResult status(int code) { return {ProbeResult::Outcome::Response, code}; }
+
+std::shared_ptr<elbv2::AlbSnapshot> snapshot(TargetState state = TargetState::Initial) {
+  auto s = std::make_shared<elbv2::AlbSnapshot>();
+  elbv2::SnapshotTargetGroup g;
+  g.arn = "arn:tg/1";
+  g.load_balancer_arns = {"arn:lb/1"};
+  g.health_check.path = "/health";
+  g.health_check.interval_seconds = 10;
+  g.health_check.healthy_threshold = 3;
+  g.health_check.unhealthy_threshold = 2;
+  g.health_check.matcher = "200-299";
+  elbv2::SnapshotTarget t;
+  t.id = "10.0.0.5";
+  t.port = 8080;
+  t.state = state;
+  g.targets = {t};
+  s->target_groups[g.arn] = g;
+  return s;
+}
+
+TEST(MatcherAccepts, SingleListAndRange) {
+  EXPECT_TRUE(matcher_accepts("200", 200));
+  EXPECT_FALSE(matcher_accepts("200", 201));
+  EXPECT_TRUE(matcher_accepts("200,202", 202));
+  EXPECT_TRUE(matcher_accepts("200-299", 250));
+  EXPECT_FALSE(matcher_accepts("200-299", 302));
+}
+
+TEST(HealthChecker, InitialTargetTurnsHealthyAfterHealthyThresholdSuccesses) {
+  fakes::ManualClock clock;
+  RecordingReporter reporter;
+  ScriptedProbe probe{{status(200)}};
+  HealthChecker checker(clock, probe.probe(), reporter);
+  checker.update(snapshot());
+  EXPECT_EQ(checker.check_due(), 1);
+  EXPECT_EQ(checker.check_due(), 0);  // not due again before the interval
+  clock.advance(10s);
+  checker.check_due();
+  EXPECT_TRUE(reporter.reports.empty());
+  clock.advance(10s);
+  checker.check_due();
+  ASSERT_EQ(reporter.reports.size(), 1u);
+  EXPECT_EQ(reporter.reports[0].state, TargetState::Healthy);
+  EXPECT_EQ(reporter.reports[0].target.id, "10.0.0.5");
+  EXPECT_EQ(probe.last_path, "/health");
+}
+
+TEST(HealthChecker, HealthyTargetTurnsUnhealthyWithResponseCodeMismatch) {
+  fakes::ManualClock clock;
+  RecordingReporter reporter;
+  ScriptedProbe probe{{status(502)}};
+  HealthChecker checker(clock, probe.probe(), reporter);
+  checker.update(snapshot(TargetState::Healthy));
+  checker.check_due();
+  EXPECT_TRUE(reporter.reports.empty());
+  clock.advance(10s);
+  checker.check_due();
+  ASSERT_EQ(reporter.reports.size(), 1u);
+  EXPECT_EQ(reporter.reports[0].state, TargetState::Unhealthy);
+  EXPECT_EQ(reporter.reports[0].reason, "Target.ResponseCodeMismatch");
+  EXPECT_EQ(reporter.reports[0].description, "Health checks failed with these codes: [502]");
+  clock.advance(10s);
+  checker.check_due();
+  EXPECT_EQ(reporter.reports.size(), 1u);  // no repeated report while it stays unhealthy
+}
+
+TEST(HealthChecker, TimeoutsAndRefusalsHaveTheirOwnReasons) {
+  for (auto [outcome, reason] :
+       {std::pair{ProbeResult::Outcome::Timeout, "Target.Timeout"},
+        std::pair{ProbeResult::Outcome::ConnectFailed, "Target.FailedHealthChecks"}}) {
+    fakes::ManualClock clock;
+    RecordingReporter reporter;
+    ScriptedProbe probe{{ProbeResult{outcome, 0}}};
+    HealthChecker checker(clock, probe.probe(), reporter);
+    checker.update(snapshot(TargetState::Healthy));
+    checker.check_due();
+    clock.advance(10s);
+    checker.check_due();
+    ASSERT_EQ(reporter.reports.size(), 1u);
+    EXPECT_EQ(reporter.reports[0].reason, reason);
+  }
+}
+
+TEST(HealthChecker, UnhealthyTargetHealsAfterHealthyThreshold) {
+  fakes::ManualClock clock;
+  RecordingReporter reporter;
+  ScriptedProbe probe{{status(500), status(200)}};
+  HealthChecker checker(clock, probe.probe(), reporter);
+  checker.update(snapshot(TargetState::Unhealthy));
+  for (int i = 0; i < 4; ++i) {
+    checker.check_due();
+    clock.advance(10s);
+  }
+  ASSERT_EQ(reporter.reports.size(), 1u);
+  EXPECT_EQ(reporter.reports[0].state, TargetState::Healthy);
+}
+
+TEST(HealthChecker, SkipsDrainingTargetsAndGroupsWithoutLoadBalancerOrChecks) {
+  fakes::ManualClock clock;
+  RecordingReporter reporter;
+  ScriptedProbe probe{{status(200)}};
+  HealthChecker checker(clock, probe.probe(), reporter);
+  checker.update(snapshot(TargetState::Draining));
+  EXPECT_EQ(checker.check_due(), 0);
+  auto unused = snapshot();
+  unused->target_groups.begin()->second.load_balancer_arns.clear();
+  checker.update(unused);
+  EXPECT_EQ(checker.check_due(), 0);
+  auto disabled = snapshot();
+  disabled->target_groups.begin()->second.health_check.enabled = false;
+  checker.update(disabled);
+  EXPECT_EQ(checker.check_due(), 0);
+  EXPECT_EQ(probe.calls, 0);
+}
+
+// A one-shot loopback server: answers `reply` (or nothing) to the first request.
+struct OneShotServer {
+  explicit OneShotServer(std::string reply) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    ::listen(fd, 4);
+    socklen_t len = sizeof sa;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+    thread = std::thread([this, reply] {
+      int c = ::accept(fd, nullptr, nullptr);
+      if (c < 0) return;
+      char buf[1024];
+      (void)::recv(c, buf, sizeof buf, 0);
+      if (!reply.empty()) (void)::send(c, reply.data(), reply.size(), MSG_NOSIGNAL);
+      char drain;
+      (void)::recv(c, &drain, 1, 0);  // until the prober closes
+      ::close(c);
+    });
+  }
+  ~OneShotServer() {
+    ::shutdown(fd, SHUT_RDWR);
+    thread.join();
+    ::close(fd);
+  }
+  int fd;
+  uint16_t port;
+  std::thread thread;
+};
+
+int connect_loopback(const std::string&, uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST(HttpProbe, ReadsTheStatusCode) {
+  OneShotServer server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+  ProbeResult r = http_probe(connect_loopback)("127.0.0.1", server.port, "/", 2s);
+  EXPECT_EQ(r.outcome, ProbeResult::Outcome::Response);
+  EXPECT_EQ(r.status, 503);
+}
+
+TEST(HttpProbe, SilentTargetTimesOut) {
+  OneShotServer server("");
+  ProbeResult r = http_probe(connect_loopback)("127.0.0.1", server.port, "/", 100ms);
+  EXPECT_EQ(r.outcome, ProbeResult::Outcome::Timeout);
+}
+
+TEST(HttpProbe, UnreachableTargetFailsToConnect) {
+  ProbeResult r = http_probe([](const std::string&, uint16_t) { return -1; })("127.0.0.1", 1, "/", 1s);
+  EXPECT_EQ(r.outcome, ProbeResult::Outcome::ConnectFailed);
+}
+
+}  // namespace
+}  // namespace dataplane
