@@ -12,48 +12,15 @@
 #include "services/ec2/store_network_directory.h"
 #include "store/db.h"
 #include "testing/manual_clock.h"
+#include "testing/registry_calls.h"
 
 namespace services::ec2 {
 
-inline boost::json::object J(std::string_view text) { return boost::json::parse(text).as_object(); }
+using fakes::J;
 
-class Ec2HandlersTest : public ::testing::Test {
+class Ec2HandlersTest : public ::testing::Test, protected fakes::RegistryCalls {
  protected:
-  Ec2HandlersTest() { ec2_.register_operations(registry_); }
-
-  protocol::RequestContext ctx(std::string region = "us-east-1",
-                               std::string account = "123456789012") const {
-    protocol::RequestContext c;
-    c.request_id = "req";
-    c.account = std::move(account);
-    c.region = std::move(region);
-    c.caller_arn = "arn:aws:iam::" + c.account + ":root";
-    return c;
-  }
-
-  boost::json::object ok(std::string_view op, const boost::json::object& in,
-                         const protocol::RequestContext& c) {
-    protocol::Result<boost::json::object> r = registry_.call(c, "ec2", op, in);
-    if (!r) {
-      ADD_FAILURE() << op << " failed: " << r.error().code << ": " << r.error().message;
-      return {};
-    }
-    return *r;
-  }
-  boost::json::object ok(std::string_view op, const boost::json::object& in) {
-    return ok(op, in, ctx());
-  }
-  boost::json::object ok(std::string_view op, std::string_view in = "{}") { return ok(op, J(in)); }
-
-  protocol::AwsError err(std::string_view op, const boost::json::object& in) {
-    protocol::Result<boost::json::object> r = registry_.call(ctx(), "ec2", op, in);
-    if (r) {
-      ADD_FAILURE() << op << " succeeded: " << boost::json::serialize(*r);
-      return {};
-    }
-    return r.error();
-  }
-  protocol::AwsError err(std::string_view op, std::string_view in) { return err(op, J(in)); }
+  Ec2HandlersTest() : RegistryCalls(registry_, "ec2") { ec2_.register_operations(registry_); }
 
   static std::string s(const boost::json::value& v) { return std::string(v.as_string()); }
 

@@ -11,52 +11,15 @@
 #include "services/logs/logs_service.h"
 #include "store/db.h"
 #include "testing/manual_clock.h"
+#include "testing/registry_calls.h"
 
 namespace services::logs {
 
-inline boost::json::object J(std::string_view text) { return boost::json::parse(text).as_object(); }
+using fakes::J;
 
-class LogsHandlersTest : public ::testing::Test {
+class LogsHandlersTest : public ::testing::Test, protected fakes::RegistryCalls {
  protected:
-  LogsHandlersTest() { logs_.register_operations(registry_); }
-
-  protocol::RequestContext ctx(std::string region = "us-east-1",
-                               std::string account = "123456789012") const {
-    protocol::RequestContext c;
-    c.request_id = "req";
-    c.account = std::move(account);
-    c.region = std::move(region);
-    return c;
-  }
-
-  // A successful call's output; records a failure and returns {} otherwise.
-  boost::json::object ok(std::string_view op, const boost::json::object& in,
-                         const protocol::RequestContext& c) {
-    protocol::Result<boost::json::object> r = registry_.call(c, "logs", op, in);
-    if (!r) {
-      ADD_FAILURE() << op << " failed: " << r.error().code << ": " << r.error().message;
-      return {};
-    }
-    return *r;
-  }
-  boost::json::object ok(std::string_view op, const boost::json::object& in) {
-    return ok(op, in, ctx());
-  }
-  boost::json::object ok(std::string_view op, std::string_view in) { return ok(op, J(in)); }
-
-  protocol::AwsError err(std::string_view op, const boost::json::object& in,
-                         const protocol::RequestContext& c) {
-    protocol::Result<boost::json::object> r = registry_.call(c, "logs", op, in);
-    if (r) {
-      ADD_FAILURE() << op << " succeeded: " << boost::json::serialize(*r);
-      return {};
-    }
-    return r.error();
-  }
-  protocol::AwsError err(std::string_view op, const boost::json::object& in) {
-    return err(op, in, ctx());
-  }
-  protocol::AwsError err(std::string_view op, std::string_view in) { return err(op, J(in)); }
+  LogsHandlersTest() : RegistryCalls(registry_, "logs") { logs_.register_operations(registry_); }
 
   int64_t now_ms() const { return core::to_epoch_millis(clock_.now()); }
 
