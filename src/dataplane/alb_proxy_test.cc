@@ -350,8 +350,11 @@ TEST_F(ProxyFixture, ReportsADrainingTargetOnceItsLastRequestFinished) {
   EXPECT_EQ(c.get("/").result_int(), 200);
   proxy->update(snapshot({target(a.port(), elbv2::TargetState::Draining)}));
   EXPECT_EQ(c.get("/").result_int(), 503);  // the only target drains: no new requests
+  // The first request's accounting may finish before or after the update: the idle draining
+  // target is then reported at once or never, but never more than once and never another one.
   std::lock_guard lock(mu);
-  EXPECT_TRUE(drained.empty());
+  EXPECT_LE(drained.size(), 1u);
+  for (const elbv2::TargetKey& k : drained) EXPECT_EQ(k.port, a.port());
 }
 
 }  // namespace
