@@ -227,65 +227,55 @@ Reply EcsService::list_clusters(const Ctx& ctx, const Doc& in) {
   return out;
 }
 
-// UpdateCluster — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateCluster.html
-Reply EcsService::update_cluster(const Ctx& ctx, const Doc& in) {
+// The update operations' shared shape: the ACTIVE cluster the request names, changed by
+// `change` (which returns an InvalidParameterException message, or "" to go on), stored and
+// returned with its settings.
+Reply EcsService::change_cluster(const Ctx& ctx, const Doc& in,
+                                 const std::function<std::string(EcsStore&, Doc&)>& change) {
   store::Transaction tx = db_.begin();
   EcsStore st(tx, ctx.account, ctx.region);
   protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
   if (!cluster) {
     return cluster.error();
   }
-  if (const json::array* s = arr(in, "settings")) {
-    if (std::string e = merge_settings(*cluster, *s); !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-  }
-  if (const json::object* c = obj(in, "configuration")) {
-    (*cluster)["configuration"] = *c;
-  }
-  if (const json::object* d = obj(in, "serviceConnectDefaults")) {
-    (*cluster)["serviceConnectDefaults"] = *d;
-  }
-  st.put_cluster(*cluster);
-  Doc out{{"cluster", present_cluster(st, *cluster, in, true)}};
-  tx.commit();
-  return out;
-}
-
-// UpdateClusterSettings — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateClusterSettings.html
-Reply EcsService::update_cluster_settings(const Ctx& ctx, const Doc& in) {
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  if (const json::array* s = arr(in, "settings")) {
-    if (std::string e = merge_settings(*cluster, *s); !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-  }
-  st.put_cluster(*cluster);
-  Doc out{{"cluster", present_cluster(st, *cluster, in, true)}};
-  tx.commit();
-  return out;
-}
-
-// PutClusterCapacityProviders — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
-Reply EcsService::put_cluster_capacity_providers(const Ctx& ctx, const Doc& in) {
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  if (std::string e = apply_capacity_providers(st, *cluster, in); !e.empty()) {
+  if (std::string e = change(st, *cluster); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   st.put_cluster(*cluster);
   Doc out{{"cluster", present_cluster(st, *cluster, in, true)}};
   tx.commit();
   return out;
+}
+
+// UpdateCluster — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateCluster.html
+Reply EcsService::update_cluster(const Ctx& ctx, const Doc& in) {
+  return change_cluster(ctx, in, [&](EcsStore&, Doc& cluster) -> std::string {
+    if (const json::array* s = arr(in, "settings")) {
+      if (std::string e = merge_settings(cluster, *s); !e.empty()) return e;
+    }
+    if (const json::object* c = obj(in, "configuration")) {
+      cluster["configuration"] = *c;
+    }
+    if (const json::object* d = obj(in, "serviceConnectDefaults")) {
+      cluster["serviceConnectDefaults"] = *d;
+    }
+    return {};
+  });
+}
+
+// UpdateClusterSettings — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateClusterSettings.html
+Reply EcsService::update_cluster_settings(const Ctx& ctx, const Doc& in) {
+  return change_cluster(ctx, in, [&](EcsStore&, Doc& cluster) -> std::string {
+    const json::array* s = arr(in, "settings");
+    return s ? merge_settings(cluster, *s) : std::string();
+  });
+}
+
+// PutClusterCapacityProviders — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html
+Reply EcsService::put_cluster_capacity_providers(const Ctx& ctx, const Doc& in) {
+  return change_cluster(ctx, in, [&](EcsStore& st, Doc& cluster) {
+    return apply_capacity_providers(st, cluster, in);
+  });
 }
 
 // DeleteCluster — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCluster.html

@@ -112,6 +112,9 @@ class EcsService {
   // The task definition a request names: "family", "family:revision" or an ARN. ACTIVE or
   // INACTIVE; nullopt when unknown.
   std::optional<Doc> find_task_definition(EcsStore& st, const Ctx& ctx, std::string_view ref);
+  // UpdateCluster/UpdateClusterSettings/PutClusterCapacityProviders: see cluster_handlers.cc.
+  Reply change_cluster(const Ctx& ctx, const Doc& in,
+                       const std::function<std::string(EcsStore& st, Doc& cluster)>& change);
   // DescribeServices/DescribeTasks: 1..max refs in in[`refs`], each looked up in `table` within
   // the request's cluster and shown with present(st, doc, include TAGS); unknown ones become
   // failures[] with reason MISSING. Returns {<out>: [...], failures: [...]}.
