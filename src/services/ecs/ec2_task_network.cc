@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "netplane/netns.h"
+#include "services/ecs/ecs_json.h"
 #include "services/ecs/metadata_plane.h"
 
 namespace services::ecs {
@@ -26,11 +27,6 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 }  // namespace
-
-std::string task_id_of(const std::string& task_arn) {
-  std::size_t slash = task_arn.rfind('/');
-  return slash == std::string::npos ? task_arn : task_arn.substr(slash + 1);
-}
 
 Ec2TaskNetwork::Ec2TaskNetwork(ec2::NetworkDirectory& directory, netplane::Netplane& plane,
                                netplane::Ec2Sync& sync, Ec2TaskNetworkOptions options)
@@ -74,7 +70,7 @@ protocol::Result<void> Ec2TaskNetwork::adopt_vpc(const std::string& account,
 protocol::Result<TaskNetwork> Ec2TaskNetwork::attach(
     const TaskRef& task, const std::vector<std::string>& subnets,
     const std::vector<std::string>& security_groups) {
-  std::string id = task_id_of(task.task_arn);
+  std::string id = name_from_ref(task.task_arn);
   std::filesystem::path record = record_of(id);
   if (std::filesystem::exists(record)) {
     // A previous attempt (before a crash) got this far: start over with a fresh ENI.
@@ -151,7 +147,7 @@ void Ec2TaskNetwork::reset() {
 }
 
 void Ec2TaskNetwork::detach(const TaskRef& task) {
-  std::string id = task_id_of(task.task_arn);
+  std::string id = name_from_ref(task.task_arn);
   if (auto r = plane_.detach(id); !r) {
     core::log::warn("task network detach failed",
                     {{"task", task.task_arn}, {"error", r.error().message}});

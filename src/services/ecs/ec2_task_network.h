@@ -60,7 +60,4 @@ class Ec2TaskNetwork final : public TaskNetworkPort {
   std::map<std::string, std::vector<uint64_t>> listening_;  // VPC id → Gantry's listener ids
 };
 
-// "<32 hex>" of arn:aws:ecs:<region>:<account>:task/<cluster>/<id>.
-std::string task_id_of(const std::string& task_arn);
-
 }  // namespace services::ecs

@@ -161,7 +161,7 @@ class EcsModule final : public server::Module {
             const json::object& t = doc.as_object();
             const json::object* g = obj(t, "gantryNetwork");
             if (!g) return;
-            expected.endpoint_ids.push_back(task_id_of(row.text(2)));
+            expected.endpoint_ids.push_back(name_from_ref(row.text(2)));
             if (const json::array* atts = arr(t, "attachments")) {
               for (const json::value& a : *atts) {
                 if (const json::array* d = arr(a.as_object(), "details")) {

@@ -14,11 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string task_id_of(std::string_view task_arn) {
-  std::size_t slash = task_arn.rfind('/');
-  return std::string(slash == std::string_view::npos ? task_arn : task_arn.substr(slash + 1));
-}
-
 // Metadata timestamps are RFC 3339 with nanoseconds, as the ECS agent writes them.
 std::string rfc3339(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -144,7 +139,7 @@ double cpu_units(const json::object& td, std::string_view key) {
 }  // namespace
 
 std::string metadata_token(std::string_view task_arn, std::string_view container) {
-  return task_id_of(task_arn) + "-" + std::string(container);
+  return name_from_ref(task_arn) + "-" + std::string(container);
 }
 
 std::optional<std::pair<std::string, std::string>> parse_metadata_token(std::string_view token) {
