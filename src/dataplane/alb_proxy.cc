@@ -85,6 +85,9 @@ http::response<http::string_body> alb_page(int status, unsigned version, bool ke
   return res;
 }
 
+// ALB gives a target 10 s to accept a connection.
+constexpr Ms kConnectTimeout{10000};
+
 bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
 
 }  // namespace
@@ -241,7 +244,7 @@ struct AlbProxy::Impl {
     elbv2::TargetKey key{group->arn, target->id, target->port};
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     selector.started(key);
-    bool ok = co_await forward(w, client, buffer, parser, target->id, target->port, timeout,
+    bool ok = co_await forward(w, client, buffer, parser, lb->arn, target->id, target->port, timeout,
                                expect_continue, keep_if_forwarded, version);
     if (selector.finished(key) == 0 && opts.on_drained) {
       auto now = current();
@@ -257,9 +260,14 @@ struct AlbProxy::Impl {
     co_return ok && keep_if_forwarded;
   }
 
-  std::unique_ptr<Upstream> open_upstream(Worker* w, const std::string& ip, uint16_t port,
+  static std::string pool_key(const std::string& lb_arn, const std::string& ip, uint16_t port) {
+    return lb_arn + "|" + ip + ":" + std::to_string(port);
+  }
+
+  std::unique_ptr<Upstream> open_upstream(Worker* w, const std::string& lb_arn,
+                                          const std::string& ip, uint16_t port, Ms timeout,
                                           bool& reused) {
-    auto& idle = w->pool[ip + ":" + std::to_string(port)];
+    auto& idle = w->pool[pool_key(lb_arn, ip, port)];
     if (!idle.empty()) {
       auto up = std::move(idle.back());
       idle.pop_back();
@@ -267,7 +275,7 @@ struct AlbProxy::Impl {
       return up;
     }
     reused = false;
-    int fd = connect(ip, port);
+    int fd = connect(lb_arn, ip, port, std::min(timeout, kConnectTimeout));
     if (fd < 0) return nullptr;
     beast::error_code ec;
     tcp::socket s(w->ioc);
@@ -283,8 +291,8 @@ struct AlbProxy::Impl {
   // connection is still usable.
   asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
                                 http::request_parser<http::buffer_body>& parser,
-                                const std::string& ip, uint16_t port, Ms timeout,
-                                bool expect_continue, bool client_keep, unsigned version) {
+                                const std::string& lb_arn, const std::string& ip,
+                                uint16_t port, Ms timeout, bool expect_continue, bool client_keep, unsigned version) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
@@ -292,7 +300,7 @@ struct AlbProxy::Impl {
     beast::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
-      auto up = open_upstream(w, ip, port, reused);
+      auto up = open_upstream(w, lb_arn, ip, port, timeout, reused);
       if (!up) {
         auto page = alb_page(502, version, false);
         co_await send(client, page);
@@ -395,7 +403,7 @@ struct AlbProxy::Impl {
         if (ec) co_return false;
       }
       if (upstream_keep && rp.is_done()) {
-        auto& idle = w->pool[ip + ":" + std::to_string(port)];
+        auto& idle = w->pool[pool_key(lb_arn, ip, port)];
         if (idle.size() < opts.max_idle_per_target) {
           up->stream.expires_never();
           idle.push_back(std::move(up));

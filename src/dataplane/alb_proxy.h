@@ -21,15 +21,15 @@
 #include <string>
 #include <system_error>
 
+#include "dataplane/connector.h"
 #include "services/elbv2/alb_snapshot.h"
 
 namespace dataplane {
 
 class AlbProxy {
  public:
-  // Returns a connected stream socket fd to ip:port that the proxy then owns, or -1 (the proxy
-  // answers 502). Called on a proxy worker thread; it may block for the connect.
-  using Connector = std::function<int(const std::string& ip, uint16_t port)>;
+  // See connector.h; the proxy owns the fd it returns, and answers 502 on -1.
+  using Connector = dataplane::Connector;
   // Called when a draining target finished its last in-flight request.
   using DrainedCallback = std::function<void(const services::elbv2::TargetKey&)>;
 

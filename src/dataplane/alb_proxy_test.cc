@@ -90,7 +90,8 @@ class Backend {
   std::thread thread_;
 };
 
-int connect_loopback(const std::string& ip, uint16_t port) {
+int connect_loopback(const std::string&, const std::string& ip, uint16_t port,
+                     std::chrono::milliseconds) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;

@@ -1,5 +1,6 @@
 #include "dataplane/health_checker.h"
 
+#include <future>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,13 +38,18 @@ bool matcher_accepts(const std::string& matcher, int status) {
   return false;
 }
 
-Probe http_probe(std::function<int(const std::string& ip, uint16_t port)> connector) {
-  return [connector = std::move(connector)](const std::string& ip, uint16_t port,
+Probe http_probe(Connector connector) {
+  return [connector = std::move(connector)](const std::string& load_balancer_arn,
+                                            const std::string& ip, uint16_t port,
                                             const std::string& path, Duration timeout) {
     ProbeResult r;
-    int fd = connector(ip, port);
-    if (fd < 0) return r;
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    int fd = connector(load_balancer_arn, ip, port,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+    if (fd < 0) {
+      if (std::chrono::steady_clock::now() >= deadline) r.outcome = ProbeResult::Outcome::Timeout;
+      return r;
+    }
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + ip + ":" + std::to_string(port) +
                       "\r\nUser-Agent: ELB-HealthChecker/2.0\r\nConnection: close\r\n\r\n";
     if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
@@ -122,6 +128,7 @@ std::optional<core::TimePoint> HealthChecker::next_due() const {
 int HealthChecker::check_due() {
   struct Job {
     elbv2::TargetKey key;
+    std::string load_balancer_arn;
     std::string ip;
     uint16_t port;
     elbv2::HealthCheckSettings hc;
@@ -143,14 +150,23 @@ int HealthChecker::check_due() {
         if (g.health_check.port != "traffic-port") {
           port = static_cast<uint16_t>(std::atoi(g.health_check.port.c_str()));
         }
-        jobs.push_back({key, t.id, port, g.health_check});
+        jobs.push_back({key, g.load_balancer_arns.front(), t.id, port, g.health_check});
       }
     }
   }
-  std::vector<elbv2::TargetHealthReport> reports;
+  // Probes run concurrently: a silent target must not delay the others' checks.
+  std::vector<std::future<ProbeResult>> results;
+  results.reserve(jobs.size());
   for (const auto& job : jobs) {
-    ProbeResult r =
-        probe_(job.ip, job.port, job.hc.path, aws_seconds(clock_, job.hc.timeout_seconds));
+    results.push_back(std::async(std::launch::async, [this, &job] {
+      return probe_(job.load_balancer_arn, job.ip, job.port, job.hc.path,
+                    aws_seconds(clock_, job.hc.timeout_seconds));
+    }));
+  }
+  std::vector<elbv2::TargetHealthReport> reports;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
+    ProbeResult r = results[i].get();
     bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
     std::lock_guard lock(mu_);
     auto it = counters_.find(job.key);

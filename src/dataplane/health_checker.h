@@ -20,6 +20,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "dataplane/connector.h"
 #include "services/elbv2/alb_snapshot.h"
 
 namespace dataplane {
@@ -30,13 +31,15 @@ struct ProbeResult {
   int status = 0;  // Response only
 };
 
-// Sends "GET <path> HTTP/1.1" to ip:port and reads the status line.
-using Probe = std::function<ProbeResult(const std::string& ip, uint16_t port,
-                                        const std::string& path, core::Duration timeout)>;
+// Sends "GET <path> HTTP/1.1" to ip:port from the load balancer `load_balancer_arn` (the first
+// one that uses the target group) and reads the status line.
+using Probe = std::function<ProbeResult(const std::string& load_balancer_arn, const std::string& ip,
+                                        uint16_t port, const std::string& path,
+                                        core::Duration timeout)>;
 
-// The real probe: connects with `connector` (returns a connected fd or -1, as AlbProxy's) and waits
-// at most `timeout` for the status line.
-Probe http_probe(std::function<int(const std::string& ip, uint16_t port)> connector);
+// The real probe: connects with `connector` (connector.h) and waits at most `timeout` in all for
+// the connection and the status line.
+Probe http_probe(Connector connector);
 
 // "200", "200,202", "200-299": does `status` match?
 bool matcher_accepts(const std::string& matcher, int status);

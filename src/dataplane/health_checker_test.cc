@@ -1,5 +1,6 @@
 #include "dataplane/health_checker.h"
 
+#include <mutex>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -29,10 +30,13 @@ class RecordingReporter : public elbv2::TargetHealthReporter {
 
 struct ScriptedProbe {
   std::deque<ProbeResult> results;
+  std::mutex mu;
   int calls = 0;
   std::string last_path;
   Probe probe() {
-    return [this](const std::string&, uint16_t, const std::string& path, core::Duration) {
+    return [this](const std::string&, const std::string&, uint16_t, const std::string& path,
+                  core::Duration) {
+      std::lock_guard lock(mu);
       ++calls;
       last_path = path;
       ProbeResult r = results.front();
@@ -191,7 +195,8 @@ struct OneShotServer {
   std::thread thread;
 };
 
-int connect_loopback(const std::string&, uint16_t port) {
+int connect_loopback(const std::string&, const std::string&, uint16_t port,
+                     std::chrono::milliseconds) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
@@ -206,19 +211,21 @@ int connect_loopback(const std::string&, uint16_t port) {
 
 TEST(HttpProbe, ReadsTheStatusCode) {
   OneShotServer server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-  ProbeResult r = http_probe(connect_loopback)("127.0.0.1", server.port, "/", 2s);
+  ProbeResult r = http_probe(connect_loopback)("lb", "127.0.0.1", server.port, "/", 2s);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::Response);
   EXPECT_EQ(r.status, 503);
 }
 
 TEST(HttpProbe, SilentTargetTimesOut) {
   OneShotServer server("");
-  ProbeResult r = http_probe(connect_loopback)("127.0.0.1", server.port, "/", 100ms);
+  ProbeResult r = http_probe(connect_loopback)("lb", "127.0.0.1", server.port, "/", 100ms);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::Timeout);
 }
 
 TEST(HttpProbe, UnreachableTargetFailsToConnect) {
-  ProbeResult r = http_probe([](const std::string&, uint16_t) { return -1; })("127.0.0.1", 1, "/", 1s);
+  ProbeResult r = http_probe([](const std::string&, const std::string&, uint16_t,
+                               std::chrono::milliseconds) { return -1; })("lb", "127.0.0.1", 1,
+                                                                          "/", 1s);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::ConnectFailed);
 }
 
