@@ -9,7 +9,10 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <utility>
 #include <vector>
 
 #include "dataplane/rule_matcher.h"
@@ -425,24 +428,50 @@ AlbProxy::AlbProxy(Options options, Connector connector,
   impl_->snap = snapshot ? std::move(snapshot) : std::make_shared<const AlbSnapshot>();
 }
 
-AlbProxy::~AlbProxy() { stop(); }
+AlbProxy::~AlbProxy() {
+  stop();
+  if (impl_->opts.listen_fd >= 0) ::close(std::exchange(impl_->opts.listen_fd, -1));  // never started
+}
 
 std::error_code AlbProxy::start() {
   if (impl_->running) return {};
   int n = std::max(impl_->opts.threads, 1);
   for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>());
   beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->opts.address, ec);
-  if (ec) return ec;
   auto acc = std::make_unique<tcp::acceptor>(impl_->workers[0]->ioc);
-  tcp::endpoint ep{address, impl_->opts.port};
-  acc->open(ep.protocol(), ec);
-  if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acc->bind(ep, ec);
-  if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    impl_->workers.clear();
-    return ec;
+  if (impl_->opts.listen_fd >= 0) {
+    int fd = std::exchange(impl_->opts.listen_fd, -1);
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    int listening = 0;
+    socklen_t optlen = sizeof listening;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0 ||
+        ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) != 0) {
+      ec = beast::error_code(errno, boost::system::system_category());
+    } else if (!listening || (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+      ec = asio::error::invalid_argument;
+    }
+    if (!ec) acc->assign(ss.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      impl_->workers.clear();
+      return ec;
+    }
+  } else {
+    auto address = asio::ip::make_address(impl_->opts.address, ec);
+    if (ec) {
+      impl_->workers.clear();
+      return ec;
+    }
+    tcp::endpoint ep{address, impl_->opts.port};
+    acc->open(ep.protocol(), ec);
+    if (!ec) acc->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc->bind(ep, ec);
+    if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      impl_->workers.clear();
+      return ec;
+    }
   }
   impl_->bound = acc->local_endpoint().port();
   impl_->acceptor = std::move(acc);

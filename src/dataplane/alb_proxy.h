@@ -36,6 +36,11 @@ class AlbProxy {
   struct Options {
     std::string address = "127.0.0.1";
     uint16_t port = 0;           // 0 picks a free port (tests); see bound_port()
+    // An already-listening TCP socket to adopt instead of binding address:port (an internal load
+    // balancer's socket, made inside its VPC's network namespace). The proxy owns it from
+    // construction on: stop() closes it, as do a failed start() and the destructor. -1: bind
+    // address:port.
+    int listen_fd = -1;
     uint16_t listener_port = 0;  // the listener port in the snapshot; 0 means the bound port
     int threads = 1;             // worker threads, each with its own event loop and pools
     size_t max_header_bytes = 64 * 1024;  // larger request headers get 413
@@ -54,7 +59,8 @@ class AlbProxy {
   AlbProxy(const AlbProxy&) = delete;
   AlbProxy& operator=(const AlbProxy&) = delete;
 
-  // Binds, listens and starts the worker threads. An error when the address cannot be bound.
+  // Binds and listens (or adopts Options::listen_fd) and starts the worker threads. An error when
+  // the address cannot be bound or the adopted fd is not a listening TCP socket.
   std::error_code start();
   // Closes the socket and every connection, joins the workers. Idempotent.
   void stop();

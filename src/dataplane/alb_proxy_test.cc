@@ -1,6 +1,7 @@
 #include "dataplane/alb_proxy.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -356,6 +357,43 @@ TEST_F(ProxyFixture, ReportsADrainingTargetOnceItsLastRequestFinished) {
   std::lock_guard lock(mu);
   EXPECT_LE(drained.size(), 1u);
   for (const elbv2::TargetKey& k : drained) EXPECT_EQ(k.port, a.port());
+}
+
+TEST_F(ProxyFixture, AdoptsAnAlreadyListeningSocketAndClosesItOnStop) {
+  Backend a("a");
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);
+  socklen_t len = sizeof sa;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+  uint16_t port = ntohs(sa.sin_port);
+
+  AlbProxy::Options opts;
+  opts.listen_fd = fd;
+  opts.port = 1;  // ignored when a socket is adopted
+  auto proxy = make(snapshot({target(a.port())}), opts);
+  EXPECT_EQ(proxy->bound_port(), port);
+  {
+    Client c(port);
+    EXPECT_EQ(c.get("/").result_int(), 200);
+  }
+  proxy->stop();
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // closed
+  EXPECT_EQ(errno, EBADF);
+}
+
+TEST_F(ProxyFixture, RejectsAnAdoptedSocketThatIsNotListening) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  AlbProxy::Options opts;
+  opts.listen_fd = fd;
+  AlbProxy proxy(opts, connect_loopback, snapshot({}));
+  EXPECT_TRUE(proxy.start());
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // the proxy owned it and closed it
 }
 
 }  // namespace
