@@ -1,0 +1,277 @@
+"""ECS services behind a real ALB (issue 7): the scheduler keeps desiredCount tasks registered in
+the target group, replaces a stopped task, rolls to a new task definition without failing a
+request, trips the deployment circuit breaker and rolls back, gets out of the seeds' first-run
+trap with --force-new-deployment, drains on DeleteService --force, agrees with `aws ecs wait
+services-stable`, and converges after a restart in the middle of a rollout. Needs root, runc and
+skopeo; the module's server is reset and stopped at the end and no namespace may remain.
+"""
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import client_for
+from alb_env import (CLUSTER, Aws, Load, alb_get, fast_target_group, make_alb, privileged,
+                     push_layout, register_web, target_health, task_ip, wait_until, web_layout)
+from alb_env import alb_images, alb_server, aws, clean, net  # noqa: F401  (fixtures)
+
+pytestmark = privileged + [pytest.mark.usefixtures("clean")]
+
+FAST = {"Delay": 1, "MaxAttempts": 90}
+
+
+def create_service(aws, net, tg, td, name="web", desired=2, rollback=True, **kw):
+    aws.ecs.create_cluster(clusterName=CLUSTER)
+    return aws.ecs.create_service(
+        cluster=CLUSTER, serviceName=name, taskDefinition=td, desiredCount=desired,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {
+            "subnets": net["subnets"], "securityGroups": [net["sg"]["web"]],
+            "assignPublicIp": "DISABLED"}},
+        loadBalancers=[{"targetGroupArn": tg, "containerName": "app", "containerPort": 8080}],
+        deploymentConfiguration={
+            "minimumHealthyPercent": 100, "maximumPercent": 200,
+            "deploymentCircuitBreaker": {"enable": True, "rollback": rollback}},
+        **kw)["service"]
+
+
+def describe(aws, name="web"):
+    return aws.ecs.describe_services(cluster=CLUSTER, services=[name])["services"][0]
+
+
+def wait_stable(aws, name="web"):
+    aws.ecs.get_waiter("services_stable").wait(cluster=CLUSTER, services=[name],
+                                               WaiterConfig=FAST)
+    return describe(aws, name)
+
+
+def running_tasks(aws, name="web"):
+    arns = aws.ecs.list_tasks(cluster=CLUSTER, serviceName=name,
+                              desiredStatus="RUNNING")["taskArns"]
+    if not arns:
+        return []
+    return [t for t in aws.ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"]
+            if t["lastStatus"] == "RUNNING"]
+
+
+def stopped_tasks(aws, name="web"):
+    arns = aws.ecs.list_tasks(cluster=CLUSTER, serviceName=name,
+                              desiredStatus="STOPPED")["taskArns"]
+    return aws.ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"] if arns else []
+
+
+def healthy_ips(aws, tg):
+    return {ip for (ip, _), (state, _) in target_health(aws, tg).items() if state == "healthy"}
+
+
+def messages(service):
+    return [e["message"] for e in service["events"]]
+
+
+def setup_web(aws, net, alb_images, name="svc", desired=2, image="v1", **kw):
+    """A target group, an ALB forwarding to it and a service of `desired` tasks, waited stable;
+    returns (lb, tg, td, service)."""
+    tg = fast_target_group(aws, name, net["vpc"])
+    lb, _ = make_alb(aws, net, name, default_tg=tg)
+    td = register_web(aws, "web", alb_images[image])
+    create_service(aws, net, tg, td, desired=desired, **kw)
+    return lb, tg, td, wait_stable(aws)
+
+
+def watch_deployments(aws, until, timeout=90, name="web"):
+    """Polls DescribeServices until until(service) holds; returns every distinct
+    (id, status, taskDefinition, rolloutState) seen on the way, in order."""
+    seen = []
+
+    def check():
+        s = describe(aws, name)
+        for d in s["deployments"]:
+            key = (d["id"], d["status"], d["taskDefinition"], d.get("rolloutState"))
+            if key not in seen:
+                seen.append(key)
+        return s if until(s) else None
+    return wait_until("deployments to settle", check, timeout, interval=0.2), seen
+
+
+def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_server,
+                                                                  alb_images):
+    tg = fast_target_group(aws, "keep", net["vpc"])
+    lb, _ = make_alb(aws, net, "keep", default_tg=tg)
+    td = register_web(aws, "web", alb_images["v1"])
+    created = create_service(aws, net, tg, td)
+    assert created["desiredCount"] == 2 and created["status"] == "ACTIVE"
+
+    # The AWS CLI's waiter agrees: one deployment and runningCount == desiredCount.
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1")
+    r = subprocess.run(["aws", "--endpoint-url", alb_server.endpoint, "ecs", "wait",
+                        "services-stable", "--cluster", CLUSTER, "--services", "web"],
+                       env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    s = describe(aws)
+    assert (s["runningCount"], s["pendingCount"], len(s["deployments"])) == (2, 0, 1), s
+    assert s["deployments"][0]["rolloutState"] == "COMPLETED"
+    tasks = running_tasks(aws)
+    ips = {task_ip(t) for t in tasks}
+    assert len(ips) == 2
+    # Spread over the service's two subnets (one per AZ).
+    assert {t["availabilityZone"] for t in tasks} == {"us-east-1a", "us-east-1b"}
+    wait_until("both tasks healthy in the target group", lambda: healthy_ips(aws, tg) == ips)
+    assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "v1\n")
+    text = "\n".join(messages(s))
+    assert "(service web) has started 2 tasks:" in text, text
+    assert "(service web) has reached a steady state." in text, text
+    assert "registered 2 targets in (target-group %s)" % tg in text or \
+        "registered 1 targets in (target-group %s)" % tg in text, text
+
+    victim = tasks[0]["taskArn"]
+    aws.ecs.stop_task(cluster=CLUSTER, task=victim, reason="chaos")
+
+    def replaced():
+        now = running_tasks(aws)
+        arns = {t["taskArn"] for t in now}
+        return now if len(now) == 2 and victim not in arns else None
+    now = wait_until("a replacement task", replaced, timeout=60)
+    new_ips = {task_ip(t) for t in now}
+    wait_until("the replacement healthy and the stopped task gone from the group",
+               lambda: healthy_ips(aws, tg) == new_ips and
+               set(ip for ip, _ in target_health(aws, tg)) == new_ips, timeout=60)
+    assert "(service web) has started 1 tasks:" in "\n".join(messages(wait_stable(aws)))
+
+    # Scaling to zero stops every task and empties the target group.
+    aws.ecs.update_service(cluster=CLUSTER, service="web", desiredCount=0)
+    s = wait_stable(aws)
+    assert s["runningCount"] == 0
+    wait_until("the target group empty", lambda: not target_health(aws, tg), timeout=60)
+
+
+def test_rolling_update_fails_no_request(aws, net, alb_server, alb_images):
+    lb, tg, td1, _ = setup_web(aws, net, alb_images, "roll")
+    td2 = register_web(aws, "web", alb_images["v2"])
+    load = Load(alb_server, lb["DNSName"], threads=2).start()
+    try:
+        time.sleep(0.5)
+        aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=td2)
+        s, seen = watch_deployments(
+            aws, lambda s: len(s["deployments"]) == 1 and s["runningCount"] == 2 and
+            s["deployments"][0]["rolloutState"] == "COMPLETED")
+        time.sleep(1)
+    finally:
+        load.stop()
+    assert s["taskDefinition"] == td2
+    assert s["deployments"][0]["taskDefinition"] == td2
+    statuses = {(st, t) for _, st, t, _ in seen}
+    assert ("PRIMARY", td2) in statuses and ("ACTIVE", td1) in statuses, seen
+    assert any(st == "PRIMARY" and r == "IN_PROGRESS" for _, st, _, r in seen), seen
+    assert not load.failures, load.failures[:10]
+    bodies = [r[3] for r in load.results]
+    assert len(bodies) > 50 and "v1\n" in bodies and "v2\n" in bodies
+    assert set(bodies[-20:]) == {"v2\n"}
+    assert {task_ip(t) for t in running_tasks(aws)} == healthy_ips(aws, tg)
+    assert all(t["taskDefinitionArn"] == td2 for t in running_tasks(aws))
+    d = s["deployments"][0]
+    assert d["rolloutStateReason"] == "ECS deployment %s completed." % d["id"]
+
+
+def test_circuit_breaker_rolls_back_a_deployment_whose_tasks_cannot_start(aws, net, alb_server,
+                                                                          alb_images):
+    lb, tg, td1, _ = setup_web(aws, net, alb_images, "breaker")
+    bad = register_web(aws, "web", alb_images["v1"].rsplit(":", 1)[0] + ":no-such-tag")
+    load = Load(alb_server, lb["DNSName"]).start()
+    try:
+        aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=bad)
+        s, seen = watch_deployments(
+            aws, lambda s: len(s["deployments"]) == 1 and s["taskDefinition"] == td1 and
+            s["deployments"][0]["rolloutState"] == "COMPLETED" and s["runningCount"] == 2,
+            timeout=120)
+    finally:
+        load.stop()
+    failed = [k for k in seen if k[2] == bad and k[3] == "FAILED"]
+    assert failed, seen
+    assert s["deployments"][0]["taskDefinition"] == td1
+    pulls = [t for t in stopped_tasks(aws) if t["taskDefinitionArn"] == bad]
+    assert len(pulls) >= 3, pulls  # the threshold: half of 2, but at least 3
+    assert all(t["stoppedReason"].startswith("CannotPullContainerError") for t in pulls), pulls
+    text = "\n".join(messages(s))
+    assert "deployment failed: tasks failed to start." in text, text
+    assert "rolling back to deployment" in text, text
+    # The old tasks kept serving: minimumHealthyPercent 100 never stopped one.
+    assert not load.failures, load.failures[:10]
+    assert {r[3] for r in load.results} == {"v1\n"}
+
+
+def test_first_run_trap_fails_then_force_new_deployment_recovers(aws, net, alb_server, tmp_path):
+    """The seeds' first run: the service exists before its image is pushed."""
+    tg = fast_target_group(aws, "trap", net["vpc"])
+    lb, _ = make_alb(aws, net, "trap", default_tg=tg)
+    repo = client_for(alb_server.endpoint, "ecr").create_repository(
+        repositoryName="late")["repository"]["repositoryUri"]
+    td = register_web(aws, "late", repo + ":latest")
+    create_service(aws, net, tg, td, desired=1)
+    s, seen = watch_deployments(aws, lambda s: s["deployments"][0].get("rolloutState") == "FAILED",
+                                timeout=90)
+    d = s["deployments"][0]
+    assert d["rolloutStateReason"].startswith("ECS deployment circuit breaker"), d
+    stopped = stopped_tasks(aws)
+    assert stopped and all(t["stoppedReason"].startswith("CannotPullContainerError")
+                           for t in stopped), stopped
+    assert alb_get(alb_server, lb["DNSName"], "/")[0] == 503
+
+    push_layout(alb_server, web_layout(tmp_path / "late", "late"), "late")
+    aws.ecs.update_service(cluster=CLUSTER, service="web", forceNewDeployment=True)
+    s = wait_stable(aws)
+    assert s["runningCount"] == 1 and s["deployments"][0]["rolloutState"] == "COMPLETED", s
+    ip = task_ip(running_tasks(aws)[0])
+    wait_until("the task healthy", lambda: healthy_ips(aws, tg) == {ip}, timeout=30)
+    assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "late\n")
+
+
+def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, alb_images):
+    lb, tg, _, _ = setup_web(aws, net, alb_images, "delete")
+    tasks = running_tasks(aws)
+    wait_until("both targets healthy",
+               lambda: healthy_ips(aws, tg) == {task_ip(t) for t in tasks})
+    # A request in flight (2 s in the task) when the service is deleted still completes.
+    result = []
+    t = threading.Thread(target=lambda: result.append(
+        alb_get(alb_server, lb["DNSName"], "/cgi-bin/slow.sh?2")[::2]))
+    t.start()
+    time.sleep(0.5)
+    s = aws.ecs.delete_service(cluster=CLUSTER, service="web", force=True)["service"]
+    assert s["status"] == "DRAINING" and s["desiredCount"] == 0, s
+    t.join(15)
+    assert result and result[0][0] == 200 and result[0][1].startswith("slow "), result
+    wait_until("every task stopped",
+               lambda: all(x["lastStatus"] == "STOPPED" for x in aws.ecs.describe_tasks(
+                   cluster=CLUSTER, tasks=[y["taskArn"] for y in tasks])["tasks"]), timeout=60)
+    wait_until("the target group empty", lambda: not target_health(aws, tg), timeout=30)
+    wait_until("the service INACTIVE",
+               lambda: describe(aws)["status"] == "INACTIVE", timeout=30)
+    assert alb_get(alb_server, lb["DNSName"], "/")[0] == 503
+
+
+def test_restart_in_the_middle_of_a_rollout_converges(aws, net, alb_server, alb_images):
+    """SIGTERM while a rolling update is under way, then a new server on the same data dir: the
+    rollout finishes, with only the new task definition running and registered."""
+    lb, tg, _, _ = setup_web(aws, net, alb_images, "restart")
+    td2 = register_web(aws, "web", alb_images["v2"])
+    aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=td2)
+    wait_until("a v2 task started",
+               lambda: any(t["taskDefinitionArn"] == td2 for t in running_tasks(aws)),
+               timeout=60)
+    assert len(describe(aws)["deployments"]) == 2
+    alb_server.restart()
+    aws = Aws(alb_server)
+
+    s = wait_stable(aws)
+    assert s["deployments"][0]["taskDefinition"] == td2
+    assert s["deployments"][0]["rolloutState"] == "COMPLETED"
+    tasks = running_tasks(aws)
+    assert len(tasks) == 2 and all(t["taskDefinitionArn"] == td2 for t in tasks), tasks
+    ips = {task_ip(t) for t in tasks}
+    wait_until("exactly the v2 tasks registered and healthy",
+               lambda: healthy_ips(aws, tg) == ips and
+               {ip for ip, _ in target_health(aws, tg)} == ips, timeout=60)
+    assert {alb_get(alb_server, lb["DNSName"], "/")[2] for _ in range(4)} == {"v2\n"}
