@@ -103,6 +103,7 @@ struct AlbProxy::Impl {
   TargetSelector selector;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::thread_pool> connect_pool;  // runs the blocking Connector
   uint16_t bound = 0;
   std::atomic<size_t> next_worker{0};
   bool running = false;
@@ -267,27 +268,77 @@ struct AlbProxy::Impl {
     return lb_arn + "|" + ip + ":" + std::to_string(port);
   }
 
-  std::unique_ptr<Upstream> open_upstream(Worker* w, const std::string& lb_arn,
-                                          const std::string& ip, uint16_t port, Ms timeout,
-                                          bool& reused) {
+  // Runs the blocking Connector on a connect thread so that the worker keeps serving other
+  // connections (a security group that drops silently makes it block for the whole timeout). The
+  // worker waits on a timer that the connect thread cancels when it is done; a connect that ends
+  // after the waiter gave up has its fd closed by FdGuard. Returns -1 on failure; `timed_out`
+  // tells a timeout (504) from a refusal (502).
+  asio::awaitable<int> connect_off_loop(Worker* w, const std::string& lb_arn, const std::string& ip,
+                                        uint16_t port, Ms timeout, bool& timed_out) {
+    struct Pending {
+      asio::steady_timer* timer = nullptr;  // worker thread only; null once the waiter resumed
+      int fd = -1;
+      bool done = false;
+    };
+    struct FdGuard {
+      int fd;
+      ~FdGuard() {
+        if (fd >= 0) ::close(fd);
+      }
+    };
+    auto pending = std::make_shared<Pending>();
+    asio::steady_timer timer(w->ioc, timeout);
+    pending->timer = &timer;
+    auto started = std::chrono::steady_clock::now();
+    asio::post(*connect_pool, [this, w, pending, lb_arn, ip, port, timeout] {
+      int fd = -1;
+      try {
+        fd = connect(lb_arn, ip, port, timeout);
+      } catch (...) {
+        fd = -1;  // a Connector that throws counts as refused
+      }
+      asio::post(w->ioc, [pending, guard = std::make_shared<FdGuard>(fd)] {
+        if (pending->timer == nullptr) return;  // the request gave up already
+        pending->fd = std::exchange(guard->fd, -1);
+        pending->done = true;
+        pending->timer->cancel();
+      });
+    });
+    beast::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    pending->timer = nullptr;
+    // A Connector that gives up by itself at the deadline also timed out.
+    timed_out = !pending->done ||
+                (pending->fd < 0 && std::chrono::steady_clock::now() - started >= timeout - Ms(50));
+    co_return pending->done ? pending->fd : -1;
+  }
+
+  // A pooled keep-alive connection to the target, or a new one. nullptr when the target cannot
+  // be reached; `timed_out` then tells 504 from 502.
+  asio::awaitable<std::unique_ptr<Upstream>> open_upstream(Worker* w, const std::string& lb_arn,
+                                                           const std::string& ip, uint16_t port,
+                                                           Ms timeout, bool& reused,
+                                                           bool& timed_out) {
+    timed_out = false;
     auto& idle = w->pool[pool_key(lb_arn, ip, port)];
     if (!idle.empty()) {
       auto up = std::move(idle.back());
       idle.pop_back();
       reused = true;
-      return up;
+      co_return up;
     }
     reused = false;
-    int fd = connect(lb_arn, ip, port, std::min(timeout, kConnectTimeout));
-    if (fd < 0) return nullptr;
+    int fd = co_await connect_off_loop(w, lb_arn, ip, port, std::min(timeout, kConnectTimeout),
+                                       timed_out);
+    if (fd < 0) co_return nullptr;
     beast::error_code ec;
     tcp::socket s(w->ioc);
     s.assign(tcp::v4(), fd, ec);
     if (ec) {
       ::close(fd);
-      return nullptr;
+      co_return nullptr;
     }
-    return std::make_unique<Upstream>(std::move(s));
+    co_return std::make_unique<Upstream>(std::move(s));
   }
 
   // Sends the request to the target and relays its response. Returns whether the client
@@ -303,9 +354,10 @@ struct AlbProxy::Impl {
     beast::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
-      auto up = open_upstream(w, lb_arn, ip, port, timeout, reused);
+      bool timed_out = false;
+      auto up = co_await open_upstream(w, lb_arn, ip, port, timeout, reused, timed_out);
       if (!up) {
-        auto page = alb_page(502, version, false);
+        auto page = alb_page(timed_out ? 504 : 502, version, false);
         co_await send(client, page);
         co_return false;
       }
@@ -474,6 +526,8 @@ std::error_code AlbProxy::start() {
     }
   }
   impl_->bound = acc->local_endpoint().port();
+  impl_->connect_pool =
+      std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(impl_->opts.connect_threads, 1)));
   impl_->acceptor = std::move(acc);
   asio::co_spawn(impl_->workers[0]->ioc, impl_->accept_loop(), asio::detached);
   for (auto& w : impl_->workers) {
@@ -494,6 +548,11 @@ void AlbProxy::stop() {
   for (auto& w : impl_->workers) {
     if (w->thread.joinable()) w->thread.join();
   }
+  // Connects still blocked in the Connector finish (bounded by their timeout); their results
+  // are posted to stopped workers and closed when those are destroyed below.
+  impl_->connect_pool->stop();
+  impl_->connect_pool->join();
+  impl_->connect_pool.reset();
   impl_->acceptor.reset();
   for (auto& w : impl_->workers) w->pool.clear();
   impl_->workers.clear();  // destroys suspended connections with their io_context

@@ -28,7 +28,8 @@ namespace dataplane {
 
 class AlbProxy {
  public:
-  // See connector.h; the proxy owns the fd it returns, and answers 502 on -1.
+  // See connector.h; the proxy owns the fd it returns, and answers 502 on -1 (504 when it
+  // took the whole timeout). Called on the proxy's connect threads, never on a worker.
   using Connector = dataplane::Connector;
   // Called when a draining target finished its last in-flight request.
   using DrainedCallback = std::function<void(const services::elbv2::TargetKey&)>;
@@ -43,6 +44,9 @@ class AlbProxy {
     int listen_fd = -1;
     uint16_t listener_port = 0;  // the listener port in the snapshot; 0 means the bound port
     int threads = 1;             // worker threads, each with its own event loop and pools
+    // Threads that run the blocking Connector, so that a connect that hangs (a security group
+    // dropping silently) never stalls a worker. More concurrent new connections than this wait.
+    int connect_threads = 8;
     size_t max_header_bytes = 64 * 1024;  // larger request headers get 413
     // How long a target may take to answer (and between body reads). Default: the load
     // balancer's idle timeout, as ALB does.
@@ -62,7 +66,8 @@ class AlbProxy {
   // Binds and listens (or adopts Options::listen_fd) and starts the worker threads. An error when
   // the address cannot be bound or the adopted fd is not a listening TCP socket.
   std::error_code start();
-  // Closes the socket and every connection, joins the workers. Idempotent.
+  // Closes the socket and every connection, joins the workers; waits for Connector calls in
+  // flight (each bounded by its timeout). Idempotent.
   void stop();
   // The port actually bound (after start()).
   uint16_t bound_port() const;

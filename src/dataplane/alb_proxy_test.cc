@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -394,6 +396,74 @@ TEST_F(ProxyFixture, RejectsAnAdoptedSocketThatIsNotListening) {
   AlbProxy proxy(opts, connect_loopback, snapshot({}));
   EXPECT_TRUE(proxy.start());
   EXPECT_EQ(::fcntl(fd, F_GETFD), -1);  // the proxy owned it and closed it
+}
+
+// A Connector that holds connects to one port until released, and connects the rest at once.
+class GatedConnector {
+ public:
+  explicit GatedConnector(uint16_t gated_port) : gated_port_(gated_port) {}
+  ~GatedConnector() { release(); }
+  AlbProxy::Connector connector() {
+    return [this](const std::string& lb, const std::string& ip, uint16_t port,
+                  std::chrono::milliseconds timeout) {
+      if (port == gated_port_) {
+        std::unique_lock lock(mu_);
+        entered_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, [&] { return released_; });
+      }
+      return connect_loopback(lb, ip, port, timeout);
+    };
+  }
+  void wait_entered() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return entered_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  uint16_t gated_port_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false;
+  bool released_ = false;
+};
+
+TEST_F(ProxyFixture, AConnectThatBlocksNeverStallsRequestsToOtherTargets) {
+  Backend slow("slow"), fast("fast");
+  GatedConnector gate(slow.port());
+  AlbProxy::Options opts;
+  opts.threads = 1;  // one event loop: a blocking connect on it would stall everything
+  opts.listener_port = 80;
+  AlbProxy proxy(opts, gate.connector(), snapshot({target(slow.port()), target(fast.port())}));
+  ASSERT_FALSE(proxy.start());
+  Client first(proxy.bound_port());
+  first.send_raw("GET / HTTP/1.1\r\nHost: lb-1.elb.localhost\r\n\r\n");  // round robin: slow
+  gate.wait_entered();
+  Client second(proxy.bound_port());
+  EXPECT_EQ(second.get("/")["X-Backend"], "fast");
+  gate.release();
+  auto res = first.read();
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res["X-Backend"], "slow");
+}
+
+TEST_F(ProxyFixture, AConnectStillBlockedAtTheTimeoutGives504) {
+  Backend slow("slow");
+  GatedConnector gate(slow.port());
+  AlbProxy::Options opts;
+  opts.listener_port = 80;
+  opts.target_timeout = std::chrono::milliseconds(200);
+  AlbProxy proxy(opts, gate.connector(), snapshot({target(slow.port())}));
+  ASSERT_FALSE(proxy.start());
+  Client c(proxy.bound_port());
+  EXPECT_EQ(c.get("/").result_int(), 504);
+  gate.release();  // the late connection is closed, not leaked or used
+  proxy.stop();
 }
 
 }  // namespace
