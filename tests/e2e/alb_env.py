@@ -42,6 +42,21 @@ def netns_names():
         return set()
 
 
+def instance_prefix(data_dir):
+    """The prefix of every namespace a server on `data_dir` makes (src/netplane/instance_names.cc
+    InstanceNames::for_data_dir: "gx" + the first 6 hex digits of FNV-1a 64 of the path)."""
+    h = 14695981039346656037
+    for c in os.path.normpath(os.path.abspath(data_dir)).encode():
+        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "gx" + ("%016x" % h)[:6]
+
+
+def own_netns(data_dir):
+    """Namespaces of the server on `data_dir` (other servers may run on this host meanwhile)."""
+    prefix = instance_prefix(data_dir) + "-"
+    return {n for n in netns_names() if n.startswith(prefix)}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -90,9 +105,11 @@ def web_layout(dest, version, extra_files=None):
     seconds (a request kept in flight)."""
     files = {"/www/index.html": "%s\n" % version, "/www/health": "ok\n",
              "/www/stats": "stats %s\n" % version,
+             # CRLF and a Content-Length, so that the response is framed without the close.
              "/www/cgi-bin/slow.sh": "#!/bin/sh\nsleep ${QUERY_STRING:-1}\n"
-                                     "echo 'Content-Type: text/plain'\necho\n"
-                                     "echo 'slow %s'\n" % version}
+                                     "printf 'Content-Type: text/plain\\r\\n"
+                                     "Content-Length: %d\\r\\n\\r\\n'\n"
+                                     "echo 'slow %s'\n" % (len("slow %s\n" % version), version)}
     files.update(extra_files or {})
     return build_busybox_image(
         dest, cmd=["sh", "-c", "hostname > /www/host; exec httpd -f -p 8080 -h /www"],
@@ -341,14 +358,21 @@ def cleanup_all(aws, clusters=(CLUSTER,)):
             continue
         for s in services:
             aws.ecs.delete_service(cluster=cluster, service=s, force=True)
-        for t in aws.ecs.list_tasks(cluster=cluster)["taskArns"]:
+        arns = aws.ecs.list_tasks(cluster=cluster)["taskArns"]
+        for t in arns:
             aws.ecs.stop_task(cluster=cluster, task=t, reason="test cleanup")
 
         def all_stopped():
-            arns = aws.ecs.list_tasks(cluster=cluster)["taskArns"]
+            # A service's tasks may start between the listing and DeleteService: list again.
+            live = aws.ecs.list_tasks(cluster=cluster)["taskArns"]
+            for t in set(live) - set(arns):
+                aws.ecs.stop_task(cluster=cluster, task=t, reason="test cleanup")
+                arns.append(t)
             if not arns:
                 return True
-            tasks = aws.ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]
+            tasks = []
+            for i in range(0, len(arns), 100):
+                tasks += aws.ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]
             return all(t["lastStatus"] == "STOPPED" for t in tasks)
         wait_until("every task of %s stopped" % cluster, all_stopped, timeout=60, interval=0.2)
     for lb in aws.elbv2.describe_load_balancers()["LoadBalancers"]:
@@ -364,13 +388,14 @@ def cleanup_all(aws, clusters=(CLUSTER,)):
 def alb_server(tmp_path_factory):
     """One server per test module; at the end it is reset and stopped, and no network namespace
     it made may remain."""
-    before = netns_names()
     g = start_server(str(tmp_path_factory.mktemp("alb")))
     yield g
-    if g.proc.poll() is None:
-        g.reset()
+    if g.proc.poll() is not None:
+        # It died during the module: a new server on the same data dir cleans up after it.
+        g.start()
+    g.reset()
     g.stop()
-    leftover = netns_names() - before
+    leftover = own_netns(g.data_dir)
     assert not leftover, "namespaces left behind: %s" % leftover
 
 
@@ -399,5 +424,10 @@ def net(alb_server, alb_images):
 @pytest.fixture
 def clean(alb_server, net):
     yield
-    if alb_server.proc.poll() is None:
+    if alb_server.proc.poll() is not None:
+        code = alb_server.proc.returncode
+        log = alb_server.read_log()[-3000:]
+        alb_server.start()  # the next tests get a server again (it re-adopts the tasks)
         cleanup_all(Aws(alb_server))
+        pytest.fail("the server exited with %s during the test; its log ends:\n%s" % (code, log))
+    cleanup_all(Aws(alb_server))
