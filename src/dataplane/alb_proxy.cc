@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/alb_tunnel.h"
 #include "dataplane/rule_matcher.h"
 #include "dataplane/target_selector.h"
 
@@ -92,6 +93,20 @@ http::response<http::string_body> alb_page(int status, unsigned version, bool ke
 constexpr Ms kConnectTimeout{10000};
 
 bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+bool has_token(std::string_view list, std::string_view token) {
+  for (auto part : http::token_list{list}) {
+    if (beast::iequals(part, token)) return true;
+  }
+  return false;
+}
+
+// "Connection: Upgrade" with "Upgrade: websocket": ALB forwards it and, on 101, tunnels.
+template <class Fields>
+bool is_websocket_upgrade(const http::request<http::buffer_body, Fields>& req) {
+  return req.version() >= 11 && has_token(req[http::field::connection], "upgrade") &&
+         has_token(req[http::field::upgrade], "websocket");
+}
 
 }  // namespace
 
@@ -243,13 +258,16 @@ struct AlbProxy::Impl {
     if (req.find("X-Amzn-Trace-Id") == req.end()) req.set("X-Amzn-Trace-Id", trace_id());
     bool expect_continue = beast::iequals(req[http::field::expect], "100-continue");
     req.erase(http::field::expect);
-    req.keep_alive(true);
+    bool upgrade = is_websocket_upgrade(req);
+    if (!upgrade) req.keep_alive(true);
 
     elbv2::TargetKey key{group->arn, target->id, target->port};
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     selector.started(key);
+    Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     bool ok = co_await forward(w, client, buffer, parser, lb->arn, target->id, target->port, timeout,
-                               expect_continue, keep_if_forwarded, version);
+                               expect_continue, keep_if_forwarded, version,
+                               upgrade ? std::optional<Ms>(idle) : std::nullopt);
     if (selector.finished(key) == 0 && opts.on_drained) {
       auto now = current();
       const auto* g = now->target_group(key.target_group_arn);
@@ -346,7 +364,9 @@ struct AlbProxy::Impl {
   asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
                                 http::request_parser<http::buffer_body>& parser,
                                 const std::string& lb_arn, const std::string& ip,
-                                uint16_t port, Ms timeout, bool expect_continue, bool client_keep, unsigned version) {
+                                uint16_t port, Ms timeout, bool expect_continue,
+                                bool client_keep, unsigned version,
+                                std::optional<Ms> tunnel_idle) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
@@ -420,8 +440,25 @@ struct AlbProxy::Impl {
         co_await send(client, page);
         co_return false;
       }
-      // Response: header, then the body as it arrives from the target.
       auto& res = rp.get();
+      if (tunnel_idle && res.result() == http::status::switching_protocols) {
+        // WebSocket: pass the 101 on unchanged, then relay bytes until either side closes.
+        res.version(version);
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+        http::response_serializer<http::buffer_body> rs{res};
+        client.expires_after(timeout);
+        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return false;
+        client.expires_never();
+        up->stream.expires_never();
+        co_await relay_tunnel(client.socket(), buffer, up->stream.socket(), up->buffer,
+                              *tunnel_idle);
+        co_return false;
+      }
+      // Response: header, then the body as it arrives from the target.
       bool upstream_keep = res.keep_alive();
       res.keep_alive(client_keep);
       res.version(version);

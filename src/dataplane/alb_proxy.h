@@ -4,7 +4,9 @@
 // to the only one), through the listener's rules (rule_matcher.h) to a fixed response, a redirect
 // or a target chosen by TargetSelector. Targets are reached through an injected Connector (the
 // server connects from inside the VPC's network namespace; tests connect to loopback) and kept in
-// keep-alive pools per target. Bodies are streamed both ways, never buffered whole.
+// keep-alive pools per target. Bodies are streamed both ways, never buffered whole. A WebSocket
+// upgrade the target accepts (101) becomes a byte tunnel until either side closes or the idle
+// timeout passes without traffic.
 //
 // Failures answer as ALB does, with its HTML bodies and "Server: awselb/2.0": 400 malformed
 // request, 413 headers too large, 502 target refused/reset/bad response, 503 no load balancer,
@@ -51,7 +53,8 @@ class AlbProxy {
     // How long a target may take to answer (and between body reads). Default: the load
     // balancer's idle timeout, as ALB does.
     std::optional<std::chrono::milliseconds> target_timeout;
-    // How long an idle client connection is kept. Default: the load balancer's idle timeout.
+    // How long an idle client connection (and an idle WebSocket tunnel) is kept. Default: the
+    // load balancer's idle timeout.
     std::optional<std::chrono::milliseconds> client_idle_timeout;
     size_t max_idle_per_target = 64;  // pooled keep-alive connections per target and worker
     DrainedCallback on_drained;

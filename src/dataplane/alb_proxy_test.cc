@@ -14,6 +14,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <thread>
 
 namespace dataplane {
@@ -22,6 +23,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 namespace elbv2 = services::elbv2;
 
@@ -464,6 +466,89 @@ TEST_F(ProxyFixture, AConnectStillBlockedAtTheTimeoutGives504) {
   EXPECT_EQ(c.get("/").result_int(), 504);
   gate.release();  // the late connection is closed, not leaked or used
   proxy.stop();
+}
+
+// A loopback WebSocket echo server.
+class WsBackend {
+ public:
+  WsBackend() {
+    acceptor_.open(tcp::v4());
+    acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor_.listen();
+    asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~WsBackend() {
+    ioc_.stop();
+    thread_.join();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      tcp::socket s = co_await acceptor_.async_accept(asio::use_awaitable);
+      asio::co_spawn(ioc_, echo(std::move(s)), asio::detached);
+    }
+  }
+  asio::awaitable<void> echo(tcp::socket s) {
+    websocket::stream<tcp::socket> ws(std::move(s));
+    beast::error_code ec;
+    co_await ws.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    for (beast::flat_buffer buf; !ec; buf.clear()) {
+      co_await ws.async_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      ws.text(ws.got_text());
+      co_await ws.async_write(buf.data(), asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  std::thread thread_;
+};
+
+// A blocking WebSocket client through the proxy, with a bounded receive wait.
+struct WsClient {
+  explicit WsClient(uint16_t port) : ws(ioc) {
+    ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    timeval tv{5, 0};
+    ::setsockopt(ws.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ws.handshake("lb-1.elb.localhost", "/chat");
+  }
+  std::string echo(const std::string& text) {
+    ws.write(asio::buffer(text));
+    beast::flat_buffer buf;
+    ws.read(buf);
+    return beast::buffers_to_string(buf.data());
+  }
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws;
+};
+
+TEST_F(ProxyFixture, RelaysAWebSocketAfterTheTargetSwitchesProtocols) {
+  WsBackend b;
+  auto proxy = make(snapshot({target(b.port())}));
+  WsClient c(proxy->bound_port());
+  EXPECT_EQ(c.echo("hello"), "hello");
+  EXPECT_EQ(c.echo(std::string(100000, 'w')), std::string(100000, 'w'));
+  c.ws.close(websocket::close_code::normal);
+}
+
+TEST_F(ProxyFixture, ClosesAWebSocketIdleForTheIdleTimeout) {
+  WsBackend b;
+  AlbProxy::Options opts;
+  opts.client_idle_timeout = std::chrono::milliseconds(200);
+  auto proxy = make(snapshot({target(b.port())}), opts);
+  WsClient c(proxy->bound_port());
+  EXPECT_EQ(c.echo("still here"), "still here");
+  beast::flat_buffer buf;
+  beast::error_code ec;
+  auto started = std::chrono::steady_clock::now();
+  c.ws.read(buf, ec);  // nothing comes: the proxy closes the tunnel
+  EXPECT_TRUE(ec);
+  EXPECT_NE(ec, asio::error::would_block) << "timed out on our side instead";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
 }
 
 }  // namespace
