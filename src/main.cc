@@ -87,7 +87,11 @@ int main(int argc, char** argv) {
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
       ("body-limit", po::value(&o.body_limit)->default_value(o.body_limit), "largest API request body, bytes (413 above)")
       ("time-scale", po::value(&o.time_scale)->default_value(o.time_scale),
-       "speed-up factor for AWS timers (health checks, cooldowns, delays)");
+       "speed-up factor for AWS timers (health checks, cooldowns, delays)")
+      ("alb-address", po::value(&o.alb_address)->default_value(o.alb_address),
+       "host address where internet-facing load balancers' listeners are served")
+      ("alb-port-offset", po::value(&o.alb_port_offset)->default_value(o.alb_port_offset),
+       "listener port P is served on P + offset (e.g. 10000: port 80 on 10080)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -12,7 +12,9 @@
 namespace dataplane {
 
 // Returns a connected, blocking TCP socket fd to ip:port made on behalf of the load balancer
-// `load_balancer_arn`, or -1 when the target refused, reset or did not answer within `timeout`.
+// `load_balancer_arn`, or -1 when the target refused, reset or did not answer within `timeout`;
+// then errno is ETIMEDOUT when it did not answer (ALB answers 504) and anything else otherwise
+// (502).
 // Called on data-plane threads; it may block up to `timeout`.
 using Connector = std::function<int(const std::string& load_balancer_arn, const std::string& ip,
                                     uint16_t port, std::chrono::milliseconds timeout)>;

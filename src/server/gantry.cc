@@ -77,6 +77,8 @@ struct Gantry::Impl {
           return http.adopt_listener(fd, std::move(label));
         },
         .close_listener = [this](uint64_t id) { http.close_listener(id); },
+        .alb_address = options.alb_address,
+        .alb_port_offset = options.alb_port_offset,
     };
     modules = install_modules(ctx);
     admin.on_reset([this] { db.wipe(); });

@@ -25,6 +25,9 @@ struct Options {
   int threads = 2;
   std::size_t body_limit = 64 * 1024 * 1024;
   double time_scale = 1.0;
+  // Where ALB listeners are served on the host: listener port P on alb_address:(P + offset).
+  std::string alb_address = "127.0.0.1";
+  int alb_port_offset = 0;
 };
 
 class Gantry {

@@ -67,6 +67,10 @@ struct ModuleContext {
   // close_listener. Both are thread-safe.
   std::function<uint64_t(int fd, std::string label)> adopt_listener;
   std::function<void(uint64_t id)> close_listener;
+  // The host side of ALB listeners: port P of an internet-facing load balancer is served on
+  // alb_address:(P + alb_port_offset).
+  std::string alb_address = "127.0.0.1";
+  int alb_port_offset = 0;
 };
 
 }  // namespace server

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "core/log.h"
+#include "dataplane/load_balancer_nodes.h"
 #include "netplane/ec2_sync.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
@@ -21,6 +22,7 @@
 #include "runtime/image/image_puller.h"
 #include "server/module.h"
 #include "services/ec2/network_directory.h"
+#include "services/elbv2/alb_control.h"
 #include "services/ecs/ec2_task_network.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
@@ -100,10 +102,12 @@ class EcsModule final : public server::Module {
     sync_->start();
     containers_->start();
     controller_->start();
+    start_load_balancers();
   }
 
   void stop() override {
     if (!controller_) return;
+    if (nodes_) nodes_->stop();
     controller_->stop();
     containers_->stop();
     sync_->stop();
@@ -191,8 +195,48 @@ class EcsModule final : public server::Module {
     }
   }
 
+  // The ALB data plane shares the task runtime's network plane: load balancer nodes are
+  // endpoints in the same VPC namespaces (ELBv2 is installed after ECS, so this runs at start).
+  void start_load_balancers() {
+    services::elbv2::AlbControl* alb = services::elbv2::alb_control_instance();
+    if (!alb || !alb->snapshots || !alb->health) return;
+    ec2::NetworkDirectory* dir = directory_;
+    dataplane::NodeNetwork network{
+        .plane = netplane_.get(),
+        .ensure_vpc = [this](const std::string& account, const std::string& region,
+                             const std::string& vpc_id) {
+          return sync_->ensure_vpc(account, region, vpc_id);
+        },
+        .interfaces = [dir](const std::string& account, const std::string& region,
+                            const std::string& vpc_id, const std::vector<std::string>& eni_ids)
+            -> std::optional<std::vector<netplane::InterfaceSpec>> {
+          auto topology = dir->vpc_topology(account, region, vpc_id);
+          if (!topology) return std::nullopt;
+          std::vector<netplane::InterfaceSpec> out;
+          for (const std::string& id : eni_ids) {
+            auto eni = std::find_if(topology->enis.begin(), topology->enis.end(),
+                                    [&](const ec2::EniInfo& e) { return e.eni_id == id; });
+            if (eni == topology->enis.end()) return std::nullopt;
+            auto subnet = std::find_if(
+                topology->subnets.begin(), topology->subnets.end(),
+                [&](const ec2::SubnetInfo& s) { return s.subnet_id == eni->subnet_id; });
+            if (subnet == topology->subnets.end()) return std::nullopt;
+            int prefix = std::atoi(subnet->cidr.substr(subnet->cidr.find('/') + 1).c_str());
+            out.push_back({eni->eni_id, eni->subnet_id, eni->private_ip, prefix, eni->mac,
+                           subnet->gateway_ip});
+          }
+          return out;
+        }};
+    nodes_ = std::make_unique<dataplane::LoadBalancerNodes>(
+        *alb->snapshots, *alb->health, std::move(network), ctx_.clock,
+        dataplane::LoadBalancerNodesOptions{.address = ctx_.alb_address,
+                                            .port_offset = ctx_.alb_port_offset});
+    nodes_->start();
+  }
+
   // /_gantry/reset: every container, namespace and listener of this server goes.
   void reset() {
+    if (nodes_) nodes_->reset();
     for (const runtime::ContainerStatus& s : manager_->list_all()) {
       containers_->remove(task_ref_of(s.group));
     }
@@ -212,6 +256,7 @@ class EcsModule final : public server::Module {
   std::unique_ptr<runtime::image::ImagePuller> puller_;
   std::unique_ptr<RuntimeContainers> containers_;
   std::unique_ptr<TaskController> controller_;
+  std::unique_ptr<dataplane::LoadBalancerNodes> nodes_;
 };
 
 }  // namespace
