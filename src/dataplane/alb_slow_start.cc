@@ -1,0 +1,53 @@
+#include "dataplane/alb_slow_start.h"
+
+#include <algorithm>
+
+namespace dataplane {
+
+void SlowStartTracker::observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now) {
+  std::lock_guard lock(mu_);
+  std::set<elbv2::TargetKey> healthy;
+  std::map<elbv2::TargetKey, core::TimePoint> started;
+  for (const auto& [arn, group] : snapshot.target_groups) {
+    bool group_had_healthy = false;
+    for (const auto& t : group.targets) {
+      group_had_healthy = group_had_healthy || healthy_.count({arn, t.id, t.port}) > 0;
+    }
+    for (const auto& t : group.targets) {
+      if (t.state != elbv2::TargetState::Healthy) continue;
+      elbv2::TargetKey key{arn, t.id, t.port};
+      healthy.insert(key);
+      if (group.slow_start_seconds <= 0) continue;
+      auto it = started_.find(key);
+      if (it != started_.end()) {
+        started[key] = it->second;  // still warming up
+      } else if (seen_first_ && group_had_healthy && healthy_.count(key) == 0) {
+        started[key] = now;  // just turned healthy beside healthy peers
+      }
+    }
+  }
+  // Entries whose duration has passed are harmless (share() caps at 1) and drop out once the
+  // target leaves healthy.
+  healthy_ = std::move(healthy);
+  started_ = std::move(started);
+  seen_first_ = true;
+}
+
+double SlowStartTracker::share(const elbv2::SnapshotTargetGroup& group,
+                               const elbv2::SnapshotTarget& target, core::TimePoint now,
+                               double time_scale) const {
+  if (group.slow_start_seconds <= 0) return 1.0;
+  std::lock_guard lock(mu_);
+  auto it = started_.find({group.arn, target.id, target.port});
+  if (it == started_.end()) return 1.0;
+  double elapsed = std::chrono::duration<double>(now - it->second).count();
+  double share = elapsed * time_scale / group.slow_start_seconds;
+  return std::clamp(share, 0.01, 1.0);
+}
+
+bool slow_start_admits(double share, uint64_t draw) {
+  if (share >= 1.0) return true;
+  return static_cast<double>(draw) / 18446744073709551616.0 < share;
+}
+
+}  // namespace dataplane

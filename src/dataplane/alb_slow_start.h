@@ -1,0 +1,44 @@
+#pragma once
+// Slow start (target group attribute slow_start.duration_seconds), as ALB does it: a target that
+// turns healthy gets a share of its group's requests that rises linearly from 0 to its full share
+// over the duration. The proxy learns when a target turned healthy from the snapshots it sees.
+//
+// As AWS: a target is not in slow start when it was already healthy in the first snapshot the
+// proxy saw, when its group had no healthy target before (nothing to protect it from), or when
+// the group has slow start off. A target that leaves healthy leaves slow start; turning healthy
+// again starts it over. Thread-safe.
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "core/clock.h"
+#include "services/elbv2/alb_snapshot.h"
+
+namespace dataplane {
+
+namespace elbv2 = services::elbv2;
+
+class SlowStartTracker {
+ public:
+  // Records, for each target healthy in `snapshot`, when it turned healthy (`now` when it was not
+  // healthy in the previous snapshot).
+  void observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now);
+
+  // The fraction of its normal share of requests that `target` should get at `now`: 1 when it is
+  // not in slow start, otherwise elapsed / slow_start_seconds (at least 0.01). The duration is
+  // in AWS seconds, divided by `time_scale` (core::Clock::time_scale()).
+  double share(const elbv2::SnapshotTargetGroup& group, const elbv2::SnapshotTarget& target,
+               core::TimePoint now, double time_scale = 1.0) const;
+
+ private:
+  mutable std::mutex mu_;
+  bool seen_first_ = false;
+  std::set<elbv2::TargetKey> healthy_;                    // healthy in the last snapshot
+  std::map<elbv2::TargetKey, core::TimePoint> started_;  // in slow start since
+};
+
+// Whether a request picked for a target with `share` keeps it: draw / 2^64 < share.
+bool slow_start_admits(double share, uint64_t draw);
+
+}  // namespace dataplane
