@@ -99,17 +99,26 @@ def push_layout(server, layout, repo, tag="latest", layout_tag="latest"):
     return "%s:%s" % (uri, tag)
 
 
+# The request headers ALB adds, as the target saw them.
+HEADERS_CGI = """#!/bin/sh
+body="xff=$HTTP_X_FORWARDED_FOR proto=$HTTP_X_FORWARDED_PROTO port=$HTTP_X_FORWARDED_PORT \
+trace=$HTTP_X_AMZN_TRACE_ID host=$HTTP_HOST"
+printf 'Content-Type: text/plain\\r\\nContent-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
+"""
+
+
 def web_layout(dest, version, extra_files=None):
     """busybox httpd on 8080: / answers '<version>', /health 'ok', /host the task's hostname
     (written at start), /stats 'stats <version>', /cgi-bin/slow.sh?N 'slow <version>' after N
-    seconds (a request kept in flight)."""
+    seconds (a request kept in flight), /cgi-bin/headers.sh the X-Forwarded-* headers."""
     files = {"/www/index.html": "%s\n" % version, "/www/health": "ok\n",
              "/www/stats": "stats %s\n" % version,
              # CRLF and a Content-Length, so that the response is framed without the close.
              "/www/cgi-bin/slow.sh": "#!/bin/sh\nsleep ${QUERY_STRING:-1}\n"
                                      "printf 'Content-Type: text/plain\\r\\n"
                                      "Content-Length: %d\\r\\n\\r\\n'\n"
-                                     "echo 'slow %s'\n" % (len("slow %s\n" % version), version)}
+                                     "echo 'slow %s'\n" % (len("slow %s\n" % version), version),
+             "/www/cgi-bin/headers.sh": HEADERS_CGI}
     files.update(extra_files or {})
     return build_busybox_image(
         dest, cmd=["sh", "-c", "hostname > /www/host; exec httpd -f -p 8080 -h /www"],

@@ -4,6 +4,7 @@ admit the load balancer and nobody else, active health checks move targets betwe
 AWS's reason codes, and deregistered targets drain. Needs root, runc and skopeo; the module's
 server is reset and stopped at the end and no namespace may remain.
 """
+import re
 import threading
 import time
 
@@ -46,6 +47,12 @@ def test_path_rule_sends_stats_to_its_group_and_the_rest_to_the_default(aws, net
     assert c.get("/stats")[::2] == (200, "stats back\n")
     assert c.get("/stats?x=1")[::2] == (200, "stats back\n")
     assert c.get("/health")[::2] == (200, "ok\n")
+    status, _, seen = c.get("/cgi-bin/headers.sh", {"X-Forwarded-For": "203.0.113.9"})
+    assert status == 200, seen
+    fields = dict(re.findall(r"(\w+)=(.*?)(?= \w+=|$)", seen))
+    assert fields["xff"] == "203.0.113.9, 127.0.0.1", seen
+    assert (fields["proto"], fields["port"], fields["host"]) == ("http", "80", lb["DNSName"])
+    assert fields["trace"].startswith("Root=1-"), seen
     c.close()
 
 

@@ -19,7 +19,7 @@ from alb_env import alb_images, alb_server, aws, clean, net  # noqa: F401  (fixt
 
 pytestmark = privileged + [pytest.mark.usefixtures("clean")]
 
-FAST = {"Delay": 1, "MaxAttempts": 90}
+FAST = {"Delay": 1, "MaxAttempts": 60}
 
 
 def create_service(aws, net, tg, td, name="web", desired=2, rollback=True, **kw):
@@ -103,12 +103,14 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     created = create_service(aws, net, tg, td)
     assert created["desiredCount"] == 2 and created["status"] == "ACTIVE"
 
-    # The AWS CLI's waiter agrees: one deployment and runningCount == desiredCount.
+    wait_stable(aws)
+    # The AWS CLI's waiter agrees (its first poll passes: no 15 s delay): one deployment and
+    # runningCount == desiredCount.
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1")
     r = subprocess.run(["aws", "--endpoint-url", alb_server.endpoint, "ecs", "wait",
                         "services-stable", "--cluster", CLUSTER, "--services", "web"],
-                       env=env, capture_output=True, text=True, timeout=180)
+                       env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     s = describe(aws)
     assert (s["runningCount"], s["pendingCount"], len(s["deployments"])) == (2, 0, 1), s
