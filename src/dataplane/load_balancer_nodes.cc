@@ -52,9 +52,16 @@ LoadBalancerNodes::LoadBalancerNodes(elbv2::AlbSnapshotSource& snapshots,
                                  std::chrono::milliseconds timeout) {
                  return connect(lb, ip, port, timeout);
                }),
-               health) {}
+               health),
+      controller_(make_controller()) {
+  subscription_ = snapshots_.subscribe(
+      [this](std::shared_ptr<const elbv2::AlbSnapshot>) { enqueue_all(); });
+}
 
-LoadBalancerNodes::~LoadBalancerNodes() { stop(); }
+LoadBalancerNodes::~LoadBalancerNodes() {
+  snapshots_.unsubscribe(subscription_);
+  stop();
+}
 
 std::string LoadBalancerNodes::endpoint_id(const std::string& load_balancer_arn) {
   size_t slash = load_balancer_arn.rfind('/');
@@ -68,29 +75,38 @@ std::unique_ptr<reconcile::Controller> LoadBalancerNodes::make_controller() {
       reconcile::ControllerOptions{.workers = 2});
 }
 
-void LoadBalancerNodes::start() {
+void LoadBalancerNodes::enqueue_all() {
   std::lock_guard lock(lifecycle_mu_);
-  if (controller_) return;
-  controller_ = make_controller();
-  subscription_ = snapshots_.subscribe([this](std::shared_ptr<const elbv2::AlbSnapshot>) {
-    std::lock_guard l(lifecycle_mu_);
-    if (controller_) {
-      controller_->enqueue(kNodesKey);
-      controller_->enqueue(kHealthKey);
-    }
-  });
-  controller_->start();
+  if (!controller_) return;
   controller_->enqueue(kNodesKey);
   controller_->enqueue(kHealthKey);
+}
+
+void LoadBalancerNodes::start() {
+  {
+    std::lock_guard lock(lifecycle_mu_);
+    if (started_) return;
+    started_ = true;
+    controller_->start();
+  }
+  enqueue_all();
+}
+
+std::size_t LoadBalancerNodes::run_ready() {
+  reconcile::Controller* c;
+  {
+    std::lock_guard lock(lifecycle_mu_);
+    c = controller_.get();
+  }
+  return c ? c->run_ready() : 0;
 }
 
 void LoadBalancerNodes::stop() {
   std::unique_ptr<reconcile::Controller> controller;
   {
     std::lock_guard lock(lifecycle_mu_);
-    if (subscription_) snapshots_.unsubscribe(*subscription_);
-    subscription_.reset();
     controller = std::move(controller_);
+    started_ = false;
   }
   if (controller) controller->stop();
   teardown();
@@ -98,16 +114,12 @@ void LoadBalancerNodes::stop() {
 
 void LoadBalancerNodes::reset() {
   stop();
-  std::lock_guard lock(lifecycle_mu_);
-  controller_ = make_controller();
-  subscription_ = snapshots_.subscribe([this](std::shared_ptr<const elbv2::AlbSnapshot>) {
-    std::lock_guard l(lifecycle_mu_);
-    if (controller_) {
-      controller_->enqueue(kNodesKey);
-      controller_->enqueue(kHealthKey);
-    }
-  });
-  controller_->start();
+  {
+    std::lock_guard lock(lifecycle_mu_);
+    controller_ = make_controller();
+    started_ = true;
+    controller_->start();
+  }
 }
 
 std::vector<uint16_t> LoadBalancerNodes::host_ports() const {

@@ -66,12 +66,15 @@ class LoadBalancerNodes {
   LoadBalancerNodes(const LoadBalancerNodes&) = delete;
   LoadBalancerNodes& operator=(const LoadBalancerNodes&) = delete;
 
-  // Subscribes to snapshots and converges to the current one.
+  // Starts the workers, which converge to the current snapshot and to every later one. (The
+  // constructor subscribes: snapshots published before start() are picked up then.)
   void start();
+  // For tests, without start(): runs the due reconciles on the calling thread.
+  std::size_t run_ready();
   // Stops listening and checking, and removes every node's namespace (the ENIs stay in EC2:
   // the next start makes the nodes again).
   void stop();
-  // /_gantry/reset: as stop(), then starts again empty, waiting for the next snapshot.
+  // /_gantry/reset: as stop(), then starts again, empty until the next snapshot.
   void reset();
 
   // The endpoint id of a load balancer's node: "alb-<the ARN's last 16 hex digits>".
@@ -95,6 +98,7 @@ class LoadBalancerNodes {
   void on_drained(const services::elbv2::TargetKey& key);
   void teardown();
   std::unique_ptr<reconcile::Controller> make_controller();
+  void enqueue_all();
 
   services::elbv2::AlbSnapshotSource& snapshots_;
   services::elbv2::TargetHealthReporter& health_reporter_;
@@ -112,7 +116,8 @@ class LoadBalancerNodes {
 
   std::mutex lifecycle_mu_;
   std::unique_ptr<reconcile::Controller> controller_;
-  std::optional<uint64_t> subscription_;
+  bool started_ = false;
+  uint64_t subscription_ = 0;
 };
 
 }  // namespace dataplane

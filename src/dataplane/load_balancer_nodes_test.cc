@@ -1,0 +1,239 @@
+#include "dataplane/load_balancer_nodes.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "netplane/fake_netplane.h"
+#include "testing/manual_clock.h"
+
+namespace dataplane {
+namespace {
+
+namespace elbv2 = services::elbv2;
+
+const std::string kLbArn =
+    "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188";
+
+class FakeSource final : public elbv2::AlbSnapshotSource {
+ public:
+  std::shared_ptr<const elbv2::AlbSnapshot> current() const override {
+    std::lock_guard lock(mu_);
+    return snap_;
+  }
+  uint64_t subscribe(Listener l) override {
+    std::lock_guard lock(mu_);
+    listeners_[++next_] = std::move(l);
+    return next_;
+  }
+  void unsubscribe(uint64_t id) override {
+    std::lock_guard lock(mu_);
+    listeners_.erase(id);
+  }
+  void publish(std::shared_ptr<const elbv2::AlbSnapshot> s) {
+    std::map<uint64_t, Listener> ls;
+    {
+      std::lock_guard lock(mu_);
+      snap_ = s;
+      ls = listeners_;
+    }
+    for (auto& [id, l] : ls) l(s);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const elbv2::AlbSnapshot> snap_ = std::make_shared<elbv2::AlbSnapshot>();
+  std::map<uint64_t, Listener> listeners_;
+  uint64_t next_ = 0;
+};
+
+class NullReporter final : public elbv2::TargetHealthReporter {
+ public:
+  void report_health(const std::vector<elbv2::TargetHealthReport>&) override {}
+  void report_drained(const elbv2::TargetKey&) override {}
+};
+
+// A load balancer with two ENIs and one HTTP listener whose default rule answers with a fixed
+// response (no target needed).
+elbv2::SnapshotLoadBalancer load_balancer(const std::string& scheme, uint16_t port) {
+  elbv2::SnapshotLoadBalancer lb;
+  lb.arn = kLbArn;
+  lb.name = "web";
+  lb.account = "000000000000";
+  lb.region = "us-east-1";
+  lb.dns_name = "web-50dc6c495c0c9188.us-east-1.elb.localhost";
+  lb.scheme = scheme;
+  lb.vpc_id = "vpc-1";
+  lb.addresses = {{"subnet-a", "us-east-1a", "eni-a", "10.0.1.10"},
+                  {"subnet-b", "us-east-1b", "eni-b", "10.0.2.10"}};
+  elbv2::SnapshotListener l;
+  l.arn = kLbArn + "/listener";
+  l.load_balancer_arn = kLbArn;
+  l.port = port;
+  l.protocol = "HTTP";
+  elbv2::SnapshotRule rule;
+  rule.is_default = true;
+  elbv2::RuleAction fixed;
+  fixed.type = elbv2::ActionType::FixedResponse;
+  fixed.fixed_response = {200, "text/plain", "from the node"};
+  rule.actions.push_back(fixed);
+  l.rules.push_back(rule);
+  lb.listeners.push_back(l);
+  return lb;
+}
+
+std::shared_ptr<const elbv2::AlbSnapshot> snapshot_of(std::vector<elbv2::SnapshotLoadBalancer> lbs) {
+  auto s = std::make_shared<elbv2::AlbSnapshot>();
+  s->version = 1;
+  s->load_balancers = std::move(lbs);
+  return s;
+}
+
+// GET / with the given Host on 127.0.0.1:port; the whole response, or "" if nothing listens.
+std::string get(uint16_t port, const std::string& host) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    ::close(fd);
+    return "";
+  }
+  std::string req = "GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+  (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+// A free loopback port, so that the test's listener port plus offset is bindable.
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return ntohs(sa.sin_port);
+}
+
+class LoadBalancerNodesTest : public ::testing::Test {
+ protected:
+  LoadBalancerNodesTest() {
+    network.plane = &plane;
+    network.ensure_vpc = [this](const std::string&, const std::string&, const std::string& vpc) {
+      return plane.ensure_vpc(netplane::VpcSpec{vpc, "10.0.0.0/16", {}, {}, {}});
+    };
+    network.interfaces = [](const std::string&, const std::string&, const std::string&,
+                            const std::vector<std::string>& enis)
+        -> std::optional<std::vector<netplane::InterfaceSpec>> {
+      std::vector<netplane::InterfaceSpec> out;
+      int i = 1;
+      for (const auto& e : enis) {
+        std::string net = "10.0." + std::to_string(i++) + ".";
+        out.push_back({e, "subnet-" + e, net + "10", 24, "02:00:00:00:00:0" + std::to_string(i),
+                       net + "1"});
+      }
+      return out;
+    };
+  }
+
+  fakes::ManualClock clock;
+  fakes::FakeNetplane plane;
+  FakeSource source;
+  NullReporter reporter;
+  NodeNetwork network;
+};
+
+TEST_F(LoadBalancerNodesTest, MakesANodeWithOneInterfacePerSubnet) {
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  source.publish(snapshot_of({load_balancer("internet-facing", free_port())}));
+  nodes.run_ready();
+
+  auto ep = plane.endpoint(LoadBalancerNodes::endpoint_id(kLbArn));
+  ASSERT_TRUE(ep.has_value());
+  EXPECT_EQ(ep->endpoint_id, "alb-50dc6c495c0c9188");
+  EXPECT_EQ(ep->vpc_id, "vpc-1");
+  ASSERT_EQ(ep->interfaces.size(), 2u);
+  EXPECT_EQ(ep->interfaces[0].eni_id, "eni-a");
+  EXPECT_EQ(ep->interfaces[1].eni_id, "eni-b");
+}
+
+TEST_F(LoadBalancerNodesTest, ServesAnInternetFacingListenerOnTheHostPortPlusOffset) {
+  uint16_t bind = free_port();
+  uint16_t listener = 80;
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = static_cast<int>(bind) - listener});
+  source.publish(snapshot_of({load_balancer("internet-facing", listener)}));
+  nodes.run_ready();
+
+  ASSERT_EQ(nodes.host_ports(), std::vector<uint16_t>{bind});
+  std::string res = get(bind, "web-50dc6c495c0c9188.us-east-1.elb.localhost");
+  EXPECT_NE(res.find("HTTP/1.1 200"), std::string::npos) << res;
+  EXPECT_NE(res.find("from the node"), std::string::npos) << res;
+}
+
+TEST_F(LoadBalancerNodesTest, KeepsInternalLoadBalancersOffTheHost) {
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  source.publish(snapshot_of({load_balancer("internal", free_port())}));
+  nodes.run_ready();
+
+  EXPECT_TRUE(nodes.host_ports().empty());
+  EXPECT_TRUE(plane.endpoint(LoadBalancerNodes::endpoint_id(kLbArn)).has_value());
+}
+
+TEST_F(LoadBalancerNodesTest, RemovesTheNodeAndClosesThePortWhenTheLoadBalancerGoes) {
+  uint16_t port = free_port();
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  source.publish(snapshot_of({load_balancer("internet-facing", port)}));
+  nodes.run_ready();
+  ASSERT_EQ(plane.endpoint_count(), 1u);
+
+  source.publish(snapshot_of({}));
+  nodes.run_ready();
+
+  EXPECT_EQ(plane.endpoint_count(), 0u);
+  EXPECT_TRUE(nodes.host_ports().empty());
+  EXPECT_EQ(get(port, "x"), "");
+}
+
+TEST_F(LoadBalancerNodesTest, RemakesTheNodeWhenItsSubnetsChange) {
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  auto lb = load_balancer("internet-facing", free_port());
+  source.publish(snapshot_of({lb}));
+  nodes.run_ready();
+
+  lb.addresses.pop_back();
+  source.publish(snapshot_of({lb}));
+  nodes.run_ready();
+
+  auto ep = plane.endpoint(LoadBalancerNodes::endpoint_id(kLbArn));
+  ASSERT_TRUE(ep.has_value());
+  EXPECT_EQ(ep->interfaces.size(), 1u);
+}
+
+TEST_F(LoadBalancerNodesTest, StopRemovesEveryNode) {
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  source.publish(snapshot_of({load_balancer("internet-facing", free_port())}));
+  nodes.run_ready();
+
+  nodes.stop();
+
+  EXPECT_EQ(plane.endpoint_count(), 0u);
+  EXPECT_TRUE(nodes.host_ports().empty());
+}
+
+}  // namespace
+}  // namespace dataplane
