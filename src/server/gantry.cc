@@ -1,6 +1,7 @@
 #include "server/gantry.h"
 
 #include <chrono>
+#include <exception>
 #include <fstream>
 
 #include "core/clock.h"
@@ -138,7 +139,15 @@ Gantry::Gantry(Options options) : impl_(std::make_unique<Impl>(std::move(options
 Gantry::~Gantry() = default;
 
 int Gantry::run() {
-  uint16_t port = impl_->http.listen();
+  uint16_t port = 0;
+  try {
+    port = impl_->http.listen();
+  } catch (const std::exception& e) {  // bind or listen failed: the port is taken
+    core::log::error("cannot listen", {{"address", impl_->options.listen_address + ":" +
+                                                       std::to_string(impl_->options.port)},
+                                      {"error", e.what()}});
+    return 1;
+  }
   impl_->port = port;
   for (auto& m : impl_->modules) m->start();
   const Options& o = impl_->options;
