@@ -273,10 +273,10 @@ class AlbClient:
         self.timeout = timeout
         self.conn = None
 
-    def get(self, path="/", headers=None):
-        """(status, headers dict with lower-case names, body str); reconnects once when a
-        kept-alive connection was closed by the proxy between requests."""
-        for attempt in (0, 1):
+    def get(self, path="/", headers=None, retry=True):
+        """(status, headers dict with lower-case names, body str); with `retry`, reconnects once
+        when a kept-alive connection was closed by the proxy between requests."""
+        for attempt in ((0, 1) if retry else (1,)):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
                                                        timeout=self.timeout)
@@ -331,7 +331,7 @@ class Load:
         while not self._stop.is_set():
             t0 = time.monotonic()
             try:
-                status, _, body = c.get(self.path)
+                status, _, body = c.get(self.path, retry=False)  # a closed connection fails
             except Exception as e:  # noqa: BLE001  (any failure is a failed request)
                 c.close()
                 status, body = 0, "%s: %s" % (type(e).__name__, e)
