@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/alb_slow_start.h"
+#include "dataplane/alb_stickiness.h"
 #include "dataplane/alb_tunnel.h"
 #include "dataplane/rule_matcher.h"
 #include "dataplane/target_selector.h"
@@ -119,6 +121,97 @@ struct AlbProxy::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::thread_pool> connect_pool;  // runs the blocking Connector
+  SlowStartTracker slow_start;
+
+  const core::Clock& clock() const {
+    static const core::SystemClock system_clock;
+    return opts.clock != nullptr ? *opts.clock : system_clock;
+  }
+
+  // The Set-Cookie values a response gets for stickiness.
+  struct StickyCookies {
+    std::vector<std::string> always;  // AWSALB/AWSALBCORS, AWSALBTG/AWSALBTGCORS
+    std::string app_cookie_name;      // when the target sets this cookie...
+    std::string on_app_cookie;        // ...AWSALBAPP-0 is added
+  };
+
+  // The target group of a forward: the one an AWSALBTG cookie names when the forward has group
+  // stickiness and the group still has weight, else one picked by weight.
+  const elbv2::SnapshotTargetGroup* pick_group(const AlbSnapshot& snapshot,
+                                                const elbv2::ForwardAction& forward,
+                                                const http::request<http::buffer_body>& req,
+                                                core::TimePoint now, StickyCookies& sticky) {
+    const elbv2::WeightedTargetGroup* weighted = nullptr;
+    bool group_sticky = forward.stickiness_enabled && forward.target_groups.size() > 1;
+    if (group_sticky) {
+      std::string_view cookies = req[http::field::cookie];
+      auto c = find_cookie(cookies, kGroupCookie);
+      if (!c) c = find_cookie(cookies, kGroupCorsCookie);
+      auto arn = c ? decode_group_cookie(*c, now) : std::nullopt;
+      for (const auto& wg : forward.target_groups) {
+        if (arn && wg.arn == *arn && wg.weight > 0) weighted = &wg;
+      }
+    }
+    if (weighted == nullptr) weighted = pick_target_group(forward, random64());
+    const auto* group = weighted == nullptr ? nullptr : snapshot.target_group(weighted->arn);
+    if (group != nullptr && group_sticky) {
+      auto expires = now + std::chrono::seconds(forward.stickiness_duration_seconds);
+      for (auto& h : group_cookie_headers(encode_group_cookie(group->arn, expires), expires)) {
+        sticky.always.push_back(std::move(h));
+      }
+    }
+    return group;
+  }
+
+  // The target: the one a sticky cookie names while it may take traffic, else the selector's
+  // pick, which slow start may send on to another target.
+  std::optional<elbv2::SnapshotTarget> pick_target(const elbv2::SnapshotTargetGroup& group,
+                                                   const http::request<http::buffer_body>& req,
+                                                   core::TimePoint now, StickyCookies& sticky) {
+    std::optional<elbv2::SnapshotTarget> target;
+    bool app = group.stickiness_type == "app_cookie";
+    if (group.stickiness_enabled) {
+      std::string_view cookies = req[http::field::cookie];
+      auto c = find_cookie(cookies, app ? kAppCookie : kLbCookie);
+      if (!c && !app) c = find_cookie(cookies, kLbCorsCookie);
+      auto wanted = c ? decode_target_cookie(*c, group.arn, now) : std::nullopt;
+      const auto* t = wanted ? sticky_target(group, *wanted) : nullptr;
+      if (t != nullptr) target = *t;
+    }
+    if (!target) {
+      target = selector.pick(group);
+      for (size_t i = 0; target && group.slow_start_seconds > 0 && i < group.targets.size(); ++i) {
+        double share = slow_start.share(group, *target, now, clock().time_scale());
+        if (slow_start_admits(share, random64())) break;
+        target = selector.pick(group);
+      }
+    }
+    if (target && group.stickiness_enabled) {
+      auto expires = now + std::chrono::seconds(stickiness_duration_seconds(group));
+      std::string value = encode_target_cookie(group.arn, target->id, target->port, expires);
+      if (app) {
+        sticky.app_cookie_name = group.app_cookie_name;
+        sticky.on_app_cookie = app_cookie_header(value, expires);
+      } else {
+        for (auto& h : lb_cookie_headers(value, expires)) sticky.always.push_back(std::move(h));
+      }
+    }
+    return target;
+  }
+
+  template <class Fields>
+  static void add_sticky_cookies(http::response<http::buffer_body, Fields>& res,
+                                 const StickyCookies& sticky) {
+    bool app_set = false;
+    if (!sticky.app_cookie_name.empty()) {
+      for (const auto& f : res) {
+        app_set = app_set || (f.name() == http::field::set_cookie &&
+                              sets_cookie(f.value(), sticky.app_cookie_name));
+      }
+    }
+    for (const auto& c : sticky.always) res.insert(http::field::set_cookie, c);
+    if (app_set) res.insert(http::field::set_cookie, sticky.on_app_cookie);
+  }
   uint16_t bound = 0;
   std::atomic<size_t> next_worker{0};
   bool running = false;
@@ -154,6 +247,7 @@ struct AlbProxy::Impl {
   asio::awaitable<void> serve(Worker* w, tcp::socket socket) {
     beast::error_code ec;
     std::string client_ip = socket.remote_endpoint(ec).address().to_string();
+    socket.set_option(tcp::no_delay(true), ec);  // responses are written whole: no Nagle delay
     beast::tcp_stream client(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
@@ -238,9 +332,10 @@ struct AlbProxy::Impl {
       co_return !(co_await send(client, page)) && keep;
     }
 
-    const auto* weighted = pick_target_group(action->forward, random64());
-    const auto* group = weighted == nullptr ? nullptr : snapshot->target_group(weighted->arn);
-    auto target = group == nullptr ? std::nullopt : selector.pick(*group);
+    core::TimePoint now = clock().now();
+    StickyCookies sticky;
+    const auto* group = pick_group(*snapshot, action->forward, req, now, sticky);
+    auto target = group == nullptr ? std::nullopt : pick_target(*group, req, now, sticky);
     if (!target) {
       auto page = alb_page(503, version, keep);
       co_return !(co_await send(client, page)) && keep;
@@ -267,7 +362,7 @@ struct AlbProxy::Impl {
     Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     bool ok = co_await forward(w, client, buffer, parser, lb->arn, target->id, target->port, timeout,
                                expect_continue, keep_if_forwarded, version,
-                               upgrade ? std::optional<Ms>(idle) : std::nullopt);
+                               upgrade ? std::optional<Ms>(idle) : std::nullopt, sticky);
     if (selector.finished(key) == 0 && opts.on_drained) {
       auto now = current();
       const auto* g = now->target_group(key.target_group_arn);
@@ -356,6 +451,7 @@ struct AlbProxy::Impl {
       ::close(fd);
       co_return nullptr;
     }
+    s.set_option(tcp::no_delay(true), ec);
     co_return std::make_unique<Upstream>(std::move(s));
   }
 
@@ -366,7 +462,7 @@ struct AlbProxy::Impl {
                                 const std::string& lb_arn, const std::string& ip,
                                 uint16_t port, Ms timeout, bool expect_continue,
                                 bool client_keep, unsigned version,
-                                std::optional<Ms> tunnel_idle) {
+                                std::optional<Ms> tunnel_idle, const StickyCookies& sticky) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
@@ -458,6 +554,7 @@ struct AlbProxy::Impl {
                               *tunnel_idle);
         co_return false;
       }
+      add_sticky_cookies(res, sticky);
       // Response: header, then the body as it arrives from the target.
       bool upstream_keep = res.keep_alive();
       res.keep_alive(client_keep);
@@ -515,6 +612,7 @@ AlbProxy::AlbProxy(Options options, Connector connector,
   impl_->opts = std::move(options);
   impl_->connect = std::move(connector);
   impl_->snap = snapshot ? std::move(snapshot) : std::make_shared<const AlbSnapshot>();
+  impl_->slow_start.observe(*impl_->snap, impl_->clock().now());
 }
 
 AlbProxy::~AlbProxy() {
@@ -599,6 +697,7 @@ uint16_t AlbProxy::bound_port() const { return impl_->bound; }
 
 void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot) {
   if (!snapshot) return;
+  impl_->slow_start.observe(*snapshot, impl_->clock().now());
   std::lock_guard lock(impl_->snap_mu);
   impl_->snap = std::move(snapshot);
 }

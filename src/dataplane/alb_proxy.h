@@ -8,6 +8,9 @@
 // upgrade the target accepts (101) becomes a byte tunnel until either side closes or the idle
 // timeout passes without traffic.
 //
+// Target-group stickiness (AWSALB/AWSALBCORS lb_cookie, AWSALBAPP-0 app_cookie), forward-action
+// group stickiness (AWSALBTG) and slow start follow alb_stickiness.h and alb_slow_start.h.
+//
 // Failures answer as ALB does, with its HTML bodies and "Server: awselb/2.0": 400 malformed
 // request, 413 headers too large, 502 target refused/reset/bad response, 503 no load balancer,
 // rule or target, 504 target did not answer in time.
@@ -23,6 +26,7 @@
 #include <string>
 #include <system_error>
 
+#include "core/clock.h"
 #include "dataplane/connector.h"
 #include "services/elbv2/alb_snapshot.h"
 
@@ -58,6 +62,9 @@ class AlbProxy {
     std::optional<std::chrono::milliseconds> client_idle_timeout;
     size_t max_idle_per_target = 64;  // pooled keep-alive connections per target and worker
     DrainedCallback on_drained;
+    // Stamps sticky-cookie expiries and times slow start (scaled by its time_scale()). nullptr:
+    // the system clock. Must outlive the proxy.
+    const core::Clock* clock = nullptr;
   };
 
   AlbProxy(Options options, Connector connector,

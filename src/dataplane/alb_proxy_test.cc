@@ -80,6 +80,7 @@ class Backend {
                    " port=" + std::string(req["X-Forwarded-Port"]) +
                    " trace=" + std::string(req["X-Amzn-Trace-Id"]).substr(0, 7) +
                    " bodylen=" + std::to_string(req.body().size());
+      if (req.target().starts_with("/login")) res.insert(http::field::set_cookie, "session=abc; Path=/");
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       co_await http::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -549,6 +550,97 @@ TEST_F(ProxyFixture, ClosesAWebSocketIdleForTheIdleTimeout) {
   EXPECT_TRUE(ec);
   EXPECT_NE(ec, asio::error::would_block) << "timed out on our side instead";
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+}
+
+// The value of cookie `name` among a response's Set-Cookie headers, or "".
+std::string set_cookie_value(const http::response<http::string_body>& res, std::string_view name) {
+  for (const auto& f : res) {
+    std::string_view v = f.value();
+    if (f.name() != http::field::set_cookie) continue;
+    if (v.starts_with(std::string(name) + "=")) {
+      v.remove_prefix(name.size() + 1);
+      return std::string(v.substr(0, v.find(';')));
+    }
+  }
+  return "";
+}
+
+std::shared_ptr<elbv2::AlbSnapshot> sticky_snapshot(std::vector<elbv2::SnapshotTarget> targets,
+                                                    std::string type) {
+  auto s = snapshot(std::move(targets));
+  auto& g = s->target_groups.begin()->second;
+  g.stickiness_enabled = true;
+  g.stickiness_type = std::move(type);
+  g.app_cookie_name = "session";
+  return s;
+}
+
+TEST_F(ProxyFixture, LbCookieKeepsAClientOnItsTargetWhileItIsHealthy) {
+  Backend a("a"), b("b");
+  auto proxy = make(sticky_snapshot({target(a.port()), target(b.port())}, "lb_cookie"));
+  Client c(proxy->bound_port());
+  auto first = c.get("/");
+  std::string cookie = set_cookie_value(first, "AWSALB");
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(set_cookie_value(first, "AWSALBCORS"), cookie);
+  bool cors_flags = false;
+  for (const auto& f : first) {
+    cors_flags = cors_flags || (f.name() == http::field::set_cookie &&
+                                f.value().starts_with("AWSALBCORS=") &&
+                                f.value().ends_with("; Path=/; SameSite=None; Secure"));
+  }
+  EXPECT_TRUE(cors_flags);
+  std::string pinned(first["X-Backend"]);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALB=" + cookie}})["X-Backend"], pinned);
+  }
+  // The pinned target turns unhealthy: the cookie is ignored and a fresh one names the other.
+  auto sick = sticky_snapshot({target(a.port()), target(b.port())}, "lb_cookie");
+  for (auto& t : sick->target_groups.begin()->second.targets) {
+    if (pinned == (t.port == a.port() ? "a" : "b")) t.state = elbv2::TargetState::Unhealthy;
+  }
+  proxy->update(sick);
+  auto moved = c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALB=" + cookie}});
+  EXPECT_NE(moved["X-Backend"], pinned);
+  EXPECT_NE(set_cookie_value(moved, "AWSALB"), cookie);
+}
+
+TEST_F(ProxyFixture, AppCookieStickinessStartsWhenTheTargetSetsItsCookie) {
+  Backend a("a"), b("b");
+  auto proxy = make(sticky_snapshot({target(a.port()), target(b.port())}, "app_cookie"));
+  Client c(proxy->bound_port());
+  EXPECT_EQ(set_cookie_value(c.get("/"), "AWSALBAPP-0"), "");  // no app cookie, no stickiness
+  auto login = c.get("/login");
+  std::string cookie = set_cookie_value(login, "AWSALBAPP-0");
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(set_cookie_value(login, "session"), "abc");
+  for (int i = 0; i < 4; ++i) {
+    auto res = c.get("/", "lb-1.elb.localhost", {{"Cookie", "session=abc; AWSALBAPP-0=" + cookie}});
+    EXPECT_EQ(res["X-Backend"], login["X-Backend"]);
+  }
+}
+
+TEST_F(ProxyFixture, GroupStickinessKeepsAClientOnOneWeightedTargetGroup) {
+  Backend a("a"), b("b");
+  auto s = snapshot({target(a.port())});
+  elbv2::SnapshotTargetGroup second;
+  second.arn = "arn:tg/second";
+  second.targets = {target(b.port())};
+  s->target_groups[second.arn] = second;
+  auto& forward = s->load_balancers[0].listeners[0].rules.back().actions[0].forward;
+  forward.target_groups = {{"arn:tg/web", 1}, {"arn:tg/second", 1}};
+  forward.stickiness_enabled = true;
+  forward.stickiness_duration_seconds = 60;
+  auto proxy = make(s);
+  Client c(proxy->bound_port());
+  auto first = c.get("/");
+  std::string cookie = set_cookie_value(first, "AWSALBTG");
+  ASSERT_FALSE(cookie.empty());
+  EXPECT_EQ(set_cookie_value(first, "AWSALBTGCORS"), cookie);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALBTG=" + cookie}})["X-Backend"],
+              first["X-Backend"]);
+  }
 }
 
 }  // namespace
