@@ -1,8 +1,61 @@
 #!/usr/bin/env bash
-# Quick start, command 1: install dependencies, build, and run Gantry in the foreground on
-# 127.0.0.1:4566 with its state in ./.gantry. Extra arguments go to the gantry binary.
+# Quick start, command 1: install dependencies, build, start Gantry on 127.0.0.1:4566 with its
+# state in ./.gantry, deploy the seed-architecture demo (examples/seed-architecture: images built
+# here and pushed to ECR, a VPC, an ALB and two ECS services) and print its URL. The server then
+# stays in the foreground until Ctrl-C, which stops it with SIGTERM (running tasks outlive it and
+# are re-adopted at the next start). Extra arguments go to the gantry binary.
+#
+# Environment: GANTRY_LISTEN (127.0.0.1:4566), GANTRY_DATA_DIR (.gantry), GANTRY_ALB_PORT_OFFSET
+# (0: the demo's ALB listens on port 80), SEED_DEMO=0 to skip the demo, SEED_DEMO_ARGS for
+# deploy.sh (e.g. "--first-run-trap" or "--no-update").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh gantry
-exec ./build/gantry --listen "${GANTRY_LISTEN:-127.0.0.1:4566}" --data-dir "${GANTRY_DATA_DIR:-.gantry}" "$@"
+
+listen="${GANTRY_LISTEN:-127.0.0.1:4566}"
+data_dir="${GANTRY_DATA_DIR:-.gantry}"
+mkdir -p "$data_dir"
+log="$data_dir/gantry.log"
+host=${listen%:*}
+[[ $host == 0.0.0.0 || -z $host ]] && host=127.0.0.1
+endpoint="http://$host:${listen##*:}"
+
+./build/gantry --listen "$listen" --data-dir "$data_dir" "$@" >>"$log" 2>&1 &
+server=$!
+stop() {
+  trap - INT TERM
+  if kill -0 "$server" 2>/dev/null; then
+    echo >&2
+    echo "stopping gantry (pid $server)" >&2
+    kill -TERM "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  exit 0
+}
+trap stop INT TERM
+
+for _ in $(seq 1 100); do
+  curl -sf "$endpoint/_gantry/health" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { tail -n 20 "$log" >&2; echo "gantry did not start" >&2; exit 1; }
+  sleep 0.1
+done
+echo "gantry is running on $endpoint (pid $server, log $log)" >&2
+
+if [[ ${SEED_DEMO:-1} != 0 ]]; then
+  export GANTRY_ENDPOINT="$endpoint"
+  # shellcheck disable=SC2086
+  if ! examples/seed-architecture/deploy.sh ${SEED_DEMO_ARGS:-}; then
+    echo "the demo did not deploy (see above); gantry keeps running" >&2
+  fi
+fi
+
+cat >&2 <<EOF
+
+Gantry serves the AWS APIs on $endpoint; for example:
+  aws --endpoint-url $endpoint ecs list-services --cluster seed
+  curl -s $endpoint/_gantry/health
+Remove the demo: examples/seed-architecture/teardown.sh   (or: curl -X POST $endpoint/_gantry/reset)
+Ctrl-C stops the server.
+EOF
+wait "$server"

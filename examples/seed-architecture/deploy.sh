@@ -222,12 +222,15 @@ progress() {
     line=$(text ecs describe-services --cluster "$CLUSTER" --services "$@" --query \
       'services[].[serviceName, length(deployments), runningCount, desiredCount, deployments[0].rolloutState]')
     printf '   [%s] %s\n' "$(elapsed)" "$(echo "$line" | awk '{printf "%s %s/%s %s  ", $1, $3, $4, $5}')" >&2
-    if ! echo "$line" | awk '$2 != 1 || $3 != $4 || $5 != "COMPLETED" { bad = 1 } END { exit !bad }'; then
-      break
+    if [[ -n $line ]] && ! echo "$line" | awk '$2 != 1 || $3 != $4 { bad = 1 } END { exit !bad }'; then
+      aws_ ecs wait services-stable --cluster "$CLUSTER" --services "$@"
+      return
     fi
     sleep 3
   done
-  aws_ ecs wait services-stable --cluster "$CLUSTER" --services "$@"
+  aws_ ecs describe-services --cluster "$CLUSTER" --services "$@" \
+    --query 'services[].events[:5].message' --output text | tr '\t' '\n' | sed 's/^/   event: /' >&2
+  die "services not stable after ${WAIT_SECONDS:-600}s"
 }
 
 alb_port=$((80 + GANTRY_ALB_PORT_OFFSET))
