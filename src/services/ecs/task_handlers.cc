@@ -8,6 +8,7 @@
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
 #include "services/ecs/service_rules.h"
+#include "services/ecs/task_document.h"
 #include "services/ecs/validation.h"
 
 namespace services::ecs {
@@ -27,104 +28,6 @@ Doc present_task(EcsStore& st, Doc task, bool with_tags) {
   if (with_tags) {
     task["tags"] = st.tags(str(task, "taskArn"));
   }
-  return task;
-}
-
-struct Launch {
-  std::string launch_type;  // "" when a capacity provider strategy is used
-  json::array strategy;
-  bool fargate = false;
-};
-
-// A new task document: lastStatus PROVISIONING, desiredStatus RUNNING, as ECS reports it right
-// after RunTask.
-Doc make_task(const Ctx& ctx, const Doc& cluster, const Doc& td, const Doc& in,
-              const Launch& launch, double now) {
-  std::string id = core::ids::random_hex(32);
-  std::string cluster_name = str(cluster, "clusterName");
-  std::string arn = ecs_arn(ctx, "task/" + cluster_name + "/" + id);
-  std::string family = str(td, "family");
-  Doc task{{"attachments", json::array()},
-           {"attributes",
-            json::array{json::object{{"name", "ecs.cpu-architecture"}, {"value", "x86_64"}}}},
-           {"clusterArn", str(cluster, "clusterArn")}};
-  if (const json::object* nc = obj(in, "networkConfiguration")) {
-    // Kept for the task controller; not a member of the Task shape, so never sent.
-    task["networkConfiguration"] = *nc;
-    json::array details;
-    if (const json::object* vpc = obj(*nc, "awsvpcConfiguration")) {
-      std::vector<std::string> subnets = strings(*vpc, "subnets");
-      if (!subnets.empty()) {
-        details.push_back(json::object{{"name", "subnetId"}, {"value", subnets.front()}});
-      }
-    }
-    task["attachments"] = json::array{json::object{{"id", core::ids::uuid4()},
-                                                   {"type", "ElasticNetworkInterface"},
-                                                   {"status", "PRECREATED"},
-                                                   {"details", std::move(details)}}};
-  }
-  if (!launch.strategy.empty()) {
-    task["capacityProviderName"] = str(launch.strategy.front().as_object(), "capacityProvider");
-  }
-  json::array containers;
-  if (const json::array* cds = arr(td, "containerDefinitions")) {
-    for (const json::value& v : *cds) {
-      const json::object& cd = v.as_object();
-      Doc c{{"containerArn", ecs_arn(ctx, "container/" + cluster_name + "/" + id + "/" +
-                                              core::ids::uuid4())},
-            {"taskArn", arn},
-            {"name", str(cd, "name")},
-            {"image", str(cd, "image")},
-            {"lastStatus", "PENDING"},
-            {"networkInterfaces", json::array()},
-            {"cpu", std::to_string(opt_int(cd, "cpu").value_or(0))}};
-      if (std::optional<int64_t> m = opt_int(cd, "memory")) {
-        c["memory"] = std::to_string(*m);
-      }
-      if (std::optional<int64_t> m = opt_int(cd, "memoryReservation")) {
-        c["memoryReservation"] = std::to_string(*m);
-      }
-      containers.push_back(std::move(c));
-    }
-  }
-  task["containers"] = std::move(containers);
-  if (td.contains("cpu")) {
-    task["cpu"] = td.at("cpu");
-  }
-  if (td.contains("memory")) {
-    task["memory"] = td.at("memory");
-  }
-  task["createdAt"] = now;
-  task["desiredStatus"] = "RUNNING";
-  task["enableExecuteCommand"] = opt_bool(in, "enableExecuteCommand").value_or(false);
-  task["group"] = str(in, "group", "family:" + family);
-  task["lastStatus"] = "PROVISIONING";
-  if (!launch.launch_type.empty()) {
-    task["launchType"] = launch.launch_type;
-  }
-  Doc overrides{{"containerOverrides", json::array()},
-                {"inferenceAcceleratorOverrides", json::array()}};
-  if (const json::object* o = obj(in, "overrides")) {
-    for (const auto& [k, v] : *o) {
-      overrides[k] = v;
-    }
-  }
-  task["overrides"] = std::move(overrides);
-  if (launch.fargate) {
-    std::string pv = str(in, "platformVersion", "LATEST");
-    task["platformVersion"] = pv == "LATEST" ? kLatestFargatePlatform : pv;
-    task["platformFamily"] = "Linux";
-    task["ephemeralStorage"] = td.contains("ephemeralStorage")
-                                   ? td.at("ephemeralStorage")
-                                   : json::value(json::object{{"sizeInGiB", 20}});
-    task["fargateEphemeralStorage"] = task["ephemeralStorage"];
-  }
-  if (std::optional<std::string> by = opt_str(in, "startedBy")) {
-    task["startedBy"] = *by;
-  }
-  task["taskArn"] = arn;
-  task["taskDefinitionArn"] = str(td, "taskDefinitionArn");
-  task["version"] = 1;
   return task;
 }
 
@@ -167,7 +70,7 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   if (str(*td, "status") != "ACTIVE") {
     return errors::client("TaskDefinition is inactive.");
   }
-  Launch launch;
+  TaskLaunch launch;
   if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
     if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
       return errors::invalid_parameter(e);
@@ -215,7 +118,7 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   double now = epoch(clock_.now());
   std::vector<TaskRef> created;
   for (int64_t i = 0; i < count; ++i) {
-    Doc task = make_task(ctx, *cluster, *td, in, launch, now);
+    Doc task = new_task(ctx, *cluster, *td, in, launch, now);
     st.put_task(task);
     st.add_tags(str(task, "taskArn"), tags);
     created.push_back({ctx.account, ctx.region, str(*cluster, "clusterArn"), str(task, "taskArn")});
