@@ -1,5 +1,7 @@
 #include "services/elbv2/elbv2_json.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/base64.h"
@@ -197,6 +199,25 @@ std::string_view canonical_hosted_zone_id(std::string_view region) {
   };
   auto it = kZones.find(region);
   return it == kZones.end() ? std::string_view("Z35SXDOTRQ7X7K") : it->second;
+}
+
+std::optional<protocol::AwsError> check_name(std::string_view kind, const std::string& name) {
+  std::string what = std::string(kind) + " name '" + name + "'";
+  if (name.empty() || name.size() > 32) {
+    return errors::validation(what + " cannot be longer than '32' characters");
+  }
+  bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+  if (!ok) {
+    return errors::validation(what +
+                              " can only contain characters that are alphanumeric characters "
+                              "or hyphens(-)");
+  }
+  if (name.front() == '-' || name.back() == '-') {
+    return errors::validation(what + " cannot begin or end with '-'");
+  }
+  return std::nullopt;
 }
 
 }  // namespace services::elbv2

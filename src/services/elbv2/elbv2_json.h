@@ -27,6 +27,9 @@ std::optional<int64_t> opt_int(const Doc& o, std::string_view key);
 std::optional<bool> opt_bool(const Doc& o, std::string_view key);
 const boost::json::array* arr(const Doc& o, std::string_view key);
 const Doc* obj(const Doc& o, std::string_view key);
+// ELB's rules for load balancer and target group names (`kind`: "Load balancer", "Target
+// group"): 1-32 alphanumerics or hyphens, not starting or ending with '-'. A ValidationError.
+std::optional<protocol::AwsError> check_name(std::string_view kind, const std::string& name);
 // A list-of-strings member ([] when absent).
 std::vector<std::string> strings(const Doc& o, std::string_view key);
 boost::json::array to_array(const std::vector<std::string>& values);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
@@ -253,36 +254,19 @@ Reply Elbv2Service::delete_listener(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListenerAttributes.html
 Reply Elbv2Service::describe_listener_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "ListenerArn");
-  store::Transaction tx = db_.read();
-  std::optional<ListenerRow> row = Elbv2Store(tx, ctx.account, ctx.region).listener(arn);
-  tx.commit();
-  if (!row) {
-    return errors::listener_not_found();
-  }
-  return json::object{{"Attributes", attributes_list(row->attributes)}};
+  return describe_attributes(db_, ctx, arn, RowAttributes<ListenerRow>{&Elbv2Store::listener, &Elbv2Store::put_listener, &apply_listener_attributes},
+                             errors::listener_not_found());
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListenerAttributes.html
 Reply Elbv2Service::modify_listener_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "ListenerArn");
-  json::object attributes;
-  {
-    store::Transaction tx = db_.begin();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    std::optional<ListenerRow> row = st.listener(arn);
-    if (!row) {
-      return errors::listener_not_found();
-    }
-    const json::array* changes = arr(in, "Attributes");
-    if (auto e = apply_listener_attributes(row->attributes, changes ? *changes : json::array{})) {
-      return *e;
-    }
-    st.put_listener(*row);
-    attributes = row->attributes;
-    tx.commit();
+  Reply out = modify_attributes(db_, ctx, in, arn, RowAttributes<ListenerRow>{&Elbv2Store::listener, &Elbv2Store::put_listener, &apply_listener_attributes},
+                                errors::listener_not_found());
+  if (out) {
+    changed();
   }
-  changed();
-  return json::object{{"Attributes", attributes_list(attributes)}};
+  return out;
 }
 
 }  // namespace services::elbv2

@@ -6,6 +6,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
@@ -21,20 +22,8 @@ constexpr int64_t kMaxLoadBalancers = 50;
 constexpr std::size_t kMaxTags = 50;
 
 std::optional<protocol::AwsError> check_load_balancer_name(const std::string& name) {
-  if (name.empty() || name.size() > 32) {
-    return errors::validation("Load balancer name '" + name +
-                              "' cannot be longer than '32' characters");
-  }
-  bool ok = std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-  });
-  if (!ok) {
-    return errors::validation("Load balancer name '" + name +
-                              "' can only contain characters that are alphanumeric characters "
-                              "or hyphens(-)");
-  }
-  if (name.front() == '-' || name.back() == '-') {
-    return errors::validation("Load balancer name '" + name + "' cannot begin or end with '-'");
+  if (auto e = check_name("Load balancer", name)) {
+    return e;
   }
   if (name.starts_with("internal-")) {
     return errors::validation("Load balancer name '" + name + "' cannot begin with 'internal-'");
@@ -399,38 +388,19 @@ Reply Elbv2Service::delete_load_balancer(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancerAttributes.html
 Reply Elbv2Service::describe_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  store::Transaction tx = db_.read();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  std::optional<LoadBalancerRow> row = st.load_balancer(arn);
-  tx.commit();
-  if (!row) {
-    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
-  }
-  return json::object{{"Attributes", attributes_list(row->attributes)}};
+  return describe_attributes(db_, ctx, arn, RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer, &apply_load_balancer_attributes},
+                             errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyLoadBalancerAttributes.html
 Reply Elbv2Service::modify_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  json::object attributes;
-  {
-    store::Transaction tx = db_.begin();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    std::optional<LoadBalancerRow> row = st.load_balancer(arn);
-    if (!row) {
-      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
-    }
-    const json::array* changes = arr(in, "Attributes");
-    if (auto e =
-            apply_load_balancer_attributes(row->attributes, changes ? *changes : json::array{})) {
-      return *e;
-    }
-    st.put_load_balancer(*row);
-    attributes = row->attributes;
-    tx.commit();
+  Reply out = modify_attributes(db_, ctx, in, arn, RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer, &apply_load_balancer_attributes},
+                                errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
+  if (out) {
+    changed();
   }
-  changed();
-  return json::object{{"Attributes", attributes_list(attributes)}};
+  return out;
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSecurityGroups.html

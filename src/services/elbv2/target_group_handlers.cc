@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
@@ -16,22 +17,7 @@ namespace {
 constexpr int64_t kMaxTargetGroups = 3000;
 
 std::optional<protocol::AwsError> check_target_group_name(const std::string& name) {
-  if (name.empty() || name.size() > 32) {
-    return errors::validation("Target group name '" + name +
-                              "' cannot be longer than '32' characters");
-  }
-  bool ok = std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-  });
-  if (!ok) {
-    return errors::validation("Target group name '" + name +
-                              "' can only contain characters that are alphanumeric characters "
-                              "or hyphens(-)");
-  }
-  if (name.front() == '-' || name.back() == '-') {
-    return errors::validation("Target group name '" + name + "' cannot begin or end with '-'");
-  }
-  return std::nullopt;
+  return check_name("Target group", name);
 }
 
 // A matcher's HttpCode: "200", "200,202" or "200-299", codes 200..499.
@@ -353,37 +339,19 @@ Reply Elbv2Service::delete_target_group(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroupAttributes.html
 Reply Elbv2Service::describe_target_group_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
-  store::Transaction tx = db_.read();
-  std::optional<TargetGroupRow> row = Elbv2Store(tx, ctx.account, ctx.region).target_group(arn);
-  tx.commit();
-  if (!row) {
-    return errors::target_group_not_found();
-  }
-  return json::object{{"Attributes", attributes_list(row->attributes)}};
+  return describe_attributes(db_, ctx, arn, RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group, &apply_target_group_attributes},
+                             errors::target_group_not_found());
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroupAttributes.html
 Reply Elbv2Service::modify_target_group_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
-  json::object attributes;
-  {
-    store::Transaction tx = db_.begin();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    std::optional<TargetGroupRow> row = st.target_group(arn);
-    if (!row) {
-      return errors::target_group_not_found();
-    }
-    const json::array* changes = arr(in, "Attributes");
-    if (auto e =
-            apply_target_group_attributes(row->attributes, changes ? *changes : json::array{})) {
-      return *e;
-    }
-    st.put_target_group(*row);
-    attributes = row->attributes;
-    tx.commit();
+  Reply out = modify_attributes(db_, ctx, in, arn, RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group, &apply_target_group_attributes},
+                                errors::target_group_not_found());
+  if (out) {
+    changed();
   }
-  changed();
-  return json::object{{"Attributes", attributes_list(attributes)}};
+  return out;
 }
 
 }  // namespace services::elbv2
