@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
+#include "core/error_category.h"
 #include "core/ids.h"
 #include "core/time_format.h"
 
@@ -55,3 +58,16 @@ TEST(TimeFormatTest, ParsesEveryWireForm) {
 
 }  // namespace
 }  // namespace core
+
+TEST(ListedCategory, NamesCodesInListOrderAndUnknownOnesByCategory) {
+  core::ListedCategory category("demo", {"first", "second"});
+  EXPECT_STREQ(category.name(), "demo");
+  EXPECT_EQ(category.message(1), "first");
+  EXPECT_EQ(category.message(2), "second");
+  EXPECT_EQ(category.message(3), "unknown demo error");
+  EXPECT_EQ(category.message(0), "unknown demo error");
+}
+
+TEST(ErrnoMessage, AppendsTheSystemText) {
+  EXPECT_EQ(core::errno_message(ENOENT, "open /x"), "open /x: No such file or directory");
+}
