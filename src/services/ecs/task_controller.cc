@@ -186,6 +186,10 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
     st.put_task(*fresh);
     tx.commit();
     task = std::move(*fresh);
+    if (std::string group = str(*task, "group");
+        on_task_changed_ && group.starts_with("service:")) {
+      on_task_changed_(*ref, group.substr(8));
+    }
   };
   // Ends a task that never started: ECS's TaskFailedToStart.
   auto fail_to_start = [&](const std::string& reason, const std::string& container) {

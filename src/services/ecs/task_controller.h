@@ -11,6 +11,7 @@
 // time. Keys are task ARNs; the ContainerPort's change callback, the handlers and a periodic
 // resync over every unstopped task enqueue them, so a restart re-adopts running tasks.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -46,6 +47,14 @@ class TaskController final : public TaskLauncher {
   void task_stop_requested(const TaskRef& task) override;
   bool drives_task_lifecycle() const override { return true; }
 
+  // Called after each committed change of a task that a service started (group
+  // "service:<name>"), with that service's name, on a worker thread. The service scheduler's
+  // wake-up. Set before start().
+  void set_on_task_changed(
+      std::function<void(const TaskRef& task, const std::string& service_name)> callback) {
+    on_task_changed_ = std::move(callback);
+  }
+
   // One pass over one task; public for tests (which drive it with run_ready()).
   reconcile::ReconcileResult reconcile(const std::string& task_arn);
   reconcile::Controller& controller() { return *controller_; }
@@ -57,6 +66,7 @@ class TaskController final : public TaskLauncher {
   ContainerPort& containers_;
   TaskControllerOptions options_;
   std::unique_ptr<reconcile::Controller> controller_;
+  std::function<void(const TaskRef&, const std::string&)> on_task_changed_;
   std::mutex mu_;
   std::set<std::string> stop_sent_;  // "<taskArn>/<container>" already sent SIGTERM
 };
