@@ -5,6 +5,7 @@ the server and errors surface at once. State is reset between tests (POST /_gant
 """
 import json
 import os
+import socket
 import signal
 import subprocess
 import tempfile
@@ -25,12 +26,22 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "privileged: needs root (namespaces, nftables, runc)")
 
 
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class GantryProcess:
     """One running gantry server. `args` are extra flags."""
 
     def __init__(self, data_dir, args=(), env=None):
         self.data_dir = data_dir
         self.args = list(args)
+        if not any(a.startswith("--alb-port-offset") for a in self.args):
+            # Load balancer listeners must not take the host's real port 80: listener port 80
+            # lands on a free port instead (alb_port(80) says which).
+            self.args += ["--alb-port-offset", str(_free_port() - 80)]
         self.env = env
         self.proc = None
         self.port = None
@@ -60,6 +71,12 @@ class GantryProcess:
                 pass
             time.sleep(0.01)
         raise RuntimeError("gantry did not start:\n" + self.read_log())
+
+    def alb_port(self, listener_port):
+        """The host port where this server serves a load balancer's listener port."""
+        i = self.args.index("--alb-port-offset") if "--alb-port-offset" in self.args else -1
+        offset = int(self.args[i + 1]) if i >= 0 else 0
+        return listener_port + offset
 
     @property
     def endpoint(self):
