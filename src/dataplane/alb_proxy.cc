@@ -1,5 +1,6 @@
 #include "dataplane/alb_proxy.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/alb_http.h"
 #include "dataplane/alb_slow_start.h"
 #include "dataplane/alb_stickiness.h"
 #include "dataplane/alb_tunnel.h"
@@ -41,74 +43,60 @@ struct Upstream {
 
 struct Worker {
   asio::io_context ioc{1};
-  // Idle keep-alive connections by "ip:port"; touched only on this worker's thread.
+  // Idle keep-alive connections by "lb|ip:port"; touched only on this worker's thread.
   std::map<std::string, std::vector<std::unique_ptr<Upstream>>> pool;
+  // The snapshot this worker's new requests use, refreshed when the proxy's generation moves
+  // on, so that a request takes no lock.
+  std::shared_ptr<const AlbSnapshot> snapshot;
+  uint64_t snapshot_generation = ~uint64_t{0};
   std::thread thread;
 };
 
-uint64_t random64() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng();
-}
-
-std::string trace_id() {
-  char buf[64];
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-  std::snprintf(buf, sizeof buf, "Root=1-%08llx-%08llx%016llx",
-                static_cast<unsigned long long>(secs),
-                static_cast<unsigned long long>(random64() & 0xffffffffULL),
-                static_cast<unsigned long long>(random64()));
-  return buf;
-}
-
-// The titles of ALB's error pages, where they differ from the standard reason phrases.
-std::string page_title(int status) {
-  switch (status) {
-    case 413:
-      return "413 Request Entity Too Large";
-    case 503:
-      return "503 Service Temporarily Unavailable";
-    case 504:
-      return "504 Gateway Time-out";
-    default:
-      return std::to_string(status) + " " +
-             std::string(http::obsolete_reason(static_cast<http::status>(status)));
+// Buffers of one client connection, reused by its requests.
+struct ConnBuffers {
+  std::string head;                // a serialized message head (fast path)
+  std::unique_ptr<char[]> chunk;  // body relay (streaming path), allocated on first use
+  char* chunk_data() {
+    if (!chunk) chunk.reset(new char[kChunk]);
+    return chunk.get();
   }
+};
+
+// Writes `buffers` whole. It first tries straight away on the (non-blocking) socket: a socket
+// almost always takes a small message at once, which then costs no timer. Whatever the kernel did
+// not take is written asynchronously within `timeout`.
+template <class Buffers>
+asio::awaitable<beast::error_code> write_all(beast::tcp_stream& stream, const Buffers& buffers,
+                                             Ms timeout) {
+  beast::error_code ec;
+  size_t total = asio::buffer_size(buffers);
+  size_t n = stream.socket().write_some(buffers, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+    n = 0;
+  }
+  if (ec || n == total) co_return ec;
+  beast::buffers_suffix<Buffers> rest(buffers);
+  rest.consume(n);
+  stream.expires_after(timeout);
+  co_await asio::async_write(stream, rest, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
 }
 
-// ALB's own pages: "<html><head><title>502 Bad Gateway</title></head>...".
-http::response<http::string_body> alb_page(int status, unsigned version, bool keep_alive) {
-  std::string title = page_title(status);
-  http::response<http::string_body> res{static_cast<http::status>(status), version};
-  res.set(http::field::server, "awselb/2.0");
-  res.set(http::field::content_type, "text/html");
-  res.body() = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
-               "</h1></center>\r\n</body>\r\n</html>\r\n";
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
+// Whether any rule of the listener looks at request headers (then they are copied for it).
+bool needs_headers(const elbv2::SnapshotListener& listener) {
+  for (const auto& rule : listener.rules) {
+    for (const auto& c : rule.conditions) {
+      if (c.field == elbv2::ConditionField::HttpHeader) return true;
+    }
+  }
+  return false;
 }
 
 // ALB gives a target 10 s to accept a connection.
 constexpr Ms kConnectTimeout{10000};
 
 bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
-
-bool has_token(std::string_view list, std::string_view token) {
-  for (auto part : http::token_list{list}) {
-    if (beast::iequals(part, token)) return true;
-  }
-  return false;
-}
-
-// "Connection: Upgrade" with "Upgrade: websocket": ALB forwards it and, on 101, tunnels.
-template <class Fields>
-bool is_websocket_upgrade(const http::request<http::buffer_body, Fields>& req) {
-  return req.version() >= 11 && has_token(req[http::field::connection], "upgrade") &&
-         has_token(req[http::field::upgrade], "websocket");
-}
 
 }  // namespace
 
@@ -214,11 +202,23 @@ struct AlbProxy::Impl {
   }
   uint16_t bound = 0;
   std::atomic<size_t> next_worker{0};
+  std::atomic<uint64_t> snap_generation{0};  // moves on with every update()
   bool running = false;
 
   std::shared_ptr<const AlbSnapshot> current() const {
     std::lock_guard lock(snap_mu);
     return snap;
+  }
+
+  // The current snapshot, as cached by worker `w` (its thread only).
+  const std::shared_ptr<const AlbSnapshot>& current(Worker* w) {
+    uint64_t g = snap_generation.load(std::memory_order_acquire);
+    if (g != w->snapshot_generation) {
+      std::lock_guard lock(snap_mu);
+      w->snapshot = snap;
+      w->snapshot_generation = snap_generation.load(std::memory_order_relaxed);
+    }
+    return w->snapshot;
   }
 
   uint16_t listener_port() const { return opts.listener_port != 0 ? opts.listener_port : bound; }
@@ -248,8 +248,10 @@ struct AlbProxy::Impl {
     beast::error_code ec;
     std::string client_ip = socket.remote_endpoint(ec).address().to_string();
     socket.set_option(tcp::no_delay(true), ec);  // responses are written whole: no Nagle delay
+    socket.non_blocking(true, ec);               // for write_all()'s first attempt
     beast::tcp_stream client(std::move(socket));
     beast::flat_buffer buffer;
+    ConnBuffers bufs;
     for (;;) {
       http::request_parser<http::buffer_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
@@ -269,7 +271,7 @@ struct AlbProxy::Impl {
         break;
       }
       if (ec) break;
-      bool keep = co_await handle(w, client, buffer, parser, client_ip, current());
+      bool keep = co_await handle(w, client, buffer, bufs, parser, client_ip, current(w));
       if (!keep) break;
     }
     client.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -278,7 +280,7 @@ struct AlbProxy::Impl {
 
   // Returns whether the client connection may carry another request.
   asio::awaitable<bool> handle(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
-                               http::request_parser<http::buffer_body>& parser,
+                               ConnBuffers& bufs, http::request_parser<http::buffer_body>& parser,
                                const std::string& client_ip,
                                std::shared_ptr<const AlbSnapshot> snapshot) {
     auto& req = parser.get();
@@ -293,7 +295,6 @@ struct AlbProxy::Impl {
     size_t q = request_target.find('?');
     view.path = std::string(request_target.substr(0, q));
     view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
-    for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
     view.source_ip = client_ip;
 
     if (version >= 11 && req.find(http::field::host) == req.end()) {
@@ -304,6 +305,9 @@ struct AlbProxy::Impl {
     uint16_t port = listener_port();
     const auto* lb = select_load_balancer(*snapshot, port, view.host);
     const auto* listener = lb == nullptr ? nullptr : find_listener(*lb, port);
+    if (listener != nullptr && needs_headers(*listener)) {
+      for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
+    }
     const auto* action = listener == nullptr ? nullptr : match_action(*listener, view);
     if (action == nullptr) {
       auto page = alb_page(503, version, keep);
@@ -350,7 +354,7 @@ struct AlbProxy::Impl {
       return p;
     }());
     req.set("X-Forwarded-Port", std::to_string(port));
-    if (req.find("X-Amzn-Trace-Id") == req.end()) req.set("X-Amzn-Trace-Id", trace_id());
+    if (req.find("X-Amzn-Trace-Id") == req.end()) req.set("X-Amzn-Trace-Id", make_trace_id());
     bool expect_continue = beast::iequals(req[http::field::expect], "100-continue");
     req.erase(http::field::expect);
     bool upgrade = is_websocket_upgrade(req);
@@ -360,7 +364,7 @@ struct AlbProxy::Impl {
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     selector.started(key);
     Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
-    bool ok = co_await forward(w, client, buffer, parser, lb->arn, target->id, target->port, timeout,
+    bool ok = co_await forward(w, client, buffer, bufs, parser, lb->arn, target->id, target->port, timeout,
                                expect_continue, keep_if_forwarded, version,
                                upgrade ? std::optional<Ms>(idle) : std::nullopt, sticky);
     if (selector.finished(key) == 0 && opts.on_drained) {
@@ -426,6 +430,16 @@ struct AlbProxy::Impl {
     co_return pending->done ? pending->fd : -1;
   }
 
+  // Returns a connection whose response was read whole to the worker's keep-alive pool.
+  void release_upstream(Worker* w, const std::string& lb_arn, const std::string& ip,
+                        uint16_t port, std::unique_ptr<Upstream>& up) {
+    auto& idle = w->pool[pool_key(lb_arn, ip, port)];
+    if (idle.size() < opts.max_idle_per_target) {
+      up->stream.expires_never();
+      idle.push_back(std::move(up));
+    }
+  }
+
   // A pooled keep-alive connection to the target, or a new one. nullptr when the target cannot
   // be reached; `timed_out` then tells 504 from 502.
   asio::awaitable<std::unique_ptr<Upstream>> open_upstream(Worker* w, const std::string& lb_arn,
@@ -452,13 +466,14 @@ struct AlbProxy::Impl {
       co_return nullptr;
     }
     s.set_option(tcp::no_delay(true), ec);
+    s.non_blocking(true, ec);
     co_return std::make_unique<Upstream>(std::move(s));
   }
 
   // Sends the request to the target and relays its response. Returns whether the client
   // connection is still usable.
   asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
-                                http::request_parser<http::buffer_body>& parser,
+                                ConnBuffers& bufs, http::request_parser<http::buffer_body>& parser,
                                 const std::string& lb_arn, const std::string& ip,
                                 uint16_t port, Ms timeout, bool expect_continue,
                                 bool client_keep, unsigned version,
@@ -466,7 +481,6 @@ struct AlbProxy::Impl {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
-    std::vector<char> chunk(kChunk);
     beast::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
@@ -485,17 +499,24 @@ struct AlbProxy::Impl {
       }
       http::request_serializer<http::buffer_body> sr{req};
       bool upstream_failed = false;
-      do {
+      if (parser.is_done()) {
+        // No body: the head in one write.
+        bufs.head.clear();
+        append_head(req, bufs.head);
+        ec = co_await write_all(up->stream, asio::buffer(bufs.head), timeout);
+        upstream_failed = static_cast<bool>(ec);
+      } else {
+        do {
         if (!parser.is_done()) {
-          req.body().data = chunk.data();
-          req.body().size = chunk.size();
+          req.body().data = bufs.chunk_data();
+          req.body().size = kChunk;
           client.expires_after(timeout);
           co_await http::async_read(client, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
           if (ec == http::error::need_buffer) ec = {};
           if (ec) co_return false;  // client went away mid-body
-          req.body().size = chunk.size() - req.body().size;
-          req.body().data = chunk.data();
+          req.body().size = kChunk - req.body().size;
+          req.body().data = bufs.chunk_data();
           req.body().more = !parser.is_done();
         } else {
           req.body().data = nullptr;
@@ -510,13 +531,14 @@ struct AlbProxy::Impl {
           break;
         }
       } while (!parser.is_done() && !sr.is_done());
-      if (!upstream_failed && !sr.is_done()) {
-        req.body().data = nullptr;
-        req.body().size = 0;
-        req.body().more = false;
-        co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::need_buffer) ec = {};
-        upstream_failed = static_cast<bool>(ec);
+        if (!upstream_failed && !sr.is_done()) {
+          req.body().data = nullptr;
+          req.body().size = 0;
+          req.body().more = false;
+          co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == http::error::need_buffer) ec = {};
+          upstream_failed = static_cast<bool>(ec);
+        }
       }
       // Response header.
       http::response_parser<http::buffer_body> rp;
@@ -559,19 +581,38 @@ struct AlbProxy::Impl {
       bool upstream_keep = res.keep_alive();
       res.keep_alive(client_keep);
       res.version(version);
+      // Fast path: the whole body (or none) is already buffered: head and body in one write.
+      std::optional<uint64_t> buffered_length;
+      if (rp.is_done()) {
+        buffered_length = 0;  // HEAD, 204, 304
+      } else if (!rp.chunked() && rp.content_length() &&
+                 *rp.content_length() <= up->buffer.size()) {
+        buffered_length = *rp.content_length();
+      }
+      if (buffered_length) {
+        bufs.head.clear();
+        append_head(res, bufs.head);
+        std::array<asio::const_buffer, 2> out{
+            asio::buffer(bufs.head),
+            asio::buffer(up->buffer.data().data(), static_cast<size_t>(*buffered_length))};
+        ec = co_await write_all(client, out, timeout);
+        up->buffer.consume(static_cast<size_t>(*buffered_length));
+        if (upstream_keep && up->buffer.size() == 0) release_upstream(w, lb_arn, ip, port, up);
+        co_return !ec;
+      }
       http::response_serializer<http::buffer_body> rs{res};
       do {
         if (!rp.is_done()) {
-          res.body().data = chunk.data();
-          res.body().size = chunk.size();
+          res.body().data = bufs.chunk_data();
+          res.body().size = kChunk;
           up->stream.expires_after(timeout);
           co_await http::async_read(up->stream, up->buffer, rp,
                                     asio::redirect_error(asio::use_awaitable, ec));
           if (ec == http::error::need_buffer) ec = {};
           if (ec == http::error::end_of_stream && rp.is_done()) ec = {};
           if (ec) co_return false;  // target failed mid-body: nothing better than closing
-          res.body().size = chunk.size() - res.body().size;
-          res.body().data = chunk.data();
+          res.body().size = kChunk - res.body().size;
+          res.body().data = bufs.chunk_data();
           res.body().more = !rp.is_done();
         } else {
           res.body().data = nullptr;
@@ -591,13 +632,7 @@ struct AlbProxy::Impl {
         if (ec == http::error::need_buffer) ec = {};
         if (ec) co_return false;
       }
-      if (upstream_keep && rp.is_done()) {
-        auto& idle = w->pool[pool_key(lb_arn, ip, port)];
-        if (idle.size() < opts.max_idle_per_target) {
-          up->stream.expires_never();
-          idle.push_back(std::move(up));
-        }
-      }
+      if (upstream_keep && rp.is_done()) release_upstream(w, lb_arn, ip, port, up);
       co_return true;
     }
     auto page = alb_page(502, version, false);
@@ -700,6 +735,7 @@ void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapsh
   impl_->slow_start.observe(*snapshot, impl_->clock().now());
   std::lock_guard lock(impl_->snap_mu);
   impl_->snap = std::move(snapshot);
+  impl_->snap_generation.fetch_add(1, std::memory_order_release);
 }
 
 std::shared_ptr<const services::elbv2::AlbSnapshot> AlbProxy::snapshot() const {

@@ -81,6 +81,7 @@ class Backend {
                    " trace=" + std::string(req["X-Amzn-Trace-Id"]).substr(0, 7) +
                    " bodylen=" + std::to_string(req.body().size());
       if (req.target().starts_with("/login")) res.insert(http::field::set_cookie, "session=abc; Path=/");
+      if (req.target().starts_with("/big")) res.body() = std::string(300000, 'b');
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
       co_await http::async_write(s, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -641,6 +642,17 @@ TEST_F(ProxyFixture, GroupStickinessKeepsAClientOnOneWeightedTargetGroup) {
     EXPECT_EQ(c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALBTG=" + cookie}})["X-Backend"],
               first["X-Backend"]);
   }
+}
+
+TEST_F(ProxyFixture, StreamsAResponseLargerThanOneReadAndKeepsTheConnection) {
+  Backend a("a");
+  auto proxy = make(snapshot({target(a.port())}));
+  Client c(proxy->bound_port());
+  auto big = c.get("/big");
+  EXPECT_EQ(big.result_int(), 200);
+  EXPECT_EQ(big.body(), std::string(300000, 'b'));
+  EXPECT_EQ(c.get("/small").result_int(), 200);  // both connections still usable
+  EXPECT_EQ(a.connections(), 1);
 }
 
 }  // namespace

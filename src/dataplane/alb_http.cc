@@ -1,0 +1,116 @@
+#include "dataplane/alb_http.h"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <chrono>
+#include <random>
+
+namespace dataplane {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// The titles of ALB's error pages, where they differ from the standard reason phrases.
+std::string page_title(int status) {
+  switch (status) {
+    case 413:
+      return "413 Request Entity Too Large";
+    case 503:
+      return "503 Service Temporarily Unavailable";
+    case 504:
+      return "504 Gateway Time-out";
+    default:
+      return std::to_string(status) + " " +
+             std::string(http::obsolete_reason(static_cast<http::status>(status)));
+  }
+}
+
+bool has_token(std::string_view list, std::string_view token) {
+  for (auto part : http::token_list{list}) {
+    if (beast::iequals(part, token)) return true;
+  }
+  return false;
+}
+
+void append_hex(std::string& out, uint64_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 0xf]);
+}
+
+void append_version(std::string& out, unsigned version) {
+  out += "HTTP/";
+  out.push_back(static_cast<char>('0' + version / 10));
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + version % 10));
+}
+
+void append_fields(const http::fields& fields, std::string& out) {
+  for (const auto& f : fields) {
+    out += f.name_string();
+    out += ": ";
+    out += f.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+}  // namespace
+
+uint64_t random64() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
+std::string make_trace_id() {
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  std::string out;
+  out.reserve(40);
+  out += "Root=1-";
+  append_hex(out, static_cast<uint64_t>(secs), 8);
+  out.push_back('-');
+  append_hex(out, random64(), 8);
+  append_hex(out, random64(), 16);
+  return out;
+}
+
+http::response<http::string_body> alb_page(int status, unsigned version, bool keep_alive) {
+  std::string title = page_title(status);
+  http::response<http::string_body> res{static_cast<http::status>(status), version};
+  res.set(http::field::server, "awselb/2.0");
+  res.set(http::field::content_type, "text/html");
+  res.body() = "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" +
+               title + "</h1></center>\r\n</body>\r\n</html>\r\n";
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+bool is_websocket_upgrade(const http::request_header<>& req) {
+  return req.version() >= 11 && has_token(req[http::field::connection], "upgrade") &&
+         has_token(req[http::field::upgrade], "websocket");
+}
+
+void append_head(const http::request_header<>& req, std::string& out) {
+  out += req.method_string();
+  out.push_back(' ');
+  out += req.target();
+  out.push_back(' ');
+  append_version(out, req.version());
+  out += "\r\n";
+  append_fields(req, out);
+}
+
+void append_head(const http::response_header<>& res, std::string& out) {
+  append_version(out, res.version());
+  out.push_back(' ');
+  out += std::to_string(res.result_int());
+  out.push_back(' ');
+  out += res.reason();
+  out += "\r\n";
+  append_fields(res, out);
+}
+
+}  // namespace dataplane

@@ -1,0 +1,35 @@
+#pragma once
+// HTTP pieces of the ALB proxy (alb_proxy.cc) that do not depend on its connection state: ALB's
+// own error pages, X-Amzn-Trace-Id values, WebSocket upgrade detection, and writing message heads
+// into one contiguous buffer (one send for head and body on the fast path). Internal to the data
+// plane.
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cstdint>
+#include <string>
+
+namespace dataplane {
+
+// A fresh X-Amzn-Trace-Id: "Root=1-<8 hex epoch seconds>-<24 hex random>".
+std::string make_trace_id();
+
+// A random 64-bit number from a per-thread generator.
+uint64_t random64();
+
+// ALB's own page for `status`, with "Server: awselb/2.0" and its HTML body:
+// "<html><head><title>502 Bad Gateway</title></head>...".
+boost::beast::http::response<boost::beast::http::string_body> alb_page(int status,
+                                                                       unsigned version,
+                                                                       bool keep_alive);
+
+// "Connection: Upgrade" with "Upgrade: websocket" on HTTP/1.1.
+bool is_websocket_upgrade(const boost::beast::http::request_header<>& req);
+
+// Appends "<method> <target> HTTP/x.y\r\n", every field and the blank line to `out`, exactly as
+// Beast's serializer writes them.
+void append_head(const boost::beast::http::request_header<>& req, std::string& out);
+// Appends "HTTP/x.y <code> <reason>\r\n", every field and the blank line to `out`.
+void append_head(const boost::beast::http::response_header<>& res, std::string& out);
+
+}  // namespace dataplane
