@@ -28,6 +28,7 @@
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/metadata_plane.h"
 #include "services/ecs/runtime_containers.h"
+#include "services/ecs/service_scheduler.h"
 #include "services/ecs/task_controller.h"
 #include "store/transaction.h"
 
@@ -102,12 +103,14 @@ class EcsModule final : public server::Module {
     sync_->start();
     containers_->start();
     controller_->start();
+    scheduler_->start();
     start_load_balancers();
   }
 
   void stop() override {
     if (!controller_) return;
     if (nodes_) nodes_->stop();
+    scheduler_->stop();
     controller_->stop();
     containers_->stop();
     sync_->stop();
@@ -132,6 +135,20 @@ class EcsModule final : public server::Module {
         *manager_, *puller_, ctx_.clock, RuntimeContainersOptions{.data_dir = ctx_.data_dir});
     controller_ = std::make_unique<TaskController>(ctx_.db, ctx_.clock, *network_, *containers_);
     service_.set_task_launcher(*controller_);
+    ec2::NetworkDirectory* zones = directory_;
+    scheduler_ = std::make_unique<RollingServiceScheduler>(
+        ctx_.db, ctx_.clock, *controller_, ctx_.registry,
+        ServiceSchedulerOptions{.subnet_zone = [zones](const std::string& account,
+                                                       const std::string& region,
+                                                       const std::string& subnet) {
+          auto found = zones->resolve_subnets(account, region, {subnet});
+          return found.empty() ? std::string() : found.front().availability_zone;
+        }});
+    service_.set_service_scheduler(*scheduler_);
+    controller_->set_on_task_changed(
+        [s = scheduler_.get()](const TaskRef& task, const std::string& service_name) {
+          s->task_changed(task, service_name);
+        });
 
     ec2::NetworkDirectory* dir = directory_;
     RuntimeContainers* containers = containers_.get();
@@ -256,6 +273,7 @@ class EcsModule final : public server::Module {
   std::unique_ptr<runtime::image::ImagePuller> puller_;
   std::unique_ptr<RuntimeContainers> containers_;
   std::unique_ptr<TaskController> controller_;
+  std::unique_ptr<RollingServiceScheduler> scheduler_;
   std::unique_ptr<dataplane::LoadBalancerNodes> nodes_;
 };
 
