@@ -5,10 +5,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cstdio>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,12 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/alb_connect.h"
 #include "dataplane/alb_http.h"
-#include "dataplane/alb_slow_start.h"
 #include "dataplane/alb_stickiness.h"
+#include "dataplane/alb_target_picker.h"
 #include "dataplane/alb_tunnel.h"
 #include "dataplane/rule_matcher.h"
-#include "dataplane/target_selector.h"
 
 namespace dataplane {
 namespace {
@@ -105,91 +103,19 @@ struct AlbProxy::Impl {
   Connector connect;
   mutable std::mutex snap_mu;
   std::shared_ptr<const AlbSnapshot> snap;
-  TargetSelector selector;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::thread_pool> connect_pool;  // runs the blocking Connector
-  SlowStartTracker slow_start;
+  std::unique_ptr<AlbTargetPicker> picker;  // made once opts.clock is known
 
   const core::Clock& clock() const {
     static const core::SystemClock system_clock;
     return opts.clock != nullptr ? *opts.clock : system_clock;
   }
 
-  // The Set-Cookie values a response gets for stickiness.
-  struct StickyCookies {
-    std::vector<std::string> always;  // AWSALB/AWSALBCORS, AWSALBTG/AWSALBTGCORS
-    std::string app_cookie_name;      // when the target sets this cookie...
-    std::string on_app_cookie;        // ...AWSALBAPP-0 is added
-  };
-
-  // The target group of a forward: the one an AWSALBTG cookie names when the forward has group
-  // stickiness and the group still has weight, else one picked by weight.
-  const elbv2::SnapshotTargetGroup* pick_group(const AlbSnapshot& snapshot,
-                                                const elbv2::ForwardAction& forward,
-                                                const http::request<http::buffer_body>& req,
-                                                core::TimePoint now, StickyCookies& sticky) {
-    const elbv2::WeightedTargetGroup* weighted = nullptr;
-    bool group_sticky = forward.stickiness_enabled && forward.target_groups.size() > 1;
-    if (group_sticky) {
-      std::string_view cookies = req[http::field::cookie];
-      auto c = find_cookie(cookies, kGroupCookie);
-      if (!c) c = find_cookie(cookies, kGroupCorsCookie);
-      auto arn = c ? decode_group_cookie(*c, now) : std::nullopt;
-      for (const auto& wg : forward.target_groups) {
-        if (arn && wg.arn == *arn && wg.weight > 0) weighted = &wg;
-      }
-    }
-    if (weighted == nullptr) weighted = pick_target_group(forward, random64());
-    const auto* group = weighted == nullptr ? nullptr : snapshot.target_group(weighted->arn);
-    if (group != nullptr && group_sticky) {
-      auto expires = now + std::chrono::seconds(forward.stickiness_duration_seconds);
-      for (auto& h : group_cookie_headers(encode_group_cookie(group->arn, expires), expires)) {
-        sticky.always.push_back(std::move(h));
-      }
-    }
-    return group;
-  }
-
-  // The target: the one a sticky cookie names while it may take traffic, else the selector's
-  // pick, which slow start may send on to another target.
-  std::optional<elbv2::SnapshotTarget> pick_target(const elbv2::SnapshotTargetGroup& group,
-                                                   const http::request<http::buffer_body>& req,
-                                                   core::TimePoint now, StickyCookies& sticky) {
-    std::optional<elbv2::SnapshotTarget> target;
-    bool app = group.stickiness_type == "app_cookie";
-    if (group.stickiness_enabled) {
-      std::string_view cookies = req[http::field::cookie];
-      auto c = find_cookie(cookies, app ? kAppCookie : kLbCookie);
-      if (!c && !app) c = find_cookie(cookies, kLbCorsCookie);
-      auto wanted = c ? decode_target_cookie(*c, group.arn, now) : std::nullopt;
-      const auto* t = wanted ? sticky_target(group, *wanted) : nullptr;
-      if (t != nullptr) target = *t;
-    }
-    if (!target) {
-      target = selector.pick(group);
-      for (size_t i = 0; target && group.slow_start_seconds > 0 && i < group.targets.size(); ++i) {
-        double share = slow_start.share(group, *target, now, clock().time_scale());
-        if (slow_start_admits(share, random64())) break;
-        target = selector.pick(group);
-      }
-    }
-    if (target && group.stickiness_enabled) {
-      auto expires = now + std::chrono::seconds(stickiness_duration_seconds(group));
-      std::string value = encode_target_cookie(group.arn, target->id, target->port, expires);
-      if (app) {
-        sticky.app_cookie_name = group.app_cookie_name;
-        sticky.on_app_cookie = app_cookie_header(value, expires);
-      } else {
-        for (auto& h : lb_cookie_headers(value, expires)) sticky.always.push_back(std::move(h));
-      }
-    }
-    return target;
-  }
-
   template <class Fields>
   static void add_sticky_cookies(http::response<http::buffer_body, Fields>& res,
-                                 const StickyCookies& sticky) {
+                                 const AlbTargetPicker::Cookies& sticky) {
     bool app_set = false;
     if (!sticky.app_cookie_name.empty()) {
       for (const auto& f : res) {
@@ -337,9 +263,11 @@ struct AlbProxy::Impl {
     }
 
     core::TimePoint now = clock().now();
-    StickyCookies sticky;
-    const auto* group = pick_group(*snapshot, action->forward, req, now, sticky);
-    auto target = group == nullptr ? std::nullopt : pick_target(*group, req, now, sticky);
+    AlbTargetPicker::Cookies sticky;
+    std::string_view cookies = req[http::field::cookie];
+    const auto* group = picker->pick_group(*snapshot, action->forward, cookies, now, sticky);
+    auto target =
+        group == nullptr ? std::nullopt : picker->pick_target(*group, cookies, now, sticky);
     if (!target) {
       auto page = alb_page(503, version, keep);
       co_return !(co_await send(client, page)) && keep;
@@ -362,13 +290,13 @@ struct AlbProxy::Impl {
 
     elbv2::TargetKey key{group->arn, target->id, target->port};
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
-    selector.started(key);
+    picker->selector().started(key);
     Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     bool ok = co_await forward(w, client, buffer, bufs, parser, lb->arn, target->id, target->port, timeout,
                                expect_continue, keep_if_forwarded, version,
                                upgrade ? std::optional<Ms>(idle) : std::nullopt, sticky);
-    if (selector.finished(key) == 0 && opts.on_drained) {
-      auto now = current();
+    if (picker->selector().finished(key) == 0 && opts.on_drained) {
+      const auto& now = current(w);
       const auto* g = now->target_group(key.target_group_arn);
       if (g != nullptr) {
         for (const auto& t : g->targets) {
@@ -383,51 +311,6 @@ struct AlbProxy::Impl {
 
   static std::string pool_key(const std::string& lb_arn, const std::string& ip, uint16_t port) {
     return lb_arn + "|" + ip + ":" + std::to_string(port);
-  }
-
-  // Runs the blocking Connector on a connect thread so that the worker keeps serving other
-  // connections (a security group that drops silently makes it block for the whole timeout). The
-  // worker waits on a timer that the connect thread cancels when it is done; a connect that ends
-  // after the waiter gave up has its fd closed by FdGuard. Returns -1 on failure; `timed_out`
-  // tells a timeout (504) from a refusal (502).
-  asio::awaitable<int> connect_off_loop(Worker* w, const std::string& lb_arn, const std::string& ip,
-                                        uint16_t port, Ms timeout, bool& timed_out) {
-    struct Pending {
-      asio::steady_timer* timer = nullptr;  // worker thread only; null once the waiter resumed
-      int fd = -1;
-      bool done = false;
-    };
-    struct FdGuard {
-      int fd;
-      ~FdGuard() {
-        if (fd >= 0) ::close(fd);
-      }
-    };
-    auto pending = std::make_shared<Pending>();
-    asio::steady_timer timer(w->ioc, timeout);
-    pending->timer = &timer;
-    auto started = std::chrono::steady_clock::now();
-    asio::post(*connect_pool, [this, w, pending, lb_arn, ip, port, timeout] {
-      int fd = -1;
-      try {
-        fd = connect(lb_arn, ip, port, timeout);
-      } catch (...) {
-        fd = -1;  // a Connector that throws counts as refused
-      }
-      asio::post(w->ioc, [pending, guard = std::make_shared<FdGuard>(fd)] {
-        if (pending->timer == nullptr) return;  // the request gave up already
-        pending->fd = std::exchange(guard->fd, -1);
-        pending->done = true;
-        pending->timer->cancel();
-      });
-    });
-    beast::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    pending->timer = nullptr;
-    // A Connector that gives up by itself at the deadline also timed out.
-    timed_out = !pending->done ||
-                (pending->fd < 0 && std::chrono::steady_clock::now() - started >= timeout - Ms(50));
-    co_return pending->done ? pending->fd : -1;
   }
 
   // Returns a connection whose response was read whole to the worker's keep-alive pool.
@@ -455,8 +338,8 @@ struct AlbProxy::Impl {
       co_return up;
     }
     reused = false;
-    int fd = co_await connect_off_loop(w, lb_arn, ip, port, std::min(timeout, kConnectTimeout),
-                                       timed_out);
+    int fd = co_await connect_off_loop(*connect_pool, w->ioc, connect, lb_arn, ip, port,
+                                       std::min(timeout, kConnectTimeout), timed_out);
     if (fd < 0) co_return nullptr;
     beast::error_code ec;
     tcp::socket s(w->ioc);
@@ -477,7 +360,8 @@ struct AlbProxy::Impl {
                                 const std::string& lb_arn, const std::string& ip,
                                 uint16_t port, Ms timeout, bool expect_continue,
                                 bool client_keep, unsigned version,
-                                std::optional<Ms> tunnel_idle, const StickyCookies& sticky) {
+                                std::optional<Ms> tunnel_idle,
+                                const AlbTargetPicker::Cookies& sticky) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
@@ -647,7 +531,8 @@ AlbProxy::AlbProxy(Options options, Connector connector,
   impl_->opts = std::move(options);
   impl_->connect = std::move(connector);
   impl_->snap = snapshot ? std::move(snapshot) : std::make_shared<const AlbSnapshot>();
-  impl_->slow_start.observe(*impl_->snap, impl_->clock().now());
+  impl_->picker = std::make_unique<AlbTargetPicker>(impl_->clock());
+  impl_->picker->observe(*impl_->snap, impl_->clock().now());
 }
 
 AlbProxy::~AlbProxy() {
@@ -732,7 +617,7 @@ uint16_t AlbProxy::bound_port() const { return impl_->bound; }
 
 void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot) {
   if (!snapshot) return;
-  impl_->slow_start.observe(*snapshot, impl_->clock().now());
+  impl_->picker->observe(*snapshot, impl_->clock().now());
   std::lock_guard lock(impl_->snap_mu);
   impl_->snap = std::move(snapshot);
   impl_->snap_generation.fetch_add(1, std::memory_order_release);

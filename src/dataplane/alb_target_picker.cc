@@ -1,0 +1,69 @@
+#include "dataplane/alb_target_picker.h"
+
+#include "dataplane/alb_http.h"
+#include "dataplane/alb_stickiness.h"
+#include "dataplane/rule_matcher.h"
+
+namespace dataplane {
+
+const elbv2::SnapshotTargetGroup* AlbTargetPicker::pick_group(const elbv2::AlbSnapshot& snapshot,
+                                                              const elbv2::ForwardAction& forward,
+                                                              std::string_view cookies,
+                                                              core::TimePoint now, Cookies& out) {
+  const elbv2::WeightedTargetGroup* weighted = nullptr;
+  bool group_sticky = forward.stickiness_enabled && forward.target_groups.size() > 1;
+  if (group_sticky) {
+    auto c = find_cookie(cookies, kGroupCookie);
+    if (!c) c = find_cookie(cookies, kGroupCorsCookie);
+    auto arn = c ? decode_group_cookie(*c, now) : std::nullopt;
+    for (const auto& wg : forward.target_groups) {
+      if (arn && wg.arn == *arn && wg.weight > 0) weighted = &wg;
+    }
+  }
+  if (weighted == nullptr) weighted = pick_target_group(forward, random64());
+  const auto* group = weighted == nullptr ? nullptr : snapshot.target_group(weighted->arn);
+  if (group != nullptr && group_sticky) {
+    auto expires = now + std::chrono::seconds(forward.stickiness_duration_seconds);
+    for (auto& h : group_cookie_headers(encode_group_cookie(group->arn, expires), expires)) {
+      out.always.push_back(std::move(h));
+    }
+  }
+  return group;
+}
+
+std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_target(
+    const elbv2::SnapshotTargetGroup& group, std::string_view cookies, core::TimePoint now,
+    Cookies& out) {
+  std::optional<elbv2::SnapshotTarget> target;
+  bool app = group.stickiness_type == "app_cookie";
+  if (group.stickiness_enabled) {
+    auto c = find_cookie(cookies, app ? kAppCookie : kLbCookie);
+    if (!c && !app) c = find_cookie(cookies, kLbCorsCookie);
+    auto wanted = c ? decode_target_cookie(*c, group.arn, now) : std::nullopt;
+    const auto* t = wanted ? sticky_target(group, *wanted) : nullptr;
+    if (t != nullptr) target = *t;
+  }
+  if (!target) {
+    target = selector_.pick(group);
+    // Slow start: a warming target keeps a pick with probability elapsed/duration; otherwise the
+    // selector moves on (round robin: to the next target), which makes its share rise linearly.
+    for (size_t i = 0; target && group.slow_start_seconds > 0 && i < group.targets.size(); ++i) {
+      double share = slow_start_.share(group, *target, now, clock_.time_scale());
+      if (slow_start_admits(share, random64())) break;
+      target = selector_.pick(group);
+    }
+  }
+  if (target && group.stickiness_enabled) {
+    auto expires = now + std::chrono::seconds(stickiness_duration_seconds(group));
+    std::string value = encode_target_cookie(group.arn, target->id, target->port, expires);
+    if (app) {
+      out.app_cookie_name = group.app_cookie_name;
+      out.on_app_cookie = app_cookie_header(value, expires);
+    } else {
+      for (auto& h : lb_cookie_headers(value, expires)) out.always.push_back(std::move(h));
+    }
+  }
+  return target;
+}
+
+}  // namespace dataplane
