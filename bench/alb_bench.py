@@ -163,12 +163,29 @@ class Procs:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+def group_cpu_seconds(leader_pid):
+    """User + system CPU seconds of every process in the process group of `leader_pid`."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == leader_pid:  # pgrp
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def parse_latency(text, pct):
     m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % pct, text, re.M)
     return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
 
 
-def run_wrk(port, threads, connections, duration):
+def run_wrk(port, threads, connections, duration, pgid=None):
+    cpu0 = group_cpu_seconds(pgid) if pgid else 0.0
     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration,
                           "--latency", "-H", "Host: bench-123456789.us-east-1.elb.localhost",
                           "http://127.0.0.1:%d/" % port],
@@ -176,7 +193,10 @@ def run_wrk(port, threads, connections, duration):
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:(.*)", out)
+    total = re.search(r"(\d+) requests in", out)
+    cpu = group_cpu_seconds(pgid) - cpu0 if pgid else float("nan")
     return {
+        "cpu_us": cpu / int(total.group(1)) * 1e6 if total and int(total.group(1)) else float("nan"),
         "rps": float(rps.group(1)) if rps else 0.0,
         "p50": parse_latency(out, 50),
         "p99": parse_latency(out, 99),
@@ -240,6 +260,7 @@ def main():
         wait_listening(be_port, be)
 
         targets = {"direct": be_port}
+        groups = {"direct": be.pid}  # each started in its own session: pgid == pid
 
         hp_port = free_port()
         hp_cfg = os.path.join(tmp, "haproxy.cfg")
@@ -248,6 +269,7 @@ def main():
         hp = procs.start([haproxy, "-f", hp_cfg, "-db"])
         wait_listening(hp_port, hp)
         targets["haproxy"] = hp_port
+        groups["haproxy"] = hp.pid
 
         ng_dir = os.path.join(tmp, "nginx-proxy")
         os.makedirs(ng_dir)
@@ -258,6 +280,7 @@ def main():
                           os.path.join(ng_dir, "error.log")])
         wait_listening(ng_port, ng)
         targets["nginx"] = ng_port
+        groups["nginx"] = ng.pid
 
         gp = procs.start_with_stdout([args.harness, "--backend-port", str(be_port), "--threads",
                                       str(args.threads)])
@@ -266,6 +289,7 @@ def main():
         if not m:
             raise RuntimeError("harness did not start: %r" % line)
         targets["gantry"] = int(m.group(1))
+        groups["gantry"] = gp.pid
 
         if args.only:
             keep = set(args.only.split(","))
@@ -279,11 +303,12 @@ def main():
         results = {name: [] for name in targets}
         for r in range(args.rounds):
             for name, port in targets.items():
-                res = run_wrk(port, args.wrk_threads, args.connections, args.duration)
+                res = run_wrk(port, args.wrk_threads, args.connections, args.duration,
+                              groups[name])
                 results[name].append(res)
-                print("round %d %-8s %10.0f req/s  p50 %.2f ms  p99 %.2f ms  non-2xx %d %s" % (
-                    r + 1, name, res["rps"], res["p50"], res["p99"], res["non2xx"], res["errors"]),
-                    flush=True)
+                print("round %d %-8s %10.0f req/s  p50 %.2f ms  p99 %.2f ms  cpu %.1f us/req  "
+                      "non-2xx %d %s" % (r + 1, name, res["rps"], res["p50"], res["p99"],
+                                         res["cpu_us"], res["non2xx"], res["errors"]), flush=True)
     finally:
         procs.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -298,13 +323,15 @@ def main():
           "median of %d rounds" % (args.wrk_threads, args.connections, args.duration, args.threads,
                                    args.rounds))
     print()
-    print("| proxy | requests/s (median) | p50 | p99 | rounds req/s | non-2xx / errors |")
-    print("|---|---|---|---|---|---|")
+    print("| proxy | requests/s (median) | p50 | p99 | CPU per request | rounds req/s | "
+          "non-2xx / errors |")
+    print("|---|---|---|---|---|---|---|")
     for name, rs in results.items():
         med = sorted(rs, key=lambda x: x["rps"])[len(rs) // 2]
-        print("| %s | %s | %.2f ms | %.2f ms | %s | %d%s |" % (
+        print("| %s | %s | %.2f ms | %.2f ms | %.1f µs | %s | %d%s |" % (
             names[name], format(int(round(med["rps"])), ",").replace(",", " "),
             statistics.median(x["p50"] for x in rs), statistics.median(x["p99"] for x in rs),
+            statistics.median(x["cpu_us"] for x in rs),
             " / ".join("%d" % round(x["rps"]) for x in rs), sum(x["non2xx"] for x in rs),
             "; " + "; ".join(x["errors"] for x in rs if x["errors"]) if any(x["errors"] for x in rs) else ""))
 
