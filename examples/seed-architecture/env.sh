@@ -12,5 +12,6 @@ SEED_REGISTRY="${GANTRY_ENDPOINT#*://}"
 SEED_REGISTRY="${SEED_REGISTRY%%/*}"
 
 aws_() { aws --endpoint-url "$GANTRY_ENDPOINT" --region "$AWS_DEFAULT_REGION" "$@"; }
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+if [[ -t 2 ]]; then _bold=$'\033[1m' _plain=$'\033[0m'; else _bold="" _plain=""; fi
+say() { printf '%s==> %s %s%s\n' "$_bold" "$(date +%T)" "$*" "$_plain" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
