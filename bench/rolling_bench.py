@@ -200,8 +200,8 @@ def report(b, args):
         "check /health every 5 s with thresholds 2/2 and deregistration delay 5 s, all AWS "
         "seconds divided by --time-scale %g. `%s` with the ALB's DNS name as Host, then "
         "UpdateService to a new task definition (image web:v2) %g s in; wrk stopped %g s after "
-        "the rollout completed (and after %g s at least). A failure is any non-2xx/3xx response or socket error wrk "
-        "counts." % (args.tasks, args.time_scale, b.cmd, args.warmup, args.tail,
+        "the rollout completed (and after %g s at least). A failure is any non-2xx/3xx "
+        "response or socket error wrk counts." % (args.tasks, args.time_scale, b.cmd, args.warmup, args.tail,
                       args.min_duration), "",
         "| metric | result | target |", "|---|---|---|"]
     lines += ["| %s | %s | %s |" % row for row in rows]

@@ -366,7 +366,10 @@ def cleanup_all(aws, clusters=(CLUSTER,)):
         except aws.ecs.exceptions.ClusterNotFoundException:
             continue
         for s in services:
-            aws.ecs.delete_service(cluster=cluster, service=s, force=True)
+            try:
+                aws.ecs.delete_service(cluster=cluster, service=s, force=True)
+            except aws.ecs.exceptions.ServiceNotActiveException:
+                pass  # already DRAINING
         arns = aws.ecs.list_tasks(cluster=cluster)["taskArns"]
         for t in arns:
             aws.ecs.stop_task(cluster=cluster, task=t, reason="test cleanup")
@@ -384,6 +387,14 @@ def cleanup_all(aws, clusters=(CLUSTER,)):
                 tasks += aws.ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]
             return all(t["lastStatus"] == "STOPPED" for t in tasks)
         wait_until("every task of %s stopped" % cluster, all_stopped, timeout=60, interval=0.2)
+
+        def all_inactive():
+            if not services:
+                return True
+            found = aws.ecs.describe_services(cluster=cluster, services=services)["services"]
+            return all(x["status"] == "INACTIVE" for x in found)
+        wait_until("every service of %s INACTIVE" % cluster, all_inactive, timeout=60,
+                   interval=0.2)
     for lb in aws.elbv2.describe_load_balancers()["LoadBalancers"]:
         aws.elbv2.delete_load_balancer(LoadBalancerArn=lb["LoadBalancerArn"])
     for tg in aws.elbv2.describe_target_groups()["TargetGroups"]:

@@ -22,7 +22,7 @@ pytestmark = privileged + [pytest.mark.usefixtures("clean")]
 FAST = {"Delay": 1, "MaxAttempts": 60}
 
 
-def create_service(aws, net, tg, td, name="web", desired=2, rollback=True, **kw):
+def create_service(aws, net, tg, td, name, desired=2, rollback=True, **kw):
     aws.ecs.create_cluster(clusterName=CLUSTER)
     return aws.ecs.create_service(
         cluster=CLUSTER, serviceName=name, taskDefinition=td, desiredCount=desired,
@@ -37,17 +37,17 @@ def create_service(aws, net, tg, td, name="web", desired=2, rollback=True, **kw)
         **kw)["service"]
 
 
-def describe(aws, name="web"):
+def describe(aws, name):
     return aws.ecs.describe_services(cluster=CLUSTER, services=[name])["services"][0]
 
 
-def wait_stable(aws, name="web"):
+def wait_stable(aws, name):
     aws.ecs.get_waiter("services_stable").wait(cluster=CLUSTER, services=[name],
                                                WaiterConfig=FAST)
     return describe(aws, name)
 
 
-def running_tasks(aws, name="web"):
+def running_tasks(aws, name):
     arns = aws.ecs.list_tasks(cluster=CLUSTER, serviceName=name,
                               desiredStatus="RUNNING")["taskArns"]
     if not arns:
@@ -56,7 +56,7 @@ def running_tasks(aws, name="web"):
             if t["lastStatus"] == "RUNNING"]
 
 
-def stopped_tasks(aws, name="web"):
+def stopped_tasks(aws, name):
     arns = aws.ecs.list_tasks(cluster=CLUSTER, serviceName=name,
                               desiredStatus="STOPPED")["taskArns"]
     return aws.ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"] if arns else []
@@ -70,17 +70,18 @@ def messages(service):
     return [e["message"] for e in service["events"]]
 
 
-def setup_web(aws, net, alb_images, name="svc", desired=2, image="v1", **kw):
-    """A target group, an ALB forwarding to it and a service of `desired` tasks, waited stable;
-    returns (lb, tg, td, service)."""
+def setup_web(aws, net, alb_images, name, desired=2, image="v1", **kw):
+    """A target group, an ALB forwarding to it and a service `name` of `desired` tasks, waited
+    stable; returns (lb, tg, td, service). Each test names its own service: stopped tasks of
+    another test's service would otherwise show up in its listings, as they do on ECS."""
     tg = fast_target_group(aws, name, net["vpc"])
     lb, _ = make_alb(aws, net, name, default_tg=tg)
     td = register_web(aws, "web", alb_images[image])
-    create_service(aws, net, tg, td, desired=desired, **kw)
-    return lb, tg, td, wait_stable(aws)
+    create_service(aws, net, tg, td, name, desired=desired, **kw)
+    return lb, tg, td, wait_stable(aws, name)
 
 
-def watch_deployments(aws, until, timeout=90, name="web"):
+def watch_deployments(aws, name, until, timeout=90):
     """Polls DescribeServices until until(service) holds; returns every distinct
     (id, status, taskDefinition, rolloutState) seen on the way, in order."""
     seen = []
@@ -100,22 +101,22 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     tg = fast_target_group(aws, "keep", net["vpc"])
     lb, _ = make_alb(aws, net, "keep", default_tg=tg)
     td = register_web(aws, "web", alb_images["v1"])
-    created = create_service(aws, net, tg, td)
+    created = create_service(aws, net, tg, td, "keep")
     assert created["desiredCount"] == 2 and created["status"] == "ACTIVE"
 
-    wait_stable(aws)
+    wait_stable(aws, "keep")
     # The AWS CLI's waiter agrees (its first poll passes: no 15 s delay): one deployment and
     # runningCount == desiredCount.
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1")
     r = subprocess.run(["aws", "--endpoint-url", alb_server.endpoint, "ecs", "wait",
-                        "services-stable", "--cluster", CLUSTER, "--services", "web"],
+                        "services-stable", "--cluster", CLUSTER, "--services", "keep"],
                        env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
-    s = describe(aws)
+    s = describe(aws, "keep")
     assert (s["runningCount"], s["pendingCount"], len(s["deployments"])) == (2, 0, 1), s
     assert s["deployments"][0]["rolloutState"] == "COMPLETED"
-    tasks = running_tasks(aws)
+    tasks = running_tasks(aws, "keep")
     ips = {task_ip(t) for t in tasks}
     assert len(ips) == 2
     # Spread over the service's two subnets (one per AZ).
@@ -123,8 +124,8 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     wait_until("both tasks healthy in the target group", lambda: healthy_ips(aws, tg) == ips)
     assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "v1\n")
     text = "\n".join(messages(s))
-    assert "(service web) has started 2 tasks:" in text, text
-    assert "(service web) has reached a steady state." in text, text
+    assert "(service keep) has started 2 tasks:" in text, text
+    assert "(service keep) has reached a steady state." in text, text
     assert "registered 2 targets in (target-group %s)" % tg in text or \
         "registered 1 targets in (target-group %s)" % tg in text, text
 
@@ -132,7 +133,7 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     aws.ecs.stop_task(cluster=CLUSTER, task=victim, reason="chaos")
 
     def replaced():
-        now = running_tasks(aws)
+        now = running_tasks(aws, "keep")
         arns = {t["taskArn"] for t in now}
         return now if len(now) == 2 and victim not in arns else None
     now = wait_until("a replacement task", replaced, timeout=60)
@@ -140,11 +141,11 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     wait_until("the replacement healthy and the stopped task gone from the group",
                lambda: healthy_ips(aws, tg) == new_ips and
                set(ip for ip, _ in target_health(aws, tg)) == new_ips, timeout=60)
-    assert "(service web) has started 1 tasks:" in "\n".join(messages(wait_stable(aws)))
+    assert "(service keep) has started 1 tasks:" in "\n".join(messages(wait_stable(aws, "keep")))
 
     # Scaling to zero stops every task and empties the target group.
-    aws.ecs.update_service(cluster=CLUSTER, service="web", desiredCount=0)
-    s = wait_stable(aws)
+    aws.ecs.update_service(cluster=CLUSTER, service="keep", desiredCount=0)
+    s = wait_stable(aws, "keep")
     assert s["runningCount"] == 0
     wait_until("the target group empty", lambda: not target_health(aws, tg), timeout=60)
 
@@ -155,9 +156,9 @@ def test_rolling_update_fails_no_request(aws, net, alb_server, alb_images):
     load = Load(alb_server, lb["DNSName"], threads=2).start()
     try:
         time.sleep(0.5)
-        aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=td2)
+        aws.ecs.update_service(cluster=CLUSTER, service="roll", taskDefinition=td2)
         s, seen = watch_deployments(
-            aws, lambda s: len(s["deployments"]) == 1 and s["runningCount"] == 2 and
+            aws, "roll", lambda s: len(s["deployments"]) == 1 and s["runningCount"] == 2 and
             s["deployments"][0]["rolloutState"] == "COMPLETED")
         time.sleep(1)
     finally:
@@ -171,8 +172,8 @@ def test_rolling_update_fails_no_request(aws, net, alb_server, alb_images):
     bodies = [r[3] for r in load.results]
     assert len(bodies) > 50 and "v1\n" in bodies and "v2\n" in bodies
     assert set(bodies[-20:]) == {"v2\n"}
-    assert {task_ip(t) for t in running_tasks(aws)} == healthy_ips(aws, tg)
-    assert all(t["taskDefinitionArn"] == td2 for t in running_tasks(aws))
+    assert {task_ip(t) for t in running_tasks(aws, "roll")} == healthy_ips(aws, tg)
+    assert all(t["taskDefinitionArn"] == td2 for t in running_tasks(aws, "roll"))
     d = s["deployments"][0]
     assert d["rolloutStateReason"] == "ECS deployment %s completed." % d["id"]
 
@@ -183,9 +184,10 @@ def test_circuit_breaker_rolls_back_a_deployment_whose_tasks_cannot_start(aws, n
     bad = register_web(aws, "web", alb_images["v1"].rsplit(":", 1)[0] + ":no-such-tag")
     load = Load(alb_server, lb["DNSName"]).start()
     try:
-        aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=bad)
+        aws.ecs.update_service(cluster=CLUSTER, service="breaker", taskDefinition=bad)
         s, seen = watch_deployments(
-            aws, lambda s: len(s["deployments"]) == 1 and s["taskDefinition"] == td1 and
+            aws, "breaker",
+            lambda s: len(s["deployments"]) == 1 and s["taskDefinition"] == td1 and
             s["deployments"][0]["rolloutState"] == "COMPLETED" and s["runningCount"] == 2,
             timeout=120)
     finally:
@@ -193,7 +195,7 @@ def test_circuit_breaker_rolls_back_a_deployment_whose_tasks_cannot_start(aws, n
     failed = [k for k in seen if k[2] == bad and k[3] == "FAILED"]
     assert failed, seen
     assert s["deployments"][0]["taskDefinition"] == td1
-    pulls = [t for t in stopped_tasks(aws) if t["taskDefinitionArn"] == bad]
+    pulls = [t for t in stopped_tasks(aws, "breaker") if t["taskDefinitionArn"] == bad]
     assert len(pulls) >= 3, pulls  # the threshold: half of 2, but at least 3
     assert all(t["stoppedReason"].startswith("CannotPullContainerError") for t in pulls), pulls
     text = "\n".join(messages(s))
@@ -211,28 +213,28 @@ def test_first_run_trap_fails_then_force_new_deployment_recovers(aws, net, alb_s
     repo = client_for(alb_server.endpoint, "ecr").create_repository(
         repositoryName="late")["repository"]["repositoryUri"]
     td = register_web(aws, "late", repo + ":latest")
-    create_service(aws, net, tg, td, desired=1)
-    s, seen = watch_deployments(aws, lambda s: s["deployments"][0].get("rolloutState") == "FAILED",
-                                timeout=90)
+    create_service(aws, net, tg, td, "trap", desired=1)
+    s, _ = watch_deployments(
+        aws, "trap", lambda s: s["deployments"][0].get("rolloutState") == "FAILED", timeout=90)
     d = s["deployments"][0]
     assert d["rolloutStateReason"].startswith("ECS deployment circuit breaker"), d
-    stopped = stopped_tasks(aws)
+    stopped = stopped_tasks(aws, "trap")
     assert stopped and all(t["stoppedReason"].startswith("CannotPullContainerError")
                            for t in stopped), stopped
     assert alb_get(alb_server, lb["DNSName"], "/")[0] == 503
 
     push_layout(alb_server, web_layout(tmp_path / "late", "late"), "late")
-    aws.ecs.update_service(cluster=CLUSTER, service="web", forceNewDeployment=True)
-    s = wait_stable(aws)
+    aws.ecs.update_service(cluster=CLUSTER, service="trap", forceNewDeployment=True)
+    s = wait_stable(aws, "trap")
     assert s["runningCount"] == 1 and s["deployments"][0]["rolloutState"] == "COMPLETED", s
-    ip = task_ip(running_tasks(aws)[0])
+    ip = task_ip(running_tasks(aws, "trap")[0])
     wait_until("the task healthy", lambda: healthy_ips(aws, tg) == {ip}, timeout=30)
     assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "late\n")
 
 
 def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, alb_images):
     lb, tg, _, _ = setup_web(aws, net, alb_images, "delete")
-    tasks = running_tasks(aws)
+    tasks = running_tasks(aws, "delete")
     wait_until("both targets healthy",
                lambda: healthy_ips(aws, tg) == {task_ip(t) for t in tasks})
     # A request in flight (2 s in the task) when the service is deleted still completes.
@@ -241,7 +243,7 @@ def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, 
         alb_get(alb_server, lb["DNSName"], "/cgi-bin/slow.sh?2")[::2]))
     t.start()
     time.sleep(0.5)
-    s = aws.ecs.delete_service(cluster=CLUSTER, service="web", force=True)["service"]
+    s = aws.ecs.delete_service(cluster=CLUSTER, service="delete", force=True)["service"]
     assert s["status"] == "DRAINING" and s["desiredCount"] == 0, s
     t.join(15)
     assert result and result[0][0] == 200 and result[0][1].startswith("slow "), result
@@ -250,7 +252,7 @@ def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, 
                    cluster=CLUSTER, tasks=[y["taskArn"] for y in tasks])["tasks"]), timeout=60)
     wait_until("the target group empty", lambda: not target_health(aws, tg), timeout=30)
     wait_until("the service INACTIVE",
-               lambda: describe(aws)["status"] == "INACTIVE", timeout=30)
+               lambda: describe(aws, "delete")["status"] == "INACTIVE", timeout=30)
     assert alb_get(alb_server, lb["DNSName"], "/")[0] == 503
 
 
@@ -259,18 +261,18 @@ def test_restart_in_the_middle_of_a_rollout_converges(aws, net, alb_server, alb_
     rollout finishes, with only the new task definition running and registered."""
     lb, tg, _, _ = setup_web(aws, net, alb_images, "restart")
     td2 = register_web(aws, "web", alb_images["v2"])
-    aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=td2)
+    aws.ecs.update_service(cluster=CLUSTER, service="restart", taskDefinition=td2)
     wait_until("a v2 task started",
-               lambda: any(t["taskDefinitionArn"] == td2 for t in running_tasks(aws)),
+               lambda: any(t["taskDefinitionArn"] == td2 for t in running_tasks(aws, "restart")),
                timeout=60)
-    assert len(describe(aws)["deployments"]) == 2
+    assert len(describe(aws, "restart")["deployments"]) == 2
     alb_server.restart()
     aws = Aws(alb_server)
 
-    s = wait_stable(aws)
+    s = wait_stable(aws, "restart")
     assert s["deployments"][0]["taskDefinition"] == td2
     assert s["deployments"][0]["rolloutState"] == "COMPLETED"
-    tasks = running_tasks(aws)
+    tasks = running_tasks(aws, "restart")
     assert len(tasks) == 2 and all(t["taskDefinitionArn"] == td2 for t in tasks), tasks
     ips = {task_ip(t) for t in tasks}
     wait_until("exactly the v2 tasks registered and healthy",
