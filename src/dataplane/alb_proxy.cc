@@ -424,16 +424,25 @@ struct AlbProxy::Impl {
           upstream_failed = static_cast<bool>(ec);
         }
       }
-      // Response header.
-      http::response_parser<http::buffer_body> rp;
-      rp.body_limit(boost::none);
-      rp.header_limit(64 * 1024);
-      if (head) rp.skip(true);
-      if (!upstream_failed) {
+      // Response header. Interim responses (100 Continue, 103 Early Hints) are dropped: the
+      // proxy answered Expect itself, and relaying one as final would leave the real response
+      // unread on a pooled connection.
+      std::optional<http::response_parser<http::buffer_body>> parsed;
+      for (int interim = 0; !upstream_failed; ++interim) {
+        parsed.emplace();
+        parsed->body_limit(boost::none);
+        parsed->header_limit(64 * 1024);
+        if (head) parsed->skip(true);
         up->stream.expires_after(timeout);
-        co_await http::async_read_header(up->stream, up->buffer, rp,
+        co_await http::async_read_header(up->stream, up->buffer, *parsed,
                                          asio::redirect_error(asio::use_awaitable, ec));
         upstream_failed = static_cast<bool>(ec);
+        int code = upstream_failed ? 0 : parsed->get().result_int();
+        if (code < 100 || code >= 200 || code == 101) break;
+        if (interim == 8) {  // a target that only ever sends interim responses
+          ec = http::error::bad_status;
+          upstream_failed = true;
+        }
       }
       if (upstream_failed) {
         // A pooled connection the target had closed: try once more on a fresh one.
@@ -442,6 +451,7 @@ struct AlbProxy::Impl {
         co_await send(client, page);
         co_return false;
       }
+      auto& rp = *parsed;
       auto& res = rp.get();
       if (tunnel_idle && res.result() == http::status::switching_protocols) {
         // WebSocket: pass the 101 on unchanged, then relay bytes until either side closes.

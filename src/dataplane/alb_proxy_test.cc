@@ -67,6 +67,11 @@ class Backend {
       http::request<http::string_body> req;
       co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
+      if (req.target().starts_with("/continue")) {
+        std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(s, asio::buffer(interim),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (mode_ == Mode::Hang) {
         asio::steady_timer t(ioc_, std::chrono::seconds(30));
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -652,6 +657,19 @@ TEST_F(ProxyFixture, StreamsAResponseLargerThanOneReadAndKeepsTheConnection) {
   EXPECT_EQ(big.result_int(), 200);
   EXPECT_EQ(big.body(), std::string(300000, 'b'));
   EXPECT_EQ(c.get("/small").result_int(), 200);  // both connections still usable
+  EXPECT_EQ(a.connections(), 1);
+}
+
+TEST_F(ProxyFixture, DropsAnInterimResponseAndRelaysTheFinalOne) {
+  Backend a("a");
+  auto proxy = make(snapshot({target(a.port())}));
+  Client c(proxy->bound_port());
+  auto res = c.get("/continue");
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_NE(res.body().find("target=/continue"), std::string::npos) << res.body();
+  // The pooled connection carries no stale response into the next request.
+  auto next = c.get("/next");
+  EXPECT_NE(next.body().find("target=/next"), std::string::npos) << next.body();
   EXPECT_EQ(a.connections(), 1);
 }
 
