@@ -14,7 +14,8 @@ namespace services::ecs {
 //
 // Worked numbers, desiredCount 4:
 //  - 100/200 (the default): min healthy 4, max 8. Four new tasks start at once (8 - 4 old);
-//    each old task is stopped as soon as one new task is available (healthy stays >= 4).
+//    each old task is stopped as soon as one new task is available (4 - new available old
+//    tasks are kept).
 //  - 50/200: min healthy 2, max 8. Two old tasks are stopped right away (healthy 4 - 2), four
 //    new ones start; the other two old ones go as new ones become available.
 //  - 50/100: min healthy 2, max 4. Nothing can start until two old tasks are stopped (4 running
@@ -30,17 +31,12 @@ RolloutPlan plan_rollout(const RolloutInput& in) {
 
   std::vector<const RolloutTask*> primary;
   std::vector<const RolloutTask*> old;
-  int64_t healthy = 0;
   for (const RolloutTask& t : in.tasks) {
     (t.deployment_id == in.primary_id ? primary : old).push_back(&t);
-    healthy += t.available ? 1 : 0;
   }
   std::set<std::string> stopping;
   auto stop = [&](const RolloutTask* t) {
-    if (stopping.insert(t->arn).second) {
-      plan.stop.push_back(t->arn);
-      healthy -= t->available ? 1 : 0;
-    }
+    if (stopping.insert(t->arn).second) plan.stop.push_back(t->arn);
   };
 
   // Scale-in of the PRIMARY: tasks that serve nothing yet go first, then the newest.
@@ -55,8 +51,14 @@ RolloutPlan plan_rollout(const RolloutInput& in) {
     }
   }
 
-  // Old deployments, oldest first: tasks that are not available cost no health, so they go at
-  // once; available ones go while healthy stays at or above the minimum.
+  // Old deployments: as many of their tasks stay as the PRIMARY's available tasks fall short of
+  // the minimum healthy; the rest go, those that serve nothing first (still starting, then not
+  // yet healthy in their target groups), oldest deployment first. An old task that is merely
+  // slow to turn healthy is thus kept while it is still needed, as ECS keeps it.
+  int64_t primary_available = 0;
+  for (const RolloutTask* t : primary) {
+    primary_available += t->available && !stopping.contains(t->arn) ? 1 : 0;
+  }
   std::vector<const RolloutTask*> old_order;
   for (const std::string& id : in.old_ids) {
     for (const RolloutTask* t : old) {
@@ -68,12 +70,15 @@ RolloutPlan plan_rollout(const RolloutInput& in) {
       old_order.insert(old_order.begin(), t);
     }
   }
-  for (const RolloutTask* t : old_order) {
-    if (!t->available) stop(t);
-  }
-  for (const RolloutTask* t : old_order) {
-    if (t->available && healthy - 1 >= min_healthy) stop(t);
-  }
+  // Still starting first, then running but not healthy, then available.
+  std::stable_sort(old_order.begin(), old_order.end(),
+                   [](const RolloutTask* a, const RolloutTask* b) {
+                     auto rank = [](const RolloutTask* t) { return t->available ? 2 : t->running; };
+                     return rank(a) < rank(b);
+                   });
+  int64_t keep = std::max<int64_t>(0, min_healthy - primary_available);
+  int64_t excess = static_cast<int64_t>(old_order.size()) - keep;
+  for (int64_t i = 0; i < excess; ++i) stop(old_order[static_cast<std::size_t>(i)]);
 
   // Starts: up to desired PRIMARY tasks, within maximumPercent of everything still counted.
   int64_t primary_live = 0;

@@ -17,6 +17,7 @@ struct RolloutTask {
   // RUNNING, and healthy in every target group when the service has load balancers
   // (a target in "initial" does not count).
   bool available = false;
+  bool running = false;   // lastStatus RUNNING (healthy or not)
   double created_at = 0;  // epoch seconds; newer tasks are stopped first on scale-in
 };
 

@@ -6,7 +6,7 @@ namespace services::ecs {
 namespace {
 
 RolloutTask task(std::string arn, std::string deployment, bool available, double created = 0) {
-  return RolloutTask{std::move(arn), std::move(deployment), available, created};
+  return RolloutTask{std::move(arn), std::move(deployment), available, available, created};
 }
 
 RolloutInput rollout(int64_t desired, int64_t min, int64_t max) {
@@ -78,13 +78,39 @@ TEST(DeploymentRolloutTest, MaximumPercentRoundsDown) {
   EXPECT_EQ(plan_rollout(in).start, 1);
 }
 
-TEST(DeploymentRolloutTest, OldTasksThatAreNotAvailableStopFirstAndFreely) {
+TEST(DeploymentRolloutTest, OldTasksThatAreNotAvailableStopBeforeAvailableOnes) {
   RolloutInput in = rollout(2, 100, 200);
   in.tasks.push_back(task("o0", "old", true));
   in.tasks.push_back(task("o1", "old", false));
+  in.tasks.push_back(task("n0", "new", true));
   RolloutPlan plan = plan_rollout(in);
   ASSERT_EQ(plan.stop.size(), 1u);
   EXPECT_EQ(plan.stop[0], "o1");
+}
+
+TEST(DeploymentRolloutTest, StartingOldTasksStopBeforeRunningOnesThatAreNotYetHealthy) {
+  // A rollback: the failed deployment still has a task starting; the deployment rolled back to
+  // has one task healthy and one still "initial" in its target group.
+  RolloutInput in = rollout(2, 100, 200);
+  in.primary_id = "rollback";
+  in.old_ids = {"old", "failed"};
+  in.tasks.push_back(task("o0", "old", false));
+  in.tasks.back().running = true;
+  in.tasks.push_back(task("o1", "old", true));
+  in.tasks.push_back(task("f0", "failed", false));
+  RolloutPlan plan = plan_rollout(in);
+  EXPECT_EQ(plan.stop, (std::vector<std::string>{"f0"}));
+}
+
+TEST(DeploymentRolloutTest, OldTasksNotYetHealthyAreKeptWhileNoNewTaskIsAvailable) {
+  // The old deployment's targets are still "initial" when the update arrives: stopping them
+  // would leave nothing to serve once they turn healthy.
+  RolloutInput in = rollout(2, 100, 200);
+  in.tasks.push_back(task("o0", "old", false));
+  in.tasks.push_back(task("o1", "old", false));
+  RolloutPlan plan = plan_rollout(in);
+  EXPECT_TRUE(plan.stop.empty());
+  EXPECT_EQ(plan.start, 2);
 }
 
 TEST(DeploymentRolloutTest, ScaleInStopsTasksThatServeNothingThenTheNewest) {

@@ -257,15 +257,21 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
     const json::array* targets = arr(sched, "targets");
     const bool registered = targets && !targets->empty();
 
+    // A failed launch counts once, as soon as the task is bound to stop (the circuit breaker
+    // and the throttle then hold the next launch back in this very pass).
+    const std::string code = str(task, "stopCode");
+    const bool stopping = last == "STOPPED" || str(task, "desiredStatus") == "STOPPED";
+    if (stopping && !opt_bool(sched, "failureCounted").value_or(false) &&
+        (opt_bool(sched, "healthFailed").value_or(false) || code == "TaskFailedToStart" ||
+         code == "EssentialContainerExited" ||
+         (last == "STOPPED" && !task.contains("startedAt") && code != "UserInitiated" &&
+          code != kSchedulerStopCode))) {
+      w.failed[str(task, "startedBy")]++;
+      mark(w, arn, "failureCounted", true);
+    }
     if (last == "STOPPED") {
-      // Once per stopped task: its targets go, and a failed launch is counted.
+      // Once per stopped task: its targets go.
       if (registered && !opt_bool(sched, "deregistered").value_or(false)) deregister(sched);
-      std::string code = str(task, "stopCode");
-      bool failed = opt_bool(sched, "healthFailed").value_or(false) ||
-                    (code != "UserInitiated" && code != kSchedulerStopCode &&
-                     (!task.contains("startedAt") || code == "TaskFailedToStart" ||
-                      code == "EssentialContainerExited"));
-      if (failed) w.failed[str(task, "startedBy")]++;
       mark(w, arn, "accounted", true);
       continue;
     }
@@ -350,7 +356,8 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
         w.became_available = true;
       }
     }
-    live.push_back(RolloutTask{arn, str(task, "startedBy"), available, number(task, "createdAt")});
+    live.push_back(
+        RolloutTask{arn, str(task, "startedBy"), available, running, number(task, "createdAt")});
   }
 
   // Plan: which tasks to start for the PRIMARY deployment, which to stop.

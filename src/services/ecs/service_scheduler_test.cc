@@ -202,8 +202,8 @@ TEST_F(ServiceSchedulerTest, StartsDesiredCountTasksOfThePrimaryDeployment) {
   }
   EXPECT_EQ(launcher_.created.size(), 2u);
   EXPECT_EQ(messages()[0], "(service web) has started 2 tasks: (task " +
-                               name_from_ref(str(ts[0], "taskArn")) + ") (task " +
-                               name_from_ref(str(ts[1], "taskArn")) + ").");
+                               name_from_ref(launcher_.created[0]) + ") (task " +
+                               name_from_ref(launcher_.created[1]) + ").");
   EXPECT_EQ(service()["pendingCount"], 2);
 }
 

@@ -31,12 +31,21 @@ json::object& scheduler_state(json::object& service) {
   return v.as_object();
 }
 
-// The last deployment that completed, other than the PRIMARY: the circuit breaker's rollback
-// target.
-const json::object* last_completed(const json::array& deployments) {
+// The circuit breaker's rollback target: the newest older deployment that completed. Failing
+// that, the newest older deployment still running its full desired count (an update that
+// arrives before a deployment's targets turned healthy, which under a time scale takes a moment
+// rather than minutes, leaves it IN_PROGRESS though it is sound).
+const json::object* rollback_target(const json::array& deployments,
+                                    const std::map<std::string, Counts>& counts) {
   for (std::size_t i = 1; i < deployments.size(); ++i) {
     const json::object& d = deployments[i].as_object();
     if (str(d, "rolloutState") == "COMPLETED") return &d;
+  }
+  for (std::size_t i = 1; i < deployments.size(); ++i) {
+    const json::object& d = deployments[i].as_object();
+    auto it = counts.find(str(d, "id"));
+    int64_t desired = opt_int(d, "desiredCount").value_or(0);
+    if (it != counts.end() && desired > 0 && it->second.running >= desired) return &d;
   }
   return nullptr;
 }
@@ -130,7 +139,7 @@ void update_service_status(json::object& service, const std::vector<json::object
       primary["rolloutStateReason"] = kCircuitBreakerFailedReason;
       primary["updatedAt"] = in.now;
       add_service_event(service, deployment_failed_event(name, failed_id), in.now);
-      const json::object* target = rollback ? last_completed(deployments) : nullptr;
+      const json::object* target = rollback ? rollback_target(deployments, by_deployment) : nullptr;
       if (target) {
         // A new PRIMARY with the last completed deployment's settings.
         json::object source = service;
