@@ -78,22 +78,40 @@ def setup_web(aws, net, alb_images, name, desired=2, image="v1", **kw):
     lb, _ = make_alb(aws, net, name, default_tg=tg)
     td = register_web(aws, "web", alb_images[image])
     create_service(aws, net, tg, td, name, desired=desired, **kw)
-    return lb, tg, td, wait_stable(aws, name)
+    wait_stable(aws, name)
+    # services-stable holds as soon as the tasks run; the deployment completes once their
+    # targets are healthy, and only a COMPLETED deployment is one to roll back to.
+    s, _ = watch_deployments(aws, name, lambda s: s["deployments"][0]["rolloutState"] ==
+                             "COMPLETED", timeout=60)
+    return lb, tg, td, s
 
 
 def watch_deployments(aws, name, until, timeout=90):
     """Polls DescribeServices until until(service) holds; returns every distinct
     (id, status, taskDefinition, rolloutState) seen on the way, in order."""
     seen = []
+    last = {}
 
     def check():
-        s = describe(aws, name)
+        s = last["s"] = describe(aws, name)
         for d in s["deployments"]:
             key = (d["id"], d["status"], d["taskDefinition"], d.get("rolloutState"))
             if key not in seen:
                 seen.append(key)
         return s if until(s) else None
-    return wait_until("deployments to settle", check, timeout, interval=0.2), seen
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        s = check()
+        if s:
+            return s, seen
+        time.sleep(0.2)
+    s = last["s"]
+    pytest.fail("deployments of %s did not settle in %ss: running %s, deployments %s, seen %s, "
+                "events (newest first):\n%s" % (
+                    name, timeout, s["runningCount"],
+                    [(d["id"], d["status"], d["taskDefinition"].rsplit("/", 1)[1],
+                      d.get("rolloutState"), d["runningCount"], d.get("failedTasks"))
+                     for d in s["deployments"]], seen, "\n".join(messages(s)[:20])))
 
 
 def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_server,
@@ -195,9 +213,11 @@ def test_circuit_breaker_rolls_back_a_deployment_whose_tasks_cannot_start(aws, n
     failed = [k for k in seen if k[2] == bad and k[3] == "FAILED"]
     assert failed, seen
     assert s["deployments"][0]["taskDefinition"] == td1
-    pulls = [t for t in stopped_tasks(aws, "breaker") if t["taskDefinitionArn"] == bad]
-    assert len(pulls) >= 3, pulls  # the threshold: half of 2, but at least 3
-    assert all(t["stoppedReason"].startswith("CannotPullContainerError") for t in pulls), pulls
+    bad_tasks = [t for t in stopped_tasks(aws, "breaker") if t["taskDefinitionArn"] == bad]
+    pulls = [t for t in bad_tasks if t["stoppedReason"].startswith("CannotPullContainerError")]
+    # The threshold: half of 2, but at least 3 (a launch still pulling may be stopped by the
+    # rollback instead).
+    assert len(pulls) >= 3, [t["stoppedReason"] for t in bad_tasks]
     text = "\n".join(messages(s))
     assert "deployment failed: tasks failed to start." in text, text
     assert "rolling back to deployment" in text, text
