@@ -251,9 +251,12 @@ if ((trap_first_run)); then
     [[ $state == FAILED ]] && break
     sleep 5
   done
-  aws_ ecs describe-tasks --cluster "$CLUSTER" --tasks "$(text ecs list-tasks --cluster "$CLUSTER" \
-    --service-name seed-frontend --desired-status STOPPED --query 'taskArns[0]')" \
-    --query 'tasks[0].[stopCode, stoppedReason]' --output text 2>/dev/null | sed 's/^/   stopped task: /' >&2 || true
+  stopped=$(text ecs list-tasks --cluster "$CLUSTER" --service-name seed-frontend --desired-status STOPPED \
+    --query 'taskArns[:100]')
+  # shellcheck disable=SC2086
+  [[ -z $stopped ]] || text ecs describe-tasks --cluster "$CLUSTER" --tasks $stopped \
+    --query "tasks[?stopCode=='TaskFailedToStart'] | [0].[stopCode, stoppedReason]" |
+    sed 's/^/   stopped task: /' >&2
   aws_ ecs describe-services --cluster "$CLUSTER" --services seed-frontend \
     --query 'services[0].events[:3].message' --output text | tr '\t' '\n' | sed 's/^/   event: /' >&2
   say "CI pushes the images; update-service --force-new-deployment"
