@@ -53,7 +53,8 @@ std::shared_ptr<elbv2::AlbSnapshot> bench_snapshot(uint16_t backend_port) {
   t.state = elbv2::TargetState::Healthy;
   g.targets = {t};
   elbv2::SnapshotLoadBalancer lb;
-  lb.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/bench/0123456789abcdef";
+  lb.arn =
+      "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/bench/0123456789abcdef";
   lb.name = "bench";
   lb.dns_name = "bench-123456789.us-east-1.elb.localhost";
   lb.state = "active";
@@ -82,9 +83,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     int value = std::atoi(argv[i + 1]);
-    if (flag == "--backend-port") backend_port = value;
-    else if (flag == "--port") port = value;
-    else if (flag == "--threads") threads = value;
+    if (flag == "--backend-port")
+      backend_port = value;
+    else if (flag == "--port")
+      port = value;
+    else if (flag == "--threads")
+      threads = value;
   }
   if (backend_port <= 0) {
     std::fprintf(stderr, "usage: %s --backend-port P [--port 0] [--threads 2]\n", argv[0]);

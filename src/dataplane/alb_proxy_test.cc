@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace dataplane {
@@ -85,7 +85,8 @@ class Backend {
                    " port=" + std::string(req["X-Forwarded-Port"]) +
                    " trace=" + std::string(req["X-Amzn-Trace-Id"]).substr(0, 7) +
                    " bodylen=" + std::to_string(req.body().size());
-      if (req.target().starts_with("/login")) res.insert(http::field::set_cookie, "session=abc; Path=/");
+      if (req.target().starts_with("/login"))
+        res.insert(http::field::set_cookie, "session=abc; Path=/");
       if (req.target().starts_with("/big")) res.body() = std::string(300000, 'b');
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
@@ -124,8 +125,9 @@ class Client {
     timeval tv{5, 0};
     ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   }
-  http::response<http::string_body> get(std::string target, std::string host = "lb-1.elb.localhost",
-                                        std::vector<std::pair<std::string, std::string>> extra = {}) {
+  http::response<http::string_body> get(
+      std::string target, std::string host = "lb-1.elb.localhost",
+      std::vector<std::pair<std::string, std::string>> extra = {}) {
     http::request<http::string_body> req{http::verb::get, target, 11};
     req.set(http::field::host, host);
     for (auto& [k, v] : extra) req.set(k, v);
@@ -146,7 +148,8 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
-elbv2::SnapshotTarget target(uint16_t port, elbv2::TargetState state = elbv2::TargetState::Healthy) {
+elbv2::SnapshotTarget target(uint16_t port,
+                             elbv2::TargetState state = elbv2::TargetState::Healthy) {
   elbv2::SnapshotTarget t;
   t.id = "127.0.0.1";
   t.port = port;
@@ -237,8 +240,8 @@ TEST_F(ProxyFixture, FixedResponseAndRedirectRulesAnswerWithoutATarget) {
 
 TEST_F(ProxyFixture, RoundRobinSpreadsRequestsOverHealthyTargets) {
   Backend a("a"), b("b"), sick("sick");
-  auto proxy = make(snapshot({target(a.port()), target(b.port()),
-                              target(sick.port(), elbv2::TargetState::Unhealthy)}));
+  auto proxy = make(snapshot(
+      {target(a.port()), target(b.port()), target(sick.port(), elbv2::TargetState::Unhealthy)}));
   Client c(proxy->bound_port());
   std::map<std::string, int> seen;
   for (int i = 0; i < 6; ++i) seen[std::string(c.get("/")["X-Backend"])]++;
@@ -591,14 +594,15 @@ TEST_F(ProxyFixture, LbCookieKeepsAClientOnItsTargetWhileItIsHealthy) {
   EXPECT_EQ(set_cookie_value(first, "AWSALBCORS"), cookie);
   bool cors_flags = false;
   for (const auto& f : first) {
-    cors_flags = cors_flags || (f.name() == http::field::set_cookie &&
-                                f.value().starts_with("AWSALBCORS=") &&
-                                f.value().ends_with("; Path=/; SameSite=None; Secure"));
+    cors_flags = cors_flags ||
+                 (f.name() == http::field::set_cookie && f.value().starts_with("AWSALBCORS=") &&
+                  f.value().ends_with("; Path=/; SameSite=None; Secure"));
   }
   EXPECT_TRUE(cors_flags);
   std::string pinned(first["X-Backend"]);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALB=" + cookie}})["X-Backend"], pinned);
+    EXPECT_EQ(c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALB=" + cookie}})["X-Backend"],
+              pinned);
   }
   // The pinned target turns unhealthy: the cookie is ignored and a fresh one names the other.
   auto sick = sticky_snapshot({target(a.port()), target(b.port())}, "lb_cookie");

@@ -34,7 +34,7 @@ class SlowStartTracker {
  private:
   mutable std::mutex mu_;
   bool seen_first_ = false;
-  std::set<elbv2::TargetKey> healthy_;                    // healthy in the last snapshot
+  std::set<elbv2::TargetKey> healthy_;                   // healthy in the last snapshot
   std::map<elbv2::TargetKey, core::TimePoint> started_;  // in slow start since
 };
 

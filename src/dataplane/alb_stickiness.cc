@@ -137,9 +137,8 @@ const elbv2::SnapshotTarget* sticky_target(const elbv2::SnapshotTargetGroup& gro
 }
 
 int stickiness_duration_seconds(const elbv2::SnapshotTargetGroup& group) {
-  std::string key = group.stickiness_type == "app_cookie"
-                        ? "stickiness.app_cookie.duration_seconds"
-                        : "stickiness.lb_cookie.duration_seconds";
+  std::string key = group.stickiness_type == "app_cookie" ? "stickiness.app_cookie.duration_seconds"
+                                                          : "stickiness.lb_cookie.duration_seconds";
   auto it = group.attributes.find(key);
   if (it != group.attributes.end()) {
     if (auto v = number<int>(it->second)) return *v;

@@ -6,7 +6,8 @@
 //  - lb_cookie: ALB sets AWSALB and AWSALBCORS (SameSite=None; Secure) on every response, naming
 //    the target it chose, for stickiness.lb_cookie.duration_seconds. A later request that brings
 //    either cookie goes to that target while it may receive traffic.
-//  - app_cookie: when the target's response sets the cookie named stickiness.app_cookie.cookie_name,
+//  - app_cookie: when the target's response sets the cookie named
+//  stickiness.app_cookie.cookie_name,
 //    ALB adds AWSALBAPP-0 naming the target, for stickiness.app_cookie.duration_seconds.
 //  - Forward with several weighted groups and group stickiness: AWSALBTG and AWSALBTGCORS name the
 //    group chosen.
@@ -42,7 +43,7 @@ bool sets_cookie(std::string_view set_cookie, std::string_view name);
 
 // A cookie value naming target id:port of `target_group_arn` until `expires`.
 std::string encode_target_cookie(std::string_view target_group_arn, std::string_view id,
-                                  uint16_t port, core::TimePoint expires);
+                                 uint16_t port, core::TimePoint expires);
 struct StickyTarget {
   std::string id;
   uint16_t port = 0;

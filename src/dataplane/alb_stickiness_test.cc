@@ -9,7 +9,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-core::TimePoint at(int64_t epoch_seconds) { return core::TimePoint(std::chrono::seconds(epoch_seconds)); }
+core::TimePoint at(int64_t epoch_seconds) {
+  return core::TimePoint(std::chrono::seconds(epoch_seconds));
+}
 
 elbv2::SnapshotTarget target(std::string id, uint16_t port, elbv2::TargetState state) {
   elbv2::SnapshotTarget t;
@@ -41,8 +43,8 @@ TEST(AlbStickinessTest, ATargetCookieRoundTripsUntilItExpires) {
   EXPECT_FALSE(decode_target_cookie(v, "arn:tg/web", at(1000)));  // expired
   EXPECT_FALSE(decode_target_cookie(v, "arn:tg/other", at(999)));
   EXPECT_FALSE(decode_target_cookie("not base64!", "arn:tg/web", at(0)));
-  EXPECT_FALSE(decode_target_cookie(encode_group_cookie("arn:tg/web", at(1000)), "arn:tg/web",
-                                    at(0)));
+  EXPECT_FALSE(
+      decode_target_cookie(encode_group_cookie("arn:tg/web", at(1000)), "arn:tg/web", at(0)));
 }
 
 TEST(AlbStickinessTest, AGroupCookieRoundTrips) {
@@ -57,7 +59,8 @@ TEST(AlbStickinessTest, SetsAWSALBAndItsCorsTwin) {
   auto h = lb_cookie_headers("V", at(0));
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0], "AWSALB=V; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/");
-  EXPECT_EQ(h[1], "AWSALBCORS=V; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; SameSite=None; Secure");
+  EXPECT_EQ(h[1],
+            "AWSALBCORS=V; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; SameSite=None; Secure");
   EXPECT_EQ(app_cookie_header("V", at(0)).rfind("AWSALBAPP-0=V; Expires=", 0), 0u);
   EXPECT_EQ(group_cookie_headers("V", at(0))[1].rfind("AWSALBTGCORS=V;", 0), 0u);
 }

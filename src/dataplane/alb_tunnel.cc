@@ -17,8 +17,8 @@ asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to, SteadyTime& last_
   std::array<char, 16 * 1024> buf;
   boost::system::error_code ec;
   for (;;) {
-    size_t n =
-        co_await from.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    size_t n = co_await from.async_read_some(asio::buffer(buf),
+                                             asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     last_activity = std::chrono::steady_clock::now();
     co_await asio::async_write(to, asio::buffer(buf.data(), n),
@@ -29,7 +29,8 @@ asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to, SteadyTime& last_
 }
 
 // Returns once `idle` has passed since the last byte moved, or when cancelled.
-asio::awaitable<void> idle_watchdog(const SteadyTime& last_activity, std::chrono::milliseconds idle) {
+asio::awaitable<void> idle_watchdog(const SteadyTime& last_activity,
+                                    std::chrono::milliseconds idle) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   for (;;) {
     SteadyTime deadline = last_activity + idle;
