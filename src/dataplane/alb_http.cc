@@ -93,14 +93,45 @@ bool is_websocket_upgrade(const http::request_header<>& req) {
          has_token(req[http::field::upgrade], "websocket");
 }
 
-void append_head(const http::request_header<>& req, std::string& out) {
+void append_head(const http::request_header<>& req, const ForwardedHeaders& fwd, std::string& out) {
   out += req.method_string();
   out.push_back(' ');
   out += req.target();
   out.push_back(' ');
   append_version(out, req.version());
   out += "\r\n";
-  append_fields(req, out);
+  for (const auto& f : req) {
+    std::string_view name = f.name_string();
+    if (!name.empty() && (name[0] == 'X' || name[0] == 'x') &&
+        (beast::iequals(name, "X-Forwarded-For") || beast::iequals(name, "X-Forwarded-Proto") ||
+         beast::iequals(name, "X-Forwarded-Port"))) {
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += f.value();
+    out += "\r\n";
+  }
+  out += "X-Forwarded-For: ";
+  out += fwd.for_;
+  out += "\r\nX-Forwarded-Proto: ";
+  out += fwd.proto;
+  out += "\r\nX-Forwarded-Port: ";
+  out += fwd.port;
+  out += "\r\n";
+  if (!fwd.trace.empty()) {
+    out += "X-Amzn-Trace-Id: ";
+    out += fwd.trace;
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+void set_forwarded(http::request_header<>& req, const ForwardedHeaders& fwd) {
+  req.set("X-Forwarded-For", fwd.for_);
+  req.set("X-Forwarded-Proto", fwd.proto);
+  req.set("X-Forwarded-Port", fwd.port);
+  if (!fwd.trace.empty()) req.set("X-Amzn-Trace-Id", fwd.trace);
 }
 
 void append_head(const http::response_header<>& res, std::string& out) {

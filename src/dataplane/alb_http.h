@@ -19,16 +19,27 @@ uint64_t random64();
 
 // ALB's own page for `status`, with "Server: awselb/2.0" and its HTML body:
 // "<html><head><title>502 Bad Gateway</title></head>...".
-boost::beast::http::response<boost::beast::http::string_body> alb_page(int status,
-                                                                       unsigned version,
+boost::beast::http::response<boost::beast::http::string_body> alb_page(int status, unsigned version,
                                                                        bool keep_alive);
 
 // "Connection: Upgrade" with "Upgrade: websocket" on HTTP/1.1.
 bool is_websocket_upgrade(const boost::beast::http::request_header<>& req);
 
+// The headers ALB adds to a forwarded request.
+struct ForwardedHeaders {
+  std::string for_;   // X-Forwarded-For: the client's list plus the client address
+  std::string proto;  // X-Forwarded-Proto: "http"
+  std::string port;   // X-Forwarded-Port: the listener port
+  std::string trace;  // X-Amzn-Trace-Id to add; "" when the request carries one already
+};
+
 // Appends "<method> <target> HTTP/x.y\r\n", every field and the blank line to `out`, exactly as
-// Beast's serializer writes them.
-void append_head(const boost::beast::http::request_header<>& req, std::string& out);
+// Beast's serializer writes them, with the request's own X-Forwarded-For/-Proto/-Port replaced by
+// `fwd`'s.
+void append_head(const boost::beast::http::request_header<>& req, const ForwardedHeaders& fwd,
+                 std::string& out);
+// Sets `fwd` on the message instead (for Beast's serializer, when a body streams).
+void set_forwarded(boost::beast::http::request_header<>& req, const ForwardedHeaders& fwd);
 // Appends "HTTP/x.y <code> <reason>\r\n", every field and the blank line to `out`.
 void append_head(const boost::beast::http::response_header<>& res, std::string& out);
 

@@ -1,5 +1,8 @@
 #include "dataplane/alb_proxy.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -8,9 +11,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <utility>
 #include <vector>
 
@@ -52,7 +52,7 @@ struct Worker {
 
 // Buffers of one client connection, reused by its requests.
 struct ConnBuffers {
-  std::string head;                // a serialized message head (fast path)
+  std::string head;               // a serialized message head (fast path)
   std::unique_ptr<char[]> chunk;  // body relay (streaming path), allocated on first use
   char* chunk_data() {
     if (!chunk) chunk.reset(new char[kChunk]);
@@ -106,7 +106,7 @@ struct AlbProxy::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::thread_pool> connect_pool;  // runs the blocking Connector
-  std::unique_ptr<AlbTargetPicker> picker;  // made once opts.clock is known
+  std::unique_ptr<AlbTargetPicker> picker;          // made once opts.clock is known
 
   const core::Clock& clock() const {
     static const core::SystemClock system_clock;
@@ -153,8 +153,8 @@ struct AlbProxy::Impl {
     for (;;) {
       size_t i = next_worker++ % workers.size();
       beast::error_code ec;
-      tcp::socket s = co_await acceptor->async_accept(workers[i]->ioc,
-                                                      asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket s = co_await acceptor->async_accept(
+          workers[i]->ioc, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       if (ec) continue;
       asio::co_spawn(workers[i]->ioc, serve(workers[i].get(), std::move(s)), asio::detached);
@@ -252,9 +252,8 @@ struct AlbProxy::Impl {
     if (action->type == elbv2::ActionType::Redirect) {
       auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
       res.set(http::field::location,
-              redirect_location(action->redirect, view, listener->protocol.empty() ? "HTTP"
-                                                                                     : listener->protocol,
-                                port));
+              redirect_location(action->redirect, view,
+                                listener->protocol.empty() ? "HTTP" : listener->protocol, port));
       co_return !(co_await send(client, res)) && keep;
     }
     if (action->type != elbv2::ActionType::Forward) {
@@ -273,18 +272,19 @@ struct AlbProxy::Impl {
       co_return !(co_await send(client, page)) && keep;
     }
 
-    // Headers the target sees, as ALB adds them.
-    std::string xff(req["X-Forwarded-For"]);
-    req.set("X-Forwarded-For", xff.empty() ? client_ip : xff + ", " + client_ip);
-    req.set("X-Forwarded-Proto", listener->protocol.empty() ? "http" : [&] {
-      std::string p = listener->protocol;
-      for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return p;
-    }());
-    req.set("X-Forwarded-Port", std::to_string(port));
-    if (req.find("X-Amzn-Trace-Id") == req.end()) req.set("X-Amzn-Trace-Id", make_trace_id());
-    bool expect_continue = beast::iequals(req[http::field::expect], "100-continue");
-    req.erase(http::field::expect);
+    // Headers the target sees, as ALB adds them (forward() writes them).
+    ForwardedHeaders fwd;
+    std::string_view prior = req["X-Forwarded-For"];
+    fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
+    fwd.proto = listener->protocol.empty() ? "http" : listener->protocol;
+    for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    fwd.port = std::to_string(port);
+    if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
+    bool expect_continue = false;
+    if (auto it = req.find(http::field::expect); it != req.end()) {
+      expect_continue = beast::iequals(it->value(), "100-continue");
+      req.erase(http::field::expect);
+    }
     bool upgrade = is_websocket_upgrade(req);
     if (!upgrade) req.keep_alive(true);
 
@@ -292,8 +292,8 @@ struct AlbProxy::Impl {
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     picker->selector().started(key);
     Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
-    bool ok = co_await forward(w, client, buffer, bufs, parser, lb->arn, target->id, target->port, timeout,
-                               expect_continue, keep_if_forwarded, version,
+    bool ok = co_await forward(w, client, buffer, bufs, parser, fwd, lb->arn, target->id,
+                               target->port, timeout, expect_continue, keep_if_forwarded, version,
                                upgrade ? std::optional<Ms>(idle) : std::nullopt, sticky);
     if (picker->selector().finished(key) == 0 && opts.on_drained) {
       const auto& now = current(w);
@@ -306,7 +306,7 @@ struct AlbProxy::Impl {
         }
       }
     }
-    co_return ok && keep_if_forwarded;
+    co_return ok&& keep_if_forwarded;
   }
 
   static std::string pool_key(const std::string& lb_arn, const std::string& ip, uint16_t port) {
@@ -314,8 +314,8 @@ struct AlbProxy::Impl {
   }
 
   // Returns a connection whose response was read whole to the worker's keep-alive pool.
-  void release_upstream(Worker* w, const std::string& lb_arn, const std::string& ip,
-                        uint16_t port, std::unique_ptr<Upstream>& up) {
+  void release_upstream(Worker* w, const std::string& lb_arn, const std::string& ip, uint16_t port,
+                        std::unique_ptr<Upstream>& up) {
     auto& idle = w->pool[pool_key(lb_arn, ip, port)];
     if (idle.size() < opts.max_idle_per_target) {
       up->stream.expires_never();
@@ -357,14 +357,15 @@ struct AlbProxy::Impl {
   // connection is still usable.
   asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
                                 ConnBuffers& bufs, http::request_parser<http::buffer_body>& parser,
-                                const std::string& lb_arn, const std::string& ip,
-                                uint16_t port, Ms timeout, bool expect_continue,
-                                bool client_keep, unsigned version,
+                                const ForwardedHeaders& fwd, const std::string& lb_arn,
+                                const std::string& ip, uint16_t port, Ms timeout,
+                                bool expect_continue, bool client_keep, unsigned version,
                                 std::optional<Ms> tunnel_idle,
                                 const AlbTargetPicker::Cookies& sticky) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
+    if (!bodyless) set_forwarded(req, fwd);  // the body streams through Beast's serializer
     beast::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
@@ -386,35 +387,35 @@ struct AlbProxy::Impl {
       if (parser.is_done()) {
         // No body: the head in one write.
         bufs.head.clear();
-        append_head(req, bufs.head);
+        append_head(req, fwd, bufs.head);
         ec = co_await write_all(up->stream, asio::buffer(bufs.head), timeout);
         upstream_failed = static_cast<bool>(ec);
       } else {
         do {
-        if (!parser.is_done()) {
-          req.body().data = bufs.chunk_data();
-          req.body().size = kChunk;
-          client.expires_after(timeout);
-          co_await http::async_read(client, buffer, parser,
-                                    asio::redirect_error(asio::use_awaitable, ec));
+          if (!parser.is_done()) {
+            req.body().data = bufs.chunk_data();
+            req.body().size = kChunk;
+            client.expires_after(timeout);
+            co_await http::async_read(client, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec) co_return false;  // client went away mid-body
+            req.body().size = kChunk - req.body().size;
+            req.body().data = bufs.chunk_data();
+            req.body().more = !parser.is_done();
+          } else {
+            req.body().data = nullptr;
+            req.body().size = 0;
+            req.body().more = false;
+          }
+          up->stream.expires_after(timeout);
+          co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
           if (ec == http::error::need_buffer) ec = {};
-          if (ec) co_return false;  // client went away mid-body
-          req.body().size = kChunk - req.body().size;
-          req.body().data = bufs.chunk_data();
-          req.body().more = !parser.is_done();
-        } else {
-          req.body().data = nullptr;
-          req.body().size = 0;
-          req.body().more = false;
-        }
-        up->stream.expires_after(timeout);
-        co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::need_buffer) ec = {};
-        if (ec) {
-          upstream_failed = true;
-          break;
-        }
-      } while (!parser.is_done() && !sr.is_done());
+          if (ec) {
+            upstream_failed = true;
+            break;
+          }
+        } while (!parser.is_done() && !sr.is_done());
         if (!upstream_failed && !sr.is_done()) {
           req.body().data = nullptr;
           req.body().size = 0;
@@ -547,7 +548,8 @@ AlbProxy::AlbProxy(Options options, Connector connector,
 
 AlbProxy::~AlbProxy() {
   stop();
-  if (impl_->opts.listen_fd >= 0) ::close(std::exchange(impl_->opts.listen_fd, -1));  // never started
+  if (impl_->opts.listen_fd >= 0)
+    ::close(std::exchange(impl_->opts.listen_fd, -1));  // never started
 }
 
 std::error_code AlbProxy::start() {
@@ -591,8 +593,8 @@ std::error_code AlbProxy::start() {
     }
   }
   impl_->bound = acc->local_endpoint().port();
-  impl_->connect_pool =
-      std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(impl_->opts.connect_threads, 1)));
+  impl_->connect_pool = std::make_unique<asio::thread_pool>(
+      static_cast<size_t>(std::max(impl_->opts.connect_threads, 1)));
   impl_->acceptor = std::move(acc);
   asio::co_spawn(impl_->workers[0]->ioc, impl_->accept_loop(), asio::detached);
   for (auto& w : impl_->workers) {
