@@ -3,7 +3,7 @@
 zero failed requests out of at least 10 000.
 
 Usage: python3 bench/rolling_bench.py [--gantry-bin PATH] [--tasks 4] [--connections 8]
-       [--wrk-threads 2] [--warmup 5] [--tail 5] [--min-duration 30] [--time-scale 10]
+       [--wrk-threads 2] [--warmup 30] [--tail 5] [--min-duration 90] [--time-scale 10]
        [--no-write]
 Needs root, runc, skopeo and wrk. Starts its own Gantry (tasks on, --time-scale, ALB listeners on
 loopback through --alb-port-offset) with a temporary data directory; pushes two busybox httpd
@@ -166,8 +166,12 @@ class Bench:
     def finish(self):
         if self.server is None:
             return
-        if self.server.proc.poll() is None:
-            self.server.reset()
+        if self.server.proc.poll() is not None:
+            # It died: a new server on the same data dir removes what the old one left.
+            sys.stderr.write("gantry exited with %s; its log ends:\n%s\n" % (
+                self.server.proc.returncode, self.server.read_log()[-3000:]))
+            self.server.start()
+        self.server.reset()
         self.server.stop()
 
 
@@ -233,9 +237,9 @@ def main():
     p.add_argument("--tasks", type=int, default=4)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--wrk-threads", type=int, default=2)
-    p.add_argument("--warmup", type=float, default=5)
+    p.add_argument("--warmup", type=float, default=30)
     p.add_argument("--tail", type=float, default=5)
-    p.add_argument("--min-duration", type=float, default=30)
+    p.add_argument("--min-duration", type=float, default=90)
     p.add_argument("--time-scale", type=float, default=10)
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
@@ -243,7 +247,6 @@ def main():
     conftest.BINARY = args.gantry_bin
     if os.geteuid() != 0 or not all(shutil.which(x) for x in ("runc", "skopeo", "wrk")):
         sys.exit("needs root, runc, skopeo and wrk")
-    before = alb_env.netns_names()
     with tempfile.TemporaryDirectory(prefix="gantry-rolling-") as tmp:
         b = Bench(args, tmp)
         try:
@@ -255,7 +258,8 @@ def main():
             raise
         finally:
             b.finish()
-    leftover = alb_env.netns_names() - before
+            # Other servers may run on this host: only this server's namespaces count.
+            leftover = alb_env.own_netns(os.path.join(tmp, "data"))
     text = report(b, args)
     print(text)
     print(b.wrk_out)
