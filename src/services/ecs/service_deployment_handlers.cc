@@ -6,6 +6,7 @@
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
+#include "services/ecs/service_status.h"
 
 namespace services::ecs {
 
@@ -53,11 +54,41 @@ const Doc* find_entry(const Doc& service, std::string_view digits) {
   return nullptr;
 }
 
+// The entry's deployment in deployments[] while the service still lists it.
+const Doc* live_deployment(const Doc& service, const Doc& entry) {
+  if (const json::array* ds = arr(service, "deployments")) {
+    for (const json::value& d : *ds) {
+      if (str(d.as_object(), "id") == str(entry, "id")) {
+        return &d.as_object();
+      }
+    }
+  }
+  return nullptr;
+}
+
 json::object revision_ref(const Doc& service, const Doc& entry) {
+  const Doc* d = live_deployment(service, entry);
   return {{"arn", history_arn(str(service, "serviceArn"), "service-revision", digits_of(entry))},
           {"requestedTaskCount", opt_int(entry, "desiredCount").value_or(0)},
-          {"runningTaskCount", 0},
-          {"pendingTaskCount", 0}};
+          {"runningTaskCount", d ? opt_int(*d, "runningCount").value_or(0) : 0},
+          {"pendingTaskCount", d ? opt_int(*d, "pendingCount").value_or(0) : 0}};
+}
+
+// The circuit breaker as the scheduler applies it: DISABLED, MONITORING, or TRIGGERED once the
+// deployment failed.
+json::object circuit_breaker(const Doc& service, const Doc& entry) {
+  const json::object* config = obj(service, "deploymentConfiguration");
+  const json::object* breaker = config ? obj(*config, "deploymentCircuitBreaker") : nullptr;
+  const Doc* d = live_deployment(service, entry);
+  int64_t failed = d ? opt_int(*d, "failedTasks").value_or(0) : 0;
+  std::string status = "DISABLED";
+  if (breaker && opt_bool(*breaker, "enable").value_or(false)) {
+    std::string s = str(entry, "status");
+    status = s == "FAILED" || s.starts_with("ROLLBACK") ? "TRIGGERED" : "MONITORING";
+  }
+  return {{"status", status},
+          {"failureCount", failed},
+          {"threshold", circuit_breaker_threshold(opt_int(entry, "desiredCount").value_or(0))}};
 }
 
 }  // namespace
@@ -134,8 +165,7 @@ Reply EcsService::describe_service_deployments(const Ctx& ctx, const Doc& in) {
           {"updatedAt", entry->at("updatedAt")},
           {"targetServiceRevision", revision_ref(*service, *entry)},
           {"status", str(*entry, "status")},
-          {"deploymentCircuitBreaker", {{"status", "DISABLED"}, {"failureCount", 0},
-                                        {"threshold", 3}}},
+          {"deploymentCircuitBreaker", circuit_breaker(*service, *entry)},
           {"alarms", {{"status", "DISABLED"}}}};
     json::array sources;
     const json::array& h = service->at("_history").as_array();

@@ -421,6 +421,14 @@ TEST_F(ServiceSchedulerTest, CircuitBreakerRollsBackToTheLastCompletedDeployment
     statuses.emplace_back(d.at("status").as_string());
   }
   EXPECT_EQ(statuses, (std::vector<std::string>{"ROLLBACK_SUCCESSFUL", "SUCCESSFUL"}));
+  std::string failed_arn(
+      list["serviceDeployments"].as_array()[0].at("serviceDeploymentArn").as_string());
+  json::object described =
+      ok("DescribeServiceDeployments", J(R"({"serviceDeploymentArns":[")" + failed_arn + R"("]})"));
+  const json::object& breaker =
+      described["serviceDeployments"].as_array()[0].at("deploymentCircuitBreaker").as_object();
+  EXPECT_EQ(breaker.at("status"), "TRIGGERED");
+  EXPECT_EQ(breaker.at("threshold"), 3);
 }
 
 TEST_F(ServiceSchedulerTest, BacksOffLaunchesAfterRepeatedFailures) {
