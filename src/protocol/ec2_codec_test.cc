@@ -4,12 +4,14 @@
 #include <string>
 
 #include "protocol/codec.h"
+#include "protocol/codec_test_support.h"
 #include "protocol/query_params.h"
 
 namespace protocol {
 namespace {
 
 namespace json = boost::json;
+using testing::form_post;
 
 // Request bodies below were produced by botocore 1.43's EC2Serializer
 // (serialize_to_request, then urlencode(body, doseq=True) as AWSRequest does).
@@ -36,14 +38,6 @@ constexpr const char* kDescribeInstanceTypesBody =
     "Action=DescribeInstanceTypes&Version=2016-11-15&InstanceType.1=t3.micro"
     "&InstanceType.2=m5.large";
 
-http::Request form_post(std::string body) {
-  http::Request req;
-  req.method = "POST";
-  req.target = "/";
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  req.body = std::move(body);
-  return req;
-}
 
 class Ec2CodecTest : public ::testing::Test {
  protected:

@@ -4,12 +4,14 @@
 #include <string>
 
 #include "protocol/codec.h"
+#include "protocol/codec_test_support.h"
 #include "protocol/query_params.h"
 
 namespace protocol {
 namespace {
 
 namespace json = boost::json;
+using testing::form_post;
 
 // Request bodies below were produced by botocore 1.43's QuerySerializer
 // (serialize_to_request, then urlencode(body, doseq=True) as AWSRequest does).
@@ -57,14 +59,6 @@ constexpr const char* kCreateRuleBody =
     "&Actions.member.2.AuthenticateOidcConfig.AuthenticationRequestExtraParams.entry.2.value=v2"
     "&Tags.member.1.Key=k&Tags.member.1.Value=v";
 
-http::Request form_post(std::string body) {
-  http::Request req;
-  req.method = "POST";
-  req.target = "/";
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  req.body = std::move(body);
-  return req;
-}
 
 class QueryCodecTest : public ::testing::Test {
  protected:
@@ -75,11 +69,7 @@ class QueryCodecTest : public ::testing::Test {
   }
 
   http::Response encode(const char* service, const char* op, const char* output) const {
-    const ServiceModel& model = *find_model(service);
-    http::Response res;
-    codec_.encode_output(model, *model.find_operation(op), json::parse(output).as_object(), ctx_,
-                         res);
-    return res;
+    return testing::encode(codec_, *find_model(service), op, output, ctx_);
   }
 
   const Codec& codec_ = query_codec();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "protocol/codec.h"
+#include "protocol/codec_test_support.h"
 #include "protocol/model.h"
 
 namespace protocol {
@@ -15,28 +16,11 @@ namespace json = boost::json;
 // Request fixtures are botocore 1.x serializer output (serialize.py RestJSONSerializer, prepared
 // against http://127.0.0.1:4566). Encoder outputs were checked with botocore's RestJSONParser and
 // are pinned here.
-class RestJsonCodecTest : public ::testing::Test {
+class RestJsonCodecTest : public testing::CodecTest {
  protected:
-  const Codec& codec_ = rest_json_codec();
-  const ServiceModel& lambda_ = *find_model("lambda");
-  RequestContext ctx_{.request_id = "req-1"};
+  RestJsonCodecTest() : CodecTest(rest_json_codec(), "lambda") {}
 
-  static http::Request request(std::string method, std::string target, http::HeaderList headers,
-                               std::string body) {
-    http::Request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.headers = std::move(headers);
-    r.body = std::move(body);
-    return r;
-  }
-
-  http::Response output(std::string_view op, std::string_view doc) {
-    http::Response res;
-    codec_.encode_output(lambda_, *lambda_.find_operation(op), json::parse(doc).as_object(), ctx_,
-                         res);
-    return res;
-  }
+  const ServiceModel& lambda_ = model_;
 };
 
 TEST_F(RestJsonCodecTest, InvokeTakesRawPayloadHeadersLabelAndQuery) {

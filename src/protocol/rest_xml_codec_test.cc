@@ -5,6 +5,7 @@
 #include <string>
 
 #include "protocol/codec.h"
+#include "protocol/codec_test_support.h"
 #include "protocol/model.h"
 
 namespace protocol {
@@ -15,28 +16,11 @@ namespace json = boost::json;
 // Request fixtures are botocore 1.x serializer output (serialize.py RestXMLSerializer, prepared
 // against http://127.0.0.1:4566). Encoder outputs were checked with botocore's RestXMLParser and
 // are pinned here.
-class RestXmlCodecTest : public ::testing::Test {
+class RestXmlCodecTest : public testing::CodecTest {
  protected:
-  const Codec& codec_ = rest_xml_codec();
-  const ServiceModel& s3_ = *find_model("s3");
-  RequestContext ctx_{.request_id = "req-1"};
+  RestXmlCodecTest() : CodecTest(rest_xml_codec(), "s3") {}
 
-  static http::Request request(std::string method, std::string target, http::HeaderList headers,
-                               std::string body) {
-    http::Request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.headers = std::move(headers);
-    r.body = std::move(body);
-    return r;
-  }
-
-  http::Response output(std::string_view op, std::string_view doc) {
-    http::Response res;
-    codec_.encode_output(s3_, *s3_.find_operation(op), json::parse(doc).as_object(), ctx_, res);
-    return res;
-  }
-
+  const ServiceModel& s3_ = model_;
   static constexpr std::string_view kDecl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 };
 
