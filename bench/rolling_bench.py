@@ -3,7 +3,8 @@
 zero failed requests out of at least 10 000.
 
 Usage: python3 bench/rolling_bench.py [--gantry-bin PATH] [--tasks 4] [--connections 8]
-       [--wrk-threads 2] [--warmup 30] [--tail 5] [--min-duration 90] [--time-scale 10]
+       [--wrk-threads 2] [--warmup 30] [--tail 5] [--min-duration 60]
+       [--min-requests 10000] [--max-duration 400] [--time-scale 10]
        [--no-write]
 Needs root, runc, skopeo and wrk. Starts its own Gantry (tasks on, --time-scale, ALB listeners on
 loopback through --alb-port-offset) with a temporary data directory; pushes two busybox httpd
@@ -16,7 +17,7 @@ Once the service is stable and every target healthy, `wrk --latency` runs with k
 connections to 127.0.0.1:<listener port + offset> with the ALB's DNS name as Host; after --warmup
 seconds the service is updated to web:v2; wrk is stopped (SIGINT) --tail seconds after the
 rollout completed (one deployment, COMPLETED, running = desired), and no sooner than
---min-duration. A failure is a non-2xx/3xx response or any socket error (connect, read, write,
+--min-duration and --min-requests (counted by a wrk Lua script; at most --max-duration). A failure is a non-2xx/3xx response or any socket error (connect, read, write,
 timeout) that wrk reports. Prints a Markdown table and, unless --no-write, replaces the "Rolling
 deployment under load" section of bench/RESULTS.md. Leaves the host as it found it: the server is
 reset then stopped and no network namespace it made may remain.
@@ -44,6 +45,28 @@ import alb_env  # noqa: E402
 
 SECTION = "## Rolling deployment under load"
 CLUSTER = alb_env.CLUSTER
+
+# Each wrk thread writes how many responses it has seen to <dir>/count-<n> every 100 responses,
+# so that the bench can run until enough requests were made on a host of unknown speed.
+COUNT_LUA = """
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  count = 0
+  dir = args[1]
+end
+function response(status, headers, body)
+  count = count + 1
+  if count % 100 == 0 then
+    local f = io.open(dir .. "/count-" .. id, "w")
+    f:write(count)
+    f:close()
+  end
+end
+"""
 
 
 def loadavg():
@@ -138,9 +161,15 @@ class Bench:
     def run(self):
         a = self.args
         url = "http://127.0.0.1:%d/" % self.server.alb_port()
+        counts = os.path.join(self.tmp, "counts")
+        os.makedirs(counts)
+        script = os.path.join(self.tmp, "count.lua")
+        with open(script, "w") as f:
+            f.write(COUNT_LUA)
         cmd = ["wrk", "-t%d" % a.wrk_threads, "-c%d" % a.connections, "-d3600s", "--latency",
-               "--timeout", "5s", "-H", "Host: %s" % self.lb["DNSName"], url]
-        self.cmd = " ".join(cmd[:-3] + ["-H", "'Host: <DNSName>'", url])
+               "--timeout", "5s", "-s", script, "-H", "Host: %s" % self.lb["DNSName"], url,
+               "--", counts]
+        self.cmd = " ".join(cmd[:-7] + ["-s", "count.lua", "-H", "'Host: <DNSName>'", url])
         self.load_start = loadavg()
         wrk = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
@@ -150,8 +179,12 @@ class Bench:
             self.aws.ecs.update_service(cluster=CLUSTER, service="web", taskDefinition=self.td2)
             self.wait_rollout(self.td2, timeout=300)
             self.rollout_s = time.monotonic() - t0 - self.update_at
-            self.tail_start = time.monotonic() - t0
-            time.sleep(max(a.tail, a.min_duration - (time.monotonic() - t0)))
+            time.sleep(a.tail)
+            # Then on until both --min-duration and --min-requests (with a margin) are reached.
+            while time.monotonic() - t0 < a.max_duration and (
+                    time.monotonic() - t0 < a.min_duration or
+                    self.responses(counts) < a.min_requests * 1.03):
+                time.sleep(0.5)
         finally:
             wrk.send_signal(signal.SIGINT)
             out, _ = wrk.communicate(timeout=30)
@@ -162,6 +195,17 @@ class Bench:
         self.events = [e["message"] for e in s["events"]]
         bodies = {alb_env.alb_get(self.server, self.lb["DNSName"], "/")[2] for _ in range(8)}
         self.after = sorted(bodies)
+
+    @staticmethod
+    def responses(counts):
+        total = 0
+        for name in os.listdir(counts):
+            try:
+                with open(os.path.join(counts, name)) as f:
+                    total += int(f.read() or 0)
+            except (OSError, ValueError):
+                pass
+        return total
 
     def finish(self):
         if self.server is None:
@@ -204,9 +248,9 @@ def report(b, args):
         "check /health every 5 s with thresholds 2/2 and deregistration delay 5 s, all AWS "
         "seconds divided by --time-scale %g. `%s` with the ALB's DNS name as Host, then "
         "UpdateService to a new task definition (image web:v2) %g s in; wrk stopped %g s after "
-        "the rollout completed (and after %g s at least). A failure is any non-2xx/3xx "
+        "the rollout completed, once at least %g s and %d requests had passed. A failure is any non-2xx/3xx "
         "response or socket error wrk counts." % (args.tasks, args.time_scale, b.cmd, args.warmup, args.tail,
-                      args.min_duration), "",
+                      args.min_duration, args.min_requests), "",
         "| metric | result | target |", "|---|---|---|"]
     lines += ["| %s | %s | %s |" % row for row in rows]
     steady = [e for e in b.events if "steady state" in e or "has started" in e or
@@ -239,7 +283,9 @@ def main():
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--warmup", type=float, default=30)
     p.add_argument("--tail", type=float, default=5)
-    p.add_argument("--min-duration", type=float, default=90)
+    p.add_argument("--min-duration", type=float, default=60)
+    p.add_argument("--min-requests", type=int, default=10000)
+    p.add_argument("--max-duration", type=float, default=400)
     p.add_argument("--time-scale", type=float, default=10)
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
@@ -260,11 +306,13 @@ def main():
             b.finish()
             # Other servers may run on this host: only this server's namespaces count.
             leftover = alb_env.own_netns(os.path.join(tmp, "data"))
+            if leftover:
+                shutil.copy(os.path.join(tmp, "data", "gantry.log"), "/tmp/rolling-bench.log")
     text = report(b, args)
     print(text)
     print(b.wrk_out)
     if leftover:
-        sys.exit("namespaces left behind: %s" % leftover)
+        sys.exit("namespaces left behind: %s (server log: /tmp/rolling-bench.log)" % leftover)
     if not args.no_write:
         write_section(text)
     ok = b.result["failures"] == 0 and b.result["requests"] >= 10000
