@@ -45,9 +45,4 @@ double SlowStartTracker::share(const elbv2::SnapshotTargetGroup& group,
   return std::clamp(share, 0.01, 1.0);
 }
 
-bool slow_start_admits(double share, uint64_t draw) {
-  if (share >= 1.0) return true;
-  return static_cast<double>(draw) / 18446744073709551616.0 < share;
-}
-
 }  // namespace dataplane

@@ -1,7 +1,8 @@
 #pragma once
 // Slow start (target group attribute slow_start.duration_seconds), as ALB does it: a target that
-// turns healthy gets a share of its group's requests that rises linearly from 0 to its full share
-// over the duration. The proxy learns when a target turned healthy from the snapshots it sees.
+// turns healthy gets a weight in its group's picks that rises linearly from 0 to that of its peers
+// over the duration ("the load balancer linearly increases the number of requests that it sends
+// to the target"). The proxy learns when a target turned healthy from the snapshots it sees.
 //
 // As AWS: a target is not in slow start when it was already healthy in the first snapshot the
 // proxy saw, when its group had no healthy target before (nothing to protect it from), or when
@@ -25,7 +26,7 @@ class SlowStartTracker {
   // healthy in the previous snapshot).
   void observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now);
 
-  // The fraction of its normal share of requests that `target` should get at `now`: 1 when it is
+  // The weight of `target` against a peer at `now` (a peer weighs 1): 1 when it is
   // not in slow start, otherwise elapsed / slow_start_seconds (at least 0.01). The duration is
   // in AWS seconds, divided by `time_scale` (core::Clock::time_scale()).
   double share(const elbv2::SnapshotTargetGroup& group, const elbv2::SnapshotTarget& target,
@@ -37,8 +38,5 @@ class SlowStartTracker {
   std::set<elbv2::TargetKey> healthy_;                   // healthy in the last snapshot
   std::map<elbv2::TargetKey, core::TimePoint> started_;  // in slow start since
 };
-
-// Whether a request picked for a target with `share` keeps it: draw / 2^64 < share.
-bool slow_start_admits(double share, uint64_t draw);
 
 }  // namespace dataplane

@@ -77,11 +77,5 @@ TEST_F(SlowStartTrackerTest, TimeScaleShortensTheDuration) {
   EXPECT_DOUBLE_EQ(tracker_.share(g, g.targets[1], at(5), 10.0), 0.5);
 }
 
-TEST(SlowStartAdmitsTest, AdmitsAShareOfDraws) {
-  EXPECT_TRUE(slow_start_admits(1.0, ~uint64_t{0}));
-  EXPECT_TRUE(slow_start_admits(0.5, uint64_t{1} << 62));
-  EXPECT_FALSE(slow_start_admits(0.5, uint64_t{3} << 62));
-}
-
 }  // namespace
 }  // namespace dataplane

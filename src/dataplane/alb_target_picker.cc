@@ -5,6 +5,38 @@
 #include "dataplane/rule_matcher.h"
 
 namespace dataplane {
+namespace {
+
+// As TargetSelector: healthy, or "unavailable" while health checks are off.
+bool receives_traffic(const elbv2::SnapshotTarget& t, bool checks_enabled) {
+  return t.state == elbv2::TargetState::Healthy ||
+         (!checks_enabled && t.state == elbv2::TargetState::Unavailable);
+}
+
+}  // namespace
+
+std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_warming(
+    const elbv2::SnapshotTargetGroup& group, core::TimePoint now) {
+  // Weight 1 for every target that takes traffic, elapsed/duration for one in slow start; a
+  // weighted draw among them. Only while some target warms up: otherwise the selector decides.
+  std::vector<std::pair<const elbv2::SnapshotTarget*, double>> weighted;
+  double total = 0;
+  bool warming = false;
+  for (const auto& t : group.targets) {
+    if (!receives_traffic(t, group.health_check.enabled)) continue;
+    double w = slow_start_.share(group, t, now, clock_.time_scale());
+    warming = warming || w < 1.0;
+    total += w;
+    weighted.emplace_back(&t, w);
+  }
+  if (!warming || weighted.empty()) return std::nullopt;
+  double x = static_cast<double>(random64()) / 18446744073709551616.0 * total;
+  for (const auto& [t, w] : weighted) {
+    if (x < w) return *t;
+    x -= w;
+  }
+  return *weighted.back().first;
+}
 
 const elbv2::SnapshotTargetGroup* AlbTargetPicker::pick_group(const elbv2::AlbSnapshot& snapshot,
                                                               const elbv2::ForwardAction& forward,
@@ -43,16 +75,8 @@ std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_target(
     const auto* t = wanted ? sticky_target(group, *wanted) : nullptr;
     if (t != nullptr) target = *t;
   }
-  if (!target) {
-    target = selector_.pick(group);
-    // Slow start: a warming target keeps a pick with probability elapsed/duration; otherwise the
-    // selector moves on (round robin: to the next target), which makes its share rise linearly.
-    for (size_t i = 0; target && group.slow_start_seconds > 0 && i < group.targets.size(); ++i) {
-      double share = slow_start_.share(group, *target, now, clock_.time_scale());
-      if (slow_start_admits(share, random64())) break;
-      target = selector_.pick(group);
-    }
-  }
+  if (!target && group.slow_start_seconds > 0) target = pick_warming(group, now);
+  if (!target) target = selector_.pick(group);
   if (target && group.stickiness_enabled) {
     auto expires = now + std::chrono::seconds(stickiness_duration_seconds(group));
     std::string value = encode_target_cookie(group.arn, target->id, target->port, expires);

@@ -1,9 +1,10 @@
 #pragma once
 // Where a forward action sends one request, as an ALB node decides it: the weighted target group
 // (or the one an AWSALBTG cookie pins), then the target (or the one an AWSALB / AWSALBAPP-0
-// cookie pins while it may take traffic), TargetSelector's pick otherwise, with slow start
-// sending part of a warming target's picks elsewhere. Also says which Set-Cookie values the
-// response gets. Thread-safe; used by every worker of an AlbProxy.
+// cookie pins while it may take traffic), TargetSelector's pick otherwise. While a target is in
+// slow start the pick is a weighted draw instead: weight 1 per target, elapsed/duration for the
+// warming one (so least_outstanding_requests does not apply during the ramp). Also says which
+// Set-Cookie values the response gets. Thread-safe; used by every worker of an AlbProxy.
 
 #include <optional>
 #include <string>
@@ -52,6 +53,11 @@ class AlbTargetPicker {
   TargetSelector& selector() { return selector_; }
 
  private:
+  // While a target of the group is in slow start: a draw weighted by slow-start share (1 for the
+  // others). nullopt when none is warming up.
+  std::optional<elbv2::SnapshotTarget> pick_warming(const elbv2::SnapshotTargetGroup& group,
+                                                    core::TimePoint now);
+
   const core::Clock& clock_;
   TargetSelector selector_;
   SlowStartTracker slow_start_;
