@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -215,6 +216,10 @@ class Bench:
             sys.stderr.write("gantry exited with %s; its log ends:\n%s\n" % (
                 self.server.proc.returncode, self.server.read_log()[-3000:]))
             self.server.start()
+        else:
+            # Delete the service and load balancer first: a reset while the scheduler still
+            # replaces tasks can race it (a task launched during the reset recreates the VPC).
+            alb_env.cleanup_all(alb_env.Aws(self.server))
         self.server.reset()
         self.server.stop()
 
@@ -236,28 +241,34 @@ def report(b, args):
         ("served after the rollout", ", ".join(x.strip() for x in b.after), "v2"),
     ]
     today = datetime.date.today().isoformat()
-    lines = [
-        SECTION, "",
+    intro = (
         "`python3 bench/rolling_bench.py --gantry-bin %s --tasks %d --connections %d` "
         "(%s; %s, %s, %d cores shared with other agents' builds and tests: load average %s at "
-        "the start and %s at the end)." % (
+        "the start and %s at the end). A FARGATE service of %d busybox httpd tasks behind the "
+        "ALB, minimumHealthyPercent 100 / maximumPercent 200, health check /health every 5 s "
+        "with thresholds 2/2 and deregistration delay 5 s, all AWS seconds divided by "
+        "--time-scale %g. `%s` with the ALB's DNS name as Host; UpdateService to a new task "
+        "definition (image web:v2) %g s in; wrk stopped %g s after the rollout completed, once "
+        "at least %g s and %d requests had passed (counted by the Lua script). A failure is "
+        "any non-2xx/3xx response or socket error wrk counts." % (
             os.path.relpath(args.gantry_bin, ROOT), args.tasks, args.connections, today,
-            platform.machine(), platform.release(), os.cpu_count(), b.load_start, b.load_end),
-        "A FARGATE service of %d busybox httpd tasks (one process per request, no keep-alive "
-        "toward targets) behind the ALB, minimumHealthyPercent 100 / maximumPercent 200, health "
-        "check /health every 5 s with thresholds 2/2 and deregistration delay 5 s, all AWS "
-        "seconds divided by --time-scale %g. `%s` with the ALB's DNS name as Host, then "
-        "UpdateService to a new task definition (image web:v2) %g s in; wrk stopped %g s after "
-        "the rollout completed, once at least %g s and %d requests had passed. A failure is any non-2xx/3xx "
-        "response or socket error wrk counts." % (args.tasks, args.time_scale, b.cmd, args.warmup, args.tail,
-                      args.min_duration, args.min_requests), "",
-        "| metric | result | target |", "|---|---|---|"]
+            platform.machine(), platform.release(), os.cpu_count(), b.load_start, b.load_end,
+            args.tasks, args.time_scale, b.cmd, args.warmup, args.tail, args.min_duration,
+            args.min_requests))
+    note = (
+        "Requests/s is the targets' and the host's, not the proxy's: busybox httpd forks a "
+        "process per request and closes every connection, so each request is also a new "
+        "connection from the load balancer's node into the VPC; the proxy alone is measured in "
+        "the ALB proxy section.")
+    lines = [SECTION, ""] + textwrap.wrap(intro, 100, break_on_hyphens=False) + [
+        "", "| metric | result | target |", "|---|---|---|"]
     lines += ["| %s | %s | %s |" % row for row in rows]
-    steady = [e for e in b.events if "steady state" in e or "has started" in e or
-              "has stopped" in e or "registered" in e]
-    if steady:
-        lines += ["", "The service's events, newest first: " + "; ".join(
-            "\"%s\"" % e for e in steady[:6]) + "."]
+    lines += [""] + textwrap.wrap(note, 100, break_on_hyphens=False)
+    shown = [e for e in b.events if "steady state" in e or "has started" in e or
+             "has stopped" in e or "deployment completed" in e][:4]
+    if shown:
+        lines += [""] + textwrap.wrap("The service's last events, newest first: " + "; ".join(
+            "\"%s\"" % e for e in shown) + ".", 100, break_on_hyphens=False)
     return "\n".join(lines) + "\n"
 
 
