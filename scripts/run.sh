@@ -21,10 +21,16 @@ host=${listen%:*}
 [[ $host == 0.0.0.0 || -z $host ]] && host=127.0.0.1
 endpoint="http://$host:${listen##*:}"
 
+if curl -sf --max-time 2 "$endpoint/_gantry/health" >/dev/null 2>&1; then
+  echo "something already serves $endpoint (another gantry?); stop it or set GANTRY_LISTEN" >&2
+  exit 1
+fi
 ./build/gantry --listen "$listen" --data-dir "$data_dir" "$@" >>"$log" 2>&1 &
 server=$!
+demo=""
 stop() {
   trap - INT TERM
+  [[ -n $demo ]] && kill -TERM "$demo" 2>/dev/null
   if kill -0 "$server" 2>/dev/null; then
     echo >&2
     echo "stopping gantry (pid $server)" >&2
@@ -44,10 +50,14 @@ echo "gantry is running on $endpoint (pid $server, log $log)" >&2
 
 if [[ ${SEED_DEMO:-1} != 0 ]]; then
   export GANTRY_ENDPOINT="$endpoint"
+  # In the background, so that a signal stops the server at once rather than after the demo.
   # shellcheck disable=SC2086
-  if ! examples/seed-architecture/deploy.sh ${SEED_DEMO_ARGS:-}; then
+  examples/seed-architecture/deploy.sh ${SEED_DEMO_ARGS:-} &
+  demo=$!
+  if ! wait "$demo"; then
     echo "the demo did not deploy (see above); gantry keeps running" >&2
   fi
+  demo=""
 fi
 
 cat >&2 <<EOF

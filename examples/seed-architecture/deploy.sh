@@ -153,8 +153,16 @@ task_definition() {
 EOF
 )"
 }
-FRONTEND_TD=$(task_definition frontend v1 80)
-BACKEND_TD=$(task_definition backend v1 8080)
+# deployed <service>: the task definition an existing service runs ("" if there is none). A re-run
+# keeps it, so that it does not roll a service that already runs v2 back to v1.
+deployed() {
+  text ecs describe-services --cluster "$CLUSTER" --services "seed-$1" \
+    --query "services[?status=='ACTIVE'] | [0].taskDefinition" 2>/dev/null || true
+}
+FRONTEND_TD=$(deployed frontend)
+[[ -n $FRONTEND_TD ]] || FRONTEND_TD=$(task_definition frontend v1 80)
+BACKEND_TD=$(deployed backend)
+[[ -n $BACKEND_TD ]] || BACKEND_TD=$(task_definition backend v1 8080)
 
 # ---------------------------------------------------------------- 5. load balancer
 say "internet-facing ALB seed-alb, target groups, listener 80 and the /stats* rule"
@@ -173,7 +181,7 @@ target_group() { # name port health-check-path
     # Health checks every 5 s (AWS's default is 30 s with 5 healthy checks: 2.5 minutes per task).
     arn=$(text elbv2 create-target-group --name "$1" --protocol HTTP --port "$2" --vpc-id "$VPC" \
       --target-type ip --health-check-path "$3" --health-check-interval-seconds 5 \
-      --health-check-timeout-seconds 3 --healthy-threshold-count 2 --unhealthy-threshold-count 2 \
+      --health-check-timeout-seconds 4 --healthy-threshold-count 2 --unhealthy-threshold-count 3 \
       --matcher HttpCode=200 --query 'TargetGroups[0].TargetGroupArn')
     aws_ elbv2 modify-target-group-attributes --target-group-arn "$arn" \
       --attributes Key=deregistration_delay.timeout_seconds,Value=5 >/dev/null
@@ -197,13 +205,16 @@ if [[ -z $rule ]]; then
 fi
 
 # ---------------------------------------------------------------- 6. services
-# service <name> <task definition> <target group> <port> [--force-new-deployment]
+# service <name> <task definition> <target group> <port> [--force-new-deployment]: creates the
+# service, or updates it when it runs another task definition or a new deployment is forced.
 service() {
-  local name=seed-$1 status
-  status=$(text ecs describe-services --cluster "$CLUSTER" --services "$name" --query 'services[0].status')
-  if [[ $status == ACTIVE ]]; then
-    aws_ ecs update-service --cluster "$CLUSTER" --service "$name" --task-definition "$2" \
-      ${5:-} >/dev/null
+  local name=seed-$1 current
+  current=$(deployed "$1")
+  if [[ -n $current ]]; then
+    if [[ $current != "$2" || -n ${5:-} ]]; then
+      aws_ ecs update-service --cluster "$CLUSTER" --service "$name" --task-definition "$2" \
+        ${5:-} >/dev/null
+    fi
     return
   fi
   aws_ ecs create-service --cluster "$CLUSTER" --service-name "$name" --task-definition "$2" \
@@ -280,8 +291,13 @@ echo
 if ((update)); then
   say "rolling update: push frontend:v2, new task definition revision, update-service"
   "$here/build-images.sh" frontend:v2
-  FRONTEND_TD=$(task_definition frontend v2 80)
-  service frontend "$FRONTEND_TD" "$FRONTEND_TG" 80
+  v2_td=$(task_definition frontend v2 80)
+  if [[ $v2_td == "$FRONTEND_TD" ]]; then
+    echo "   seed-frontend already runs v2 ($v2_td): forcing a new deployment instead" >&2
+    service frontend "$v2_td" "$FRONTEND_TG" 80 --force-new-deployment
+  else
+    service frontend "$v2_td" "$FRONTEND_TG" 80
+  fi
   # Requests through the ALB during the rollout: every one must succeed.
   n=0 ok=0 failed=0 v1=0 v2=0 deadline=$((SECONDS + ${WAIT_SECONDS:-600}))
   while ((SECONDS < deadline)); do
