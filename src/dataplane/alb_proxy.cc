@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -140,9 +141,12 @@ struct AlbProxy::Impl {
   const std::shared_ptr<const AlbSnapshot>& current(Worker* w) {
     uint64_t g = snap_generation.load(std::memory_order_acquire);
     if (g != w->snapshot_generation) {
-      std::lock_guard lock(snap_mu);
-      w->snapshot = snap;
-      w->snapshot_generation = snap_generation.load(std::memory_order_relaxed);
+      {
+        std::lock_guard lock(snap_mu);
+        w->snapshot = snap;
+        w->snapshot_generation = snap_generation.load(std::memory_order_relaxed);
+      }
+      prune_pool(w);
     }
     return w->snapshot;
   }
@@ -306,7 +310,25 @@ struct AlbProxy::Impl {
         }
       }
     }
-    co_return ok&& keep_if_forwarded;
+    co_return (ok && keep_if_forwarded);
+  }
+
+  // Closes the idle connections to targets that are no longer registered in any group (a task
+  // replaced by a deployment): nothing would reuse them, and their fds would stay open.
+  static void prune_pool(Worker* w) {
+    if (w->pool.empty()) return;
+    std::set<std::string> live;
+    for (const auto& [arn, group] : w->snapshot->target_groups) {
+      for (const auto& t : group.targets) live.insert(t.id + ":" + std::to_string(t.port));
+    }
+    for (auto it = w->pool.begin(); it != w->pool.end();) {
+      const std::string& key = it->first;
+      if (live.count(key.substr(key.rfind('|') + 1)) == 0) {
+        it = w->pool.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 
   static std::string pool_key(const std::string& lb_arn, const std::string& ip, uint16_t port) {

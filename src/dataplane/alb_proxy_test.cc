@@ -46,6 +46,12 @@ class Backend {
   }
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
   int connections() const { return connections_; }
+  // Waits (bounded) until `n` connections have been closed by the peer; returns the count seen.
+  int wait_closed(int n) {
+    std::unique_lock lock(closed_mu_);
+    closed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return closed_ >= n; });
+    return closed_;
+  }
 
  private:
   asio::awaitable<void> accept_loop() {
@@ -66,7 +72,12 @@ class Backend {
     for (;;) {
       http::request<http::string_body> req;
       co_await http::async_read(s, buf, req, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
+      if (ec) {
+        std::lock_guard lock(closed_mu_);
+        ++closed_;
+        closed_cv_.notify_all();
+        co_return;
+      }
       if (req.target().starts_with("/continue")) {
         std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
         co_await asio::async_write(s, asio::buffer(interim),
@@ -100,6 +111,9 @@ class Backend {
   asio::io_context ioc_;
   tcp::acceptor acceptor_{ioc_};
   std::atomic<int> connections_{0};
+  std::mutex closed_mu_;
+  std::condition_variable closed_cv_;
+  int closed_ = 0;
   std::thread thread_;
 };
 
@@ -675,6 +689,18 @@ TEST_F(ProxyFixture, DropsAnInterimResponseAndRelaysTheFinalOne) {
   auto next = c.get("/next");
   EXPECT_NE(next.body().find("target=/next"), std::string::npos) << next.body();
   EXPECT_EQ(a.connections(), 1);
+}
+
+TEST_F(ProxyFixture, ClosesPooledConnectionsToATargetThatLeftTheSnapshot) {
+  Backend a("a"), b("b");
+  AlbProxy::Options opts;
+  opts.threads = 1;
+  auto proxy = make(snapshot({target(a.port())}), opts);
+  Client c(proxy->bound_port());
+  EXPECT_EQ(c.get("/")["X-Backend"], "a");      // leaves an idle pooled connection to a
+  proxy->update(snapshot({target(b.port())}));  // a deregistered
+  EXPECT_EQ(c.get("/")["X-Backend"], "b");
+  EXPECT_EQ(a.wait_closed(1), 1);
 }
 
 }  // namespace
