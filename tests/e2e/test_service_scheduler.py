@@ -13,8 +13,9 @@ import time
 import pytest
 
 from conftest import client_for
-from alb_env import (CLUSTER, Aws, Load, alb_get, fast_target_group, make_alb, privileged,
-                     push_layout, register_web, target_health, task_ip, wait_until, web_layout)
+from alb_env import (CLUSTER, Aws, Load, alb_get, fast_target_group, make_alb, make_network,
+                     own_netns, privileged, push_layout, register_web, start_server,
+                     target_health, task_ip, wait_until, web_layout)
 from alb_env import alb_images, alb_server, aws, clean, net  # noqa: F401  (fixtures)
 
 pytestmark = privileged + [pytest.mark.usefixtures("clean")]
@@ -299,3 +300,31 @@ def test_restart_in_the_middle_of_a_rollout_converges(aws, net, alb_server, alb_
                lambda: healthy_ips(aws, tg) == ips and
                {ip for ip, _ in target_health(aws, tg)} == ips, timeout=60)
     assert {alb_get(alb_server, lb["DNSName"], "/")[2] for _ in range(4)} == {"v2\n"}
+
+
+def test_reset_while_a_service_runs_leaves_no_namespace(tmp_path, alb_images):
+    """POST /_gantry/reset with a 4-task service behind an ALB still running (its own server:
+    the module's must keep its images): nothing of the VPC may remain, even though the
+    scheduler sees its tasks stop during the reset and starts replacements. (Under heavy host
+    load bench/rolling_bench.py saw a replacement launched mid-reset recreate the VPC
+    namespace; this test has not caught that race yet.)"""
+    (tmp_path / "data").mkdir()
+    g = start_server(str(tmp_path / "data"))
+    try:
+        a = Aws(g)
+        image = push_layout(g, web_layout(tmp_path / "img", "v1"), "web", "v1")
+        n = make_network(a)
+        tg = fast_target_group(a, "reset", n["vpc"])
+        make_alb(a, n, "reset", default_tg=tg)
+        create_service(a, n, tg, register_web(a, "web", image), "reset", desired=4)
+        wait_stable(a, "reset")
+        g.reset()
+        time.sleep(2)  # anything started during the reset has had time to show up
+        left = own_netns(g.data_dir)
+        assert not left, "after the reset: %s" % left
+    finally:
+        if g.proc.poll() is None:
+            g.reset()
+        g.stop()
+        for ns in own_netns(g.data_dir):  # what a failed run left: ours to remove
+            subprocess.run(["ip", "netns", "delete", ns], check=False)
