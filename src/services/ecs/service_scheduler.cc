@@ -333,7 +333,9 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
         auto it = h->find(target_key(str(*mine, "id"), opt_int(*mine, "port").value_or(0)));
         if (it != h->end()) th = &it->second;
       }
-      available = available && th && th->state == "healthy";
+      // "unused": the group serves no load balancer (ECS refuses such a service; nothing is
+      // protected by waiting), so the target counts as ready.
+      available = available && th && (th->state == "healthy" || th->state == "unused");
       if (th && th->state == "unhealthy" && unhealthy_group.empty() &&
           now >= number(task, "startedAt", now) + grace) {
         unhealthy_group = lb.target_group;
@@ -557,6 +559,11 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
     steady = opt_bool(fresh->at("_scheduler").as_object(), "steady").value_or(false);
     st.put_service(*fresh, "");
     tx.commit();
+  }
+  if (!to_start.empty() || !to_stop.empty()) {
+    core::log::info("service scheduled", {{"service", service_arn},
+                                          {"started", std::to_string(to_start.size())},
+                                          {"stopped", std::to_string(to_stop.size())}});
   }
   for (const TaskRef& ref : to_stop) launcher_.task_stop_requested(ref);
   for (const TaskRef& ref : to_start) launcher_.task_created(ref);

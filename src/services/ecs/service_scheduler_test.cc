@@ -317,6 +317,17 @@ TEST_F(ServiceSchedulerTest, RegistersTargetsAtRunningAndCountsThemAvailableOnly
   EXPECT_EQ(service()["deployments"].as_array()[0].at("rolloutState"), "COMPLETED");
 }
 
+TEST_F(ServiceSchedulerTest, TargetsOfAGroupNoLoadBalancerUsesCountAsAvailable) {
+  create(1, std::string(R"(,"loadBalancers":[{"targetGroupArn":")") + kTargetGroup +
+                R"(","containerName":"app","containerPort":80}])");
+  pass();
+  run_tasks();
+  pass();
+  elb_.set_all("initial", "unused");
+  pass();
+  EXPECT_EQ(service()["deployments"].as_array()[0].at("rolloutState"), "COMPLETED");
+}
+
 TEST_F(ServiceSchedulerTest, DrainsATargetBeforeStoppingItsTask) {
   create(1, std::string(R"(,"loadBalancers":[{"targetGroupArn":")") + kTargetGroup +
                 R"(","containerName":"app","containerPort":80}])");
