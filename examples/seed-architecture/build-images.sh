@@ -9,7 +9,7 @@
 # examples/seed-architecture/.out).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=env.sh
+# shellcheck source=examples/seed-architecture/env.sh
 source "$here/env.sh"
 
 refs=("$@")

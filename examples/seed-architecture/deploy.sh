@@ -11,7 +11,7 @@
 # Environment: GANTRY_ENDPOINT (default http://127.0.0.1:4566), GANTRY_ALB_PORT_OFFSET (0).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=env.sh
+# shellcheck source=examples/seed-architecture/env.sh
 source "$here/env.sh"
 
 trap_first_run=0 update=1
@@ -191,6 +191,7 @@ target_group() { # name port health-check-path
 FRONTEND_TG=$(target_group seed-frontend 80 /)
 BACKEND_TG=$(target_group seed-backend 8080 /stats)
 
+# shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
 LISTENER=$(text elbv2 describe-listeners --load-balancer-arn "$ALB" \
   --query 'Listeners[?Port==`80`].ListenerArn | [0]')
 if [[ -z $LISTENER ]]; then
@@ -212,6 +213,7 @@ service() {
   current=$(deployed "$1")
   if [[ -n $current ]]; then
     if [[ $current != "$2" || -n ${5:-} ]]; then
+      # shellcheck disable=SC2086 # ${5:-} is a flag or nothing
       aws_ ecs update-service --cluster "$CLUSTER" --service "$name" --task-definition "$2" \
         ${5:-} >/dev/null
     fi

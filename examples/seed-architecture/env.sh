@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the demo's scripts: where Gantry is, dummy credentials, and small helpers.
 #   GANTRY_ENDPOINT   the API endpoint (default http://127.0.0.1:4566)
 #   GANTRY_ALB_PORT_OFFSET   the server's ALB port offset (default 0: listener port 80 is port 80)

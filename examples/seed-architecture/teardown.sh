@@ -5,7 +5,7 @@
 # Environment: GANTRY_ENDPOINT (default http://127.0.0.1:4566).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=env.sh
+# shellcheck source=examples/seed-architecture/env.sh
 source "$here/env.sh"
 CLUSTER=seed
 

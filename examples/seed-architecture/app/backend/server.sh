@@ -6,7 +6,7 @@
 #   GET /stats, /stats/..., /stats?...   the task's CPU and memory as JSON (see stats.sh)
 #   anything else                        404 in JSON
 cr=$(printf '\r')
-read -r method target proto || exit 0
+read -r method target _ || exit 0
 target=${target%"$cr"}
 # Headers up to the blank line; the body of a GET is empty, and other methods get a 405.
 while IFS= read -r line; do
