@@ -214,17 +214,7 @@ Reply EcsService::list_clusters(const Ctx& ctx, const Doc& in) {
   store::Transaction tx = db_.read();
   EcsStore st(tx, ctx.account, ctx.region);
   std::vector<std::string> arns = st.cluster_arns(page->after, page->limit + 1);
-  Doc out;
-  if (static_cast<int64_t>(arns.size()) > page->limit) {
-    arns.resize(page->limit);
-    out["nextToken"] = make_token(arns.back());
-  }
-  json::array list;
-  for (const std::string& a : arns) {
-    list.push_back(json::string(a));
-  }
-  out["clusterArns"] = std::move(list);
-  return out;
+  return page_out(std::move(arns), *page, "clusterArns");
 }
 
 // The update operations' shared shape: the ACTIVE cluster the request names, changed by

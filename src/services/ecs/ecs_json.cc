@@ -119,6 +119,21 @@ std::string make_token(std::string_view last_key) {
   return protocol::base64_encode("ecs1:" + std::string(last_key));
 }
 
+boost::json::object page_out(std::vector<std::string> keys, const Page& page,
+                             std::string_view key) {
+  boost::json::object out;
+  if (static_cast<int64_t>(keys.size()) > page.limit) {
+    keys.resize(page.limit);
+    out["nextToken"] = make_token(keys.back());
+  }
+  boost::json::array list;
+  for (const std::string& k : keys) {
+    list.push_back(boost::json::string(k));
+  }
+  out[key] = std::move(list);
+  return out;
+}
+
 std::string check_tags(const json::array& tags) {
   if (tags.size() > 50) {
     return "Number of tags must not exceed 50.";

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "protocol/aws_error.h"
@@ -48,6 +49,10 @@ struct Page {
 protocol::Result<Page> read_page(const boost::json::object& in, int64_t default_max,
                                  int64_t max_results);
 std::string make_token(std::string_view last_key);
+// A List* reply: {<key>: keys[..limit], nextToken when more than page.limit were given}. Pass
+// at most limit + 1 keys read after page.after.
+boost::json::object page_out(std::vector<std::string> keys, const Page& page,
+                             std::string_view key);
 
 // Tags in documents are [{key, value}]. Checks ECS's limits (50 per resource, key 1..128,
 // value 0..256, no "aws:" prefix) and returns an error message, empty when valid.

@@ -468,17 +468,7 @@ Reply EcsService::list_services(const Ctx& ctx, const Doc& in) {
       launch_type ? std::optional<std::string_view>(*launch_type) : std::nullopt,
       strategy ? std::optional<std::string_view>(*strategy) : std::nullopt, page->after,
       page->limit + 1);
-  Doc out;
-  if (static_cast<int64_t>(arns.size()) > page->limit) {
-    arns.resize(page->limit);
-    out["nextToken"] = make_token(arns.back());
-  }
-  json::array list;
-  for (const std::string& a : arns) {
-    list.push_back(json::string(a));
-  }
-  out["serviceArns"] = std::move(list);
-  return out;
+  return page_out(std::move(arns), *page, "serviceArns");
 }
 
 // ListServicesByNamespace — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServicesByNamespace.html
@@ -492,17 +482,7 @@ Reply EcsService::list_services_by_namespace(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> arns = st.service_arns_in_namespace(str(in, "namespace"));
   auto it = std::upper_bound(arns.begin(), arns.end(), page->after);
   std::vector<std::string> slice(it, arns.end());
-  Doc out;
-  if (static_cast<int64_t>(slice.size()) > page->limit) {
-    slice.resize(page->limit);
-    out["nextToken"] = make_token(slice.back());
-  }
-  json::array list;
-  for (const std::string& a : slice) {
-    list.push_back(json::string(a));
-  }
-  out["serviceArns"] = std::move(list);
-  return out;
+  return page_out(std::move(slice), *page, "serviceArns");
 }
 
 // DeleteService — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html

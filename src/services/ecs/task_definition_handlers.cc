@@ -157,13 +157,7 @@ Reply EcsService::list_task_definition_families(const Ctx& ctx, const Doc& in) {
   }
   auto it = std::upper_bound(families.begin(), families.end(), page->after);
   std::vector<std::string> slice(it, families.end());
-  Doc out;
-  if (static_cast<int64_t>(slice.size()) > page->limit) {
-    slice.resize(page->limit);
-    out["nextToken"] = make_token(slice.back());
-  }
-  out["families"] = to_array(slice);
-  return out;
+  return page_out(std::move(slice), *page, "families");
 }
 
 // DeregisterTaskDefinition — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeregisterTaskDefinition.html

@@ -245,17 +245,7 @@ Reply EcsService::list_tasks(const Ctx& ctx, const Doc& in) {
   filter.desired_status = str(in, "desiredStatus", "RUNNING");
   filter.launch_type = opt_str(in, "launchType");
   std::vector<std::string> arns = st.task_arns(filter, page->after, page->limit + 1);
-  Doc out;
-  if (static_cast<int64_t>(arns.size()) > page->limit) {
-    arns.resize(page->limit);
-    out["nextToken"] = make_token(arns.back());
-  }
-  json::array list;
-  for (const std::string& a : arns) {
-    list.push_back(json::string(a));
-  }
-  out["taskArns"] = std::move(list);
-  return out;
+  return page_out(std::move(arns), *page, "taskArns");
 }
 
 }  // namespace services::ecs
