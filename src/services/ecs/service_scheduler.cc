@@ -527,8 +527,21 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
       st.put_task(*t);
       to_stop.push_back({ctx.account, ctx.region, cluster_arn, arn});
     }
+    // Tags of new tasks: propagateTags (SERVICE or TASK_DEFINITION) and ECS's managed tags.
+    json::array tags;
+    if (std::string from = str(*fresh, "propagateTags", "NONE"); from == "SERVICE") {
+      tags = st.tags(service_arn);
+    } else if (from == "TASK_DEFINITION" && task_definition) {
+      tags = st.tags(str(*task_definition, "taskDefinitionArn"));
+    }
+    if (opt_bool(*fresh, "enableECSManagedTags").value_or(false)) {
+      tags.push_back(
+          json::object{{"key", "aws:ecs:clusterName"}, {"value", name_from_ref(cluster_arn)}});
+      tags.push_back(json::object{{"key", "aws:ecs:serviceName"}, {"value", name}});
+    }
     for (const json::object& t : w.new_tasks) {
       st.put_task(t);
+      if (!tags.empty()) st.add_tags(str(t, "taskArn"), tags);
       to_start.push_back({ctx.account, ctx.region, cluster_arn, str(t, "taskArn")});
     }
     for (std::string& e : w.events) add_service_event(*fresh, std::move(e), now);

@@ -207,6 +207,22 @@ TEST_F(ServiceSchedulerTest, StartsDesiredCountTasksOfThePrimaryDeployment) {
   EXPECT_EQ(service()["pendingCount"], 2);
 }
 
+TEST_F(ServiceSchedulerTest, NewTasksCarryTheServiceTagsAndEcsManagedTags) {
+  create(1, R"(,"propagateTags":"SERVICE","enableECSManagedTags":true,
+               "tags":[{"key":"team","value":"web"}])");
+  pass();
+  ASSERT_EQ(launcher_.created.size(), 1u);
+  json::object out =
+      ok("ListTagsForResource", J(R"({"resourceArn":")" + launcher_.created[0] + R"("})"));
+  std::map<std::string, std::string> tags;
+  for (const json::value& t : out["tags"].as_array()) {
+    tags[std::string(t.at("key").as_string())] = std::string(t.at("value").as_string());
+  }
+  EXPECT_EQ(tags,
+            (std::map<std::string, std::string>{
+                {"team", "web"}, {"aws:ecs:clusterName", "c"}, {"aws:ecs:serviceName", "web"}}));
+}
+
 TEST_F(ServiceSchedulerTest, SpreadsTasksOverTheServiceSubnets) {
   create(2);
   pass();
