@@ -266,10 +266,12 @@ if ((trap_first_run)); then
   done
   stopped=$(text ecs list-tasks --cluster "$CLUSTER" --service-name seed-frontend --desired-status STOPPED \
     --query 'taskArns[:100]')
-  # shellcheck disable=SC2086
-  [[ -z $stopped ]] || text ecs describe-tasks --cluster "$CLUSTER" --tasks $stopped \
-    --query "tasks[?stopCode=='TaskFailedToStart'] | [0].[stopCode, stoppedReason]" |
-    sed 's/^/   stopped task: /' >&2
+  if [[ -n $stopped ]]; then
+    # shellcheck disable=SC2086
+    reason=$(text ecs describe-tasks --cluster "$CLUSTER" --tasks $stopped \
+      --query "tasks[?stopCode=='TaskFailedToStart'] | [0].[stopCode, stoppedReason]")
+    [[ -z $reason ]] || echo "   stopped task: $reason" >&2
+  fi
   aws_ ecs describe-services --cluster "$CLUSTER" --services seed-frontend \
     --query 'services[0].events[:3].message' --output text | tr '\t' '\n' | sed 's/^/   event: /' >&2
   say "CI pushes the images; update-service --force-new-deployment"
