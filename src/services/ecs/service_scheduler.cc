@@ -96,6 +96,7 @@ struct Writes {
   std::vector<std::string> events;          // oldest first
   std::vector<std::string> deduped_events;  // added unless recorded within six hours
   std::map<std::string, int64_t> failed;    // deployment id → tasks that failed
+  int64_t failed_to_start = 0;  // of those, tasks that never reached RUNNING (the throttle's)
   bool became_available = false;
   std::set<std::string> available;
   bool draining = false;
@@ -267,6 +268,7 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
          (last == "STOPPED" && !task.contains("startedAt") && code != "UserInitiated" &&
           code != kSchedulerStopCode))) {
       w.failed[str(task, "startedBy")]++;
+      w.failed_to_start += task.contains("startedAt") ? 0 : 1;
       mark(w, arn, "failureCounted", true);
     }
     if (last == "STOPPED") {
@@ -387,8 +389,9 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
   // a new deployment starts afresh. The circuit breaker's verdict is anticipated here so that
   // the pass that trips it launches nothing more.
   const bool same_deployment = str(state, "deployment") == input.primary_id;
-  int64_t new_failures = 0;
-  for (const auto& [id, n] : w.failed) new_failures += n;
+  // "Tasks that are stopped after they reach the RUNNING state don't start the throttle logic"
+  // (ECS Developer Guide, service throttle logic): only launches that never ran count here.
+  const int64_t new_failures = w.failed_to_start;
   int64_t streak = same_deployment && !w.became_available
                        ? opt_int(state, "consecutiveFailures").value_or(0)
                        : 0;
