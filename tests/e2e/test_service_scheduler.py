@@ -253,6 +253,29 @@ def test_first_run_trap_fails_then_force_new_deployment_recovers(aws, net, alb_s
     assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "late\n")
 
 
+def test_task_failing_elb_health_checks_is_replaced(aws, net, alb_server, alb_images):
+    """A target that turns unhealthy gets its task stopped ("Task failed ELB health checks")
+    and replaced; once the checks pass again the service is steady."""
+    lb, tg, _, _ = setup_web(aws, net, alb_images, "unhealthy", desired=1)
+    first = running_tasks(aws, "unhealthy")[0]["taskArn"]
+    aws.elbv2.modify_target_group(TargetGroupArn=tg, HealthCheckPath="/missing")
+
+    def stopped_for_health():
+        return [t for t in stopped_tasks(aws, "unhealthy") if t["taskArn"] == first and
+                t.get("stoppedReason") == "Task failed ELB health checks in (target-group %s)" %
+                tg]
+    wait_until("the unhealthy task stopped", stopped_for_health, timeout=60)
+    text = "\n".join(messages(describe(aws, "unhealthy")))
+    assert "is unhealthy in (target-group %s)" % tg in text, text
+
+    aws.elbv2.modify_target_group(TargetGroupArn=tg, HealthCheckPath="/health")
+    s, _ = watch_deployments(aws, "unhealthy", lambda s: s["runningCount"] == 1 and
+                             healthy_ips(aws, tg) == {task_ip(t) for t in
+                                                      running_tasks(aws, "unhealthy")})
+    assert first not in {t["taskArn"] for t in running_tasks(aws, "unhealthy")}
+    assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "v1\n")
+
+
 def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, alb_images):
     lb, tg, _, _ = setup_web(aws, net, alb_images, "delete")
     tasks = running_tasks(aws, "delete")
