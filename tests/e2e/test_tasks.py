@@ -12,6 +12,7 @@ import time
 import pytest
 
 from conftest import GantryProcess, client_for
+from alb_env import own_netns
 from oci_images import build_busybox_image
 
 pytestmark = [
@@ -24,22 +25,15 @@ pytestmark = [
 ACCOUNT = "000000000000"
 
 
-def netns_names():
-    try:
-        return set(os.listdir("/run/netns"))
-    except FileNotFoundError:
-        return set()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    before = netns_names()
     d = str(tmp_path_factory.mktemp("tasks"))
     g = GantryProcess(d).start()
     yield g
     g.reset()
     g.stop()
-    leftover = {n for n in netns_names() - before}
+    # Only this server's namespaces: other servers may run on this machine at the same time.
+    leftover = own_netns(d)
     assert not leftover, "namespaces left behind: %s" % leftover
 
 
@@ -253,7 +247,6 @@ def test_missing_image_stops_the_task_with_cannot_pull(aws, images, vpc):
 def test_restart_after_kill_readopts_running_tasks(tmp_path):
     """kill -9 of the server leaves the task running; the restarted server reports it RUNNING,
     still routes to it, stops it, and its reset leaves no namespace behind."""
-    before = netns_names()
     d = str(tmp_path / "data")
     os.makedirs(d)
     g = GantryProcess(d).start()
@@ -303,7 +296,7 @@ def test_restart_after_kill_readopts_running_tasks(tmp_path):
         g.reset()
     finally:
         g.stop()
-    assert netns_names() - before == set()
+    assert own_netns(d) == set()
 
 
 def test_depends_on_healthy_waits_for_the_health_check(aws, images, vpc):
