@@ -134,7 +134,10 @@ def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_s
     assert r.returncode == 0, r.stderr
     s = describe(aws, "keep")
     assert (s["runningCount"], s["pendingCount"], len(s["deployments"])) == (2, 0, 1), s
-    assert s["deployments"][0]["rolloutState"] == "COMPLETED"
+    # The deployment completes once the targets are healthy too (services-stable does not wait
+    # for that, on ECS either).
+    s, _ = watch_deployments(aws, "keep", lambda s: s["deployments"][0]["rolloutState"] ==
+                             "COMPLETED", timeout=30)
     tasks = running_tasks(aws, "keep")
     ips = {task_ip(t) for t in tasks}
     assert len(ips) == 2
