@@ -498,6 +498,18 @@ struct AlbProxy::Impl {
       bool upstream_keep = res.keep_alive();
       res.keep_alive(client_keep);
       res.version(version);
+      // A body that the target ends by closing (no length, not chunked; busybox httpd's error
+      // pages and CGI output): chunked toward an HTTP/1.1 client, close-delimited toward 1.0.
+      bool client_usable = true;
+      if (!rp.is_done() && !rp.chunked() && !rp.content_length()) {
+        upstream_keep = false;
+        if (version >= 11) {
+          res.chunked(true);
+        } else {
+          res.keep_alive(false);
+          client_usable = false;
+        }
+      }
       // Fast path: the whole body (or none) is already buffered: head and body in one write.
       std::optional<uint64_t> buffered_length;
       if (rp.is_done()) {
@@ -550,7 +562,7 @@ struct AlbProxy::Impl {
         if (ec) co_return false;
       }
       if (upstream_keep && rp.is_done()) release_upstream(w, lb_arn, ip, port, up);
-      co_return true;
+      co_return client_usable;
     }
     auto page = alb_page(502, version, false);
     co_await send(client, page);

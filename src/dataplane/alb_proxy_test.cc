@@ -83,6 +83,13 @@ class Backend {
         co_await asio::async_write(s, asio::buffer(interim),
                                    asio::redirect_error(asio::use_awaitable, ec));
       }
+      if (req.target().starts_with("/eof")) {  // a body ended by closing, as busybox httpd's
+        std::string raw = "HTTP/1.0 404 Not Found\r\nContent-Type: text/plain\r\n\r\nnot here\n";
+        co_await asio::async_write(s, asio::buffer(raw),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        s.close(ec);
+        co_return;
+      }
       if (mode_ == Mode::Hang) {
         asio::steady_timer t(ioc_, std::chrono::seconds(30));
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -273,6 +280,17 @@ TEST_F(ProxyFixture, ReusesKeepAliveConnectionsToTheTarget) {
     EXPECT_EQ(c.get("/").result_int(), 200);
   }
   EXPECT_EQ(a.connections(), 1);
+}
+
+TEST_F(ProxyFixture, ABodyTheTargetEndsByClosingReachesAKeepAliveClientChunked) {
+  Backend a("a");
+  auto proxy = make(snapshot({target(a.port())}));
+  Client c(proxy->bound_port());
+  auto res = c.get("/eof");
+  EXPECT_EQ(res.result_int(), 404);
+  EXPECT_EQ(res.body(), "not here\n");
+  EXPECT_TRUE(res.chunked());
+  EXPECT_EQ(c.get("/").result_int(), 200);  // the client connection is still usable
 }
 
 TEST_F(ProxyFixture, NoRegisteredTargetsGive503) {
