@@ -253,6 +253,14 @@ class EcsModule final : public server::Module {
 
   // /_gantry/reset: every container, namespace and listener of this server goes.
   void reset() {
+    // Services and tasks go first, so that the scheduler launches no replacement (and the task
+    // controller starts nothing new) while their containers and namespaces are being removed.
+    {
+      store::Transaction tx = ctx_.db.begin();
+      tx.exec("DELETE FROM ecs_services");
+      tx.exec("DELETE FROM ecs_tasks");
+      tx.commit();
+    }
     if (nodes_) nodes_->reset();
     for (const runtime::ContainerStatus& s : manager_->list_all()) {
       containers_->remove(task_ref_of(s.group));
