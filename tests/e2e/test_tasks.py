@@ -201,7 +201,8 @@ def test_security_groups_admit_only_the_allowed_group(aws, images, vpc):
 
 
 def test_container_output_reaches_cloudwatch_logs(aws, images, vpc):
-    cmd = ["sh", "-c", "echo line one; echo line two >&2; echo \"endpoint=$AWS_ENDPOINT_URL\""]
+    cmd = ["sh", "-c", "echo line one; echo line two >&2; echo host=$(hostname); "
+                       "echo \"endpoint=$AWS_ENDPOINT_URL\""]
     arn = run(aws, register(aws, "echo", images["tools"], command=cmd, group="/ecs/echo"),
               vpc["subnets"][0], [vpc["other"]])
     wait_for(aws, arn, "STOPPED")
@@ -210,6 +211,10 @@ def test_container_output_reaches_cloudwatch_logs(aws, images, vpc):
     assert msgs.index("line one") < msgs.index("endpoint=http://169.254.170.2:4566"), msgs
     assert "line two" in msgs, msgs
     assert "endpoint=http://169.254.170.2:4566" in msgs
+    # Fargate names the task after its ENI: ip-10-0-1-9.ec2.internal.
+    ip = eni_detail(aws.ecs.describe_tasks(cluster="tasks", tasks=[arn])["tasks"][0],
+                    "privateIPv4Address")
+    assert "host=ip-%s.ec2.internal" % ip.replace(".", "-") in msgs, msgs
 
 
 def test_task_reaches_metadata_and_the_aws_api_inside_its_vpc(aws, images, vpc):

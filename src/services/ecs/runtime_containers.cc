@@ -220,6 +220,8 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
   in.layers = prepared->layers;
   in.netns_path = launch.netns_path;
   in.extra_environment = launch.extra_environment;
+  in.hostname = launch.hostname;
+  in.private_ip = launch.private_ip;
   runtime::Result<runtime::ContainerSpec> spec = runtime::build_ecs_container_spec(in);
   if (!spec) {
     return runtime_error("CannotStartContainerError", spec.error().message);

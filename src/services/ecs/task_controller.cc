@@ -387,6 +387,17 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
         continue;
       }
       ContainerLaunch launch{name, def, *td, netns, {}};
+      if (const json::array* atts = arr(*task, "attachments")) {
+        for (const json::value& a : *atts) {
+          if (const json::array* details = arr(a.as_object(), "details")) {
+            for (const json::value& kv : *details) {
+              const json::object& d = kv.as_object();
+              if (str(d, "name") == "privateDnsName") launch.hostname = str(d, "value");
+              if (str(d, "name") == "privateIPv4Address") launch.private_ip = str(d, "value");
+            }
+          }
+        }
+      }
       if (!endpoint.empty()) launch.extra_environment.emplace_back("AWS_ENDPOINT_URL", endpoint);
       launch.extra_environment.emplace_back("AWS_REGION", ref->region);
       launch.extra_environment.emplace_back("AWS_DEFAULT_REGION", ref->region);

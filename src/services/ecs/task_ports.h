@@ -47,6 +47,10 @@ struct ContainerLaunch {
   boost::json::object task_definition;
   std::string netns_path;
   std::vector<std::pair<std::string, std::string>> extra_environment;  // AWS_ENDPOINT_URL, ...
+  // awsvpc: the ENI's private DNS name ("ip-10-0-1-5.ec2.internal") and address, which Fargate
+  // makes the container's hostname and /etc/hosts entry.
+  std::string hostname;
+  std::string private_ip;
 };
 
 enum class ContainerPhase { Absent, Created, Running, Exited };
