@@ -278,27 +278,39 @@ ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_ar
       continue;
     }
     subnet_use[task_subnet(task)]++;
+    // True once no target group lists the task's targets any more (draining done).
+    auto drained = [&] {
+      bool gone = true;
+      for (const json::value& v : *targets) {
+        const json::object& t = v.as_object();
+        const auto& h = health[str(t, "targetGroupArn")];
+        gone = gone &&
+               (!h || !h->contains(target_key(str(t, "id"), opt_int(t, "port").value_or(0))));
+      }
+      return gone;
+    };
     if (str(task, "desiredStatus") == "STOPPED") {
-      // Stopped by someone else (StopTask): its targets leave as it deactivates.
+      // Stopped by someone else (StopTask): its targets drain while it deactivates; the task
+      // controller sends SIGTERM once they are released.
       if (registered && !opt_bool(sched, "deregistered").value_or(false) &&
           !opt_bool(sched, "draining").value_or(false)) {
         deregister(sched);
         mark(w, arn, "deregistered", true);
+        w.draining = true;
+      } else if (registered && !opt_bool(sched, "released").value_or(false)) {
+        if (drained()) {
+          mark(w, arn, "released", true);
+        } else {
+          w.draining = true;
+        }
       }
       continue;
     }
     if (opt_bool(sched, "draining").value_or(false)) {
-      // Stop once no target group lists the task any more (draining done).
-      bool drained = true;
-      for (const json::value& v : *targets) {
-        const json::object& t = v.as_object();
-        const auto& h = health[str(t, "targetGroupArn")];
-        drained = drained &&
-                  (!h || !h->contains(target_key(str(t, "id"), opt_int(t, "port").value_or(0))));
-      }
-      if (drained) {
+      if (drained()) {
         w.stop_now[arn] = str(sched, "stopReason", scaling_activity_reason(""));
         mark(w, arn, "deregistered", true);
+        mark(w, arn, "released", true);
       } else {
         w.draining = true;
       }

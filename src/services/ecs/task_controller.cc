@@ -18,6 +18,23 @@ using reconcile::ReconcileResult;
 constexpr int kDefaultStopTimeoutSeconds = 30;  // Fargate's default stopTimeout
 constexpr auto kPollWhileStarting = std::chrono::milliseconds(500);
 constexpr auto kPollWhileStopping = std::chrono::milliseconds(250);
+constexpr double kMaxDrainSeconds = 300;  // ALB's default deregistration delay
+
+// A task the service scheduler registered in target groups and has not yet seen drained
+// (service_scheduler.cc keeps this in the row's "_scheduler"), stopped by StopTask.
+bool awaits_target_drain(const json::object& task) {
+  if (str(task, "stopCode") != "UserInitiated") return false;
+  const json::object* sched = obj(task, "_scheduler");
+  if (!sched) return false;
+  const json::array* targets = arr(*sched, "targets");
+  return targets && !targets->empty() && !opt_bool(*sched, "released").value_or(false);
+}
+
+std::optional<double> opt_double(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
+}
 
 std::optional<TaskRef> ref_of(std::string_view task_arn, const json::object* task) {
   core::ids::ParsedArn p;
@@ -238,6 +255,16 @@ ReconcileResult TaskController::reconcile(const std::string& task_arn) {
       if (!t.contains("stoppingAt")) t["stoppingAt"] = now;
     });
     return ReconcileResult::requeue_after(core::Duration::zero());
+  }
+
+  if (desired == "STOPPED" && last == "DEACTIVATING" && awaits_target_drain(*task)) {
+    // StopTask of a service's task behind a load balancer: as on ECS, the containers get their
+    // SIGTERM only once the scheduler has drained the targets (at most ALB's default 300 s of
+    // deregistration delay, time-scaled), so that in-flight requests finish.
+    double since = epoch(clock_.now()) - opt_double(*task, "stoppingAt").value_or(0);
+    if (since * clock_.time_scale() < kMaxDrainSeconds) {
+      return ReconcileResult::requeue_after(kPollWhileStopping);
+    }
   }
 
   if (desired == "STOPPED") {

@@ -1,5 +1,6 @@
 #include "services/ecs/task_controller.h"
 
+#include "services/ecs/ecs_store.h"
 #include "services/ecs/ecs_test_support.h"
 #include "services/ecs/fake_task_ports.h"
 
@@ -141,6 +142,53 @@ TEST_F(TaskControllerTest, StopTaskSendsOneStopWithTheStopTimeoutThenStops) {
   EXPECT_EQ(t.at("lastStatus"), "STOPPED");
   EXPECT_EQ(t.at("stoppedReason"), "bye");
   EXPECT_EQ(containers_.removed, std::vector<std::string>{arn});
+}
+
+TEST_F(TaskControllerTest, StopTaskOfATaskWithTargetsWaitsForThemToDrain) {
+  register_web();
+  containers_.stop_exits_at_once = false;
+  std::string arn = run();
+  converge(arn);
+  auto scheduler_state = [&](std::string_view doc) {
+    store::Transaction tx = db_.begin();
+    EcsStore st(tx, "123456789012", "us-east-1");
+    json::object t = *st.get(Table::Tasks, arn);
+    t["_scheduler"] = json::parse(doc);
+    st.put_task(t);
+    tx.commit();
+  };
+  scheduler_state(R"({"targets":[{"targetGroupArn":"tg","id":"10.0.1.4","port":80}]})");
+  ok("StopTask", J(R"({"cluster":"c","task":")" + arn + R"("})"));
+  converge(arn);
+  EXPECT_EQ(describe(arn).at("lastStatus"), "DEACTIVATING");
+  EXPECT_TRUE(containers_.stops.empty());
+
+  scheduler_state(R"({"targets":[{"targetGroupArn":"tg","id":"10.0.1.4","port":80}],
+                      "released":true})");
+  converge(arn);
+  EXPECT_EQ(describe(arn).at("lastStatus"), "STOPPING");
+  EXPECT_EQ(containers_.stops.size(), 1u);
+}
+
+TEST_F(TaskControllerTest, StopTaskGivesUpWaitingForTargetsAfterTheDeregistrationDelay) {
+  register_web();
+  containers_.stop_exits_at_once = false;
+  std::string arn = run();
+  converge(arn);
+  {
+    store::Transaction tx = db_.begin();
+    EcsStore st(tx, "123456789012", "us-east-1");
+    json::object t = *st.get(Table::Tasks, arn);
+    t["_scheduler"] = json::parse(R"({"targets":[{"targetGroupArn":"tg","id":"10.0.1.4"}]})");
+    st.put_task(t);
+    tx.commit();
+  }
+  ok("StopTask", J(R"({"cluster":"c","task":")" + arn + R"("})"));
+  converge(arn);
+  ASSERT_EQ(describe(arn).at("lastStatus"), "DEACTIVATING");
+  clock_.advance(std::chrono::seconds(301));
+  converge(arn);
+  EXPECT_EQ(describe(arn).at("lastStatus"), "STOPPING");
 }
 
 TEST_F(TaskControllerTest, DependsOnCompleteWaitsForTheDependencyToExit) {
