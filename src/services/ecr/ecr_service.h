@@ -87,6 +87,8 @@ class EcrService {
   protocol::Result<Repository> repository(const Ctx& ctx, const Doc& in);
   RepoKey key_of(const Ctx& ctx, const Doc& in) const;
   Doc repository_json(const Repository& r) const;
+  // Get/DeleteLifecyclePolicy's reply for `repo`, or LifecyclePolicyNotFoundException.
+  Reply lifecycle_policy_of(const Repository& repo) const;
 
   EcrStore& store_;
   UploadStore& uploads_;

@@ -92,23 +92,27 @@ Reply EcrService::put_lifecycle_policy(const Ctx& ctx, const Doc& in) {
              {"lifecyclePolicyText", text}};
 }
 
+Reply EcrService::lifecycle_policy_of(const Repository& repo) const {
+  RepoKey key{repo.account, repo.region, repo.name};
+  if (!repo.lifecycle_policy) {
+    return errors::lifecycle_policy_not_found(key);
+  }
+  Doc out{{"registryId", repo.account},
+          {"repositoryName", repo.name},
+          {"lifecyclePolicyText", *repo.lifecycle_policy}};
+  if (std::optional<int64_t> at = store_.lifecycle_evaluated_at(key)) {
+    out["lastEvaluatedAt"] = static_cast<double>(*at) / 1000.0;
+  }
+  return out;
+}
+
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetLifecyclePolicy.html
 Reply EcrService::get_lifecycle_policy(const Ctx& ctx, const Doc& in) {
   auto repo = repository(ctx, in);
   if (!repo) {
     return repo.error();
   }
-  RepoKey key{repo->account, repo->region, repo->name};
-  if (!repo->lifecycle_policy) {
-    return errors::lifecycle_policy_not_found(key);
-  }
-  Doc out{{"registryId", repo->account},
-          {"repositoryName", repo->name},
-          {"lifecyclePolicyText", *repo->lifecycle_policy}};
-  if (std::optional<int64_t> at = store_.lifecycle_evaluated_at(key)) {
-    out["lastEvaluatedAt"] = static_cast<double>(*at) / 1000.0;
-  }
-  return out;
+  return lifecycle_policy_of(*repo);
 }
 
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteLifecyclePolicy.html
@@ -117,15 +121,9 @@ Reply EcrService::delete_lifecycle_policy(const Ctx& ctx, const Doc& in) {
   if (!repo) {
     return repo.error();
   }
-  RepoKey key{repo->account, repo->region, repo->name};
-  if (!repo->lifecycle_policy) {
-    return errors::lifecycle_policy_not_found(key);
-  }
-  Doc out{{"registryId", repo->account},
-          {"repositoryName", repo->name},
-          {"lifecyclePolicyText", *repo->lifecycle_policy}};
-  if (std::optional<int64_t> at = store_.lifecycle_evaluated_at(key)) {
-    out["lastEvaluatedAt"] = static_cast<double>(*at) / 1000.0;
+  Reply out = lifecycle_policy_of(*repo);
+  if (!out) {
+    return out;
   }
   repo->lifecycle_policy.reset();
   store_.update_repository(*repo);
