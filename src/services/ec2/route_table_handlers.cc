@@ -153,6 +153,28 @@ protocol::Result<std::string> destination(const Doc& in) {
   return cidr->str();
 }
 
+// CreateRoute/ReplaceRoute: the route table `table_id` and the route `in` asks for to `dest`.
+struct RouteChange {
+  Doc table;
+  Doc route;
+};
+protocol::Result<RouteChange> route_change(Ec2Store& st, const std::string& table_id,
+                                           const std::string& dest, const Doc& in) {
+  std::optional<Doc> table = st.get(Kind::RouteTable, table_id);
+  if (!table) {
+    return errors::route_table_not_found(table_id);
+  }
+  auto target = route_target(st, *table, in);
+  if (!target) {
+    return target.error();
+  }
+  Doc route{{"DestinationCidrBlock", dest}, {"Origin", "CreateRoute"}, {"State", "active"}};
+  for (const auto& member : *target) {
+    route[member.key()] = member.value();
+  }
+  return RouteChange{std::move(*table), std::move(route)};
+}
+
 }  // namespace
 
 Doc Ec2Service::make_route_table(Ec2Store& st, const Doc& vpc, bool main, const json::array& tags) {
@@ -230,25 +252,17 @@ Reply Ec2Service::create_route(const Ctx& ctx, const Doc& in) {
     return dest.error();
   }
   return run(ctx, in, [&](Ec2Store& st) -> Reply {
-    std::optional<Doc> table = st.get(Kind::RouteTable, table_id);
-    if (!table) {
-      return errors::route_table_not_found(table_id);
+    auto change = route_change(st, table_id, *dest, in);
+    if (!change) {
+      return change.error();
     }
-    auto target = route_target(st, *table, in);
-    if (!target) {
-      return target.error();
-    }
-    for (const json::value& r : routes_of(*table)) {
+    for (const json::value& r : routes_of(change->table)) {
       if (str(r.as_object(), "DestinationCidrBlock") == *dest) {
         return errors::route_exists(*dest);
       }
     }
-    Doc route{{"DestinationCidrBlock", *dest}, {"Origin", "CreateRoute"}, {"State", "active"}};
-    for (const auto& member : *target) {
-      route[member.key()] = member.value();
-    }
-    routes_of(*table).push_back(std::move(route));
-    save(st, *table);
+    routes_of(change->table).push_back(std::move(change->route));
+    save(st, change->table);
     return Doc{{"Return", true}};
   });
 }
@@ -261,15 +275,11 @@ Reply Ec2Service::replace_route(const Ctx& ctx, const Doc& in) {
     return dest.error();
   }
   return run(ctx, in, [&](Ec2Store& st) -> Reply {
-    std::optional<Doc> table = st.get(Kind::RouteTable, table_id);
-    if (!table) {
-      return errors::route_table_not_found(table_id);
+    auto change = route_change(st, table_id, *dest, in);
+    if (!change) {
+      return change.error();
     }
-    auto target = route_target(st, *table, in);
-    if (!target) {
-      return target.error();
-    }
-    for (json::value& r : routes_of(*table)) {
+    for (json::value& r : routes_of(change->table)) {
       Doc& route = r.as_object();
       if (str(route, "DestinationCidrBlock") != *dest) {
         continue;
@@ -278,11 +288,8 @@ Reply Ec2Service::replace_route(const Ctx& ctx, const Doc& in) {
         return errors::invalid_parameter_value("cannot replace local route " + *dest +
                                                " in route table " + table_id);
       }
-      route = Doc{{"DestinationCidrBlock", *dest}, {"Origin", "CreateRoute"}, {"State", "active"}};
-      for (const auto& member : *target) {
-        route[member.key()] = member.value();
-      }
-      save(st, *table);
+      route = std::move(change->route);
+      save(st, change->table);
       return Doc{};
     }
     return errors::invalid_parameter_value("There is no route defined for '" + *dest +
