@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "core/error_category.h"
+#include "core/percent.h"
 #include "core/ids.h"
 #include "core/time_format.h"
 
@@ -70,4 +71,10 @@ TEST(ListedCategory, NamesCodesInListOrderAndUnknownOnesByCategory) {
 
 TEST(ErrnoMessage, AppendsTheSystemText) {
   EXPECT_EQ(core::errno_message(ENOENT, "open /x"), "open /x: No such file or directory");
+}
+
+TEST(PercentDecode, DecodesEscapesAndPlusOnlyWhenAsked) {
+  EXPECT_EQ(core::percent_decode("a%20b+c", false), "a b+c");
+  EXPECT_EQ(core::percent_decode("a%20b+c", true), "a b c");
+  EXPECT_EQ(core::percent_decode("100%", false), "100%");  // malformed: unchanged
 }

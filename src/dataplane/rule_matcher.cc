@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/percent.h"
+
 namespace dataplane {
 namespace {
 
@@ -23,31 +25,6 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]);
-      int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!query.empty()) {
@@ -57,9 +34,10 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
     if (part.empty()) continue;
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
-      out.emplace_back(percent_decode(part), "");
+      out.emplace_back(core::percent_decode(part, false), "");
     } else {
-      out.emplace_back(percent_decode(part.substr(0, eq)), percent_decode(part.substr(eq + 1)));
+      out.emplace_back(core::percent_decode(part.substr(0, eq), false),
+                       core::percent_decode(part.substr(eq + 1), false));
     }
   }
   return out;

@@ -5,6 +5,8 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 
+#include "core/percent.h"
+
 namespace services::ecr {
 namespace {
 
@@ -18,29 +20,6 @@ std::optional<uint64_t> to_u64(std::string_view s) {
     return std::nullopt;
   }
   return v;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() + 0 && i + 2 <= s.size() - 1 + 0 &&
-        hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else if (s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -60,8 +39,9 @@ std::string query_param(std::string_view query, std::string_view name) {
     std::size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
     std::size_t eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    if (core::percent_decode(pair.substr(0, eq), true) == name) {
+      return eq == std::string_view::npos ? std::string()
+                                        : core::percent_decode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) {
       break;

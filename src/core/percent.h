@@ -1,0 +1,14 @@
+#pragma once
+// Percent-decoding of one query-string key or value, through Boost.URL, for the places that read
+// query strings leniently (ALB rule conditions, the OCI registry's query parameters).
+
+#include <string>
+#include <string_view>
+
+namespace core {
+
+// Decodes %XX escapes; with plus_is_space, '+' is a space (application/x-www-form-urlencoded).
+// Text containing a malformed escape is returned unchanged.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace core
