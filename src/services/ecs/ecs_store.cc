@@ -378,4 +378,23 @@ std::vector<EcsStore::SettingRow> EcsStore::settings() {
   return out;
 }
 
+namespace {
+
+std::vector<std::string> arns_where(store::Db& db, const char* sql) {
+  std::vector<std::string> arns;
+  store::Transaction tx = db.read();
+  tx.query(sql, [&](const store::Statement& row) { arns.push_back(row.text(0)); });
+  return arns;
+}
+
+}  // namespace
+
+std::vector<std::string> unstopped_task_arns(store::Db& db) {
+  return arns_where(db, "SELECT arn FROM ecs_tasks WHERE last_status != 'STOPPED'");
+}
+
+std::vector<std::string> live_service_arns(store::Db& db) {
+  return arns_where(db, "SELECT arn FROM ecs_services WHERE status IN ('ACTIVE', 'DRAINING')");
+}
+
 }  // namespace services::ecs

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/db.h"
 #include "store/transaction.h"
 
 namespace services::ecs {
@@ -104,5 +105,10 @@ class EcsStore {
   std::string account_;
   std::string region_;
 };
+
+// The keys the ECS controllers resync (every account and region): tasks that are not STOPPED,
+// services that are ACTIVE or DRAINING.
+std::vector<std::string> unstopped_task_arns(store::Db& db);
+std::vector<std::string> live_service_arns(store::Db& db);
 
 }  // namespace services::ecs

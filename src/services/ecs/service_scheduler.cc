@@ -120,13 +120,7 @@ RollingServiceScheduler::RollingServiceScheduler(store::Db& db, const core::Cloc
   reconcile::ControllerOptions copts;
   copts.workers = options_.workers;
   copts.resync_period = options_.resync_period;
-  copts.list_keys = [this] {
-    std::vector<std::string> arns;
-    store::Transaction tx = db_.read();
-    tx.query("SELECT arn FROM ecs_services WHERE status IN ('ACTIVE', 'DRAINING')",
-             [&](const store::Statement& row) { arns.push_back(row.text(0)); });
-    return arns;
-  };
+  copts.list_keys = [this] { return live_service_arns(db_); };
   controller_ = std::make_unique<reconcile::Controller>(
       "ecs-services", clock_, [this](const std::string& arn) { return reconcile(arn); },
       std::move(copts));

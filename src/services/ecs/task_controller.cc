@@ -152,13 +152,7 @@ TaskController::TaskController(store::Db& db, const core::Clock& clock, TaskNetw
   reconcile::ControllerOptions copts;
   copts.workers = options_.workers;
   copts.resync_period = options_.resync_period;
-  copts.list_keys = [this] {
-    std::vector<std::string> arns;
-    store::Transaction tx = db_.read();
-    tx.query("SELECT arn FROM ecs_tasks WHERE last_status != 'STOPPED'",
-             [&](const store::Statement& row) { arns.push_back(row.text(0)); });
-    return arns;
-  };
+  copts.list_keys = [this] { return unstopped_task_arns(db_); };
   controller_ = std::make_unique<reconcile::Controller>(
       "ecs-tasks", clock_, [this](const std::string& arn) { return reconcile(arn); },
       std::move(copts));
