@@ -16,6 +16,20 @@ namespace po = boost::program_options;
 
 namespace {
 
+// Paths are made absolute once, here (STYLE.md §1): runc resolves a relative rootfs against its
+// bundle, and a module may change directory, so nothing below main() may see a relative path.
+// The data directory is created and canonicalised (symlinks resolved); a file path is made
+// absolute against the working directory at start-up.
+std::filesystem::path absolute_dir(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  return std::filesystem::canonical(dir);
+}
+
+std::filesystem::path absolute_file(const std::string& file) {
+  if (file.empty()) return {};
+  return std::filesystem::weakly_canonical(std::filesystem::absolute(file));
+}
+
 // gantry image load [--data-dir DIR] ARCHIVE...: imports OCI layouts (directories or tars) and
 // `docker save` tars into <data-dir>/images, where tasks whose image is not in Gantry's ECR find
 // them (this machine may have no registry to pull from). Works with the server running or not.
@@ -40,7 +54,14 @@ int image_load(int argc, char** argv) {
     std::cout << desc << "\n";
     return archives.empty() && !vm.count("help") ? 2 : 0;
   }
-  runtime::image::OciLayoutSource images(std::filesystem::path(data_dir) / "images");
+  std::filesystem::path dir;
+  try {
+    dir = absolute_dir(data_dir);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "gantry image load: --data-dir " << data_dir << ": " << e.code().message() << "\n";
+    return 2;
+  }
+  runtime::image::OciLayoutSource images(dir / "images");
   int status = 0;
   for (const std::string& a : archives) {
     auto refs = images.import_archive(a);
@@ -147,8 +168,13 @@ int main(int argc, char** argv) {
   }
   o.credentials = keys;
   o.enable_reset = !vm["disable-reset"].as<bool>();
-  o.data_dir = data_dir;
-  o.port_file = port_file;
+  try {
+    o.data_dir = absolute_dir(data_dir);
+    o.port_file = absolute_file(port_file);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << "gantry: " << e.path1().string() << ": " << e.code().message() << "\n";
+    return 2;
+  }
   server::Gantry gantry(std::move(o));
   return gantry.run();
 }

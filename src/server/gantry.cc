@@ -4,6 +4,7 @@
 #include <exception>
 #include <fstream>
 
+#include "core/check.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/server.h"
@@ -134,7 +135,18 @@ struct Gantry::Impl {
   }
 };
 
-Gantry::Gantry(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+namespace {
+
+Options checked(Options o) {
+  CHECK(o.data_dir.is_absolute()) << "main() makes every path absolute: " << o.data_dir;
+  CHECK(o.port_file.empty() || o.port_file.is_absolute())
+      << "main() makes every path absolute: " << o.port_file;
+  return o;
+}
+
+}  // namespace
+
+Gantry::Gantry(Options options) : impl_(std::make_unique<Impl>(checked(std::move(options)))) {}
 
 Gantry::~Gantry() = default;
 

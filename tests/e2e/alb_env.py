@@ -44,9 +44,10 @@ def netns_names():
 
 def instance_prefix(data_dir):
     """The prefix of every namespace a server on `data_dir` makes (src/netplane/instance_names.cc
-    InstanceNames::for_data_dir: "gx" + the first 6 hex digits of FNV-1a 64 of the path)."""
+    InstanceNames::for_data_dir: "gx" + the first 6 hex digits of FNV-1a 64 of the path, which
+    the server made canonical at start-up)."""
     h = 14695981039346656037
-    for c in os.path.normpath(os.path.abspath(data_dir)).encode():
+    for c in os.path.realpath(data_dir).encode():
         h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
     return "gx" + ("%016x" % h)[:6]
 

@@ -33,10 +33,14 @@ def _free_port():
 
 
 class GantryProcess:
-    """One running gantry server. `args` are extra flags."""
+    """One running gantry server. `args` are extra flags. With `cwd`, the server starts there and
+    `data_dir` may be relative to it, as a user would pass it; `self.data_dir` is absolute."""
 
-    def __init__(self, data_dir, args=(), env=None):
-        self.data_dir = data_dir
+    def __init__(self, data_dir, args=(), env=None, cwd=None):
+        self.data_dir_arg = data_dir
+        self.cwd = cwd
+        self.data_dir = os.path.join(cwd, data_dir) if cwd else data_dir
+        os.makedirs(self.data_dir, exist_ok=True)
         self.args = list(args)
         if not any(a.startswith("--alb-port-offset") for a in self.args):
             # Load balancer listeners must not take the host's real port 80: listener port 80
@@ -45,7 +49,7 @@ class GantryProcess:
         self.env = env
         self.proc = None
         self.port = None
-        self.log_path = os.path.join(data_dir, "gantry.log")
+        self.log_path = os.path.join(self.data_dir, "gantry.log")
 
     def start(self, timeout=20):
         port_file = os.path.join(self.data_dir, "port")
@@ -54,9 +58,9 @@ class GantryProcess:
         self.log = open(self.log_path, "ab")
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
-            [BINARY, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
+            [BINARY, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir_arg,
              "--port-file", port_file] + self.args,
-            stdout=self.log, stderr=self.log, env=self.env)
+            stdout=self.log, stderr=self.log, env=self.env, cwd=self.cwd)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
