@@ -363,13 +363,24 @@ def test_malicious_layer_fails_the_pull_and_writes_nothing_outside(aws, server, 
     assert found.strip() == "", found
 
 
-def test_image_loaded_from_an_archive_runs_without_a_registry(aws, server, vpc, tmp_path):
-    """`gantry image load` of an OCI layout (this machine has no registry to pull from): a task
-    whose image names it runs."""
+@pytest.mark.parametrize("form", ["layout", "oci-tar", "docker-save"])
+def test_image_loaded_from_an_archive_runs_without_a_registry(aws, server, vpc, tmp_path, form):
+    """`gantry image load` of an OCI layout, a tar of one, or a `docker save` tar (this machine
+    has no registry to pull from): a task whose image names it as printed runs."""
     from conftest import BINARY
     layout = build_busybox_image(tmp_path / "img", cmd=["sh", "-c", "echo loaded-image-ran"],
                                  tag="v7")
-    out = subprocess.run([BINARY, "image", "load", "--data-dir", server.data_dir, layout],
+    archive = str(layout)
+    if form == "oci-tar":
+        archive = str(tmp_path / "img.tar")
+        subprocess.run(["tar", "-C", str(layout), "-cf", archive, "."], check=True)
+    elif form == "docker-save":
+        archive = str(tmp_path / "docker.tar")
+        r = subprocess.run(["skopeo", "--insecure-policy", "copy", "oci:%s:v7" % layout,
+                            "docker-archive:%s:loaded/saved:v7" % archive],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    out = subprocess.run([BINARY, "image", "load", "--data-dir", server.data_dir, archive],
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     names = [l.split("Loaded image: ", 1)[1] for l in out.stdout.splitlines()
