@@ -24,7 +24,7 @@ import urllib.request
 import pytest
 
 from alb_env import free_port, own_netns
-from conftest import BINARY, ROOT
+from conftest import BINARY, ROOT, client_for
 
 pytestmark = [
     pytest.mark.privileged,
@@ -225,7 +225,15 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
         status, body = curl(url + "/stats")
         assert status == 200, body[:500]
         stats = json.loads(body)
-        assert stats, body
+        # The backend reads its task's limits and usage from the task metadata endpoint.
+        assert stats["source"] == "task-metadata-v4", stats
+        assert stats["cpu"]["limitVcpu"] == 0.25 and stats["memory"]["limitMiB"] == 512, stats
+        assert stats["memory"]["usageMiB"] > 0, stats
+        ecs = client_for(endpoint, "ecs")
+        services = ecs.describe_services(cluster="seed", services=["seed-frontend",
+                                                                   "seed-backend"])["services"]
+        assert [(s["runningCount"], s["desiredCount"], len(s["deployments"]))
+                for s in services] == [(2, 2, 1), (2, 2, 1)], services
 
         # The rolling update to v2 finished with every request through the ALB answered.
         m = re.search(r"during the rollout: (\d+) requests answered \((\d+) v1, (\d+) v2\), "
