@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "core/error_category.h"
+#include "core/glob.h"
 #include "core/percent.h"
 #include "core/ids.h"
 #include "core/time_format.h"
@@ -58,6 +59,35 @@ TEST(TimeFormatTest, ParsesEveryWireForm) {
 }
 
 }  // namespace
+TEST(GlobTest, StarMatchesAnyRunIncludingNone) {
+  EXPECT_TRUE(core::glob_match("*", ""));
+  EXPECT_TRUE(core::glob_match("v*", "v"));
+  EXPECT_TRUE(core::glob_match("prod*", "prod-1.2"));
+  EXPECT_TRUE(core::glob_match("*a*c", "vpc-0abc"));
+  EXPECT_FALSE(core::glob_match("*a*d", "vpc-0abc"));
+  EXPECT_TRUE(core::glob_match("a**b", "ab"));
+  EXPECT_FALSE(core::glob_match("prod", "prod-1"));
+}
+
+TEST(GlobTest, QuestionMarkIsOneCharacterOnlyWhenAsked) {
+  EXPECT_TRUE(core::glob_match("vpc-?abc", "vpc-0abc", {.any_char = true}));
+  EXPECT_FALSE(core::glob_match("vpc-?", "vpc-0abc", {.any_char = true}));
+  EXPECT_FALSE(core::glob_match("v?", "v1"));
+  EXPECT_TRUE(core::glob_match("v?", "v?"));
+}
+
+TEST(GlobTest, CaseFoldsOnlyWhenAsked) {
+  EXPECT_FALSE(core::glob_match("Main", "main"));
+  EXPECT_TRUE(core::glob_match("*.EXAMPLE.com", "api.example.COM", {.case_insensitive = true}));
+}
+
+TEST(GlobTest, ManyStarsOnALongTextStayLinearInPractice) {
+  // A pattern that makes recursive matchers exponential: here one pass with backtracking.
+  std::string text(100000, 'a');
+  EXPECT_FALSE(core::glob_match("*a*a*a*a*a*a*a*a*b", text));
+  EXPECT_TRUE(core::glob_match("*a*a*a*a*a*a*a*a", text));
+}
+
 }  // namespace core
 
 TEST(ListedCategory, NamesCodesInListOrderAndUnknownOnesByCategory) {

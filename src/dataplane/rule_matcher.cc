@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/glob.h"
 #include "core/percent.h"
 
 namespace dataplane {
@@ -100,25 +101,7 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 }  // namespace
 
 bool wildcard_match(std::string_view pattern, std::string_view text, bool case_insensitive) {
-  // Iterative glob with single-star backtracking: linear in practice, no recursion.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  auto eq = [&](char a, char b) { return case_insensitive ? lower(a) == lower(b) : a == b; };
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && eq(pattern[p], text[t])))) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return core::glob_match(pattern, text, {.any_char = true, .case_insensitive = case_insensitive});
 }
 
 bool cidr_contains(std::string_view cidr, std::string_view ip) {

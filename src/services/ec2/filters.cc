@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/glob.h"
 #include "services/ec2/ec2_docs.h"
 #include "services/ec2/errors.h"
 
@@ -10,26 +11,7 @@ namespace services::ec2 {
 namespace json = boost::json;
 
 bool wildcard_match(std::string_view pattern, std::string_view text) {
-  // Greedy match with backtracking to the last '*': linear in practice, no recursion.
-  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') {
-    ++p;
-  }
-  return p == pattern.size();
+  return core::glob_match(pattern, text, {.any_char = true});
 }
 
 namespace {

@@ -5,6 +5,8 @@
 #include <boost/json/value.hpp>
 #include <set>
 
+#include "core/glob.h"
+
 namespace services::ecr {
 namespace {
 
@@ -157,26 +159,7 @@ bool selects(const LifecycleRule& rule, const LifecycleCandidate& image) {
 }  // namespace
 
 bool tag_pattern_matches(std::string_view pattern, std::string_view tag) {
-  // Iterative glob with backtracking to the last '*'.
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < tag.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == tag[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') {
-    ++p;
-  }
-  return p == pattern.size();
+  return core::glob_match(pattern, tag);
 }
 
 std::optional<LifecyclePolicy> parse_lifecycle_policy(std::string_view text, std::string* error) {
