@@ -6,7 +6,7 @@ pkgs=(
   # build
   build-essential cmake ninja-build ccache pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev
+  libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # runtime and tests
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli

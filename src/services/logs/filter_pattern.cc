@@ -5,37 +5,17 @@
 #include <charconv>
 #include <cstdlib>
 #include <map>
-#include <regex>
+#include <memory>
+#include <re2/re2.h>
 #include <vector>
+
+#include "core/glob.h"
 
 namespace services::logs {
 
 namespace json = boost::json;
 
 namespace {
-
-// `*` matches any run of characters; everything else is literal.
-bool glob_match(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') {
-    ++p;
-  }
-  return p == pattern.size();
-}
 
 std::optional<double> parse_number(std::string_view text) {
   if (text.empty()) {
@@ -49,13 +29,27 @@ std::optional<double> parse_number(std::string_view text) {
   return out;
 }
 
-std::shared_ptr<const std::regex> compile_regex(std::string_view body, std::string* error) {
-  try {
-    return std::make_shared<const std::regex>(std::string(body), std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
+// The bodies of %regex% terms and values come from users: RE2 matches in time linear in the
+// message and without recursion, where std::regex could hang or overflow the stack on a crafted
+// pattern. Its syntax covers what CloudWatch Logs documents (classes, anchors, quantifiers,
+// alternation, groups); backreferences and lookaround are rejected, as Logs rejects them.
+constexpr int64_t kRegexMaxMemory = 1 << 20;
+
+std::shared_ptr<const re2::RE2> compile_regex(std::string_view body, std::string* error) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(kRegexMaxMemory);
+  auto regex = std::make_shared<const re2::RE2>(re2::StringPiece(body.data(), body.size()),
+                                                options);
+  if (!regex->ok()) {
     *error = "Invalid regular expression: %" + std::string(body) + "%";
     return nullptr;
   }
+  return regex;
+}
+
+bool regex_search(std::string_view text, const re2::RE2& regex) {
+  return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), regex);
 }
 
 // ---- terms -------------------------------------------------------------------------------------
@@ -63,11 +57,11 @@ std::shared_ptr<const std::regex> compile_regex(std::string_view body, std::stri
 struct Term {
   enum class Mode { Require, Exclude, Any } mode = Mode::Require;
   std::string text;
-  std::shared_ptr<const std::regex> regex;
+  std::shared_ptr<const re2::RE2> regex;
 
   bool found_in(std::string_view message) const {
     if (regex) {
-      return std::regex_search(message.begin(), message.end(), *regex);
+      return regex_search(message, *regex);
     }
     return message.find(text) != std::string_view::npos;
   }
@@ -81,7 +75,7 @@ struct Value {
   enum class Kind { String, Number, Regex } kind = Kind::String;
   std::string text;
   double number = 0;
-  std::shared_ptr<const std::regex> regex;
+  std::shared_ptr<const re2::RE2> regex;
 };
 
 struct PathStep {
@@ -104,8 +98,8 @@ struct Expr {
 
 bool compare_text(std::string_view field, Op op, const Value& v) {
   bool equal = v.kind == Value::Kind::Regex
-                   ? std::regex_search(field.begin(), field.end(), *v.regex)
-                   : glob_match(v.text, field);
+                   ? regex_search(field, *v.regex)
+                   : core::glob_match(v.text, field);
   return op == Op::Eq ? equal : op == Op::Ne ? !equal : false;
 }
 

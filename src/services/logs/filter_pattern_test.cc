@@ -88,5 +88,21 @@ TEST(FilterPatternTest, MalformedPatternsAreRejected) {
   EXPECT_TRUE(invalid("{ x = 1 }"));
 }
 
+// Patterns come from users. A nested quantifier over a long message made std::regex recurse
+// once per character until the stack overflowed (the server crashed); RE2 answers in one pass.
+TEST(FilterPatternTest, NestedQuantifiersOnALongMessageDoNotRecurse) {
+  std::string long_message(200000, 'a');
+  EXPECT_FALSE(match("%(a|aa)*b%", long_message));
+  EXPECT_TRUE(match("%(a|aa)*b%", long_message + "b"));
+  EXPECT_FALSE(match("{ $.m = %(a|aa)*b% }", "{\"m\":\"" + long_message + "\"}"));
+}
+
+// Only the syntax CloudWatch Logs documents: backreferences and lookaround are invalid.
+TEST(FilterPatternTest, BackreferencesAndLookaroundAreInvalid) {
+  EXPECT_TRUE(invalid("%(a)\\1%"));
+  EXPECT_TRUE(invalid("%a(?=b)%"));
+  EXPECT_TRUE(match("%^[A-Z]{3}-\\d+$%", "ABC-42"));
+}
+
 }  // namespace
 }  // namespace services::logs
