@@ -15,7 +15,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // Receives a request body chunk by chunk as it arrives, for planes that stream large bodies (an
 // image layer) instead of buffering them. Created by the plane before the body is read (see
-// server::Plane::stream_body), called on one I/O thread at a time, then handed to the plane's
+// module::Plane::stream_body), called on one I/O thread at a time, then handed to the plane's
 // handle() in Request::body_sink.
 class BodySink {
  public:

@@ -29,8 +29,8 @@ struct Gantry::Impl {
   AdminPlane admin;
   http::Server http;
   uint16_t port = 0;
-  std::vector<std::shared_ptr<Plane>> planes;
-  std::vector<std::unique_ptr<Module>> modules;
+  std::vector<std::shared_ptr<module::Plane>> planes;
+  std::vector<std::unique_ptr<module::Module>> modules;
 
   static std::vector<services::sts::StaticKey> keys_of(const Options& o) {
     std::vector<services::sts::StaticKey> keys;
@@ -63,7 +63,7 @@ struct Gantry::Impl {
              [this](const http::Request& head) { return stream_body(head); }) {
     sts.register_operations(registry);
     std::vector<std::function<void()>> module_resets;
-    ModuleContext ctx{
+    module::ModuleContext ctx{
         .db = db,
         .clock = clock,
         .registry = registry,
@@ -73,7 +73,7 @@ struct Gantry::Impl {
         .listen_address = options.listen_address,
         .auth_mode = options.auth_mode,
         .bound_port = [this] { return port; },
-        .add_plane = [this](std::shared_ptr<Plane> p) { planes.push_back(std::move(p)); },
+        .add_plane = [this](std::shared_ptr<module::Plane> p) { planes.push_back(std::move(p)); },
         .on_reset = [this](std::function<void()> hook) { admin.on_reset(std::move(hook)); },
         .adopt_listener = [this](int fd, std::string label) {
           return http.adopt_listener(fd, std::move(label));
@@ -95,7 +95,7 @@ struct Gantry::Impl {
     if (AdminPlane::owns(head)) {
       return nullptr;
     }
-    for (const std::shared_ptr<Plane>& plane : planes) {
+    for (const std::shared_ptr<module::Plane>& plane : planes) {
       if (plane->owns(head)) {
         return plane->stream_body(head);
       }
@@ -111,7 +111,7 @@ struct Gantry::Impl {
       admin.handle(req, res);
       return;
     }
-    for (const std::shared_ptr<Plane>& plane : planes) {
+    for (const std::shared_ptr<module::Plane>& plane : planes) {
       if (plane->owns(req)) {
         plane->handle(req, res);
         return;

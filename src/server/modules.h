@@ -1,14 +1,14 @@
 #pragma once
 // install_modules() is generated (gen/server/modules.cc) from the service folders that have a
-// <name>_module.cc; see module.h.
+// <name>_module.cc; see module/module.h.
 
 #include <memory>
 #include <vector>
 
-#include "server/module.h"
+#include "module/module.h"
 
 namespace server {
 
-std::vector<std::unique_ptr<Module>> install_modules(ModuleContext& ctx);
+std::vector<std::unique_ptr<module::Module>> install_modules(module::ModuleContext& ctx);
 
 }  // namespace server

@@ -1,18 +1,18 @@
-// Installs EC2 networking into the server (see src/server/module.h): the "ec2" operation table
+// Installs EC2 networking into the server (see src/module/module.h): the "ec2" operation table
 // and the process-wide NetworkDirectory that ECS and the netplane use.
 
 #include <memory>
 
-#include "server/module.h"
+#include "module/module.h"
 #include "services/ec2/ec2_service.h"
 #include "services/ec2/store_network_directory.h"
 
 namespace services::ec2 {
 namespace {
 
-class Ec2Module final : public server::Module {
+class Ec2Module final : public module::Module {
  public:
-  explicit Ec2Module(server::ModuleContext& ctx)
+  explicit Ec2Module(module::ModuleContext& ctx)
       : service_(ctx.db, ctx.clock), directory_(service_) {
     service_.register_operations(ctx.registry);
     set_network_directory_instance(&directory_);
@@ -33,10 +33,10 @@ class Ec2Module final : public server::Module {
 }  // namespace
 }  // namespace services::ec2
 
-namespace server {
+namespace module {
 
 std::unique_ptr<Module> make_ec2_module(ModuleContext& ctx) {
   return std::make_unique<services::ec2::Ec2Module>(ctx);
 }
 
-}  // namespace server
+}  // namespace module

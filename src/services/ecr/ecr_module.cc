@@ -1,11 +1,11 @@
-// Installs ECR into the server (see src/server/module.h): the ECR JSON API, the /v2/ registry
+// Installs ECR into the server (see src/module/module.h): the ECR JSON API, the /v2/ registry
 // plane, the lifecycle-policy controller and blob garbage collection.
 #include <cstdlib>
 #include <memory>
 
 #include "core/log.h"
 #include "reconcile/controller.h"
-#include "server/module.h"
+#include "module/module.h"
 #include "services/ecr/auth_token.h"
 #include "services/ecr/blob_store.h"
 #include "services/ecr/ecr_service.h"
@@ -42,9 +42,9 @@ std::string registry_host(const RepoKey& key, uint16_t port) {
   return host;
 }
 
-class EcrModule final : public server::Module {
+class EcrModule final : public module::Module {
  public:
-  explicit EcrModule(server::ModuleContext& ctx)
+  explicit EcrModule(module::ModuleContext& ctx)
       : blobs_(ecr_dir(ctx.data_dir)),
         store_(ctx.db, blobs_, ctx.clock),
         uploads_(ctx.db, blobs_, ctx.clock),
@@ -144,8 +144,8 @@ class EcrModule final : public server::Module {
 }  // namespace
 }  // namespace services::ecr
 
-namespace server {
+namespace module {
 std::unique_ptr<Module> make_ecr_module(ModuleContext& ctx) {
   return std::make_unique<services::ecr::EcrModule>(ctx);
 }
-}  // namespace server
+}  // namespace module

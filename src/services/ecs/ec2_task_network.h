@@ -25,7 +25,7 @@ namespace services::ecs {
 
 struct Ec2TaskNetworkOptions {
   std::filesystem::path data_dir;
-  // Serves HTTP on a listening socket made in a VPC namespace (server::ModuleContext).
+  // Serves HTTP on a listening socket made in a VPC namespace (module::ModuleContext).
   std::function<uint64_t(int fd, std::string label)> adopt_listener;
   std::function<void(uint64_t id)> close_listener;
   uint16_t api_port = 4566;  // the in-VPC AWS endpoint's port

@@ -1,4 +1,4 @@
-// Installs ECS into the server (see src/server/module.h): the operation table, and, when this
+// Installs ECS into the server (see src/module/module.h): the operation table, and, when this
 // process can run containers (root, runc on PATH, GANTRY_TASKS not "off"), the task runtime:
 // EC2 ENIs and netplane namespaces (Ec2TaskNetwork), runc containers with awslogs
 // (RuntimeContainers), the TaskController that drives each task's lifecycle, and the task
@@ -20,7 +20,7 @@
 #include "netplane/nft_netplane.h"
 #include "runtime/container_manager.h"
 #include "runtime/image/image_puller.h"
-#include "server/module.h"
+#include "module/module.h"
 #include "services/ec2/network_directory.h"
 #include "services/elbv2/alb_control.h"
 #include "services/ecs/ec2_task_network.h"
@@ -77,9 +77,9 @@ bool can_run_tasks() {
   return false;
 }
 
-class EcsModule final : public server::Module {
+class EcsModule final : public module::Module {
  public:
-  explicit EcsModule(server::ModuleContext& ctx) : ctx_(ctx), service_(ctx.db, ctx.clock) {
+  explicit EcsModule(module::ModuleContext& ctx) : ctx_(ctx), service_(ctx.db, ctx.clock) {
     service_.register_operations(ctx.registry);
     directory_ = ec2::network_directory_instance();
     if (directory_) {
@@ -271,7 +271,7 @@ class EcsModule final : public server::Module {
     }
   }
 
-  server::ModuleContext ctx_;  // a copy: the server's lives only while modules are made
+  module::ModuleContext ctx_;  // a copy: the server's lives only while modules are made
   EcsService service_;
   ec2::NetworkDirectory* directory_ = nullptr;
   std::unique_ptr<netplane::NftNetplane> netplane_;
@@ -288,10 +288,10 @@ class EcsModule final : public server::Module {
 }  // namespace
 }  // namespace services::ecs
 
-namespace server {
+namespace module {
 
 std::unique_ptr<Module> make_ecs_module(ModuleContext& ctx) {
   return std::make_unique<services::ecs::EcsModule>(ctx);
 }
 
-}  // namespace server
+}  // namespace module

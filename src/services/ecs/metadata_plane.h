@@ -18,7 +18,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "server/module.h"
+#include "module/module.h"
 #include "services/ecs/task_metadata.h"
 #include "store/db.h"
 
@@ -38,7 +38,7 @@ struct MetadataSources {
       stats;
 };
 
-class MetadataPlane final : public server::Plane {
+class MetadataPlane final : public module::Plane {
  public:
   MetadataPlane(store::Db& db, MetadataSources sources);
 

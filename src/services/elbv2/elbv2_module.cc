@@ -1,10 +1,10 @@
-// Installs ELBv2 into the server (see src/server/module.h) and exposes the control plane's
+// Installs ELBv2 into the server (see src/module/module.h) and exposes the control plane's
 // contract with the data plane (alb_control.h).
 
 #include <atomic>
 #include <memory>
 
-#include "server/module.h"
+#include "module/module.h"
 #include "services/elbv2/alb_control.h"
 #include "services/elbv2/elbv2_service.h"
 
@@ -13,9 +13,9 @@ namespace {
 
 std::atomic<AlbControl*> g_instance{nullptr};
 
-class Elbv2Module final : public server::Module {
+class Elbv2Module final : public module::Module {
  public:
-  explicit Elbv2Module(server::ModuleContext& ctx)
+  explicit Elbv2Module(module::ModuleContext& ctx)
       : network_(make_ec2_network_lookup()), service_(ctx.db, ctx.clock, *network_) {
     service_.register_operations(ctx.registry);
     control_.snapshots = &service_.snapshots();
@@ -43,10 +43,10 @@ AlbControl* alb_control_instance() { return g_instance.load(); }
 
 }  // namespace services::elbv2
 
-namespace server {
+namespace module {
 
 std::unique_ptr<Module> make_elbv2_module(ModuleContext& ctx) {
   return std::make_unique<services::elbv2::Elbv2Module>(ctx);
 }
 
-}  // namespace server
+}  // namespace module

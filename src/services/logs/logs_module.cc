@@ -1,9 +1,9 @@
-// Installs CloudWatch Logs into the server (see src/server/module.h): the operation table, the
+// Installs CloudWatch Logs into the server (see src/module/module.h): the operation table, the
 // in-process sink for awslogs (log_sink_instance()) and the retention sweeper.
 
 #include <memory>
 
-#include "server/module.h"
+#include "module/module.h"
 #include "services/logs/log_sink.h"
 #include "services/logs/logs_service.h"
 #include "services/logs/retention_sweeper.h"
@@ -12,9 +12,9 @@
 namespace services::logs {
 namespace {
 
-class LogsModule final : public server::Module {
+class LogsModule final : public module::Module {
  public:
-  explicit LogsModule(server::ModuleContext& ctx)
+  explicit LogsModule(module::ModuleContext& ctx)
       : service_(ctx.db, ctx.clock), sink_(ctx.db, ctx.clock), sweeper_(ctx.db, ctx.clock) {
     service_.set_retention_listener([this](int64_t group_id) { sweeper_.enqueue(group_id); });
     service_.register_operations(ctx.registry);
@@ -44,10 +44,10 @@ class LogsModule final : public server::Module {
 }  // namespace
 }  // namespace services::logs
 
-namespace server {
+namespace module {
 
 std::unique_ptr<Module> make_logs_module(ModuleContext& ctx) {
   return std::make_unique<services::logs::LogsModule>(ctx);
 }
 
-}  // namespace server
+}  // namespace module

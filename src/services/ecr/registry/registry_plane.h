@@ -15,7 +15,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "server/module.h"
+#include "module/module.h"
 #include "services/ecr/auth_token.h"
 #include "services/ecr/ecr_store.h"
 #include "services/ecr/upload_store.h"
@@ -30,7 +30,7 @@ struct RegistryOptions {
   std::function<void(const RepoKey&)> on_images_changed;
 };
 
-class RegistryPlane final : public server::Plane {
+class RegistryPlane final : public module::Plane {
  public:
   RegistryPlane(EcrStore& store, UploadStore& uploads, const TokenIssuer& tokens,
                 const core::Clock& clock, RegistryOptions options);

@@ -1,14 +1,15 @@
 #pragma once
-// How a service plugs into the server without anyone editing gantry.cc.
+// How a service plugs into the server: what a module gets (ModuleContext) and what it offers
+// (Module, Plane). Services include this, never src/server/.
 //
 // A service folder src/services/<name>/ that contains <name>_module.cc defining
 //
-//   std::unique_ptr<server::Module> make_<name>_module(server::ModuleContext& ctx);
+//   std::unique_ptr<module::Module> module::make_<name>_module(module::ModuleContext& ctx);
 //
 // is found by CMake (src/services/CMakeLists.txt) and installed at start-up, in folder-name
 // order. The factory registers its operation table in ctx.registry, may add planes (the ECR
 // registry under /v2/, ALB listeners) and reset hooks, and returns a Module whose start()/stop()
-// run its reconcilers. Header-only: services include it without linking the server.
+// run its reconcilers. Header-only (library gantry_module).
 
 #include <filesystem>
 #include <functional>
@@ -22,7 +23,7 @@
 #include "protocol/service_registry.h"
 #include "store/db.h"
 
-namespace server {
+namespace module {
 
 // A request plane besides the AWS API: it claims requests by path, host or port.
 class Plane {
@@ -73,4 +74,4 @@ struct ModuleContext {
   int alb_port_offset = 0;
 };
 
-}  // namespace server
+}  // namespace module
