@@ -11,9 +11,16 @@ of it, each on its own free 127.0.0.1 port and with the same number of worker th
 wrk (keep-alive, --latency) runs against each in turn, round after round, so that the machine's
 background load hits every proxy alike; the table shows the median round per proxy.
 
-Usage: bench/alb_bench.py --harness build-dataplane/src/dataplane/alb_proxy_harness
-                          [--threads 2] [--connections 64] [--duration 10] [--rounds 3]
-Every process it starts is killed and its temp dir removed, also on errors.
+Usage: bench/alb_bench.py [--build-dir build] [--harness PATH]
+                          [--threads 2] [--connections 64] [--duration 10] [--rounds 3] [--smoke]
+The harness is the CMake target alb_proxy_harness (src/dataplane/CMakeLists.txt); by default the
+bench runs `ninja -C <build-dir> alb_proxy_harness` (a no-op when it is up to date) and uses
+<build-dir>/src/dataplane/alb_proxy_harness. Needs nginx (the backend) and wrk; HAProxy is a peer.
+Every process it starts is killed and its temp dir removed, also on errors. Writes no file.
+
+--smoke: one round of 1 s per proxy on 8 connections, no warm-up; exits non-zero when a
+proxy does not answer the backend's body, or wrk counts no request, a socket error or a non-2xx
+reply. HAProxy is skipped, with a note, only when it is not installed.
 """
 import argparse
 import os
@@ -184,6 +191,18 @@ def parse_latency(text, pct):
     return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
 
 
+def find_harness(build_dir):
+    """The harness in the build tree, built (or brought up to date) with ninja."""
+    if not os.path.exists(os.path.join(build_dir, "build.ninja")):
+        raise SystemExit("%s is not a configured build tree (run scripts/build.sh)" % build_dir)
+    r = subprocess.run(["ninja", "-C", build_dir, "alb_proxy_harness"], capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        raise SystemExit("ninja -C %s alb_proxy_harness failed:\n%s" % (build_dir,
+                                                                        r.stdout[-3000:]))
+    return os.path.join(build_dir, "src", "dataplane", "alb_proxy_harness")
+
+
 def run_wrk(port, threads, connections, duration, pgid=None):
     cpu0 = group_cpu_seconds(pgid) if pgid else 0.0
     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % duration,
@@ -202,6 +221,7 @@ def run_wrk(port, threads, connections, duration, pgid=None):
         "p99": parse_latency(out, 99),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "errors": errors.group(1).strip() if errors else "",
+        "requests": int(total.group(1)) if total else 0,
     }
 
 
@@ -232,19 +252,33 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--harness", default=os.path.join(ROOT, "build-dataplane/src/dataplane/alb_proxy_harness"))
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--harness", default="",
+                    help="default: <build-dir>/src/dataplane/alb_proxy_harness, built by ninja")
     ap.add_argument("--threads", type=int, default=2, help="worker threads/processes per proxy")
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", default="", help="comma-separated subset: direct,haproxy,nginx,gantry")
+    ap.add_argument("--smoke", action="store_true",
+                    help="1 round of 1 s per proxy; non-zero exit on any failure")
     args = ap.parse_args()
-    for tool in ("nginx", "haproxy", "wrk"):
-        if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
-            raise SystemExit("%s is not installed (see scripts/install-deps.sh)" % tool)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    warmup = 2
+    if args.smoke:
+        args.duration, args.rounds, args.connections, warmup = 1, 1, 8, 0
+
+    def tool(name):
+        return shutil.which(name) or ("/usr/sbin/" + name if os.path.exists("/usr/sbin/" + name)
+                                      else None)
+    for name in ("nginx", "wrk") + (() if args.smoke else ("haproxy",)):
+        if tool(name) is None:
+            raise SystemExit("%s is not installed (see scripts/install-deps.sh)" % name)
+    nginx = tool("nginx")
+    haproxy = tool("haproxy")
+    if haproxy is None:
+        print("note: haproxy is not installed; the HAProxy comparison is skipped", flush=True)
+    harness = args.harness or find_harness(args.build_dir)
 
     start_info = machine()
     procs = Procs()
@@ -262,14 +296,15 @@ def main():
         targets = {"direct": be_port}
         groups = {"direct": be.pid}  # each started in its own session: pgid == pid
 
-        hp_port = free_port()
-        hp_cfg = os.path.join(tmp, "haproxy.cfg")
-        with open(hp_cfg, "w") as f:
-            f.write(haproxy_conf(hp_port, be_port, args.threads))
-        hp = procs.start([haproxy, "-f", hp_cfg, "-db"])
-        wait_listening(hp_port, hp)
-        targets["haproxy"] = hp_port
-        groups["haproxy"] = hp.pid
+        if haproxy:
+            hp_port = free_port()
+            hp_cfg = os.path.join(tmp, "haproxy.cfg")
+            with open(hp_cfg, "w") as f:
+                f.write(haproxy_conf(hp_port, be_port, args.threads))
+            hp = procs.start([haproxy, "-f", hp_cfg, "-db"])
+            wait_listening(hp_port, hp)
+            targets["haproxy"] = hp_port
+            groups["haproxy"] = hp.pid
 
         ng_dir = os.path.join(tmp, "nginx-proxy")
         os.makedirs(ng_dir)
@@ -282,7 +317,7 @@ def main():
         targets["nginx"] = ng_port
         groups["nginx"] = ng.pid
 
-        gp = procs.start_with_stdout([args.harness, "--backend-port", str(be_port), "--threads",
+        gp = procs.start_with_stdout([harness, "--backend-port", str(be_port), "--threads",
                                       str(args.threads)])
         line = gp.stdout.readline()
         m = re.match(r"listening (\d+)", line)
@@ -298,7 +333,8 @@ def main():
             reply = http_get(port)
             if " 200 " not in reply.splitlines()[0] or BODY not in reply:
                 raise RuntimeError("%s does not proxy: %r" % (name, reply[:200]))
-            run_wrk(port, args.wrk_threads, args.connections, 2)  # warm-up: pools, caches
+            if warmup:
+                run_wrk(port, args.wrk_threads, args.connections, warmup)  # pools, caches
 
         results = {name: [] for name in targets}
         for r in range(args.rounds):
@@ -309,6 +345,9 @@ def main():
                 print("round %d %-8s %10.0f req/s  p50 %.2f ms  p99 %.2f ms  cpu %.1f us/req  "
                       "non-2xx %d %s" % (r + 1, name, res["rps"], res["p50"], res["p99"],
                                          res["cpu_us"], res["non2xx"], res["errors"]), flush=True)
+        for name, p in (("backend", be), ("gantry", gp)):
+            if p.poll() is not None:
+                raise RuntimeError("%s exited with %s during the bench" % (name, p.returncode))
     finally:
         procs.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -334,6 +373,12 @@ def main():
             statistics.median(x["cpu_us"] for x in rs),
             " / ".join("%d" % round(x["rps"]) for x in rs), sum(x["non2xx"] for x in rs),
             "; " + "; ".join(x["errors"] for x in rs if x["errors"]) if any(x["errors"] for x in rs) else ""))
+    problems = ["%s: %s" % (name, what) for name, rs in results.items() for x in rs
+                for what in (["no request counted"] if x["requests"] == 0 else []) +
+                (["%d non-2xx" % x["non2xx"]] if x["non2xx"] else []) +
+                (["socket errors: " + x["errors"]] if x["errors"] else [])]
+    if problems:
+        raise SystemExit("FAILED: " + "; ".join(problems))
 
 
 if __name__ == "__main__":
