@@ -3,7 +3,7 @@
 in the same run, then N tasks started at once with the server's own RSS.
 
 Usage: python3 bench/task_bench.py [--gantry-bin PATH] [--tasks 50] [--concurrent 200]
-       [--no-write]
+       [--no-write] [--smoke]
 Needs root, runc, skopeo (and podman for the peer). Starts its own Gantry on a free port with a
 temporary data directory; pushes a busybox httpd image (`httpd -f -p 8080`) to its ECR; makes a
 VPC 10.0.0.0/16 with a /20 subnet, a security group, a cluster and a FARGATE awsvpc task definition
@@ -11,6 +11,11 @@ VPC 10.0.0.0/16 with a /20 subnet, a security group, a cluster and a FARGATE aws
 bench/RESULTS.md. Leaves the host as it found it: the server is reset then stopped, the podman
 storage (private --root/--runroot/--tmpdir under the temp directory) and the temp directory are
 removed, and no network namespace with the server's prefix may remain.
+
+--smoke: 1 timed task (after the warm-up), 1 podman run, 3 tasks at once; never writes
+bench/RESULTS.md; exits non-zero unless every task reached RUNNING and then STOPPED and no
+namespace remained after the reset. Not root: prints a skip and exits 0. podman is skipped, with
+a note, only when it is not installed.
 """
 import argparse
 import datetime
@@ -663,8 +668,18 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--no-podman", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="do not append to bench/RESULTS.md")
+    ap.add_argument("--smoke", action="store_true",
+                    help="1 task, 3 at once, no file written; non-zero exit on any failure")
     args = ap.parse_args()
     args.gantry_bin = os.path.abspath(args.gantry_bin)
+    if args.smoke:
+        args.tasks, args.concurrent, args.timeout, args.no_write = 1, 3, 60, True
+        if os.geteuid() != 0:
+            print("skip: task_bench needs root (namespaces, runc)")
+            return 0
+        missing = [t for t in ("runc", "skopeo") if shutil.which(t) is None]
+        if missing:
+            sys.exit("%s not installed (see scripts/install-deps.sh)" % ", ".join(missing))
     if os.geteuid() != 0:
         sys.exit("needs root (namespaces, runc)")
 
@@ -690,6 +705,7 @@ def main():
             pod_error = "skipped (--no-podman)"
         elif shutil.which("podman") is None:
             pod_error = "podman is not installed"
+            print("note: podman is not installed; the podman comparison is skipped", flush=True)
         else:
             print("podman: %d runs" % args.tasks, flush=True)
             podman = Podman(tmp, b.layout)
@@ -703,6 +719,8 @@ def main():
             except Exception as e:
                 pod_error = str(e)
                 print("  podman failed:", e, flush=True)
+                if args.smoke:
+                    raise
             finally:
                 podman.cleanup()
         print("concurrent: %d tasks" % args.concurrent, flush=True)
@@ -715,14 +733,18 @@ def main():
         b.finish()
         if podman and os.path.exists(podman.dir):
             podman.cleanup()
-        log_path = os.path.join(ROOT, "build-bench", "task_bench_gantry.log")
-        try:
-            os.makedirs(os.path.dirname(log_path), exist_ok=True)
-            with open(log_path, "w") as f:
-                f.write(getattr(b, "log_copy", "") or "")
-            print("server log kept at", log_path)
-        except OSError:
-            pass
+        if args.smoke:
+            if not ok:
+                print("server log ends:\n" + (getattr(b, "log_copy", "") or "")[-3000:])
+        else:
+            log_path = os.path.join(ROOT, "build-bench", "task_bench_gantry.log")
+            try:
+                os.makedirs(os.path.dirname(log_path), exist_ok=True)
+                with open(log_path, "w") as f:
+                    f.write(getattr(b, "log_copy", "") or "")
+                print("server log kept at", log_path)
+            except OSError:
+                pass
         shutil.rmtree(tmp, ignore_errors=True)
     load_end = loadavg()
     print("uptime at end:", uptime())
@@ -737,6 +759,19 @@ def main():
     if not args.no_write:
         with open(os.path.join(HERE, "RESULTS.md"), "a") as f:
             f.write(section)
+    c = b.results["conc"]
+    problems = []
+    if c["running"] != c["n"]:
+        problems.append("%d of %d concurrent tasks reached RUNNING" % (c["running"], c["n"]))
+    if c["stopped_after"] != c["n"]:
+        problems.append("%d of %d concurrent tasks STOPPED" % (c["stopped_after"], c["n"]))
+    if b.results.get("netns_after_reset") or left:
+        problems.append("namespaces left after the reset: %s" % (
+            b.results.get("netns_after_reset") or left))
+    problems += b.notes
+    if problems:
+        print("FAILED: " + "; ".join(problems))
+        return 1
     return 0
 
 
