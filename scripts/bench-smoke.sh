@@ -25,6 +25,7 @@ fi
 log=$(mktemp -d /tmp/bench-smoke.XXXXXX)
 trap 'rm -rf "$log"' EXIT
 failed=()
+results_sum=$(sha256sum bench/RESULTS.md)
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 t_all=$EPOCHREALTIME
 for b in "${benches[@]}"; do
@@ -53,6 +54,10 @@ for b in "${benches[@]}"; do
   fi
 done
 printf 'total    %11s s\n' "$(since "$t_all")"
+if [[ $(sha256sum bench/RESULTS.md) != "$results_sum" ]]; then
+  echo "bench-smoke: a smoke run changed bench/RESULTS.md" >&2
+  failed+=(results)
+fi
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "bench-smoke: failed: ${failed[*]}" >&2
   exit 1
