@@ -232,7 +232,8 @@ class Bench:
 def report(b, args):
     r = b.result
     rows = [
-        ("requests through the ALB (wrk, keep-alive)", "%d" % r["requests"], "≥ 10 000"),
+        ("requests through the ALB (wrk, keep-alive)", "%d" % r["requests"],
+         "≥ " + format(args.min_requests, ",").replace(",", " ")),
         ("failed: non-2xx/3xx + socket errors", "%d (non-2xx %d; connect %d, read %d, write %d, "
          "timeout %d)" % (r["failures"], r["non2xx"], r["connect"], r["read"], r["write"],
                           r["timeout"]), "0"),
