@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 2: install dependencies, build, and run every test: unit tests (CTest
-# label `unit`), privileged tests when root (label `privileged`), and the end-to-end suite
-# (pytest + boto3 + the AWS CLI against the real binary).
+# label `unit`), privileged tests when root (label `privileged`), the end-to-end suite (pytest +
+# boto3 + the AWS CLI against the real binary; it includes test_main_job.py, which runs command 1,
+# scripts/run.sh, as a user does), and every benchmark in its --smoke mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -15,3 +16,5 @@ fi
 echo "== end-to-end tests"
 
 GANTRY_BIN="$PWD/build/gantry" scripts/pytest.sh -q tests/e2e "$@"
+echo "== benchmarks (--smoke)"
+scripts/bench-smoke.sh
