@@ -1,10 +1,6 @@
 #include "dataplane/health_checker.h"
 
-#include <future>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <condition_variable>
 #include <cstdlib>
 #include <set>
 #include <sstream>
@@ -36,56 +32,6 @@ bool matcher_accepts(const std::string& matcher, int status) {
     if (status >= lo && status <= hi) return true;
   }
   return false;
-}
-
-Probe http_probe(Connector connector) {
-  return [connector = std::move(connector)](const std::string& load_balancer_arn,
-                                            const std::string& ip, uint16_t port,
-                                            const std::string& path, Duration timeout) {
-    ProbeResult r;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    int fd = connector(load_balancer_arn, ip, port,
-                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
-    if (fd < 0) {
-      if (std::chrono::steady_clock::now() >= deadline) r.outcome = ProbeResult::Outcome::Timeout;
-      return r;
-    }
-    std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + ip + ":" + std::to_string(port) +
-                      "\r\nUser-Agent: ELB-HealthChecker/2.0\r\nConnection: close\r\n\r\n";
-    if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-      ::close(fd);
-      return r;
-    }
-    std::string got;
-    char buf[512];
-    while (got.find("\r\n") == std::string::npos) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        r.outcome = ProbeResult::Outcome::Timeout;
-        break;
-      }
-      pollfd p{fd, POLLIN, 0};
-      int n = ::poll(&p, 1, static_cast<int>(left.count()));
-      if (n == 0) {
-        r.outcome = ProbeResult::Outcome::Timeout;
-        break;
-      }
-      ssize_t k = n < 0 ? -1 : ::recv(fd, buf, sizeof buf, 0);
-      if (k <= 0) break;  // reset or closed before a status line
-      got.append(buf, static_cast<size_t>(k));
-    }
-    ::close(fd);
-    // "HTTP/1.1 200 OK"
-    if (got.rfind("HTTP/", 0) == 0 && got.find("\r\n") != std::string::npos) {
-      size_t sp = got.find(' ');
-      if (sp != std::string::npos) {
-        r.outcome = ProbeResult::Outcome::Response;
-        r.status = std::atoi(got.c_str() + sp + 1);
-      }
-    }
-    return r;
-  };
 }
 
 HealthChecker::HealthChecker(const core::Clock& clock, Probe probe,
@@ -155,18 +101,34 @@ int HealthChecker::check_due() {
     }
   }
   // Probes run concurrently: a silent target must not delay the others' checks.
-  std::vector<std::future<ProbeResult>> results;
-  results.reserve(jobs.size());
-  for (const auto& job : jobs) {
-    results.push_back(std::async(std::launch::async, [this, &job] {
-      return probe_(job.load_balancer_arn, job.ip, job.port, job.hc.path,
-                    aws_seconds(clock_, job.hc.timeout_seconds));
-    }));
+  struct Round {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::optional<ProbeResult>> results;
+    size_t pending = 0;
+  };
+  auto round = std::make_shared<Round>();
+  round->results.resize(jobs.size());
+  round->pending = jobs.size();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
+    probe_(ProbeRequest{job.load_balancer_arn, job.ip, job.port, job.hc.path,
+                        aws_seconds(clock_, job.hc.timeout_seconds)},
+           [round, i](ProbeResult r) {
+             std::lock_guard lock(round->mu);
+             if (round->results[i]) return;  // a second call: ignored
+             round->results[i] = r;
+             if (--round->pending == 0) round->cv.notify_all();
+           });
+  }
+  {
+    std::unique_lock lock(round->mu);
+    round->cv.wait(lock, [&] { return round->pending == 0; });
   }
   std::vector<elbv2::TargetHealthReport> reports;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
-    ProbeResult r = results[i].get();
+    ProbeResult r = *round->results[i];
     bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
     std::lock_guard lock(mu_);
     auto it = counters_.find(job.key);

@@ -7,8 +7,10 @@
 // Target.ResponseCodeMismatch, Target.Timeout or Target.FailedHealthChecks. Groups with checks
 // disabled or not used by a load balancer, and draining/unused targets, are not probed.
 //
-// The caller drives it (a reconciler or a timer thread calling check_due() after update()); the
-// probe is injectable so that tests need no network, and http_probe() is the real one.
+// The caller drives it (a reconciler or a timer thread calling check_due() after update()). Probes
+// are asynchronous: check_due() starts one for every due target at once and waits for all of
+// them. The probe is injectable so that tests need no network; HttpProber (http_prober.h) is the
+// real one, which runs every probe on one event loop.
 
 #include <chrono>
 #include <cstdint>
@@ -20,7 +22,6 @@
 #include <string>
 
 #include "core/clock.h"
-#include "dataplane/connector.h"
 #include "services/elbv2/alb_snapshot.h"
 
 namespace dataplane {
@@ -31,15 +32,18 @@ struct ProbeResult {
   int status = 0;  // Response only
 };
 
-// Sends "GET <path> HTTP/1.1" to ip:port from the load balancer `load_balancer_arn` (the first
-// one that uses the target group) and reads the status line.
-using Probe = std::function<ProbeResult(const std::string& load_balancer_arn, const std::string& ip,
-                                        uint16_t port, const std::string& path,
-                                        core::Duration timeout)>;
+struct ProbeRequest {
+  std::string load_balancer_arn;  // the first load balancer that uses the target group
+  std::string ip;
+  uint16_t port = 0;
+  std::string path;
+  core::Duration timeout{};  // for the connection and the status line together
+};
 
-// The real probe: connects with `connector` (connector.h) and waits at most `timeout` in all for
-// the connection and the status line.
-Probe http_probe(Connector connector);
+// Sends "GET <path> HTTP/1.1" to ip:port from the load balancer and reads the status line; calls
+// `done` exactly once, on any thread, at the latest when the timeout has passed.
+using ProbeDone = std::function<void(ProbeResult)>;
+using Probe = std::function<void(ProbeRequest request, ProbeDone done)>;
 
 // "200", "200,202", "200-299": does `status` match?
 bool matcher_accepts(const std::string& matcher, int status);

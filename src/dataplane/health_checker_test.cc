@@ -1,5 +1,7 @@
 #include "dataplane/health_checker.h"
 
+#include "dataplane/http_prober.h"
+
 #include <mutex>
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -8,6 +10,8 @@
 #include <unistd.h>
 
 #include <deque>
+#include <future>
+#include <map>
 #include <thread>
 
 #include "testing/manual_clock.h"
@@ -34,14 +38,16 @@ struct ScriptedProbe {
   int calls = 0;
   std::string last_path;
   Probe probe() {
-    return [this](const std::string&, const std::string&, uint16_t, const std::string& path,
-                  core::Duration) {
-      std::lock_guard lock(mu);
-      ++calls;
-      last_path = path;
-      ProbeResult r = results.front();
-      if (results.size() > 1) results.pop_front();
-      return r;
+    return [this](ProbeRequest request, ProbeDone done) {
+      ProbeResult r;
+      {
+        std::lock_guard lock(mu);
+        ++calls;
+        last_path = request.path;
+        r = results.front();
+        if (results.size() > 1) results.pop_front();
+      }
+      done(r);
     };
   }
 };
@@ -209,24 +215,71 @@ int connect_loopback(const std::string&, const std::string&, uint16_t port,
   return fd;
 }
 
-TEST(HttpProbe, ReadsTheStatusCode) {
+ProbeResult probe_once(Connector connector, uint16_t port, core::Duration timeout) {
+  HttpProber prober(std::move(connector));
+  std::promise<ProbeResult> result;
+  prober.probe()(ProbeRequest{"lb", "127.0.0.1", port, "/", timeout},
+                 [&result](ProbeResult r) { result.set_value(r); });
+  return result.get_future().get();
+}
+
+TEST(HttpProber, ReadsTheStatusCode) {
   OneShotServer server("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-  ProbeResult r = http_probe(connect_loopback)("lb", "127.0.0.1", server.port, "/", 2s);
+  ProbeResult r = probe_once(connect_loopback, server.port, 2s);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::Response);
   EXPECT_EQ(r.status, 503);
 }
 
-TEST(HttpProbe, SilentTargetTimesOut) {
+TEST(HttpProber, SilentTargetTimesOut) {
   OneShotServer server("");
-  ProbeResult r = http_probe(connect_loopback)("lb", "127.0.0.1", server.port, "/", 100ms);
+  ProbeResult r = probe_once(connect_loopback, server.port, 100ms);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::Timeout);
 }
 
-TEST(HttpProbe, UnreachableTargetFailsToConnect) {
-  ProbeResult r = http_probe([](const std::string&, const std::string&, uint16_t,
-                               std::chrono::milliseconds) { return -1; })("lb", "127.0.0.1", 1,
-                                                                          "/", 1s);
+TEST(HttpProber, UnreachableTargetFailsToConnect) {
+  ProbeResult r = probe_once([](const std::string&, const std::string&, uint16_t,
+                                std::chrono::milliseconds) { return -1; },
+                             1, 1s);
   EXPECT_EQ(r.outcome, ProbeResult::Outcome::ConnectFailed);
+}
+
+TEST(HttpProber, AReplyThatIsNotHttpIsAFailedCheck) {
+  OneShotServer server("SSH-2.0-OpenSSH_9.2\r\n");
+  ProbeResult r = probe_once(connect_loopback, server.port, 2s);
+  EXPECT_EQ(r.outcome, ProbeResult::Outcome::ConnectFailed);
+}
+
+// One round probes every due target at once on the prober's loop: a silent target times out
+// while the others are answered in the same round.
+TEST(HttpProber, OneRoundProbesSilentAndAnsweringTargetsTogether) {
+  OneShotServer silent("");
+  OneShotServer ok("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  OneShotServer bad("HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n");
+  auto s = snapshot();
+  auto& g = s->target_groups["arn:tg/1"];
+  g.health_check.healthy_threshold = 1;
+  g.health_check.unhealthy_threshold = 1;
+  g.health_check.timeout_seconds = 1;
+  g.targets.clear();
+  for (uint16_t port : {silent.port, ok.port, bad.port}) {
+    elbv2::SnapshotTarget t;
+    t.id = "127.0.0.1";
+    t.port = port;
+    g.targets.push_back(t);
+  }
+  fakes::ManualClock clock;
+  RecordingReporter reporter;
+  HttpProber prober(connect_loopback);
+  HealthChecker checker(clock, prober.probe(), reporter);
+  checker.update(s);
+  EXPECT_EQ(checker.check_due(), 3);
+  std::map<uint16_t, std::string> verdicts;
+  for (const auto& r : reporter.reports) {
+    verdicts[r.target.port] = r.state == TargetState::Healthy ? "healthy" : r.reason;
+  }
+  EXPECT_EQ(verdicts[silent.port], "Target.Timeout");
+  EXPECT_EQ(verdicts[ok.port], "healthy");
+  EXPECT_EQ(verdicts[bad.port], "Target.ResponseCodeMismatch");
 }
 
 }  // namespace

@@ -47,12 +47,11 @@ LoadBalancerNodes::LoadBalancerNodes(elbv2::AlbSnapshotSource& snapshots,
       network_(std::move(network)),
       clock_(clock),
       options_(std::move(options)),
-      checker_(clock,
-               http_probe([this](const std::string& lb, const std::string& ip, uint16_t port,
-                                 std::chrono::milliseconds timeout) {
-                 return connect(lb, ip, port, timeout);
-               }),
-               health),
+      prober_(std::make_unique<HttpProber>([this](const std::string& lb, const std::string& ip,
+                                                  uint16_t port, std::chrono::milliseconds timeout) {
+        return connect(lb, ip, port, timeout);
+      })),
+      checker_(clock, prober_->probe(), health),
       controller_(make_controller()) {
   subscription_ = snapshots_.subscribe(
       [this](std::shared_ptr<const elbv2::AlbSnapshot>) { enqueue_all(); });
@@ -61,6 +60,7 @@ LoadBalancerNodes::LoadBalancerNodes(elbv2::AlbSnapshotSource& snapshots,
 LoadBalancerNodes::~LoadBalancerNodes() {
   snapshots_.unsubscribe(subscription_);
   stop();
+  prober_.reset();
 }
 
 std::string LoadBalancerNodes::endpoint_id(const std::string& load_balancer_arn) {

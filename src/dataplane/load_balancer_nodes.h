@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "dataplane/alb_proxy.h"
 #include "dataplane/health_checker.h"
+#include "dataplane/http_prober.h"
 #include "netplane/netplane.h"
 #include "netplane/result.h"
 #include "netplane/spec.h"
@@ -105,6 +106,8 @@ class LoadBalancerNodes {
   NodeNetwork network_;
   const core::Clock& clock_;
   LoadBalancerNodesOptions options_;
+  // Reset first in the destructor: its connect threads call connect(), which reads the maps below.
+  std::unique_ptr<HttpProber> prober_;
   HealthChecker checker_;
 
   std::mutex converge_mu_;  // one converge() at a time; guards nodes_ and host_
