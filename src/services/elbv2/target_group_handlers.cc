@@ -169,7 +169,12 @@ Reply Elbv2Service::create_target_group(const Ctx& ctx, const Doc& in) {
     if (!network_.vpc_cidr(ctx.account, ctx.region, *vpc)) {
       return errors::validation("The VPC ID '" + *vpc + "' is not found");
     }
-    std::string version = str(in, "ProtocolVersion", "HTTP1");
+    // AWS treats an empty ProtocolVersion as absent (HTTP1); the Terraform provider sends
+    // ProtocolVersion="" for every HTTP/HTTPS group declared without protocol_version.
+    std::string version = str(in, "ProtocolVersion");
+    if (version.empty()) {
+      version = "HTTP1";
+    }
     if (version != "HTTP1" && version != "HTTP2" && version != "GRPC") {
       return errors::validation("Protocol version '" + version + "' is not supported");
     }

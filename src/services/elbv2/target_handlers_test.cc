@@ -57,6 +57,26 @@ TEST_F(TargetHandlersTest, TargetGroupHasAwsHealthCheckDefaults) {
   EXPECT_EQ(m["load_balancing.algorithm.type"], "round_robin");
 }
 
+// Terraform's aws_lb_target_group sends ProtocolVersion="" when protocol_version is unset;
+// AWS creates an HTTP1 group.
+TEST_F(TargetHandlersTest, EmptyProtocolVersionMeansHttp1) {
+  auto out = ok("CreateTargetGroup", {{"Name", "tf"},
+                                      {"Protocol", "HTTP"},
+                                      {"Port", 80},
+                                      {"VpcId", "vpc-1"},
+                                      {"TargetType", "ip"},
+                                      {"ProtocolVersion", ""}});
+  json::object tg = out["TargetGroups"].as_array()[0].as_object();
+  EXPECT_EQ(tg["ProtocolVersion"], "HTTP1");
+  EXPECT_EQ(tg["Matcher"], (json::object{{"HttpCode", "200"}}));
+  EXPECT_EQ(error_code("CreateTargetGroup", {{"Name", "bad"},
+                                             {"Protocol", "HTTP"},
+                                             {"Port", 80},
+                                             {"VpcId", "vpc-1"},
+                                             {"ProtocolVersion", "HTTP3"}}),
+            "ValidationError");
+}
+
 TEST_F(TargetHandlersTest, HealthCheckTimeoutMustBeBelowInterval) {
   EXPECT_EQ(error_code("CreateTargetGroup", {{"Name", "tg"},
                                              {"Protocol", "HTTP"},
