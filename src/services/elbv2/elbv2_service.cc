@@ -63,6 +63,7 @@ void Elbv2Service::register_operations(protocol::ServiceRegistry& registry) {
                    ELBV2_OP("SetSecurityGroups", set_security_groups),
                    ELBV2_OP("SetSubnets", set_subnets),
                    ELBV2_OP("SetIpAddressType", set_ip_address_type),
+                   ELBV2_OP("DescribeCapacityReservation", describe_capacity_reservation),
                    ELBV2_OP("CreateTargetGroup", create_target_group),
                    ELBV2_OP("DescribeTargetGroups", describe_target_groups),
                    ELBV2_OP("ModifyTargetGroup", modify_target_group),

@@ -98,6 +98,9 @@ class Elbv2Service final : public TargetHealthReporter {
   Reply delete_rule(const Ctx& ctx, const Doc& in);
   Reply set_rule_priorities(const Ctx& ctx, const Doc& in);
 
+  // capacity_reservation_handlers.cc
+  Reply describe_capacity_reservation(const Ctx& ctx, const Doc& in);
+
   // tag_handlers.cc
   Reply add_tags(const Ctx& ctx, const Doc& in);
   Reply remove_tags(const Ctx& ctx, const Doc& in);

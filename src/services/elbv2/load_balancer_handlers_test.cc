@@ -153,6 +153,18 @@ TEST_F(LoadBalancerHandlersTest, DeletionProtectionBlocksDeleteUntilTurnedOff) {
   ok("DeleteLoadBalancer", {{"LoadBalancerArn", arn}});
 }
 
+// The Terraform provider reads the capacity reservation of every ALB it creates or refreshes;
+// one never given a reservation has no MinimumLoadBalancerCapacity.
+TEST_F(LoadBalancerHandlersTest, CapacityReservationIsEmptyUntilReserved) {
+  std::string arn = make_lb();
+  auto out = ok("DescribeCapacityReservation", {{"LoadBalancerArn", arn}});
+  EXPECT_FALSE(out.contains("MinimumLoadBalancerCapacity"));
+  EXPECT_EQ(out["CapacityReservationState"], json::array{});
+  ok("DeleteLoadBalancer", {{"LoadBalancerArn", arn}});
+  EXPECT_EQ(error_code("DescribeCapacityReservation", {{"LoadBalancerArn", arn}}),
+            "LoadBalancerNotFound");
+}
+
 TEST_F(LoadBalancerHandlersTest, DescribeByUnknownNameFails) {
   make_lb();
   auto r = call("DescribeLoadBalancers", {{"Names", json::array{"nope"}}});
