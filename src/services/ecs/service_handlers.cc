@@ -107,7 +107,13 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
         "Service name can only contain letters (uppercase and lowercase), numbers, hyphens and "
         "underscores, and must be 1-255 characters long.");
   }
-  if (in.contains("launchType") && in.contains("capacityProviderStrategy")) {
+  // An empty capacityProviderStrategy counts as none: the Terraform provider sends
+  // "capacityProviderStrategy":[] next to launchType for every service, and ECS accepts it.
+  const json::array* requested_strategy = arr(in, "capacityProviderStrategy");
+  if (requested_strategy && requested_strategy->empty()) {
+    requested_strategy = nullptr;
+  }
+  if (in.contains("launchType") && requested_strategy) {
     return errors::invalid_parameter(
         "Specifying both a launch type and capacity provider strategy is not supported. Remove "
         "one and try again.");
@@ -165,7 +171,7 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   service["pendingCount"] = 0;
 
   std::string launch_type;
-  if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
+  if (const json::array* cps = requested_strategy) {
     if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
       return errors::invalid_parameter(e);
     }

@@ -70,6 +70,23 @@ TEST_F(ServiceHandlersTest, LoadBalancerContainerPortMustExist) {
             "AWSServiceRoleForECS");
 }
 
+// The Terraform provider sends an empty capacityProviderStrategy with launchType; ECS takes the
+// launch type. A non-empty strategy next to a launch type is still rejected.
+TEST_F(ServiceHandlersTest, EmptyCapacityProviderStrategyDefersToLaunchType) {
+  json::object s = create(R"(,"capacityProviderStrategy":[],"vpcLatticeConfigurations":[],
+      "availabilityZoneRebalancing":"DISABLED")");
+  EXPECT_EQ(s["launchType"], "FARGATE");
+  EXPECT_FALSE(s.contains("capacityProviderStrategy"));
+  protocol::AwsError e = err("CreateService", J(R"({"cluster":"c","serviceName":"s2",
+      "taskDefinition":"web","launchType":"FARGATE","networkConfiguration":)" +
+                                                 std::string(kNetwork) +
+                                                 R"(,"capacityProviderStrategy":[
+      {"capacityProvider":"FARGATE","weight":1}]})"));
+  EXPECT_EQ(e.message,
+            "Specifying both a launch type and capacity provider strategy is not supported. "
+            "Remove one and try again.");
+}
+
 TEST_F(ServiceHandlersTest, DaemonIsRejectedOnFargate) {
   EXPECT_EQ(err("CreateService", J(R"({"cluster":"c","serviceName":"d","taskDefinition":"web",
       "launchType":"FARGATE","schedulingStrategy":"DAEMON","networkConfiguration":)" +
