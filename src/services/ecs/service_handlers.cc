@@ -299,6 +299,9 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   start_deployment(service, now);
 
   st.put_service(service, client_token);
+  // A service created again under the ARN of a deleted one starts with only the tags it is
+  // created with, not the old service's.
+  st.clear_tags(arn);
   st.add_tags(arn, tags);
   Doc out{{"service", present_service(st, service, !tags.empty())}};
   tx.commit();

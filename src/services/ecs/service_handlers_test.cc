@@ -162,6 +162,19 @@ TEST_F(ServiceHandlersTest, DeleteNeedsScaleToZeroOrForce) {
   EXPECT_EQ(create()["status"], "ACTIVE");
 }
 
+// Terraform replaces a service by deleting it and creating one with the same name (and ARN);
+// the new service has the tags it was created with, none left over from the deleted one.
+TEST_F(ServiceHandlersTest, RecreatedServiceDoesNotInheritTheDeletedOnesTags) {
+  std::string arn = S(create(R"(,"tags":[{"key":"app","value":"seed"}])")["serviceArn"]);
+  ok("TagResource", json::object{{"resourceArn", arn},
+                                 {"tags", json::array{json::object{{"key", "env"},
+                                                                   {"value", "dev"}}}}});
+  ok("DeleteService", R"({"cluster":"c","service":"s","force":true})");
+  create(R"(,"tags":[{"key":"app","value":"seed"}])");
+  EXPECT_EQ(ok("ListTagsForResource", json::object{{"resourceArn", arn}})["tags"],
+            json::parse(R"([{"key":"app","value":"seed"}])"));
+}
+
 TEST_F(ServiceHandlersTest, UpdateUnknownServiceIsServiceNotFound) {
   EXPECT_EQ(err("UpdateService", R"({"cluster":"c","service":"nope","desiredCount":1})").code,
             "ServiceNotFoundException");
