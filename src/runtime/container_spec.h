@@ -1,6 +1,6 @@
 #pragma once
 // One container as the runtime runs it, with every ECS/Docker default already applied (see
-// ecs_container_spec.h for the merge of a containerDefinition with its image). Plain data.
+// services/ecs/ecs_container_spec.h for the merge of a containerDefinition with its image). Plain data.
 
 #include <chrono>
 #include <cstdint>

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/log.h"
-#include "runtime/ecs_container_spec.h"
+#include "services/ecs/ecs_container_spec.h"
 #include "runtime/image/oci_layout_source.h"
 #include "services/ecr/image_store.h"
 #include "services/ecs/ecs_json.h"
@@ -211,7 +211,7 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
     std::lock_guard lock(images_mu_);
     prepared = images_.at(key);
   }
-  runtime::EcsContainerInput in;
+  EcsContainerInput in;
   in.group = task.task_arn;
   in.definition = launch.definition;
   in.task_definition = launch.task_definition;
@@ -222,7 +222,7 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
   in.extra_environment = launch.extra_environment;
   in.hostname = launch.hostname;
   in.private_ip = launch.private_ip;
-  runtime::Result<runtime::ContainerSpec> spec = runtime::build_ecs_container_spec(in);
+  runtime::Result<runtime::ContainerSpec> spec = build_ecs_container_spec(in);
   if (!spec) {
     return runtime_error("CannotStartContainerError", spec.error().message);
   }

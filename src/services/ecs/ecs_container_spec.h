@@ -28,13 +28,13 @@
 #include "runtime/image/image.h"
 #include "runtime/result.h"
 
-namespace runtime {
+namespace services::ecs {
 
 struct EcsContainerInput {
   std::string group;                    // the task ARN
   boost::json::object definition;       // one containerDefinition, as in the task definition
   boost::json::object task_definition;  // for cpu, memory and volumes
-  image::ImageConfig image_config;
+  runtime::image::ImageConfig image_config;
   std::string image_digest;
   std::vector<std::filesystem::path> layers;  // from LayerCache::prepare, bottom first
   std::string netns_path;
@@ -45,8 +45,8 @@ struct EcsContainerInput {
   std::int64_t pids_limit = 4096;
 };
 
-// errc::invalid_spec with a Docker-worded message ("No command specified", "unable to find user
+// runtime::errc::invalid_spec with a Docker-worded message ("No command specified", "unable to find user
 // x: no matching entries in passwd file", ...).
-Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in);
+runtime::Result<runtime::ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in);
 
-}  // namespace runtime
+}  // namespace services::ecs

@@ -1,4 +1,4 @@
-#include "runtime/ecs_container_spec.h"
+#include "services/ecs/ecs_container_spec.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -11,8 +11,16 @@
 
 #include "core/ids.h"
 
-namespace runtime {
+namespace services::ecs {
 namespace {
+
+// The runtime's vocabulary, which the adapter under test translates ECS definitions into.
+using runtime::ContainerSpec;
+using runtime::Error;
+using runtime::errc;
+using runtime::MountSpec;
+using runtime::Result;
+namespace image = runtime::image;
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -205,4 +213,4 @@ TEST_F(EcsContainerSpecTest, HostnameAndHostsAndDns) {
 }
 
 }  // namespace
-}  // namespace runtime
+}  // namespace services::ecs

@@ -13,13 +13,26 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "runtime/container_manager.h"
-#include "runtime/ecs_container_spec.h"
+#include "services/ecs/ecs_container_spec.h"
 #include "runtime/image/image_puller.h"
 #include "runtime/image/oci_layout_source.h"
 #include "runtime/process.h"
 
-namespace runtime {
+namespace services::ecs {
 namespace {
+
+// The runtime's vocabulary, which the adapter under test translates ECS definitions into.
+using runtime::ContainerManager;
+using runtime::ContainerManagerOptions;
+using runtime::ContainerPhase;
+using runtime::ContainerSpec;
+using runtime::ContainerStatus;
+using runtime::LogChunk;
+using runtime::LogRecord;
+using runtime::Result;
+using runtime::errc;
+using runtime::run_process;
+namespace image = runtime::image;
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -165,4 +178,4 @@ TEST_F(EcsContainerPrivilegedTest, AReadOnlyRootfsRejectsWritesButTmpfsAndVolume
 }
 
 }  // namespace
-}  // namespace runtime
+}  // namespace services::ecs

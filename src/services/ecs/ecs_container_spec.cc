@@ -1,4 +1,4 @@
-#include "runtime/ecs_container_spec.h"
+#include "services/ecs/ecs_container_spec.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -11,8 +11,19 @@
 #include <optional>
 #include <sstream>
 
-namespace runtime {
+namespace services::ecs {
 namespace {
+
+// The runtime's vocabulary, which this adapter translates ECS definitions into.
+using runtime::ContainerSpec;
+using runtime::errc;
+using runtime::Error;
+using runtime::HealthCheckSpec;
+using runtime::MountSpec;
+using runtime::Result;
+using runtime::Ulimit;
+namespace image = runtime::image;
+
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -489,4 +500,4 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   return spec;
 }
 
-}  // namespace runtime
+}  // namespace services::ecs
