@@ -46,7 +46,7 @@ struct LoadBalancerNodesOptions {
 // What the nodes need from EC2 and the network plane; narrow so that tests can fake it.
 struct NodeNetwork {
   netplane::Netplane* plane = nullptr;
-  // Brings the VPC's namespace up to date with EC2 (netplane::Ec2Sync::ensure_vpc).
+  // Brings the VPC's namespace up to date with EC2 (services::ec2::NetplaneSync::ensure_vpc).
   std::function<netplane::Result<void>(const std::string& account, const std::string& region,
                                        const std::string& vpc_id)>
       ensure_vpc;

@@ -1,6 +1,6 @@
 #pragma once
 // The network plane's own view of a VPC and of an endpoint: plain values, filled from EC2's
-// NetworkDirectory by ec2_sync.h (or by tests), so the core never depends on a service.
+// NetworkDirectory by services/ec2/netplane_sync.h (or by tests), so the core never depends on a service.
 
 #include <string>
 #include <vector>

@@ -29,7 +29,7 @@ std::string read_file(const std::filesystem::path& p) {
 }  // namespace
 
 Ec2TaskNetwork::Ec2TaskNetwork(ec2::NetworkDirectory& directory, netplane::Netplane& plane,
-                               netplane::Ec2Sync& sync, Ec2TaskNetworkOptions options)
+                               services::ec2::NetplaneSync& sync, Ec2TaskNetworkOptions options)
     : directory_(directory), plane_(plane), sync_(sync), options_(std::move(options)) {
   std::error_code ec;
   std::filesystem::create_directories(options_.data_dir / "tasknet", ec);
@@ -110,7 +110,7 @@ protocol::Result<TaskNetwork> Ec2TaskNetwork::attach(
   if (auto r = ensure_vpc(task.account, task.region, eni->vpc_id); !r) {
     return fail(r.error().message);
   }
-  netplane::EndpointSpec spec{id, eni->vpc_id, {netplane::to_interface_spec(*eni)}};
+  netplane::EndpointSpec spec{id, eni->vpc_id, {services::ec2::to_interface_spec(*eni)}};
   auto attached = plane_.attach(spec);
   if (!attached) {
     return fail("failed to plumb the task's network: " + attached.error().message);

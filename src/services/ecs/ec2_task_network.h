@@ -1,7 +1,7 @@
 #pragma once
 // The TaskNetworkPort of real tasks: an ENI from EC2 (NetworkDirectory) in the first subnet of
 // the task's awsvpcConfiguration with free addresses, the VPC's namespace kept in step by
-// netplane::Ec2Sync, and the task's own namespace plugged into its subnet's bridge by the
+// services::ec2::NetplaneSync, and the task's own namespace plugged into its subnet's bridge by the
 // netplane. Each VPC namespace also gets Gantry's listeners on 169.254.170.2: port 80 (task
 // metadata, see metadata_plane.h) and 4566 (the AWS API: AWS_ENDPOINT_URL of every container).
 //
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "netplane/ec2_sync.h"
+#include "services/ec2/netplane_sync.h"
 #include "netplane/netplane.h"
 #include "services/ec2/network_directory.h"
 #include "services/ecs/task_ports.h"
@@ -34,7 +34,7 @@ struct Ec2TaskNetworkOptions {
 class Ec2TaskNetwork final : public TaskNetworkPort {
  public:
   Ec2TaskNetwork(ec2::NetworkDirectory& directory, netplane::Netplane& plane,
-                 netplane::Ec2Sync& sync, Ec2TaskNetworkOptions options);
+                 services::ec2::NetplaneSync& sync, Ec2TaskNetworkOptions options);
 
   protocol::Result<TaskNetwork> attach(const TaskRef& task, const std::vector<std::string>& subnets,
                                        const std::vector<std::string>& security_groups) override;
@@ -54,7 +54,7 @@ class Ec2TaskNetwork final : public TaskNetworkPort {
 
   ec2::NetworkDirectory& directory_;
   netplane::Netplane& plane_;
-  netplane::Ec2Sync& sync_;
+  services::ec2::NetplaneSync& sync_;
   Ec2TaskNetworkOptions options_;
   std::mutex mu_;
   std::map<std::string, std::vector<uint64_t>> listening_;  // VPC id → Gantry's listener ids

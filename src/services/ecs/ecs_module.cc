@@ -15,7 +15,7 @@
 
 #include "core/log.h"
 #include "dataplane/load_balancer_nodes.h"
-#include "netplane/ec2_sync.h"
+#include "services/ec2/netplane_sync.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
 #include "runtime/container_manager.h"
@@ -121,7 +121,7 @@ class EcsModule final : public module::Module {
   void install_runtime() {
     netplane_ = std::make_unique<netplane::NftNetplane>(
         netplane::InstanceNames::for_data_dir(ctx_.data_dir.string()));
-    sync_ = std::make_unique<netplane::Ec2Sync>(*directory_, *netplane_, ctx_.clock);
+    sync_ = std::make_unique<services::ec2::NetplaneSync>(*directory_, *netplane_, ctx_.clock);
     network_ = std::make_unique<Ec2TaskNetwork>(
         *directory_, *netplane_, *sync_,
         Ec2TaskNetworkOptions{.data_dir = ctx_.data_dir,
@@ -275,7 +275,7 @@ class EcsModule final : public module::Module {
   EcsService service_;
   ec2::NetworkDirectory* directory_ = nullptr;
   std::unique_ptr<netplane::NftNetplane> netplane_;
-  std::unique_ptr<netplane::Ec2Sync> sync_;
+  std::unique_ptr<services::ec2::NetplaneSync> sync_;
   std::unique_ptr<Ec2TaskNetwork> network_;
   std::unique_ptr<runtime::ContainerManager> manager_;
   std::unique_ptr<runtime::image::ImagePuller> puller_;

@@ -1,36 +1,44 @@
-#include "netplane/ec2_sync.h"
+#include "services/ec2/netplane_sync.h"
 
 #include <chrono>
 
 #include "core/log.h"
 #include "netplane/ipv4.h"
 
-namespace netplane {
+namespace services::ec2 {
 
-VpcSpec to_vpc_spec(const services::ec2::VpcTopology& topology) {
+using netplane::errc;
+using netplane::Error;
+using netplane::InterfaceSpec;
+using netplane::Ipv4Cidr;
+using netplane::PermissionSpec;
+using netplane::Result;
+using netplane::VpcSpec;
+
+VpcSpec to_vpc_spec(const VpcTopology& topology) {
   VpcSpec spec;
   spec.vpc_id = topology.vpc_id;
   spec.cidr = topology.cidr;
-  for (const services::ec2::SubnetInfo& s : topology.subnets) {
+  for (const SubnetInfo& s : topology.subnets) {
     spec.subnets.push_back({s.subnet_id, s.cidr});
   }
-  auto permissions = [](const std::vector<services::ec2::PermissionInfo>& in) {
+  auto permissions = [](const std::vector<PermissionInfo>& in) {
     std::vector<PermissionSpec> out;
-    for (const services::ec2::PermissionInfo& p : in) {
+    for (const PermissionInfo& p : in) {
       out.push_back({p.protocol, p.from_port, p.to_port, p.cidrs, p.source_group_ids});
     }
     return out;
   };
-  for (const services::ec2::SecurityGroupInfo& g : topology.security_groups) {
+  for (const SecurityGroupInfo& g : topology.security_groups) {
     spec.security_groups.push_back({g.group_id, permissions(g.ingress), permissions(g.egress)});
   }
-  for (const services::ec2::EniInfo& e : topology.enis) {
+  for (const EniInfo& e : topology.enis) {
     spec.enis.push_back({e.eni_id, e.subnet_id, e.private_ip, e.mac, e.group_ids});
   }
   return spec;
 }
 
-InterfaceSpec to_interface_spec(const services::ec2::EniAllocation& eni) {
+InterfaceSpec to_interface_spec(const EniAllocation& eni) {
   InterfaceSpec spec;
   spec.eni_id = eni.eni_id;
   spec.subnet_id = eni.subnet_id;
@@ -41,13 +49,13 @@ InterfaceSpec to_interface_spec(const services::ec2::EniAllocation& eni) {
   if (spec.gateway.empty() || spec.prefix_length == 0) {
     if (std::optional<Ipv4Cidr> cidr = Ipv4Cidr::parse(eni.subnet_cidr)) {
       spec.prefix_length = cidr->prefix;
-      spec.gateway = format_ipv4(cidr->first_host());
+      spec.gateway = netplane::format_ipv4(cidr->first_host());
     }
   }
   return spec;
 }
 
-Ec2Sync::Ec2Sync(services::ec2::NetworkDirectory& directory, Netplane& plane,
+NetplaneSync::NetplaneSync(NetworkDirectory& directory, netplane::Netplane& plane,
                  const core::Clock& clock)
     : directory_(directory),
       plane_(plane),
@@ -71,7 +79,7 @@ Ec2Sync::Ec2Sync(services::ec2::NetworkDirectory& directory, Netplane& plane,
       });
 }
 
-Ec2Sync::~Ec2Sync() {
+NetplaneSync::~NetplaneSync() {
   {
     std::lock_guard lock(hook_->mu);
     hook_->self = nullptr;
@@ -79,22 +87,22 @@ Ec2Sync::~Ec2Sync() {
   controller_.stop();
 }
 
-void Ec2Sync::start() { controller_.start(); }
+void NetplaneSync::start() { controller_.start(); }
 
-void Ec2Sync::stop() { controller_.stop(); }
+void NetplaneSync::stop() { controller_.stop(); }
 
-std::string Ec2Sync::encode(const std::string& account, const std::string& region,
+std::string NetplaneSync::encode(const std::string& account, const std::string& region,
                             const std::string& vpc_id) {
   return account + "/" + region + "/" + vpc_id;
 }
 
-Ec2Sync::Key Ec2Sync::decode(const std::string& key) {
+NetplaneSync::Key NetplaneSync::decode(const std::string& key) {
   size_t a = key.find('/');
   size_t b = key.find('/', a + 1);
   return {key.substr(0, a), key.substr(a + 1, b - a - 1), key.substr(b + 1)};
 }
 
-void Ec2Sync::on_change(const std::string& account, const std::string& region,
+void NetplaneSync::on_change(const std::string& account, const std::string& region,
                         const std::string& vpc_id) {
   std::string key = encode(account, region, vpc_id);
   {
@@ -106,7 +114,7 @@ void Ec2Sync::on_change(const std::string& account, const std::string& region,
   controller_.enqueue(key);
 }
 
-Result<void> Ec2Sync::ensure_vpc(const std::string& account, const std::string& region,
+Result<void> NetplaneSync::ensure_vpc(const std::string& account, const std::string& region,
                                  const std::string& vpc_id) {
   std::string key = encode(account, region, vpc_id);
   {
@@ -121,7 +129,7 @@ Result<void> Ec2Sync::ensure_vpc(const std::string& account, const std::string& 
   return r;
 }
 
-Result<void> Ec2Sync::sync(const std::string& key) {
+Result<void> NetplaneSync::sync(const std::string& key) {
   {
     std::lock_guard lock(active_mu_);
     if (!active_.count(key)) {
@@ -130,7 +138,7 @@ Result<void> Ec2Sync::sync(const std::string& key) {
   }
   Key k = decode(key);
   std::lock_guard lock(sync_mu_);
-  protocol::Result<services::ec2::VpcTopology> topology =
+  protocol::Result<VpcTopology> topology =
       directory_.vpc_topology(k.account, k.region, k.vpc_id);
   if (!topology) {
     if (topology.error().code == "InvalidVpcID.NotFound") {
@@ -155,4 +163,4 @@ Result<void> Ec2Sync::sync(const std::string& key) {
   return r;
 }
 
-}  // namespace netplane
+}  // namespace services::ec2

@@ -1,4 +1,4 @@
-#include "netplane/ec2_sync.h"
+#include "services/ec2/netplane_sync.h"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,16 @@
 #include "netplane/fake_netplane.h"
 #include "testing/manual_clock.h"
 
-namespace netplane {
+namespace services::ec2 {
 namespace {
 
 namespace ec2 = services::ec2;
+using netplane::errc;
+using netplane::Error;
+using netplane::InterfaceSpec;
+using netplane::PermissionSpec;
+using netplane::Result;
+using netplane::VpcSpec;
 
 class FakeDirectory final : public ec2::NetworkDirectory {
  public:
@@ -71,7 +77,7 @@ ec2::VpcTopology web_vpc() {
   return t;
 }
 
-class Ec2SyncTest : public ::testing::Test {
+class NetplaneSyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
     directory_.vpcs["vpc-1"] = web_vpc();  // tests drive the controller with run_ready()
@@ -79,10 +85,10 @@ class Ec2SyncTest : public ::testing::Test {
   fakes::ManualClock clock_;
   FakeDirectory directory_;
   fakes::FakeNetplane plane_;
-  Ec2Sync sync_{directory_, plane_, clock_};
+  NetplaneSync sync_{directory_, plane_, clock_};
 };
 
-TEST(Ec2SyncConversionTest, TopologyBecomesASpecWithRulesPeersAndMembers) {
+TEST(NetplaneSyncConversionTest, TopologyBecomesASpecWithRulesPeersAndMembers) {
   VpcSpec spec = to_vpc_spec(web_vpc());
   EXPECT_EQ(spec.vpc_id, "vpc-1");
   ASSERT_EQ(spec.subnets.size(), 1u);
@@ -97,7 +103,7 @@ TEST(Ec2SyncConversionTest, TopologyBecomesASpecWithRulesPeersAndMembers) {
   EXPECT_EQ(spec.enis[0].group_ids, std::vector<std::string>{"sg-web"});
 }
 
-TEST(Ec2SyncConversionTest, InterfaceTakesPrefixAndGatewayFromTheSubnet) {
+TEST(NetplaneSyncConversionTest, InterfaceTakesPrefixAndGatewayFromTheSubnet) {
   ec2::EniAllocation eni;
   eni.eni_id = "eni-1";
   eni.private_ip = "10.0.1.4";
@@ -110,13 +116,13 @@ TEST(Ec2SyncConversionTest, InterfaceTakesPrefixAndGatewayFromTheSubnet) {
   EXPECT_EQ(itf.ip, "10.0.1.4");
 }
 
-TEST_F(Ec2SyncTest, EnsureVpcAppliesTheCurrentTopologyAtOnce) {
+TEST_F(NetplaneSyncTest, EnsureVpcAppliesTheCurrentTopologyAtOnce) {
   ASSERT_TRUE(sync_.ensure_vpc("000000000000", "us-east-1", "vpc-1"));
   ASSERT_TRUE(plane_.vpc("vpc-1"));
   EXPECT_EQ(plane_.vpc("vpc-1")->enis.size(), 1u);
 }
 
-TEST_F(Ec2SyncTest, ChangesToAnActiveVpcAreReapplied) {
+TEST_F(NetplaneSyncTest, ChangesToAnActiveVpcAreReapplied) {
   ASSERT_TRUE(sync_.ensure_vpc("000000000000", "us-east-1", "vpc-1"));
   directory_.vpcs["vpc-1"].enis.push_back(
       {"eni-2", "subnet-a", "10.0.1.5", "02:00:00:00:00:05", "in-use", {"sg-web"}});
@@ -125,7 +131,7 @@ TEST_F(Ec2SyncTest, ChangesToAnActiveVpcAreReapplied) {
   EXPECT_EQ(plane_.vpc("vpc-1")->enis.size(), 2u);
 }
 
-TEST_F(Ec2SyncTest, VpcsNothingUsesGetNoNamespace) {
+TEST_F(NetplaneSyncTest, VpcsNothingUsesGetNoNamespace) {
   directory_.vpcs["vpc-2"] = web_vpc();
   directory_.changed("vpc-2");
   sync_.run_ready();
@@ -133,7 +139,7 @@ TEST_F(Ec2SyncTest, VpcsNothingUsesGetNoNamespace) {
   EXPECT_EQ(plane_.ensure_calls(), 0);
 }
 
-TEST_F(Ec2SyncTest, DeletedVpcLosesItsNamespaceAndIsNotRetried) {
+TEST_F(NetplaneSyncTest, DeletedVpcLosesItsNamespaceAndIsNotRetried) {
   ASSERT_TRUE(sync_.ensure_vpc("000000000000", "us-east-1", "vpc-1"));
   directory_.vpcs.erase("vpc-1");
   directory_.changed("vpc-1");
@@ -147,13 +153,13 @@ TEST_F(Ec2SyncTest, DeletedVpcLosesItsNamespaceAndIsNotRetried) {
   EXPECT_EQ(directory_.reads, reads);
 }
 
-TEST_F(Ec2SyncTest, UnknownVpcIsNotFound) {
+TEST_F(NetplaneSyncTest, UnknownVpcIsNotFound) {
   Result<void> r = sync_.ensure_vpc("000000000000", "us-east-1", "vpc-nope");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::not_found);
 }
 
-TEST_F(Ec2SyncTest, FailedApplyIsRetriedWithBackoff) {
+TEST_F(NetplaneSyncTest, FailedApplyIsRetriedWithBackoff) {
   plane_.fail_ensure(Error(errc::nft_failed, "boom"));
   EXPECT_FALSE(sync_.ensure_vpc("000000000000", "us-east-1", "vpc-1"));
   plane_.fail_ensure(std::nullopt);
@@ -163,4 +169,4 @@ TEST_F(Ec2SyncTest, FailedApplyIsRetriedWithBackoff) {
 }
 
 }  // namespace
-}  // namespace netplane
+}  // namespace services::ec2
