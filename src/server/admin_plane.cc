@@ -1,9 +1,11 @@
 #include "server/admin_plane.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/log.h"
 #include "protocol/model.h"
+#include "protocol/model_origin.h"
 
 #ifndef GANTRY_VERSION
 #define GANTRY_VERSION "0.0.0"
@@ -16,6 +18,30 @@ void json_reply(http::Response& res, int status, const boost::json::value& body)
   res.status = status;
   res.set_header("Content-Type", "application/json");
   res.body = boost::json::serialize(body);
+}
+
+// Per model: where it came from and the protocols Gantry answers for it. "protocols_added" are
+// those that clients send and the model predates (gen_models.py CLIENT_PROTOCOLS).
+boost::json::object service_models() {
+  boost::json::object out;
+  for (const protocol::ModelOrigin& origin : protocol::model_origins()) {
+    const protocol::ServiceModel* model = protocol::find_model(origin.service);
+    boost::json::array protocols, added;
+    if (model != nullptr) {
+      for (protocol::Protocol p : model->protocols) {
+        protocols.emplace_back(protocol::protocol_name(p));
+        if (std::find(origin.model_protocols.begin(), origin.model_protocols.end(), p) ==
+            origin.model_protocols.end()) {
+          added.emplace_back(protocol::protocol_name(p));
+        }
+      }
+    }
+    out[origin.service] = {{"source", origin.source},
+                           {"api_version", origin.api_version},
+                           {"protocols", std::move(protocols)},
+                           {"protocols_added", std::move(added)}};
+  }
+  return out;
 }
 
 }  // namespace
@@ -43,6 +69,7 @@ void AdminPlane::handle(const http::Request& req, http::Response& res) {
                {{"version", GANTRY_VERSION},
                 {"uptime_seconds", uptime},
                 {"models", protocol::models_source()},
+                {"service_models", service_models()},
                 {"auth", auth_mode_},
                 {"reset_enabled", reset_enabled_},
                 {"services", services}});

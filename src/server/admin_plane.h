@@ -1,6 +1,7 @@
 #pragma once
 // /_gantry/...: the emulator's own endpoints, not AWS's.
-//   GET  /_gantry/health  version, uptime, models used, and each service with its state
+//   GET  /_gantry/health  version, uptime, models used (per model: source, API version and the
+//                         protocols answered), and each service with its state
 //   POST /_gantry/reset   wipes all state so that tests start clean (can be switched off)
 
 #include <chrono>

@@ -90,6 +90,12 @@ def test_health_lists_services_and_models(endpoint):
     assert status == 200
     assert body["services"]["sts"]["state"] == "running"
     assert body["models"].startswith("botocore ")
+    # Per model: its source, and every protocol clients send, whatever the model lists.
+    cw = body["service_models"]["cloudwatch"]
+    assert cw["source"].split(" ")[0] in ("botocore", "aws-cli", "aws-sdk")
+    assert cw["api_version"] == "2010-08-01"
+    assert set(cw["protocols"]) >= {"smithy-rpc-v2-cbor", "json", "query"}
+    assert body["service_models"]["sts"]["protocols"] == ["query"]
     assert body["uptime_seconds"] >= 0
     assert body["version"]
 

@@ -5,8 +5,14 @@ before any handler runs, so these hold for every service the models describe.
 """
 import http.client
 import json
+import os
+import subprocess
 
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.model
+import botocore.parsers
 import botocore.serialize
 import botocore.session
 import pytest
@@ -155,6 +161,96 @@ def test_json_mode_cloudwatch_missing_parameter(make_client):
     with pytest.raises(ClientError) as e:
         cw.get_metric_statistics(Namespace="AWS/ECS")
     assert error_code(e) == ("MissingParameter", 400)
+
+
+# --- CloudWatch: each protocol its clients send, whatever model Gantry was built from -------
+# Debian 12's AWS CLI v2 sends query, botocore 1.43 JSON 1.0, the Smithy-based SDKs RPC v2 CBOR.
+# CloudWatch has no handlers yet: a request that decodes and validates gets NotImplemented,
+# encoded in the protocol it came in.
+
+def signed_post(port, path, body, headers, service="monitoring"):
+    req = botocore.awsrequest.AWSRequest(method="POST", url="http://127.0.0.1:%d%s" % (port, path),
+                                         data=body, headers=headers)
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", "test"), service,
+                            "us-east-1").add_auth(req)
+    return post(port, path, body, dict(req.headers.items()))
+
+
+@pytest.mark.emulator_only
+def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
+    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    status, out_headers, out = signed_post(gantry.port, path, body, dict(headers))
+    assert status == 501
+    assert out_headers["smithy-protocol"] == "rpc-v2-cbor"
+    assert out_headers["content-type"] == "application/cbor"
+    assert out_headers["x-amzn-query-error"] == "NotImplemented;Receiver"
+    session = botocore.session.get_session()
+    model = botocore.model.ServiceModel(session.get_service_data("cloudwatch"), "cloudwatch")
+    parsed = botocore.parsers.create_parser("smithy-rpc-v2-cbor").parse(
+        {"status_code": status, "headers": out_headers, "body": out},
+        model.operation_model("ListMetrics").output_shape)
+    assert parsed["Error"]["Code"] == "NotImplemented"
+    assert "ListMetrics" in parsed["Error"]["Message"]
+
+
+@pytest.mark.emulator_only
+def test_cloudwatch_json10_request_is_answered_in_json(gantry):
+    status, out_headers, out = signed_post(
+        gantry.port, "/", b'{"Namespace":"AWS/EC2"}',
+        {"Content-Type": "application/x-amz-json-1.0",
+         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics"})
+    assert status == 501
+    assert out_headers["content-type"] == "application/x-amz-json-1.0"
+    assert out_headers["x-amzn-query-error"] == "NotImplemented;Receiver"
+    assert json.loads(out)["__type"] == "NotImplemented"
+
+
+@pytest.mark.emulator_only
+def test_cloudwatch_json10_from_boto3(make_client):
+    with pytest.raises(ClientError) as e:
+        make_client("cloudwatch").list_metrics(Namespace="AWS/EC2")
+    assert error_code(e) == ("NotImplemented", 501)
+
+
+@pytest.mark.emulator_only
+def test_cloudwatch_query_request_is_answered_in_xml(gantry):
+    status, out_headers, out = signed_post(
+        gantry.port, "/", b"Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FEC2",
+        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    assert status == 501
+    assert out_headers["content-type"].startswith("text/xml")
+    assert b'<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">' in out
+    assert b"<Code>NotImplemented</Code>" in out
+    assert b"<Type>Receiver</Type>" in out
+
+
+def test_cloudwatch_query_and_json_decode_their_parameters(gantry):
+    # A missing required member is found only once the body is decoded.
+    status, _, out = signed_post(
+        gantry.port, "/", b"Action=GetMetricStatistics&Version=2010-08-01&Namespace=AWS%2FEC2",
+        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    assert status == 400
+    assert b"<Code>MissingParameter</Code>" in out
+    status, headers, out = signed_post(
+        gantry.port, "/", b'{"Namespace":"AWS/EC2"}',
+        {"Content-Type": "application/x-amz-json-1.0",
+         "X-Amz-Target": "GraniteServiceVersion20100801.GetMetricStatistics"})
+    assert status == 400
+    assert headers["x-amzn-query-error"] == "MissingParameter;Sender"
+
+
+@pytest.mark.emulator_only
+def test_cloudwatch_from_debian_aws_cli_v2_which_sends_query(gantry):
+    exe = "/usr/bin/aws"
+    if not os.path.exists(exe):
+        pytest.skip("Debian's AWS CLI v2 (/usr/bin/aws) is not installed")
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+    out = subprocess.run([exe, "--endpoint-url", "http://127.0.0.1:%d" % gantry.port,
+                          "cloudwatch", "list-metrics", "--namespace", "AWS/EC2"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert "NotImplemented" in out.stderr, out.stderr
 
 
 # --- rest-json (Lambda) and rest-xml (S3) --------------------------------------------------
