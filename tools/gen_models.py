@@ -12,9 +12,9 @@ build tree, and a file is rewritten only when its text changes. The source, API 
 protocols of each model are written into the tables and served by /_gantry/health.
 """
 import argparse
+import glob
 import gzip
 import json
-import glob
 import os
 import re
 import sys
@@ -165,8 +165,11 @@ def find_sources(explicit):
 def load_aws_sdk(apis, service, service_id):
     with open(os.path.join(apis, "metadata.json"), encoding="utf-8") as f:
         index = json.load(f)
-    key = service.replace("-", "")
-    prefixes = sorted({v.get("prefix") or k for k, v in index.items()})
+    # The SDK's key is botocore's name without '-' ("elbv2") or the squashed serviceId
+    # ("cloudwatchlogs" for logs); files are named by the key's prefix.
+    keys = {service.replace("-", ""), (service_id or "").replace(" ", "").lower()}
+    prefixes = sorted({v.get("prefix") or k for k, v in index.items()
+                       if k in keys or v.get("prefix") == service})
     best = None
     for prefix in prefixes:
         for path in sorted(glob.glob(os.path.join(apis, prefix + "-*.json"))):
@@ -177,9 +180,7 @@ def load_aws_sdk(apis, service, service_id):
             with open(path, encoding="utf-8") as f:
                 model = json.load(f)
             meta = model.get("metadata", {})
-            matches = (meta.get("serviceId") == service_id if service_id
-                       else (index.get(key, {}).get("prefix") or key) == prefix)
-            if not matches:
+            if service_id and meta.get("serviceId") not in (None, service_id):
                 continue
             rank = (m.group(1), m.group(2) == "normal")
             if best is None or rank > best[0]:
@@ -233,7 +234,7 @@ def version_tuple(v):
     return tuple(int(x) for x in re.findall(r"\d+", v))
 
 
-def newest_model(service, sources):
+def newest_model(service, sources, explain=False):
     """The newest model of `service` among `sources`, as (model, source).
 
     Versions are only comparable within one family (botocore 1.x and the AWS CLI's vendored
@@ -241,8 +242,10 @@ def newest_model(service, sources):
       1. the API version (data/<service>/<YYYY-MM-DD>): a newer API is a newer model;
       2. how many wire protocols the model lists: lists only grow (CloudWatch: query, then
          smithy-rpc-v2-cbor, json and query);
-      3. how many operations, then shapes, it has: models grow by adding them;
-      4. the family: botocore, then the AWS CLI's, then aws-sdk (the fullest format);
+      3. how many operations, then distinct member names, it has: models grow by adding them
+         (shape counts are not comparable: aws-sdk's .min.json inlines and repeats shapes);
+      4. the family: botocore, then the AWS CLI's, then aws-sdk (whose .min.json has no
+         enums, lengths or patterns, so the validator checks less when it wins);
       5. the package version within the family;
       6. the search order (this python3 first).
     """
@@ -255,8 +258,11 @@ def newest_model(service, sources):
         meta = model["metadata"]
         service_id = service_id or meta.get("serviceId")
         protocols = set(meta.get("protocols") or [meta.get("protocol")]) & set(PROTOCOLS)
+        members = {m for shape in model["shapes"].values() for m in shape.get("members", {})}
         key = (meta.get("apiVersion", ""), len(protocols), len(model["operations"]),
-               len(model["shapes"]), KIND_RANK[src.kind], version_tuple(src.version), -i)
+               len(members), KIND_RANK[src.kind], version_tuple(src.version), -i)
+        if explain:
+            print("gen_models.py: %s: %s %s" % (service, src.label, key[:-1]), file=sys.stderr)
         if best is None or key > best[0]:
             best = (key, model, src)
     if best is None:
@@ -467,13 +473,15 @@ def main():
                     help="read only this botocore (or aws-sdk apis/) tree; repeatable")
     ap.add_argument("--namespace", default="protocol",
                     help="C++ namespace of the tables (tests build a second set beside the real one)")
+    ap.add_argument("--explain", action="store_true",
+                    help="print each candidate model's ranking key to stderr")
     ap.add_argument("services", nargs="+")
     args = ap.parse_args()
     sources = find_sources(args.botocore)
     os.makedirs(args.out, exist_ok=True)
     rows = []
     for service in sorted(args.services):
-        model, src = newest_model(service, sources)
+        model, src = newest_model(service, sources, args.explain)
         ident, protocols, own = generate(service, model, args.out, args.namespace)
         rows.append((service, ident, src, model["metadata"].get("apiVersion"), protocols, own))
     # The summary names each source once, the most used first: "botocore 1.43.11".
