@@ -79,6 +79,10 @@ std::optional<Route> route_request(const http::Request& req, std::string_view sc
        req.header("Content-Type").starts_with("application/cbor"))) {
     std::string_view rest = path.substr(9);
     std::string_view name = rest.substr(0, rest.find('/'));
+    // The service may be named by its absolute shape id, '.' for '#' (the codec accepts both).
+    if (std::size_t dot = name.rfind('.'); dot != std::string_view::npos) {
+      name = name.substr(dot + 1);
+    }
     for (const ServiceModel* m : all_models()) {
       if (m->speaks(Protocol::SmithyRpcV2Cbor) && m->smithy_service_name == name) {
         return Route{m, Protocol::SmithyRpcV2Cbor};

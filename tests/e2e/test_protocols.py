@@ -194,6 +194,15 @@ def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
 
 
 @pytest.mark.emulator_only
+def test_cloudwatch_cbor_service_named_by_its_shape_id(gantry):
+    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    path = path.replace("/service/", "/service/com.amazonaws.cloudwatch.")
+    status, out_headers, _ = signed_post(gantry.port, path, body, dict(headers))
+    assert status == 501
+    assert out_headers["smithy-protocol"] == "rpc-v2-cbor"
+
+
+@pytest.mark.emulator_only
 def test_cloudwatch_json10_request_is_answered_in_json(gantry):
     status, out_headers, out = signed_post(
         gantry.port, "/", b'{"Namespace":"AWS/EC2"}',
