@@ -472,7 +472,7 @@ def main():
     ap.add_argument("--botocore", action="append",
                     help="read only this botocore (or aws-sdk apis/) tree; repeatable")
     ap.add_argument("--namespace", default="protocol",
-                    help="C++ namespace of the tables (tests build a second set beside the real one)")
+                    help="C++ namespace of the tables (tests link a second set)")
     ap.add_argument("--explain", action="store_true",
                     help="print each candidate model's ranking key to stderr")
     ap.add_argument("services", nargs="+")

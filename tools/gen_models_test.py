@@ -77,7 +77,8 @@ class NewestModel(unittest.TestCase):
     def test_newer_api_version_wins(self):
         a = botocore_tree(self.base, "a", "1.43.11",
                           {"cloudwatch": model(["query"], ("A", "B", "C"), api="2010-08-01")})
-        b = botocore_tree(self.base, "b", "1.29.27", {"cloudwatch": model(["query"], api="2021-01-01")})
+        b = botocore_tree(self.base, "b", "1.29.27",
+                          {"cloudwatch": model(["query"], api="2021-01-01")})
         m, _ = gen_models.newest_model("cloudwatch", self.sources(a, b))
         self.assertEqual(m["metadata"]["apiVersion"], "2021-01-01")
 
@@ -138,8 +139,9 @@ class ClientProtocols(unittest.TestCase):
         self.assertEqual(md["awsQueryCompatible"], {})
 
     def test_new_cloudwatch_is_left_as_it_is(self):
-        m = model(["smithy-rpc-v2-cbor", "json", "query"], targetPrefix="GraniteServiceVersion20100801",
-                  jsonVersion="1.0", awsQueryCompatible={})
+        m = model(["smithy-rpc-v2-cbor", "json", "query"],
+                  targetPrefix="GraniteServiceVersion20100801", jsonVersion="1.0",
+                  awsQueryCompatible={})
         protocols, own = gen_models.merge_client_protocols("cloudwatch", m)
         self.assertEqual(protocols, own)
         self.assertEqual(protocols, ["smithy-rpc-v2-cbor", "json", "query"])
