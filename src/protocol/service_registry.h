@@ -36,8 +36,8 @@ struct ServiceHealth {
 
 class ServiceRegistry {
  public:
-  // Registers handlers for the model called `model_name`. CHECKs that the model exists and that
-  // every operation name is in it.
+  // Registers handlers for the model called `model_name`. CHECKs that the model exists; a
+  // handler whose operation the model lacks (built from an older model) is logged and left out.
   void add(std::string_view model_name, OperationTable operations);
 
   // nullptr when the service has no handler for `operation`.
