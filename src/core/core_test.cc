@@ -4,12 +4,57 @@
 
 #include "core/error_category.h"
 #include "core/glob.h"
-#include "core/percent.h"
+#include "core/hex.h"
 #include "core/ids.h"
+#include "core/percent.h"
+#include "core/sha256.h"
 #include "core/time_format.h"
 
 namespace core {
 namespace {
+
+TEST(HexTest, EncodesBytesAsLowerCasePairs) {
+  EXPECT_EQ(hex(std::string_view("\x00\x01\xab\xff", 4)), "0001abff");
+  EXPECT_EQ(hex(std::string_view()), "");
+}
+
+TEST(HexTest, EncodesIntegersZeroPaddedToWidth) {
+  EXPECT_EQ(hex(std::uint64_t{255}, 4), "00ff");
+  EXPECT_EQ(hex(std::uint64_t{0x5f1e2d3c}, 8), "5f1e2d3c");
+  EXPECT_EQ(hex(std::uint64_t{0x123}, 2), "23");
+}
+
+TEST(HexTest, UnhexAcceptsEitherCaseAndRejectsMalformedText) {
+  EXPECT_EQ(unhex("0001ABff"), std::string("\x00\x01\xab\xff", 4));
+  EXPECT_EQ(unhex(""), std::string());
+  EXPECT_EQ(unhex("abc"), std::nullopt);
+  EXPECT_EQ(unhex("zz"), std::nullopt);
+}
+
+// FIPS 180-2 appendix B.1 and the empty message.
+TEST(Sha256Test, MatchesKnownVectors) {
+  EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Sha256Test, FinishLeavesTheStreamOpenAndCopiesAreIndependent) {
+  Sha256 h;
+  h.update("a");
+  Sha256 copy = h;
+  h.update(std::string_view("bc"));
+  EXPECT_EQ(h.finish(), sha256("abc"));
+  EXPECT_EQ(copy.finish(), sha256("a"));
+  h.update("def", 3);
+  EXPECT_EQ(h.finish(), sha256("abcdef"));
+  copy = h;
+  EXPECT_EQ(copy.finish(), sha256("abcdef"));
+}
+
+// RFC 4231 section 4.3, test case 2: a key shorter than the block size.
+TEST(HmacSha256Test, MatchesRfc4231TestCase2) {
+  EXPECT_EQ(hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
 
 TEST(IdsTest, TaskIdsAreThirtyTwoLowerHexChars) {
   std::string id = ids::random_hex(32);

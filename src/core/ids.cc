@@ -5,6 +5,7 @@
 #include <array>
 
 #include "core/check.h"
+#include "core/hex.h"
 
 namespace core::ids {
 namespace {
@@ -49,15 +50,9 @@ std::string uuid4() {
   fill_random(b, sizeof b);
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 0xf];
-  }
-  return out;
+  std::string h = hex(std::string_view(reinterpret_cast<const char*>(b), sizeof b));
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 std::string resource_id(std::string_view prefix) {

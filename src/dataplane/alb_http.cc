@@ -5,6 +5,8 @@
 #include <chrono>
 #include <random>
 
+#include "core/hex.h"
+
 namespace dataplane {
 namespace {
 
@@ -31,11 +33,6 @@ bool has_token(std::string_view list, std::string_view token) {
     if (beast::iequals(part, token)) return true;
   }
   return false;
-}
-
-void append_hex(std::string& out, uint64_t v, int digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 0xf]);
 }
 
 void append_version(std::string& out, unsigned version) {
@@ -69,10 +66,10 @@ std::string make_trace_id() {
   std::string out;
   out.reserve(40);
   out += "Root=1-";
-  append_hex(out, static_cast<uint64_t>(secs), 8);
+  out += core::hex(static_cast<uint64_t>(secs), 8);
   out.push_back('-');
-  append_hex(out, random64(), 8);
-  append_hex(out, random64(), 16);
+  out += core::hex(random64(), 8);
+  out += core::hex(random64(), 16);
   return out;
 }
 

@@ -1,15 +1,14 @@
 #include "protocol/sigv4.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <utility>
 
+#include "core/hex.h"
+#include "core/sha256.h"
 #include "core/time_format.h"
 
 namespace protocol::sigv4 {
@@ -26,25 +25,6 @@ AuthError incomplete(std::string message) { return {Failure::Incomplete, std::mo
 AuthError bad_chunk(std::string message) { return {Failure::BadChunk, std::move(message)}; }
 AuthError mismatch() {
   return {Failure::SignatureMismatch, std::string(kSignatureMismatchMessage)};
-}
-
-std::string hex(std::string_view raw) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(raw.size() * 2);
-  for (unsigned char c : raw) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
-
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
 }
 
 bool is_space(char c) {
@@ -451,11 +431,7 @@ bool equal_signatures(std::string_view expected, std::string_view given) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
+std::string sha256_hex(std::string_view data) { return core::hex(core::sha256(data)); }
 
 std::string scope_string(const CredentialScope& scope) {
   return scope.date + "/" + scope.region + "/" + scope.service + "/" + scope.terminator;
@@ -515,16 +491,16 @@ std::string string_to_sign(const ParsedAuth& auth, std::string_view canonical_re
 }
 
 std::string signing_key(std::string_view secret, const CredentialScope& scope) {
-  std::string k_date = hmac_sha256("AWS4" + std::string(secret), scope.date);
-  std::string k_region = hmac_sha256(k_date, scope.region);
-  std::string k_service = hmac_sha256(k_region, scope.service);
-  return hmac_sha256(k_service, scope.terminator);
+  std::string k_date = core::hmac_sha256("AWS4" + std::string(secret), scope.date);
+  std::string k_region = core::hmac_sha256(k_date, scope.region);
+  std::string k_service = core::hmac_sha256(k_region, scope.service);
+  return core::hmac_sha256(k_service, scope.terminator);
 }
 
 std::string compute_signature(std::string_view secret, const ParsedAuth& auth,
                               const http::Request& req, bool s3_style) {
   std::string sts = string_to_sign(auth, canonical_request(req, auth, s3_style));
-  return hex(hmac_sha256(signing_key(secret, auth.scope), sts));
+  return core::hex(core::hmac_sha256(signing_key(secret, auth.scope), sts));
 }
 
 std::optional<AuthError> verify(const http::Request& req, const ParsedAuth& auth,
@@ -624,7 +600,8 @@ boost::system::result<std::string, AuthError> decode_aws_chunked(
     std::string_view data = body.substr(pos, size);
     pos += size;
     if (check) {
-      std::string expected = hex(hmac_sha256(key, chunk_string_to_sign(auth, previous, data)));
+      std::string expected =
+          core::hex(core::hmac_sha256(key, chunk_string_to_sign(auth, previous, data)));
       if (!equal_signatures(expected, chunk_signature)) {
         return mismatch();
       }
@@ -678,7 +655,7 @@ boost::system::result<std::string, AuthError> decode_aws_chunked(
     sts.append(scope_string(auth.scope)).append("\n");
     sts.append(previous).append("\n");
     sts.append(sha256_hex(canonical_trailers));
-    if (!equal_signatures(hex(hmac_sha256(key, sts)), trailer_signature)) {
+    if (!equal_signatures(core::hex(core::hmac_sha256(key, sts)), trailer_signature)) {
       return mismatch();
     }
   }

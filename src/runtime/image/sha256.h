@@ -1,36 +1,22 @@
 #pragma once
-// Streaming SHA-256 producing OCI digests ("sha256:<hex>").
-
-#include <openssl/evp.h>
+// Streaming SHA-256 producing OCI digests ("sha256:<hex>"), over core::Sha256.
 
 #include <cstddef>
-#include <memory>
 #include <string>
+
+#include "core/hex.h"
+#include "core/sha256.h"
 
 namespace runtime::image {
 
 class Sha256 {
  public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void update(const void* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
-  // "sha256:<64 hex>"; call once.
-  std::string digest() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    static const char* hex = "0123456789abcdef";
-    std::string out = "sha256:";
-    for (unsigned int i = 0; i < len; ++i) {
-      out += hex[md[i] >> 4];
-      out += hex[md[i] & 15];
-    }
-    return out;
-  }
+  void update(const void* data, std::size_t size) { hash_.update(data, size); }
+  // "sha256:<64 hex>".
+  std::string digest() const { return "sha256:" + core::hex(hash_.finish()); }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  core::Sha256 hash_;
 };
 
 inline std::string sha256_digest(const void* data, std::size_t size) {

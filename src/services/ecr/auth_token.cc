@@ -1,29 +1,16 @@
 #include "services/ecr/auth_token.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "core/base64.h"
+#include "core/hex.h"
 #include "core/ids.h"
+#include "core/sha256.h"
 
 namespace services::ecr {
-namespace {
-
-std::string hex(const unsigned char* p, unsigned int n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 TokenIssuer::TokenIssuer(const std::filesystem::path& data_dir) {
   std::filesystem::path file = data_dir / "ecr" / "token.key";
@@ -47,11 +34,7 @@ TokenIssuer::TokenIssuer(const std::filesystem::path& data_dir) {
 }
 
 std::string TokenIssuer::mac(std::string_view payload) const {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), md, &len);
-  return hex(md, len);
+  return core::hex(core::hmac_sha256(key_, payload));
 }
 
 std::string TokenIssuer::issue(const TokenClaims& c) const {

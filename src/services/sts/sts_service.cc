@@ -1,8 +1,7 @@
 #include "services/sts/sts_service.h"
 
-#include <openssl/sha.h>
-
 #include "core/ids.h"
+#include "core/sha256.h"
 #include "services/sts/errors.h"
 
 namespace services::sts {
@@ -28,11 +27,10 @@ std::string string_of(const json::object& in, std::string_view key) {
 
 // A role's unique id (AROA...) is stable for the role, as in IAM: derived from its ARN.
 std::string role_unique_id(std::string_view role_arn) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(role_arn.data()), role_arn.size(), digest);
+  std::string digest = core::sha256(role_arn);
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   std::string id = "AROA";
-  for (int i = 0; i < 17; ++i) id += kAlphabet[digest[i] % 32];
+  for (int i = 0; i < 17; ++i) id += kAlphabet[static_cast<unsigned char>(digest[i]) % 32];
   return id;
 }
 
