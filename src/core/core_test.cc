@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <ios>
 
 #include "core/error_category.h"
 #include "core/glob.h"
 #include "core/hex.h"
 #include "core/ids.h"
 #include "core/percent.h"
+#include "core/result.h"
 #include "core/sha256.h"
 #include "core/time_format.h"
 
@@ -153,3 +155,27 @@ TEST(PercentDecode, DecodesEscapesAndPlusOnlyWhenAsked) {
   EXPECT_EQ(core::percent_decode("a%20b+c", true), "a b c");
   EXPECT_EQ(core::percent_decode("100%", false), "100%");  // malformed: unchanged
 }
+
+namespace core {
+namespace {
+
+TEST(ErrorTest, KeepsTheCategoryOfTheEnumItWasMadeFrom) {
+  Error e(std::io_errc::stream, "bad stream");
+  EXPECT_EQ(e.code, std::make_error_code(std::io_errc::stream));
+  EXPECT_EQ(&e.code.category(), &std::iostream_category());
+  EXPECT_EQ(e.message, "bad stream");
+}
+
+TEST(ErrorTest, FromErrnoUsesTheGenericCategoryAndNamesTheCall) {
+  Error e = Error::from_errno(ENOENT, "open /x");
+  EXPECT_EQ(e.code, std::errc::no_such_file_or_directory);
+  EXPECT_EQ(e.message.rfind("open /x: ", 0), 0u);
+}
+
+TEST(ErrorTest, ValueOfAFailedResultThrowsSystemError) {
+  Result<int> r = Error(std::io_errc::stream, "boom");
+  EXPECT_THROW(r.value(), std::system_error);
+}
+
+}  // namespace
+}  // namespace core

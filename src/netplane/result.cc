@@ -11,12 +11,4 @@ const std::error_category& netplane_category() {
   return category;
 }
 
-Error Error::from_errno(int err, const std::string& what) {
-  return Error(std::error_code(err, std::generic_category()), core::errno_message(err, what));
-}
-
-void throw_exception_from_error(const Error& e, const boost::source_location&) {
-  throw std::system_error(e.code, e.message);
-}
-
 }  // namespace netplane

@@ -1,12 +1,11 @@
 #pragma once
-// Errors of the network plane: a system error code (errno, or netplane::errc below) plus a
-// message for people. Callers branch on `code`; the ECS adapter turns `message` into a task's
-// stoppedReason ("ResourceInitializationError: ...").
+// Errors of the network plane: core::Error (a system error code, errno or netplane::errc below,
+// plus a message for people). Callers branch on `code`; the ECS adapter turns `message` into a
+// task's stoppedReason ("ResourceInitializationError: ...").
 
-#include <boost/system/result.hpp>
-#include <string>
 #include <system_error>
-#include <utility>
+
+#include "core/result.h"
 
 namespace netplane {
 
@@ -24,21 +23,9 @@ inline std::error_code make_error_code(errc e) {
   return {static_cast<int>(e), netplane_category()};
 }
 
-struct Error {
-  std::error_code code;
-  std::string message;
-
-  Error() = default;
-  Error(std::error_code c, std::string m) : code(c), message(std::move(m)) {}
-  Error(errc c, std::string m) : code(make_error_code(c)), message(std::move(m)) {}
-  // From errno: "<what>: <strerror>".
-  static Error from_errno(int err, const std::string& what);
-};
-
-[[noreturn]] void throw_exception_from_error(const Error& e, const boost::source_location& loc);
-
+using Error = core::Error;
 template <class T>
-using Result = boost::system::result<T, Error>;
+using Result = core::Result<T>;
 
 }  // namespace netplane
 

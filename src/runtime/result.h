@@ -1,12 +1,11 @@
 #pragma once
-// Errors of the container runtime: a system error code (errno, or runtime::errc below) plus a
-// message for people. Callers branch on `code`; the ECS controller turns `message` into
+// Errors of the container runtime: core::Error (a system error code, errno or runtime::errc below,
+// plus a message for people). Callers branch on `code`; the ECS controller turns `message` into
 // stoppedReason ("CannotPullContainerError: ...").
 
-#include <boost/system/result.hpp>
-#include <string>
 #include <system_error>
-#include <utility>
+
+#include "core/result.h"
 
 namespace runtime {
 
@@ -25,21 +24,9 @@ enum class errc {
 const std::error_category& runtime_category();
 inline std::error_code make_error_code(errc e) { return {static_cast<int>(e), runtime_category()}; }
 
-struct Error {
-  std::error_code code;
-  std::string message;
-
-  Error() = default;
-  Error(std::error_code c, std::string m) : code(c), message(std::move(m)) {}
-  Error(errc c, std::string m) : code(make_error_code(c)), message(std::move(m)) {}
-  // From errno: "<what>: <strerror>".
-  static Error from_errno(int err, const std::string& what);
-};
-
-[[noreturn]] void throw_exception_from_error(const Error& e, const boost::source_location& loc);
-
+using Error = core::Error;
 template <class T>
-using Result = boost::system::result<T, Error>;
+using Result = core::Result<T>;
 
 }  // namespace runtime
 
