@@ -8,6 +8,7 @@
 #include "core/hex.h"
 #include "core/ids.h"
 #include "core/percent.h"
+#include "core/query_string.h"
 #include "core/result.h"
 #include "core/sha256.h"
 #include "core/time_format.h"
@@ -175,6 +176,47 @@ TEST(ErrorTest, FromErrnoUsesTheGenericCategoryAndNamesTheCall) {
 TEST(ErrorTest, ValueOfAFailedResultThrowsSystemError) {
   Result<int> r = Error(std::io_errc::stream, "boom");
   EXPECT_THROW(r.value(), std::system_error);
+}
+
+}  // namespace
+}  // namespace core
+
+namespace core {
+namespace {
+
+TEST(QueryStringTest, SplitKeepsOrderAndEmptyValuesAndSkipsEmptyPairs) {
+  std::vector<RawQueryParam> p = split_query("b=2&&a=&acl&c=x=y&");
+  ASSERT_EQ(p.size(), 4u);
+  EXPECT_EQ(p[0].key, "b");
+  EXPECT_EQ(p[0].value, "2");
+  EXPECT_EQ(p[1].key, "a");
+  EXPECT_EQ(p[1].value, "");
+  EXPECT_TRUE(p[1].has_value);
+  EXPECT_EQ(p[2].key, "acl");
+  EXPECT_FALSE(p[2].has_value);
+  EXPECT_EQ(p[3].key, "c");
+  EXPECT_EQ(p[3].value, "x=y");
+  EXPECT_TRUE(split_query("").empty());
+}
+
+TEST(QueryStringTest, SplitLeavesEscapesAndRawCharactersAsSent) {
+  std::vector<RawQueryParam> p = split_query("k%3D=a%26b|c d");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].key, "k%3D");
+  EXPECT_EQ(p[0].value, "a%26b|c d");
+}
+
+TEST(QueryStringTest, ParseDecodesLenientlyAndPlusOnlyWhenAsked) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(parse_query("a=x+y&b=%41%zz&c", false),
+            (Pairs{{"a", "x+y"}, {"b", "%41%zz"}, {"c", ""}}));
+  EXPECT_EQ(parse_query("a=x+y%2B", true), (Pairs{{"a", "x y+"}}));
+}
+
+TEST(PercentDecodeStrict, RejectsMalformedEscapes) {
+  EXPECT_EQ(percent_decode_strict("a%20b+c", true), "a b c");
+  EXPECT_EQ(percent_decode_strict("a%2", false), std::nullopt);
+  EXPECT_EQ(percent_decode_strict("%zz", false), std::nullopt);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "core/glob.h"
-#include "core/percent.h"
+#include "core/query_string.h"
 
 namespace dataplane {
 namespace {
@@ -23,24 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = lower(c);
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    if (eq == std::string_view::npos) {
-      out.emplace_back(core::percent_decode(part, false), "");
-    } else {
-      out.emplace_back(core::percent_decode(part.substr(0, eq), false),
-                       core::percent_decode(part.substr(eq + 1), false));
-    }
-  }
   return out;
 }
 
@@ -65,7 +47,7 @@ bool condition_matches(const elbv2::RuleCondition& c, const AlbRequest& r) {
       // Methods are case-sensitive in HTTP; AWS's values are upper-case names.
       return std::find(c.values.begin(), c.values.end(), r.method) != c.values.end();
     case F::QueryString: {
-      auto pairs = parse_query(r.query);
+      auto pairs = core::parse_query(r.query, /*plus_is_space=*/false);
       for (const auto& [key, value] : c.query) {
         for (const auto& [k, v] : pairs) {
           if ((key.empty() || wildcard_match(key, k, true)) && wildcard_match(value, v, true)) {

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
-#include <boost/url/pct_string_view.hpp>
 #include <charconv>
 #include <limits>
 #include <set>
 
+#include "core/percent.h"
+#include "core/query_string.h"
 #include "core/time_format.h"
 #include "protocol/query_naming.h"
 
@@ -271,32 +272,17 @@ class Unflattener {
 }  // namespace
 
 Result<void> parse_form(std::string_view text, ParamMap& out) {
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = true;
-  while (!text.empty()) {
-    std::size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    std::size_t eq = pair.find('=');
-    std::string_view raw_key = pair.substr(0, eq);
-    std::string_view raw_value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    auto key = boost::urls::make_pct_string_view(raw_key);
-    auto value = boost::urls::make_pct_string_view(raw_value);
+  for (const core::RawQueryParam& p : core::split_query(text)) {
+    std::optional<std::string> key = core::percent_decode_strict(p.key, /*plus_is_space=*/true);
+    std::optional<std::string> value = core::percent_decode_strict(p.value, true);
     if (!key || !value) {
-      return malformed("The parameter " + std::string(raw_key.substr(0, 128)) +
+      return malformed("The parameter " + std::string(p.key.substr(0, 128)) +
                        " is not correctly percent-encoded.");
     }
-    std::string decoded_key = key->decode(opts);
-    if (static_cast<std::size_t>(std::count(decoded_key.begin(), decoded_key.end(), '.')) >=
-        kMaxKeySegments) {
-      return malformed("The parameter name " + decoded_key.substr(0, 128) +
-                       "... is nested too deeply.");
+    if (static_cast<std::size_t>(std::count(key->begin(), key->end(), '.')) >= kMaxKeySegments) {
+      return malformed("The parameter name " + key->substr(0, 128) + "... is nested too deeply.");
     }
-    out[std::move(decoded_key)] = value->decode(opts);
+    out[std::move(*key)] = std::move(*value);
   }
   return {};
 }

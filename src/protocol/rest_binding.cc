@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/pct_string_view.hpp>
 #include <cctype>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
 
+#include "core/percent.h"
+#include "core/query_string.h"
 #include "protocol/rest_scalar.h"
 
 namespace protocol::rest {
@@ -18,14 +19,6 @@ namespace json = boost::json;
 
 BindError malformed(std::string m) { return {BindError::Kind::Malformed, std::move(m)}; }
 BindError bad_value(std::string m) { return {BindError::Kind::BadValue, std::move(m)}; }
-
-std::optional<std::string> pct_decode(std::string_view s, bool plus_is_space) {
-  auto pct = boost::urls::make_pct_string_view(s);
-  if (!pct) return std::nullopt;
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = plus_is_space;
-  return pct->decode(opts);
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -62,13 +55,11 @@ Template parse_template(std::string_view uri) {
   std::size_t q = uri.find('?');
   t.segments = path_segments(uri.substr(0, q));
   if (q != std::string_view::npos) {
-    for (std::string_view part : split(uri.substr(q + 1), '&')) {
-      if (part.empty()) continue;
-      std::size_t eq = part.find('=');
-      if (eq == std::string_view::npos) {
-        t.query.push_back({part, std::nullopt});
+    for (const core::RawQueryParam& part : core::split_query(uri.substr(q + 1))) {
+      if (part.has_value) {
+        t.query.push_back({part.key, part.value});
       } else {
-        t.query.push_back({part.substr(0, eq), part.substr(eq + 1)});
+        t.query.push_back({part.key, std::nullopt});
       }
     }
   }
@@ -110,12 +101,12 @@ bool match_path(const Template& t, const std::vector<std::string_view>& req,
       std::size_t end = n - after;
       std::string raw = join(req, j, end);
       if (raw.empty()) return false;
-      labels.emplace_back(std::string(label_name(seg)), *pct_decode(raw, false));
+      labels.emplace_back(std::string(label_name(seg)), *core::percent_decode_strict(raw, false));
       j = end;
       continue;
     }
     if (j >= n) return false;
-    std::string decoded = *pct_decode(req[j], false);
+    std::string decoded = *core::percent_decode_strict(req[j], false);
     if (is_label(seg)) {
       if (decoded.empty()) return false;
       labels.emplace_back(std::string(label_name(seg)), std::move(decoded));
@@ -330,15 +321,13 @@ bool has_body_members(const ServiceModel& model, const ShapeDef& shape) {
 BindResult<std::vector<QueryParam>> parse_query(std::string_view raw_query) {
   std::vector<QueryParam> out;
   if (raw_query.empty()) return out;
-  for (std::string_view part : split(raw_query, '&')) {
-    if (part.empty()) continue;
-    std::size_t eq = part.find('=');
+  for (const core::RawQueryParam& part : core::split_query(raw_query)) {
     QueryParam p;
-    std::optional<std::string> name = pct_decode(part.substr(0, eq), true);
+    std::optional<std::string> name = core::percent_decode_strict(part.key, true);
     if (!name) return malformed("Invalid percent-encoding in query parameter name");
     p.name = std::move(*name);
-    if (eq != std::string_view::npos) {
-      std::optional<std::string> value = pct_decode(part.substr(eq + 1), true);
+    if (part.has_value) {
+      std::optional<std::string> value = core::percent_decode_strict(part.value, true);
       if (!value) return malformed("Invalid percent-encoding in query parameter '" + p.name + "'");
       p.value = std::move(*value);
       p.has_value = true;
@@ -353,7 +342,9 @@ BindResult<RouteMatch> match_route(const ServiceModel& model, std::string_view m
                                    const http::HeaderList& headers) {
   std::vector<std::string_view> segs = path_segments(path);
   for (std::string_view s : segs) {
-    if (!pct_decode(s, false)) return malformed("Invalid percent-encoding in request path");
+    if (!core::percent_decode_strict(s, false)) {
+      return malformed("Invalid percent-encoding in request path");
+    }
   }
   using Score = std::tuple<int, int, int, int, int>;
   std::optional<Score> best_score;

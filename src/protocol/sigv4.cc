@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/hex.h"
+#include "core/query_string.h"
 #include "core/sha256.h"
 #include "core/time_format.h"
 
@@ -97,18 +98,8 @@ struct QueryParam {
 
 std::vector<QueryParam> split_query(std::string_view query) {
   std::vector<QueryParam> params;
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    std::size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    params.push_back({uri_decode(key), uri_decode(value)});
+  for (const core::RawQueryParam& p : core::split_query(query)) {
+    params.push_back({uri_decode(p.key), uri_decode(p.value)});
   }
   return params;
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/percent.h"
+#include "core/query_string.h"
 
 namespace services::ecr {
 namespace {
@@ -35,18 +36,10 @@ void registry_error(http::Response& res, int status, std::string_view code,
 }
 
 std::string query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    std::size_t eq = pair.find('=');
-    if (core::percent_decode(pair.substr(0, eq), true) == name) {
-      return eq == std::string_view::npos ? std::string()
-                                        : core::percent_decode(pair.substr(eq + 1), true);
+  for (const core::RawQueryParam& p : core::split_query(query)) {
+    if (core::percent_decode(p.key, true) == name) {
+      return core::percent_decode(p.value, true);
     }
-    if (amp == std::string_view::npos) {
-      break;
-    }
-    query.remove_prefix(amp + 1);
   }
   return {};
 }
