@@ -32,6 +32,9 @@ TEST(HexTest, UnhexAcceptsEitherCaseAndRejectsMalformedText) {
   EXPECT_EQ(unhex(""), std::string());
   EXPECT_EQ(unhex("abc"), std::nullopt);
   EXPECT_EQ(unhex("zz"), std::nullopt);
+  EXPECT_EQ(hex_digit('7'), 7);
+  EXPECT_EQ(hex_digit('F'), 15);
+  EXPECT_EQ(hex_digit('g'), -1);
 }
 
 // FIPS 180-2 appendix B.1 and the empty message.

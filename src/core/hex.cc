@@ -5,14 +5,14 @@ namespace {
 
 constexpr char kDigits[] = "0123456789abcdef";
 
-int digit_value(char c) {
+}  // namespace
+
+int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string hex(std::string_view bytes) {
   std::string out;
@@ -40,8 +40,8 @@ std::optional<std::string> unhex(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 2);
   for (std::size_t i = 0; i < text.size(); i += 2) {
-    int hi = digit_value(text[i]);
-    int lo = digit_value(text[i + 1]);
+    int hi = hex_digit(text[i]);
+    int lo = hex_digit(text[i + 1]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

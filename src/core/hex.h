@@ -13,6 +13,8 @@ std::string hex(std::string_view bytes);
 // The low `digits` hex digits of `value`, most significant first, zero-padded: hex(255, 4) ==
 // "00ff".
 std::string hex(std::uint64_t value, int digits);
+// The value (0-15) of one hex digit of either case; -1 for any other character.
+int hex_digit(char c);
 // The bytes `text` spells (either case); nullopt for an odd length or a non-hex character.
 std::optional<std::string> unhex(std::string_view text);
 

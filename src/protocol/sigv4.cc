@@ -68,21 +68,15 @@ std::string uri_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Percent-decodes; '+' stays '+' (SigV4 clients encode a space as %20). A '%' that does not start a
 // valid escape is kept literally, so it is re-encoded as %25.
 std::string uri_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+    if (s[i] == '%' && i + 2 < s.size() && core::hex_digit(s[i + 1]) >= 0 &&
+        core::hex_digit(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(core::hex_digit(s[i + 1]) * 16 + core::hex_digit(s[i + 2])));
       i += 2;
     } else {
       out.push_back(s[i]);
