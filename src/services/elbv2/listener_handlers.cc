@@ -4,6 +4,7 @@
 
 #include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
+#include "services/elbv2/describe_pages.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
@@ -144,45 +145,34 @@ Reply Elbv2Service::describe_listeners(const Ctx& ctx, const Doc& in) {
   if (arns.empty() && !lb_arn) {
     return errors::validation("You must specify either listener ARNs or a load balancer ARN");
   }
-  protocol::Result<Page> page = read_page(in);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  json::array out;
-  json::object reply;
-  if (!arns.empty()) {
-    for (const std::string& arn : arns) {
-      std::optional<ListenerRow> row = st.listener(arn);
-      if (!row || (lb_arn && str(row->doc, "LoadBalancerArn") != *lb_arn)) {
-        return errors::listener_not_found();
-      }
-      out.push_back(row->doc);
+  return describe_page(db_, ctx, in, "Listeners", [&](Elbv2Store& st, const Page& page,
+                                                       DescribeOut& out) {
+    if (!arns.empty()) {
+      return visit_named(
+          arns,
+          [&](const std::string& arn) {
+            std::optional<ListenerRow> row = st.listener(arn);
+            return row && (!lb_arn || str(row->doc, "LoadBalancerArn") == *lb_arn) ? row
+                                                                                    : std::nullopt;
+          },
+          [](const std::string&) { return errors::listener_not_found(); },
+          [&](const ListenerRow& row) { out.rows.push_back(row.doc); });
     }
-  } else {
     if (!st.load_balancer(*lb_arn)) {
-      return errors::load_balancer_not_found();
+      return std::optional(errors::load_balancer_not_found());
     }
-    int64_t after = page->after.empty() ? 0 : std::atoll(page->after.c_str());
-    int64_t n = 0;
+    // By port: Marker resumes after the last page's port.
+    int64_t after = page.after.empty() ? 0 : std::atoll(page.after.c_str());
+    std::vector<std::pair<std::string, json::object>> rows;
     for (const ListenerRow& row : st.listeners_of(*lb_arn)) {
       int64_t port = opt_int(row.doc, "Port").value_or(0);
-      if (port <= after) {
-        continue;
+      if (port > after) {
+        rows.emplace_back(std::to_string(port), row.doc);
       }
-      if (n == page->size) {
-        reply["NextMarker"] =
-            make_marker(std::to_string(opt_int(out.back().get_object(), "Port").value_or(0)));
-        break;
-      }
-      out.push_back(row.doc);
-      ++n;
     }
-  }
-  tx.commit();
-  reply["Listeners"] = std::move(out);
-  return reply;
+    take_page(rows, page, [](const json::object& doc) { return doc; }, out);
+    return std::optional<protocol::AwsError>();
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
+#include "services/elbv2/describe_pages.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
@@ -309,51 +310,36 @@ Reply Elbv2Service::describe_load_balancers(const Ctx& ctx, const Doc& in) {
     return errors::validation(
         "Load balancer names and load balancer ARNs cannot be specified at the same time");
   }
-  protocol::Result<Page> page = read_page(in);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  json::array out;
-  json::object reply;
-  if (!arns.empty()) {
-    for (const std::string& arn : arns) {
-      std::optional<LoadBalancerRow> row = st.load_balancer(arn);
-      if (!row) {
-        return errors::load_balancer_not_found();
+  return describe_page(db_, ctx, in, "LoadBalancers", [&](Elbv2Store& st, const Page& page,
+                                                           DescribeOut& out) {
+    if (!arns.empty()) {
+      return visit_named(
+          arns, [&](const std::string& arn) { return st.load_balancer(arn); },
+          [](const std::string&) { return errors::load_balancer_not_found(); },
+          [&](const LoadBalancerRow& row) { out.rows.push_back(load_balancer_view(row)); });
+    }
+    if (!names.empty()) {
+      // Unlike the other Describe<X>, every missing name is reported, not the first.
+      std::string missing;
+      for (const std::string& name : names) {
+        if (std::optional<LoadBalancerRow> row = st.load_balancer_by_name(name)) {
+          out.rows.push_back(load_balancer_view(*row));
+        } else {
+          missing += (missing.empty() ? "'" : ", '") + name + "'";
+        }
       }
-      out.push_back(load_balancer_view(*row));
-    }
-  } else if (!names.empty()) {
-    std::vector<std::string> missing;
-    for (const std::string& name : names) {
-      std::optional<LoadBalancerRow> row = st.load_balancer_by_name(name);
-      if (!row) {
-        missing.push_back("'" + name + "'");
-        continue;
+      if (!missing.empty()) {
+        return std::optional(
+            errors::load_balancer_not_found("Load balancers '[" + missing + "]' not found"));
       }
-      out.push_back(load_balancer_view(*row));
+    } else {
+      take_page(
+          st.load_balancer_names(page.after, page.size + 1), page,
+          [&](const std::string& arn) { return load_balancer_view(*st.load_balancer(arn)); },
+          out);
     }
-    if (!missing.empty()) {
-      std::string list;
-      for (const std::string& m : missing) {
-        list += (list.empty() ? "" : ", ") + m;
-      }
-      return errors::load_balancer_not_found("Load balancers '[" + list + "]' not found");
-    }
-  } else {
-    auto rows = st.load_balancer_names(page->after, page->size + 1);
-    for (std::size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page->size; ++i) {
-      out.push_back(load_balancer_view(*st.load_balancer(rows[i].second)));
-    }
-    if (static_cast<int64_t>(rows.size()) > page->size) {
-      reply["NextMarker"] = make_marker(rows[page->size - 1].first);
-    }
-  }
-  tx.commit();
-  reply["LoadBalancers"] = std::move(out);
-  return reply;
+    return std::optional<protocol::AwsError>();
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "services/elbv2/describe_pages.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
@@ -88,39 +89,31 @@ Reply Elbv2Service::describe_rules(const Ctx& ctx, const Doc& in) {
   if (arns.empty() && !listener_arn) {
     return errors::validation("You must specify either listener ARNs or rule ARNs");
   }
-  protocol::Result<Page> page = read_page(in);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  json::array out;
-  json::object reply;
-  if (!arns.empty()) {
-    for (const std::string& arn : arns) {
-      std::optional<RuleRow> row = st.rule(arn);
-      if (!row || (listener_arn && row->listener_arn != *listener_arn)) {
-        return errors::rule_not_found();
-      }
-      out.push_back(row->doc);
+  return describe_page(db_, ctx, in, "Rules", [&](Elbv2Store& st, const Page& page,
+                                                   DescribeOut& out) {
+    if (!arns.empty()) {
+      return visit_named(
+          arns,
+          [&](const std::string& arn) {
+            std::optional<RuleRow> row = st.rule(arn);
+            return row && (!listener_arn || row->listener_arn == *listener_arn) ? row
+                                                                                : std::nullopt;
+          },
+          [](const std::string&) { return errors::rule_not_found(); },
+          [&](const RuleRow& row) { out.rows.push_back(row.doc); });
     }
-  } else {
     if (!st.listener(*listener_arn)) {
-      return errors::listener_not_found();
+      return std::optional(errors::listener_not_found());
     }
+    // By position: Marker resumes at the index after the last page's rule.
     std::vector<RuleRow> rules = st.rules_of(*listener_arn);
-    std::size_t start = page->after.empty() ? 0 : std::stoul(page->after);
-    for (std::size_t i = start; i < rules.size(); ++i) {
-      if (static_cast<int64_t>(i - start) == page->size) {
-        reply["NextMarker"] = make_marker(std::to_string(i));
-        break;
-      }
-      out.push_back(rules[i].doc);
+    std::vector<std::pair<std::string, json::object>> rows;
+    for (std::size_t i = page.after.empty() ? 0 : std::stoul(page.after); i < rules.size(); ++i) {
+      rows.emplace_back(std::to_string(i + 1), rules[i].doc);
     }
-  }
-  tx.commit();
-  reply["Rules"] = std::move(out);
-  return reply;
+    take_page(rows, page, [](const json::object& doc) { return doc; }, out);
+    return std::optional<protocol::AwsError>();
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyRule.html

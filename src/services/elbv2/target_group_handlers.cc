@@ -4,6 +4,7 @@
 
 #include "services/elbv2/attribute_handlers.h"
 #include "services/elbv2/attributes.h"
+#include "services/elbv2/describe_pages.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
@@ -237,62 +238,48 @@ Reply Elbv2Service::describe_target_groups(const Ctx& ctx, const Doc& in) {
     return errors::validation(
         "Target group names and target group ARNs cannot be specified at the same time");
   }
-  protocol::Result<Page> page = read_page(in);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  json::array out;
-  json::object reply;
-  if (lb_arn && !st.load_balancer(*lb_arn)) {
-    return errors::load_balancer_not_found();
-  }
-  auto matches_lb = [&](const std::string& arn) {
-    if (!lb_arn) {
-      return true;
+  return describe_page(db_, ctx, in, "TargetGroups", [&](Elbv2Store& st, const Page& page,
+                                                          DescribeOut& out) {
+    if (lb_arn && !st.load_balancer(*lb_arn)) {
+      return std::optional(errors::load_balancer_not_found());
     }
-    std::vector<std::string> users = st.load_balancers_using(arn);
-    return std::find(users.begin(), users.end(), *lb_arn) != users.end();
-  };
-  if (!arns.empty()) {
-    for (const std::string& arn : arns) {
-      std::optional<TargetGroupRow> row = st.target_group(arn);
-      if (!row) {
-        return errors::target_group_not_found();
+    // Named groups that the load balancer, when one is given, does not use are left out.
+    auto add_if_used = [&](const TargetGroupRow& row) {
+      std::vector<std::string> users;
+      if (lb_arn) {
+        users = st.load_balancers_using(str(row.doc, "TargetGroupArn"));
       }
-      if (matches_lb(arn)) {
-        out.push_back(target_group_view(st, *row));
+      if (!lb_arn || std::find(users.begin(), users.end(), *lb_arn) != users.end()) {
+        out.rows.push_back(target_group_view(st, row));
       }
+    };
+    if (!arns.empty()) {
+      return visit_named(
+          arns, [&](const std::string& arn) { return st.target_group(arn); },
+          [](const std::string&) { return errors::target_group_not_found(); }, add_if_used);
     }
-  } else if (!names.empty()) {
-    for (const std::string& name : names) {
-      std::optional<TargetGroupRow> row = st.target_group_by_name(name);
-      if (!row) {
-        return errors::target_group_not_found("Target groups '[" + name + "]' not found");
+    if (!names.empty()) {
+      return visit_named(
+          names, [&](const std::string& name) { return st.target_group_by_name(name); },
+          [](const std::string& name) {
+            return errors::target_group_not_found("Target groups '[" + name + "]' not found");
+          },
+          add_if_used);
+    }
+    if (lb_arn) {
+      for (const std::string& arn : st.target_groups_of(*lb_arn)) {
+        if (std::optional<TargetGroupRow> row = st.target_group(arn)) {
+          out.rows.push_back(target_group_view(st, *row));
+        }
       }
-      if (matches_lb(str(row->doc, "TargetGroupArn"))) {
-        out.push_back(target_group_view(st, *row));
-      }
+    } else {
+      take_page(
+          st.target_group_names(page.after, page.size + 1), page,
+          [&](const std::string& arn) { return target_group_view(st, *st.target_group(arn)); },
+          out);
     }
-  } else if (lb_arn) {
-    for (const std::string& arn : st.target_groups_of(*lb_arn)) {
-      if (std::optional<TargetGroupRow> row = st.target_group(arn)) {
-        out.push_back(target_group_view(st, *row));
-      }
-    }
-  } else {
-    auto rows = st.target_group_names(page->after, page->size + 1);
-    for (std::size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < page->size; ++i) {
-      out.push_back(target_group_view(st, *st.target_group(rows[i].second)));
-    }
-    if (static_cast<int64_t>(rows.size()) > page->size) {
-      reply["NextMarker"] = make_marker(rows[page->size - 1].first);
-    }
-  }
-  tx.commit();
-  reply["TargetGroups"] = std::move(out);
-  return reply;
+    return std::optional<protocol::AwsError>();
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroup.html
