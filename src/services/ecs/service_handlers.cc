@@ -7,6 +7,7 @@
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
+#include "services/ecs/list_handlers.h"
 #include "services/ecs/service_rules.h"
 #include "services/ecs/validation.h"
 
@@ -95,6 +96,49 @@ void start_deployment(Doc& service, double now) {
   record_history(service, primary, now);
   deployments.insert(deployments.begin(), std::move(primary));
   service["deployments"] = std::move(deployments);
+}
+
+// A checked networkConfiguration as the service keeps it: assignPublicIp DISABLED and no
+// securityGroups unless given.
+Doc with_network_defaults(Doc network) {
+  json::object& vpc = network["awsvpcConfiguration"].as_object();
+  if (!vpc.contains("assignPublicIp")) {
+    vpc["assignPublicIp"] = "DISABLED";
+  }
+  if (!vpc.contains("securityGroups")) {
+    vpc["securityGroups"] = json::array();
+  }
+  return network;
+}
+
+// UpdateService and DeleteService: the ACTIVE service in["service"] names in the cluster
+// find_cluster(st) gives, changed by change(st, service), which answers the reply or an error that
+// leaves everything as it was; the changed service is stored and the scheduler told.
+template <class FindCluster, class Change>
+Reply change_service(store::Db& db, ServiceScheduler& scheduler, const Ctx& ctx, const Doc& in,
+                     FindCluster find_cluster, Change change) {
+  store::Transaction tx = db.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = find_cluster(st);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::string arn = service_arn_for(ctx, *cluster, str(in, "service"));
+  std::optional<Doc> service = st.get(Table::Services, arn);
+  if (!service) {
+    return errors::service_not_found();
+  }
+  if (str(*service, "status") != "ACTIVE") {
+    return errors::service_not_active();
+  }
+  Reply out = change(st, *service);
+  if (!out) {
+    return out;
+  }
+  st.put_service(*service, "");
+  tx.commit();
+  scheduler.service_changed({ctx.account, ctx.region, str(*cluster, "clusterArn"), arn});
+  return out;
 }
 
 }  // namespace
@@ -242,15 +286,7 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
     return errors::invalid_parameter(e);
   }
   if (nc) {
-    Doc network = *nc;
-    json::object& vpc = network["awsvpcConfiguration"].as_object();
-    if (!vpc.contains("assignPublicIp")) {
-      vpc["assignPublicIp"] = "DISABLED";
-    }
-    if (!vpc.contains("securityGroups")) {
-      vpc["securityGroups"] = json::array();
-    }
-    service["networkConfiguration"] = std::move(network);
+    service["networkConfiguration"] = with_network_defaults(*nc);
   }
   if (std::string e = check_load_balancers(*td, lbs); !e.empty()) {
     return errors::invalid_parameter(e);
@@ -316,134 +352,112 @@ Reply EcsService::update_service(const Ctx& ctx, const Doc& in) {
   if (auto r = check_network_exists(ctx, in); !r) {
     return r.error();
   }
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  std::string arn = service_arn_for(ctx, *cluster, str(in, "service"));
-  std::optional<Doc> found = st.get(Table::Services, arn);
-  if (!found) {
-    return errors::service_not_found();
-  }
-  Doc& service = *found;
-  if (str(service, "status") != "ACTIVE") {
-    return errors::service_not_active();
-  }
-  bool daemon = str(service, "schedulingStrategy") == "DAEMON";
-  bool redeploy = opt_bool(in, "forceNewDeployment").value_or(false);
-  std::optional<Doc> td = find_task_definition(st, ctx, str(service, "taskDefinition"));
-  if (std::optional<std::string> ref = opt_str(in, "taskDefinition")) {
-    td = find_task_definition(st, ctx, *ref);
-    if (!td) {
-      return errors::invalid_parameter("TaskDefinition not found.");
-    }
-    if (str(*td, "status") != "ACTIVE") {
-      return errors::invalid_parameter("TaskDefinition is inactive.");
-    }
-    if (str(*td, "taskDefinitionArn") != str(service, "taskDefinition")) {
-      service["taskDefinition"] = str(*td, "taskDefinitionArn");
-      redeploy = true;
-    }
-  }
-  if (!td) {
-    return errors::invalid_parameter("TaskDefinition not found.");
-  }
-  if (std::optional<int64_t> desired = opt_int(in, "desiredCount")) {
-    if (daemon) {
-      return errors::invalid_parameter(
-          "The daemon scheduling strategy does not support a desired count for services.");
-    }
-    if (*desired < 0) {
-      return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
-    }
-    service["desiredCount"] = *desired;
-  }
-  if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
-    if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-    if (service.contains("launchType") && !cps->empty()) {
-      // ECS allows moving from a launch type to a strategy only with a new deployment.
-      service.erase("launchType");
-    }
-    service["capacityProviderStrategy"] = *cps;
-    redeploy = true;
-  }
-  if (const json::object* nc = obj(in, "networkConfiguration")) {
-    if (std::string e = check_network_configuration(*td, nc, str(service, "launchType"));
-        !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-    Doc network = *nc;
-    json::object& vpc = network["awsvpcConfiguration"].as_object();
-    if (!vpc.contains("assignPublicIp")) {
-      vpc["assignPublicIp"] = "DISABLED";
-    }
-    if (!vpc.contains("securityGroups")) {
-      vpc["securityGroups"] = json::array();
-    }
-    service["networkConfiguration"] = std::move(network);
-    redeploy = true;
-  } else if (std::string e = check_network_configuration(
-                 *td, obj(service, "networkConfiguration"), str(service, "launchType"));
-             !e.empty()) {
-    return errors::invalid_parameter(e);
-  }
-  if (std::optional<std::string> pv = opt_str(in, "platformVersion")) {
-    if (str(service, "launchType") == "EC2") {
-      return errors::invalid_parameter(
-          "The platform version must be null when specifying an EC2 launch type.");
-    }
-    redeploy = redeploy || *pv != str(service, "platformVersion");
-    service["platformVersion"] = *pv;
-  }
-  if (const json::array* lbs = arr(in, "loadBalancers")) {
-    service["loadBalancers"] = *lbs;
-    redeploy = true;
-  }
-  if (std::string e = check_load_balancers(*td, service["loadBalancers"].as_array()); !e.empty()) {
-    return errors::invalid_parameter(e);
-  }
-  if (std::string e =
-          apply_deployment_configuration(service, obj(in, "deploymentConfiguration"));
-      !e.empty()) {
-    return errors::invalid_parameter(e);
-  }
-  if (std::optional<int64_t> grace = opt_int(in, "healthCheckGracePeriodSeconds")) {
-    if (service["loadBalancers"].as_array().empty()) {
-      return errors::invalid_parameter(
-          "Health check grace period is only valid for services configured to use load "
-          "balancers");
-    }
-    service["healthCheckGracePeriodSeconds"] = *grace;
-  }
-  for (std::string_view key :
-       {"placementConstraints", "placementStrategy", "serviceRegistries", "propagateTags",
-        "enableECSManagedTags", "enableExecuteCommand", "serviceConnectConfiguration",
-        "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing"}) {
-    if (const json::value* v = in.if_contains(key)) {
-      service[key] = *v;
-    }
-  }
-  double now = epoch(clock_.now());
-  if (redeploy) {
-    start_deployment(service, now);
-  } else if (json::value* d = service.if_contains("deployments"); d && d->is_array()) {
-    for (json::value& dep : d->as_array()) {
-      json::object& o = dep.as_object();
-      if (str(o, "status") == "PRIMARY") {
-        o["desiredCount"] = service["desiredCount"];
-        o["updatedAt"] = now;
-      }
-    }
-  }
-  st.put_service(service, "");
-  Doc out{{"service", present_service(st, service, false)}};
-  tx.commit();
-  scheduler_->service_changed({ctx.account, ctx.region, str(*cluster, "clusterArn"), arn});
-  return out;
+  return change_service(
+      db_, *scheduler_, ctx, in, [&](EcsStore& st) { return active_cluster(st, ctx, in, false); },
+      [&](EcsStore& st, Doc& service) -> Reply {
+        bool daemon = str(service, "schedulingStrategy") == "DAEMON";
+        bool redeploy = opt_bool(in, "forceNewDeployment").value_or(false);
+        std::optional<Doc> td = find_task_definition(st, ctx, str(service, "taskDefinition"));
+        if (std::optional<std::string> ref = opt_str(in, "taskDefinition")) {
+          td = find_task_definition(st, ctx, *ref);
+          if (!td) {
+            return errors::invalid_parameter("TaskDefinition not found.");
+          }
+          if (str(*td, "status") != "ACTIVE") {
+            return errors::invalid_parameter("TaskDefinition is inactive.");
+          }
+          if (str(*td, "taskDefinitionArn") != str(service, "taskDefinition")) {
+            service["taskDefinition"] = str(*td, "taskDefinitionArn");
+            redeploy = true;
+          }
+        }
+        if (!td) {
+          return errors::invalid_parameter("TaskDefinition not found.");
+        }
+        if (std::optional<int64_t> desired = opt_int(in, "desiredCount")) {
+          if (daemon) {
+            return errors::invalid_parameter(
+                "The daemon scheduling strategy does not support a desired count for services.");
+          }
+          if (*desired < 0) {
+            return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
+          }
+          service["desiredCount"] = *desired;
+        }
+        if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
+          if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
+            return errors::invalid_parameter(e);
+          }
+          if (service.contains("launchType") && !cps->empty()) {
+            // ECS allows moving from a launch type to a strategy only with a new deployment.
+            service.erase("launchType");
+          }
+          service["capacityProviderStrategy"] = *cps;
+          redeploy = true;
+        }
+        if (const json::object* nc = obj(in, "networkConfiguration")) {
+          if (std::string e = check_network_configuration(*td, nc, str(service, "launchType"));
+              !e.empty()) {
+            return errors::invalid_parameter(e);
+          }
+          service["networkConfiguration"] = with_network_defaults(*nc);
+          redeploy = true;
+        } else if (std::string e = check_network_configuration(
+                       *td, obj(service, "networkConfiguration"), str(service, "launchType"));
+                   !e.empty()) {
+          return errors::invalid_parameter(e);
+        }
+        if (std::optional<std::string> pv = opt_str(in, "platformVersion")) {
+          if (str(service, "launchType") == "EC2") {
+            return errors::invalid_parameter(
+                "The platform version must be null when specifying an EC2 launch type.");
+          }
+          redeploy = redeploy || *pv != str(service, "platformVersion");
+          service["platformVersion"] = *pv;
+        }
+        if (const json::array* lbs = arr(in, "loadBalancers")) {
+          service["loadBalancers"] = *lbs;
+          redeploy = true;
+        }
+        if (std::string e = check_load_balancers(*td, service["loadBalancers"].as_array());
+            !e.empty()) {
+          return errors::invalid_parameter(e);
+        }
+        if (std::string e =
+                apply_deployment_configuration(service, obj(in, "deploymentConfiguration"));
+            !e.empty()) {
+          return errors::invalid_parameter(e);
+        }
+        if (std::optional<int64_t> grace = opt_int(in, "healthCheckGracePeriodSeconds")) {
+          if (service["loadBalancers"].as_array().empty()) {
+            return errors::invalid_parameter(
+                "Health check grace period is only valid for services configured to use load "
+                "balancers");
+          }
+          service["healthCheckGracePeriodSeconds"] = *grace;
+        }
+        for (std::string_view key :
+             {"placementConstraints", "placementStrategy", "serviceRegistries", "propagateTags",
+              "enableECSManagedTags", "enableExecuteCommand", "serviceConnectConfiguration",
+              "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing"}) {
+          if (const json::value* v = in.if_contains(key)) {
+            service[key] = *v;
+          }
+        }
+        double now = epoch(clock_.now());
+        if (redeploy) {
+          start_deployment(service, now);
+        } else if (json::value* d = service.if_contains("deployments"); d && d->is_array()) {
+          for (json::value& dep : d->as_array()) {
+            json::object& o = dep.as_object();
+            if (str(o, "status") == "PRIMARY") {
+              o["desiredCount"] = service["desiredCount"];
+              o["updatedAt"] = now;
+            }
+          }
+        }
+        return Doc{{"service", present_service(st, service, false)}};
+      });
 }
 
 // DescribeServices — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
@@ -457,27 +471,18 @@ Reply EcsService::describe_services(const Ctx& ctx, const Doc& in) {
 // ListServices — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
 // Up to 10 results unless maxResults (at most 100) says otherwise.
 Reply EcsService::list_services(const Ctx& ctx, const Doc& in) {
-  protocol::Result<Page> page = read_page(in, 10, 100);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    if (!in.contains("cluster")) {
-      return json::object{{"serviceArns", json::array()}};  // "default" not created yet
-    }
-    return cluster.error();
-  }
-  std::optional<std::string> launch_type = opt_str(in, "launchType");
-  std::optional<std::string> strategy = opt_str(in, "schedulingStrategy");
-  std::vector<std::string> arns = st.service_arns(
-      str(*cluster, "clusterArn"),
-      launch_type ? std::optional<std::string_view>(*launch_type) : std::nullopt,
-      strategy ? std::optional<std::string_view>(*strategy) : std::nullopt, page->after,
-      page->limit + 1);
-  return page_out(std::move(arns), *page, "serviceArns");
+  return list_in_cluster(
+      db_, ctx, in, 10, "serviceArns",
+      [&](EcsStore& st) { return active_cluster(st, ctx, in, false); },
+      [&](EcsStore& st, const Doc& cluster, const Page& page) {
+        std::optional<std::string> launch_type = opt_str(in, "launchType");
+        std::optional<std::string> strategy = opt_str(in, "schedulingStrategy");
+        return st.service_arns(
+            str(cluster, "clusterArn"),
+            launch_type ? std::optional<std::string_view>(*launch_type) : std::nullopt,
+            strategy ? std::optional<std::string_view>(*strategy) : std::nullopt, page.after,
+            page.limit + 1);
+      });
 }
 
 // ListServicesByNamespace — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServicesByNamespace.html
@@ -498,43 +503,30 @@ Reply EcsService::list_services_by_namespace(const Ctx& ctx, const Doc& in) {
 // ACTIVE → DRAINING → INACTIVE. With no runtime to drain tasks, the row goes INACTIVE at once;
 // the reply shows DRAINING, as ECS's does.
 Reply EcsService::delete_service(const Ctx& ctx, const Doc& in) {
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
-  std::string arn = service_arn_for(ctx, *cluster, str(in, "service"));
-  std::optional<Doc> found = st.get(Table::Services, arn);
-  if (!found) {
-    return errors::service_not_found();
-  }
-  Doc& service = *found;
-  if (str(service, "status") != "ACTIVE") {
-    return errors::service_not_active();
-  }
-  bool force = opt_bool(in, "force").value_or(false);
-  if (str(service, "schedulingStrategy") != "DAEMON" &&
-      opt_int(service, "desiredCount").value_or(0) > 0 && !force) {
-    return errors::invalid_parameter("The service cannot be stopped while it is scaled above 0.");
-  }
-  double now = epoch(clock_.now());
-  service["desiredCount"] = 0;
-  service["status"] = "DRAINING";
-  if (json::value* d = service.if_contains("deployments"); d && d->is_array()) {
-    for (json::value& dep : d->as_array()) {
-      dep.as_object()["desiredCount"] = 0;
-      dep.as_object()["updatedAt"] = now;
-    }
-  }
-  Doc out{{"service", present_service(st, service, false)}};
-  if (!launcher_->drives_task_lifecycle()) {
-    service["status"] = "INACTIVE";
-  }
-  st.put_service(service, "");
-  tx.commit();
-  scheduler_->service_changed({ctx.account, ctx.region, str(*cluster, "clusterArn"), arn});
-  return out;
+  return change_service(
+      db_, *scheduler_, ctx, in, [&](EcsStore& st) { return active_cluster(st, ctx, in, false); },
+      [&](EcsStore& st, Doc& service) -> Reply {
+        bool force = opt_bool(in, "force").value_or(false);
+        if (str(service, "schedulingStrategy") != "DAEMON" &&
+            opt_int(service, "desiredCount").value_or(0) > 0 && !force) {
+          return errors::invalid_parameter(
+              "The service cannot be stopped while it is scaled above 0.");
+        }
+        double now = epoch(clock_.now());
+        service["desiredCount"] = 0;
+        service["status"] = "DRAINING";
+        if (json::value* d = service.if_contains("deployments"); d && d->is_array()) {
+          for (json::value& dep : d->as_array()) {
+            dep.as_object()["desiredCount"] = 0;
+            dep.as_object()["updatedAt"] = now;
+          }
+        }
+        Doc out{{"service", present_service(st, service, false)}};
+        if (!launcher_->drives_task_lifecycle()) {
+          service["status"] = "INACTIVE";
+        }
+        return out;
+      });
 }
 
 }  // namespace services::ecs

@@ -7,6 +7,7 @@
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
+#include "services/ecs/list_handlers.h"
 #include "services/ecs/service_rules.h"
 #include "services/ecs/task_document.h"
 #include "services/ecs/validation.h"
@@ -218,34 +219,25 @@ Reply EcsService::describe_tasks(const Ctx& ctx, const Doc& in) {
 
 // ListTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
 Reply EcsService::list_tasks(const Ctx& ctx, const Doc& in) {
-  protocol::Result<Page> page = read_page(in, 100, 100);
-  if (!page) {
-    return page.error();
-  }
-  store::Transaction tx = db_.read();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    if (!in.contains("cluster")) {
-      return json::object{{"taskArns", json::array()}};  // "default" not created yet
-    }
-    return cluster.error();
-  }
-  if (in.contains("containerInstance")) {
-    return json::object{{"taskArns", json::array()}};  // no container instances (Fargate only)
-  }
-  TaskFilter filter;
-  filter.cluster_arn = str(*cluster, "clusterArn");
-  filter.family = opt_str(in, "family");
-  filter.service_name = opt_str(in, "serviceName");
-  if (filter.service_name && is_arn(*filter.service_name)) {
-    filter.service_name = name_from_ref(*filter.service_name);
-  }
-  filter.started_by = opt_str(in, "startedBy");
-  filter.desired_status = str(in, "desiredStatus", "RUNNING");
-  filter.launch_type = opt_str(in, "launchType");
-  std::vector<std::string> arns = st.task_arns(filter, page->after, page->limit + 1);
-  return page_out(std::move(arns), *page, "taskArns");
+  return list_in_cluster(
+      db_, ctx, in, 100, "taskArns",
+      [&](EcsStore& st) { return active_cluster(st, ctx, in, false); },
+      [&](EcsStore& st, const Doc& cluster, const Page& page) {
+        if (in.contains("containerInstance")) {
+          return std::vector<std::string>();  // no container instances (Fargate only)
+        }
+        TaskFilter filter;
+        filter.cluster_arn = str(cluster, "clusterArn");
+        filter.family = opt_str(in, "family");
+        filter.service_name = opt_str(in, "serviceName");
+        if (filter.service_name && is_arn(*filter.service_name)) {
+          filter.service_name = name_from_ref(*filter.service_name);
+        }
+        filter.started_by = opt_str(in, "startedBy");
+        filter.desired_status = str(in, "desiredStatus", "RUNNING");
+        filter.launch_type = opt_str(in, "launchType");
+        return st.task_arns(filter, page.after, page.limit + 1);
+      });
 }
 
 }  // namespace services::ecs
