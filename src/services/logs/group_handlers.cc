@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "services/logs/describe_page.h"
 #include "services/logs/errors.h"
 #include "services/logs/logs_json.h"
 #include "services/logs/logs_service.h"
@@ -107,13 +108,9 @@ Reply LogsService::describe_log_groups(const Ctx& ctx, const Doc& in) {
       }
     }
   }
-  int64_t limit = opt_int(in, "limit").value_or(kDefaultDescribeLimit);
-  std::optional<std::string> after;
-  if (std::optional<std::string> token = opt_string(in, "nextToken")) {
-    after = parse_list_token(*token);
-    if (!after) {
-      return invalid_next_token();
-    }
+  protocol::Result<DescribePage> page = read_describe_page(in, kDefaultDescribeLimit);
+  if (!page) {
+    return page.error();
   }
 
   std::vector<GroupRow> groups;
@@ -122,12 +119,8 @@ Reply LogsService::describe_log_groups(const Ctx& ctx, const Doc& in) {
     groups = LogsStore(tx).groups(ctx.account, ctx.region);
     tx.commit();
   }
-  json::array out;
-  std::optional<std::string> next;
+  std::vector<std::pair<std::string, const GroupRow*>> keyed;
   for (const GroupRow& g : groups) {
-    if (after && g.name <= *after) {
-      continue;
-    }
     if (prefix && !g.name.starts_with(*prefix)) {
       continue;
     }
@@ -141,17 +134,10 @@ Reply LogsService::describe_log_groups(const Ctx& ctx, const Doc& in) {
         std::find(identifiers.begin(), identifiers.end(), g.name) == identifiers.end()) {
       continue;
     }
-    if (static_cast<int64_t>(out.size()) == limit) {
-      next = list_token(out.back().as_object().at("logGroupName").as_string());
-      break;
-    }
-    out.push_back(group_json(g));
+    keyed.emplace_back(g.name, &g);
   }
-  Doc reply{{"logGroups", std::move(out)}};
-  if (next) {
-    reply["nextToken"] = *next;
-  }
-  return reply;
+  return describe_page(keyed, *page, false, "logGroups",
+                       [](const GroupRow* g) { return group_json(*g); });
 }
 
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html

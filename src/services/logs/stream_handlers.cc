@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "services/logs/describe_page.h"
 #include "services/logs/errors.h"
 #include "services/logs/logs_json.h"
 #include "services/logs/logs_service.h"
@@ -79,13 +80,9 @@ Reply LogsService::describe_log_streams(const Ctx& ctx, const Doc& in) {
   if (by_time && prefix) {
     return errors::invalid_parameter("Cannot order by LastEventTime with a logStreamNamePrefix.");
   }
-  int64_t limit = opt_int(in, "limit").value_or(kDefaultDescribeLimit);
-  std::optional<std::string> after;
-  if (std::optional<std::string> token = opt_string(in, "nextToken")) {
-    after = parse_list_token(*token);
-    if (!after) {
-      return invalid_next_token();
-    }
+  protocol::Result<DescribePage> page = read_describe_page(in, kDefaultDescribeLimit);
+  if (!page) {
+    return page.error();
   }
 
   std::vector<StreamRow> streams;
@@ -113,25 +110,8 @@ Reply LogsService::describe_log_streams(const Ctx& ctx, const Doc& in) {
     return descending ? a.first > b.first : a.first < b.first;
   });
 
-  json::array out;
-  std::optional<std::string> next;
-  std::string last_key;
-  for (const auto& [key, stream] : keyed) {
-    if (after && (descending ? key >= *after : key <= *after)) {
-      continue;
-    }
-    if (static_cast<int64_t>(out.size()) == limit) {
-      next = list_token(last_key);
-      break;
-    }
-    out.push_back(stream_json(group, *stream));
-    last_key = key;
-  }
-  Doc reply{{"logStreams", std::move(out)}};
-  if (next) {
-    reply["nextToken"] = *next;
-  }
-  return reply;
+  return describe_page(keyed, *page, descending, "logStreams",
+                       [&](const StreamRow* s) { return stream_json(group, *s); });
 }
 
 }  // namespace services::logs
