@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <set>
+#include <utility>
 
 #include "core/ids.h"
 #include "core/log.h"
@@ -186,6 +187,55 @@ static void release_interfaces(NetworkLookup& network, const json::array& interf
       network.release_interface(eni);
     }
   }
+}
+
+// The load balancer `arn`, read on its own (SetSecurityGroups and SetSubnets make interfaces
+// before they write).
+static protocol::Result<LoadBalancerRow> read_load_balancer(store::Db& db, const Ctx& ctx,
+                                                            const std::string& arn) {
+  std::optional<LoadBalancerRow> row;
+  {
+    store::Transaction tx = db.read();
+    row = Elbv2Store(tx, ctx.account, ctx.region).load_balancer(arn);
+    tx.commit();
+  }
+  if (!row) {
+    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+  }
+  return std::move(*row);
+}
+
+// The description of the interfaces of load balancer `arn`: "ELB app/<name>/<id>".
+static std::string interface_description(const LoadBalancerRow& row, const std::string& arn) {
+  return "ELB app/" + str(row.doc, "LoadBalancerName") + "/" + arn.substr(arn.rfind('/') + 1);
+}
+
+// Stores interfaces made outside a transaction onto load balancer `arn`: change(row) edits the
+// row and returns the interfaces it no longer uses, which are released once it is stored. When
+// the load balancer is gone meanwhile, `made` is released instead.
+template <class Change>
+static protocol::Result<LoadBalancerRow> replace_interfaces(store::Db& db, NetworkLookup& network,
+                                                            const Ctx& ctx, const std::string& arn,
+                                                            const json::array& made,
+                                                            Change change) {
+  json::array unused;
+  LoadBalancerRow row;
+  {
+    store::Transaction tx = db.begin();
+    Elbv2Store st(tx, ctx.account, ctx.region);
+    std::optional<LoadBalancerRow> current = st.load_balancer(arn);
+    if (!current) {
+      tx.rollback();
+      release_interfaces(network, made);
+      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    }
+    unused = change(*current);
+    st.put_load_balancer(*current);
+    tx.commit();
+    row = std::move(*current);
+  }
+  release_interfaces(network, unused);
+  return row;
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
@@ -394,14 +444,9 @@ Reply Elbv2Service::modify_load_balancer_attributes(const Ctx& ctx, const Doc& i
 // call to change an interface's groups in place), so their addresses change.
 Reply Elbv2Service::set_security_groups(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  std::optional<LoadBalancerRow> row;
-  {
-    store::Transaction tx = db_.read();
-    row = Elbv2Store(tx, ctx.account, ctx.region).load_balancer(arn);
-    tx.commit();
-  }
+  protocol::Result<LoadBalancerRow> row = read_load_balancer(db_, ctx, arn);
   if (!row) {
-    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    return row.error();
   }
   std::vector<std::string> requested = strings(in, "SecurityGroups");
   if (requested.empty()) {
@@ -420,30 +465,20 @@ Reply Elbv2Service::set_security_groups(const Ctx& ctx, const Doc& in) {
     subnets.push_back({str(v.get_object(), "SubnetId"), str(row->doc, "VpcId"),
                        str(v.get_object(), "ZoneName"), ""});
   }
-  std::string description =
-      "ELB app/" + str(row->doc, "LoadBalancerName") + "/" + arn.substr(arn.rfind('/') + 1);
+  std::string description = interface_description(*row, arn);
   protocol::Result<json::array> interfaces =
       allocate_interfaces(network_, ctx, subnets, *groups, description);
   if (!interfaces) {
     return interfaces.error();
   }
-  json::array old_interfaces;
-  {
-    store::Transaction tx = db_.begin();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    std::optional<LoadBalancerRow> current = st.load_balancer(arn);
-    if (!current) {
-      tx.rollback();
-      release_interfaces(network_, *interfaces);
-      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
-    }
-    old_interfaces = current->interfaces;
-    current->doc["SecurityGroups"] = to_array(*groups);
-    current->interfaces = *interfaces;
-    st.put_load_balancer(*current);
-    tx.commit();
+  protocol::Result<LoadBalancerRow> stored =
+      replace_interfaces(db_, network_, ctx, arn, *interfaces, [&](LoadBalancerRow& current) {
+        current.doc["SecurityGroups"] = to_array(*groups);
+        return std::exchange(current.interfaces, *interfaces);
+      });
+  if (!stored) {
+    return stored.error();
   }
-  release_interfaces(network_, old_interfaces);
   changed();
   return json::object{{"SecurityGroupIds", to_array(*groups)}};
 }
@@ -451,14 +486,9 @@ Reply Elbv2Service::set_security_groups(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html
 Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  std::optional<LoadBalancerRow> row;
-  {
-    store::Transaction tx = db_.read();
-    row = Elbv2Store(tx, ctx.account, ctx.region).load_balancer(arn);
-    tx.commit();
-  }
+  protocol::Result<LoadBalancerRow> row = read_load_balancer(db_, ctx, arn);
   if (!row) {
-    return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
+    return row.error();
   }
   protocol::Result<std::vector<std::string>> ids = requested_subnets(in);
   if (!ids) {
@@ -474,8 +504,6 @@ Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
   }
   // Keep the interfaces of subnets that stay; make ones for new subnets.
   std::vector<SubnetRef> added;
-  json::array kept;
-  json::array removed;
   for (const SubnetRef& s : *subnets) {
     auto it = std::find_if(
         row->interfaces.begin(), row->interfaces.end(),
@@ -484,58 +512,51 @@ Reply Elbv2Service::set_subnets(const Ctx& ctx, const Doc& in) {
       added.push_back(s);
     }
   }
-  std::string description =
-      "ELB app/" + str(row->doc, "LoadBalancerName") + "/" + arn.substr(arn.rfind('/') + 1);
+  std::string description = interface_description(*row, arn);
   protocol::Result<json::array> made =
       allocate_interfaces(network_, ctx, added, strings(row->doc, "SecurityGroups"), description);
   if (!made) {
     return made.error();
   }
-  json::array interfaces;
-  {
-    store::Transaction tx = db_.begin();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    std::optional<LoadBalancerRow> current = st.load_balancer(arn);
-    if (!current) {
-      tx.rollback();
-      release_interfaces(network_, *made);
-      return errors::load_balancer_not_found("Load balancer '" + arn + "' not found");
-    }
-    for (const SubnetRef& s : *subnets) {
-      auto match = [&](const json::value& v) {
-        return str(v.get_object(), "SubnetId") == s.subnet_id;
-      };
-      auto old = std::find_if(current->interfaces.begin(), current->interfaces.end(), match);
-      if (old != current->interfaces.end()) {
-        interfaces.push_back(*old);
-        continue;
-      }
-      auto fresh = std::find_if(made->begin(), made->end(), match);
-      if (fresh != made->end()) {
-        interfaces.push_back(*fresh);
-      }
-    }
-    for (const json::value& v : current->interfaces) {
-      bool stays = std::any_of(subnets->begin(), subnets->end(), [&](const SubnetRef& s) {
-        return s.subnet_id == str(v.get_object(), "SubnetId");
+  protocol::Result<LoadBalancerRow> stored =
+      replace_interfaces(db_, network_, ctx, arn, *made, [&](LoadBalancerRow& current) {
+        json::array interfaces;
+        for (const SubnetRef& s : *subnets) {
+          auto match = [&](const json::value& v) {
+            return str(v.get_object(), "SubnetId") == s.subnet_id;
+          };
+          auto old = std::find_if(current.interfaces.begin(), current.interfaces.end(), match);
+          if (old != current.interfaces.end()) {
+            interfaces.push_back(*old);
+            continue;
+          }
+          auto fresh = std::find_if(made->begin(), made->end(), match);
+          if (fresh != made->end()) {
+            interfaces.push_back(*fresh);
+          }
+        }
+        json::array removed;
+        for (const json::value& v : current.interfaces) {
+          bool stays = std::any_of(subnets->begin(), subnets->end(), [&](const SubnetRef& s) {
+            return s.subnet_id == str(v.get_object(), "SubnetId");
+          });
+          if (!stays) {
+            removed.push_back(v);
+          }
+        }
+        current.doc["AvailabilityZones"] = zones_of(*subnets);
+        if (std::optional<std::string> ip_type = opt_str(in, "IpAddressType")) {
+          current.doc["IpAddressType"] = *ip_type;
+        }
+        current.interfaces = interfaces;
+        return removed;
       });
-      if (!stays) {
-        removed.push_back(v);
-      }
-    }
-    current->doc["AvailabilityZones"] = zones_of(*subnets);
-    if (std::optional<std::string> ip_type = opt_str(in, "IpAddressType")) {
-      current->doc["IpAddressType"] = *ip_type;
-    }
-    current->interfaces = interfaces;
-    st.put_load_balancer(*current);
-    row = current;
-    tx.commit();
+  if (!stored) {
+    return stored.error();
   }
-  release_interfaces(network_, removed);
   changed();
-  return json::object{{"AvailabilityZones", row->doc.at("AvailabilityZones")},
-                      {"IpAddressType", str(row->doc, "IpAddressType", "ipv4")}};
+  return json::object{{"AvailabilityZones", stored->doc.at("AvailabilityZones")},
+                      {"IpAddressType", str(stored->doc, "IpAddressType", "ipv4")}};
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html
