@@ -145,34 +145,36 @@ Reply Elbv2Service::describe_listeners(const Ctx& ctx, const Doc& in) {
   if (arns.empty() && !lb_arn) {
     return errors::validation("You must specify either listener ARNs or a load balancer ARN");
   }
-  return describe_page(db_, ctx, in, "Listeners", [&](Elbv2Store& st, const Page& page,
-                                                       DescribeOut& out) {
-    if (!arns.empty()) {
-      return visit_named(
-          arns,
-          [&](const std::string& arn) {
-            std::optional<ListenerRow> row = st.listener(arn);
-            return row && (!lb_arn || str(row->doc, "LoadBalancerArn") == *lb_arn) ? row
-                                                                                    : std::nullopt;
-          },
-          [](const std::string&) { return errors::listener_not_found(); },
-          [&](const ListenerRow& row) { out.rows.push_back(row.doc); });
-    }
-    if (!st.load_balancer(*lb_arn)) {
-      return std::optional(errors::load_balancer_not_found());
-    }
-    // By port: Marker resumes after the last page's port.
-    int64_t after = page.after.empty() ? 0 : std::atoll(page.after.c_str());
-    std::vector<std::pair<std::string, json::object>> rows;
-    for (const ListenerRow& row : st.listeners_of(*lb_arn)) {
-      int64_t port = opt_int(row.doc, "Port").value_or(0);
-      if (port > after) {
-        rows.emplace_back(std::to_string(port), row.doc);
-      }
-    }
-    take_page(rows, page, [](const json::object& doc) { return doc; }, out);
-    return std::optional<protocol::AwsError>();
-  });
+  return describe_page(
+      db_, ctx, in, "Listeners", [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
+        if (!arns.empty()) {
+          return visit_named(
+              arns,
+              [&](const std::string& arn) {
+                std::optional<ListenerRow> row = st.listener(arn);
+                return row && (!lb_arn || str(row->doc, "LoadBalancerArn") == *lb_arn)
+                           ? row
+                           : std::nullopt;
+              },
+              [](const std::string&) { return errors::listener_not_found(); },
+              [&](const ListenerRow& row) { out.rows.push_back(row.doc); });
+        }
+        if (!st.load_balancer(*lb_arn)) {
+          return std::optional(errors::load_balancer_not_found());
+        }
+        // By port: Marker resumes after the last page's port.
+        int64_t after = page.after.empty() ? 0 : std::atoll(page.after.c_str());
+        std::vector<std::pair<std::string, json::object>> rows;
+        for (const ListenerRow& row : st.listeners_of(*lb_arn)) {
+          int64_t port = opt_int(row.doc, "Port").value_or(0);
+          if (port > after) {
+            rows.emplace_back(std::to_string(port), row.doc);
+          }
+        }
+        take_page(
+            rows, page, [](const json::object& doc) { return doc; }, out);
+        return std::optional<protocol::AwsError>();
+      });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html

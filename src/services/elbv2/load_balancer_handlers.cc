@@ -360,36 +360,36 @@ Reply Elbv2Service::describe_load_balancers(const Ctx& ctx, const Doc& in) {
     return errors::validation(
         "Load balancer names and load balancer ARNs cannot be specified at the same time");
   }
-  return describe_page(db_, ctx, in, "LoadBalancers", [&](Elbv2Store& st, const Page& page,
-                                                           DescribeOut& out) {
-    if (!arns.empty()) {
-      return visit_named(
-          arns, [&](const std::string& arn) { return st.load_balancer(arn); },
-          [](const std::string&) { return errors::load_balancer_not_found(); },
-          [&](const LoadBalancerRow& row) { out.rows.push_back(load_balancer_view(row)); });
-    }
-    if (!names.empty()) {
-      // Unlike the other Describe<X>, every missing name is reported, not the first.
-      std::string missing;
-      for (const std::string& name : names) {
-        if (std::optional<LoadBalancerRow> row = st.load_balancer_by_name(name)) {
-          out.rows.push_back(load_balancer_view(*row));
-        } else {
-          missing += (missing.empty() ? "'" : ", '") + name + "'";
+  return describe_page(
+      db_, ctx, in, "LoadBalancers", [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
+        if (!arns.empty()) {
+          return visit_named(
+              arns, [&](const std::string& arn) { return st.load_balancer(arn); },
+              [](const std::string&) { return errors::load_balancer_not_found(); },
+              [&](const LoadBalancerRow& row) { out.rows.push_back(load_balancer_view(row)); });
         }
-      }
-      if (!missing.empty()) {
-        return std::optional(
-            errors::load_balancer_not_found("Load balancers '[" + missing + "]' not found"));
-      }
-    } else {
-      take_page(
-          st.load_balancer_names(page.after, page.size + 1), page,
-          [&](const std::string& arn) { return load_balancer_view(*st.load_balancer(arn)); },
-          out);
-    }
-    return std::optional<protocol::AwsError>();
-  });
+        if (!names.empty()) {
+          // Unlike the other Describe<X>, every missing name is reported, not the first.
+          std::string missing;
+          for (const std::string& name : names) {
+            if (std::optional<LoadBalancerRow> row = st.load_balancer_by_name(name)) {
+              out.rows.push_back(load_balancer_view(*row));
+            } else {
+              missing += (missing.empty() ? "'" : ", '") + name + "'";
+            }
+          }
+          if (!missing.empty()) {
+            return std::optional(
+                errors::load_balancer_not_found("Load balancers '[" + missing + "]' not found"));
+          }
+        } else {
+          take_page(
+              st.load_balancer_names(page.after, page.size + 1), page,
+              [&](const std::string& arn) { return load_balancer_view(*st.load_balancer(arn)); },
+              out);
+        }
+        return std::optional<protocol::AwsError>();
+      });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteLoadBalancer.html

@@ -89,31 +89,33 @@ Reply Elbv2Service::describe_rules(const Ctx& ctx, const Doc& in) {
   if (arns.empty() && !listener_arn) {
     return errors::validation("You must specify either listener ARNs or rule ARNs");
   }
-  return describe_page(db_, ctx, in, "Rules", [&](Elbv2Store& st, const Page& page,
-                                                   DescribeOut& out) {
-    if (!arns.empty()) {
-      return visit_named(
-          arns,
-          [&](const std::string& arn) {
-            std::optional<RuleRow> row = st.rule(arn);
-            return row && (!listener_arn || row->listener_arn == *listener_arn) ? row
-                                                                                : std::nullopt;
-          },
-          [](const std::string&) { return errors::rule_not_found(); },
-          [&](const RuleRow& row) { out.rows.push_back(row.doc); });
-    }
-    if (!st.listener(*listener_arn)) {
-      return std::optional(errors::listener_not_found());
-    }
-    // By position: Marker resumes at the index after the last page's rule.
-    std::vector<RuleRow> rules = st.rules_of(*listener_arn);
-    std::vector<std::pair<std::string, json::object>> rows;
-    for (std::size_t i = page.after.empty() ? 0 : std::stoul(page.after); i < rules.size(); ++i) {
-      rows.emplace_back(std::to_string(i + 1), rules[i].doc);
-    }
-    take_page(rows, page, [](const json::object& doc) { return doc; }, out);
-    return std::optional<protocol::AwsError>();
-  });
+  return describe_page(
+      db_, ctx, in, "Rules", [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
+        if (!arns.empty()) {
+          return visit_named(
+              arns,
+              [&](const std::string& arn) {
+                std::optional<RuleRow> row = st.rule(arn);
+                return row && (!listener_arn || row->listener_arn == *listener_arn) ? row
+                                                                                    : std::nullopt;
+              },
+              [](const std::string&) { return errors::rule_not_found(); },
+              [&](const RuleRow& row) { out.rows.push_back(row.doc); });
+        }
+        if (!st.listener(*listener_arn)) {
+          return std::optional(errors::listener_not_found());
+        }
+        // By position: Marker resumes at the index after the last page's rule.
+        std::vector<RuleRow> rules = st.rules_of(*listener_arn);
+        std::vector<std::pair<std::string, json::object>> rows;
+        for (std::size_t i = page.after.empty() ? 0 : std::stoul(page.after); i < rules.size();
+             ++i) {
+          rows.emplace_back(std::to_string(i + 1), rules[i].doc);
+        }
+        take_page(
+            rows, page, [](const json::object& doc) { return doc; }, out);
+        return std::optional<protocol::AwsError>();
+      });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyRule.html

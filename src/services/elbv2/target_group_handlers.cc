@@ -238,48 +238,48 @@ Reply Elbv2Service::describe_target_groups(const Ctx& ctx, const Doc& in) {
     return errors::validation(
         "Target group names and target group ARNs cannot be specified at the same time");
   }
-  return describe_page(db_, ctx, in, "TargetGroups", [&](Elbv2Store& st, const Page& page,
-                                                          DescribeOut& out) {
-    if (lb_arn && !st.load_balancer(*lb_arn)) {
-      return std::optional(errors::load_balancer_not_found());
-    }
-    // Named groups that the load balancer, when one is given, does not use are left out.
-    auto add_if_used = [&](const TargetGroupRow& row) {
-      std::vector<std::string> users;
-      if (lb_arn) {
-        users = st.load_balancers_using(str(row.doc, "TargetGroupArn"));
-      }
-      if (!lb_arn || std::find(users.begin(), users.end(), *lb_arn) != users.end()) {
-        out.rows.push_back(target_group_view(st, row));
-      }
-    };
-    if (!arns.empty()) {
-      return visit_named(
-          arns, [&](const std::string& arn) { return st.target_group(arn); },
-          [](const std::string&) { return errors::target_group_not_found(); }, add_if_used);
-    }
-    if (!names.empty()) {
-      return visit_named(
-          names, [&](const std::string& name) { return st.target_group_by_name(name); },
-          [](const std::string& name) {
-            return errors::target_group_not_found("Target groups '[" + name + "]' not found");
-          },
-          add_if_used);
-    }
-    if (lb_arn) {
-      for (const std::string& arn : st.target_groups_of(*lb_arn)) {
-        if (std::optional<TargetGroupRow> row = st.target_group(arn)) {
-          out.rows.push_back(target_group_view(st, *row));
+  return describe_page(
+      db_, ctx, in, "TargetGroups", [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
+        if (lb_arn && !st.load_balancer(*lb_arn)) {
+          return std::optional(errors::load_balancer_not_found());
         }
-      }
-    } else {
-      take_page(
-          st.target_group_names(page.after, page.size + 1), page,
-          [&](const std::string& arn) { return target_group_view(st, *st.target_group(arn)); },
-          out);
-    }
-    return std::optional<protocol::AwsError>();
-  });
+        // Named groups that the load balancer, when one is given, does not use are left out.
+        auto add_if_used = [&](const TargetGroupRow& row) {
+          std::vector<std::string> users;
+          if (lb_arn) {
+            users = st.load_balancers_using(str(row.doc, "TargetGroupArn"));
+          }
+          if (!lb_arn || std::find(users.begin(), users.end(), *lb_arn) != users.end()) {
+            out.rows.push_back(target_group_view(st, row));
+          }
+        };
+        if (!arns.empty()) {
+          return visit_named(
+              arns, [&](const std::string& arn) { return st.target_group(arn); },
+              [](const std::string&) { return errors::target_group_not_found(); }, add_if_used);
+        }
+        if (!names.empty()) {
+          return visit_named(
+              names, [&](const std::string& name) { return st.target_group_by_name(name); },
+              [](const std::string& name) {
+                return errors::target_group_not_found("Target groups '[" + name + "]' not found");
+              },
+              add_if_used);
+        }
+        if (lb_arn) {
+          for (const std::string& arn : st.target_groups_of(*lb_arn)) {
+            if (std::optional<TargetGroupRow> row = st.target_group(arn)) {
+              out.rows.push_back(target_group_view(st, *row));
+            }
+          }
+        } else {
+          take_page(
+              st.target_group_names(page.after, page.size + 1), page,
+              [&](const std::string& arn) { return target_group_view(st, *st.target_group(arn)); },
+              out);
+        }
+        return std::optional<protocol::AwsError>();
+      });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroup.html
