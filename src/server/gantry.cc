@@ -30,7 +30,7 @@ struct Gantry::Impl {
   http::Server http;
   uint16_t port = 0;
   std::vector<std::shared_ptr<module::Plane>> planes;
-  std::vector<std::unique_ptr<module::Module>> modules;
+  std::unique_ptr<Modules> modules;
 
   static std::vector<services::sts::StaticKey> keys_of(const Options& o) {
     std::vector<services::sts::StaticKey> keys;
@@ -82,12 +82,12 @@ struct Gantry::Impl {
         .alb_address = options.alb_address,
         .alb_port_offset = options.alb_port_offset,
     };
-    modules = install_modules(ctx);
+    modules = std::make_unique<Modules>(ctx);
     admin.on_reset([this] { db.wipe(); });
   }
 
   ~Impl() {
-    for (auto it = modules.rbegin(); it != modules.rend(); ++it) (*it)->stop();
+    modules->stop();
   }
 
   // Before a body is read: the plane that will own the request may stream it (ECR blob uploads).
@@ -161,7 +161,7 @@ int Gantry::run() {
     return 1;
   }
   impl_->port = port;
-  for (auto& m : impl_->modules) m->start();
+  impl_->modules->start();
   const Options& o = impl_->options;
   if (!o.port_file.empty()) {
     // Write then rename, so that a reader never sees a partial number.

@@ -81,3 +81,48 @@ def test_alb_address_moves_internet_facing_listeners(tmp_path):
 for _mark in privileged:
     test_alb_address_moves_internet_facing_listeners = _mark(
         test_alb_address_moves_internet_facing_listeners)
+
+
+def test_load_balancers_are_served_without_runc(tmp_path):
+    """The load balancers' data plane stands on the host network, not on the task runtime: a
+    root server that cannot run tasks (no runc on its PATH) still serves an internet-facing ALB
+    through its node, and the node's health checks reach into the VPC (here, to an address
+    nothing answers on)."""
+    env = dict(os.environ, PATH=str(tmp_path / "no-runc-here"))
+    g = AlbGantry(str(tmp_path), extra_args=[])
+    g.env = env
+    g.start()
+    try:
+        assert "tasks will not run" in g.read_log()
+        aws = Aws(g)
+        net = make_network(aws)
+        tg = aws.elbv2.create_target_group(
+            Name="silent", Protocol="HTTP", Port=8080, VpcId=net["vpc"], TargetType="ip",
+            HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2,
+            HealthyThresholdCount=2, UnhealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]
+        lb, listener = make_alb(aws, net, "norunc", default_actions=[{
+            "Type": "fixed-response", "FixedResponseConfig": {
+                "StatusCode": "200", "ContentType": "text/plain", "MessageBody": "no runc"}}])
+        aws.elbv2.create_rule(ListenerArn=listener["ListenerArn"], Priority=1,
+                              Conditions=[{"Field": "path-pattern", "Values": ["/app*"]}],
+                              Actions=[{"Type": "forward", "TargetGroupArn": tg}])
+        aws.elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": "10.0.1.200",
+                                                                "Port": 8080}])
+        port = g.alb_port()
+        wait_until("the listener", lambda: served("127.0.0.1", port, lb["DNSName"]), timeout=15)
+        assert served("127.0.0.1", port, lb["DNSName"]) == (200, "no runc")
+
+        def unhealthy():
+            d = aws.elbv2.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
+            return d and d[0]["TargetHealth"]["State"] == "unhealthy" and d[0]["TargetHealth"]
+        health = wait_until("the silent target unhealthy", unhealthy, timeout=30)
+        assert health["Reason"] in ("Target.Timeout", "Target.FailedHealthChecks"), health
+    finally:
+        g.reset()
+        g.stop()
+    assert not own_netns(g.data_dir)
+
+
+for _mark in privileged:
+    test_load_balancers_are_served_without_runc = _mark(
+        test_load_balancers_are_served_without_runc)

@@ -1,21 +1,20 @@
-// Installs EC2 networking into the server (see src/module/module.h): the "ec2" operation table
-// and the process-wide NetworkDirectory that ECS and the netplane use.
+// The EC2 module (ec2_module.h).
+
+#include "services/ec2/ec2_module.h"
 
 #include <memory>
 
-#include "module/module.h"
 #include "services/ec2/ec2_service.h"
 #include "services/ec2/store_network_directory.h"
 
 namespace services::ec2 {
 namespace {
 
-class Ec2Module final : public module::Module {
+class Ec2ModuleImpl final : public Ec2Module {
  public:
-  explicit Ec2Module(module::ModuleContext& ctx)
+  explicit Ec2ModuleImpl(module::ModuleContext& ctx)
       : service_(ctx.db, ctx.clock), directory_(service_) {
     service_.register_operations(ctx.registry);
-    set_network_directory_instance(&directory_);
     // Reset wipes every table, ec2_defaults included: the next call in each account and region
     // makes a fresh default VPC, as a new AWS account has. Listeners hear of every VPC now, before
     // the wipe; they reconcile later, find the VPC gone and tear down what they built for it.
@@ -23,7 +22,7 @@ class Ec2Module final : public module::Module {
       ctx.on_reset([this] { service_.notify_every_vpc(); });
     }
   }
-  ~Ec2Module() override { set_network_directory_instance(nullptr); }
+  NetworkDirectory& directory() override { return directory_; }
 
  private:
   Ec2Service service_;
@@ -31,12 +30,9 @@ class Ec2Module final : public module::Module {
 };
 
 }  // namespace
-}  // namespace services::ec2
 
-namespace module {
-
-std::unique_ptr<Module> make_ec2_module(ModuleContext& ctx) {
-  return std::make_unique<services::ec2::Ec2Module>(ctx);
+std::unique_ptr<Ec2Module> make_ec2_module(module::ModuleContext& ctx) {
+  return std::make_unique<Ec2ModuleImpl>(ctx);
 }
 
-}  // namespace module
+}  // namespace services::ec2

@@ -141,7 +141,4 @@ class NetworkDirectory {
                                                     const std::string& region) = 0;
 };
 
-// The directory of the EC2 module the server installed; nullptr before make_ec2_module() ran.
-NetworkDirectory* network_directory_instance();
-
 }  // namespace services::ec2

@@ -13,8 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::atomic<NetworkDirectory*> g_directory{nullptr};
-
 SubnetInfo subnet_info(const Doc& subnet) {
   SubnetInfo info;
   info.subnet_id = str(subnet, "SubnetId");
@@ -37,9 +35,6 @@ std::optional<Scope> scope_of(store::Db& db, std::string_view id) {
 }
 
 }  // namespace
-
-NetworkDirectory* network_directory_instance() { return g_directory.load(); }
-void set_network_directory_instance(NetworkDirectory* directory) { g_directory.store(directory); }
 
 protocol::Result<EniAllocation> StoreNetworkDirectory::allocate_eni(const EniRequest& request) {
   return service_.transact<EniAllocation>(

@@ -30,7 +30,4 @@ class StoreNetworkDirectory final : public NetworkDirectory {
   Ec2Service& service_;
 };
 
-// Installs the instance network_directory_instance() returns (nullptr to remove it).
-void set_network_directory_instance(NetworkDirectory* directory);
-
 }  // namespace services::ec2

@@ -1,11 +1,13 @@
-// Installs ECR into the server (see src/module/module.h): the ECR JSON API, the /v2/ registry
-// plane, the lifecycle-policy controller and blob garbage collection.
+// The ECR module (ecr_module.h): the ECR JSON API, the /v2/ registry plane, the lifecycle-policy
+// controller and blob garbage collection.
+
+#include "services/ecr/ecr_module.h"
+
 #include <cstdlib>
 #include <memory>
 
 #include "core/log.h"
 #include "reconcile/controller.h"
-#include "module/module.h"
 #include "services/ecr/auth_token.h"
 #include "services/ecr/blob_store.h"
 #include "services/ecr/ecr_service.h"
@@ -42,9 +44,9 @@ std::string registry_host(const RepoKey& key, uint16_t port) {
   return host;
 }
 
-class EcrModule final : public module::Module {
+class EcrModuleImpl final : public EcrModule {
  public:
-  explicit EcrModule(module::ModuleContext& ctx)
+  explicit EcrModuleImpl(module::ModuleContext& ctx)
       : blobs_(ecr_dir(ctx.data_dir)),
         store_(ctx.db, blobs_, ctx.clock),
         uploads_(ctx.db, blobs_, ctx.clock),
@@ -89,13 +91,11 @@ class EcrModule final : public module::Module {
       blobs_.wipe();
       service_.reset();
     });
-    set_image_store_instance(&image_store_);
   }
 
-  ~EcrModule() override {
-    stop();
-    set_image_store_instance(nullptr);
-  }
+  ~EcrModuleImpl() override { stop(); }
+
+  ImageStore& images() override { return image_store_; }
 
   void start() override {
     lifecycle_controller_.start();
@@ -142,10 +142,9 @@ class EcrModule final : public module::Module {
 };
 
 }  // namespace
-}  // namespace services::ecr
 
-namespace module {
-std::unique_ptr<Module> make_ecr_module(ModuleContext& ctx) {
-  return std::make_unique<services::ecr::EcrModule>(ctx);
+std::unique_ptr<EcrModule> make_ecr_module(module::ModuleContext& ctx) {
+  return std::make_unique<EcrModuleImpl>(ctx);
 }
-}  // namespace module
+
+}  // namespace services::ecr

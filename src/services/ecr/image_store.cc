@@ -16,14 +16,9 @@ const core::SystemClock& system_clock() {
   return clock;
 }
 
-std::atomic<ImageStore*> g_instance{nullptr};
-
 }  // namespace
 
 std::filesystem::path ecr_dir(const std::filesystem::path& data_dir) { return data_dir / "ecr"; }
-
-ImageStore* image_store_instance() { return g_instance.load(); }
-void set_image_store_instance(ImageStore* store) { g_instance.store(store); }
 
 bool parse_registry_host(std::string_view host, std::string* account, std::string* region) {
   host = host.substr(0, host.find(':'));

@@ -81,9 +81,4 @@ class ImageStore {
   EcrStore store_;
 };
 
-// The server's ImageStore, published by the ECR module when it is installed (before any module
-// starts) and withdrawn when it is destroyed; nullptr when ECR is not part of the server.
-ImageStore* image_store_instance();
-void set_image_store_instance(ImageStore* store);
-
 }  // namespace services::ecr

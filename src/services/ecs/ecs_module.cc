@@ -1,8 +1,9 @@
-// Installs ECS into the server (see src/module/module.h): the operation table, and, when this
-// process can run containers (root, runc on PATH, GANTRY_TASKS not "off"), the task runtime:
-// EC2 ENIs and netplane namespaces (Ec2TaskNetwork), runc containers with awslogs
-// (RuntimeContainers), the TaskController that drives each task's lifecycle, and the task
-// metadata endpoint inside every VPC.
+// The ECS module (ecs_module.h): the operation table, and, when the server has a host network
+// and runc is installed, the task runtime: EC2 ENIs and netplane namespaces (Ec2TaskNetwork),
+// runc containers with awslogs (RuntimeContainers), the TaskController that drives each task's
+// lifecycle, the service scheduler, and the task metadata endpoint inside every VPC.
+
+#include "services/ecs/ecs_module.h"
 
 #include <unistd.h>
 
@@ -14,15 +15,8 @@
 #include <tuple>
 
 #include "core/log.h"
-#include "dataplane/load_balancer_nodes.h"
-#include "services/ec2/netplane_sync.h"
-#include "netplane/instance_names.h"
-#include "netplane/nft_netplane.h"
 #include "runtime/container_manager.h"
 #include "runtime/image/image_puller.h"
-#include "module/module.h"
-#include "services/ec2/network_directory.h"
-#include "services/elbv2/alb_control.h"
 #include "services/ecs/ec2_task_network.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
@@ -67,32 +61,32 @@ std::string check_network(ec2::NetworkDirectory& dir, const Ctx& ctx,
   return {};
 }
 
-bool can_run_tasks() {
-  const char* flag = std::getenv("GANTRY_TASKS");
-  if (flag && std::string_view(flag) == "off") return false;
-  if (::geteuid() != 0) return false;
-  for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin"}) {
-    if (::access((std::string(dir) + "/runc").c_str(), X_OK) == 0) return true;
+// runc as the container manager finds it: through PATH.
+bool runc_installed() {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  while (!dirs.empty()) {
+    std::string_view dir = dirs.substr(0, dirs.find(':'));
+    if (!dir.empty() && ::access((std::string(dir) + "/runc").c_str(), X_OK) == 0) return true;
+    dirs.remove_prefix(std::min(dirs.size(), dir.size() + 1));
   }
   return false;
 }
 
 class EcsModule final : public module::Module {
  public:
-  explicit EcsModule(module::ModuleContext& ctx) : ctx_(ctx), service_(ctx.db, ctx.clock) {
+  EcsModule(module::ModuleContext& ctx, EcsPorts ports)
+      : ctx_(ctx), ports_(ports), service_(ctx.db, ctx.clock) {
     service_.register_operations(ctx.registry);
-    directory_ = ec2::network_directory_instance();
-    if (directory_) {
-      service_.set_network_checker([dir = directory_](const Ctx& c,
-                                                      const std::vector<std::string>& subnets,
-                                                      const std::vector<std::string>& groups) {
-        return check_network(*dir, c, subnets, groups);
-      });
-    }
-    if (directory_ && can_run_tasks()) {
-      install_runtime();
+    service_.set_network_checker([dir = &ports.directory](
+                                     const Ctx& c, const std::vector<std::string>& subnets,
+                                     const std::vector<std::string>& groups) {
+      return check_network(*dir, c, subnets, groups);
+    });
+    if (ports.host && runc_installed()) {
+      install_runtime(*ports.host);
     } else {
-      core::log::info("tasks will not run: needs root, runc and EC2 (GANTRY_TASKS=off disables)");
+      core::log::info("tasks will not run: needs root and runc (GANTRY_TASKS=off disables)");
     }
   }
 
@@ -100,30 +94,23 @@ class EcsModule final : public module::Module {
     if (!controller_) return;
     manager_->start();
     adopt_networks();
-    sync_->start();
     containers_->start();
     controller_->start();
     scheduler_->start();
-    start_load_balancers();
   }
 
   void stop() override {
     if (!controller_) return;
-    if (nodes_) nodes_->stop();
     scheduler_->stop();
     controller_->stop();
     containers_->stop();
-    sync_->stop();
     manager_->stop();
   }
 
  private:
-  void install_runtime() {
-    netplane_ = std::make_unique<netplane::NftNetplane>(
-        netplane::InstanceNames::for_data_dir(ctx_.data_dir.string()));
-    sync_ = std::make_unique<services::ec2::NetplaneSync>(*directory_, *netplane_, ctx_.clock);
+  void install_runtime(ec2::HostNetwork& host) {
     network_ = std::make_unique<Ec2TaskNetwork>(
-        *directory_, *netplane_, *sync_,
+        host.directory, host.plane, host.sync,
         Ec2TaskNetworkOptions{.data_dir = ctx_.data_dir,
                               .adopt_listener = ctx_.adopt_listener,
                               .close_listener = ctx_.close_listener,
@@ -132,10 +119,11 @@ class EcsModule final : public module::Module {
         runtime::ContainerManagerOptions{.data_dir = ctx_.data_dir}, ctx_.clock);
     puller_ = std::make_unique<runtime::image::ImagePuller>(ctx_.data_dir);
     containers_ = std::make_unique<RuntimeContainers>(
-        *manager_, *puller_, ctx_.clock, RuntimeContainersOptions{.data_dir = ctx_.data_dir});
+        *manager_, *puller_, ports_.images, ports_.logs, ctx_.clock,
+        RuntimeContainersOptions{.data_dir = ctx_.data_dir});
     controller_ = std::make_unique<TaskController>(ctx_.db, ctx_.clock, *network_, *containers_);
     service_.set_task_launcher(*controller_);
-    ec2::NetworkDirectory* zones = directory_;
+    ec2::NetworkDirectory* zones = &host.directory;
     scheduler_ = std::make_unique<RollingServiceScheduler>(
         ctx_.db, ctx_.clock, *controller_, ctx_.registry,
         ServiceSchedulerOptions{.subnet_zone = [zones](const std::string& account,
@@ -150,7 +138,7 @@ class EcsModule final : public module::Module {
           s->task_changed(task, service_name);
         });
 
-    ec2::NetworkDirectory* dir = directory_;
+    ec2::NetworkDirectory* dir = &host.directory;
     RuntimeContainers* containers = containers_.get();
     ctx_.add_plane(std::make_shared<MetadataPlane>(
         ctx_.db,
@@ -198,7 +186,7 @@ class EcsModule final : public module::Module {
           });
     }
     for (const auto& [account, region, subnet] : subnets) {
-      auto found = directory_->resolve_subnets(account, region, {subnet});
+      auto found = ports_.directory.resolve_subnets(account, region, {subnet});
       if (found.empty() || vpcs.contains(found.front().vpc_id)) continue;
       vpcs.insert(found.front().vpc_id);
       expected.vpc_ids.push_back(found.front().vpc_id);
@@ -207,51 +195,13 @@ class EcsModule final : public module::Module {
                         {{"vpc", found.front().vpc_id}, {"error", r.error().message}});
       }
     }
-    if (auto r = netplane_->recover(expected); !r) {
+    if (auto r = ports_.host->plane.recover(expected); !r) {
       core::log::warn("network recovery failed", {{"error", r.error().message}});
     }
   }
 
-  // The ALB data plane shares the task runtime's network plane: load balancer nodes are
-  // endpoints in the same VPC namespaces (ELBv2 is installed after ECS, so this runs at start).
-  void start_load_balancers() {
-    services::elbv2::AlbControl* alb = services::elbv2::alb_control_instance();
-    if (!alb || !alb->snapshots || !alb->health) return;
-    ec2::NetworkDirectory* dir = directory_;
-    dataplane::NodeNetwork network{
-        .plane = netplane_.get(),
-        .ensure_vpc = [this](const std::string& account, const std::string& region,
-                             const std::string& vpc_id) {
-          return sync_->ensure_vpc(account, region, vpc_id);
-        },
-        .interfaces = [dir](const std::string& account, const std::string& region,
-                            const std::string& vpc_id, const std::vector<std::string>& eni_ids)
-            -> std::optional<std::vector<netplane::InterfaceSpec>> {
-          auto topology = dir->vpc_topology(account, region, vpc_id);
-          if (!topology) return std::nullopt;
-          std::vector<netplane::InterfaceSpec> out;
-          for (const std::string& id : eni_ids) {
-            auto eni = std::find_if(topology->enis.begin(), topology->enis.end(),
-                                    [&](const ec2::EniInfo& e) { return e.eni_id == id; });
-            if (eni == topology->enis.end()) return std::nullopt;
-            auto subnet = std::find_if(
-                topology->subnets.begin(), topology->subnets.end(),
-                [&](const ec2::SubnetInfo& s) { return s.subnet_id == eni->subnet_id; });
-            if (subnet == topology->subnets.end()) return std::nullopt;
-            int prefix = std::atoi(subnet->cidr.substr(subnet->cidr.find('/') + 1).c_str());
-            out.push_back({eni->eni_id, eni->subnet_id, eni->private_ip, prefix, eni->mac,
-                           subnet->gateway_ip});
-          }
-          return out;
-        }};
-    nodes_ = std::make_unique<dataplane::LoadBalancerNodes>(
-        *alb->snapshots, *alb->health, std::move(network), ctx_.clock,
-        dataplane::LoadBalancerNodesOptions{.address = ctx_.alb_address,
-                                            .port_offset = ctx_.alb_port_offset});
-    nodes_->start();
-  }
-
-  // /_gantry/reset: every container, namespace and listener of this server goes.
+  // /_gantry/reset: every task's container, namespace and listener goes (the server then removes
+  // whatever else the host network holds).
   void reset() {
     // Services and tasks go first, so that the scheduler launches no replacement (and the task
     // controller starts nothing new) while their containers and namespaces are being removed.
@@ -261,37 +211,27 @@ class EcsModule final : public module::Module {
       tx.exec("DELETE FROM ecs_tasks");
       tx.commit();
     }
-    if (nodes_) nodes_->reset();
     for (const runtime::ContainerStatus& s : manager_->list_all()) {
       containers_->remove(task_ref_of(s.group));
     }
     network_->reset();
-    if (auto r = netplane_->remove_all(); !r) {
-      core::log::warn("network reset failed", {{"error", r.error().message}});
-    }
   }
 
   module::ModuleContext ctx_;  // a copy: the server's lives only while modules are made
+  EcsPorts ports_;
   EcsService service_;
-  ec2::NetworkDirectory* directory_ = nullptr;
-  std::unique_ptr<netplane::NftNetplane> netplane_;
-  std::unique_ptr<services::ec2::NetplaneSync> sync_;
   std::unique_ptr<Ec2TaskNetwork> network_;
   std::unique_ptr<runtime::ContainerManager> manager_;
   std::unique_ptr<runtime::image::ImagePuller> puller_;
   std::unique_ptr<RuntimeContainers> containers_;
   std::unique_ptr<TaskController> controller_;
   std::unique_ptr<RollingServiceScheduler> scheduler_;
-  std::unique_ptr<dataplane::LoadBalancerNodes> nodes_;
 };
 
 }  // namespace
-}  // namespace services::ecs
 
-namespace module {
-
-std::unique_ptr<Module> make_ecs_module(ModuleContext& ctx) {
-  return std::make_unique<services::ecs::EcsModule>(ctx);
+std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports) {
+  return std::make_unique<EcsModule>(ctx, ports);
 }
 
-}  // namespace module
+}  // namespace services::ecs

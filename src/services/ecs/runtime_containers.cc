@@ -125,9 +125,15 @@ TaskRef task_ref_of(const std::string& task_arn) {
 }
 
 RuntimeContainers::RuntimeContainers(runtime::ContainerManager& manager,
-                                     runtime::image::ImagePuller& puller,
-                                     const core::Clock& clock, RuntimeContainersOptions options)
-    : manager_(manager), puller_(puller), clock_(clock), options_(std::move(options)) {
+                                     runtime::image::ImagePuller& puller, ecr::ImageStore& images,
+                                     logs::LogSink& logs, const core::Clock& clock,
+                                     RuntimeContainersOptions options)
+    : manager_(manager),
+      puller_(puller),
+      images_store_(images),
+      logs_(logs),
+      clock_(clock),
+      options_(std::move(options)) {
   std::error_code ec;
   fs::create_directories(options_.data_dir / "logfwd", ec);
   load_forwards();
@@ -154,11 +160,7 @@ void RuntimeContainers::stop() {
 
 protocol::Result<std::string> RuntimeContainers::pull(const TaskRef& task,
                                                       const std::string& image) {
-  ecr::ImageStore* store = ecr::image_store_instance();
-  if (!store) {
-    return runtime_error("CannotPullContainerError", "no image store in this server");
-  }
-  EcrImageSource source(*store, options_.data_dir / "runtime" / "manifests");
+  EcrImageSource source(images_store_, options_.data_dir / "runtime" / "manifests");
   runtime::Result<runtime::image::PreparedImage> prepared = puller_.pull(source, image);
   if (!prepared && prepared.error().code == runtime::errc::image_not_found &&
       fs::exists(options_.data_dir / "images" / "index.json")) {
@@ -181,8 +183,7 @@ protocol::Result<void> RuntimeContainers::prepare_logging(const TaskRef& task,
                                                           const json::object& definition) {
   std::optional<AwsLogs> awslogs = awslogs_of(definition, task.region);
   if (!awslogs) return {};
-  logs::LogSink* sink = logs::log_sink_instance();
-  if (!sink) return {};
+  logs::LogSink* sink = &logs_;
   if (awslogs->group.empty()) {
     return runtime_error("ResourceInitializationError",
                          "ResourceInitializationError: failed to validate logger args: "
@@ -238,9 +239,7 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
                              ? task_id
                              : awslogs->prefix + "/" + launch.name + "/" + task_id;
     Forward f{task.account, awslogs->region, awslogs->group, stream, 0};
-    if (logs::LogSink* sink = logs::log_sink_instance()) {
-      sink->ensure_stream({f.account, f.region, f.group, f.stream});
-    }
+    logs_.ensure_stream({f.account, f.region, f.group, f.stream});
     save(*id, f);
     std::lock_guard lock(forward_mu_);
     forwards_[*id] = f;
@@ -371,8 +370,7 @@ void RuntimeContainers::load_forwards() {
 }
 
 void RuntimeContainers::forward_one(const std::string& id, Forward& f) {
-  logs::LogSink* sink = logs::log_sink_instance();
-  if (!sink) return;
+  logs::LogSink* sink = &logs_;
   for (int round = 0; round < 100; ++round) {
     runtime::Result<runtime::LogChunk> chunk = manager_.read_logs(id, f.offset);
     if (!chunk || chunk->records.empty()) {
@@ -399,7 +397,7 @@ void RuntimeContainers::forward_logs() {
     any = any || before[id] != f.offset;
   }
   if (!any) return;
-  if (logs::LogSink* sink = logs::log_sink_instance()) sink->flush();
+  logs_.flush();
   // Offsets are saved only once the events are in the store: at least once, never lost.
   for (auto& [id, f] : forwards_) {
     if (before[id] != f.offset) save(id, f);

@@ -20,8 +20,10 @@
 #include "core/clock.h"
 #include "runtime/container_manager.h"
 #include "runtime/image/image_puller.h"
+#include "services/ecr/image_store.h"
 #include "services/ecs/task_metadata.h"
 #include "services/ecs/task_ports.h"
+#include "services/logs/log_sink.h"
 
 namespace services::ecs {
 
@@ -32,8 +34,10 @@ struct RuntimeContainersOptions {
 
 class RuntimeContainers final : public ContainerPort {
  public:
+  // `images` (Gantry's ECR) and `logs` (CloudWatch Logs, for awslogs) must outlive it.
   RuntimeContainers(runtime::ContainerManager& manager, runtime::image::ImagePuller& puller,
-                    const core::Clock& clock, RuntimeContainersOptions options);
+                    ecr::ImageStore& images, logs::LogSink& logs, const core::Clock& clock,
+                    RuntimeContainersOptions options);
   ~RuntimeContainers() override;
 
   // Starts and stops the log forwarder.
@@ -69,6 +73,8 @@ class RuntimeContainers final : public ContainerPort {
 
   runtime::ContainerManager& manager_;
   runtime::image::ImagePuller& puller_;
+  ecr::ImageStore& images_store_;
+  logs::LogSink& logs_;
   const core::Clock& clock_;
   RuntimeContainersOptions options_;
 

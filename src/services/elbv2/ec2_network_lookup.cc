@@ -1,6 +1,4 @@
 // NetworkLookup over the EC2 module's NetworkDirectory (src/services/ec2/network_directory.h).
-// Built only when the EC2 service library exists (see CMakeLists.txt); otherwise
-// no_network_lookup.cc provides make_ec2_network_lookup().
 
 #include <memory>
 
@@ -12,14 +10,12 @@ namespace {
 
 class Ec2NetworkLookup final : public NetworkLookup {
  public:
+  explicit Ec2NetworkLookup(ec2::NetworkDirectory& directory) : directory_(directory) {}
+
   std::vector<SubnetRef> subnets(const std::string& account, const std::string& region,
                                  const std::vector<std::string>& ids) override {
     std::vector<SubnetRef> out;
-    ec2::NetworkDirectory* dir = ec2::network_directory_instance();
-    if (!dir) {
-      return out;
-    }
-    for (const ec2::SubnetInfo& s : dir->resolve_subnets(account, region, ids)) {
+    for (const ec2::SubnetInfo& s : directory_.resolve_subnets(account, region, ids)) {
       out.push_back({s.subnet_id, s.vpc_id, s.availability_zone, s.cidr});
     }
     return out;
@@ -28,11 +24,7 @@ class Ec2NetworkLookup final : public NetworkLookup {
   std::vector<GroupRef> security_groups(const std::string& account, const std::string& region,
                                         const std::vector<std::string>& ids) override {
     std::vector<GroupRef> out;
-    ec2::NetworkDirectory* dir = ec2::network_directory_instance();
-    if (!dir) {
-      return out;
-    }
-    for (const ec2::SecurityGroupRef& g : dir->resolve_security_groups(account, region, ids)) {
+    for (const ec2::SecurityGroupRef& g : directory_.resolve_security_groups(account, region, ids)) {
       out.push_back({g.group_id, g.vpc_id});
     }
     return out;
@@ -41,11 +33,7 @@ class Ec2NetworkLookup final : public NetworkLookup {
   std::optional<std::string> default_security_group(const std::string& account,
                                                     const std::string& region,
                                                     const std::string& vpc_id) override {
-    ec2::NetworkDirectory* dir = ec2::network_directory_instance();
-    if (!dir) {
-      return std::nullopt;
-    }
-    protocol::Result<ec2::VpcTopology> topology = dir->vpc_topology(account, region, vpc_id);
+    protocol::Result<ec2::VpcTopology> topology = directory_.vpc_topology(account, region, vpc_id);
     if (!topology) {
       return std::nullopt;
     }
@@ -59,11 +47,7 @@ class Ec2NetworkLookup final : public NetworkLookup {
 
   std::optional<std::string> vpc_cidr(const std::string& account, const std::string& region,
                                       const std::string& vpc_id) override {
-    ec2::NetworkDirectory* dir = ec2::network_directory_instance();
-    if (!dir) {
-      return std::nullopt;
-    }
-    protocol::Result<ec2::VpcTopology> topology = dir->vpc_topology(account, region, vpc_id);
+    protocol::Result<ec2::VpcTopology> topology = directory_.vpc_topology(account, region, vpc_id);
     if (!topology) {
       return std::nullopt;
     }
@@ -75,11 +59,6 @@ class Ec2NetworkLookup final : public NetworkLookup {
                                                    const SubnetRef& subnet,
                                                    const std::vector<std::string>& groups,
                                                    const std::string& description) override {
-    ec2::NetworkDirectory* dir = ec2::network_directory_instance();
-    if (!dir) {
-      return protocol::AwsError("SubnetNotFound",
-                                "The subnet ID '" + subnet.subnet_id + "' is not valid");
-    }
     ec2::EniRequest request;
     request.account = account;
     request.region = region;
@@ -88,26 +67,27 @@ class Ec2NetworkLookup final : public NetworkLookup {
     request.description = description;
     request.requester_managed = true;
     request.requester_id = "amazon-elb";
-    protocol::Result<ec2::EniAllocation> eni = dir->allocate_eni(request);
+    protocol::Result<ec2::EniAllocation> eni = directory_.allocate_eni(request);
     if (!eni) {
       return eni.error();
     }
     // An ALB's interfaces are in use from the start.
-    (void)dir->set_eni_attachment(eni->eni_id, "attached", "");
+    (void)directory_.set_eni_attachment(eni->eni_id, "attached", "");
     return LbInterface{subnet.subnet_id, eni->availability_zone, eni->eni_id, eni->private_ip};
   }
 
   void release_interface(const std::string& eni_id) override {
-    if (ec2::NetworkDirectory* dir = ec2::network_directory_instance()) {
-      dir->release_eni(eni_id);
-    }
+    directory_.release_eni(eni_id);
   }
+
+ private:
+  ec2::NetworkDirectory& directory_;
 };
 
 }  // namespace
 
-std::unique_ptr<NetworkLookup> make_ec2_network_lookup() {
-  return std::make_unique<Ec2NetworkLookup>();
+std::unique_ptr<NetworkLookup> make_ec2_network_lookup(ec2::NetworkDirectory& directory) {
+  return std::make_unique<Ec2NetworkLookup>(directory);
 }
 
 }  // namespace services::elbv2

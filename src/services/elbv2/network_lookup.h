@@ -12,6 +12,10 @@
 
 #include "protocol/aws_error.h"
 
+namespace services::ec2 {
+class NetworkDirectory;
+}  // namespace services::ec2
+
 namespace services::elbv2 {
 
 struct SubnetRef {
@@ -59,7 +63,7 @@ class NetworkLookup {
   virtual void release_interface(const std::string& eni_id) = 0;
 };
 
-// The EC2-backed lookup; without the EC2 service in the build, one that knows no subnet.
-std::unique_ptr<NetworkLookup> make_ec2_network_lookup();
+// The lookup over EC2's directory, which must outlive it.
+std::unique_ptr<NetworkLookup> make_ec2_network_lookup(ec2::NetworkDirectory& directory);
 
 }  // namespace services::elbv2

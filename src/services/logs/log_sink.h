@@ -2,13 +2,13 @@
 // The in-process way into CloudWatch Logs, for the awslogs log driver: container output goes
 // straight to the store without HTTP, SigV4 or JSON.
 //
-//   services::logs::LogSink* sink = services::logs::log_sink_instance();  // logs_module.cc
+//   services::logs::LogSink& sink = logs_module->sink();  // handed to ECS by the server
 //   LogTarget target{account, region, "/ecs/web", "ecs/app/<task-id>"};
-//   if (auto r = sink->ensure_group(account, region, "/ecs/web", create_group); !r) {
+//   if (auto r = sink.ensure_group(account, region, "/ecs/web", create_group); !r) {
 //     stop_task(r.error().message);  // ECS's stoppedReason, word for word
 //   }
-//   sink->ensure_stream(target);
-//   sink->append(target, {{now_ms, "line"}});
+//   sink.ensure_stream(target);
+//   sink.append(target, {{now_ms, "line"}});
 //
 // Thread-safe: every method may be called from any thread, but never while the caller holds a
 // store::Transaction (append may wait for the flusher, which needs the database).
@@ -64,11 +64,5 @@ class LogSink {
 
 // The error ensure_group/ensure_stream return for a missing group (see above).
 protocol::AwsError awslogs_group_missing();
-
-// The process's sink, installed by the logs module (logs_module.cc) when the server starts:
-// nullptr before that and after the module is gone. Any thread may call it.
-LogSink* log_sink_instance();
-// For the logs module (and tests): installs `sink`, or nullptr to remove it.
-void set_log_sink_instance(LogSink* sink);
 
 }  // namespace services::logs

@@ -176,12 +176,5 @@ TEST_F(StoreLogSinkTest, MissingGroupFailsAsEcsReportsIt) {
   EXPECT_TRUE(sink_.ensure_stream({"123456789012", "us-east-1", "/nope", "s"}));
 }
 
-TEST_F(StoreLogSinkTest, InstanceIsWhatTheModuleInstalled) {
-  EXPECT_EQ(log_sink_instance(), nullptr);
-  set_log_sink_instance(&sink_);
-  EXPECT_EQ(log_sink_instance(), &sink_);
-  set_log_sink_instance(nullptr);
-}
-
 }  // namespace
 }  // namespace services::logs

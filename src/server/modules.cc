@@ -1,0 +1,90 @@
+#include "server/modules.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+
+#include "core/log.h"
+#include "netplane/instance_names.h"
+#include "netplane/nft_netplane.h"
+#include "services/ec2/ec2_module.h"
+#include "services/ec2/host_network.h"
+#include "services/ec2/netplane_sync.h"
+#include "services/ecr/ecr_module.h"
+#include "services/ecs/ecs_module.h"
+#include "services/elbv2/elbv2_module.h"
+#include "services/logs/logs_module.h"
+
+namespace server {
+
+namespace {
+
+// Network namespaces need root; GANTRY_TASKS=off keeps a root server's tasks and load balancers
+// as rows only (the control-plane tests run that way).
+bool host_network_wanted() {
+  const char* flag = std::getenv("GANTRY_TASKS");
+  if (flag && std::string_view(flag) == "off") return false;
+  return ::geteuid() == 0;
+}
+
+}  // namespace
+
+struct Modules::Host {
+  Host(services::ec2::NetworkDirectory& directory, const module::ModuleContext& ctx)
+      : plane(netplane::InstanceNames::for_data_dir(ctx.data_dir.string())),
+        sync(directory, plane, ctx.clock),
+        network{plane, sync, directory} {}
+
+  netplane::NftNetplane plane;
+  services::ec2::NetplaneSync sync;
+  services::ec2::HostNetwork network;
+};
+
+Modules::Modules(module::ModuleContext& ctx) {
+  std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
+  std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
+  std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
+  if (host_network_wanted()) {
+    host_ = std::make_unique<Host>(ec2->directory(), ctx);
+  } else {
+    core::log::info("no host network: tasks and load balancers are rows only");
+  }
+  services::ec2::HostNetwork* host = host_ ? &host_->network : nullptr;
+  std::unique_ptr<module::Module> ecs = services::ecs::make_ecs_module(
+      ctx, {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(),
+            .host = host});
+  std::unique_ptr<module::Module> elbv2 =
+      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
+  if (host_) {
+    // After every module's own reset hook: whatever namespaces are left go.
+    ctx.on_reset([this] {
+      if (auto r = host_->plane.remove_all(); !r) {
+        core::log::warn("network reset failed", {{"error", r.error().message}});
+      }
+    });
+  }
+  // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
+  modules_.push_back(std::move(ec2));
+  modules_.push_back(std::move(ecr));
+  modules_.push_back(std::move(logs));
+  modules_.push_back(std::move(ecs));
+  modules_.push_back(std::move(elbv2));
+}
+
+Modules::~Modules() { stop(); }
+
+void Modules::start() {
+  if (host_) host_->sync.start();
+  for (auto& m : modules_) m->start();
+  started_ = true;
+}
+
+void Modules::stop() {
+  if (!std::exchange(started_, false)) return;
+  for (auto it = modules_.rbegin(); it != modules_.rend(); ++it) (*it)->stop();
+  if (host_) host_->sync.stop();
+}
+
+}  // namespace server
