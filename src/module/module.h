@@ -2,13 +2,15 @@
 // How a service plugs into the server: what a module gets (ModuleContext) and what it offers
 // (Module, Plane). Services include this, never src/server/.
 //
-// A service folder src/services/<name>/ that contains <name>_module.cc defining
+// A service folder src/services/<name>/ declares its factory in <name>_module.h, with the ports
+// it needs from other modules as parameters:
 //
-//   std::unique_ptr<module::Module> module::make_<name>_module(module::ModuleContext& ctx);
+//   std::unique_ptr<module::Module> services::<name>::make_<name>_module(
+//       module::ModuleContext& ctx, <Name>Ports ports);
 //
-// is found by CMake (src/services/CMakeLists.txt) and installed at start-up, in folder-name
-// order. The factory registers its operation table in ctx.registry, may add planes (the ECR
-// registry under /v2/, ALB listeners) and reset hooks, and returns a Module whose start()/stop()
+// and src/server/modules.cc calls it, in dependency order. The factory registers its operation
+// table in ctx.registry, may add planes (the ECR registry under /v2/, ALB listeners) and reset
+// hooks, and returns a Module whose start()/stop()
 // run its reconcilers. Header-only (library gantry_module).
 
 #include <filesystem>
