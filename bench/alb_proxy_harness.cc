@@ -22,7 +22,6 @@
 
 namespace {
 
-namespace elbv2 = services::elbv2;
 
 int connect_loopback(const std::string&, const std::string& ip, uint16_t port,
                      std::chrono::milliseconds) {
@@ -39,34 +38,34 @@ int connect_loopback(const std::string&, const std::string& ip, uint16_t port,
   return fd;
 }
 
-std::shared_ptr<elbv2::AlbSnapshot> bench_snapshot(uint16_t backend_port) {
-  auto s = std::make_shared<elbv2::AlbSnapshot>();
-  elbv2::SnapshotTargetGroup g;
+std::shared_ptr<dataplane::AlbSnapshot> bench_snapshot(uint16_t backend_port) {
+  auto s = std::make_shared<dataplane::AlbSnapshot>();
+  dataplane::SnapshotTargetGroup g;
   g.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/bench/0123456789abcdef";
   g.name = "bench";
   g.protocol = "HTTP";
   g.port = backend_port;
   g.target_type = "ip";
-  elbv2::SnapshotTarget t;
+  dataplane::SnapshotTarget t;
   t.id = "127.0.0.1";
   t.port = backend_port;
-  t.state = elbv2::TargetState::Healthy;
+  t.state = dataplane::TargetState::Healthy;
   g.targets = {t};
-  elbv2::SnapshotLoadBalancer lb;
+  dataplane::SnapshotLoadBalancer lb;
   lb.arn =
       "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/bench/0123456789abcdef";
   lb.name = "bench";
   lb.dns_name = "bench-123456789.us-east-1.elb.localhost";
   lb.state = "active";
   g.load_balancer_arns = {lb.arn};
-  elbv2::SnapshotListener l;
+  dataplane::SnapshotListener l;
   l.port = 80;
   l.protocol = "HTTP";
   l.load_balancer_arn = lb.arn;
-  elbv2::SnapshotRule def;
+  dataplane::SnapshotRule def;
   def.is_default = true;
-  elbv2::RuleAction forward;
-  forward.type = elbv2::ActionType::Forward;
+  dataplane::RuleAction forward;
+  forward.type = dataplane::ActionType::Forward;
   forward.forward.target_groups = {{g.arn, 1}};
   def.actions = {forward};
   l.rules = {def};

@@ -29,7 +29,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using elbv2::AlbSnapshot;
 using Ms = std::chrono::milliseconds;
 
 constexpr size_t kChunk = 16 * 1024;
@@ -83,10 +82,10 @@ asio::awaitable<beast::error_code> write_all(beast::tcp_stream& stream, const Bu
 }
 
 // Whether any rule of the listener looks at request headers (then they are copied for it).
-bool needs_headers(const elbv2::SnapshotListener& listener) {
+bool needs_headers(const SnapshotListener& listener) {
   for (const auto& rule : listener.rules) {
     for (const auto& c : rule.conditions) {
-      if (c.field == elbv2::ConditionField::HttpHeader) return true;
+      if (c.field == ConditionField::HttpHeader) return true;
     }
   }
   return false;
@@ -243,7 +242,7 @@ struct AlbProxy::Impl {
       auto page = alb_page(503, version, keep);
       co_return !(co_await send(client, page)) && keep;
     }
-    if (action->type == elbv2::ActionType::FixedResponse) {
+    if (action->type == ActionType::FixedResponse) {
       const auto& fr = action->fixed_response;
       http::response<http::string_body> res{static_cast<http::status>(fr.status_code), version};
       res.set(http::field::server, "awselb/2.0");
@@ -253,14 +252,14 @@ struct AlbProxy::Impl {
       res.prepare_payload();
       co_return !(co_await send(client, res)) && keep;
     }
-    if (action->type == elbv2::ActionType::Redirect) {
+    if (action->type == ActionType::Redirect) {
       auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
       res.set(http::field::location,
               redirect_location(action->redirect, view,
                                 listener->protocol.empty() ? "HTTP" : listener->protocol, port));
       co_return !(co_await send(client, res)) && keep;
     }
-    if (action->type != elbv2::ActionType::Forward) {
+    if (action->type != ActionType::Forward) {
       auto page = alb_page(503, version, keep);  // authenticate-* is not supported here
       co_return !(co_await send(client, page)) && keep;
     }
@@ -292,7 +291,7 @@ struct AlbProxy::Impl {
     bool upgrade = is_websocket_upgrade(req);
     if (!upgrade) req.keep_alive(true);
 
-    elbv2::TargetKey key{group->arn, target->id, target->port};
+    TargetKey key{group->arn, target->id, target->port};
     Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     picker->selector().started(key);
     Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
@@ -304,7 +303,7 @@ struct AlbProxy::Impl {
       const auto* g = now->target_group(key.target_group_arn);
       if (g != nullptr) {
         for (const auto& t : g->targets) {
-          if (t.id == key.id && t.port == key.port && t.state == elbv2::TargetState::Draining) {
+          if (t.id == key.id && t.port == key.port && t.state == TargetState::Draining) {
             opts.on_drained(key);
           }
         }
@@ -571,7 +570,7 @@ struct AlbProxy::Impl {
 };
 
 AlbProxy::AlbProxy(Options options, Connector connector,
-                   std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot)
+                   std::shared_ptr<const AlbSnapshot> snapshot)
     : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(options);
   impl_->connect = std::move(connector);
@@ -661,7 +660,7 @@ void AlbProxy::stop() {
 
 uint16_t AlbProxy::bound_port() const { return impl_->bound; }
 
-void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot) {
+void AlbProxy::update(std::shared_ptr<const AlbSnapshot> snapshot) {
   if (!snapshot) return;
   impl_->picker->observe(*snapshot, impl_->clock().now());
   std::lock_guard lock(impl_->snap_mu);
@@ -669,7 +668,7 @@ void AlbProxy::update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapsh
   impl_->snap_generation.fetch_add(1, std::memory_order_release);
 }
 
-std::shared_ptr<const services::elbv2::AlbSnapshot> AlbProxy::snapshot() const {
+std::shared_ptr<const AlbSnapshot> AlbProxy::snapshot() const {
   return impl_->current();
 }
 

@@ -28,7 +28,7 @@
 
 #include "core/clock.h"
 #include "dataplane/connector.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
@@ -38,7 +38,7 @@ class AlbProxy {
   // took the whole timeout). Called on the proxy's connect threads, never on a worker.
   using Connector = dataplane::Connector;
   // Called when a draining target finished its last in-flight request.
-  using DrainedCallback = std::function<void(const services::elbv2::TargetKey&)>;
+  using DrainedCallback = std::function<void(const TargetKey&)>;
 
   struct Options {
     std::string address = "127.0.0.1";
@@ -68,7 +68,7 @@ class AlbProxy {
   };
 
   AlbProxy(Options options, Connector connector,
-           std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
+           std::shared_ptr<const AlbSnapshot> snapshot);
   ~AlbProxy();  // stops
   AlbProxy(const AlbProxy&) = delete;
   AlbProxy& operator=(const AlbProxy&) = delete;
@@ -82,8 +82,8 @@ class AlbProxy {
   // The port actually bound (after start()).
   uint16_t bound_port() const;
   // New requests use `snapshot` from now on; requests in flight finish with the old one.
-  void update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
-  std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot() const;
+  void update(std::shared_ptr<const AlbSnapshot> snapshot);
+  std::shared_ptr<const AlbSnapshot> snapshot() const;
 
  private:
   struct Impl;

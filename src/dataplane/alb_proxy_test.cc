@@ -25,7 +25,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-namespace elbv2 = services::elbv2;
 
 // A loopback HTTP backend. Echo answers with what it saw; Close drops every connection at once;
 // Hang reads the request and never answers.
@@ -169,55 +168,55 @@ class Client {
   beast::flat_buffer buffer_;
 };
 
-elbv2::SnapshotTarget target(uint16_t port,
-                             elbv2::TargetState state = elbv2::TargetState::Healthy) {
-  elbv2::SnapshotTarget t;
+SnapshotTarget target(uint16_t port,
+                             TargetState state = TargetState::Healthy) {
+  SnapshotTarget t;
   t.id = "127.0.0.1";
   t.port = port;
   t.state = state;
   return t;
 }
 
-elbv2::RuleAction forward_to(std::string arn) {
-  elbv2::RuleAction a;
-  a.type = elbv2::ActionType::Forward;
+RuleAction forward_to(std::string arn) {
+  RuleAction a;
+  a.type = ActionType::Forward;
   a.forward.target_groups = {{std::move(arn), 1}};
   return a;
 }
 
 // One load balancer listening on 80 with a /fixed rule, a /moved redirect and a default forward.
-std::shared_ptr<elbv2::AlbSnapshot> snapshot(std::vector<elbv2::SnapshotTarget> targets) {
-  auto s = std::make_shared<elbv2::AlbSnapshot>();
-  elbv2::SnapshotTargetGroup g;
+std::shared_ptr<AlbSnapshot> snapshot(std::vector<SnapshotTarget> targets) {
+  auto s = std::make_shared<AlbSnapshot>();
+  SnapshotTargetGroup g;
   g.arn = "arn:tg/web";
   g.targets = std::move(targets);
   s->target_groups[g.arn] = g;
-  elbv2::SnapshotLoadBalancer lb;
+  SnapshotLoadBalancer lb;
   lb.arn = "arn:lb/1";
   lb.dns_name = "lb-1.elb.localhost";
-  elbv2::SnapshotListener l;
+  SnapshotListener l;
   l.port = 80;
   l.protocol = "HTTP";
-  elbv2::SnapshotRule fixed;
+  SnapshotRule fixed;
   fixed.priority = 1;
-  elbv2::RuleCondition c;
-  c.field = elbv2::ConditionField::PathPattern;
+  RuleCondition c;
+  c.field = ConditionField::PathPattern;
   c.values = {"/fixed"};
   fixed.conditions = {c};
-  elbv2::RuleAction fr;
-  fr.type = elbv2::ActionType::FixedResponse;
+  RuleAction fr;
+  fr.type = ActionType::FixedResponse;
   fr.fixed_response = {418, "text/plain", "teapot"};
   fixed.actions = {fr};
-  elbv2::SnapshotRule moved;
+  SnapshotRule moved;
   moved.priority = 2;
   c.values = {"/moved*"};
   moved.conditions = {c};
-  elbv2::RuleAction rd;
-  rd.type = elbv2::ActionType::Redirect;
+  RuleAction rd;
+  rd.type = ActionType::Redirect;
   rd.redirect.host = "new.example.com";
   rd.redirect.status_code = 302;
   moved.actions = {rd};
-  elbv2::SnapshotRule def;
+  SnapshotRule def;
   def.is_default = true;
   def.actions = {forward_to(g.arn)};
   l.rules = {fixed, moved, def};
@@ -227,7 +226,7 @@ std::shared_ptr<elbv2::AlbSnapshot> snapshot(std::vector<elbv2::SnapshotTarget> 
 }
 
 struct ProxyFixture : ::testing::Test {
-  std::unique_ptr<AlbProxy> make(std::shared_ptr<const elbv2::AlbSnapshot> snap,
+  std::unique_ptr<AlbProxy> make(std::shared_ptr<const AlbSnapshot> snap,
                                  AlbProxy::Options opts = {}) {
     opts.listener_port = 80;
     auto p = std::make_unique<AlbProxy>(opts, connect_loopback, std::move(snap));
@@ -262,7 +261,7 @@ TEST_F(ProxyFixture, FixedResponseAndRedirectRulesAnswerWithoutATarget) {
 TEST_F(ProxyFixture, RoundRobinSpreadsRequestsOverHealthyTargets) {
   Backend a("a"), b("b"), sick("sick");
   auto proxy = make(snapshot(
-      {target(a.port()), target(b.port()), target(sick.port(), elbv2::TargetState::Unhealthy)}));
+      {target(a.port()), target(b.port()), target(sick.port(), TargetState::Unhealthy)}));
   Client c(proxy->bound_port());
   std::map<std::string, int> seen;
   for (int i = 0; i < 6; ++i) seen[std::string(c.get("/")["X-Backend"])]++;
@@ -364,8 +363,8 @@ TEST_F(ProxyFixture, UnknownHostOnASharedPortGives503) {
   second.arn = "arn:lb/2";
   second.dns_name = "lb-2.elb.localhost";
   second.listeners[0].rules.back().actions = {};
-  elbv2::RuleAction fr;
-  fr.type = elbv2::ActionType::FixedResponse;
+  RuleAction fr;
+  fr.type = ActionType::FixedResponse;
   fr.fixed_response = {200, "text/plain", "second"};
   second.listeners[0].rules.back().actions = {fr};
   s->load_balancers.push_back(second);
@@ -386,23 +385,23 @@ TEST_F(ProxyFixture, UpdateSwapsTheSnapshotForNewRequests) {
 
 TEST_F(ProxyFixture, ReportsADrainingTargetOnceItsLastRequestFinished) {
   Backend a("a");
-  std::vector<elbv2::TargetKey> drained;
+  std::vector<TargetKey> drained;
   std::mutex mu;
   AlbProxy::Options opts;
-  opts.on_drained = [&](const elbv2::TargetKey& k) {
+  opts.on_drained = [&](const TargetKey& k) {
     std::lock_guard lock(mu);
     drained.push_back(k);
   };
   auto proxy = make(snapshot({target(a.port())}), opts);
   Client c(proxy->bound_port());
   EXPECT_EQ(c.get("/").result_int(), 200);
-  proxy->update(snapshot({target(a.port(), elbv2::TargetState::Draining)}));
+  proxy->update(snapshot({target(a.port(), TargetState::Draining)}));
   EXPECT_EQ(c.get("/").result_int(), 503);  // the only target drains: no new requests
   // The first request's accounting may finish before or after the update: the idle draining
   // target is then reported at once or never, but never more than once and never another one.
   std::lock_guard lock(mu);
   EXPECT_LE(drained.size(), 1u);
-  for (const elbv2::TargetKey& k : drained) EXPECT_EQ(k.port, a.port());
+  for (const TargetKey& k : drained) EXPECT_EQ(k.port, a.port());
 }
 
 TEST_F(ProxyFixture, AdoptsAnAlreadyListeningSocketAndClosesItOnStop) {
@@ -606,7 +605,7 @@ std::string set_cookie_value(const http::response<http::string_body>& res, std::
   return "";
 }
 
-std::shared_ptr<elbv2::AlbSnapshot> sticky_snapshot(std::vector<elbv2::SnapshotTarget> targets,
+std::shared_ptr<AlbSnapshot> sticky_snapshot(std::vector<SnapshotTarget> targets,
                                                     std::string type) {
   auto s = snapshot(std::move(targets));
   auto& g = s->target_groups.begin()->second;
@@ -639,7 +638,7 @@ TEST_F(ProxyFixture, LbCookieKeepsAClientOnItsTargetWhileItIsHealthy) {
   // The pinned target turns unhealthy: the cookie is ignored and a fresh one names the other.
   auto sick = sticky_snapshot({target(a.port()), target(b.port())}, "lb_cookie");
   for (auto& t : sick->target_groups.begin()->second.targets) {
-    if (pinned == (t.port == a.port() ? "a" : "b")) t.state = elbv2::TargetState::Unhealthy;
+    if (pinned == (t.port == a.port() ? "a" : "b")) t.state = TargetState::Unhealthy;
   }
   proxy->update(sick);
   auto moved = c.get("/", "lb-1.elb.localhost", {{"Cookie", "AWSALB=" + cookie}});
@@ -665,7 +664,7 @@ TEST_F(ProxyFixture, AppCookieStickinessStartsWhenTheTargetSetsItsCookie) {
 TEST_F(ProxyFixture, GroupStickinessKeepsAClientOnOneWeightedTargetGroup) {
   Backend a("a"), b("b");
   auto s = snapshot({target(a.port())});
-  elbv2::SnapshotTargetGroup second;
+  SnapshotTargetGroup second;
   second.arn = "arn:tg/second";
   second.targets = {target(b.port())};
   s->target_groups[second.arn] = second;

@@ -4,18 +4,18 @@
 
 namespace dataplane {
 
-void SlowStartTracker::observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now) {
+void SlowStartTracker::observe(const AlbSnapshot& snapshot, core::TimePoint now) {
   std::lock_guard lock(mu_);
-  std::set<elbv2::TargetKey> healthy;
-  std::map<elbv2::TargetKey, core::TimePoint> started;
+  std::set<TargetKey> healthy;
+  std::map<TargetKey, core::TimePoint> started;
   for (const auto& [arn, group] : snapshot.target_groups) {
     bool group_had_healthy = false;
     for (const auto& t : group.targets) {
       group_had_healthy = group_had_healthy || healthy_.count({arn, t.id, t.port}) > 0;
     }
     for (const auto& t : group.targets) {
-      if (t.state != elbv2::TargetState::Healthy) continue;
-      elbv2::TargetKey key{arn, t.id, t.port};
+      if (t.state != TargetState::Healthy) continue;
+      TargetKey key{arn, t.id, t.port};
       healthy.insert(key);
       if (group.slow_start_seconds <= 0) continue;
       auto it = started_.find(key);
@@ -33,8 +33,8 @@ void SlowStartTracker::observe(const elbv2::AlbSnapshot& snapshot, core::TimePoi
   seen_first_ = true;
 }
 
-double SlowStartTracker::share(const elbv2::SnapshotTargetGroup& group,
-                               const elbv2::SnapshotTarget& target, core::TimePoint now,
+double SlowStartTracker::share(const SnapshotTargetGroup& group,
+                               const SnapshotTarget& target, core::TimePoint now,
                                double time_scale) const {
   if (group.slow_start_seconds <= 0) return 1.0;
   std::lock_guard lock(mu_);

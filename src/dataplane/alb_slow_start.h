@@ -14,29 +14,28 @@
 #include <set>
 
 #include "core/clock.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
-namespace elbv2 = services::elbv2;
 
 class SlowStartTracker {
  public:
   // Records, for each target healthy in `snapshot`, when it turned healthy (`now` when it was not
   // healthy in the previous snapshot).
-  void observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now);
+  void observe(const AlbSnapshot& snapshot, core::TimePoint now);
 
   // The weight of `target` against a peer at `now` (a peer weighs 1): 1 when it is
   // not in slow start, otherwise elapsed / slow_start_seconds (at least 0.01). The duration is
   // in AWS seconds, divided by `time_scale` (core::Clock::time_scale()).
-  double share(const elbv2::SnapshotTargetGroup& group, const elbv2::SnapshotTarget& target,
+  double share(const SnapshotTargetGroup& group, const SnapshotTarget& target,
                core::TimePoint now, double time_scale = 1.0) const;
 
  private:
   mutable std::mutex mu_;
   bool seen_first_ = false;
-  std::set<elbv2::TargetKey> healthy_;                   // healthy in the last snapshot
-  std::map<elbv2::TargetKey, core::TimePoint> started_;  // in slow start since
+  std::set<TargetKey> healthy_;                   // healthy in the last snapshot
+  std::map<TargetKey, core::TimePoint> started_;  // in slow start since
 };
 
 }  // namespace dataplane

@@ -6,17 +6,17 @@ namespace dataplane {
 namespace {
 
 using namespace std::chrono_literals;
-using State = elbv2::TargetState;
+using State = TargetState;
 
 core::TimePoint at(int seconds) { return core::TimePoint(std::chrono::seconds(seconds)); }
 
-elbv2::AlbSnapshot snapshot(int slow_start, std::vector<State> states) {
-  elbv2::AlbSnapshot s;
-  elbv2::SnapshotTargetGroup g;
+AlbSnapshot snapshot(int slow_start, std::vector<State> states) {
+  AlbSnapshot s;
+  SnapshotTargetGroup g;
   g.arn = "arn:tg/web";
   g.slow_start_seconds = slow_start;
   for (size_t i = 0; i < states.size(); ++i) {
-    elbv2::SnapshotTarget t;
+    SnapshotTarget t;
     t.id = "10.0.0." + std::to_string(i + 1);
     t.port = 80;
     t.state = states[i];
@@ -28,7 +28,7 @@ elbv2::AlbSnapshot snapshot(int slow_start, std::vector<State> states) {
 
 class SlowStartTrackerTest : public ::testing::Test {
  protected:
-  double share_of(const elbv2::AlbSnapshot& s, size_t i, core::TimePoint now) {
+  double share_of(const AlbSnapshot& s, size_t i, core::TimePoint now) {
     const auto& g = s.target_groups.begin()->second;
     return tracker_.share(g, g.targets[i], now);
   }

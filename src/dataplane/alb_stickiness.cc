@@ -54,9 +54,9 @@ std::string cookie(std::string_view name, const std::string& value, core::TimePo
          "; Path=/";
 }
 
-bool receives_traffic(const elbv2::SnapshotTarget& t, bool checks_enabled) {
-  if (t.state == elbv2::TargetState::Healthy) return true;
-  return !checks_enabled && t.state == elbv2::TargetState::Unavailable;
+bool receives_traffic(const SnapshotTarget& t, bool checks_enabled) {
+  if (t.state == TargetState::Healthy) return true;
+  return !checks_enabled && t.state == TargetState::Unavailable;
 }
 
 }  // namespace
@@ -121,9 +121,9 @@ std::vector<std::string> group_cookie_headers(const std::string& value, core::Ti
           cookie(kGroupCorsCookie, value, expires) + "; SameSite=None; Secure"};
 }
 
-const elbv2::SnapshotTarget* sticky_target(const elbv2::SnapshotTargetGroup& group,
+const SnapshotTarget* sticky_target(const SnapshotTargetGroup& group,
                                            const StickyTarget& wanted) {
-  const elbv2::SnapshotTarget* found = nullptr;
+  const SnapshotTarget* found = nullptr;
   bool any_healthy = false;
   for (const auto& t : group.targets) {
     if (t.id == wanted.id && t.port == wanted.port) found = &t;
@@ -131,12 +131,12 @@ const elbv2::SnapshotTarget* sticky_target(const elbv2::SnapshotTargetGroup& gro
   }
   if (found == nullptr) return nullptr;
   if (receives_traffic(*found, group.health_check.enabled)) return found;
-  bool fail_open = !any_healthy && found->state != elbv2::TargetState::Draining &&
-                   found->state != elbv2::TargetState::Unused;
+  bool fail_open = !any_healthy && found->state != TargetState::Draining &&
+                   found->state != TargetState::Unused;
   return fail_open ? found : nullptr;
 }
 
-int stickiness_duration_seconds(const elbv2::SnapshotTargetGroup& group) {
+int stickiness_duration_seconds(const SnapshotTargetGroup& group) {
   std::string key = group.stickiness_type == "app_cookie" ? "stickiness.app_cookie.duration_seconds"
                                                           : "stickiness.lb_cookie.duration_seconds";
   auto it = group.attributes.find(key);

@@ -22,11 +22,10 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
-namespace elbv2 = services::elbv2;
 
 inline constexpr std::string_view kLbCookie = "AWSALB";
 inline constexpr std::string_view kLbCorsCookie = "AWSALBCORS";
@@ -67,12 +66,12 @@ std::vector<std::string> group_cookie_headers(const std::string& value, core::Ti
 // The target of `group` a sticky cookie names, when it may take a new request: it is healthy (or
 // "unavailable" with health checks off), or no target of the group is and it is not draining or
 // unused (fail-open, as TargetSelector). nullptr otherwise.
-const elbv2::SnapshotTarget* sticky_target(const elbv2::SnapshotTargetGroup& group,
+const SnapshotTarget* sticky_target(const SnapshotTargetGroup& group,
                                            const StickyTarget& wanted);
 
 // The stickiness duration in seconds for the group's stickiness type, from its attributes
 // (stickiness.lb_cookie.duration_seconds or stickiness.app_cookie.duration_seconds), falling back
 // to stickiness_duration_seconds.
-int stickiness_duration_seconds(const elbv2::SnapshotTargetGroup& group);
+int stickiness_duration_seconds(const SnapshotTargetGroup& group);
 
 }  // namespace dataplane

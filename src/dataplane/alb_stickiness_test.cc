@@ -13,8 +13,8 @@ core::TimePoint at(int64_t epoch_seconds) {
   return core::TimePoint(std::chrono::seconds(epoch_seconds));
 }
 
-elbv2::SnapshotTarget target(std::string id, uint16_t port, elbv2::TargetState state) {
-  elbv2::SnapshotTarget t;
+SnapshotTarget target(std::string id, uint16_t port, TargetState state) {
+  SnapshotTarget t;
   t.id = std::move(id);
   t.port = port;
   t.state = state;
@@ -66,21 +66,21 @@ TEST(AlbStickinessTest, SetsAWSALBAndItsCorsTwin) {
 }
 
 TEST(AlbStickinessTest, AStickyTargetHoldsOnlyWhileItMayReceiveTraffic) {
-  elbv2::SnapshotTargetGroup g;
-  g.targets = {target("10.0.0.1", 80, elbv2::TargetState::Healthy),
-               target("10.0.0.2", 80, elbv2::TargetState::Unhealthy),
-               target("10.0.0.3", 80, elbv2::TargetState::Draining)};
+  SnapshotTargetGroup g;
+  g.targets = {target("10.0.0.1", 80, TargetState::Healthy),
+               target("10.0.0.2", 80, TargetState::Unhealthy),
+               target("10.0.0.3", 80, TargetState::Draining)};
   EXPECT_NE(sticky_target(g, {"10.0.0.1", 80}), nullptr);
   EXPECT_EQ(sticky_target(g, {"10.0.0.2", 80}), nullptr);
   EXPECT_EQ(sticky_target(g, {"10.0.0.3", 80}), nullptr);
   EXPECT_EQ(sticky_target(g, {"10.0.0.9", 80}), nullptr);
-  g.targets[0].state = elbv2::TargetState::Unhealthy;  // every target unhealthy: fail open
+  g.targets[0].state = TargetState::Unhealthy;  // every target unhealthy: fail open
   EXPECT_NE(sticky_target(g, {"10.0.0.2", 80}), nullptr);
   EXPECT_EQ(sticky_target(g, {"10.0.0.3", 80}), nullptr);
 }
 
 TEST(AlbStickinessTest, DurationComesFromTheAttributeOfTheStickinessType) {
-  elbv2::SnapshotTargetGroup g;
+  SnapshotTargetGroup g;
   g.stickiness_duration_seconds = 86400;
   EXPECT_EQ(stickiness_duration_seconds(g), 86400);
   g.attributes["stickiness.lb_cookie.duration_seconds"] = "60";

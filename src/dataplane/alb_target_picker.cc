@@ -8,18 +8,18 @@ namespace dataplane {
 namespace {
 
 // As TargetSelector: healthy, or "unavailable" while health checks are off.
-bool receives_traffic(const elbv2::SnapshotTarget& t, bool checks_enabled) {
-  return t.state == elbv2::TargetState::Healthy ||
-         (!checks_enabled && t.state == elbv2::TargetState::Unavailable);
+bool receives_traffic(const SnapshotTarget& t, bool checks_enabled) {
+  return t.state == TargetState::Healthy ||
+         (!checks_enabled && t.state == TargetState::Unavailable);
 }
 
 }  // namespace
 
-std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_warming(
-    const elbv2::SnapshotTargetGroup& group, core::TimePoint now) {
+std::optional<SnapshotTarget> AlbTargetPicker::pick_warming(
+    const SnapshotTargetGroup& group, core::TimePoint now) {
   // Weight 1 for every target that takes traffic, elapsed/duration for one in slow start; a
   // weighted draw among them. Only while some target warms up: otherwise the selector decides.
-  std::vector<std::pair<const elbv2::SnapshotTarget*, double>> weighted;
+  std::vector<std::pair<const SnapshotTarget*, double>> weighted;
   double total = 0;
   bool warming = false;
   for (const auto& t : group.targets) {
@@ -38,11 +38,11 @@ std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_warming(
   return *weighted.back().first;
 }
 
-const elbv2::SnapshotTargetGroup* AlbTargetPicker::pick_group(const elbv2::AlbSnapshot& snapshot,
-                                                              const elbv2::ForwardAction& forward,
+const SnapshotTargetGroup* AlbTargetPicker::pick_group(const AlbSnapshot& snapshot,
+                                                              const ForwardAction& forward,
                                                               std::string_view cookies,
                                                               core::TimePoint now, Cookies& out) {
-  const elbv2::WeightedTargetGroup* weighted = nullptr;
+  const WeightedTargetGroup* weighted = nullptr;
   bool group_sticky = forward.stickiness_enabled && forward.target_groups.size() > 1;
   if (group_sticky) {
     auto c = find_cookie(cookies, kGroupCookie);
@@ -63,10 +63,10 @@ const elbv2::SnapshotTargetGroup* AlbTargetPicker::pick_group(const elbv2::AlbSn
   return group;
 }
 
-std::optional<elbv2::SnapshotTarget> AlbTargetPicker::pick_target(
-    const elbv2::SnapshotTargetGroup& group, std::string_view cookies, core::TimePoint now,
+std::optional<SnapshotTarget> AlbTargetPicker::pick_target(
+    const SnapshotTargetGroup& group, std::string_view cookies, core::TimePoint now,
     Cookies& out) {
-  std::optional<elbv2::SnapshotTarget> target;
+  std::optional<SnapshotTarget> target;
   bool app = group.stickiness_type == "app_cookie";
   if (group.stickiness_enabled) {
     auto c = find_cookie(cookies, app ? kAppCookie : kLbCookie);

@@ -14,11 +14,10 @@
 #include "core/clock.h"
 #include "dataplane/alb_slow_start.h"
 #include "dataplane/target_selector.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
-namespace elbv2 = services::elbv2;
 
 class AlbTargetPicker {
  public:
@@ -34,18 +33,18 @@ class AlbTargetPicker {
   // The target group of `forward` for a request with Cookie header `cookies`; nullptr when no
   // group has weight or the snapshot lacks it. Adds the AWSALBTG cookies when the forward has
   // group stickiness over several groups.
-  const elbv2::SnapshotTargetGroup* pick_group(const elbv2::AlbSnapshot& snapshot,
-                                               const elbv2::ForwardAction& forward,
+  const SnapshotTargetGroup* pick_group(const AlbSnapshot& snapshot,
+                                               const ForwardAction& forward,
                                                std::string_view cookies, core::TimePoint now,
                                                Cookies& out);
 
   // The target of `group` for the request, or nullopt (503). Adds the group's sticky cookies.
-  std::optional<elbv2::SnapshotTarget> pick_target(const elbv2::SnapshotTargetGroup& group,
+  std::optional<SnapshotTarget> pick_target(const SnapshotTargetGroup& group,
                                                    std::string_view cookies, core::TimePoint now,
                                                    Cookies& out);
 
   // Feeds slow start with each snapshot the proxy takes.
-  void observe(const elbv2::AlbSnapshot& snapshot, core::TimePoint now) {
+  void observe(const AlbSnapshot& snapshot, core::TimePoint now) {
     slow_start_.observe(snapshot, now);
   }
 
@@ -55,7 +54,7 @@ class AlbTargetPicker {
  private:
   // While a target of the group is in slow start: a draw weighted by slow-start share (1 for the
   // others). nullopt when none is warming up.
-  std::optional<elbv2::SnapshotTarget> pick_warming(const elbv2::SnapshotTargetGroup& group,
+  std::optional<SnapshotTarget> pick_warming(const SnapshotTargetGroup& group,
                                                     core::TimePoint now);
 
   const core::Clock& clock_;

@@ -11,19 +11,19 @@ namespace dataplane {
 namespace {
 
 using namespace std::chrono_literals;
-using State = elbv2::TargetState;
+using State = TargetState;
 
-elbv2::SnapshotTarget target(std::string id, State state = State::Healthy) {
-  elbv2::SnapshotTarget t;
+SnapshotTarget target(std::string id, State state = State::Healthy) {
+  SnapshotTarget t;
   t.id = std::move(id);
   t.port = 80;
   t.state = state;
   return t;
 }
 
-elbv2::AlbSnapshot snapshot(std::vector<elbv2::SnapshotTarget> targets, int slow_start = 0) {
-  elbv2::AlbSnapshot s;
-  elbv2::SnapshotTargetGroup g;
+AlbSnapshot snapshot(std::vector<SnapshotTarget> targets, int slow_start = 0) {
+  AlbSnapshot s;
+  SnapshotTargetGroup g;
   g.arn = "arn:tg/web";
   g.slow_start_seconds = slow_start;
   g.targets = std::move(targets);
@@ -33,10 +33,10 @@ elbv2::AlbSnapshot snapshot(std::vector<elbv2::SnapshotTarget> targets, int slow
 
 class AlbTargetPickerTest : public ::testing::Test {
  protected:
-  const elbv2::SnapshotTargetGroup& group(const elbv2::AlbSnapshot& s) {
+  const SnapshotTargetGroup& group(const AlbSnapshot& s) {
     return s.target_groups.begin()->second;
   }
-  std::map<std::string, int> spread(const elbv2::AlbSnapshot& s, int picks) {
+  std::map<std::string, int> spread(const AlbSnapshot& s, int picks) {
     std::map<std::string, int> seen;
     for (int i = 0; i < picks; ++i) {
       AlbTargetPicker::Cookies cookies;
@@ -95,12 +95,12 @@ TEST_F(AlbTargetPickerTest, AnLbCookieNamesTheTargetUntilItExpires) {
 }
 
 TEST_F(AlbTargetPickerTest, AGroupCookieIgnoresAGroupWhoseWeightDroppedToZero) {
-  elbv2::AlbSnapshot s = snapshot({target("a")});
-  elbv2::SnapshotTargetGroup blue;
+  AlbSnapshot s = snapshot({target("a")});
+  SnapshotTargetGroup blue;
   blue.arn = "arn:tg/blue";
   blue.targets = {target("b")};
   s.target_groups[blue.arn] = blue;
-  elbv2::ForwardAction forward;
+  ForwardAction forward;
   forward.target_groups = {{"arn:tg/web", 0}, {"arn:tg/blue", 1}};
   forward.stickiness_enabled = true;
   forward.stickiness_duration_seconds = 60;

@@ -9,15 +9,14 @@
 namespace dataplane {
 namespace {
 
-namespace elbv2 = services::elbv2;
 using core::Duration;
 
 Duration aws_seconds(const core::Clock& clock, int seconds) {
   return clock.scaled(std::chrono::seconds(seconds));
 }
 
-bool probed(const elbv2::SnapshotTarget& t) {
-  return t.state != elbv2::TargetState::Draining && t.state != elbv2::TargetState::Unused;
+bool probed(const SnapshotTarget& t) {
+  return t.state != TargetState::Draining && t.state != TargetState::Unused;
 }
 
 }  // namespace
@@ -35,18 +34,18 @@ bool matcher_accepts(const std::string& matcher, int status) {
 }
 
 HealthChecker::HealthChecker(const core::Clock& clock, Probe probe,
-                             elbv2::TargetHealthReporter& reporter)
+                             TargetHealthReporter& reporter)
     : clock_(clock), probe_(std::move(probe)), reporter_(reporter) {}
 
-void HealthChecker::update(std::shared_ptr<const elbv2::AlbSnapshot> snapshot) {
+void HealthChecker::update(std::shared_ptr<const AlbSnapshot> snapshot) {
   std::lock_guard lock(mu_);
   snapshot_ = std::move(snapshot);
   // Forget targets that are gone; adopt recorded states for new ones.
-  std::set<elbv2::TargetKey> live;
+  std::set<TargetKey> live;
   if (snapshot_) {
     for (const auto& [arn, g] : snapshot_->target_groups) {
       for (const auto& t : g.targets) {
-        elbv2::TargetKey key{arn, t.id, t.port};
+        TargetKey key{arn, t.id, t.port};
         live.insert(key);
         auto& c = counters_[key];
         if (!c.known) {
@@ -73,11 +72,11 @@ std::optional<core::TimePoint> HealthChecker::next_due() const {
 
 int HealthChecker::check_due() {
   struct Job {
-    elbv2::TargetKey key;
+    TargetKey key;
     std::string load_balancer_arn;
     std::string ip;
     uint16_t port;
-    elbv2::HealthCheckSettings hc;
+    HealthCheckSettings hc;
   };
   std::vector<Job> jobs;
   core::TimePoint now = clock_.now();
@@ -88,7 +87,7 @@ int HealthChecker::check_due() {
       if (!g.health_check.enabled || g.load_balancer_arns.empty()) continue;
       for (const auto& t : g.targets) {
         if (!probed(t)) continue;
-        elbv2::TargetKey key{arn, t.id, t.port};
+        TargetKey key{arn, t.id, t.port};
         auto it = counters_.find(key);
         if (it == counters_.end() || it->second.next > now) continue;
         it->second.next = now + aws_seconds(clock_, g.health_check.interval_seconds);
@@ -125,7 +124,7 @@ int HealthChecker::check_due() {
     std::unique_lock lock(round->mu);
     round->cv.wait(lock, [&] { return round->pending == 0; });
   }
-  std::vector<elbv2::TargetHealthReport> reports;
+  std::vector<TargetHealthReport> reports;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
     ProbeResult r = *round->results[i];
@@ -136,18 +135,18 @@ int HealthChecker::check_due() {
     auto& c = it->second;
     if (ok) {
       c.failures = 0;
-      if (++c.successes >= job.hc.healthy_threshold && c.state != elbv2::TargetState::Healthy) {
-        c.state = elbv2::TargetState::Healthy;
-        reports.push_back({job.key, elbv2::TargetState::Healthy, "", ""});
+      if (++c.successes >= job.hc.healthy_threshold && c.state != TargetState::Healthy) {
+        c.state = TargetState::Healthy;
+        reports.push_back({job.key, TargetState::Healthy, "", ""});
       }
       continue;
     }
     c.successes = 0;
-    if (++c.failures < job.hc.unhealthy_threshold || c.state == elbv2::TargetState::Unhealthy) {
+    if (++c.failures < job.hc.unhealthy_threshold || c.state == TargetState::Unhealthy) {
       continue;
     }
-    c.state = elbv2::TargetState::Unhealthy;
-    elbv2::TargetHealthReport report{job.key, elbv2::TargetState::Unhealthy, "", ""};
+    c.state = TargetState::Unhealthy;
+    TargetHealthReport report{job.key, TargetState::Unhealthy, "", ""};
     switch (r.outcome) {
       case ProbeResult::Outcome::Response:
         report.reason = "Target.ResponseCodeMismatch";

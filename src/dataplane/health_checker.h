@@ -22,7 +22,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
@@ -51,9 +51,9 @@ bool matcher_accepts(const std::string& matcher, int status);
 class HealthChecker {
  public:
   HealthChecker(const core::Clock& clock, Probe probe,
-                services::elbv2::TargetHealthReporter& reporter);
+                TargetHealthReporter& reporter);
 
-  void update(std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot);
+  void update(std::shared_ptr<const AlbSnapshot> snapshot);
   // Probes every target that is due, reports changed verdicts in one call. Returns how many
   // targets were probed.
   int check_due();
@@ -65,16 +65,16 @@ class HealthChecker {
     core::TimePoint next{};
     int successes = 0;
     int failures = 0;
-    services::elbv2::TargetState state = services::elbv2::TargetState::Initial;
+    TargetState state = TargetState::Initial;
     bool known = false;
   };
 
   const core::Clock& clock_;
   Probe probe_;
-  services::elbv2::TargetHealthReporter& reporter_;
+  TargetHealthReporter& reporter_;
   mutable std::mutex mu_;
-  std::shared_ptr<const services::elbv2::AlbSnapshot> snapshot_;
-  std::map<services::elbv2::TargetKey, TargetCounters> counters_;
+  std::shared_ptr<const AlbSnapshot> snapshot_;
+  std::map<TargetKey, TargetCounters> counters_;
 };
 
 }  // namespace dataplane

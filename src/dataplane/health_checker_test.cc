@@ -19,17 +19,15 @@
 namespace dataplane {
 namespace {
 
-namespace elbv2 = services::elbv2;
-using elbv2::TargetState;
 using namespace std::chrono_literals;
 
-class RecordingReporter : public elbv2::TargetHealthReporter {
+class RecordingReporter : public TargetHealthReporter {
  public:
-  void report_health(const std::vector<elbv2::TargetHealthReport>& r) override {
+  void report_health(const std::vector<TargetHealthReport>& r) override {
     reports.insert(reports.end(), r.begin(), r.end());
   }
-  void report_drained(const elbv2::TargetKey&) override {}
-  std::vector<elbv2::TargetHealthReport> reports;
+  void report_drained(const TargetKey&) override {}
+  std::vector<TargetHealthReport> reports;
 };
 
 struct ScriptedProbe {
@@ -54,9 +52,9 @@ struct ScriptedProbe {
 
 ProbeResult status(int code) { return {ProbeResult::Outcome::Response, code}; }
 
-std::shared_ptr<elbv2::AlbSnapshot> snapshot(TargetState state = TargetState::Initial) {
-  auto s = std::make_shared<elbv2::AlbSnapshot>();
-  elbv2::SnapshotTargetGroup g;
+std::shared_ptr<AlbSnapshot> snapshot(TargetState state = TargetState::Initial) {
+  auto s = std::make_shared<AlbSnapshot>();
+  SnapshotTargetGroup g;
   g.arn = "arn:tg/1";
   g.load_balancer_arns = {"arn:lb/1"};
   g.health_check.path = "/health";
@@ -64,7 +62,7 @@ std::shared_ptr<elbv2::AlbSnapshot> snapshot(TargetState state = TargetState::In
   g.health_check.healthy_threshold = 3;
   g.health_check.unhealthy_threshold = 2;
   g.health_check.matcher = "200-299";
-  elbv2::SnapshotTarget t;
+  SnapshotTarget t;
   t.id = "10.0.0.5";
   t.port = 8080;
   t.state = state;
@@ -262,7 +260,7 @@ TEST(HttpProber, OneRoundProbesSilentAndAnsweringTargetsTogether) {
   g.health_check.timeout_seconds = 1;
   g.targets.clear();
   for (uint16_t port : {silent.port, ok.port, bad.port}) {
-    elbv2::SnapshotTarget t;
+    SnapshotTarget t;
     t.id = "127.0.0.1";
     t.port = port;
     g.targets.push_back(t);

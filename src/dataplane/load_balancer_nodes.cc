@@ -8,7 +8,6 @@
 
 namespace dataplane {
 
-namespace elbv2 = services::elbv2;
 using reconcile::ReconcileResult;
 
 namespace {
@@ -23,9 +22,9 @@ constexpr auto kRetry = std::chrono::seconds(5);
 constexpr auto kHealthPoll = std::chrono::seconds(1);
 
 // A copy of `snap` with only the load balancers `keep` accepts (target groups all kept).
-std::shared_ptr<const elbv2::AlbSnapshot> filtered(
-    const elbv2::AlbSnapshot& snap, const std::function<bool(const elbv2::SnapshotLoadBalancer&)>& keep) {
-  auto out = std::make_shared<elbv2::AlbSnapshot>();
+std::shared_ptr<const AlbSnapshot> filtered(
+    const AlbSnapshot& snap, const std::function<bool(const SnapshotLoadBalancer&)>& keep) {
+  auto out = std::make_shared<AlbSnapshot>();
   out->version = snap.version;
   out->built_at = snap.built_at;
   out->target_groups = snap.target_groups;
@@ -35,12 +34,12 @@ std::shared_ptr<const elbv2::AlbSnapshot> filtered(
   return out;
 }
 
-bool served(const elbv2::SnapshotListener& l) { return l.protocol.empty() || l.protocol == "HTTP"; }
+bool served(const SnapshotListener& l) { return l.protocol.empty() || l.protocol == "HTTP"; }
 
 }  // namespace
 
-LoadBalancerNodes::LoadBalancerNodes(elbv2::AlbSnapshotSource& snapshots,
-                                     elbv2::TargetHealthReporter& health, NodeNetwork network,
+LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
+                                     TargetHealthReporter& health, NodeNetwork network,
                                      const core::Clock& clock, LoadBalancerNodesOptions options)
     : snapshots_(snapshots),
       health_reporter_(health),
@@ -54,7 +53,7 @@ LoadBalancerNodes::LoadBalancerNodes(elbv2::AlbSnapshotSource& snapshots,
       checker_(clock, prober_->probe(), health),
       controller_(make_controller()) {
   subscription_ = snapshots_.subscribe(
-      [this](std::shared_ptr<const elbv2::AlbSnapshot>) { enqueue_all(); });
+      [this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
 }
 
 LoadBalancerNodes::~LoadBalancerNodes() {
@@ -162,7 +161,7 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
 
 void LoadBalancerNodes::converge() {
   std::lock_guard lock(converge_mu_);
-  std::shared_ptr<const elbv2::AlbSnapshot> snap = snapshots_.current();
+  std::shared_ptr<const AlbSnapshot> snap = snapshots_.current();
   bool incomplete = false;
 
   // Nodes: one namespace per load balancer with interfaces.
@@ -221,7 +220,7 @@ void LoadBalancerNodes::converge() {
     for (const auto& [arn, node] : nodes_) netns_by_lb_[arn] = node.netns_path;
   }
 
-  AlbProxy::DrainedCallback drained = [this](const elbv2::TargetKey& k) { on_drained(k); };
+  AlbProxy::DrainedCallback drained = [this](const TargetKey& k) { on_drained(k); };
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
     return connect(lb, ip, port, timeout);
@@ -232,7 +231,7 @@ void LoadBalancerNodes::converge() {
     auto it = nodes_.find(lb.arn);
     if (it == nodes_.end()) continue;
     Node& node = it->second;
-    auto view = filtered(*snap, [&](const elbv2::SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
+    auto view = filtered(*snap, [&](const SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
     std::set<uint16_t> ports;
     for (const auto& l : lb.listeners) {
       if (served(l)) ports.insert(l.port);
@@ -271,7 +270,7 @@ void LoadBalancerNodes::converge() {
   }
 
   // Host listeners: internet-facing load balancers, shared per port.
-  auto public_view = filtered(*snap, [](const elbv2::SnapshotLoadBalancer& l) {
+  auto public_view = filtered(*snap, [](const SnapshotLoadBalancer& l) {
     return l.scheme != "internal";
   });
   std::set<uint16_t> ports;
@@ -348,7 +347,7 @@ int LoadBalancerNodes::connect(const std::string& lb_arn, const std::string& ip,
   return fd->release();
 }
 
-void LoadBalancerNodes::on_drained(const elbv2::TargetKey& key) {
+void LoadBalancerNodes::on_drained(const TargetKey& key) {
   health_reporter_.report_drained(key);
 }
 

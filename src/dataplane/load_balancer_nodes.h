@@ -33,7 +33,7 @@
 #include "netplane/result.h"
 #include "netplane/spec.h"
 #include "reconcile/controller.h"
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
@@ -60,8 +60,8 @@ struct NodeNetwork {
 
 class LoadBalancerNodes {
  public:
-  LoadBalancerNodes(services::elbv2::AlbSnapshotSource& snapshots,
-                    services::elbv2::TargetHealthReporter& health, NodeNetwork network,
+  LoadBalancerNodes(AlbSnapshotSource& snapshots,
+                    TargetHealthReporter& health, NodeNetwork network,
                     const core::Clock& clock, LoadBalancerNodesOptions options = {});
   ~LoadBalancerNodes();  // stop()
   LoadBalancerNodes(const LoadBalancerNodes&) = delete;
@@ -96,13 +96,13 @@ class LoadBalancerNodes {
   // The connector of every proxy and of the health checker.
   int connect(const std::string& lb_arn, const std::string& ip, uint16_t port,
               std::chrono::milliseconds timeout);
-  void on_drained(const services::elbv2::TargetKey& key);
+  void on_drained(const TargetKey& key);
   void teardown();
   std::unique_ptr<reconcile::Controller> make_controller();
   void enqueue_all();
 
-  services::elbv2::AlbSnapshotSource& snapshots_;
-  services::elbv2::TargetHealthReporter& health_reporter_;
+  AlbSnapshotSource& snapshots_;
+  TargetHealthReporter& health_reporter_;
   NodeNetwork network_;
   const core::Clock& clock_;
   LoadBalancerNodesOptions options_;

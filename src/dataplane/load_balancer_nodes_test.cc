@@ -16,14 +16,13 @@
 namespace dataplane {
 namespace {
 
-namespace elbv2 = services::elbv2;
 
 const std::string kLbArn =
     "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188";
 
-class FakeSource final : public elbv2::AlbSnapshotSource {
+class FakeSource final : public AlbSnapshotSource {
  public:
-  std::shared_ptr<const elbv2::AlbSnapshot> current() const override {
+  std::shared_ptr<const AlbSnapshot> current() const override {
     std::lock_guard lock(mu_);
     return snap_;
   }
@@ -36,7 +35,7 @@ class FakeSource final : public elbv2::AlbSnapshotSource {
     std::lock_guard lock(mu_);
     listeners_.erase(id);
   }
-  void publish(std::shared_ptr<const elbv2::AlbSnapshot> s) {
+  void publish(std::shared_ptr<const AlbSnapshot> s) {
     std::map<uint64_t, Listener> ls;
     {
       std::lock_guard lock(mu_);
@@ -48,21 +47,21 @@ class FakeSource final : public elbv2::AlbSnapshotSource {
 
  private:
   mutable std::mutex mu_;
-  std::shared_ptr<const elbv2::AlbSnapshot> snap_ = std::make_shared<elbv2::AlbSnapshot>();
+  std::shared_ptr<const AlbSnapshot> snap_ = std::make_shared<AlbSnapshot>();
   std::map<uint64_t, Listener> listeners_;
   uint64_t next_ = 0;
 };
 
-class NullReporter final : public elbv2::TargetHealthReporter {
+class NullReporter final : public TargetHealthReporter {
  public:
-  void report_health(const std::vector<elbv2::TargetHealthReport>&) override {}
-  void report_drained(const elbv2::TargetKey&) override {}
+  void report_health(const std::vector<TargetHealthReport>&) override {}
+  void report_drained(const TargetKey&) override {}
 };
 
 // A load balancer with two ENIs and one HTTP listener whose default rule answers with a fixed
 // response (no target needed).
-elbv2::SnapshotLoadBalancer load_balancer(const std::string& scheme, uint16_t port) {
-  elbv2::SnapshotLoadBalancer lb;
+SnapshotLoadBalancer load_balancer(const std::string& scheme, uint16_t port) {
+  SnapshotLoadBalancer lb;
   lb.arn = kLbArn;
   lb.name = "web";
   lb.account = "000000000000";
@@ -72,15 +71,15 @@ elbv2::SnapshotLoadBalancer load_balancer(const std::string& scheme, uint16_t po
   lb.vpc_id = "vpc-1";
   lb.addresses = {{"subnet-a", "us-east-1a", "eni-a", "10.0.1.10"},
                   {"subnet-b", "us-east-1b", "eni-b", "10.0.2.10"}};
-  elbv2::SnapshotListener l;
+  SnapshotListener l;
   l.arn = kLbArn + "/listener";
   l.load_balancer_arn = kLbArn;
   l.port = port;
   l.protocol = "HTTP";
-  elbv2::SnapshotRule rule;
+  SnapshotRule rule;
   rule.is_default = true;
-  elbv2::RuleAction fixed;
-  fixed.type = elbv2::ActionType::FixedResponse;
+  RuleAction fixed;
+  fixed.type = ActionType::FixedResponse;
   fixed.fixed_response = {200, "text/plain", "from the node"};
   rule.actions.push_back(fixed);
   l.rules.push_back(rule);
@@ -88,8 +87,8 @@ elbv2::SnapshotLoadBalancer load_balancer(const std::string& scheme, uint16_t po
   return lb;
 }
 
-std::shared_ptr<const elbv2::AlbSnapshot> snapshot_of(std::vector<elbv2::SnapshotLoadBalancer> lbs) {
-  auto s = std::make_shared<elbv2::AlbSnapshot>();
+std::shared_ptr<const AlbSnapshot> snapshot_of(std::vector<SnapshotLoadBalancer> lbs) {
+  auto s = std::make_shared<AlbSnapshot>();
   s->version = 1;
   s->load_balancers = std::move(lbs);
   return s;

@@ -31,8 +31,8 @@ bool any_matches(const std::vector<std::string>& patterns, std::string_view text
                      [&](const std::string& p) { return wildcard_match(p, text, ci); });
 }
 
-bool condition_matches(const elbv2::RuleCondition& c, const AlbRequest& r) {
-  using F = elbv2::ConditionField;
+bool condition_matches(const RuleCondition& c, const AlbRequest& r) {
+  using F = ConditionField;
   switch (c.field) {
     case F::PathPattern:
       return any_matches(c.values, r.path, false);
@@ -113,17 +113,17 @@ std::string_view host_without_port(std::string_view host) {
   return colon == std::string_view::npos ? host : host.substr(0, colon);
 }
 
-const elbv2::SnapshotListener* find_listener(const elbv2::SnapshotLoadBalancer& lb, uint16_t port) {
+const SnapshotListener* find_listener(const SnapshotLoadBalancer& lb, uint16_t port) {
   for (const auto& l : lb.listeners) {
     if (l.port == port) return &l;
   }
   return nullptr;
 }
 
-const elbv2::SnapshotLoadBalancer* select_load_balancer(const elbv2::AlbSnapshot& snapshot,
+const SnapshotLoadBalancer* select_load_balancer(const AlbSnapshot& snapshot,
                                                         uint16_t port, std::string_view host) {
   std::string_view name = host_without_port(host);
-  const elbv2::SnapshotLoadBalancer* only = nullptr;
+  const SnapshotLoadBalancer* only = nullptr;
   int count = 0;
   for (const auto& lb : snapshot.load_balancers) {
     if (find_listener(lb, port) == nullptr) continue;
@@ -134,16 +134,16 @@ const elbv2::SnapshotLoadBalancer* select_load_balancer(const elbv2::AlbSnapshot
   return count == 1 ? only : nullptr;
 }
 
-bool rule_matches(const elbv2::SnapshotRule& rule, const AlbRequest& request) {
+bool rule_matches(const SnapshotRule& rule, const AlbRequest& request) {
   return std::all_of(rule.conditions.begin(), rule.conditions.end(),
-                     [&](const elbv2::RuleCondition& c) { return condition_matches(c, request); });
+                     [&](const RuleCondition& c) { return condition_matches(c, request); });
 }
 
-const elbv2::RuleAction* match_action(const elbv2::SnapshotListener& listener,
+const RuleAction* match_action(const SnapshotListener& listener,
                                       const AlbRequest& request) {
   for (const auto& rule : listener.rules) {
     if (!rule_matches(rule, request)) continue;
-    const elbv2::RuleAction* last = nullptr;
+    const RuleAction* last = nullptr;
     for (const auto& a : rule.actions) {
       if (last == nullptr || a.order >= last->order) last = &a;
     }
@@ -152,7 +152,7 @@ const elbv2::RuleAction* match_action(const elbv2::SnapshotListener& listener,
   return nullptr;
 }
 
-const elbv2::RuleAction* match_action(const elbv2::AlbSnapshot& snapshot, uint16_t port,
+const RuleAction* match_action(const AlbSnapshot& snapshot, uint16_t port,
                                       const AlbRequest& request) {
   const auto* lb = select_load_balancer(snapshot, port, request.host);
   if (lb == nullptr) return nullptr;
@@ -160,7 +160,7 @@ const elbv2::RuleAction* match_action(const elbv2::AlbSnapshot& snapshot, uint16
   return listener == nullptr ? nullptr : match_action(*listener, request);
 }
 
-const elbv2::WeightedTargetGroup* pick_target_group(const elbv2::ForwardAction& forward,
+const WeightedTargetGroup* pick_target_group(const ForwardAction& forward,
                                                     uint64_t draw) {
   uint64_t total = 0;
   for (const auto& g : forward.target_groups) total += static_cast<uint64_t>(std::max(g.weight, 0));
@@ -174,7 +174,7 @@ const elbv2::WeightedTargetGroup* pick_target_group(const elbv2::ForwardAction& 
   return nullptr;
 }
 
-std::string redirect_location(const elbv2::RedirectAction& redirect, const AlbRequest& request,
+std::string redirect_location(const RedirectAction& redirect, const AlbRequest& request,
                               std::string_view protocol, uint16_t port) {
   std::string in_protocol = to_lower(protocol);
   std::string in_host(host_without_port(request.host));

@@ -13,11 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include "services/elbv2/alb_snapshot.h"
+#include "dataplane/alb_config.h"
 
 namespace dataplane {
 
-namespace elbv2 = services::elbv2;
 
 // The parts of an HTTP request that rules look at.
 struct AlbRequest {
@@ -41,33 +40,33 @@ std::string_view host_without_port(std::string_view host);
 // The load balancer that owns `port` and whose DNS name equals the request's host (case-insensitive,
 // port ignored). When exactly one load balancer listens on the port it takes every host. nullptr
 // when none applies.
-const elbv2::SnapshotLoadBalancer* select_load_balancer(const elbv2::AlbSnapshot& snapshot,
+const SnapshotLoadBalancer* select_load_balancer(const AlbSnapshot& snapshot,
                                                         uint16_t port, std::string_view host);
 
 // The listener of `lb` on `port`, or nullptr.
-const elbv2::SnapshotListener* find_listener(const elbv2::SnapshotLoadBalancer& lb, uint16_t port);
+const SnapshotListener* find_listener(const SnapshotLoadBalancer& lb, uint16_t port);
 
 // True when every condition of `rule` matches (a rule without conditions always matches).
-bool rule_matches(const elbv2::SnapshotRule& rule, const AlbRequest& request);
+bool rule_matches(const SnapshotRule& rule, const AlbRequest& request);
 
 // The terminal action (highest Order) of the first matching rule in the listener's evaluation order
 // (the default rule last). nullptr when no rule matches or the rule has no action.
-const elbv2::RuleAction* match_action(const elbv2::SnapshotListener& listener,
+const RuleAction* match_action(const SnapshotListener& listener,
                                       const AlbRequest& request);
 
 // Convenience: select_load_balancer + find_listener + match_action.
-const elbv2::RuleAction* match_action(const elbv2::AlbSnapshot& snapshot, uint16_t port,
+const RuleAction* match_action(const AlbSnapshot& snapshot, uint16_t port,
                                       const AlbRequest& request);
 
 // Picks a target group of a forward by weight. `draw` is any random number; groups of weight 0
 // are never picked. Returns nullptr when no group has a positive weight.
-const elbv2::WeightedTargetGroup* pick_target_group(const elbv2::ForwardAction& forward,
+const WeightedTargetGroup* pick_target_group(const ForwardAction& forward,
                                                     uint64_t draw);
 
 // The Location of a redirect: substitutes #{protocol}, #{host}, #{port}, #{path} (without its
 // leading '/'), #{query}; always writes the port, as ALB does ("https://h:443/p"), and omits '?'
 // when the query is empty. `protocol` is the listener's ("HTTP"), `port` the listener's port.
-std::string redirect_location(const elbv2::RedirectAction& redirect, const AlbRequest& request,
+std::string redirect_location(const RedirectAction& redirect, const AlbRequest& request,
                               std::string_view protocol, uint16_t port);
 
 }  // namespace dataplane

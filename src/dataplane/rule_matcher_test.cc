@@ -5,12 +5,6 @@
 namespace dataplane {
 namespace {
 
-using elbv2::ActionType;
-using elbv2::ConditionField;
-using elbv2::RuleAction;
-using elbv2::RuleCondition;
-using elbv2::SnapshotListener;
-using elbv2::SnapshotRule;
 
 RuleAction fixed(int status) {
   RuleAction a;
@@ -182,10 +176,10 @@ TEST(MatchAction, NoRuleMatchingReturnsNull) {
   EXPECT_EQ(match_action(l, get("/other")), nullptr);
 }
 
-elbv2::AlbSnapshot two_lbs_on_port_80() {
-  elbv2::AlbSnapshot s;
+AlbSnapshot two_lbs_on_port_80() {
+  AlbSnapshot s;
   for (int i = 0; i < 2; ++i) {
-    elbv2::SnapshotLoadBalancer lb;
+    SnapshotLoadBalancer lb;
     lb.arn = "arn:lb/" + std::to_string(i);
     lb.dns_name = "lb" + std::to_string(i) + "-1.us-east-1.elb.localhost";
     SnapshotListener l;
@@ -215,7 +209,7 @@ TEST(SelectLoadBalancer, TheOnlyLoadBalancerOnAPortTakesAnyHost) {
 }
 
 TEST(PickTargetGroup, FollowsWeightsAndSkipsZero) {
-  elbv2::ForwardAction f;
+  ForwardAction f;
   f.target_groups = {{"a", 1}, {"b", 0}, {"c", 3}};
   int counts[2] = {0, 0};
   for (uint64_t d = 0; d < 400; ++d) {
@@ -231,14 +225,14 @@ TEST(PickTargetGroup, FollowsWeightsAndSkipsZero) {
 }
 
 TEST(RedirectLocation, DefaultsReproduceTheRequestUrl) {
-  elbv2::RedirectAction r;
+  RedirectAction r;
   AlbRequest req = get("/a/b", "h.example.com:8080");
   req.query = "x=1";
   EXPECT_EQ(redirect_location(r, req, "HTTP", 8080), "http://h.example.com:8080/a/b?x=1");
 }
 
 TEST(RedirectLocation, HttpsKeepsItsDefaultPortAndDropsAnEmptyQuery) {
-  elbv2::RedirectAction r;
+  RedirectAction r;
   r.protocol = "HTTPS";
   r.port = "443";
   EXPECT_EQ(redirect_location(r, get("/login", "h.example.com"), "HTTP", 80),
@@ -246,7 +240,7 @@ TEST(RedirectLocation, HttpsKeepsItsDefaultPortAndDropsAnEmptyQuery) {
 }
 
 TEST(RedirectLocation, PlaceholdersComposeInsideFields) {
-  elbv2::RedirectAction r;
+  RedirectAction r;
   r.host = "new.#{host}";
   r.path = "/v2/#{path}";
   r.query = "#{query}&from=#{port}";

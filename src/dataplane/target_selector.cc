@@ -5,19 +5,19 @@
 namespace dataplane {
 namespace {
 
-bool receives_traffic(const elbv2::SnapshotTarget& t, bool checks_enabled) {
-  if (t.state == elbv2::TargetState::Healthy) return true;
-  return !checks_enabled && t.state == elbv2::TargetState::Unavailable;
+bool receives_traffic(const SnapshotTarget& t, bool checks_enabled) {
+  if (t.state == TargetState::Healthy) return true;
+  return !checks_enabled && t.state == TargetState::Unavailable;
 }
 
-bool fail_open_candidate(const elbv2::SnapshotTarget& t) {
-  return t.state != elbv2::TargetState::Draining && t.state != elbv2::TargetState::Unused;
+bool fail_open_candidate(const SnapshotTarget& t) {
+  return t.state != TargetState::Draining && t.state != TargetState::Unused;
 }
 
 }  // namespace
 
-std::optional<elbv2::SnapshotTarget> TargetSelector::pick(const elbv2::SnapshotTargetGroup& group) {
-  std::vector<const elbv2::SnapshotTarget*> candidates;
+std::optional<SnapshotTarget> TargetSelector::pick(const SnapshotTargetGroup& group) {
+  std::vector<const SnapshotTarget*> candidates;
   for (const auto& t : group.targets) {
     if (receives_traffic(t, group.health_check.enabled)) candidates.push_back(&t);
   }
@@ -51,12 +51,12 @@ std::optional<elbv2::SnapshotTarget> TargetSelector::pick(const elbv2::SnapshotT
   return *candidates[cursor++ % candidates.size()];
 }
 
-void TargetSelector::started(const elbv2::TargetKey& target) {
+void TargetSelector::started(const TargetKey& target) {
   std::lock_guard lock(mu_);
   ++outstanding_[target];
 }
 
-int TargetSelector::finished(const elbv2::TargetKey& target) {
+int TargetSelector::finished(const TargetKey& target) {
   std::lock_guard lock(mu_);
   auto it = outstanding_.find(target);
   if (it == outstanding_.end()) return 0;
@@ -68,7 +68,7 @@ int TargetSelector::finished(const elbv2::TargetKey& target) {
   return left;
 }
 
-int TargetSelector::outstanding(const elbv2::TargetKey& target) const {
+int TargetSelector::outstanding(const TargetKey& target) const {
   std::lock_guard lock(mu_);
   auto it = outstanding_.find(target);
   return it == outstanding_.end() ? 0 : it->second;

@@ -7,26 +7,25 @@
 namespace dataplane {
 namespace {
 
-using elbv2::TargetState;
 
-elbv2::SnapshotTarget target(std::string id, TargetState state) {
-  elbv2::SnapshotTarget t;
+SnapshotTarget target(std::string id, TargetState state) {
+  SnapshotTarget t;
   t.id = std::move(id);
   t.port = 8080;
   t.state = state;
   return t;
 }
 
-elbv2::SnapshotTargetGroup group(std::vector<elbv2::SnapshotTarget> targets,
+SnapshotTargetGroup group(std::vector<SnapshotTarget> targets,
                                  std::string algorithm = "round_robin") {
-  elbv2::SnapshotTargetGroup g;
+  SnapshotTargetGroup g;
   g.arn = "arn:tg/1";
   g.algorithm = std::move(algorithm);
   g.targets = std::move(targets);
   return g;
 }
 
-std::map<std::string, int> spread(TargetSelector& s, const elbv2::SnapshotTargetGroup& g, int n) {
+std::map<std::string, int> spread(TargetSelector& s, const SnapshotTargetGroup& g, int n) {
   std::map<std::string, int> counts;
   for (int i = 0; i < n; ++i) {
     auto t = s.pick(g);
@@ -80,7 +79,7 @@ TEST(TargetSelector, LeastOutstandingRequestsPrefersTheLeastBusyTarget) {
   TargetSelector s;
   auto g = group({target("10.0.0.1", TargetState::Healthy), target("10.0.0.2", TargetState::Healthy)},
                  "least_outstanding_requests");
-  elbv2::TargetKey busy{g.arn, "10.0.0.1", 8080};
+  TargetKey busy{g.arn, "10.0.0.1", 8080};
   s.started(busy);
   s.started(busy);
   auto counts = spread(s, g, 5);
