@@ -98,24 +98,6 @@ std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
   return spec;
 }
 
-// The shim execs runc with execv: give it an absolute path.
-fs::path find_in_path(const fs::path& program) {
-  if (program.string().find('/') != std::string::npos) {
-    return program;
-  }
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path
-                               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    fs::path candidate = fs::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
-  }
-  return program;
-}
-
 bool process_alive(int pid) {
   if (pid <= 0) {
     return false;
@@ -146,7 +128,8 @@ ContainerManager::ContainerManager(ContainerManagerOptions options, const core::
   if (options_.shim.empty()) {
     options_.shim = executable_dir() / "gantry-shim";
   }
-  options_.runc = find_in_path(options_.runc);
+  // The shim execs runc with execv: give it an absolute path.
+  options_.runc = find_in_path(options_.runc).value_or(options_.runc);
   if (options_.init.empty()) {
     fs::path ours = options_.shim.parent_path() / "gantry-init";
     options_.init = fs::exists(ours)                     ? ours

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -103,6 +104,23 @@ fs::path executable_dir() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path() : self.parent_path();
+}
+
+std::optional<fs::path> find_in_path(const fs::path& program) {
+  if (program.string().find('/') != std::string::npos) {
+    return program;
+  }
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path
+                               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    fs::path candidate = fs::path(dir) / program;
+    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace runtime

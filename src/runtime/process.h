@@ -24,4 +24,8 @@ std::optional<int> run_process(const std::vector<std::string>& args, std::string
 // The directory of the running executable (/proc/self/exe's parent).
 std::filesystem::path executable_dir();
 
+// `program` as an absolute path found through PATH (or as given when it has a '/'); nullopt when
+// no executable of that name is on PATH.
+std::optional<std::filesystem::path> find_in_path(const std::filesystem::path& program);
+
 }  // namespace runtime

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "runtime/container_manager.h"
 #include "runtime/image/image_puller.h"
+#include "runtime/process.h"
 #include "services/ecs/ec2_task_network.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
@@ -61,18 +62,6 @@ std::string check_network(ec2::NetworkDirectory& dir, const Ctx& ctx,
   return {};
 }
 
-// runc as the container manager finds it: through PATH.
-bool runc_installed() {
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  while (!dirs.empty()) {
-    std::string_view dir = dirs.substr(0, dirs.find(':'));
-    if (!dir.empty() && ::access((std::string(dir) + "/runc").c_str(), X_OK) == 0) return true;
-    dirs.remove_prefix(std::min(dirs.size(), dir.size() + 1));
-  }
-  return false;
-}
-
 class EcsModule final : public module::Module {
  public:
   EcsModule(module::ModuleContext& ctx, EcsPorts ports)
@@ -83,7 +72,7 @@ class EcsModule final : public module::Module {
                                      const std::vector<std::string>& groups) {
       return check_network(*dir, c, subnets, groups);
     });
-    if (ports.host && runc_installed()) {
+    if (ports.host && runtime::find_in_path("runc")) {
       install_runtime(*ports.host);
     } else {
       core::log::info("tasks will not run: needs root and runc (GANTRY_TASKS=off disables)");
