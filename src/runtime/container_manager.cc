@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/ids.h"
+#include "core/json_members.h"
 #include "core/log.h"
 #include "runtime/image/sha256.h"
 #include "runtime/process.h"
@@ -65,11 +66,6 @@ std::optional<json::object> read_json(const fs::path& file) {
     return std::nullopt;
   }
   return std::move(v.as_object());
-}
-
-std::string str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
@@ -210,14 +206,14 @@ void ContainerManager::adopt() {
     if (!meta || !shim) {
       // Half-created by a server that died before the shim ran: nothing to keep.
       core::log::info("removing half-created container", {{"id", id}});
-      (void)cleanup(id, meta ? str(*meta, "group") : std::string());
+      (void)cleanup(id, meta ? core::str(*meta, "group") : std::string());
       continue;
     }
     auto e = std::make_unique<Entry>();
     e->status.id = id;
-    e->status.group = str(*meta, "group");
-    e->status.name = str(*meta, "name");
-    e->status.image_digest = str(*meta, "image_digest");
+    e->status.group = core::str(*meta, "group");
+    e->status.name = core::str(*meta, "name");
+    e->status.image_digest = core::str(*meta, "image_digest");
     e->health_spec = health_from_meta(*meta);
     e->status.has_health_check = e->health_spec.has_value();
     std::lock_guard lock(mu_);

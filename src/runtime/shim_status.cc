@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/json_members.h"
+
 namespace runtime {
 namespace {
 
@@ -54,11 +56,6 @@ bool write_atomically(const fs::path& file, const std::string& text) {
   return !ec;
 }
 
-std::string str(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::int64_t num(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_int64() ? v->as_int64() : 0;
@@ -86,11 +83,11 @@ std::optional<ShimConfig> read_shim_config(const fs::path& file) {
     return std::nullopt;
   }
   ShimConfig c;
-  c.id = str(*o, "id");
-  c.runc = str(*o, "runc");
-  c.runc_root = str(*o, "runc_root");
-  c.cgroup = str(*o, "cgroup");
-  c.lower_base = str(*o, "lower_base");
+  c.id = core::str(*o, "id");
+  c.runc = core::str(*o, "runc");
+  c.runc_root = core::str(*o, "runc_root");
+  c.cgroup = core::str(*o, "cgroup");
+  c.lower_base = core::str(*o, "lower_base");
   if (const json::value* l = o->if_contains("lower"); l && l->is_array()) {
     for (const json::value& e : l->as_array()) {
       if (e.is_string()) {
@@ -124,7 +121,7 @@ std::optional<ShimStatus> read_shim_status(const fs::path& file) {
     return std::nullopt;
   }
   ShimStatus s;
-  std::string state = str(*o, "state");
+  std::string state = core::str(*o, "state");
   if (state == "running") {
     s.state = ShimStatus::State::Running;
   } else if (state == "exited") {
@@ -143,7 +140,7 @@ std::optional<ShimStatus> read_shim_status(const fs::path& file) {
   }
   const json::value* oom = o->if_contains("oom_killed");
   s.oom_killed = oom && oom->is_bool() && oom->as_bool();
-  s.error = str(*o, "error");
+  s.error = core::str(*o, "error");
   return s;
 }
 

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/json_members.h"
+
 namespace runtime::image {
 namespace {
 
@@ -28,11 +30,6 @@ Result<json::value> read_json_blob(const ImageSource& source, std::string_view d
   return doc;
 }
 
-std::string string_at(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::optional<std::vector<std::string>> strings_at(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   if (!v || !v->is_array()) {
@@ -48,7 +45,7 @@ std::optional<std::vector<std::string>> strings_at(const json::object& o, std::s
 }
 
 bool is_index(const json::object& doc) {
-  std::string media = string_at(doc, "mediaType");
+  std::string media = core::str(doc, "mediaType");
   if (media == "application/vnd.oci.image.index.v1+json" ||
       media == "application/vnd.docker.distribution.manifest.list.v2+json") {
     return true;
@@ -70,12 +67,12 @@ std::optional<std::string> pick_from_index(const json::object& index) {
     const json::object& entry = m.as_object();
     const json::value* platform = entry.if_contains("platform");
     if (platform && platform->is_object()) {
-      if (string_at(platform->as_object(), "os") == "linux" &&
-          string_at(platform->as_object(), "architecture") == "amd64") {
-        return string_at(entry, "digest");
+      if (core::str(platform->as_object(), "os") == "linux" &&
+          core::str(platform->as_object(), "architecture") == "amd64") {
+        return core::str(entry, "digest");
       }
     } else if (!fallback) {
-      fallback = string_at(entry, "digest");
+      fallback = core::str(entry, "digest");
     }
   }
   return fallback;
@@ -106,8 +103,8 @@ Result<ImageConfig> parse_image_config(const json::value& doc, std::vector<std::
     out.entrypoint = strings_at(c, "Entrypoint");
     out.cmd = strings_at(c, "Cmd");
     out.env = strings_at(c, "Env").value_or(std::vector<std::string>{});
-    out.working_dir = string_at(c, "WorkingDir");
-    out.user = string_at(c, "User");
+    out.working_dir = core::str(c, "WorkingDir");
+    out.user = core::str(c, "User");
   }
   if (diff_ids) {
     const json::value* rootfs = doc.as_object().if_contains("rootfs");
@@ -152,7 +149,7 @@ Result<Image> load_image(const ImageSource& source, std::string_view reference) 
   if (!config || !config->is_object() || !layers || !layers->is_array()) {
     return Error(errc::bad_image, "unsupported manifest (schema 2 or OCI required)");
   }
-  image.config_digest = string_at(config->as_object(), "digest");
+  image.config_digest = core::str(config->as_object(), "digest");
   Result<json::value> config_doc = read_json_blob(source, image.config_digest);
   if (!config_doc) {
     return config_doc.error();
@@ -174,8 +171,8 @@ Result<Image> load_image(const ImageSource& source, std::string_view reference) 
       return Error(errc::bad_image, "manifest layer is not an object");
     }
     Layer layer;
-    layer.digest = string_at(layer_array[i].as_object(), "digest");
-    layer.media_type = string_at(layer_array[i].as_object(), "mediaType");
+    layer.digest = core::str(layer_array[i].as_object(), "digest");
+    layer.media_type = core::str(layer_array[i].as_object(), "mediaType");
     layer.diff_id = diff_ids[i];
     if (!is_sha256_digest(layer.digest)) {
       return Error(errc::bad_image, "unsupported layer digest " + layer.digest);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/ids.h"
+#include "core/json_members.h"
 #include "runtime/image/image.h"
 #include "runtime/image/oci_layout_source.h"
 #include "runtime/image/sha256.h"
@@ -151,11 +152,6 @@ Result<void> stage_dir(const fs::path& dir, Stager& stager) {
   return {};
 }
 
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> OciLayoutSource::import_archive(const fs::path& archive_path) {
@@ -196,20 +192,20 @@ Result<std::vector<std::string>> OciLayoutSource::import_archive(const fs::path&
         continue;
       }
       const json::object& entry = m.as_object();
-      std::string digest = str(entry, "digest");
+      std::string digest = core::str(entry, "digest");
       if (!blob_path(digest)) {
         return Error(errc::bad_image, "index.json names missing blob " + digest);
       }
       std::string name;
       if (const json::value* a = entry.if_contains("annotations"); a && a->is_object()) {
-        name = str(a->as_object(), "io.containerd.image.name");
+        name = core::str(a->as_object(), "io.containerd.image.name");
         if (name.empty()) {
-          name = str(a->as_object(), "org.opencontainers.image.ref.name");
+          name = core::str(a->as_object(), "org.opencontainers.image.ref.name");
         }
       }
       const json::value* size = entry.if_contains("size");
       Result<void> t =
-          tag(digest, str(entry, "mediaType"),
+          tag(digest, core::str(entry, "mediaType"),
               size && size->is_int64() ? static_cast<std::size_t>(size->as_int64()) : 0, name);
       if (!t) {
         return t.error();
@@ -227,7 +223,7 @@ Result<std::vector<std::string>> OciLayoutSource::import_archive(const fs::path&
       continue;
     }
     const json::object& entry = m.as_object();
-    const Staged* config = stager.find(str(entry, "Config"));
+    const Staged* config = stager.find(core::str(entry, "Config"));
     if (!config) {
       return Error(errc::bad_image, "manifest.json names a missing config");
     }

@@ -6,64 +6,7 @@ namespace services::ec2 {
 
 namespace json = boost::json;
 
-std::string str(const Doc& o, std::string_view key, std::string_view fallback) {
-  const json::value* v = o.if_contains(key);
-  if (v && v->is_string()) {
-    return std::string(v->as_string());
-  }
-  return std::string(fallback);
-}
-
-std::optional<std::string> opt_str(const Doc& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v && v->is_string()) {
-    return std::string(v->as_string());
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> opt_int(const Doc& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v && v->is_int64()) {
-    return v->as_int64();
-  }
-  if (v && v->is_uint64()) {
-    return static_cast<int64_t>(v->as_uint64());
-  }
-  return std::nullopt;
-}
-
-std::optional<bool> opt_bool(const Doc& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v && v->is_bool()) {
-    return v->as_bool();
-  }
-  return std::nullopt;
-}
-
 bool flag(const Doc& o, std::string_view key) { return opt_bool(o, key).value_or(false); }
-
-const json::array* arr(const Doc& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
-
-const Doc* obj(const Doc& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-std::vector<std::string> strings(const Doc& o, std::string_view key) {
-  std::vector<std::string> out;
-  if (const json::array* a = arr(o, key)) {
-    for (const json::value& v : *a) {
-      if (v.is_string()) {
-        out.emplace_back(v.as_string());
-      }
-    }
-  }
-  return out;
-}
 
 std::string_view tag_member(std::string_view resource_id) {
   return resource_id.starts_with("eni-") ? "TagSet" : "Tags";

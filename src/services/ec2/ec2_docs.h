@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_members.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
@@ -20,15 +21,15 @@ using Doc = boost::json::object;
 using Reply = protocol::Result<boost::json::object>;
 using Ctx = protocol::RequestContext;
 
-// Members of a document; absent or null reads as the fallback.
-std::string str(const Doc& o, std::string_view key, std::string_view fallback = "");
-std::optional<std::string> opt_str(const Doc& o, std::string_view key);
-std::optional<int64_t> opt_int(const Doc& o, std::string_view key);
-std::optional<bool> opt_bool(const Doc& o, std::string_view key);
+// Members of a document: core/json_members.h.
+using core::arr;
+using core::obj;
+using core::opt_bool;
+using core::opt_int;
+using core::opt_str;
+using core::str;
+using core::strings;
 bool flag(const Doc& o, std::string_view key);  // opt_bool(...).value_or(false)
-const boost::json::array* arr(const Doc& o, std::string_view key);
-const Doc* obj(const Doc& o, std::string_view key);
-std::vector<std::string> strings(const Doc& o, std::string_view key);
 
 // The tag list member of a resource document: "TagSet" for network interfaces, else "Tags".
 std::string_view tag_member(std::string_view resource_id);

@@ -10,14 +10,6 @@ namespace services::ecr {
 
 namespace json = boost::json;
 
-std::string str(const Doc& in, std::string_view member, std::string_view fallback) {
-  const json::value* v = in.if_contains(member);
-  if (v && v->is_string()) {
-    return std::string(v->get_string());
-  }
-  return std::string(fallback);
-}
-
 std::string repo_key_string(const RepoKey& key) {
   return key.account + "/" + key.region + "/" + key.name;
 }

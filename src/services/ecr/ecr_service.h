@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/json_members.h"
 #include "protocol/service_registry.h"
 #include "services/ecr/auth_token.h"
 #include "services/ecr/ecr_store.h"
@@ -100,7 +101,7 @@ class EcrService {
 };
 
 // Small accessors on model documents.
-std::string str(const Doc& in, std::string_view member, std::string_view fallback = {});
+using core::str;  // core/json_members.h
 std::string repo_key_string(const RepoKey& key);
 std::string repository_arn(const RepoKey& key);
 // maxResults/nextToken paging over `total` items: the [first, last) range to return; sets

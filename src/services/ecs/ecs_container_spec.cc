@@ -11,6 +11,8 @@
 #include <optional>
 #include <sstream>
 
+#include "core/json_members.h"
+
 namespace services::ecs {
 namespace {
 
@@ -33,11 +35,6 @@ constexpr const char* kDefaultPath =
 constexpr std::uint64_t kFargateNofile = 65535;
 
 Error invalid(std::string message) { return Error(errc::invalid_spec, std::move(message)); }
-
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 std::optional<std::int64_t> integer(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -309,7 +306,7 @@ Result<void> add_mounts(const EcsContainerInput& in, ContainerSpec& spec) {
   std::map<std::string, const json::object*> volumes;
   for (const json::value& v : array(in.task_definition, "volumes")) {
     if (v.is_object()) {
-      volumes[str(v.as_object(), "name")] = &v.as_object();
+      volumes[core::str(v.as_object(), "name")] = &v.as_object();
     }
   }
   for (const json::value& v : array(in.definition, "mountPoints")) {
@@ -317,15 +314,15 @@ Result<void> add_mounts(const EcsContainerInput& in, ContainerSpec& spec) {
       continue;
     }
     const json::object& mp = v.as_object();
-    std::string source = str(mp, "sourceVolume");
+    std::string source = core::str(mp, "sourceVolume");
     auto it = volumes.find(source);
     if (it == volumes.end()) {
       return invalid("mount point references unknown volume " + source);
     }
     MountSpec m;
-    m.destination = str(mp, "containerPath");
+    m.destination = core::str(mp, "containerPath");
     m.read_only = boolean(mp, "readOnly");
-    std::string host_path = str(object(*it->second, "host"), "sourcePath");
+    std::string host_path = core::str(object(*it->second, "host"), "sourcePath");
     if (it->second->contains("efsVolumeConfiguration") ||
         it->second->contains("fsxWindowsFileServerVolumeConfiguration")) {
       return invalid("volume " + source + ": EFS and FSx volumes are not supported");
@@ -343,7 +340,7 @@ Result<void> add_mounts(const EcsContainerInput& in, ContainerSpec& spec) {
     if (v.is_object()) {
       MountSpec m;
       m.kind = MountSpec::Kind::Tmpfs;
-      m.destination = str(v.as_object(), "containerPath");
+      m.destination = core::str(v.as_object(), "containerPath");
       m.tmpfs_size_mib = static_cast<std::uint64_t>(integer(v.as_object(), "size").value_or(0));
       spec.mounts.push_back(std::move(m));
     }
@@ -382,7 +379,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   const json::object& def = in.definition;
   ContainerSpec spec;
   spec.group = in.group;
-  spec.name = str(def, "name");
+  spec.name = core::str(def, "name");
   spec.image_digest = in.image_digest;
   spec.layers = in.layers;
   spec.netns_path = in.netns_path;
@@ -390,9 +387,9 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   if (spec.args.empty()) {
     return invalid("No command specified");
   }
-  spec.hostname = str(def, "hostname").empty() ? in.hostname : str(def, "hostname");
+  spec.hostname = core::str(def, "hostname").empty() ? in.hostname : core::str(def, "hostname");
 
-  std::string user = str(def, "user").empty() ? in.image_config.user : str(def, "user");
+  std::string user = core::str(def, "user").empty() ? in.image_config.user : core::str(def, "user");
   Result<ResolvedUser> resolved = resolve_user(user, in.layers);
   if (!resolved) {
     return resolved.error();
@@ -410,7 +407,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   }
   for (const json::value& f : array(def, "environmentFiles")) {
     if (f.is_object()) {
-      if (Result<void> r = read_environment_file(str(f.as_object(), "value"), spec.env, index);
+      if (Result<void> r = read_environment_file(core::str(f.as_object(), "value"), spec.env, index);
           !r) {
         return r.error();
       }
@@ -418,7 +415,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   }
   for (const json::value& e : array(def, "environment")) {
     if (e.is_object()) {
-      set_env(spec.env, index, str(e.as_object(), "name"), str(e.as_object(), "value"));
+      set_env(spec.env, index, core::str(e.as_object(), "name"), core::str(e.as_object(), "value"));
     }
   }
   if (!index.contains("PATH")) {
@@ -431,7 +428,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
     set_env(spec.env, index, "HOME", resolved->home);
   }
 
-  std::string cwd = str(def, "workingDirectory");
+  std::string cwd = core::str(def, "workingDirectory");
   spec.cwd = !cwd.empty()                           ? cwd
              : !in.image_config.working_dir.empty() ? in.image_config.working_dir
                                                     : "/";
@@ -442,7 +439,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
     if (!u.is_object()) {
       continue;
     }
-    std::string name = str(u.as_object(), "name");
+    std::string name = core::str(u.as_object(), "name");
     if (rlimit_resource(name) < 0) {
       return invalid("unknown ulimit " + name);
     }
@@ -469,7 +466,7 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   }
   for (const json::value& h : array(def, "extraHosts")) {
     if (h.is_object()) {
-      spec.hosts.emplace_back(str(h.as_object(), "ipAddress"), str(h.as_object(), "hostname"));
+      spec.hosts.emplace_back(core::str(h.as_object(), "ipAddress"), core::str(h.as_object(), "hostname"));
     }
   }
   spec.dns_servers = strings(def, "dnsServers").value_or(in.dns_servers);

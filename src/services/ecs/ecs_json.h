@@ -13,20 +13,20 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json_members.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
 namespace services::ecs {
 
-// Members of an input document; absent or null reads as the fallback.
-std::string str(const boost::json::object& o, std::string_view key, std::string_view fallback = "");
-std::optional<std::string> opt_str(const boost::json::object& o, std::string_view key);
-std::optional<int64_t> opt_int(const boost::json::object& o, std::string_view key);
-std::optional<bool> opt_bool(const boost::json::object& o, std::string_view key);
-const boost::json::array* arr(const boost::json::object& o, std::string_view key);
-const boost::json::object* obj(const boost::json::object& o, std::string_view key);
-// A list of strings member ([] when absent).
-std::vector<std::string> strings(const boost::json::object& o, std::string_view key);
+// Members of a document: core/json_members.h.
+using core::arr;
+using core::obj;
+using core::opt_bool;
+using core::opt_int;
+using core::opt_str;
+using core::str;
+using core::strings;
 
 // Timestamps are epoch seconds (double) in model documents.
 double epoch(core::TimePoint t);

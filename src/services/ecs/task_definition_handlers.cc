@@ -20,14 +20,6 @@ bool includes_tags(const Doc& in) {
   return std::find(include.begin(), include.end(), "TAGS") != include.end();
 }
 
-json::array to_array(const std::vector<std::string>& v) {
-  json::array out;
-  for (const std::string& s : v) {
-    out.push_back(json::string(s));
-  }
-  return out;
-}
-
 }  // namespace
 
 // RegisterTaskDefinition — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/json_members.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
@@ -20,18 +21,17 @@ namespace services::elbv2 {
 
 using Doc = boost::json::object;
 
-// Members of a document; absent, null or of another type reads as the fallback.
-std::string str(const Doc& o, std::string_view key, std::string_view fallback = "");
-std::optional<std::string> opt_str(const Doc& o, std::string_view key);
-std::optional<int64_t> opt_int(const Doc& o, std::string_view key);
-std::optional<bool> opt_bool(const Doc& o, std::string_view key);
-const boost::json::array* arr(const Doc& o, std::string_view key);
-const Doc* obj(const Doc& o, std::string_view key);
+// Members of a document: core/json_members.h.
+using core::arr;
+using core::obj;
+using core::opt_bool;
+using core::opt_int;
+using core::opt_str;
+using core::str;
+using core::strings;
 // ELB's rules for load balancer and target group names (`kind`: "Load balancer", "Target
 // group"): 1-32 alphanumerics or hyphens, not starting or ending with '-'. A ValidationError.
 std::optional<protocol::AwsError> check_name(std::string_view kind, const std::string& name);
-// A list-of-strings member ([] when absent).
-std::vector<std::string> strings(const Doc& o, std::string_view key);
 boost::json::array to_array(const std::vector<std::string>& values);
 
 // Timestamps are epoch seconds (double) in model documents; ELB reports milliseconds.

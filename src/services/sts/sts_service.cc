@@ -1,6 +1,7 @@
 #include "services/sts/sts_service.h"
 
 #include "core/ids.h"
+#include "core/json_members.h"
 #include "core/sha256.h"
 #include "services/sts/errors.h"
 
@@ -18,11 +19,6 @@ constexpr int64_t kMinDurationSeconds = 900;
 int64_t int_or(const json::object& in, std::string_view key, int64_t fallback) {
   const json::value* v = in.if_contains(key);
   return v && v->is_int64() ? v->get_int64() : fallback;
-}
-
-std::string string_of(const json::object& in, std::string_view key) {
-  const json::value* v = in.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 // A role's unique id (AROA...) is stable for the role, as in IAM: derived from its ARN.
@@ -75,8 +71,8 @@ protocol::Result<json::object> StsService::get_caller_identity(const protocol::R
 // AssumeRole — https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 protocol::Result<json::object> StsService::assume_role(const protocol::RequestContext& ctx,
                                                        const json::object& in) {
-  std::string role_arn = string_of(in, "RoleArn");
-  std::string session = string_of(in, "RoleSessionName");
+  std::string role_arn = core::str(in, "RoleArn");
+  std::string session = core::str(in, "RoleSessionName");
   core::ids::ParsedArn arn;
   if (!core::ids::parse_arn(role_arn, &arn) || arn.service != "iam" ||
       !arn.resource.starts_with("role/") || arn.account.size() != 12) {
