@@ -13,7 +13,6 @@
 #include "server/admin_plane.h"
 #include "server/modules.h"
 #include "services/sts/identity_store.h"
-#include "services/sts/sts_service.h"
 #include "store/db.h"
 
 namespace server {
@@ -23,9 +22,7 @@ struct Gantry::Impl {
   core::SystemClock clock;
   store::Db db;
   protocol::ServiceRegistry registry;
-  services::sts::IdentityStore identities;
-  services::sts::StsService sts;
-  protocol::ApiPlane api;
+  std::unique_ptr<protocol::ApiPlane> api;  // made after the modules: SigV4 uses STS's keys
   AdminPlane admin;
   http::Server http;
   uint16_t port = 0;
@@ -49,10 +46,6 @@ struct Gantry::Impl {
       : options(std::move(o)),
         clock(options.time_scale),
         db(store::Db::open(options.data_dir / "gantry.db")),
-        identities(db, keys_of(options), options.account),
-        sts(identities, clock),
-        api(registry, identities, clock,
-            protocol::ApiOptions{options.account, options.region, options.auth_mode}),
         admin(registry, options.enable_reset,
               options.auth_mode == protocol::AuthMode::Strict ? "strict" : "default"),
         http(http::ServerOptions{.address = options.listen_address,
@@ -61,8 +54,6 @@ struct Gantry::Impl {
                                  .threads = options.threads},
              [this](http::Request& req, http::Response& res) { route(req, res); },
              [this](const http::Request& head) { return stream_body(head); }) {
-    sts.register_operations(registry);
-    std::vector<std::function<void()>> module_resets;
     module::ModuleContext ctx{
         .db = db,
         .clock = clock,
@@ -82,7 +73,10 @@ struct Gantry::Impl {
         .alb_address = options.alb_address,
         .alb_port_offset = options.alb_port_offset,
     };
-    modules = std::make_unique<Modules>(ctx);
+    modules = std::make_unique<Modules>(ctx, keys_of(options));
+    api = std::make_unique<protocol::ApiPlane>(
+        registry, modules->identities(), clock,
+        protocol::ApiOptions{options.account, options.region, options.auth_mode});
     admin.on_reset([this] { db.wipe(); });
   }
 
@@ -118,7 +112,7 @@ struct Gantry::Impl {
       }
     }
     protocol::CallSummary call;
-    api.handle(req, res, call);
+    api->handle(req, res, call);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                           start)
                     .count();

@@ -16,6 +16,7 @@
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
 #include "services/logs/logs_module.h"
+#include "services/sts/sts_module.h"
 
 namespace server {
 
@@ -42,7 +43,10 @@ struct Modules::Host {
   services::ec2::HostNetwork network;
 };
 
-Modules::Modules(module::ModuleContext& ctx) {
+Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys) {
+  std::unique_ptr<services::sts::StsModule> sts =
+      services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
+  identities_ = &sts->identities();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
   std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
@@ -66,6 +70,7 @@ Modules::Modules(module::ModuleContext& ctx) {
     });
   }
   // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
+  modules_.push_back(std::move(sts));
   modules_.push_back(std::move(ec2));
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));

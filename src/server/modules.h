@@ -7,19 +7,22 @@
 //   logs ─────── LogSink ──────────────────┼──> ecs
 //   host network (netplane + EC2 sync) ────┴──> ecs (tasks), elbv2 (load balancer nodes)
 //
-// STS is installed by the server itself: the API plane authenticates with its identities.
+//   sts ──────── IdentityResolver ─────────────> the server's API plane (SigV4)
 
 #include <memory>
 #include <vector>
 
 #include "module/module.h"
+#include "protocol/identity.h"
+#include "services/sts/identity_store.h"
 
 namespace server {
 
 class Modules {
  public:
   // Builds every module; registers their operation tables and planes through `ctx`.
-  explicit Modules(module::ModuleContext& ctx);
+  // `static_keys` are the --credentials key pairs, which STS resolves with its own.
+  Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys);
   ~Modules();
   Modules(const Modules&) = delete;
   Modules& operator=(const Modules&) = delete;
@@ -28,7 +31,11 @@ class Modules {
   void start();
   void stop();
 
+  // STS's identities, for the API plane's SigV4 checks.
+  protocol::IdentityResolver& identities() { return *identities_; }
+
  private:
+  protocol::IdentityResolver* identities_ = nullptr;
   struct Host;
   std::unique_ptr<Host> host_;  // null without a host network (not root, or GANTRY_TASKS=off)
   std::vector<std::unique_ptr<module::Module>> modules_;
