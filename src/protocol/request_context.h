@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/ids.h"
 #include "protocol/model.h"
 
 namespace protocol {
@@ -20,6 +21,19 @@ struct RequestContext {
   std::string host;            // Host header as the client sent it
   Protocol protocol = Protocol::Json;
   core::TimePoint received_at{};
+
+  // The context of a call that Gantry makes itself, in process, on behalf of `account` in
+  // `region` (ECS registering targets, later CloudFormation and Application Auto Scaling):
+  // a fresh request id, and the account's root as the caller unless one is given.
+  static RequestContext internal(std::string account, std::string region,
+                                 std::string caller_arn = "") {
+    RequestContext ctx;
+    ctx.request_id = core::ids::uuid4();
+    ctx.caller_arn = caller_arn.empty() ? "arn:aws:iam::" + account + ":root" : std::move(caller_arn);
+    ctx.account = std::move(account);
+    ctx.region = std::move(region);
+    return ctx;
+  }
 };
 
 }  // namespace protocol
