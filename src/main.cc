@@ -2,6 +2,7 @@
 // Flags (and GANTRY_* environment variables) → server::Options → Gantry::run().
 
 #include <boost/program_options.hpp>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -75,36 +76,34 @@ int image_load(int argc, char** argv) {
   return status;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc >= 3 && std::string_view(argv[1]) == "image" && std::string_view(argv[2]) == "load") {
-    return image_load(argc - 2, argv + 2);
-  }
-  server::Options o;
+// Flags that main() turns into server::Options after parsing.
+struct Flags {
   std::string listen = "127.0.0.1:4566";
   std::string log_level = "info";
   std::string auth = "default";
-  std::string data_dir = o.data_dir.string();
+  std::string data_dir;
   std::string port_file;
+};
+
+po::options_description server_flags(Flags& f, server::Options& o) {
   po::options_description desc(
       "gantry: AWS ECS/ECR/ALB for real on one machine.\n"
       "Every flag can also be set as an environment variable GANTRY_<FLAG> "
       "(upper case, '-' as '_').\n\nOptions");
   desc.add_options()
       ("help,h", "print this help")
-      ("listen", po::value(&listen)->default_value(listen), "address:port to serve on (port 0: any free port)")
-      ("data-dir", po::value(&data_dir)->default_value(data_dir), "directory for state (SQLite) and blobs")
-      ("log-level", po::value(&log_level)->default_value(log_level), "debug, info, warn or error")
+      ("listen", po::value(&f.listen)->default_value(f.listen), "address:port to serve on (port 0: any free port)")
+      ("data-dir", po::value(&f.data_dir)->default_value(f.data_dir), "directory for state (SQLite) and blobs")
+      ("log-level", po::value(&f.log_level)->default_value(f.log_level), "debug, info, warn or error")
       ("account", po::value(&o.account)->default_value(o.account), "default 12-digit account id")
       ("region", po::value(&o.region)->default_value(o.region), "default region")
-      ("auth", po::value(&auth)->default_value(auth),
+      ("auth", po::value(&f.auth)->default_value(f.auth),
        "default: accept any credentials (a 12-digit access key id selects that account); "
        "strict: verify SigV4 against --credentials and STS-issued keys")
       ("credentials", po::value(&o.credentials)->composing(),
        "AKID:SECRET[:ACCOUNT] key pair for strict auth; repeatable, or comma-separated in the env")
       ("disable-reset", po::bool_switch(), "refuse POST /_gantry/reset")
-      ("port-file", po::value(&port_file), "write the bound port here once listening")
+      ("port-file", po::value(&f.port_file), "write the bound port here once listening")
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
       ("body-limit", po::value(&o.body_limit)->default_value(o.body_limit), "largest API request body, bytes (413 above)")
       ("time-scale", po::value(&o.time_scale)->default_value(o.time_scale),
@@ -113,20 +112,88 @@ int main(int argc, char** argv) {
        "host address where internet-facing load balancers' listeners are served")
       ("alb-port-offset", po::value(&o.alb_port_offset)->default_value(o.alb_port_offset),
        "listener port P is served on P + offset (e.g. 10000: port 80 on 10080)");
+  return desc;
+}
+
+// Command line first, then GANTRY_<FLAG> variables for flags the command line left out.
+void parse_flags(int argc, char** argv, const po::options_description& desc,
+                 po::variables_map& vm) {
+  po::store(po::parse_command_line(argc, argv, desc), vm);
+  po::store(po::parse_environment(desc,
+                                  [&desc](const std::string& env) -> std::string {
+                                    if (!env.starts_with("GANTRY_")) return {};
+                                    std::string name = env.substr(7);
+                                    for (char& c : name) {
+                                      c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+                                    }
+                                    return desc.find_nothrow(name, false) ? name : std::string();
+                                  }),
+            vm);
+  po::notify(vm);
+}
+
+// The environment form of --credentials is one comma-separated value.
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      std::size_t comma = v.find(',', start);
+      std::string part = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) out.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+// Fills the rest of `o` from the parsed flags; an error message for a flag it cannot take.
+std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Options& o) {
+  core::log::Level level;
+  if (!core::log::parse_level(f.log_level, &level)) {
+    return "unknown --log-level " + f.log_level;
+  }
+  core::log::set_level(level);
+  auto colon = f.listen.rfind(':');
+  unsigned port = 0;
+  const char* port_end = f.listen.data() + f.listen.size();
+  if (colon == std::string::npos ||
+      std::from_chars(f.listen.data() + colon + 1, port_end, port).ptr != port_end ||
+      port > 65535) {
+    return "--listen wants address:port";
+  }
+  o.listen_address = f.listen.substr(0, colon);
+  o.port = static_cast<uint16_t>(port);
+  if (f.auth == "strict") {
+    o.auth_mode = protocol::AuthMode::Strict;
+  } else if (f.auth != "default") {
+    return "--auth must be default or strict";
+  }
+  o.credentials = split_commas(o.credentials);
+  o.enable_reset = !vm["disable-reset"].as<bool>();
+  try {
+    o.data_dir = absolute_dir(f.data_dir);
+    o.port_file = absolute_file(f.port_file);
+  } catch (const std::filesystem::filesystem_error& e) {
+    return e.path1().string() + ": " + e.code().message();
+  }
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::string_view(argv[1]) == "image" && std::string_view(argv[2]) == "load") {
+    return image_load(argc - 2, argv + 2);
+  }
+  server::Options o;
+  Flags flags;
+  flags.data_dir = o.data_dir.string();
+  po::options_description desc = server_flags(flags, o);
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::store(po::parse_environment(desc,
-                                    [&desc](const std::string& env) -> std::string {
-                                      if (!env.starts_with("GANTRY_")) return {};
-                                      std::string name = env.substr(7);
-                                      for (char& c : name) {
-                                        c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
-                                      }
-                                      return desc.find_nothrow(name, false) ? name : std::string();
-                                    }),
-              vm);
-    po::notify(vm);
+    parse_flags(argc, argv, desc, vm);
   } catch (const po::error& e) {
     std::cerr << "gantry: " << e.what() << "\n\n" << desc << "\n";
     return 2;
@@ -135,44 +202,8 @@ int main(int argc, char** argv) {
     std::cout << desc << "\n";
     return 0;
   }
-  core::log::Level level;
-  if (!core::log::parse_level(log_level, &level)) {
-    std::cerr << "gantry: unknown --log-level " << log_level << "\n";
-    return 2;
-  }
-  core::log::set_level(level);
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    std::cerr << "gantry: --listen wants address:port\n";
-    return 2;
-  }
-  o.listen_address = listen.substr(0, colon);
-  o.port = static_cast<uint16_t>(std::atoi(listen.c_str() + colon + 1));
-  if (auth == "strict") {
-    o.auth_mode = protocol::AuthMode::Strict;
-  } else if (auth != "default") {
-    std::cerr << "gantry: --auth must be default or strict\n";
-    return 2;
-  }
-  // The environment form of --credentials is one comma-separated value.
-  std::vector<std::string> keys;
-  for (const std::string& c : o.credentials) {
-    std::size_t start = 0;
-    while (start <= c.size()) {
-      std::size_t comma = c.find(',', start);
-      std::string part = c.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!part.empty()) keys.push_back(part);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  o.credentials = keys;
-  o.enable_reset = !vm["disable-reset"].as<bool>();
-  try {
-    o.data_dir = absolute_dir(data_dir);
-    o.port_file = absolute_file(port_file);
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "gantry: " << e.path1().string() << ": " << e.code().message() << "\n";
+  if (std::string error = apply_flags(flags, vm, o); !error.empty()) {
+    std::cerr << "gantry: " << error << "\n";
     return 2;
   }
   server::Gantry gantry(std::move(o));

@@ -48,7 +48,6 @@ KNOWN = {
     'services/ecs/service_handlers.cc:EcsService::update_service': 111,
     'services/elbv2/target_group_handlers.cc:Elbv2Service::create_target_group': 108,
     'protocol/validator.cc:check_value': 108,
-    'main.cc:main': 101,
     'dataplane/alb_proxy.cc:handle': 100,
     'services/ec2/permissions.cc:expand_permissions': 99,
     'dataplane/health_checker.cc:HealthChecker::check_due': 97,
