@@ -50,7 +50,6 @@ KNOWN = {
     'services/ec2/permissions.cc:expand_permissions': 99,
     'dataplane/health_checker.cc:HealthChecker::check_due': 97,
     'services/ecs/task_handlers.cc:EcsService::run_task': 96,
-    'services/logs/filter_handler.cc:LogsService::filter_log_events': 94,
     'runtime/container_manager.cc:ContainerManager::run': 92,
     'protocol/rest_binding.cc:bind_input_members': 92,
     'runtime/image/layer_unpacker.cc:entry': 91,

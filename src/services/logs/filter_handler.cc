@@ -43,6 +43,113 @@ std::optional<EventKey> parse_key(std::string_view text) {
   return k;
 }
 
+// A decoded FilterLogEvents request.
+struct FilterQuery {
+  std::set<std::string, std::less<>> names;  // logStreamNames; empty: every stream
+  std::optional<std::string> prefix;         // logStreamNamePrefix
+  FilterPattern pattern;
+  int64_t limit = kDefaultFilterLimit;
+  TimeRange range;                   // end exclusive
+  EventKey after = EventKey::min();  // from nextToken
+};
+
+protocol::Result<FilterQuery> decode_filter_query(const Doc& in) {
+  FilterQuery q;
+  q.prefix = opt_string(in, "logStreamNamePrefix");
+  if (const json::value* v = in.if_contains("logStreamNames"); v && v->is_array()) {
+    for (const json::value& n : v->as_array()) {
+      q.names.insert(std::string(n.as_string()));
+    }
+    if (q.prefix) {
+      return errors::invalid_parameter(
+          "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
+    }
+  }
+  std::string parse_error;
+  std::optional<FilterPattern> pattern =
+      FilterPattern::parse(opt_string(in, "filterPattern").value_or(""), &parse_error);
+  if (!pattern) {
+    return errors::invalid_parameter("Invalid filter pattern: " + parse_error);
+  }
+  q.pattern = std::move(*pattern);
+  q.limit = opt_int(in, "limit").value_or(kDefaultFilterLimit);
+  if (std::optional<int64_t> start = opt_int(in, "startTime")) {
+    q.range.start_ms = *start;
+  }
+  if (std::optional<int64_t> end = opt_int(in, "endTime")) {
+    q.range.end_ms = *end == std::numeric_limits<int64_t>::max() ? *end : *end + 1;
+  }
+  if (q.range.end_ms <= q.range.start_ms) {
+    return errors::invalid_parameter("endTime must be greater than or equal to startTime.");
+  }
+  if (std::optional<std::string> token = opt_string(in, "nextToken")) {
+    std::optional<std::string> raw = parse_list_token(*token);
+    std::optional<EventKey> key = raw ? parse_key(*raw) : std::nullopt;
+    if (!key) {
+      return invalid_next_token();
+    }
+    q.after = *key;
+  }
+  return q;
+}
+
+// What one call found: matching events in order, the streams searched, and where to resume.
+struct FilterScan {
+  json::array events;
+  std::map<int64_t, std::string> selected;  // stream id -> name
+  bool more = false;
+  EventKey after;
+};
+
+// The group's streams that the query names (all of them when it names none).
+std::map<int64_t, std::string> select_streams(LogsStore& st, int64_t group_id,
+                                              const FilterQuery& q) {
+  std::map<int64_t, std::string> selected;
+  for (const StreamRow& s : st.streams(group_id)) {
+    if ((q.names.empty() || q.names.contains(s.name)) &&
+        (!q.prefix || s.name.starts_with(*q.prefix))) {
+      selected.emplace(s.id, s.name);
+    }
+  }
+  return selected;
+}
+
+// Reads the group's events in key order, chunk by chunk, until the limit, the response size or
+// the scan budget is reached.
+FilterScan scan_events(LogsStore& st, int64_t group_id, const FilterQuery& q) {
+  FilterScan out;
+  out.after = q.after;
+  out.selected = select_streams(st, group_id, q);
+  int64_t scanned = 0;
+  int64_t bytes = 0;
+  bool full = false;
+  while (!out.selected.empty() && !full) {
+    std::vector<EventRow> chunk = st.group_events_after(group_id, q.range, out.after, kChunk);
+    for (size_t i = 0; i < chunk.size() && !full; ++i) {
+      const EventRow& e = chunk[i];
+      out.after = e.key;
+      ++scanned;
+      if (out.selected.contains(e.stream_id) && q.pattern.matches(e.message)) {
+        json::object o{{"logStreamName", e.stream_name},
+                       {"timestamp", e.key.timestamp_ms},
+                       {"message", e.message},
+                       {"ingestionTime", e.ingestion_ms},
+                       {"eventId", event_id(e.key)}};
+        out.events.push_back(std::move(o));
+        bytes += event_size(e.message);
+      }
+      full = static_cast<int64_t>(out.events.size()) >= q.limit || bytes >= kMaxResponseBytes ||
+             scanned >= kScanBudget;
+      // Stopping on the very last row of a short chunk leaves nothing for a next page.
+      out.more = full && !(i + 1 == chunk.size() && static_cast<int64_t>(chunk.size()) < kChunk);
+    }
+    if (static_cast<int64_t>(chunk.size()) < kChunk) {
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html
@@ -55,47 +162,11 @@ std::optional<EventKey> parse_key(std::string_view text) {
 // order (interleaved is deprecated and always true). "By default, this operation returns as
 // many log events as can fit in 1 MB (up to 10,000 log events)".
 Reply LogsService::filter_log_events(const Ctx& ctx, const Doc& in) {
-  std::optional<std::string> prefix = opt_string(in, "logStreamNamePrefix");
-  std::set<std::string, std::less<>> names;
-  if (const json::value* v = in.if_contains("logStreamNames"); v && v->is_array()) {
-    for (const json::value& n : v->as_array()) {
-      names.insert(std::string(n.as_string()));
-    }
-    if (prefix) {
-      return errors::invalid_parameter(
-          "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
-    }
+  protocol::Result<FilterQuery> q = decode_filter_query(in);
+  if (!q) {
+    return q.error();
   }
-  std::string parse_error;
-  std::optional<FilterPattern> pattern =
-      FilterPattern::parse(opt_string(in, "filterPattern").value_or(""), &parse_error);
-  if (!pattern) {
-    return errors::invalid_parameter("Invalid filter pattern: " + parse_error);
-  }
-  int64_t limit = opt_int(in, "limit").value_or(kDefaultFilterLimit);
-  TimeRange range;
-  if (std::optional<int64_t> start = opt_int(in, "startTime")) {
-    range.start_ms = *start;
-  }
-  if (std::optional<int64_t> end = opt_int(in, "endTime")) {
-    range.end_ms = *end == std::numeric_limits<int64_t>::max() ? *end : *end + 1;
-  }
-  if (range.end_ms <= range.start_ms) {
-    return errors::invalid_parameter("endTime must be greater than or equal to startTime.");
-  }
-  EventKey after = EventKey::min();
-  if (std::optional<std::string> token = opt_string(in, "nextToken")) {
-    std::optional<std::string> raw = parse_list_token(*token);
-    std::optional<EventKey> key = raw ? parse_key(*raw) : std::nullopt;
-    if (!key) {
-      return invalid_next_token();
-    }
-    after = *key;
-  }
-
-  json::array events;
-  std::map<int64_t, std::string> selected;  // stream id -> name
-  bool more = false;
+  FilterScan scan;
   {
     store::Transaction tx = db_.read();
     LogsStore st(tx);
@@ -103,48 +174,17 @@ Reply LogsService::filter_log_events(const Ctx& ctx, const Doc& in) {
     if (!g) {
       return g.error();
     }
-    for (const StreamRow& s : st.streams(g->id)) {
-      if ((names.empty() || names.contains(s.name)) && (!prefix || s.name.starts_with(*prefix))) {
-        selected.emplace(s.id, s.name);
-      }
-    }
-    int64_t scanned = 0;
-    int64_t bytes = 0;
-    bool full = false;
-    while (!selected.empty() && !full) {
-      std::vector<EventRow> chunk = st.group_events_after(g->id, range, after, kChunk);
-      for (size_t i = 0; i < chunk.size() && !full; ++i) {
-        const EventRow& e = chunk[i];
-        after = e.key;
-        ++scanned;
-        if (selected.contains(e.stream_id) && pattern->matches(e.message)) {
-          json::object o{{"logStreamName", e.stream_name},
-                         {"timestamp", e.key.timestamp_ms},
-                         {"message", e.message},
-                         {"ingestionTime", e.ingestion_ms},
-                         {"eventId", event_id(e.key)}};
-          events.push_back(std::move(o));
-          bytes += event_size(e.message);
-        }
-        full = static_cast<int64_t>(events.size()) >= limit || bytes >= kMaxResponseBytes ||
-               scanned >= kScanBudget;
-        // Stopping on the very last row of a short chunk leaves nothing for a next page.
-        more = full && !(i + 1 == chunk.size() && static_cast<int64_t>(chunk.size()) < kChunk);
-      }
-      if (static_cast<int64_t>(chunk.size()) < kChunk) {
-        break;
-      }
-    }
+    scan = scan_events(st, g->id, *q);
     tx.commit();
   }
 
   json::array searched;
-  for (const auto& [id, name] : selected) {
-    searched.push_back(json::object{{"logStreamName", name}, {"searchedCompletely", !more}});
+  for (const auto& [id, name] : scan.selected) {
+    searched.push_back(json::object{{"logStreamName", name}, {"searchedCompletely", !scan.more}});
   }
-  Doc reply{{"events", std::move(events)}, {"searchedLogStreams", std::move(searched)}};
-  if (more) {
-    reply["nextToken"] = list_token(key_text(after));
+  Doc reply{{"events", std::move(scan.events)}, {"searchedLogStreams", std::move(searched)}};
+  if (scan.more) {
+    reply["nextToken"] = list_token(key_text(scan.after));
   }
   return reply;
 }
