@@ -30,7 +30,6 @@ KNOWN = {
     'dataplane/alb_proxy.cc:forward': 185,
     'dataplane/load_balancer_nodes.cc:LoadBalancerNodes::converge': 167,
     'protocol/api_plane.cc:ApiPlane::handle': 149,
-    'services/ecr/ecr_store.cc:EcrStore::put_manifest': 143,
     'services/ecs/validation.cc:check_task_definition': 141,
     'runtime/image/oci_layout_import.cc:OciLayoutSource::import_archive': 134,
     'protocol/cbor_document.cc:to_document': 133,

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "services/ecr/digest.h"
+#include "services/ecr/ecr_store_rows.h"
 
 namespace services::ecr {
 namespace {
@@ -64,6 +65,10 @@ bool repo_exists(store::Transaction& tx, const RepoKey& key) {
   return found;
 }
 
+}  // namespace
+
+namespace rows {
+
 std::optional<std::string> digest_of_tag(store::Transaction& tx, const RepoKey& key,
                                          std::string_view tag) {
   std::optional<std::string> out;
@@ -83,7 +88,7 @@ bool image_exists(store::Transaction& tx, const RepoKey& key, std::string_view d
   return found;
 }
 
-}  // namespace
+}  // namespace rows
 
 bool is_valid_tag(std::string_view tag) {
   if (tag.empty() || tag.size() > 128) {
@@ -239,157 +244,11 @@ void EcrStore::set_lifecycle_evaluated_at(const RepoKey& key, int64_t at_ms) {
   tx.commit();
 }
 
-PutResult EcrStore::put_manifest(const RepoKey& key, std::string_view bytes,
-                                 std::string_view content_type, std::string_view reference,
-                                 bool api_semantics) {
-  PutResult result;
-  ManifestParse parsed = parse_manifest(bytes, content_type);
-  if (!parsed.manifest) {
-    result.status = PutStatus::Invalid;
-    result.message = "Invalid parameter at 'imageManifest' failed to satisfy constraint: '" +
-                     parsed.error + "'";
-    if (!api_semantics) {
-      result.message = "manifest invalid: " + parsed.error;
-    }
-    return result;
-  }
-  const Manifest& m = *parsed.manifest;
-  result.digest = sha256_digest(bytes);
-  result.media_type = m.media_type;
-  std::string tag;
-  if (reference.starts_with("sha256:")) {
-    if (reference != result.digest) {
-      result.status = PutStatus::DigestMismatch;
-      result.message = "The specified digest '" + std::string(reference) +
-                       "' does not match the digest of the manifest, '" + result.digest + "'";
-      return result;
-    }
-  } else if (!reference.empty()) {
-    if (!is_valid_tag(reference)) {
-      result.status = PutStatus::TagInvalid;
-      result.message = "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must "
-                       "satisfy regular expression [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}'";
-      return result;
-    }
-    tag = std::string(reference);
-  }
-
-  // Shared: a collection must not remove a blob between our check and our insert.
-  std::shared_lock gc(blobs_.gc_lock());
-  store::Transaction tx = db_.begin();
-  std::optional<std::string> mutability;
-  tx.query(
-      "SELECT tag_mutability FROM ecr_repositories WHERE account = ?1 AND region = ?2 AND "
-      "name = ?3",
-      [&](const store::Statement& s) { mutability = s.text(0); }, key.account, key.region,
-      key.name);
-  if (!mutability) {
-    result.status = PutStatus::RepositoryNotFound;
-    result.message = repository_not_found_message(key);
-    return result;
-  }
-  for (const Descriptor* d : m.blobs()) {
-    bool linked = false;
-    tx.query(
-        "SELECT 1 FROM ecr_repo_blobs WHERE account = ?1 AND region = ?2 AND repository = ?3 "
-        "AND digest = ?4",
-        [&](const store::Statement&) { linked = true; }, key.account, key.region, key.name,
-        d->digest);
-    if (!linked || !blobs_.size_of(d->digest)) {
-      result.status = PutStatus::BlobUnknown;
-      result.message = "blob unknown to registry: " + d->digest;
-      if (api_semantics) {
-        result.message = "The following layers referenced in the manifest are not available: " +
-                         d->digest;
-      }
-      return result;
-    }
-  }
-  for (const Descriptor& child : m.manifests) {
-    if (!image_exists(tx, key, child.digest)) {
-      result.status = PutStatus::ManifestUnknown;
-      result.message = "manifest blob unknown: " + child.digest;
-      if (api_semantics) {
-        result.message = "The following manifests referenced in the manifest list are not "
-                         "available: " + child.digest;
-      }
-      return result;
-    }
-  }
-  bool exists = image_exists(tx, key, result.digest);
-  if (!tag.empty()) {
-    std::optional<std::string> current = digest_of_tag(tx, key, tag);
-    if (current && *current == result.digest) {
-      result.status = PutStatus::Unchanged;
-      result.message = "Image with digest '" + result.digest + "' and tag '" + tag +
-                       "' already exists in the repository with name '" + key.name +
-                       "' in registry with id '" + key.account + "'";
-      return result;
-    }
-    if (current && *mutability == "IMMUTABLE") {
-      result.status = PutStatus::TagImmutable;
-      result.message = "The image tag '" + tag + "' already exists in the '" + key.name +
-                       "' repository and cannot be overwritten because the repository is "
-                       "immutable.";
-      return result;
-    }
-  } else if (exists) {
-    result.status = PutStatus::Unchanged;
-    result.message = "Image with digest '" + result.digest +
-                     "' already exists in the repository with name '" + key.name +
-                     "' in registry with id '" + key.account + "'";
-    return result;
-  }
-  int64_t now_ms = core::to_epoch_millis(clock_.now());
-  if (!exists) {
-    std::optional<std::string> artifact_media_type;
-    if (m.config) {
-      artifact_media_type = m.config->media_type;
-    }
-    std::optional<std::string> artifact_type;
-    if (!m.artifact_type.empty()) {
-      artifact_type = m.artifact_type;
-    }
-    std::optional<std::string> subject;
-    if (m.subject) {
-      subject = m.subject->digest;
-    }
-    int64_t size = m.is_index ? static_cast<int64_t>(bytes.size()) : m.layers_size();
-    tx.execute(
-        "INSERT INTO ecr_images (account, region, repository, digest, media_type, "
-        "artifact_media_type, artifact_type, subject, manifest, size, pushed_at_ms) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        key.account, key.region, key.name, result.digest, m.media_type, artifact_media_type,
-        artifact_type, subject, bytes, size, now_ms);
-    for (const Descriptor* d : m.blobs()) {
-      tx.execute(
-          "INSERT OR IGNORE INTO ecr_image_refs (account, region, repository, image_digest, "
-          "ref_digest, kind) VALUES (?1, ?2, ?3, ?4, ?5, 'blob')",
-          key.account, key.region, key.name, result.digest, d->digest);
-    }
-    for (const Descriptor& child : m.manifests) {
-      tx.execute(
-          "INSERT OR IGNORE INTO ecr_image_refs (account, region, repository, image_digest, "
-          "ref_digest, kind) VALUES (?1, ?2, ?3, ?4, ?5, 'manifest')",
-          key.account, key.region, key.name, result.digest, child.digest);
-    }
-  }
-  if (!tag.empty()) {
-    tx.execute(
-        "INSERT INTO ecr_tags (account, region, repository, tag, digest) VALUES (?1, ?2, ?3, ?4, "
-        "?5) ON CONFLICT (account, region, repository, tag) DO UPDATE SET digest = ?5",
-        key.account, key.region, key.name, tag, result.digest);
-  }
-  tx.commit();
-  result.status = PutStatus::Created;
-  return result;
-}
-
 std::optional<Image> EcrStore::find_image(const RepoKey& key, std::string_view reference) {
   store::Transaction tx = db_.read();
   std::string digest(reference);
   if (!reference.starts_with("sha256:")) {
-    std::optional<std::string> d = digest_of_tag(tx, key, reference);
+    std::optional<std::string> d = rows::digest_of_tag(tx, key, reference);
     if (!d) {
       return std::nullopt;
     }
@@ -441,7 +300,7 @@ void EcrStore::record_pull(const RepoKey& key, std::string_view digest) {
 
 DeleteStatus EcrStore::delete_image(const RepoKey& key, std::string_view digest) {
   store::Transaction tx = db_.begin();
-  if (!image_exists(tx, key, digest)) {
+  if (!rows::image_exists(tx, key, digest)) {
     return DeleteStatus::NotFound;
   }
   bool referenced = false;
