@@ -59,7 +59,6 @@ KNOWN = {
     'services/ec2/gateway_handlers.cc:Ec2Service::create_nat_gateway': 84,
     'protocol/cbor_document.cc:CborWriter::encode': 84,
     'protocol/rest_body_json.cc:json_to_document': 83,
-    'services/ecr/lifecycle_policy.cc:parse_rule': 82,
     'runtime/shim/main.cc:run': 81,
     'services/elbv2/rule_definitions.cc:normalize_actions': 81,
 }

@@ -48,24 +48,8 @@ bool string_list(const json::value* v, std::vector<std::string>* out) {
   return true;
 }
 
-bool parse_rule(const json::value& v, LifecycleRule* rule, std::string* error) {
-  const json::object* o = v.if_object();
-  if (!o) {
-    return fail(error, "each rule must be an object");
-  }
-  std::optional<int64_t> priority = integer(o->if_contains("rulePriority"));
-  if (!priority || *priority < 1 || *priority > 999) {
-    return fail(error, "rulePriority must be an integer between 1 and 999");
-  }
-  rule->priority = *priority;
-  if (const json::value* d = o->if_contains("description"); d && d->is_string()) {
-    rule->description = std::string(d->get_string());
-  }
-  const json::value* sel = o->if_contains("selection");
-  if (!sel || !sel->is_object()) {
-    return fail(error, "object has missing required properties ([\"selection\"])");
-  }
-  const json::object& s = sel->get_object();
+// selection.tagStatus with tagPrefixList or tagPatternList, which only "tagged" takes (and needs).
+bool parse_tag_selection(const json::object& s, LifecycleRule* rule, std::string* error) {
   const json::value* status = s.if_contains("tagStatus");
   if (!status || !status->is_string()) {
     return fail(error, "selection.tagStatus is required");
@@ -88,17 +72,20 @@ bool parse_rule(const json::value& v, LifecycleRule* rule, std::string* error) {
   }
   if (rule->tag_status == LifecycleRule::TagStatus::Tagged && rule->tag_prefixes.empty() &&
       rule->tag_patterns.empty()) {
-    return fail(error,
-                "tagPrefixList or tagPatternList is required when tagStatus is 'tagged'");
+    return fail(error, "tagPrefixList or tagPatternList is required when tagStatus is 'tagged'");
   }
   if (!rule->tag_prefixes.empty() && !rule->tag_patterns.empty()) {
     return fail(error, "tagPrefixList and tagPatternList cannot be used together");
   }
   if (rule->tag_status != LifecycleRule::TagStatus::Tagged &&
       (!rule->tag_prefixes.empty() || !rule->tag_patterns.empty())) {
-    return fail(error, "tagPrefixList and tagPatternList are allowed only with tagStatus "
-                       "'tagged'");
+    return fail(error, "tagPrefixList and tagPatternList are allowed only with tagStatus 'tagged'");
   }
+  return true;
+}
+
+// selection.countType with countNumber, and countUnit "days" for sinceImagePushed only.
+bool parse_count(const json::object& s, LifecycleRule* rule, std::string* error) {
   const json::value* type = s.if_contains("countType");
   if (!type || !type->is_string()) {
     return fail(error, "selection.countType is required");
@@ -121,6 +108,30 @@ bool parse_rule(const json::value& v, LifecycleRule* rule, std::string* error) {
     }
   } else {
     return fail(error, "countType must be 'imageCountMoreThan' or 'sinceImagePushed'");
+  }
+  return true;
+}
+
+bool parse_rule(const json::value& v, LifecycleRule* rule, std::string* error) {
+  const json::object* o = v.if_object();
+  if (!o) {
+    return fail(error, "each rule must be an object");
+  }
+  std::optional<int64_t> priority = integer(o->if_contains("rulePriority"));
+  if (!priority || *priority < 1 || *priority > 999) {
+    return fail(error, "rulePriority must be an integer between 1 and 999");
+  }
+  rule->priority = *priority;
+  if (const json::value* d = o->if_contains("description"); d && d->is_string()) {
+    rule->description = std::string(d->get_string());
+  }
+  const json::value* sel = o->if_contains("selection");
+  if (!sel || !sel->is_object()) {
+    return fail(error, "object has missing required properties ([\"selection\"])");
+  }
+  const json::object& s = sel->get_object();
+  if (!parse_tag_selection(s, rule, error) || !parse_count(s, rule, error)) {
+    return false;
   }
   const json::value* action = o->if_contains("action");
   const json::value* action_type =
