@@ -12,22 +12,11 @@
 #include "services/ecr/digest.h"
 #include "services/ecr/image_store.h"
 #include "services/ecr/registry/registry_http.h"
+#include "services/ecr/registry/upload_sink.h"
 
 namespace services::ecr {
 
 namespace json = boost::json;
-
-struct RegistryPlane::Route {
-  enum class Kind { Base, Catalog, Manifest, Blob, Upload, Tags, Referrers, Unknown };
-  Kind kind = Kind::Unknown;
-  std::string name;
-  std::string arg;  // manifest reference, blob digest, upload id (may be empty)
-};
-
-struct RegistryPlane::Caller {
-  std::string account;
-  std::string region;
-};
 
 namespace {
 
@@ -64,8 +53,9 @@ Route parse_route(std::string_view path) {
     r.name = std::string(rest.substr(0, rest.rfind("/blobs/uploads")));
     return r;
   }
-  if (split("/blobs/uploads/", Route::Kind::Upload) || split("/manifests/", Route::Kind::Manifest) ||
-      split("/referrers/", Route::Kind::Referrers) || split("/blobs/", Route::Kind::Blob)) {
+  if (split("/blobs/uploads/", Route::Kind::Upload) ||
+      split("/manifests/", Route::Kind::Manifest) || split("/referrers/", Route::Kind::Referrers) ||
+      split("/blobs/", Route::Kind::Blob)) {
     if (r.arg.find('/') != std::string::npos) {
       r.kind = Route::Kind::Unknown;
     }
@@ -74,60 +64,14 @@ Route parse_route(std::string_view path) {
   return r;
 }
 
-std::string upload_location(const RepoKey& key, const std::string& id) {
-  return "/v2/" + key.name + "/blobs/uploads/" + id;
-}
-
-std::string range_of(uint64_t size) {
-  return "0-" + std::to_string(size == 0 ? 0 : size - 1);
-}
-
-void accepted_upload(http::Response& res, const RepoKey& key, const std::string& id,
-                     uint64_t size) {
-  res.status = 202;
-  res.set_header("Location", upload_location(key, id));
-  res.set_header("Range", range_of(size));
-  res.set_header("Docker-Upload-UUID", id);
-  res.set_header("Content-Length", "0");
-}
-
-void blob_created(http::Response& res, const RepoKey& key, const std::string& digest) {
-  res.status = 201;
-  res.set_header("Location", "/v2/" + key.name + "/blobs/" + digest);
-  res.set_header("Docker-Content-Digest", digest);
-  res.set_header("Content-Length", "0");
-}
-
 }  // namespace
-
-// The destination of an upload's body, opened before the body is read: an upload session
-// (PATCH, PUT) or a temporary blob (monolithic POST ?digest=). A refused request carries its
-// error instead and reads nothing.
-class RegistryPlane::UploadSink final : public http::BodySink {
- public:
-  bool write(std::string_view chunk) override {
-    if (error_status != 0) {
-      return false;
-    }
-    if (appender) {
-      return appender->write(chunk);
-    }
-    if (blob) {
-      return blob->write(chunk);
-    }
-    return true;
-  }
-
-  int error_status = 0;
-  std::string error_code;
-  std::string error_message;
-  std::unique_ptr<UploadAppender> appender;
-  std::optional<BlobWriter> blob;
-};
 
 RegistryPlane::RegistryPlane(EcrStore& store, UploadStore& uploads, const TokenIssuer& tokens,
                              const core::Clock& clock, RegistryOptions options)
-    : store_(store), uploads_(uploads), tokens_(tokens), clock_(clock),
+    : store_(store),
+      uploads_(uploads),
+      tokens_(tokens),
+      clock_(clock),
       options_(std::move(options)) {}
 
 bool RegistryPlane::owns(const http::Request& head) const {
@@ -135,8 +79,7 @@ bool RegistryPlane::owns(const http::Request& head) const {
   return path == "/v2" || path.starts_with("/v2/");
 }
 
-bool RegistryPlane::identify(const http::Request& req, Caller* caller,
-                             http::Response& res) const {
+bool RegistryPlane::identify(const http::Request& req, Caller* caller, http::Response& res) const {
   caller->account = options_.default_account;
   caller->region = options_.default_region;
   bool from_host = parse_registry_host(req.header("Host"), &caller->account, &caller->region);
@@ -166,8 +109,8 @@ bool RegistryPlane::identify(const http::Request& req, Caller* caller,
 
 std::shared_ptr<http::BodySink> RegistryPlane::stream_body(const http::Request& head) {
   Route route = parse_route(head.path());
-  if (route.kind != Route::Kind::Upload || (head.method != "PATCH" && head.method != "PUT" &&
-                                            head.method != "POST")) {
+  if (route.kind != Route::Kind::Upload ||
+      (head.method != "PATCH" && head.method != "PUT" && head.method != "POST")) {
     return nullptr;
   }
   Caller caller;
@@ -181,59 +124,6 @@ std::shared_ptr<http::BodySink> RegistryPlane::stream_body(const http::Request& 
     return nullptr;  // starts a session (or mounts): no body worth streaming
   }
   return open_upload_sink(head, route, caller);
-}
-
-std::shared_ptr<RegistryPlane::UploadSink> RegistryPlane::open_upload_sink(
-    const http::Request& req, const Route& route, const Caller& caller) {
-  auto sink = std::make_shared<UploadSink>();
-  auto fail = [&](int status, std::string code, std::string message) {
-    sink->error_status = status;
-    sink->error_code = std::move(code);
-    sink->error_message = std::move(message);
-    return sink;
-  };
-  RepoKey key{caller.account, caller.region, route.name};
-  if (!store_.find_repository(key)) {
-    return fail(404, "NAME_UNKNOWN", repository_not_found_message(key));
-  }
-  if (req.method == "POST") {
-    std::string digest = query_param(req.query(), "digest");
-    if (!is_valid_digest(digest)) {
-      return fail(400, "DIGEST_INVALID", "provided digest did not match uploaded content");
-    }
-    sink->blob.emplace(store_.blobs().writer());
-    return sink;
-  }
-  bool busy = false;
-  std::optional<UploadSession> session = uploads_.find(route.arg);
-  if (session && (session->repository.account != key.account ||
-                  session->repository.region != key.region ||
-                  session->repository.name != key.name)) {
-    session.reset();
-  }
-  if (session) {
-    sink->appender = uploads_.acquire(route.arg, &busy);
-  }
-  if (!sink->appender) {
-    return busy ? fail(409, "BLOB_UPLOAD_INVALID", "the upload is in use by another request")
-                : fail(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");
-  }
-  // PATCH with Content-Range must continue exactly where the session stands.
-  std::string_view content_range = req.header("Content-Range");
-  if (!content_range.empty()) {
-    std::optional<std::pair<uint64_t, uint64_t>> range = parse_content_range(content_range);
-    if (!range || range->first != sink->appender->size() || range->second < range->first) {
-      uint64_t size = sink->appender->size();
-      std::string id = sink->appender->id();
-      sink->appender.reset();
-      fail(416, "BLOB_UPLOAD_INVALID",
-           "Content-Range " + std::string(content_range) + " does not continue the upload at " +
-               std::to_string(size));
-      sink->error_message += "|" + range_of(size) + "|" + id;
-      return sink;
-    }
-  }
-  return sink;
 }
 
 void RegistryPlane::handle(http::Request& req, http::Response& res) {
@@ -321,8 +211,8 @@ void RegistryPlane::catalog(const http::Request& req, http::Response& res, const
     repos.emplace_back(n);
   }
   if (!page.next_last.empty()) {
-    res.set_header("Link", "</v2/_catalog?n=" + std::to_string(page.n) + "&last=" +
-                               page.next_last + ">; rel=\"next\"");
+    res.set_header("Link", "</v2/_catalog?n=" + std::to_string(page.n) + "&last=" + page.next_last +
+                               ">; rel=\"next\"");
   }
   res.set_header("Content-Type", "application/json");
   res.body = json::serialize(json::object{{"repositories", std::move(repos)}});
@@ -381,8 +271,7 @@ void RegistryPlane::manifest(http::Request& req, http::Response& res, const Repo
   if (m == "GET" || m == "HEAD") {
     std::optional<Image> image = store_.find_image(key, reference);
     if (!image) {
-      return registry_error(res, 404, "MANIFEST_UNKNOWN",
-                            "Requested image not found");
+      return registry_error(res, 404, "MANIFEST_UNKNOWN", "Requested image not found");
     }
     res.set_header("Content-Type", image->media_type);
     res.set_header("Docker-Content-Digest", image->digest);
@@ -431,7 +320,8 @@ void RegistryPlane::referrers(const http::Request& req, http::Response& res, con
   std::string filter = query_param(req.query(), "artifactType");
   json::array manifests;
   for (const Image& image : store_.referrers(key, digest)) {
-    std::string artifact_type = image.artifact_type.value_or(image.artifact_media_type.value_or(""));
+    std::string artifact_type =
+        image.artifact_type.value_or(image.artifact_media_type.value_or(""));
     if (!filter.empty() && artifact_type != filter) {
       continue;
     }
@@ -454,9 +344,8 @@ void RegistryPlane::referrers(const http::Request& req, http::Response& res, con
     res.set_header("OCI-Filters-Applied", "artifactType");
   }
   res.set_header("Content-Type", std::string(kOciIndex));
-  res.body = json::serialize(json::object{{"schemaVersion", 2},
-                                          {"mediaType", kOciIndex},
-                                          {"manifests", std::move(manifests)}});
+  res.body = json::serialize(json::object{
+      {"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", std::move(manifests)}});
 }
 
 void RegistryPlane::blob(const http::Request& req, http::Response& res, const RepoKey& key,
@@ -507,96 +396,6 @@ void RegistryPlane::blob(const http::Request& req, http::Response& res, const Re
     slice->length = r->second - r->first + 1;
   }
   res.body_file = std::move(slice);
-}
-
-void RegistryPlane::upload(http::Request& req, http::Response& res, const RepoKey& key,
-                           const Route& route) {
-  const std::string& m = req.method;
-  std::shared_ptr<UploadSink> sink = std::dynamic_pointer_cast<UploadSink>(req.body_sink);
-  bool writes = m == "PATCH" || m == "PUT" ||
-                (m == "POST" && !query_param(req.query(), "digest").empty());
-  if (writes && !sink) {
-    // Not streamed (no plane sink was asked for): feed the buffered body the same way.
-    Caller caller{key.account, key.region};
-    sink = open_upload_sink(req, route, caller);
-    if (!req.body.empty()) {
-      sink->write(req.body);
-    }
-  }
-  if (sink && sink->error_status != 0) {
-    if (sink->error_status == 416) {
-      std::string msg = sink->error_message;
-      std::size_t a = msg.find('|');
-      std::size_t b = msg.find('|', a + 1);
-      accepted_upload(res, key, msg.substr(b + 1), 0);
-      res.set_header("Range", msg.substr(a + 1, b - a - 1));
-      return registry_error(res, 416, sink->error_code, msg.substr(0, a));
-    }
-    return registry_error(res, sink->error_status, sink->error_code, sink->error_message);
-  }
-  if (m == "POST") {
-    std::string digest = query_param(req.query(), "digest");
-    std::string mount = query_param(req.query(), "mount");
-    if (!digest.empty()) {
-      std::shared_lock gc(store_.blobs().gc_lock());
-      CommitError err = store_.blobs().commit(*sink->blob, digest);
-      if (err == CommitError::DigestMismatch) {
-        return registry_error(res, 400, "DIGEST_INVALID",
-                              "provided digest did not match uploaded content");
-      }
-      if (err != CommitError::None) {
-        return registry_error(res, 500, "UNKNOWN", "storing the blob failed");
-      }
-      store_.link_blob(key, digest, sink->blob->size());
-      return blob_created(res, key, digest);
-    }
-    if (!mount.empty() && is_valid_digest(mount)) {
-      std::string from = query_param(req.query(), "from");
-      RepoKey source{key.account, key.region, from};
-      std::shared_lock gc(store_.blobs().gc_lock());
-      std::optional<uint64_t> size = store_.linked_blob_size(source, mount);
-      if (size) {
-        store_.link_blob(key, mount, *size);
-        return blob_created(res, key, mount);
-      }
-    }
-    UploadSession session = uploads_.create(key);
-    return accepted_upload(res, key, session.id, 0);
-  }
-  if (m == "PATCH") {
-    return accepted_upload(res, key, sink->appender->id(), sink->appender->size());
-  }
-  if (m == "PUT") {
-    std::string digest = query_param(req.query(), "digest");
-    if (!is_valid_digest(digest)) {
-      return registry_error(res, 400, "DIGEST_INVALID", "invalid digest");
-    }
-    FinishStatus status = uploads_.finish(std::move(sink->appender), digest, store_);
-    if (status == FinishStatus::DigestMismatch) {
-      return registry_error(res, 400, "DIGEST_INVALID",
-                            "provided digest did not match uploaded content");
-    }
-    if (status != FinishStatus::Stored) {
-      return registry_error(res, 500, "UNKNOWN", "storing the blob failed");
-    }
-    return blob_created(res, key, digest);
-  }
-  std::optional<UploadSession> session = uploads_.find(route.arg);
-  if (!session || session->repository.name != key.name ||
-      session->repository.account != key.account) {
-    return registry_error(res, 404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");
-  }
-  if (m == "GET") {
-    accepted_upload(res, key, session->id, session->size);
-    res.status = 204;
-    return;
-  }
-  if (m == "DELETE") {
-    uploads_.cancel(session->id);
-    res.status = 204;
-    return;
-  }
-  registry_error(res, 405, "UNSUPPORTED", "method not allowed");
 }
 
 }  // namespace services::ecr

@@ -40,8 +40,18 @@ class RegistryPlane final : public module::Plane {
   std::shared_ptr<http::BodySink> stream_body(const http::Request& head) override;
   void handle(http::Request& req, http::Response& res) override;
 
-  struct Route;
-  struct Caller;
+  // What a /v2/ path names.
+  struct Route {
+    enum class Kind { Base, Catalog, Manifest, Blob, Upload, Tags, Referrers, Unknown };
+    Kind kind = Kind::Unknown;
+    std::string name;
+    std::string arg;  // manifest reference, blob digest, upload id (may be empty)
+  };
+  // Who is asking: the account and region a request acts in.
+  struct Caller {
+    std::string account;
+    std::string region;
+  };
 
  private:
   class UploadSink;
@@ -58,7 +68,17 @@ class RegistryPlane final : public module::Plane {
                  const std::string& digest);
   void blob(const http::Request& req, http::Response& res, const RepoKey& key,
             const std::string& digest);
+
+  // blob_uploads.cc: POST, PATCH, PUT, GET and DELETE on /blobs/uploads/.
   void upload(http::Request& req, http::Response& res, const RepoKey& key, const Route& route);
+  std::shared_ptr<UploadSink> upload_sink_of(const http::Request& req, const RepoKey& key,
+                                             const Route& route);
+  void start_upload(const http::Request& req, http::Response& res, const RepoKey& key,
+                    UploadSink* sink);
+  void finish_upload(const http::Request& req, http::Response& res, const RepoKey& key,
+                     UploadSink& sink);
+  void upload_status(const http::Request& req, http::Response& res, const RepoKey& key,
+                     const Route& route);
 
   EcrStore& store_;
   UploadStore& uploads_;
