@@ -22,7 +22,6 @@ MAX_FUNCTION_LINES = 80
 KNOWN = {
     'dataplane/alb_proxy.cc': 675,
     'protocol/sigv4.cc': 650,
-    'runtime/container_manager.cc': 646,
     'services/ecs/service_scheduler.cc:RollingServiceScheduler::reconcile': 451,
     'services/ecs/task_controller.cc:TaskController::reconcile': 289,
     'services/ecs/service_handlers.cc:EcsService::create_service': 200,
@@ -48,7 +47,6 @@ KNOWN = {
     'services/ec2/permissions.cc:expand_permissions': 99,
     'dataplane/health_checker.cc:HealthChecker::check_due': 97,
     'services/ecs/task_handlers.cc:EcsService::run_task': 96,
-    'runtime/container_manager.cc:ContainerManager::run': 92,
     'protocol/rest_binding.cc:bind_input_members': 92,
     'runtime/image/layer_unpacker.cc:entry': 91,
     'services/ecs/task_document.cc:new_task': 88,

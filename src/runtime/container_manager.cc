@@ -18,6 +18,7 @@
 #include "core/ids.h"
 #include "core/json_members.h"
 #include "core/log.h"
+#include "runtime/container_entry.h"
 #include "runtime/image/sha256.h"
 #include "runtime/process.h"
 
@@ -28,12 +29,8 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kResync{1000};       // re-read every status even without inotify
-constexpr milliseconds kCheckPoll{50};      // while a health check runs
 constexpr milliseconds kRemoveWait{10000};  // for a killed container's shim to record it
 constexpr const char* kCgroupRoot = "/sys/fs/cgroup";
-
-core::TimePoint from_ms(std::int64_t ms) { return core::from_epoch_millis(ms); }
 
 json::object meta_json(const std::string& id, const ContainerSpec& spec) {
   json::object meta{
@@ -94,27 +91,7 @@ std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
   return spec;
 }
 
-bool process_alive(int pid) {
-  if (pid <= 0) {
-    return false;
-  }
-  (void)::waitpid(pid, nullptr, WNOHANG);  // reaps it when it happens to be our child
-  return ::kill(pid, 0) == 0 || errno == EPERM;
-}
-
 }  // namespace
-
-struct ContainerManager::Entry {
-  ContainerStatus status;
-  std::optional<HealthCheckSpec> health_spec;
-  std::optional<HealthTracker> health;
-  std::optional<core::TimePoint> kill_at;
-  bool term_pending = false;  // kill() came while the container was still starting
-  pid_t check_pid = 0;
-  core::TimePoint check_deadline{};
-  int shim_pid = 0;
-  int watch = -1;
-};
 
 ContainerManager::ContainerManager(ContainerManagerOptions options, const core::Clock& clock)
     : options_(std::move(options)), clock_(clock) {
@@ -231,55 +208,6 @@ void ContainerManager::adopt() {
   }
 }
 
-bool ContainerManager::refresh(Entry& e) {
-  ContainerStatus before = e.status;
-  HealthStatus health_before = e.status.health;
-  // Liveness first: a shim that is gone and left no final status will never write one.
-  bool shim_alive = process_alive(e.shim_pid);
-  std::optional<ShimStatus> s = read_shim_status(container_dir(e.status.id) / "status.json");
-  if (!s) {
-    return false;
-  }
-  e.shim_pid = s->shim_pid;
-  if (e.shim_pid != 0 && before.phase != ContainerPhase::Exited && !shim_alive &&
-      !process_alive(e.shim_pid) &&
-      (s->state == ShimStatus::State::Starting || s->state == ShimStatus::State::Running)) {
-    s->state = ShimStatus::State::Failed;
-    s->error = "the container's shim exited unexpectedly";
-    s->exit_code.reset();
-  }
-  switch (s->state) {
-    case ShimStatus::State::Starting:
-      e.status.phase = ContainerPhase::Created;
-      break;
-    case ShimStatus::State::Running:
-      e.status.phase = ContainerPhase::Running;
-      break;
-    case ShimStatus::State::Exited:
-    case ShimStatus::State::Failed:
-      e.status.phase = ContainerPhase::Exited;
-      break;
-  }
-  e.status.pid = s->pid;
-  e.status.exit_code = s->exit_code;
-  e.status.oom_killed = s->oom_killed;
-  e.status.error = s->error;
-  if (s->started_at_ms) {
-    e.status.started_at = from_ms(s->started_at_ms);
-  }
-  if (s->finished_at_ms) {
-    e.status.finished_at = from_ms(s->finished_at_ms);
-  }
-  if (e.status.phase == ContainerPhase::Running && e.health_spec && !e.health) {
-    e.health.emplace(*e.health_spec, clock_.now());
-  }
-  if (e.status.phase == ContainerPhase::Exited) {
-    e.kill_at.reset();
-  }
-  return before.phase != e.status.phase || before.exit_code != e.status.exit_code ||
-         health_before != e.status.health || before.error != e.status.error;
-}
-
 Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   if (spec.args.empty()) {
     return Error(errc::invalid_spec, "no command specified");
@@ -287,33 +215,59 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   if (spec.init && options_.init.empty()) {
     return Error(errc::invalid_spec, "initProcessEnabled: no init binary (gantry-init) found");
   }
-  std::string id = core::ids::random_hex(32);
+  Result<std::string> id = add_entry(spec);
+  if (!id) {
+    return id;
+  }
+  fs::path dir = container_dir(*id);
+  if (Result<void> r = write_container(*id, spec, dir); !r) {
+    return mark_failed(*id, spec.name, r.error());
+  }
   {
     std::lock_guard lock(mu_);
-    for (const auto& [other_id, e] : entries_) {
-      if (e->status.group == spec.group && e->status.name == spec.name) {
-        return Error(errc::container_exists, "container " + spec.name + " already exists");
-      }
-    }
-    auto e = std::make_unique<Entry>();
-    e->status.id = id;
-    e->status.group = spec.group;
-    e->status.name = spec.name;
-    e->status.image_digest = spec.image_digest;
-    e->health_spec = spec.health_check;
-    e->status.has_health_check = spec.health_check.has_value();
-    entries_[id] = std::move(e);
+    add_watch(*entries_.at(*id));
   }
-  fs::path dir = container_dir(id);
-  auto fail = [&](Error error) -> Result<std::string> {
-    core::log::warn("container failed to start",
-                    {{"id", id}, {"name", spec.name}, {"error", error.message}});
-    std::lock_guard lock(mu_);
-    Entry& e = *entries_.at(id);
-    e.status.phase = ContainerPhase::Exited;
-    e.status.error = error.message;
-    return error;
-  };
+  pid_t pid = spawn_process({options_.shim.string(), dir.string()}, dir / "shim.log");
+  if (pid < 0) {
+    return mark_failed(*id, spec.name, Error::from_errno(errno, "start " + options_.shim.string()));
+  }
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  return wait_started(*id, spec.name);
+}
+
+Result<std::string> ContainerManager::add_entry(const ContainerSpec& spec) {
+  std::string id = core::ids::random_hex(32);
+  std::lock_guard lock(mu_);
+  for (const auto& [other_id, e] : entries_) {
+    if (e->status.group == spec.group && e->status.name == spec.name) {
+      return Error(errc::container_exists, "container " + spec.name + " already exists");
+    }
+  }
+  auto e = std::make_unique<Entry>();
+  e->status.id = id;
+  e->status.group = spec.group;
+  e->status.name = spec.name;
+  e->status.image_digest = spec.image_digest;
+  e->health_spec = spec.health_check;
+  e->status.has_health_check = spec.health_check.has_value();
+  entries_[id] = std::move(e);
+  return id;
+}
+
+Error ContainerManager::mark_failed(const std::string& id, const std::string& name, Error error) {
+  core::log::warn("container failed to start",
+                  {{"id", id}, {"name", name}, {"error", error.message}});
+  std::lock_guard lock(mu_);
+  Entry& e = *entries_.at(id);
+  e.status.phase = ContainerPhase::Exited;
+  e.status.error = error.message;
+  return error;
+}
+
+Result<void> ContainerManager::write_container(const std::string& id, const ContainerSpec& spec,
+                                               const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   BundleOptions bundle = bundle_options_;
@@ -323,8 +277,16 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
     meta << json::serialize(meta_json(id, spec));
   }
   if (Result<void> r = write_bundle(spec, id, dir, bundle); !r) {
-    return fail(r.error());
+    return r;
   }
+  if (!write_shim_config(dir / "shim.json", shim_config(id, spec, dir))) {
+    return Error::from_errno(errno, "write shim.json");
+  }
+  return {};
+}
+
+ShimConfig ContainerManager::shim_config(const std::string& id, const ContainerSpec& spec,
+                                         const fs::path& dir) const {
   ShimConfig shim;
   shim.id = id;
   shim.runc = options_.runc.string();
@@ -332,9 +294,12 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   shim.cgroup = cgroup_of(id);
   std::vector<fs::path> layers = spec.layers;
   if (layers.empty()) {
+    std::error_code ec;
     fs::create_directories(dir / "empty", ec);
     layers.push_back(dir / "empty");
   }
+  // Layers under one directory (the layer cache) are named relative to it, which keeps the
+  // overlay mount options short.
   fs::path parent = layers.front().parent_path();
   bool same_parent = std::all_of(layers.begin(), layers.end(),
                                  [&](const fs::path& l) { return l.parent_path() == parent; });
@@ -342,20 +307,10 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
   for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
     shim.lower.push_back(same_parent ? it->filename().string() : it->string());
   }
-  if (!write_shim_config(dir / "shim.json", shim)) {
-    return fail(Error::from_errno(errno, "write shim.json"));
-  }
-  {
-    std::lock_guard lock(mu_);
-    add_watch(*entries_.at(id));
-  }
-  pid_t pid = spawn_process({options_.shim.string(), dir.string()}, dir / "shim.log");
-  if (pid < 0) {
-    return fail(Error::from_errno(errno, "start " + options_.shim.string()));
-  }
-  int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
+  return shim;
+}
+
+Result<std::string> ContainerManager::wait_started(const std::string& id, const std::string& name) {
   std::unique_lock lock(mu_);
   Entry& e = *entries_.at(id);
   // The watcher thread sees status.json change (inotify) and wakes us; we never refresh here,
@@ -364,12 +319,13 @@ Result<std::string> ContainerManager::run(const ContainerSpec& spec) {
                                    [&] { return e.status.phase != ContainerPhase::Created; });
   if (!settled) {
     lock.unlock();
-    return fail(Error(errc::runc_failed, "timed out waiting for the container to start"));
+    return mark_failed(id, name,
+                       Error(errc::runc_failed, "timed out waiting for the container to start"));
   }
   if (e.status.phase == ContainerPhase::Exited && !e.status.error.empty()) {
     return Error(errc::runc_failed, e.status.error);
   }
-  core::log::debug("container started", {{"id", id}, {"name", spec.name}});
+  core::log::debug("container started", {{"id", id}, {"name", name}});
   return id;
 }
 
@@ -502,141 +458,6 @@ Result<LogChunk> ContainerManager::read_logs(const std::string& id, std::uint64_
     }
   }
   return read_log_records(container_dir(id) / "log", offset, max_records);
-}
-
-void ContainerManager::notify(const std::vector<ContainerStatus>& changed) {
-  if (changed.empty()) {
-    return;
-  }
-  std::vector<std::function<void(const ContainerStatus&)>> callbacks;
-  {
-    std::lock_guard lock(mu_);
-    callbacks = callbacks_;
-  }
-  for (const ContainerStatus& s : changed) {
-    for (const auto& cb : callbacks) {
-      cb(s);
-    }
-  }
-}
-
-void ContainerManager::run_due_work(std::vector<ContainerStatus>& changed) {
-  core::TimePoint now = clock_.now();
-  for (auto& [id, ptr] : entries_) {
-    Entry& e = *ptr;
-    if (e.term_pending && e.status.phase == ContainerPhase::Running && e.status.pid > 0) {
-      ::kill(e.status.pid, SIGTERM);
-      e.term_pending = false;
-    }
-    if (e.kill_at && now >= *e.kill_at && e.status.phase == ContainerPhase::Running) {
-      ::kill(e.status.pid, SIGKILL);
-      e.kill_at.reset();
-    }
-    if (!e.health || e.status.phase != ContainerPhase::Running) {
-      if (e.check_pid > 0) {
-        ::kill(e.check_pid, SIGKILL);
-        ::waitpid(e.check_pid, nullptr, 0);
-        e.check_pid = 0;
-      }
-      continue;
-    }
-    if (e.check_pid > 0) {
-      int wstatus = 0;
-      pid_t done = ::waitpid(e.check_pid, &wstatus, WNOHANG);
-      bool timed_out = done == 0 && now >= e.check_deadline;
-      if (timed_out) {
-        ::kill(e.check_pid, SIGKILL);
-        ::waitpid(e.check_pid, nullptr, 0);
-      }
-      if (done != 0 || timed_out) {
-        bool passed = done > 0 && WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0;
-        e.check_pid = 0;
-        if (e.health->record(passed, now)) {
-          e.status.health = e.health->status();
-          changed.push_back(e.status);
-        }
-      }
-    } else if (now >= e.health->next_check() && !e.health->spec().command.empty()) {
-      std::vector<std::string> args = {options_.runc.string(), "--root", runc_root_.string(),
-                                       "exec", id};
-      args.insert(args.end(), e.health->spec().command.begin(), e.health->spec().command.end());
-      e.check_pid = spawn_process(args);
-      e.check_deadline = now + e.health->spec().timeout;
-      if (e.check_pid < 0) {
-        e.check_pid = 0;
-        if (e.health->record(false, now)) {
-          e.status.health = e.health->status();
-          changed.push_back(e.status);
-        }
-      }
-    }
-  }
-}
-
-void ContainerManager::watch_loop() {
-  core::TimePoint last_resync = clock_.now();
-  for (;;) {
-    milliseconds timeout = kResync;
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) {
-        return;
-      }
-      core::TimePoint now = clock_.now();
-      for (const auto& [id, e] : entries_) {
-        std::optional<core::TimePoint> due = e->kill_at;
-        if (e->check_pid > 0) {
-          timeout = std::min(timeout, kCheckPoll);
-        } else if (e->health && e->status.phase == ContainerPhase::Running) {
-          due = due ? std::min(*due, e->health->next_check()) : e->health->next_check();
-        }
-        if (due) {
-          timeout = std::min(
-              timeout,
-              std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(*due - now)));
-        }
-      }
-    }
-    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    ::poll(fds, 2, static_cast<int>(timeout.count()) + 1);
-    std::uint64_t counter = 0;
-    (void)::read(wake_fd_, &counter, sizeof counter);
-    std::vector<int> touched;
-    alignas(inotify_event) char buf[8192];
-    ssize_t n = 0;
-    while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
-      for (char* p = buf; p < buf + n;) {
-        auto* ev = reinterpret_cast<inotify_event*>(p);
-        if (ev->len > 0 && std::string_view(ev->name) == "status.json") {
-          touched.push_back(ev->wd);
-        }
-        p += sizeof(inotify_event) + ev->len;
-      }
-    }
-    std::vector<ContainerStatus> changed;
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) {
-        return;
-      }
-      core::TimePoint now = clock_.now();
-      bool resync = now - last_resync >= kResync;
-      if (resync) {
-        last_resync = now;
-      }
-      for (auto& [id, e] : entries_) {
-        bool was_touched = std::find(touched.begin(), touched.end(), e->watch) != touched.end();
-        if ((was_touched || (resync && e->status.phase != ContainerPhase::Exited)) && refresh(*e)) {
-          changed.push_back(e->status);
-        }
-      }
-      run_due_work(changed);
-    }
-    if (!changed.empty()) {
-      changed_.notify_all();
-    }
-    notify(changed);
-  }
 }
 
 }  // namespace runtime

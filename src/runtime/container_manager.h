@@ -101,8 +101,19 @@ class ContainerManager {
  private:
   struct Entry;
 
-  void watch_loop();
+  // run()'s steps: list the container (Created), write its directory, start its shim, wait.
+  Result<std::string> add_entry(const ContainerSpec& spec);
+  Result<void> write_container(const std::string& id, const ContainerSpec& spec,
+                               const std::filesystem::path& dir);
+  ShimConfig shim_config(const std::string& id, const ContainerSpec& spec,
+                         const std::filesystem::path& dir) const;
+  Result<std::string> wait_started(const std::string& id, const std::string& name);
+  // Records why the container never ran (phase Exited, `error`) and returns the error.
+  Error mark_failed(const std::string& id, const std::string& name, Error error);
+
   void adopt();
+  // container_watcher.cc
+  void watch_loop();
   bool refresh(Entry& e);  // re-reads status.json; true when the status changed
   void run_due_work(std::vector<ContainerStatus>& changed);
   Result<void> cleanup(const std::string& id, const std::string& group);
