@@ -29,7 +29,6 @@ KNOWN = {
     'dataplane/load_balancer_nodes.cc:LoadBalancerNodes::converge': 167,
     'protocol/api_plane.cc:ApiPlane::handle': 149,
     'services/ecs/validation.cc:check_task_definition': 141,
-    'runtime/image/oci_layout_import.cc:OciLayoutSource::import_archive': 134,
     'protocol/cbor_document.cc:to_document': 133,
     'protocol/document_convert.cc:from_wire_json': 133,
     'services/ecs/service_status.cc:update_service_status': 131,

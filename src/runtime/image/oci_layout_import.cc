@@ -152,6 +152,166 @@ Result<void> stage_dir(const fs::path& dir, Stager& stager) {
   return {};
 }
 
+// Copies a staged blob into the layout's blobs/sha256/ unless it is there already.
+Result<void> keep_blob(const fs::path& layout_dir, const Staged& s) {
+  fs::path dest = layout_dir / "blobs" / "sha256" / s.digest.substr(7);
+  std::error_code e;
+  if (!fs::exists(dest, e)) {
+    fs::copy_file(s.path, dest, fs::copy_options::overwrite_existing, e);
+    if (e) {
+      return Error(e, "store blob " + s.digest);
+    }
+  }
+  return {};
+}
+
+// The name an index.json entry gives its image: containerd's annotation, else the OCI ref name.
+std::string index_entry_name(const json::object& entry) {
+  std::string name;
+  if (const json::value* a = entry.if_contains("annotations"); a && a->is_object()) {
+    name = core::str(a->as_object(), "io.containerd.image.name");
+    if (name.empty()) {
+      name = core::str(a->as_object(), "org.opencontainers.image.ref.name");
+    }
+  }
+  return name;
+}
+
+// An OCI layout (also what Docker 25+ saves): every blob is kept and every index.json entry
+// tagged. Docker 25+ also writes manifest.json with RepoTags per config; index annotations win.
+Result<std::vector<std::string>> import_oci_index(OciLayoutSource& layout, const Stager& stager) {
+  for (const auto& [name, s] : stager.files()) {
+    if (name.starts_with("blobs/sha256/")) {
+      if (Result<void> r = keep_blob(layout.dir(), s); !r) {
+        return r.error();
+      }
+    }
+  }
+  Result<json::value> index = stager.read_json("index.json");
+  if (!index || !index->is_object() || !index->as_object().contains("manifests")) {
+    return Error(errc::bad_image, "index.json has no manifests");
+  }
+  std::vector<std::string> added;
+  for (const json::value& m : index->as_object().at("manifests").as_array()) {
+    if (!m.is_object()) {
+      continue;
+    }
+    const json::object& entry = m.as_object();
+    std::string digest = core::str(entry, "digest");
+    if (!layout.blob_path(digest)) {
+      return Error(errc::bad_image, "index.json names missing blob " + digest);
+    }
+    std::string name = index_entry_name(entry);
+    const json::value* size = entry.if_contains("size");
+    Result<void> t =
+        layout.tag(digest, core::str(entry, "mediaType"),
+                   size && size->is_int64() ? static_cast<std::size_t>(size->as_int64()) : 0, name);
+    if (!t) {
+      return t.error();
+    }
+    added.push_back(name.empty() ? digest : name);
+  }
+  return added;
+}
+
+// The OCI descriptor of a docker save layer. docker save writes layers uncompressed; a gzip one
+// starts with 1f 8b.
+json::object layer_descriptor(const Staged& layer) {
+  std::ifstream in(layer.path, std::ios::binary);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
+  return json::object{{"mediaType", gzip ? "application/vnd.oci.image.layer.v1.tar+gzip"
+                                         : "application/vnd.oci.image.layer.v1.tar"},
+                      {"digest", layer.digest},
+                      {"size", static_cast<std::int64_t>(layer.size)}};
+}
+
+// The OCI manifest for one manifest.json entry of a docker save archive; its config and layers
+// are kept in the layout.
+Result<json::object> oci_manifest_of(const fs::path& layout_dir, const Stager& stager,
+                                     const json::object& entry) {
+  const Staged* config = stager.find(core::str(entry, "Config"));
+  if (!config) {
+    return Error(errc::bad_image, "manifest.json names a missing config");
+  }
+  if (Result<void> r = keep_blob(layout_dir, *config); !r) {
+    return r.error();
+  }
+  json::array layers;
+  const json::value* layer_names = entry.if_contains("Layers");
+  if (!layer_names || !layer_names->is_array()) {
+    return Error(errc::bad_image, "manifest.json entry has no Layers");
+  }
+  for (const json::value& l : layer_names->as_array()) {
+    const Staged* layer = l.is_string() ? stager.find(std::string(l.as_string())) : nullptr;
+    if (!layer) {
+      return Error(errc::bad_image, "manifest.json names a missing layer");
+    }
+    if (Result<void> r = keep_blob(layout_dir, *layer); !r) {
+      return r.error();
+    }
+    layers.push_back(layer_descriptor(*layer));
+  }
+  return json::object{
+      {"schemaVersion", 2},
+      {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+      {"config", json::object{{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                              {"digest", config->digest},
+                              {"size", static_cast<std::int64_t>(config->size)}}},
+      {"layers", std::move(layers)}};
+}
+
+// An entry's RepoTags; one empty name (untagged) when it has none.
+std::vector<std::string> repo_tags(const json::object& entry) {
+  std::vector<std::string> names;
+  if (const json::value* tags = entry.if_contains("RepoTags"); tags && tags->is_array()) {
+    for (const json::value& t : tags->as_array()) {
+      if (t.is_string()) {
+        names.emplace_back(t.as_string());
+      }
+    }
+  }
+  if (names.empty()) {
+    names.emplace_back();
+  }
+  return names;
+}
+
+// A legacy docker save archive: manifest.json lists config and layer tars per image, which
+// become an OCI manifest tagged with the image's RepoTags.
+Result<std::vector<std::string>> import_docker_save(OciLayoutSource& layout, const Stager& stager) {
+  Result<json::value> manifest = stager.read_json("manifest.json");
+  if (!manifest || !manifest->is_array()) {
+    return Error(errc::bad_image, "neither an OCI layout nor a docker save archive");
+  }
+  std::vector<std::string> added;
+  for (const json::value& m : manifest->as_array()) {
+    if (!m.is_object()) {
+      continue;
+    }
+    const json::object& entry = m.as_object();
+    Result<json::object> oci = oci_manifest_of(layout.dir(), stager, entry);
+    if (!oci) {
+      return oci.error();
+    }
+    std::string bytes = json::serialize(*oci);
+    Result<std::string> digest = layout.put_blob(bytes);
+    if (!digest) {
+      return digest.error();
+    }
+    for (const std::string& name : repo_tags(entry)) {
+      Result<void> t =
+          layout.tag(*digest, "application/vnd.oci.image.manifest.v1+json", bytes.size(), name);
+      if (!t) {
+        return t.error();
+      }
+      added.push_back(name.empty() ? *digest : name);
+    }
+  }
+  return added;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> OciLayoutSource::import_archive(const fs::path& archive_path) {
@@ -162,131 +322,10 @@ Result<std::vector<std::string>> OciLayoutSource::import_archive(const fs::path&
   if (!staged) {
     return staged.error();
   }
-  auto keep = [&](const Staged& s) -> Result<void> {
-    fs::path dest = dir_ / "blobs" / "sha256" / s.digest.substr(7);
-    std::error_code e;
-    if (!fs::exists(dest, e)) {
-      fs::copy_file(s.path, dest, fs::copy_options::overwrite_existing, e);
-      if (e) {
-        return Error(e, "store blob " + s.digest);
-      }
-    }
-    return {};
-  };
-  std::vector<std::string> added;
   if (stager.find("index.json")) {
-    for (const auto& [name, s] : stager.files()) {
-      if (name.starts_with("blobs/sha256/")) {
-        if (Result<void> r = keep(s); !r) {
-          return r.error();
-        }
-      }
-    }
-    Result<json::value> index = stager.read_json("index.json");
-    if (!index || !index->is_object() || !index->as_object().contains("manifests")) {
-      return Error(errc::bad_image, "index.json has no manifests");
-    }
-    // Docker 25+ also writes manifest.json with RepoTags per config; prefer index annotations.
-    for (const json::value& m : index->as_object().at("manifests").as_array()) {
-      if (!m.is_object()) {
-        continue;
-      }
-      const json::object& entry = m.as_object();
-      std::string digest = core::str(entry, "digest");
-      if (!blob_path(digest)) {
-        return Error(errc::bad_image, "index.json names missing blob " + digest);
-      }
-      std::string name;
-      if (const json::value* a = entry.if_contains("annotations"); a && a->is_object()) {
-        name = core::str(a->as_object(), "io.containerd.image.name");
-        if (name.empty()) {
-          name = core::str(a->as_object(), "org.opencontainers.image.ref.name");
-        }
-      }
-      const json::value* size = entry.if_contains("size");
-      Result<void> t =
-          tag(digest, core::str(entry, "mediaType"),
-              size && size->is_int64() ? static_cast<std::size_t>(size->as_int64()) : 0, name);
-      if (!t) {
-        return t.error();
-      }
-      added.push_back(name.empty() ? digest : name);
-    }
-    return added;
+    return import_oci_index(*this, stager);
   }
-  Result<json::value> manifest = stager.read_json("manifest.json");
-  if (!manifest || !manifest->is_array()) {
-    return Error(errc::bad_image, "neither an OCI layout nor a docker save archive");
-  }
-  for (const json::value& m : manifest->as_array()) {
-    if (!m.is_object()) {
-      continue;
-    }
-    const json::object& entry = m.as_object();
-    const Staged* config = stager.find(core::str(entry, "Config"));
-    if (!config) {
-      return Error(errc::bad_image, "manifest.json names a missing config");
-    }
-    if (Result<void> r = keep(*config); !r) {
-      return r.error();
-    }
-    json::array layers;
-    const json::value* layer_names = entry.if_contains("Layers");
-    if (!layer_names || !layer_names->is_array()) {
-      return Error(errc::bad_image, "manifest.json entry has no Layers");
-    }
-    for (const json::value& l : layer_names->as_array()) {
-      const Staged* layer = l.is_string() ? stager.find(std::string(l.as_string())) : nullptr;
-      if (!layer) {
-        return Error(errc::bad_image, "manifest.json names a missing layer");
-      }
-      if (Result<void> r = keep(*layer); !r) {
-        return r.error();
-      }
-      // docker save writes layers uncompressed; a gzip one starts with 1f 8b.
-      std::ifstream in(layer->path, std::ios::binary);
-      unsigned char magic[2] = {0, 0};
-      in.read(reinterpret_cast<char*>(magic), 2);
-      bool gzip = magic[0] == 0x1f && magic[1] == 0x8b;
-      layers.push_back(
-          json::object{{"mediaType", gzip ? "application/vnd.oci.image.layer.v1.tar+gzip"
-                                          : "application/vnd.oci.image.layer.v1.tar"},
-                       {"digest", layer->digest},
-                       {"size", static_cast<std::int64_t>(layer->size)}});
-    }
-    json::object oci{
-        {"schemaVersion", 2},
-        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-        {"config", json::object{{"mediaType", "application/vnd.oci.image.config.v1+json"},
-                                {"digest", config->digest},
-                                {"size", static_cast<std::int64_t>(config->size)}}},
-        {"layers", std::move(layers)}};
-    std::string bytes = json::serialize(oci);
-    Result<std::string> digest = put_blob(bytes);
-    if (!digest) {
-      return digest.error();
-    }
-    std::vector<std::string> names;
-    if (const json::value* tags = entry.if_contains("RepoTags"); tags && tags->is_array()) {
-      for (const json::value& t : tags->as_array()) {
-        if (t.is_string()) {
-          names.emplace_back(t.as_string());
-        }
-      }
-    }
-    if (names.empty()) {
-      names.emplace_back();
-    }
-    for (const std::string& name : names) {
-      Result<void> t =
-          tag(*digest, "application/vnd.oci.image.manifest.v1+json", bytes.size(), name);
-      if (!t) {
-        return t.error();
-      }
-      added.push_back(name.empty() ? *digest : name);
-    }
-  }
-  return added;
+  return import_docker_save(*this, stager);
 }
 
 }  // namespace runtime::image
