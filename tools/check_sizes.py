@@ -47,7 +47,6 @@ KNOWN = {
     'dataplane/health_checker.cc:HealthChecker::check_due': 97,
     'services/ecs/task_handlers.cc:EcsService::run_task': 96,
     'protocol/rest_binding.cc:bind_input_members': 92,
-    'runtime/image/layer_unpacker.cc:entry': 91,
     'services/ecs/task_document.cc:new_task': 88,
     'protocol/rest_body_json.cc:document_to_json': 87,
     'netplane/nft_netplane.cc:NftNetplane::make_endpoint': 87,

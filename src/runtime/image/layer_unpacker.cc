@@ -205,6 +205,8 @@ class Unpacker {
  public:
   Unpacker(int root, archive* tar) : root_(root), tar_(tar) {}
 
+  // Unpacks one tar entry below the root. Every check on its name, link target and type is made
+  // here or in the step it dispatches to, before anything is written.
   Result<void> entry(archive_entry* e) {
     const char* raw_name = archive_entry_pathname(e);
     std::string name = raw_name ? raw_name : "";
@@ -221,22 +223,36 @@ class Unpacker {
       return parent.error();
     }
     int dir = parent->get();
+    if (base == kOpaqueMarker || base.starts_with(kWhiteoutPrefix)) {
+      return oci_whiteout(dir, base, name);
+    }
+    if (const char* link = archive_entry_hardlink(e)) {
+      return hardlink(dir, base, link, name);
+    }
+    return create(dir, *parts, name, e);
+  }
+
+ private:
+  // An OCI whiteout entry: ".wh..wh..opq" makes its directory opaque, ".wh.<name>" hides <name>.
+  Result<void> oci_whiteout(int dir, const std::string& base, const std::string& name) {
     if (base == kOpaqueMarker) {
       if (::fsetxattr(dir, "trusted.overlay.opaque", "y", 1, 0) != 0) {
         return Error::from_errno(errno, "set opaque on " + name);
       }
       return {};
     }
-    if (base.starts_with(kWhiteoutPrefix)) {
-      std::string target = base.substr(kWhiteoutPrefix.size());
-      if (target.empty() || target == "." || target == "..") {
-        return bad("bad whiteout: " + name);
-      }
-      return whiteout(dir, target);
+    std::string target = base.substr(kWhiteoutPrefix.size());
+    if (target.empty() || target == "." || target == "..") {
+      return bad("bad whiteout: " + name);
     }
-    if (const char* link = archive_entry_hardlink(e)) {
-      return hardlink(dir, base, link, name);
-    }
+    return whiteout(dir, target);
+  }
+
+  // Creates the entry's node by type (directory, file, symlink, fifo, 0/0 whiteout), then its
+  // owner, mode and times. Devices other than 0/0 are refused; sockets and unknown types skipped.
+  Result<void> create(int dir, const std::vector<std::string>& parts, const std::string& name,
+                      archive_entry* e) {
+    const std::string& base = parts.back();
     mode_t type = archive_entry_filetype(e);
     mode_t perm = archive_entry_perm(e) & 07777;
     switch (type) {
@@ -249,33 +265,16 @@ class Unpacker {
         }
         break;
       }
-      case AE_IFREG: {
-        if (Result<void> r = clear_name(dir, base, false); !r) {
-          return r;
-        }
-        Fd out(::openat(dir, base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600));
-        if (!out.ok()) {
-          return Error::from_errno(errno, "create " + name);
-        }
-        if (Result<void> r = copy_data(out.get(), name); !r) {
+      case AE_IFREG:
+        if (Result<void> r = create_file(dir, base, name); !r) {
           return r;
         }
         break;
-      }
-      case AE_IFLNK: {
-        const char* target = archive_entry_symlink(e);
-        if (!target || !symlink_stays_inside(*parts, target)) {
-          return bad("symlink escapes the layer: " + name + " -> " + (target ? target : ""));
-        }
-        if (Result<void> r = clear_name(dir, base, false); !r) {
+      case AE_IFLNK:
+        if (Result<void> r = create_symlink(dir, parts, name, archive_entry_symlink(e)); !r) {
           return r;
         }
-        if (::symlinkat(target, dir, base.c_str()) != 0) {
-          return Error::from_errno(errno, "symlink " + name);
-        }
         break;
-      }
       case AE_IFCHR:
         if (archive_entry_rdevmajor(e) == 0 && archive_entry_rdevminor(e) == 0) {
           return whiteout(dir, base);  // already an overlayfs-style whiteout
@@ -297,7 +296,34 @@ class Unpacker {
     return finish(dir, base, e, type, perm);
   }
 
- private:
+  // A new regular file (never through a symlink) holding the entry's data.
+  Result<void> create_file(int dir, const std::string& base, const std::string& name) {
+    if (Result<void> r = clear_name(dir, base, false); !r) {
+      return r;
+    }
+    Fd out(::openat(dir, base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!out.ok()) {
+      return Error::from_errno(errno, "create " + name);
+    }
+    return copy_data(out.get(), name);
+  }
+
+  // A symlink whose target must not climb above the layer root.
+  Result<void> create_symlink(int dir, const std::vector<std::string>& parts,
+                              const std::string& name, const char* target) {
+    if (!target || !symlink_stays_inside(parts, target)) {
+      return bad("symlink escapes the layer: " + name + " -> " + (target ? target : ""));
+    }
+    const std::string& base = parts.back();
+    if (Result<void> r = clear_name(dir, base, false); !r) {
+      return r;
+    }
+    if (::symlinkat(target, dir, base.c_str()) != 0) {
+      return Error::from_errno(errno, "symlink " + name);
+    }
+    return {};
+  }
+
   Result<void> whiteout(int dir, const std::string& target) {
     if (Result<void> r = clear_name(dir, target, false); !r) {
       return r;
