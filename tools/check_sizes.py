@@ -53,7 +53,6 @@ KNOWN = {
     'services/ec2/gateway_handlers.cc:Ec2Service::create_nat_gateway': 84,
     'protocol/cbor_document.cc:CborWriter::encode': 84,
     'protocol/rest_body_json.cc:json_to_document': 83,
-    'runtime/shim/main.cc:run': 81,
     'services/elbv2/rule_definitions.cc:normalize_actions': 81,
 }
 

@@ -184,6 +184,7 @@ class Shim {
     if (log_fd_ < 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
       return fail(std::string("cannot set up output: ") + std::strerror(errno));
     }
+    // SIGCHLD arrives on a signalfd, polled with the output pipes.
     sigset_t chld;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
@@ -198,47 +199,8 @@ class Shim {
     ::close(err[1]);
     LineSink sinks[2] = {LineSink(log_fd_, 'o'), LineSink(log_fd_, 'e')};
     pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {sigfd, POLLIN, 0}};
-    std::int64_t drain_until = 0;
-    char buf[1 << 16];
-    for (;;) {
-      bool pipes_open = fds[0].fd >= 0 || fds[1].fd >= 0;
-      if (finished() && (!pipes_open || now_ms() >= drain_until)) {
-        break;
-      }
-      int timeout =
-          finished() ? static_cast<int>(std::max<std::int64_t>(drain_until - now_ms(), 0)) : -1;
-      if (::poll(fds, 3, timeout) < 0 && errno != EINTR) {
-        break;
-      }
-      for (int i = 0; i < 2; ++i) {
-        if (fds[i].fd < 0 || fds[i].revents == 0) {
-          continue;
-        }
-        ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n > 0) {
-          if (runc_done_) {
-            sinks[i].feed(buf, static_cast<std::size_t>(n), now_ms());
-          } else {
-            held_.push_back(
-                {i == 0 ? 'o' : 'e', now_ms(), std::string(buf, static_cast<std::size_t>(n))});
-          }
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-          ::close(fds[i].fd);
-          fds[i].fd = -1;
-        }
-      }
-      if (fds[2].revents != 0) {
-        signalfd_siginfo info;
-        while (::read(sigfd, &info, sizeof info) == sizeof info) {
-        }
-        reap(sinks);
-        if (failed_) {
-          return 0;
-        }
-        if (finished() && drain_until == 0) {
-          drain_until = now_ms() + kDrainMillis;
-        }
-      }
+    if (!pump(fds, sinks)) {
+      return 0;  // runc failed; runc_finished() recorded why
     }
     sinks[0].flush(now_ms());
     sinks[1].flush(now_ms());
@@ -250,6 +212,58 @@ class Shim {
   }
 
  private:
+  // Copies output to the log and reaps children until the container's init has exited and its
+  // output has drained (pipes closed, or kDrainMillis after the exit). False when runc failed.
+  bool pump(pollfd fds[3], LineSink* sinks) {
+    std::int64_t drain_until = 0;
+    for (;;) {
+      bool pipes_open = fds[0].fd >= 0 || fds[1].fd >= 0;
+      if (finished() && (!pipes_open || now_ms() >= drain_until)) {
+        return true;
+      }
+      int timeout =
+          finished() ? static_cast<int>(std::max<std::int64_t>(drain_until - now_ms(), 0)) : -1;
+      if (::poll(fds, 3, timeout) < 0 && errno != EINTR) {
+        return true;
+      }
+      for (int i = 0; i < 2; ++i) {
+        if (fds[i].fd >= 0 && fds[i].revents != 0) {
+          read_output(fds[i], i, sinks);
+        }
+      }
+      if (fds[2].revents != 0) {
+        signalfd_siginfo info;
+        while (::read(fds[2].fd, &info, sizeof info) == sizeof info) {
+        }
+        reap(sinks);
+        if (failed_) {
+          return false;
+        }
+        if (finished() && drain_until == 0) {
+          drain_until = now_ms() + kDrainMillis;
+        }
+      }
+    }
+  }
+
+  // One read from stdout (i = 0) or stderr (1): logged once runc succeeded, held until then.
+  // Closes the pipe at its end or on an error.
+  void read_output(pollfd& fd, int i, LineSink* sinks) {
+    char buf[1 << 16];
+    ssize_t n = ::read(fd.fd, buf, sizeof buf);
+    if (n > 0) {
+      if (runc_done_) {
+        sinks[i].feed(buf, static_cast<std::size_t>(n), now_ms());
+      } else {
+        held_.push_back(
+            {i == 0 ? 'o' : 'e', now_ms(), std::string(buf, static_cast<std::size_t>(n))});
+      }
+    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+      ::close(fd.fd);
+      fd.fd = -1;
+    }
+  }
+
   bool finished() const { return status_.exit_code.has_value(); }
 
   void publish() { runtime::write_shim_status(dir_ / "status.json", status_); }
