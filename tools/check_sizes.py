@@ -33,7 +33,6 @@ KNOWN = {
     'protocol/document_convert.cc:from_wire_json': 133,
     'services/ecs/service_status.cc:update_service_status': 131,
     'netplane/nft_ruleset.cc:render_vpc_ruleset': 127,
-    'services/ecs/ecs_container_spec.cc:build_ecs_container_spec': 121,
     'services/elbv2/rule_definitions.cc:normalize_conditions': 117,
     'protocol/document_convert.cc:to_wire_json': 116,
     'protocol/sigv4.cc:decode_aws_chunked': 115,

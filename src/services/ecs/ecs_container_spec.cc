@@ -26,7 +26,6 @@ using runtime::Result;
 using runtime::Ulimit;
 namespace image = runtime::image;
 
-
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
@@ -373,6 +372,107 @@ std::optional<HealthCheckSpec> health_check(const json::object& def) {
   return out;
 }
 
+// The environment, lowest first: image Env, extra_environment, environmentFiles, environment;
+// then PATH, HOSTNAME and HOME where none of those set them, as Docker does.
+Result<void> build_environment(const EcsContainerInput& in, const std::string& home,
+                               ContainerSpec& spec) {
+  const json::object& def = in.definition;
+  std::map<std::string, std::size_t> index;
+  for (const std::string& e : in.image_config.env) {
+    set_env_line(spec.env, index, e);
+  }
+  for (const auto& [k, v] : in.extra_environment) {
+    set_env(spec.env, index, k, v);
+  }
+  for (const json::value& f : array(def, "environmentFiles")) {
+    if (f.is_object()) {
+      if (Result<void> r =
+              read_environment_file(core::str(f.as_object(), "value"), spec.env, index);
+          !r) {
+        return r;
+      }
+    }
+  }
+  for (const json::value& e : array(def, "environment")) {
+    if (e.is_object()) {
+      set_env(spec.env, index, core::str(e.as_object(), "name"), core::str(e.as_object(), "value"));
+    }
+  }
+  if (!index.contains("PATH")) {
+    set_env_line(spec.env, index, kDefaultPath);
+  }
+  if (!spec.hostname.empty() && !index.contains("HOSTNAME")) {
+    set_env(spec.env, index, "HOSTNAME", spec.hostname);
+  }
+  if (!index.contains("HOME")) {
+    set_env(spec.env, index, "HOME", home);
+  }
+  return {};
+}
+
+// The definition's ulimits, capped to the host's, with Fargate's nofile when it sets none.
+Result<void> add_ulimits(const json::object& def, ContainerSpec& spec) {
+  bool nofile_set = false;
+  for (const json::value& u : array(def, "ulimits")) {
+    if (!u.is_object()) {
+      continue;
+    }
+    std::string name = core::str(u.as_object(), "name");
+    if (rlimit_resource(name) < 0) {
+      return invalid("unknown ulimit " + name);
+    }
+    nofile_set = nofile_set || name == "nofile";
+    spec.ulimits.push_back(
+        capped(name, static_cast<std::uint64_t>(integer(u.as_object(), "softLimit").value_or(0)),
+               static_cast<std::uint64_t>(integer(u.as_object(), "hardLimit").value_or(0))));
+  }
+  if (!nofile_set) {
+    spec.ulimits.push_back(capped("nofile", kFargateNofile, kFargateNofile));
+  }
+  return {};
+}
+
+// /etc/hosts (the task's own name and address, then extraHosts) and resolv.conf.
+void add_name_resolution(const EcsContainerInput& in, ContainerSpec& spec) {
+  const json::object& def = in.definition;
+  if (!in.private_ip.empty() && !spec.hostname.empty()) {
+    spec.hosts.emplace_back(in.private_ip, spec.hostname);
+  }
+  for (const json::value& h : array(def, "extraHosts")) {
+    if (h.is_object()) {
+      spec.hosts.emplace_back(core::str(h.as_object(), "ipAddress"),
+                              core::str(h.as_object(), "hostname"));
+    }
+  }
+  spec.dns_servers = strings(def, "dnsServers").value_or(in.dns_servers);
+  spec.dns_search = strings(def, "dnsSearchDomains").value_or(std::vector<std::string>{});
+}
+
+// Memory limits (the container's memory, else the task's) and CPU quota and shares.
+void set_resources(const EcsContainerInput& in, ContainerSpec& spec) {
+  const json::object& def = in.definition;
+  constexpr std::int64_t kMiB = 1 << 20;
+  std::optional<std::int64_t> memory = integer(def, "memory");
+  if (!memory || *memory <= 0) {
+    memory = integer(in.task_definition, "memory");
+  }
+  if (memory && *memory > 0) {
+    spec.memory_limit_bytes = *memory * kMiB;
+  }
+  if (std::optional<std::int64_t> reservation = integer(def, "memoryReservation");
+      reservation && *reservation > 0) {
+    spec.memory_reservation_bytes = *reservation * kMiB;
+  }
+  // 1024 cpu units are one CPU: 256 units → 25000 µs per 100000 µs period.
+  if (std::optional<std::int64_t> task_cpu = integer(in.task_definition, "cpu");
+      task_cpu && *task_cpu > 0) {
+    spec.cpu_quota_us = *task_cpu * spec.cpu_period_us / 1024;
+  }
+  if (std::optional<std::int64_t> cpu = integer(def, "cpu"); cpu && *cpu > 0) {
+    spec.cpu_shares = static_cast<std::uint64_t>(std::max<std::int64_t>(*cpu, 2));
+  }
+}
+
 }  // namespace
 
 Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
@@ -397,35 +497,8 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   spec.uid = resolved->uid;
   spec.gid = resolved->gid;
   spec.additional_gids = resolved->additional_gids;
-
-  std::map<std::string, std::size_t> index;
-  for (const std::string& e : in.image_config.env) {
-    set_env_line(spec.env, index, e);
-  }
-  for (const auto& [k, v] : in.extra_environment) {
-    set_env(spec.env, index, k, v);
-  }
-  for (const json::value& f : array(def, "environmentFiles")) {
-    if (f.is_object()) {
-      if (Result<void> r = read_environment_file(core::str(f.as_object(), "value"), spec.env, index);
-          !r) {
-        return r.error();
-      }
-    }
-  }
-  for (const json::value& e : array(def, "environment")) {
-    if (e.is_object()) {
-      set_env(spec.env, index, core::str(e.as_object(), "name"), core::str(e.as_object(), "value"));
-    }
-  }
-  if (!index.contains("PATH")) {
-    set_env_line(spec.env, index, kDefaultPath);
-  }
-  if (!spec.hostname.empty() && !index.contains("HOSTNAME")) {
-    set_env(spec.env, index, "HOSTNAME", spec.hostname);
-  }
-  if (!index.contains("HOME")) {
-    set_env(spec.env, index, "HOME", resolved->home);
+  if (Result<void> r = build_environment(in, resolved->home, spec); !r) {
+    return r.error();
   }
 
   std::string cwd = core::str(def, "workingDirectory");
@@ -433,23 +506,8 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
              : !in.image_config.working_dir.empty() ? in.image_config.working_dir
                                                     : "/";
   spec.readonly_rootfs = boolean(def, "readonlyRootFilesystem");
-
-  bool nofile_set = false;
-  for (const json::value& u : array(def, "ulimits")) {
-    if (!u.is_object()) {
-      continue;
-    }
-    std::string name = core::str(u.as_object(), "name");
-    if (rlimit_resource(name) < 0) {
-      return invalid("unknown ulimit " + name);
-    }
-    nofile_set = nofile_set || name == "nofile";
-    spec.ulimits.push_back(
-        capped(name, static_cast<std::uint64_t>(integer(u.as_object(), "softLimit").value_or(0)),
-               static_cast<std::uint64_t>(integer(u.as_object(), "hardLimit").value_or(0))));
-  }
-  if (!nofile_set) {
-    spec.ulimits.push_back(capped("nofile", kFargateNofile, kFargateNofile));
+  if (Result<void> r = add_ulimits(def, spec); !r) {
+    return r.error();
   }
 
   const json::object& linux_parameters = object(def, "linuxParameters");
@@ -460,38 +518,8 @@ Result<ContainerSpec> build_ecs_container_spec(const EcsContainerInput& in) {
   if (Result<void> r = add_mounts(in, spec); !r) {
     return r.error();
   }
-
-  if (!in.private_ip.empty() && !spec.hostname.empty()) {
-    spec.hosts.emplace_back(in.private_ip, spec.hostname);
-  }
-  for (const json::value& h : array(def, "extraHosts")) {
-    if (h.is_object()) {
-      spec.hosts.emplace_back(core::str(h.as_object(), "ipAddress"), core::str(h.as_object(), "hostname"));
-    }
-  }
-  spec.dns_servers = strings(def, "dnsServers").value_or(in.dns_servers);
-  spec.dns_search = strings(def, "dnsSearchDomains").value_or(std::vector<std::string>{});
-
-  constexpr std::int64_t kMiB = 1 << 20;
-  std::optional<std::int64_t> memory = integer(def, "memory");
-  if (!memory || *memory <= 0) {
-    memory = integer(in.task_definition, "memory");
-  }
-  if (memory && *memory > 0) {
-    spec.memory_limit_bytes = *memory * kMiB;
-  }
-  if (std::optional<std::int64_t> reservation = integer(def, "memoryReservation");
-      reservation && *reservation > 0) {
-    spec.memory_reservation_bytes = *reservation * kMiB;
-  }
-  // 1024 cpu units are one CPU: 256 units → 25000 µs per 100000 µs period.
-  if (std::optional<std::int64_t> task_cpu = integer(in.task_definition, "cpu");
-      task_cpu && *task_cpu > 0) {
-    spec.cpu_quota_us = *task_cpu * spec.cpu_period_us / 1024;
-  }
-  if (std::optional<std::int64_t> cpu = integer(def, "cpu"); cpu && *cpu > 0) {
-    spec.cpu_shares = static_cast<std::uint64_t>(std::max<std::int64_t>(*cpu, 2));
-  }
+  add_name_resolution(in, spec);
+  set_resources(in, spec);
   spec.pids_limit = in.pids_limit;
   spec.health_check = health_check(def);
   return spec;
