@@ -43,43 +43,35 @@ class Parser {
 
   // or := and ('||' and)* ; and := unary ('&&' unary)* ; unary := '(' or ')' | comparison
   bool parse_or(Expr* out, bool json, const std::string& default_field) {
-    Expr first;
-    if (!parse_and(&first, json, default_field)) {
-      return false;
-    }
-    if (lex_.peek().kind != Token::Kind::Or) {
-      *out = std::move(first);
-      return true;
-    }
-    out->kind = Expr::Kind::Or;
-    out->kids.push_back(std::move(first));
-    while (lex_.peek().kind == Token::Kind::Or) {
-      lex_.advance();
-      Expr next;
-      if (!parse_and(&next, json, default_field)) {
-        return false;
-      }
-      out->kids.push_back(std::move(next));
-    }
-    return true;
+    return parse_chain(Token::Kind::Or, Expr::Kind::Or, &Parser::parse_and, out, json,
+                       default_field);
   }
 
  private:
+  using Operand = bool (Parser::*)(Expr*, bool, const std::string&);
+
   bool parse_and(Expr* out, bool json, const std::string& default_field) {
+    return parse_chain(Token::Kind::And, Expr::Kind::And, &Parser::parse_unary, out, json,
+                       default_field);
+  }
+
+  // operand (separator operand)*: the operand alone, or a `kind` node over all of them.
+  bool parse_chain(Token::Kind separator, Expr::Kind kind, Operand operand, Expr* out, bool json,
+                   const std::string& default_field) {
     Expr first;
-    if (!parse_unary(&first, json, default_field)) {
+    if (!(this->*operand)(&first, json, default_field)) {
       return false;
     }
-    if (lex_.peek().kind != Token::Kind::And) {
+    if (lex_.peek().kind != separator) {
       *out = std::move(first);
       return true;
     }
-    out->kind = Expr::Kind::And;
+    out->kind = kind;
     out->kids.push_back(std::move(first));
-    while (lex_.peek().kind == Token::Kind::And) {
+    while (lex_.peek().kind == separator) {
       lex_.advance();
       Expr next;
-      if (!parse_unary(&next, json, default_field)) {
+      if (!(this->*operand)(&next, json, default_field)) {
         return false;
       }
       out->kids.push_back(std::move(next));
