@@ -22,8 +22,6 @@ MAX_FUNCTION_LINES = 80
 KNOWN = {
     'dataplane/alb_proxy.cc': 675,
     'protocol/sigv4.cc': 650,
-    'services/ecs/service_scheduler.cc:RollingServiceScheduler::reconcile': 451,
-    'services/ecs/task_controller.cc:TaskController::reconcile': 289,
     'services/ecs/service_handlers.cc:EcsService::create_service': 200,
     'dataplane/alb_proxy.cc:forward': 185,
     'dataplane/load_balancer_nodes.cc:LoadBalancerNodes::converge': 167,
@@ -31,7 +29,6 @@ KNOWN = {
     'services/ecs/validation.cc:check_task_definition': 141,
     'protocol/cbor_document.cc:to_document': 133,
     'protocol/document_convert.cc:from_wire_json': 133,
-    'services/ecs/service_status.cc:update_service_status': 131,
     'netplane/nft_ruleset.cc:render_vpc_ruleset': 127,
     'services/elbv2/rule_definitions.cc:normalize_conditions': 117,
     'protocol/document_convert.cc:to_wire_json': 116,

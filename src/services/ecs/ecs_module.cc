@@ -21,6 +21,7 @@
 #include "services/ecs/ec2_task_network.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
+#include "services/ecs/ecs_store.h"
 #include "services/ecs/metadata_plane.h"
 #include "services/ecs/runtime_containers.h"
 #include "services/ecs/service_scheduler.h"
@@ -150,29 +151,14 @@ class EcsModule final : public module::Module {
     netplane::ExpectedState expected;
     std::set<std::string> vpcs;
     std::vector<std::tuple<std::string, std::string, std::string>> subnets;  // account, region, id
-    {
-      store::Transaction tx = ctx_.db.read();
-      tx.query(
-          "SELECT account, region, arn, doc FROM ecs_tasks WHERE last_status != 'STOPPED'",
-          [&](const store::Statement& row) {
-            json::value doc = json::parse(row.text(3));
-            const json::object& t = doc.as_object();
-            const json::object* g = obj(t, "gantryNetwork");
-            if (!g) return;
-            expected.endpoint_ids.push_back(name_from_ref(row.text(2)));
-            if (const json::array* atts = arr(t, "attachments")) {
-              for (const json::value& a : *atts) {
-                if (const json::array* d = arr(a.as_object(), "details")) {
-                  for (const json::value& kv : *d) {
-                    if (str(kv.as_object(), "name") == "subnetId") {
-                      subnets.emplace_back(row.text(0), row.text(1),
-                                           str(kv.as_object(), "value"));
-                    }
-                  }
-                }
-              }
-            }
-          });
+    for (const UnstoppedTask& t : unstopped_tasks(ctx_.db)) {
+      if (!t.task.gantry_network) continue;
+      expected.endpoint_ids.push_back(name_from_ref(t.task.arn));
+      for (const TaskAttachment& a : t.task.attachments) {
+        for (const auto& [name, value] : a.details) {
+          if (name == "subnetId") subnets.emplace_back(t.account, t.region, value);
+        }
+      }
     }
     for (const auto& [account, region, subnet] : subnets) {
       auto found = ports_.directory.resolve_subnets(account, region, {subnet});

@@ -176,6 +176,14 @@ void EcsStore::put_service(const json::object& doc, std::string_view client_toke
       client_token, millis_of(doc, "createdAt"), json::serialize(doc));
 }
 
+std::optional<Service> EcsStore::service(std::string_view arn) {
+  std::optional<json::object> doc = get(Table::Services, arn);
+  if (!doc) return std::nullopt;
+  return service_from_json(std::move(*doc));
+}
+
+void EcsStore::put_service(const Service& service) { put_service(to_json(service), ""); }
+
 std::optional<std::string> EcsStore::service_client_token(std::string_view arn) {
   std::optional<std::string> out;
   tx_.query(
@@ -233,6 +241,26 @@ void EcsStore::put_task(const json::object& doc) {
       account_, region_, str(doc, "taskArn"), str(doc, "clusterArn"), family, service_name,
       str(doc, "startedBy"), str(doc, "desiredStatus"), str(doc, "lastStatus"),
       str(doc, "launchType"), millis_of(doc, "createdAt"), json::serialize(doc));
+}
+
+std::optional<Task> EcsStore::task(std::string_view arn) {
+  std::optional<json::object> doc = get(Table::Tasks, arn);
+  if (!doc) return std::nullopt;
+  return task_from_json(std::move(*doc));
+}
+
+void EcsStore::put_task(const Task& task) { put_task(to_json(task)); }
+
+std::vector<Task> EcsStore::service_tasks(std::string_view cluster_arn,
+                                          std::string_view service_name) {
+  std::vector<Task> out;
+  tx_.query(
+      "SELECT doc FROM ecs_tasks WHERE account = ?1 AND region = ?2 AND cluster_arn = ?3 AND "
+      "service_name = ?4 AND (last_status != 'STOPPED' OR "
+      "json_extract(doc, '$._scheduler.accounted') IS NULL) ORDER BY created_at_ms, arn",
+      [&](const store::Statement& row) { out.push_back(task_from_json(parse_doc(row.text(0)))); },
+      account_, region_, cluster_arn, service_name);
+  return out;
 }
 
 std::vector<std::string> EcsStore::task_arns(const TaskFilter& f, std::string_view after,
@@ -375,6 +403,16 @@ std::vector<EcsStore::SettingRow> EcsStore::settings() {
         out.push_back({row.text(0), row.text(1), row.text(2)});
       },
       account_, region_);
+  return out;
+}
+
+std::vector<UnstoppedTask> unstopped_tasks(store::Db& db) {
+  std::vector<UnstoppedTask> out;
+  store::Transaction tx = db.read();
+  tx.query("SELECT account, region, doc FROM ecs_tasks WHERE last_status != 'STOPPED'",
+           [&](const store::Statement& row) {
+             out.push_back({row.text(0), row.text(1), task_from_json(parse_doc(row.text(2)))});
+           });
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "services/ecs/records.h"
 #include "store/db.h"
 #include "store/transaction.h"
 
@@ -62,6 +63,9 @@ class EcsStore {
 
   // Services.
   void put_service(const boost::json::object& doc, std::string_view client_token);
+  std::optional<Service> service(std::string_view arn);
+  // Keeps the stored client token.
+  void put_service(const Service& service);
   std::optional<std::string> service_client_token(std::string_view arn);
   std::vector<std::string> service_arns(std::string_view cluster_arn,
                                         std::optional<std::string_view> launch_type,
@@ -74,6 +78,11 @@ class EcsStore {
 
   // Tasks.
   void put_task(const boost::json::object& doc);
+  std::optional<Task> task(std::string_view arn);
+  void put_task(const Task& task);
+  // The tasks of a service the scheduler still reads: not STOPPED, or STOPPED and not yet
+  // accounted for; oldest first.
+  std::vector<Task> service_tasks(std::string_view cluster_arn, std::string_view service_name);
   std::vector<std::string> task_arns(const TaskFilter& filter, std::string_view after,
                                      int64_t limit);
   int64_t count_tasks(std::string_view cluster_arn, std::string_view last_status);
@@ -110,5 +119,13 @@ class EcsStore {
 // services that are ACTIVE or DRAINING.
 std::vector<std::string> unstopped_task_arns(store::Db& db);
 std::vector<std::string> live_service_arns(store::Db& db);
+
+// A task that is not STOPPED, with the account and region of its row (crash recovery).
+struct UnstoppedTask {
+  std::string account;
+  std::string region;
+  Task task;
+};
+std::vector<UnstoppedTask> unstopped_tasks(store::Db& db);
 
 }  // namespace services::ecs

@@ -1,20 +1,19 @@
 #include "services/ecs/service_scheduler.h"
 
-#include <algorithm>
 #include <boost/json.hpp>
-#include <cmath>
 #include <map>
 #include <set>
 
 #include "core/ids.h"
 #include "core/log.h"
-#include "services/ecs/deployment_rollout.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/service_events.h"
+#include "services/ecs/service_plan.h"
 #include "services/ecs/service_status.h"
 #include "services/ecs/service_targets.h"
 #include "services/ecs/task_document.h"
+#include "services/ecs/task_lifecycle.h"
 #include "services/ecs/validation.h"
 
 namespace services::ecs {
@@ -24,56 +23,7 @@ namespace json = boost::json;
 using reconcile::ReconcileResult;
 
 constexpr const char* kSchedulerStopCode = "ServiceSchedulerInitiated";
-// Consecutive failed launches before ECS's service throttle delays the next ones, and the
-// delays: 10 s doubling up to 15 min (AWS time, scaled by the clock's time scale).
-constexpr int64_t kThrottleAfterFailures = 3;
-constexpr auto kThrottleBase = std::chrono::seconds(10);
-constexpr auto kThrottleMax = std::chrono::minutes(15);
 constexpr auto kRepeatEventsAfter = std::chrono::hours(6);
-
-struct LoadBalancer {
-  std::string target_group;
-  int64_t port = 0;
-};
-
-double number(const json::object& o, std::string_view key, double fallback = 0) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_number() ? v->to_number<double>() : fallback;
-}
-
-json::object scheduler_of(const json::object& doc) {
-  const json::object* s = obj(doc, "_scheduler");
-  return s ? *s : json::object{};
-}
-
-// The private IPv4 address of an awsvpc task's ENI, or "".
-std::string task_ip(const json::object& task) {
-  if (const json::array* atts = arr(task, "attachments")) {
-    for (const json::value& a : *atts) {
-      if (const json::array* details = arr(a.as_object(), "details")) {
-        for (const json::value& kv : *details) {
-          if (str(kv.as_object(), "name") == "privateIPv4Address") {
-            return str(kv.as_object(), "value");
-          }
-        }
-      }
-    }
-  }
-  return {};
-}
-
-std::string task_subnet(const json::object& task) {
-  if (const json::array* atts = arr(task, "attachments")) {
-    for (const json::value& a : *atts) {
-      if (const json::array* details = arr(a.as_object(), "details")) {
-        for (const json::value& kv : *details) {
-          if (str(kv.as_object(), "name") == "subnetId") return str(kv.as_object(), "value");
-        }
-      }
-    }
-  }
-  return {};
-}
 
 // True when `message` was already recorded within `window` seconds: ECS omits duplicate event
 // messages until six hours have passed.
@@ -82,31 +32,111 @@ bool recent_duplicate(const json::object& service, std::string_view message, dou
   if (const json::array* events = arr(service, "events")) {
     for (const json::value& e : *events) {
       const json::object& o = e.as_object();
-      if (str(o, "message") == message && now - number(o, "createdAt") < window) return true;
+      const json::value* at = o.if_contains("createdAt");
+      double created = at && at->is_number() ? at->to_number<double>() : 0;
+      if (str(o, "message") == message && now - created < window) return true;
     }
   }
   return false;
 }
 
-// Work decided while reading, applied in one write transaction.
-struct Writes {
-  std::map<std::string, json::object> task_marks;  // task ARN → members merged into _scheduler
-  std::map<std::string, std::string> stop_now;     // task ARN → stoppedReason
-  std::vector<json::object> new_tasks;
-  std::vector<std::string> events;          // oldest first
-  std::vector<std::string> deduped_events;  // added unless recorded within six hours
-  std::map<std::string, int64_t> failed;    // deployment id → tasks that failed
-  int64_t failed_to_start = 0;  // of those, tasks that never reached RUNNING (the throttle's)
-  bool became_available = false;
-  std::set<std::string> available;
-  bool draining = false;
+// A failed launch counts once, as soon as the task is bound to stop (the circuit breaker and
+// the throttle then hold the next launch back in this very pass).
+bool newly_failed(const Task& task) {
+  const std::string code = task.stop_code.value_or("");
+  const bool stopping = task.last_status == "STOPPED" || task.desired_status == "STOPPED";
+  return stopping && !task.scheduler.failure_counted &&
+         (task.scheduler.health_failed || code == "TaskFailedToStart" ||
+          code == "EssentialContainerExited" ||
+          (task.last_status == "STOPPED" && !task.started_at && code != "UserInitiated" &&
+           code != kSchedulerStopCode));
+}
+
+// True once no target group lists the targets any more (draining done).
+bool drained(const std::vector<TaskTarget>& targets, const TargetHealthMap& health) {
+  for (const TaskTarget& t : targets) {
+    auto h = health.find(t.target_group_arn);
+    if (h != health.end() && h->second && h->second->contains(target_key(t.id, t.port))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Available: RUNNING and healthy in every target group. Unhealthy after the grace period: the
+// first group that says so, with its reason.
+struct Availability {
+  bool available = false;
+  std::string unhealthy_group;
+  std::string unhealthy_reason;
 };
 
-void mark(Writes& w, const std::string& arn, std::string_view key, json::value value) {
-  w.task_marks[arn][key] = std::move(value);
+Availability availability(const Task& task, bool running,
+                          const std::vector<ServiceLoadBalancer>& lbs,
+                          const std::vector<TaskTarget>& targets, const TargetHealthMap& health,
+                          double now, double grace) {
+  Availability out{running, "", ""};
+  for (const ServiceLoadBalancer& lb : lbs) {
+    const TaskTarget* mine = nullptr;
+    for (const TaskTarget& t : targets) {
+      if (t.target_group_arn == lb.target_group_arn) mine = &t;
+    }
+    auto h = health.find(lb.target_group_arn);
+    const TargetHealthState* th = nullptr;
+    if (mine && h != health.end() && h->second) {
+      auto it = h->second->find(target_key(mine->id, mine->port));
+      if (it != h->second->end()) th = &it->second;
+    }
+    // "unused": the group serves no load balancer (ECS refuses such a service; nothing is
+    // protected by waiting), so the target counts as ready.
+    out.available = out.available && th && (th->state == "healthy" || th->state == "unused");
+    if (th && th->state == "unhealthy" && out.unhealthy_group.empty() &&
+        now >= task.started_at.value_or(now) + grace) {
+      out.unhealthy_group = lb.target_group_arn;
+      out.unhealthy_reason = th->description;
+    }
+  }
+  return out;
+}
+
+// Sets on `into` what `marks` set (the scheduler's notes only ever gain flags).
+void merge_notes(TaskSchedulerNotes& into, const TaskSchedulerNotes& marks) {
+  into.failure_counted = into.failure_counted || marks.failure_counted;
+  into.accounted = into.accounted || marks.accounted;
+  if (!marks.targets.empty()) into.targets = marks.targets;
+  if (marks.registered_at) into.registered_at = marks.registered_at;
+  into.health_failed = into.health_failed || marks.health_failed;
+  into.was_available = into.was_available || marks.was_available;
+  into.deregistered = into.deregistered || marks.deregistered;
+  into.released = into.released || marks.released;
+  into.draining = into.draining || marks.draining;
+  if (marks.stop_reason) into.stop_reason = marks.stop_reason;
 }
 
 }  // namespace
+
+// What one reconcile read, and the work it decided, applied in one write transaction.
+struct RollingServiceScheduler::Pass {
+  protocol::RequestContext ctx;
+  Service service;
+  json::object cluster;
+  std::optional<json::object> task_definition;
+  std::vector<Task> tasks;
+  TargetHealthMap health;
+  double now = 0;
+  double grace = 0;  // healthCheckGracePeriodSeconds, time-scaled
+
+  std::map<std::string, TaskSchedulerNotes> marks;  // task ARN → notes to set
+  std::map<std::string, std::string> stop_now;      // task ARN → stoppedReason
+  std::vector<json::object> new_tasks;
+  std::vector<std::string> events;          // oldest first
+  std::vector<std::string> deduped_events;  // added unless recorded within six hours
+  TaskFindings findings;
+  std::set<std::string> available;
+  std::map<std::string, int64_t> subnet_use;  // unstopped tasks per subnet
+  int64_t drains_begun = 0;
+  bool draining = false;
+};
 
 RollingServiceScheduler::RollingServiceScheduler(store::Db& db, const core::Clock& clock,
                                                  TaskLauncher& launcher,
@@ -144,452 +174,332 @@ void RollingServiceScheduler::task_changed(const TaskRef& task, const std::strin
 }
 
 ReconcileResult RollingServiceScheduler::reconcile(const std::string& service_arn) {
-  core::ids::ParsedArn parsed;
-  if (!core::ids::parse_arn(service_arn, &parsed)) return ReconcileResult::done();
-  protocol::RequestContext ctx;
-  ctx.account = parsed.account;
-  ctx.region = parsed.region;
-  ctx.request_id = core::ids::uuid4();
-
-  // Read: the service, its cluster, the PRIMARY's task definition and every task that still
-  // matters (not stopped, or stopped and not yet accounted for).
-  std::optional<json::object> service;
-  std::optional<json::object> cluster;
-  std::optional<json::object> task_definition;
-  std::vector<json::object> tasks;
-  auto load_tasks = [&](store::Transaction& tx, const json::object& svc) {
-    std::vector<json::object> out;
-    tx.query(
-        "SELECT doc FROM ecs_tasks WHERE account = ?1 AND region = ?2 AND cluster_arn = ?3 AND "
-        "service_name = ?4 AND (last_status != 'STOPPED' OR "
-        "json_extract(doc, '$._scheduler.accounted') IS NULL) ORDER BY created_at_ms, arn",
-        [&](const store::Statement& row) { out.push_back(json::parse(row.text(0)).as_object()); },
-        ctx.account, ctx.region, str(svc, "clusterArn"), str(svc, "serviceName"));
-    return out;
-  };
-  {
-    store::Transaction tx = db_.read();
-    EcsStore st(tx, ctx.account, ctx.region);
-    service = st.get(Table::Services, service_arn);
-    if (service) {
-      cluster = st.get(Table::Clusters, str(*service, "clusterArn"));
-      const json::array* deps = arr(*service, "deployments");
-      if (deps && !deps->empty()) {
-        task_definition =
-            st.get(Table::TaskDefinitions, str(deps->front().as_object(), "taskDefinition"));
-      }
-      tasks = load_tasks(tx, *service);
-    }
-  }
-  if (!service || !cluster || str(*service, "status") == "INACTIVE") {
-    return ReconcileResult::done();
-  }
-  const json::object* controller_type = obj(*service, "deploymentController");
-  if (str(*service, "schedulingStrategy") == "DAEMON" ||
-      (controller_type && str(*controller_type, "type", "ECS") != "ECS")) {
-    return ReconcileResult::done();  // DAEMON needs container instances; others deploy alone
-  }
-  const std::string name = str(*service, "serviceName");
-  const bool active = str(*service, "status") == "ACTIVE";
-  const double now = epoch(clock_.now());
-  const double grace = std::chrono::duration<double>(
-                           clock_.scaled(std::chrono::seconds(
-                               opt_int(*service, "healthCheckGracePeriodSeconds").value_or(0))))
-                           .count();
-  const double repeat_window =
-      std::chrono::duration<double>(clock_.scaled(kRepeatEventsAfter)).count();
-
-  std::vector<LoadBalancer> lbs;
-  if (const json::array* l = arr(*service, "loadBalancers")) {
-    for (const json::value& v : *l) {
-      const json::object& lb = v.as_object();
-      if (lb.contains("targetGroupArn")) {
-        lbs.push_back({str(lb, "targetGroupArn"), opt_int(lb, "containerPort").value_or(0)});
-      }
-    }
-  }
-  std::vector<std::string> groups;
-  for (const LoadBalancer& lb : lbs) groups.push_back(lb.target_group);
-  TargetHealthMap health = describe_target_health(registry_, ctx, groups);
-
-  Writes w;
-  // Deregisters a task's targets from every group; one event per group.
-  auto deregister = [&](const json::object& sched) {
-    if (const json::array* ts = arr(sched, "targets")) {
-      for (const json::value& v : *ts) {
-        const json::object& t = v.as_object();
-        std::string group = str(t, "targetGroupArn");
-        bool r =
-            deregister_target(registry_, ctx, group, str(t, "id"), opt_int(t, "port").value_or(0));
-        if (r) w.events.push_back(deregistered_targets_event(name, 1, group));
-      }
-    }
-  };
-  // Starts stopping a task: with targets, deregister them and let them drain first.
-  auto begin_stop = [&](const json::object& task, const json::object& sched,
-                        const std::string& reason) {
-    std::string arn = str(task, "taskArn");
-    if (arr(sched, "targets") && !arr(sched, "targets")->empty()) {
-      deregister(sched);
-      mark(w, arn, "draining", true);
-      mark(w, arn, "stopReason", json::string(reason));
-      w.draining = true;
-      return 1;
-    }
-    w.stop_now[arn] = reason;
-    return 0;
-  };
-
-  std::vector<RolloutTask> live;
-  std::map<std::string, const json::object*> by_arn;
-  std::map<std::string, int64_t> subnet_use;
-  int64_t drains_begun = 0;
-  for (const json::object& task : tasks) {
-    const std::string arn = str(task, "taskArn");
-    by_arn[arn] = &task;
-    const std::string last = str(task, "lastStatus");
-    json::object sched = scheduler_of(task);
-    const json::array* targets = arr(sched, "targets");
-    const bool registered = targets && !targets->empty();
-
-    // A failed launch counts once, as soon as the task is bound to stop (the circuit breaker
-    // and the throttle then hold the next launch back in this very pass).
-    const std::string code = str(task, "stopCode");
-    const bool stopping = last == "STOPPED" || str(task, "desiredStatus") == "STOPPED";
-    if (stopping && !opt_bool(sched, "failureCounted").value_or(false) &&
-        (opt_bool(sched, "healthFailed").value_or(false) || code == "TaskFailedToStart" ||
-         code == "EssentialContainerExited" ||
-         (last == "STOPPED" && !task.contains("startedAt") && code != "UserInitiated" &&
-          code != kSchedulerStopCode))) {
-      w.failed[str(task, "startedBy")]++;
-      w.failed_to_start += task.contains("startedAt") ? 0 : 1;
-      mark(w, arn, "failureCounted", true);
-    }
-    if (last == "STOPPED") {
-      // Once per stopped task: its targets go.
-      if (registered && !opt_bool(sched, "deregistered").value_or(false)) deregister(sched);
-      mark(w, arn, "accounted", true);
-      continue;
-    }
-    subnet_use[task_subnet(task)]++;
-    // True once no target group lists the task's targets any more (draining done).
-    auto drained = [&] {
-      bool gone = true;
-      for (const json::value& v : *targets) {
-        const json::object& t = v.as_object();
-        const auto& h = health[str(t, "targetGroupArn")];
-        gone = gone &&
-               (!h || !h->contains(target_key(str(t, "id"), opt_int(t, "port").value_or(0))));
-      }
-      return gone;
-    };
-    if (str(task, "desiredStatus") == "STOPPED") {
-      // Stopped by someone else (StopTask): its targets drain while it deactivates; the task
-      // controller sends SIGTERM once they are released.
-      if (registered && !opt_bool(sched, "deregistered").value_or(false) &&
-          !opt_bool(sched, "draining").value_or(false)) {
-        deregister(sched);
-        mark(w, arn, "deregistered", true);
-        w.draining = true;
-      } else if (registered && !opt_bool(sched, "released").value_or(false)) {
-        if (drained()) {
-          mark(w, arn, "released", true);
-        } else {
-          w.draining = true;
-        }
-      }
-      continue;
-    }
-    if (opt_bool(sched, "draining").value_or(false)) {
-      if (drained()) {
-        w.stop_now[arn] = str(sched, "stopReason", scaling_activity_reason(""));
-        mark(w, arn, "deregistered", true);
-        mark(w, arn, "released", true);
-      } else {
-        w.draining = true;
-      }
-      continue;
-    }
-    const bool running = last == "RUNNING";
-    json::array now_registered = targets ? *targets : json::array();
-    if (running && !lbs.empty() && !registered) {
-      std::string ip = task_ip(task);
-      for (const LoadBalancer& lb : lbs) {
-        if (ip.empty()) break;
-        if (!register_target(registry_, ctx, lb.target_group, ip, lb.port)) continue;
-        now_registered.push_back(
-            json::object{{"targetGroupArn", lb.target_group}, {"id", ip}, {"port", lb.port}});
-        w.events.push_back(registered_targets_event(name, 1, lb.target_group));
-      }
-      if (!now_registered.empty()) {
-        mark(w, arn, "targets", now_registered);
-        mark(w, arn, "registeredAt", now);
-      }
-    }
-    // Available: RUNNING and healthy in every target group. Unhealthy after the grace period:
-    // replaced.
-    bool available = running;
-    std::string unhealthy_group, unhealthy_reason;
-    for (const LoadBalancer& lb : lbs) {
-      const json::object* mine = nullptr;
-      for (const json::value& v : now_registered) {
-        if (str(v.as_object(), "targetGroupArn") == lb.target_group) mine = &v.as_object();
-      }
-      const auto& h = health[lb.target_group];
-      const TargetHealthState* th = nullptr;
-      if (mine && h) {
-        auto it = h->find(target_key(str(*mine, "id"), opt_int(*mine, "port").value_or(0)));
-        if (it != h->end()) th = &it->second;
-      }
-      // "unused": the group serves no load balancer (ECS refuses such a service; nothing is
-      // protected by waiting), so the target counts as ready.
-      available = available && th && (th->state == "healthy" || th->state == "unused");
-      if (th && th->state == "unhealthy" && unhealthy_group.empty() &&
-          now >= number(task, "startedAt", now) + grace) {
-        unhealthy_group = lb.target_group;
-        unhealthy_reason = th->description;
-      }
-    }
-    if (!unhealthy_group.empty()) {
-      w.events.push_back(unhealthy_target_event(name, arn, unhealthy_group, unhealthy_reason));
-      mark(w, arn, "healthFailed", true);
-      json::object with_targets = sched;
-      with_targets["targets"] = now_registered;
-      drains_begun +=
-          begin_stop(task, with_targets, failed_elb_health_checks_reason(unhealthy_group));
-      continue;
-    }
-    if (available) {
-      w.available.insert(arn);
-      if (!opt_bool(sched, "wasAvailable").value_or(false)) {
-        mark(w, arn, "wasAvailable", true);
-        w.became_available = true;
-      }
-    }
-    live.push_back(
-        RolloutTask{arn, str(task, "startedBy"), available, running, number(task, "createdAt")});
-  }
+  std::optional<Pass> pass = read(service_arn);
+  if (!pass) return ReconcileResult::done();
+  Pass& p = *pass;
+  review_tasks(p);
 
   // Plan: which tasks to start for the PRIMARY deployment, which to stop.
-  const json::array* deployments = arr(*service, "deployments");
-  const json::object* primary = deployments && !deployments->empty() &&
-                                        str(deployments->front().as_object(), "status") == "PRIMARY"
-                                    ? &deployments->front().as_object()
-                                    : nullptr;
-  const json::object* config = obj(*service, "deploymentConfiguration");
-  const json::object state = scheduler_of(*service);
-  RolloutInput input;
-  input.desired_count = active ? opt_int(*service, "desiredCount").value_or(0) : 0;
-  input.minimum_healthy_percent =
-      config ? opt_int(*config, "minimumHealthyPercent").value_or(100) : 100;
-  input.maximum_percent = config ? opt_int(*config, "maximumPercent").value_or(200) : 200;
-  input.primary_id = primary ? str(*primary, "id") : "";
-  if (deployments) {
-    for (auto it = deployments->rbegin(); it != deployments->rend(); ++it) {
-      if (str(it->as_object(), "status") != "PRIMARY") {
-        input.old_ids.push_back(str(it->as_object(), "id"));
-      }
-    }
-  }
-  // ECS's service throttle: after repeated failed launches the next ones wait, longer each time;
-  // a new deployment starts afresh. The circuit breaker's verdict is anticipated here so that
-  // the pass that trips it launches nothing more.
-  const bool same_deployment = str(state, "deployment") == input.primary_id;
-  // "Tasks that are stopped after they reach the RUNNING state don't start the throttle logic"
-  // (ECS Developer Guide, service throttle logic): only launches that never ran count here.
-  const int64_t new_failures = w.failed_to_start;
-  int64_t streak = same_deployment && !w.became_available
-                       ? opt_int(state, "consecutiveFailures").value_or(0)
-                       : 0;
-  streak += new_failures;
-  double not_before = same_deployment && !w.became_available ? number(state, "launchNotBefore") : 0;
-  if (new_failures > 0 && streak >= kThrottleAfterFailures) {
-    core::Duration delay =
-        kThrottleBase * (int64_t{1} << std::min<int64_t>(streak - kThrottleAfterFailures, 10));
-    not_before = epoch(clock_.now() + clock_.scaled(std::min<core::Duration>(delay, kThrottleMax)));
-    w.deduped_events.push_back(start_impaired_event(name));
-  }
-  bool breaker_trips = false;
-  if (primary && config) {
-    const json::object* breaker = obj(*config, "deploymentCircuitBreaker");
-    int64_t failed = opt_int(*primary, "failedTasks").value_or(0) + w.failed[input.primary_id];
-    breaker_trips =
-        breaker && opt_bool(*breaker, "enable").value_or(false) &&
-        str(*primary, "rolloutState") == "IN_PROGRESS" &&
-        failed >= circuit_breaker_threshold(opt_int(*primary, "desiredCount").value_or(0));
-  }
-  input.may_launch = active && primary && str(*primary, "rolloutState") != "FAILED" &&
-                     !breaker_trips && now >= not_before && task_definition;
-  input.tasks = live;
-  RolloutPlan plan = plan_rollout(input);
+  ServicePlanInput input{p.now, clock_.time_scale(), p.task_definition.has_value(), p.findings};
+  ServicePlan plan = plan_service(p.service, input);
+  if (plan.throttled) p.deduped_events.push_back(start_impaired_event(p.service.name));
 
-  for (const std::string& arn : plan.stop) {
-    const json::object& task = *by_arn.at(arn);
-    json::object sched = scheduler_of(task);
-    if (auto it = w.task_marks.find(arn); it != w.task_marks.end()) {
-      for (const auto& [k, v] : it->second) sched[k] = v;
-    }
-    drains_begun += begin_stop(task, sched, scaling_activity_reason(input.primary_id));
+  std::map<std::string, const Task*> by_arn;
+  for (const Task& t : p.tasks) by_arn[t.arn] = &t;
+  for (const std::string& arn : plan.rollout.stop) {
+    const Task& task = *by_arn.at(arn);
+    auto marked = p.marks.find(arn);
+    const bool registered_now = marked != p.marks.end() && !marked->second.targets.empty();
+    begin_stop(p, task, registered_now ? marked->second.targets : task.scheduler.targets,
+               scaling_activity_reason(plan.primary_id));
   }
-  if (drains_begun > 0) {
-    w.events.insert(w.events.begin(), draining_event(name, static_cast<std::size_t>(drains_begun)));
+  if (p.drains_begun > 0) {
+    p.events.insert(p.events.begin(),
+                    draining_event(p.service.name, static_cast<std::size_t>(p.drains_begun)));
   }
-
-  // Starts: Fargate only (no container instances exist to place EC2 tasks on).
-  if (plan.start > 0) {
-    TaskLaunch launch;
-    if (const json::array* cps = arr(*primary, "capacityProviderStrategy")) {
-      launch.strategy = *cps;
-    } else {
-      launch.launch_type = str(*primary, "launchType", "EC2");
-    }
-    launch.fargate = launch.launch_type == "FARGATE";
-    for (const json::value& item : launch.strategy) {
-      launch.fargate =
-          launch.fargate || is_builtin_capacity_provider(str(item.as_object(), "capacityProvider"));
-    }
-    if (!launch.fargate) {
-      w.deduped_events.push_back(no_container_instance_event(name));
-    } else {
-      std::vector<std::string> subnets;
-      const json::object* nc = obj(*primary, "networkConfiguration");
-      if (nc && obj(*nc, "awsvpcConfiguration")) {
-        subnets = strings(*obj(*nc, "awsvpcConfiguration"), "subnets");
-      }
-      std::map<std::string, std::string> zone_of;
-      std::map<std::string, int64_t> zone_use;
-      for (const std::string& s : subnets) {
-        zone_of[s] = options_.subnet_zone ? options_.subnet_zone(ctx.account, ctx.region, s) : "";
-        if (zone_of[s].empty()) zone_of[s] = s;
-      }
-      for (const auto& [s, n] : subnet_use) {
-        if (zone_of.contains(s)) zone_use[zone_of[s]] += n;
-      }
-      std::vector<std::string> started;
-      for (int64_t i = 0; i < plan.start; ++i) {
-        json::object in{
-            {"group", "service:" + name},
-            {"startedBy", input.primary_id},
-            {"enableExecuteCommand", opt_bool(*service, "enableExecuteCommand").value_or(false)}};
-        if (primary->contains("platformVersion")) {
-          in["platformVersion"] = primary->at("platformVersion");
-        }
-        if (nc) {
-          // The least-used zone (then subnet) first; the ENI goes into the first subnet.
-          std::size_t best = 0;
-          for (std::size_t k = 1; k < subnets.size(); ++k) {
-            auto key = [&](std::size_t j) {
-              return std::make_pair(zone_use[zone_of[subnets[j]]], subnet_use[subnets[j]]);
-            };
-            if (key(k) < key(best)) best = k;
-          }
-          json::object network = *nc;
-          if (!subnets.empty()) {
-            json::array rotated;
-            for (std::size_t k = 0; k < subnets.size(); ++k) {
-              rotated.push_back(json::string(subnets[(best + k) % subnets.size()]));
-            }
-            network["awsvpcConfiguration"].as_object()["subnets"] = std::move(rotated);
-            zone_use[zone_of[subnets[best]]]++;
-            subnet_use[subnets[best]]++;
-          }
-          in["networkConfiguration"] = std::move(network);
-        }
-        json::object task = new_task(ctx, *cluster, *task_definition, in, launch, now);
-        started.push_back(str(task, "taskArn"));
-        w.new_tasks.push_back(std::move(task));
-      }
-      w.events.push_back(started_tasks_event(name, started));
-    }
-  }
+  if (plan.rollout.start > 0) launch_tasks(p, *p.service.primary(), plan.rollout.start);
   std::vector<std::string> stopped_now;
-  for (const auto& [arn, reason] : w.stop_now) stopped_now.push_back(arn);
-  if (!stopped_now.empty()) w.events.push_back(stopped_tasks_event(name, stopped_now));
+  for (const auto& [arn, reason] : p.stop_now) stopped_now.push_back(arn);
+  if (!stopped_now.empty()) p.events.push_back(stopped_tasks_event(p.service.name, stopped_now));
+  return write(p, plan);
+}
 
-  // Write: task marks, stops and new tasks, then the service's observed state, in one
-  // transaction over fresh rows (a concurrent UpdateService or task change is never lost).
+// Read: the service, its cluster, the PRIMARY's task definition, every task that still matters
+// (not stopped, or stopped and not yet accounted for) and its target groups' health. Nothing
+// for a service that is gone, INACTIVE, DAEMON (which needs container instances) or deployed
+// by another controller.
+std::optional<RollingServiceScheduler::Pass> RollingServiceScheduler::read(
+    const std::string& service_arn) {
+  core::ids::ParsedArn parsed;
+  if (!core::ids::parse_arn(service_arn, &parsed)) return std::nullopt;
+  Pass p;
+  p.ctx.account = parsed.account;
+  p.ctx.region = parsed.region;
+  p.ctx.request_id = core::ids::uuid4();
+  std::optional<Service> service;
+  std::optional<json::object> cluster;
+  {
+    store::Transaction tx = db_.read();
+    EcsStore st(tx, p.ctx.account, p.ctx.region);
+    service = st.service(service_arn);
+    if (service) {
+      cluster = st.get(Table::Clusters, service->cluster_arn);
+      if (!service->deployments.empty()) {
+        p.task_definition =
+            st.get(Table::TaskDefinitions, service->deployments.front().task_definition);
+      }
+      p.tasks = st.service_tasks(service->cluster_arn, service->name);
+    }
+  }
+  if (!service || !cluster || service->status == "INACTIVE") return std::nullopt;
+  if (service->scheduling_strategy == "DAEMON" || service->deployment_controller != "ECS") {
+    return std::nullopt;
+  }
+  p.service = std::move(*service);
+  p.cluster = std::move(*cluster);
+  p.now = epoch(clock_.now());
+  p.grace = std::chrono::duration<double>(
+                clock_.scaled(std::chrono::seconds(p.service.health_check_grace_period_seconds)))
+                .count();
+  std::vector<std::string> groups;
+  for (const ServiceLoadBalancer& lb : p.service.load_balancers) {
+    groups.push_back(lb.target_group_arn);
+  }
+  p.health = describe_target_health(registry_, p.ctx, groups);
+  return p;
+}
+
+void RollingServiceScheduler::review_tasks(Pass& p) {
+  for (const Task& task : p.tasks) review_task(p, task);
+}
+
+void RollingServiceScheduler::review_task(Pass& p, const Task& task) {
+  const std::string& arn = task.arn;
+  const TaskSchedulerNotes& sched = task.scheduler;
+  const bool registered = !sched.targets.empty();
+  if (newly_failed(task)) {
+    p.findings.failed[task.started_by]++;
+    p.findings.failed_to_start += task.started_at ? 0 : 1;
+    p.marks[arn].failure_counted = true;
+  }
+  if (task.last_status == "STOPPED") {
+    // Once per stopped task: its targets go.
+    if (registered && !sched.deregistered) deregister(p, sched.targets);
+    p.marks[arn].accounted = true;
+    return;
+  }
+  p.subnet_use[task.eni_detail("subnetId")]++;
+  if (task.desired_status == "STOPPED") {
+    // Stopped by someone else (StopTask): its targets drain while it deactivates; the task
+    // controller sends SIGTERM once they are released.
+    if (registered && !sched.deregistered && !sched.draining) {
+      deregister(p, sched.targets);
+      p.marks[arn].deregistered = true;
+      p.draining = true;
+    } else if (registered && !sched.released) {
+      if (drained(sched.targets, p.health)) {
+        p.marks[arn].released = true;
+      } else {
+        p.draining = true;
+      }
+    }
+    return;
+  }
+  if (sched.draining) {
+    if (drained(sched.targets, p.health)) {
+      p.stop_now[arn] = sched.stop_reason.value_or(scaling_activity_reason(""));
+      p.marks[arn].deregistered = true;
+      p.marks[arn].released = true;
+    } else {
+      p.draining = true;
+    }
+    return;
+  }
+  const bool running = task.last_status == "RUNNING";
+  std::vector<TaskTarget> targets = sched.targets;
+  if (running && !p.service.load_balancers.empty() && !registered) {
+    std::string ip = task.eni_detail("privateIPv4Address");
+    for (const ServiceLoadBalancer& lb : p.service.load_balancers) {
+      if (ip.empty()) break;
+      if (!register_target(registry_, p.ctx, lb.target_group_arn, ip, lb.container_port)) continue;
+      targets.push_back({lb.target_group_arn, ip, lb.container_port});
+      p.events.push_back(registered_targets_event(p.service.name, 1, lb.target_group_arn));
+    }
+    if (!targets.empty()) {
+      p.marks[arn].targets = targets;
+      p.marks[arn].registered_at = p.now;
+    }
+  }
+  Availability a =
+      availability(task, running, p.service.load_balancers, targets, p.health, p.now, p.grace);
+  if (!a.unhealthy_group.empty()) {
+    p.events.push_back(
+        unhealthy_target_event(p.service.name, arn, a.unhealthy_group, a.unhealthy_reason));
+    p.marks[arn].health_failed = true;
+    begin_stop(p, task, targets, failed_elb_health_checks_reason(a.unhealthy_group));
+    return;
+  }
+  if (a.available) {
+    p.available.insert(arn);
+    if (!sched.was_available) {
+      p.marks[arn].was_available = true;
+      p.findings.became_available = true;
+    }
+  }
+  p.findings.live.push_back(
+      RolloutTask{arn, task.started_by, a.available, running, task.created_at});
+}
+
+// Deregisters targets from their groups; one event per group.
+void RollingServiceScheduler::deregister(Pass& p, const std::vector<TaskTarget>& targets) {
+  for (const TaskTarget& t : targets) {
+    if (deregister_target(registry_, p.ctx, t.target_group_arn, t.id, t.port)) {
+      p.events.push_back(deregistered_targets_event(p.service.name, 1, t.target_group_arn));
+    }
+  }
+}
+
+void RollingServiceScheduler::begin_stop(Pass& p, const Task& task,
+                                         const std::vector<TaskTarget>& targets,
+                                         const std::string& reason) {
+  if (targets.empty()) {
+    p.stop_now[task.arn] = reason;
+    return;
+  }
+  deregister(p, targets);
+  p.marks[task.arn].draining = true;
+  p.marks[task.arn].stop_reason = reason;
+  p.draining = true;
+  p.drains_begun++;
+}
+
+// Starts: Fargate only (no container instances exist to place EC2 tasks on), spread over the
+// zones of the PRIMARY's subnets.
+void RollingServiceScheduler::launch_tasks(Pass& p, const Deployment& primary, int64_t count) {
+  TaskLaunch launch;
+  if (primary.capacity_provider_strategy) {
+    launch.strategy = *primary.capacity_provider_strategy;
+  } else {
+    launch.launch_type = primary.launch_type.value_or("EC2");
+  }
+  launch.fargate = launch.launch_type == "FARGATE";
+  for (const json::value& item : launch.strategy) {
+    launch.fargate =
+        launch.fargate || is_builtin_capacity_provider(str(item.as_object(), "capacityProvider"));
+  }
+  if (!launch.fargate) {
+    p.deduped_events.push_back(no_container_instance_event(p.service.name));
+    return;
+  }
+  const std::optional<json::object>& nc = primary.network_configuration;
+  std::vector<std::string> subnets;
+  if (nc && obj(*nc, "awsvpcConfiguration")) {
+    subnets = strings(*obj(*nc, "awsvpcConfiguration"), "subnets");
+  }
+  std::map<std::string, std::string> zone_of;
+  for (const std::string& s : subnets) {
+    zone_of[s] = options_.subnet_zone ? options_.subnet_zone(p.ctx.account, p.ctx.region, s) : "";
+    if (zone_of[s].empty()) zone_of[s] = s;
+  }
+  std::vector<std::vector<std::string>> placed = place_tasks(subnets, zone_of, p.subnet_use, count);
+  std::vector<std::string> started;
+  for (int64_t i = 0; i < count; ++i) {
+    json::object in{{"group", "service:" + p.service.name},
+                    {"startedBy", primary.id},
+                    {"enableExecuteCommand", p.service.enable_execute_command}};
+    if (primary.platform_version) in["platformVersion"] = *primary.platform_version;
+    if (nc) {
+      json::object network = *nc;
+      if (!subnets.empty()) {
+        json::array rotated;
+        for (const std::string& s : placed[static_cast<std::size_t>(i)])
+          rotated.push_back(json::string(s));
+        network["awsvpcConfiguration"].as_object()["subnets"] = std::move(rotated);
+      }
+      in["networkConfiguration"] = std::move(network);
+    }
+    json::object task = new_task(p.ctx, p.cluster, *p.task_definition, in, launch, p.now);
+    started.push_back(str(task, "taskArn"));
+    p.new_tasks.push_back(std::move(task));
+  }
+  p.events.push_back(started_tasks_event(p.service.name, started));
+}
+
+namespace {
+
+// Tags of new tasks: propagateTags (SERVICE or TASK_DEFINITION) and ECS's managed tags.
+json::array new_task_tags(EcsStore& st, const Service& service,
+                          const std::optional<json::object>& task_definition) {
+  json::array tags;
+  if (service.propagate_tags == "SERVICE") {
+    tags = st.tags(service.arn);
+  } else if (service.propagate_tags == "TASK_DEFINITION" && task_definition) {
+    tags = st.tags(str(*task_definition, "taskDefinitionArn"));
+  }
+  if (service.enable_ecs_managed_tags) {
+    tags.push_back(json::object{{"key", "aws:ecs:clusterName"},
+                                {"value", name_from_ref(service.cluster_arn)}});
+    tags.push_back(json::object{{"key", "aws:ecs:serviceName"}, {"value", service.name}});
+  }
+  return tags;
+}
+
+// The service's events, failed tasks and throttle after this pass, before its status.
+void record_pass(Service& fresh, std::vector<std::string>& events,
+                 const std::map<std::string, int64_t>& failed, const ServicePlan& plan,
+                 double now) {
+  for (std::string& e : events) add_service_event(fresh.doc, std::move(e), now);
+  if (!fresh.doc.contains("_scheduler")) fresh.doc["_scheduler"] = json::object{};
+  fresh.scheduler.consecutive_failures = plan.consecutive_failures;
+  fresh.scheduler.launch_not_before = plan.launch_not_before;
+  fresh.scheduler.deployment = plan.primary_id;
+  for (Deployment& d : fresh.deployments) {
+    auto it = failed.find(d.id);
+    if (it == failed.end() || it->second == 0) continue;
+    d.failed_tasks = d.failed_tasks.value_or(0) + it->second;
+    d.updated_at = now;
+  }
+}
+
+}  // namespace
+
+// Write: task marks, stops and new tasks, then the service's observed state, in one transaction
+// over fresh rows (a concurrent UpdateService or task change is never lost); then tell the
+// task controller.
+ReconcileResult RollingServiceScheduler::write(Pass& p, const ServicePlan& plan) {
+  const protocol::RequestContext& ctx = p.ctx;
   std::vector<TaskRef> to_stop;
   std::vector<TaskRef> to_start;
   bool steady = false;
   {
     store::Transaction tx = db_.begin();
     EcsStore st(tx, ctx.account, ctx.region);
-    std::optional<json::object> fresh = st.get(Table::Services, service_arn);
+    std::optional<Service> fresh = st.service(p.service.arn);
     if (!fresh) return ReconcileResult::done();
-    const std::string cluster_arn = str(*fresh, "clusterArn");
-    for (const auto& [arn, marks] : w.task_marks) {
-      std::optional<json::object> t = st.get(Table::Tasks, arn);
+    const std::string cluster_arn = fresh->cluster_arn;
+    for (const auto& [arn, marks] : p.marks) {
+      std::optional<Task> t = st.task(arn);
       if (!t) continue;
-      json::object sched = scheduler_of(*t);
-      for (const auto& [k, v] : marks) sched[k] = v;
-      (*t)["_scheduler"] = std::move(sched);
+      merge_notes(t->scheduler, marks);
       st.put_task(*t);
     }
-    for (const auto& [arn, reason] : w.stop_now) {
-      std::optional<json::object> t = st.get(Table::Tasks, arn);
-      if (!t || str(*t, "desiredStatus") != "RUNNING") continue;
-      (*t)["desiredStatus"] = "STOPPED";
-      (*t)["stopCode"] = kSchedulerStopCode;
-      (*t)["stoppedReason"] = reason;
-      (*t)["stoppingAt"] = now;
-      (*t)["version"] = opt_int(*t, "version").value_or(1) + 1;
+    for (const auto& [arn, reason] : p.stop_now) {
+      std::optional<Task> t = st.task(arn);
+      if (!t || t->desired_status != "RUNNING") continue;
+      request_stop(*t, kSchedulerStopCode, reason, p.now);
+      t->version++;
       st.put_task(*t);
       to_stop.push_back({ctx.account, ctx.region, cluster_arn, arn});
     }
-    // Tags of new tasks: propagateTags (SERVICE or TASK_DEFINITION) and ECS's managed tags.
-    json::array tags;
-    if (std::string from = str(*fresh, "propagateTags", "NONE"); from == "SERVICE") {
-      tags = st.tags(service_arn);
-    } else if (from == "TASK_DEFINITION" && task_definition) {
-      tags = st.tags(str(*task_definition, "taskDefinitionArn"));
-    }
-    if (opt_bool(*fresh, "enableECSManagedTags").value_or(false)) {
-      tags.push_back(
-          json::object{{"key", "aws:ecs:clusterName"}, {"value", name_from_ref(cluster_arn)}});
-      tags.push_back(json::object{{"key", "aws:ecs:serviceName"}, {"value", name}});
-    }
-    for (const json::object& t : w.new_tasks) {
+    json::array tags = new_task_tags(st, *fresh, p.task_definition);
+    for (const json::object& t : p.new_tasks) {
       st.put_task(t);
       if (!tags.empty()) st.add_tags(str(t, "taskArn"), tags);
       to_start.push_back({ctx.account, ctx.region, cluster_arn, str(t, "taskArn")});
     }
-    for (std::string& e : w.events) add_service_event(*fresh, std::move(e), now);
-
-    // Failed launches: the deployments' failedTasks, and the throttle decided above.
-    if (!fresh->contains("_scheduler")) (*fresh)["_scheduler"] = json::object{};
-    json::object& throttle = fresh->at("_scheduler").as_object();
-    throttle["consecutiveFailures"] = streak;
-    throttle["launchNotBefore"] = not_before;
-    throttle["deployment"] = input.primary_id;
-    if (json::value* ds = fresh->if_contains("deployments"); ds && ds->is_array()) {
-      for (json::value& d : ds->as_array()) {
-        auto it = w.failed.find(str(d.as_object(), "id"));
-        if (it == w.failed.end() || it->second == 0) continue;
-        json::object& dep = d.as_object();
-        dep["failedTasks"] = opt_int(dep, "failedTasks").value_or(0) + it->second;
-        dep["updatedAt"] = now;
+    record_pass(*fresh, p.events, p.findings.failed, plan, p.now);
+    const double repeat_window =
+        std::chrono::duration<double>(clock_.scaled(kRepeatEventsAfter)).count();
+    for (std::string& e : p.deduped_events) {
+      if (!recent_duplicate(fresh->doc, e, p.now, repeat_window)) {
+        add_service_event(fresh->doc, std::move(e), p.now);
       }
     }
-    for (std::string& e : w.deduped_events) {
-      if (!recent_duplicate(*fresh, e, now, repeat_window)) {
-        add_service_event(*fresh, std::move(e), now);
-      }
-    }
-
-    StatusInput status{now, repeat_window, w.available};
-    update_service_status(*fresh, load_tasks(tx, *fresh), status);
-    steady = opt_bool(fresh->at("_scheduler").as_object(), "steady").value_or(false);
-    st.put_service(*fresh, "");
+    ensure_status_members(fresh->doc);
+    update_service_status(*fresh, st.service_tasks(cluster_arn, fresh->name),
+                          StatusInput{p.now, repeat_window, p.available});
+    steady = fresh->scheduler.steady.value_or(false);
+    st.put_service(*fresh);
     tx.commit();
   }
   if (!to_start.empty() || !to_stop.empty()) {
-    core::log::info("service scheduled", {{"service", service_arn},
+    core::log::info("service scheduled", {{"service", p.service.arn},
                                           {"started", std::to_string(to_start.size())},
                                           {"stopped", std::to_string(to_stop.size())}});
   }
   for (const TaskRef& ref : to_stop) launcher_.task_stop_requested(ref);
   for (const TaskRef& ref : to_start) launcher_.task_created(ref);
-  if (steady && !w.draining && to_stop.empty() && to_start.empty()) {
+  if (steady && !p.draining && to_stop.empty() && to_start.empty()) {
     return ReconcileResult::done();
   }
   return ReconcileResult::requeue_after(options_.poll_period);

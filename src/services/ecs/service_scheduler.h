@@ -16,12 +16,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
 #include "protocol/service_registry.h"
 #include "reconcile/controller.h"
 #include "services/ecs/model.h"
+#include "services/ecs/records.h"
 #include "store/db.h"
 
 namespace services::ecs {
@@ -38,6 +40,8 @@ struct ServiceSchedulerOptions {
                             const std::string& subnet_id)>
       subnet_zone;
 };
+
+struct ServicePlan;
 
 class RollingServiceScheduler final : public ServiceScheduler {
  public:
@@ -60,6 +64,18 @@ class RollingServiceScheduler final : public ServiceScheduler {
   reconcile::Controller& controller() { return *controller_; }
 
  private:
+  struct Pass;  // one reconcile: what it read and what it decided to write
+  std::optional<Pass> read(const std::string& service_arn);
+  // Per task: failures, target registration and drains, availability; fills pass.findings.
+  void review_tasks(Pass& pass);
+  void review_task(Pass& pass, const Task& task);
+  void deregister(Pass& pass, const std::vector<TaskTarget>& targets);
+  // Starts stopping a task: with targets, deregister them and let them drain first.
+  void begin_stop(Pass& pass, const Task& task, const std::vector<TaskTarget>& targets,
+                  const std::string& reason);
+  void launch_tasks(Pass& pass, const Deployment& primary, int64_t count);
+  reconcile::ReconcileResult write(Pass& pass, const ServicePlan& plan);
+
   store::Db& db_;
   const core::Clock& clock_;
   TaskLauncher& launcher_;

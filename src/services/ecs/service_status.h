@@ -7,9 +7,12 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "services/ecs/records.h"
 
 namespace services::ecs {
 
@@ -28,8 +31,25 @@ struct StatusInput {
 // events, and the service deployments history ("_history") from `tasks` (every task row of the
 // service, stopped ones included). Idempotent: a second call with the same rows changes nothing
 // but counts.
+void update_service_status(Service& service, const std::vector<Task>& tasks,
+                           const StatusInput& in);
+// The same over stored documents.
 void update_service_status(boost::json::object& service,
                            const std::vector<boost::json::object>& tasks, const StatusInput& in);
+
+// Adds the members update_service_status() writes when a document lacks them, in the order a
+// service document first gets them.
+void ensure_status_members(boost::json::object& service);
+
+// The circuit breaker's decision on a service: whether its PRIMARY deployment fails now, and the
+// deployment it rolls back to (nullptr: none, or rollback is off).
+struct BreakerDecision {
+  bool trips = false;
+  const Deployment* rollback_to = nullptr;
+};
+// `running` maps deployment ids to their RUNNING tasks.
+BreakerDecision plan_circuit_breaker(const Service& service,
+                                     const std::map<std::string, int64_t>& running);
 
 // Sets the status of the history entry of `deployment_id` (the service deployments API); a final
 // status also sets finishedAt.

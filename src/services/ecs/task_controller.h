@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "reconcile/controller.h"
 #include "services/ecs/model.h"
+#include "services/ecs/records.h"
 #include "services/ecs/task_ports.h"
 #include "store/db.h"
 
@@ -60,6 +61,18 @@ class TaskController final : public TaskLauncher {
   reconcile::Controller& controller() { return *controller_; }
 
  private:
+  struct Pass;  // one reconcile's task, its definition and its containers
+  // Applies `change` to the freshly read row in one transaction, so that a concurrent StopTask
+  // (which writes desiredStatus) is never overwritten with stale fields.
+  void update(Pass& pass, const std::function<void(Task&)>& change);
+  void fail(Pass& pass, const std::string& reason, const std::string& container);
+  reconcile::ReconcileResult stop_containers(Pass& pass);
+  reconcile::ReconcileResult deprovision(Pass& pass);
+  reconcile::ReconcileResult attach_network(Pass& pass);
+  reconcile::ReconcileResult start_containers(Pass& pass);
+  // PENDING: images and log configurations, once per task; false when the launch failed.
+  bool prepare_containers(Pass& pass);
+
   store::Db& db_;
   const core::Clock& clock_;
   TaskNetworkPort& network_;
