@@ -102,5 +102,44 @@ TEST(ServiceStatusTest, TrippedBreakerWithoutRollbackLeavesTheDeploymentFailed) 
   EXPECT_EQ(s["deployments"].as_array().size(), 1u);
 }
 
+// desiredCount 4: the threshold is 3 failed tasks. Below it nothing happens; at it the PRIMARY
+// fails and, with rollback on, the last COMPLETED deployment is the target; failing that, an
+// older one still running its full count.
+TEST(ServiceStatusTest, BreakerTripsAtTheThresholdAndRollsBackToTheLastCompletedDeployment) {
+  json::object s = service_with(json::array{deployment("new", "PRIMARY", "IN_PROGRESS", 4),
+                                            deployment("mid", "ACTIVE", "IN_PROGRESS", 4),
+                                            deployment("old", "ACTIVE", "COMPLETED", 4)},
+                                4);
+  s["deploymentConfiguration"] = json::object{
+      {"deploymentCircuitBreaker", json::object{{"enable", true}, {"rollback", true}}}};
+  s["deployments"].as_array()[0].as_object()["failedTasks"] = 2;
+  Service service = service_from_json(s);
+  EXPECT_FALSE(plan_circuit_breaker(service, {}).trips);
+
+  service.deployments[0].failed_tasks = 3;
+  BreakerDecision d = plan_circuit_breaker(service, {});
+  EXPECT_TRUE(d.trips);
+  ASSERT_NE(d.rollback_to, nullptr);
+  EXPECT_EQ(d.rollback_to->id, "old");
+
+  service.deployments[2].rollout_state = "IN_PROGRESS";
+  EXPECT_EQ(plan_circuit_breaker(service, {{"mid", 3}}).rollback_to, nullptr);
+  d = plan_circuit_breaker(service, {{"mid", 4}});
+  ASSERT_NE(d.rollback_to, nullptr);
+  EXPECT_EQ(d.rollback_to->id, "mid");
+
+  // Applied: the failed PRIMARY turns ACTIVE behind a new PRIMARY on the target's definition.
+  s["deployments"].as_array()[0].as_object()["failedTasks"] = 3;
+  update_service_status(s, {task("a", "old", "RUNNING")}, {});
+  const json::array& ds = s["deployments"].as_array();
+  ASSERT_EQ(ds.size(), 4u);
+  EXPECT_EQ(ds[0].at("status"), "PRIMARY");
+  EXPECT_EQ(ds[0].at("taskDefinition"), "td:old");
+  EXPECT_EQ(ds[1].at("rolloutState"), "FAILED");
+  EXPECT_EQ(ds[1].at("status"), "ACTIVE");
+  EXPECT_EQ(s["taskDefinition"], "td:old");
+  EXPECT_EQ(s["_scheduler"].at("rollback").at("failed"), "new");
+}
+
 }  // namespace
 }  // namespace services::ecs
