@@ -274,7 +274,12 @@ Deployment deployment_from_json(json::object doc) {
   if (const json::array* cps = arr(doc, "capacityProviderStrategy")) {
     d.capacity_provider_strategy = *cps;
   }
-  if (const json::object* nc = obj(doc, "networkConfiguration")) d.network_configuration = *nc;
+  if (const json::object* nc = obj(doc, "networkConfiguration")) {
+    d.network_configuration = *nc;
+    if (const json::object* vpc = obj(*nc, "awsvpcConfiguration")) {
+      d.subnets = strings(*vpc, "subnets");
+    }
+  }
   if (const json::value* pv = doc.if_contains("platformVersion")) d.platform_version = *pv;
   d.doc = std::move(doc);
   return d;

@@ -139,6 +139,7 @@ struct Deployment {
   std::optional<std::string> launch_type;
   std::optional<boost::json::array> capacity_provider_strategy;
   std::optional<boost::json::object> network_configuration;
+  std::vector<std::string> subnets;  // networkConfiguration.awsvpcConfiguration.subnets
   std::optional<boost::json::value> platform_version;
   boost::json::object doc;
 };

@@ -128,7 +128,7 @@ struct RollingServiceScheduler::Pass {
 
   std::map<std::string, TaskSchedulerNotes> marks;  // task ARN → notes to set
   std::map<std::string, std::string> stop_now;      // task ARN → stoppedReason
-  std::vector<json::object> new_tasks;
+  std::vector<Task> new_tasks;
   std::vector<std::string> events;          // oldest first
   std::vector<std::string> deduped_events;  // added unless recorded within six hours
   TaskFindings findings;
@@ -372,10 +372,7 @@ void RollingServiceScheduler::launch_tasks(Pass& p, const Deployment& primary, i
     return;
   }
   const std::optional<json::object>& nc = primary.network_configuration;
-  std::vector<std::string> subnets;
-  if (nc && obj(*nc, "awsvpcConfiguration")) {
-    subnets = strings(*obj(*nc, "awsvpcConfiguration"), "subnets");
-  }
+  const std::vector<std::string>& subnets = primary.subnets;
   std::map<std::string, std::string> zone_of;
   for (const std::string& s : subnets) {
     zone_of[s] = options_.subnet_zone ? options_.subnet_zone(p.ctx.account, p.ctx.region, s) : "";
@@ -398,8 +395,8 @@ void RollingServiceScheduler::launch_tasks(Pass& p, const Deployment& primary, i
       }
       in["networkConfiguration"] = std::move(network);
     }
-    json::object task = new_task(p.ctx, p.cluster, *p.task_definition, in, launch, p.now);
-    started.push_back(str(task, "taskArn"));
+    Task task = task_from_json(new_task(p.ctx, p.cluster, *p.task_definition, in, launch, p.now));
+    started.push_back(task.arn);
     p.new_tasks.push_back(std::move(task));
   }
   p.events.push_back(started_tasks_event(p.service.name, started));
@@ -472,10 +469,10 @@ ReconcileResult RollingServiceScheduler::write(Pass& p, const ServicePlan& plan)
       to_stop.push_back({ctx.account, ctx.region, cluster_arn, arn});
     }
     json::array tags = new_task_tags(st, *fresh, p.task_definition);
-    for (const json::object& t : p.new_tasks) {
+    for (const Task& t : p.new_tasks) {
       st.put_task(t);
-      if (!tags.empty()) st.add_tags(str(t, "taskArn"), tags);
-      to_start.push_back({ctx.account, ctx.region, cluster_arn, str(t, "taskArn")});
+      if (!tags.empty()) st.add_tags(t.arn, tags);
+      to_start.push_back({ctx.account, ctx.region, cluster_arn, t.arn});
     }
     record_pass(*fresh, p.events, p.findings.failed, plan, p.now);
     const double repeat_window =
