@@ -1,7 +1,8 @@
 #pragma once
 // Reading model documents (see protocol/model.h) and building the ECS-shaped pieces that several
 // handlers share: ARNs, failures[], pagination tokens, tags. AWS spelling stays in documents;
-// C++ names are converted here and nowhere else.
+// C++ names are converted here and, for the controllers' task and service records (records.h),
+// in ecs_records.cc.
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

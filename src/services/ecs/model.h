@@ -1,6 +1,7 @@
 #pragma once
-// Plain types shared by the ECS handlers and the controllers that later issues plug in: the task
-// runtime (issue 6) and the service scheduler (issue 7).
+// Plain types shared by the ECS handlers and the controllers: the task runtime (TaskController)
+// and the service scheduler (RollingServiceScheduler). The stored task, service and deployment
+// documents as the controllers read them are in records.h.
 //
 // The handlers only write desired state. After each transaction commits they tell a TaskLauncher
 // and a ServiceScheduler about the rows that changed; those converge the world in their own

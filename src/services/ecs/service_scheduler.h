@@ -8,8 +8,10 @@
 //
 // Woken by service_changed() (the handlers), task_changed() (TaskController's hook) and a
 // periodic resync over every ACTIVE and DRAINING service, so a restart resumes a rollout from
-// SQLite alone. The decision is plan_rollout() (deployment_rollout.h) and
-// update_service_status() (service_status.h); this class reads rows, calls ELBv2 and writes.
+// SQLite alone. Each pass reads (the service and task records, records.h, and the target
+// groups' health), reviews each task (target registration and drains through ELBv2), plans
+// (plan_service() in service_plan.h over plan_rollout() in deployment_rollout.h: pure) and
+// writes in one transaction (update_service_status() in service_status.h).
 //
 // Thread-safety: service_changed()/task_changed() may be called from any thread; reconcile()
 // runs on the controller's workers, one service at a time.

@@ -2,8 +2,8 @@
 // The observing half of the service scheduler: from a service's tasks, the counts and rollout
 // states ECS shows in DescribeServices, and the decisions that follow from them alone:
 // completion of a deployment, the deployment circuit breaker and its rollback, the steady-state
-// event, and DRAINING → INACTIVE after DeleteService. Pure functions of documents and time,
-// applied inside the scheduler's write transaction to the freshly read rows.
+// event, and DRAINING → INACTIVE after DeleteService. Pure functions of records (records.h) and
+// time, applied inside the scheduler's write transaction to the freshly read rows.
 
 #include <boost/json/object.hpp>
 #include <cstdint>

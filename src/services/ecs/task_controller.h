@@ -8,7 +8,8 @@
 // stopCode and stoppedReason in ECS's words.
 //
 // Level-triggered (STYLE.md §4): reconcile(taskArn) re-reads the row and the containers every
-// time. Keys are task ARNs; the ContainerPort's change callback, the handlers and a periodic
+// time, records what it observes, asks plan_task_step() (task_lifecycle.h, pure) for the next
+// step and applies it. Keys are task ARNs; the ContainerPort's change callback, the handlers and a periodic
 // resync over every unstopped task enqueue them, so a restart re-adopts running tasks.
 
 #include <functional>
