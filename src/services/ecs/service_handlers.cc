@@ -8,7 +8,9 @@
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
 #include "services/ecs/list_handlers.h"
+#include "services/ecs/service_document.h"
 #include "services/ecs/service_rules.h"
+#include "services/ecs/task_document.h"
 #include "services/ecs/validation.h"
 
 namespace services::ecs {
@@ -19,97 +21,6 @@ namespace {
 
 constexpr const char* kServiceLinkedRole =
     "role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS";
-
-std::string service_arn_for(const Ctx& ctx, const Doc& cluster, std::string_view ref) {
-  if (is_arn(ref)) {
-    return std::string(ref);
-  }
-  return ecs_arn(ctx, "service/" + str(cluster, "clusterName") + "/" + std::string(ref));
-}
-
-// The wire form: internal members ("_history") dropped, tags on request.
-Doc present_service(EcsStore& st, Doc service, bool with_tags) {
-  std::vector<std::string> internal;
-  for (const auto& [k, v] : service) {
-    if (k.starts_with("_")) {
-      internal.emplace_back(k);
-    }
-  }
-  for (const std::string& k : internal) {
-    service.erase(k);
-  }
-  if (with_tags) {
-    service["tags"] = st.tags(str(service, "serviceArn"));
-  }
-  return service;
-}
-
-// Records a deployment in the service's history (service deployments and revisions API).
-void record_history(Doc& service, const Doc& deployment, double now) {
-  json::array history;
-  if (const json::array* h = arr(service, "_history")) {
-    history = *h;
-  }
-  for (json::value& entry : history) {
-    json::object& e = entry.as_object();
-    if (str(e, "status") == "IN_PROGRESS" || str(e, "status") == "PENDING") {
-      e["status"] = "STOPPED";
-      e["finishedAt"] = now;
-      e["updatedAt"] = now;
-    }
-  }
-  Doc entry{{"id", str(deployment, "id")},
-            {"status", "IN_PROGRESS"},
-            {"createdAt", now},
-            {"startedAt", now},
-            {"updatedAt", now},
-            {"taskDefinition", str(service, "taskDefinition")},
-            {"desiredCount", opt_int(service, "desiredCount").value_or(0)}};
-  for (std::string_view key : {"launchType", "capacityProviderStrategy", "platformVersion",
-                               "networkConfiguration", "loadBalancers", "serviceRegistries"}) {
-    if (const json::value* v = service.if_contains(key)) {
-      entry[key] = *v;
-    }
-  }
-  if (const json::value* pf = deployment.if_contains("platformFamily")) {
-    entry["platformFamily"] = *pf;
-  }
-  history.push_back(std::move(entry));
-  service["_history"] = std::move(history);
-}
-
-// Replaces the PRIMARY deployment: the old one becomes ACTIVE (it still owns tasks until the
-// scheduler drains it).
-void start_deployment(Doc& service, double now) {
-  json::array deployments;
-  if (const json::array* d = arr(service, "deployments")) {
-    for (const json::value& old : *d) {
-      json::object o = old.as_object();
-      if (str(o, "status") == "PRIMARY") {
-        o["status"] = "ACTIVE";
-        o["updatedAt"] = now;
-      }
-      deployments.push_back(std::move(o));
-    }
-  }
-  Doc primary = new_deployment(service, now);
-  record_history(service, primary, now);
-  deployments.insert(deployments.begin(), std::move(primary));
-  service["deployments"] = std::move(deployments);
-}
-
-// A checked networkConfiguration as the service keeps it: assignPublicIp DISABLED and no
-// securityGroups unless given.
-Doc with_network_defaults(Doc network) {
-  json::object& vpc = network["awsvpcConfiguration"].as_object();
-  if (!vpc.contains("assignPublicIp")) {
-    vpc["assignPublicIp"] = "DISABLED";
-  }
-  if (!vpc.contains("securityGroups")) {
-    vpc["securityGroups"] = json::array();
-  }
-  return network;
-}
 
 // UpdateService and DeleteService: the ACTIVE service in["service"] names in the cluster
 // find_cluster(st) gives, changed by change(st, service), which answers the reply or an error that
@@ -143,152 +54,139 @@ Reply change_service(store::Db& db, ServiceScheduler& scheduler, const Ctx& ctx,
 
 }  // namespace
 
-// CreateService — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
-Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
-  std::string name = str(in, "serviceName");
-  if (!valid_resource_name(name)) {
+namespace {
+
+// An empty capacityProviderStrategy counts as none: the Terraform provider sends
+// "capacityProviderStrategy":[] next to launchType for every service, and ECS accepts it.
+const json::array* requested_strategy(const Doc& in) {
+  const json::array* strategy = arr(in, "capacityProviderStrategy");
+  return strategy && !strategy->empty() ? strategy : nullptr;
+}
+
+// CreateService's checks that need neither the store nor EC2.
+protocol::Result<void> check_create_service_input(const Doc& in, const json::array& tags) {
+  if (!valid_resource_name(str(in, "serviceName"))) {
     return errors::invalid_parameter(
         "Service name can only contain letters (uppercase and lowercase), numbers, hyphens and "
         "underscores, and must be 1-255 characters long.");
   }
-  // An empty capacityProviderStrategy counts as none: the Terraform provider sends
-  // "capacityProviderStrategy":[] next to launchType for every service, and ECS accepts it.
-  const json::array* requested_strategy = arr(in, "capacityProviderStrategy");
-  if (requested_strategy && requested_strategy->empty()) {
-    requested_strategy = nullptr;
-  }
-  if (in.contains("launchType") && requested_strategy) {
+  if (in.contains("launchType") && requested_strategy(in)) {
     return errors::invalid_parameter(
         "Specifying both a launch type and capacity provider strategy is not supported. Remove "
         "one and try again.");
   }
-  std::string strategy = str(in, "schedulingStrategy", "REPLICA");
-  std::optional<int64_t> desired = opt_int(in, "desiredCount");
-  if (desired && *desired < 0) {
+  if (std::optional<int64_t> desired = opt_int(in, "desiredCount"); desired && *desired < 0) {
     return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
-  }
-  json::array tags;
-  if (const json::array* t = arr(in, "tags")) {
-    tags = *t;
   }
   if (std::string e = check_tags(tags); !e.empty()) {
     return errors::invalid_parameter(e);
   }
-  if (auto r = check_network_exists(ctx, in); !r) {
-    return r.error();
-  }
+  return {};
+}
 
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
-  if (!cluster) {
-    return cluster.error();
+// What CreateService answers when a service already has its ARN: the same service again for a
+// retry with the same clientToken; nullopt when the ARN is free (or its service INACTIVE).
+std::optional<Reply> existing_service_reply(EcsStore& st, const std::string& arn,
+                                            const std::string& client_token) {
+  std::optional<Doc> existing = st.get(Table::Services, arn);
+  if (!existing) {
+    return std::nullopt;
   }
-  std::string arn = service_arn_for(ctx, *cluster, name);
-  std::string client_token = str(in, "clientToken");
-  if (std::optional<Doc> existing = st.get(Table::Services, arn)) {
-    std::string status = str(*existing, "status");
-    if (status == "ACTIVE") {
-      if (!client_token.empty() && st.service_client_token(arn) == client_token) {
-        return json::object{{"service", present_service(st, *existing, false)}};
-      }
-      return errors::invalid_parameter("Creation of service was not idempotent.");
+  std::string status = str(*existing, "status");
+  if (status == "ACTIVE") {
+    if (!client_token.empty() && st.service_client_token(arn) == client_token) {
+      return Reply(json::object{{"service", present_service(st, *existing, false)}});
     }
-    if (status == "DRAINING") {
-      return errors::invalid_parameter("Unable to Start a service that is still Draining.");
-    }
+    return Reply(errors::invalid_parameter("Creation of service was not idempotent."));
   }
+  if (status == "DRAINING") {
+    return Reply(errors::invalid_parameter("Unable to Start a service that is still Draining."));
+  }
+  return std::nullopt;
+}
 
+// A new ACTIVE service's identity, load balancers and counts.
+Doc new_service(const Doc& in, const std::string& arn, const Doc& cluster) {
   Doc service{{"serviceArn", arn},
-              {"serviceName", name},
-              {"clusterArn", str(*cluster, "clusterArn")}};
-  json::array lbs;
-  if (const json::array* l = arr(in, "loadBalancers")) {
-    lbs = *l;
-  }
-  service["loadBalancers"] = lbs;
+              {"serviceName", str(in, "serviceName")},
+              {"clusterArn", str(cluster, "clusterArn")}};
+  service["loadBalancers"] = arr(in, "loadBalancers") ? *arr(in, "loadBalancers") : json::array();
   service["serviceRegistries"] =
       arr(in, "serviceRegistries") ? json::value(*arr(in, "serviceRegistries")) : json::array();
   service["status"] = "ACTIVE";
-  service["desiredCount"] = strategy == "DAEMON" ? 0 : desired.value_or(0);
+  bool daemon = str(in, "schedulingStrategy", "REPLICA") == "DAEMON";
+  service["desiredCount"] = daemon ? 0 : opt_int(in, "desiredCount").value_or(0);
   service["runningCount"] = 0;
   service["pendingCount"] = 0;
+  return service;
+}
 
-  std::string launch_type;
-  if (const json::array* cps = requested_strategy) {
-    if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-    service["capacityProviderStrategy"] = *cps;
-  } else if (in.contains("launchType")) {
-    launch_type = str(in, "launchType");
-  } else if (const json::array* d = arr(*cluster, "defaultCapacityProviderStrategy");
-             d && !d->empty()) {
-    service["capacityProviderStrategy"] = *d;
-  } else {
-    launch_type = "EC2";
+// The launch members of a new service: strategy or launch type, Fargate's platform.
+protocol::Result<void> set_launch_members(Doc& service, const TaskLaunch& launch, const Doc& in) {
+  if (!launch.strategy.empty()) {
+    service["capacityProviderStrategy"] = launch.strategy;
   }
-  bool fargate = launch_type == "FARGATE";
-  if (const json::array* cps = arr(service, "capacityProviderStrategy")) {
-    for (const json::value& item : *cps) {
-      fargate = fargate || is_builtin_capacity_provider(str(item.as_object(), "capacityProvider"));
-    }
+  if (!launch.launch_type.empty()) {
+    service["launchType"] = launch.launch_type;
   }
-  if (!launch_type.empty()) {
-    service["launchType"] = launch_type;
+  if (auto r = check_platform_version(launch, in); !r) {
+    return r;
   }
-  if (in.contains("platformVersion") && launch_type == "EC2") {
-    return errors::invalid_parameter(
-        "The platform version must be null when specifying an EC2 launch type.");
-  }
-  if (fargate) {
+  if (launch.fargate) {
     service["platformVersion"] = str(in, "platformVersion", "LATEST");
     service["platformFamily"] = "Linux";
   }
+  return {};
+}
 
-  if (strategy == "DAEMON") {
-    if (fargate) {
-      return errors::invalid_parameter(
-          "The daemon scheduling strategy is not supported with the FARGATE launch type.");
-    }
-    if (desired) {
-      return errors::invalid_parameter(
-          "The daemon scheduling strategy does not support a desired count for services.");
-    }
-    if (in.contains("placementStrategy")) {
-      return errors::invalid_parameter(
-          "The daemon scheduling strategy does not support placement strategies.");
-    }
+// A DAEMON service runs one task per container instance: no Fargate, count or placement strategy.
+protocol::Result<void> check_daemon(const Doc& in, bool fargate) {
+  if (str(in, "schedulingStrategy", "REPLICA") != "DAEMON") {
+    return {};
   }
+  if (fargate) {
+    return errors::invalid_parameter(
+        "The daemon scheduling strategy is not supported with the FARGATE launch type.");
+  }
+  if (opt_int(in, "desiredCount")) {
+    return errors::invalid_parameter(
+        "The daemon scheduling strategy does not support a desired count for services.");
+  }
+  if (in.contains("placementStrategy")) {
+    return errors::invalid_parameter(
+        "The daemon scheduling strategy does not support placement strategies.");
+  }
+  return {};
+}
 
-  std::string td_ref = str(in, "taskDefinition");
-  std::optional<Doc> td = find_task_definition(st, ctx, td_ref);
+// The task definition a service request names, which must exist and be ACTIVE.
+protocol::Result<Doc> require_active(std::optional<Doc> td) {
   if (!td) {
     return errors::invalid_parameter("TaskDefinition not found.");
   }
   if (str(*td, "status") != "ACTIVE") {
     return errors::invalid_parameter("TaskDefinition is inactive.");
   }
-  if (fargate) {
-    std::vector<std::string> compat = strings(*td, "compatibilities");
-    if (std::find(compat.begin(), compat.end(), "FARGATE") == compat.end()) {
-      return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
-    }
-  }
-  service["taskDefinition"] = str(*td, "taskDefinitionArn");
+  return std::move(*td);
+}
 
+// How a new service's tasks are deployed and reached: deployment configuration, network,
+// load balancers with their grace period and role.
+protocol::Result<void> set_wiring_members(Doc& service, const Doc& in, const Doc& td,
+                                          const std::string& launch_type, const Ctx& ctx) {
   if (std::string e = apply_deployment_configuration(service, obj(in, "deploymentConfiguration"));
       !e.empty()) {
     return errors::invalid_parameter(e);
   }
   const json::object* nc = obj(in, "networkConfiguration");
-  if (std::string e = check_network_configuration(*td, nc, launch_type); !e.empty()) {
+  if (std::string e = check_network_configuration(td, nc, launch_type); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   if (nc) {
     service["networkConfiguration"] = with_network_defaults(*nc);
   }
-  if (std::string e = check_load_balancers(*td, lbs); !e.empty()) {
+  json::array lbs = service["loadBalancers"].as_array();  // a copy: `service` grows below
+  if (std::string e = check_load_balancers(td, lbs); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   if (in.contains("healthCheckGracePeriodSeconds") && lbs.empty()) {
@@ -303,8 +201,11 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   } else if (!lbs.empty()) {
     service["roleArn"] = core::ids::arn("iam", "", ctx.account, kServiceLinkedRole);
   }
+  return {};
+}
 
-  double now = epoch(clock_.now());
+// The rest of a new service: timestamps, placement, flags and what is echoed as given.
+void set_remaining_members(Doc& service, const Doc& in, const Ctx& ctx, double now) {
   service["events"] = json::array();
   service["createdAt"] = now;
   service["placementConstraints"] =
@@ -312,11 +213,12 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
                                       : json::array();
   service["placementStrategy"] =
       arr(in, "placementStrategy") ? json::value(*arr(in, "placementStrategy")) : json::array();
-  if (!lbs.empty() || in.contains("healthCheckGracePeriodSeconds")) {
+  if (!service["loadBalancers"].as_array().empty() ||
+      in.contains("healthCheckGracePeriodSeconds")) {
     service["healthCheckGracePeriodSeconds"] =
         opt_int(in, "healthCheckGracePeriodSeconds").value_or(0);
   }
-  service["schedulingStrategy"] = strategy;
+  service["schedulingStrategy"] = str(in, "schedulingStrategy", "REPLICA");
   service["deploymentController"] =
       obj(in, "deploymentController") ? json::value(*obj(in, "deploymentController"))
                                       : json::value(json::object{{"type", "ECS"}});
@@ -332,6 +234,55 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
       service[key] = *v;
     }
   }
+}
+
+}  // namespace
+
+// CreateService — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
+Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
+  json::array tags = arr(in, "tags") ? *arr(in, "tags") : json::array();
+  if (auto r = check_create_service_input(in, tags); !r) {
+    return r.error();
+  }
+  if (auto r = check_network_exists(ctx, in); !r) {
+    return r.error();
+  }
+  store::Transaction tx = db_.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
+  if (!cluster) {
+    return cluster.error();
+  }
+  std::string arn = service_arn_for(ctx, *cluster, str(in, "serviceName"));
+  std::string client_token = str(in, "clientToken");
+  if (std::optional<Reply> reply = existing_service_reply(st, arn, client_token)) {
+    return std::move(*reply);
+  }
+  Doc service = new_service(in, arn, *cluster);
+  protocol::Result<TaskLaunch> launch = resolve_launch(requested_strategy(in), in, *cluster);
+  if (!launch) {
+    return launch.error();
+  }
+  if (auto r = set_launch_members(service, *launch, in); !r) {
+    return r.error();
+  }
+  if (auto r = check_daemon(in, launch->fargate); !r) {
+    return r.error();
+  }
+  protocol::Result<Doc> td =
+      require_active(find_task_definition(st, ctx, str(in, "taskDefinition")));
+  if (!td) {
+    return td.error();
+  }
+  if (launch->fargate && !supports_fargate(*td)) {
+    return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
+  }
+  service["taskDefinition"] = str(*td, "taskDefinitionArn");
+  if (auto r = set_wiring_members(service, in, *td, launch->launch_type, ctx); !r) {
+    return r.error();
+  }
+  double now = epoch(clock_.now());
+  set_remaining_members(service, in, ctx, now);
   start_deployment(service, now);
 
   st.put_service(service, client_token);
@@ -345,6 +296,110 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   return out;
 }
 
+namespace {
+
+// UpdateService's changes to how tasks launch: desired count, capacity provider strategy,
+// network configuration, platform version. Returns whether they need a new deployment.
+protocol::Result<bool> update_launch(Doc& service, const Doc& in, const Doc& td) {
+  bool redeploy = false;
+  if (std::optional<int64_t> desired = opt_int(in, "desiredCount")) {
+    if (str(service, "schedulingStrategy") == "DAEMON") {
+      return errors::invalid_parameter(
+          "The daemon scheduling strategy does not support a desired count for services.");
+    }
+    if (*desired < 0) {
+      return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
+    }
+    service["desiredCount"] = *desired;
+  }
+  if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
+    if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
+      return errors::invalid_parameter(e);
+    }
+    if (service.contains("launchType") && !cps->empty()) {
+      // ECS allows moving from a launch type to a strategy only with a new deployment.
+      service.erase("launchType");
+    }
+    service["capacityProviderStrategy"] = *cps;
+    redeploy = true;
+  }
+  const json::object* nc = obj(in, "networkConfiguration");
+  if (std::string e = check_network_configuration(
+          td, nc ? nc : obj(service, "networkConfiguration"), str(service, "launchType"));
+      !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  if (nc) {
+    service["networkConfiguration"] = with_network_defaults(*nc);
+    redeploy = true;
+  }
+  if (std::optional<std::string> pv = opt_str(in, "platformVersion")) {
+    if (str(service, "launchType") == "EC2") {
+      return errors::invalid_parameter(
+          "The platform version must be null when specifying an EC2 launch type.");
+    }
+    redeploy = redeploy || *pv != str(service, "platformVersion");
+    service["platformVersion"] = *pv;
+  }
+  return redeploy;
+}
+
+// UpdateService's changes to how tasks are deployed and reached: load balancers, deployment
+// configuration, grace period. Returns whether they need a new deployment.
+protocol::Result<bool> update_wiring(Doc& service, const Doc& in, const Doc& td) {
+  bool redeploy = false;
+  if (const json::array* lbs = arr(in, "loadBalancers")) {
+    service["loadBalancers"] = *lbs;
+    redeploy = true;
+  }
+  if (std::string e = check_load_balancers(td, service["loadBalancers"].as_array());
+      !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  if (std::string e = apply_deployment_configuration(service, obj(in, "deploymentConfiguration"));
+      !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  if (std::optional<int64_t> grace = opt_int(in, "healthCheckGracePeriodSeconds")) {
+    if (service["loadBalancers"].as_array().empty()) {
+      return errors::invalid_parameter(
+          "Health check grace period is only valid for services configured to use load "
+          "balancers");
+    }
+    service["healthCheckGracePeriodSeconds"] = *grace;
+  }
+  for (std::string_view key :
+       {"placementConstraints", "placementStrategy", "serviceRegistries", "propagateTags",
+        "enableECSManagedTags", "enableExecuteCommand", "serviceConnectConfiguration",
+        "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing"}) {
+    if (const json::value* v = in.if_contains(key)) {
+      service[key] = *v;
+    }
+  }
+  return redeploy;
+}
+
+// After an update: a new PRIMARY deployment, or the PRIMARY one scaled to the desired count.
+void deploy_update(Doc& service, bool redeploy, double now) {
+  if (redeploy) {
+    start_deployment(service, now);
+    return;
+  }
+  json::value* d = service.if_contains("deployments");
+  if (!d || !d->is_array()) {
+    return;
+  }
+  for (json::value& dep : d->as_array()) {
+    json::object& o = dep.as_object();
+    if (str(o, "status") == "PRIMARY") {
+      o["desiredCount"] = service["desiredCount"];
+      o["updatedAt"] = now;
+    }
+  }
+}
+
+}  // namespace
+
 // UpdateService — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html
 // A change of task definition, network configuration, platform version, capacity provider
 // strategy or load balancers, or forceNewDeployment, starts a new PRIMARY deployment.
@@ -355,17 +410,14 @@ Reply EcsService::update_service(const Ctx& ctx, const Doc& in) {
   return change_service(
       db_, *scheduler_, ctx, in, [&](EcsStore& st) { return active_cluster(st, ctx, in, false); },
       [&](EcsStore& st, Doc& service) -> Reply {
-        bool daemon = str(service, "schedulingStrategy") == "DAEMON";
         bool redeploy = opt_bool(in, "forceNewDeployment").value_or(false);
         std::optional<Doc> td = find_task_definition(st, ctx, str(service, "taskDefinition"));
         if (std::optional<std::string> ref = opt_str(in, "taskDefinition")) {
-          td = find_task_definition(st, ctx, *ref);
-          if (!td) {
-            return errors::invalid_parameter("TaskDefinition not found.");
+          protocol::Result<Doc> named = require_active(find_task_definition(st, ctx, *ref));
+          if (!named) {
+            return named.error();
           }
-          if (str(*td, "status") != "ACTIVE") {
-            return errors::invalid_parameter("TaskDefinition is inactive.");
-          }
+          td = std::move(*named);
           if (str(*td, "taskDefinitionArn") != str(service, "taskDefinition")) {
             service["taskDefinition"] = str(*td, "taskDefinitionArn");
             redeploy = true;
@@ -374,88 +426,16 @@ Reply EcsService::update_service(const Ctx& ctx, const Doc& in) {
         if (!td) {
           return errors::invalid_parameter("TaskDefinition not found.");
         }
-        if (std::optional<int64_t> desired = opt_int(in, "desiredCount")) {
-          if (daemon) {
-            return errors::invalid_parameter(
-                "The daemon scheduling strategy does not support a desired count for services.");
-          }
-          if (*desired < 0) {
-            return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
-          }
-          service["desiredCount"] = *desired;
+        protocol::Result<bool> launch_changed = update_launch(service, in, *td);
+        if (!launch_changed) {
+          return launch_changed.error();
         }
-        if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
-          if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
-            return errors::invalid_parameter(e);
-          }
-          if (service.contains("launchType") && !cps->empty()) {
-            // ECS allows moving from a launch type to a strategy only with a new deployment.
-            service.erase("launchType");
-          }
-          service["capacityProviderStrategy"] = *cps;
-          redeploy = true;
+        protocol::Result<bool> wiring_changed = update_wiring(service, in, *td);
+        if (!wiring_changed) {
+          return wiring_changed.error();
         }
-        if (const json::object* nc = obj(in, "networkConfiguration")) {
-          if (std::string e = check_network_configuration(*td, nc, str(service, "launchType"));
-              !e.empty()) {
-            return errors::invalid_parameter(e);
-          }
-          service["networkConfiguration"] = with_network_defaults(*nc);
-          redeploy = true;
-        } else if (std::string e = check_network_configuration(
-                       *td, obj(service, "networkConfiguration"), str(service, "launchType"));
-                   !e.empty()) {
-          return errors::invalid_parameter(e);
-        }
-        if (std::optional<std::string> pv = opt_str(in, "platformVersion")) {
-          if (str(service, "launchType") == "EC2") {
-            return errors::invalid_parameter(
-                "The platform version must be null when specifying an EC2 launch type.");
-          }
-          redeploy = redeploy || *pv != str(service, "platformVersion");
-          service["platformVersion"] = *pv;
-        }
-        if (const json::array* lbs = arr(in, "loadBalancers")) {
-          service["loadBalancers"] = *lbs;
-          redeploy = true;
-        }
-        if (std::string e = check_load_balancers(*td, service["loadBalancers"].as_array());
-            !e.empty()) {
-          return errors::invalid_parameter(e);
-        }
-        if (std::string e =
-                apply_deployment_configuration(service, obj(in, "deploymentConfiguration"));
-            !e.empty()) {
-          return errors::invalid_parameter(e);
-        }
-        if (std::optional<int64_t> grace = opt_int(in, "healthCheckGracePeriodSeconds")) {
-          if (service["loadBalancers"].as_array().empty()) {
-            return errors::invalid_parameter(
-                "Health check grace period is only valid for services configured to use load "
-                "balancers");
-          }
-          service["healthCheckGracePeriodSeconds"] = *grace;
-        }
-        for (std::string_view key :
-             {"placementConstraints", "placementStrategy", "serviceRegistries", "propagateTags",
-              "enableECSManagedTags", "enableExecuteCommand", "serviceConnectConfiguration",
-              "volumeConfigurations", "vpcLatticeConfigurations", "availabilityZoneRebalancing"}) {
-          if (const json::value* v = in.if_contains(key)) {
-            service[key] = *v;
-          }
-        }
-        double now = epoch(clock_.now());
-        if (redeploy) {
-          start_deployment(service, now);
-        } else if (json::value* d = service.if_contains("deployments"); d && d->is_array()) {
-          for (json::value& dep : d->as_array()) {
-            json::object& o = dep.as_object();
-            if (str(o, "status") == "PRIMARY") {
-              o["desiredCount"] = service["desiredCount"];
-              o["updatedAt"] = now;
-            }
-          }
-        }
+        deploy_update(service, redeploy || *launch_changed || *wiring_changed,
+                      epoch(clock_.now()));
         return Doc{{"service", present_service(st, service, false)}};
       });
 }

@@ -34,8 +34,10 @@ Doc present_task(EcsStore& st, Doc task, bool with_tags) {
 
 }  // namespace
 
-// RunTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
-Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
+namespace {
+
+// RunTask's checks that need neither the store nor EC2: count, launch, tags, startedBy.
+protocol::Result<void> check_run_task_input(const Doc& in, const json::array& tags) {
   int64_t count = opt_int(in, "count").value_or(1);
   if (count < 1 || count > 10) {
     return errors::invalid_parameter("count must be between 1 and 10.");
@@ -45,15 +47,42 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
         "Specifying both a launch type and capacity provider strategy is not supported. Remove "
         "one and try again.");
   }
-  json::array tags;
-  if (const json::array* t = arr(in, "tags")) {
-    tags = *t;
-  }
   if (std::string e = check_tags(tags); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   if (std::optional<std::string> by = opt_str(in, "startedBy"); by && by->size() > 128) {
     return errors::invalid_parameter("startedBy must be at most 128 characters.");
+  }
+  return {};
+}
+
+// Whether `launch` can run `td` as `in` asks: platform version, Fargate compatibility, network.
+protocol::Result<void> check_task_launch(const TaskLaunch& launch, const Doc& td, const Doc& in) {
+  if (auto r = check_platform_version(launch, in); !r) {
+    return r;
+  }
+  if (launch.fargate && !supports_fargate(td)) {
+    return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
+  }
+  if (std::string e =
+          check_network_configuration(td, obj(in, "networkConfiguration"), launch.launch_type);
+      !e.empty()) {
+    return errors::invalid_parameter(e);
+  }
+  return {};
+}
+
+Doc run_task_reply(json::array tasks, json::array failures) {
+  return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+}
+
+}  // namespace
+
+// RunTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
+  json::array tags = arr(in, "tags") ? *arr(in, "tags") : json::array();
+  if (auto r = check_run_task_input(in, tags); !r) {
+    return r.error();
   }
   if (auto r = check_network_exists(ctx, in); !r) {
     return r.error();
@@ -71,55 +100,30 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   if (str(*td, "status") != "ACTIVE") {
     return errors::client("TaskDefinition is inactive.");
   }
-  TaskLaunch launch;
-  if (const json::array* cps = arr(in, "capacityProviderStrategy")) {
-    if (std::string e = check_capacity_provider_strategy(*cps); !e.empty()) {
-      return errors::invalid_parameter(e);
-    }
-    launch.strategy = *cps;
-  } else if (in.contains("launchType")) {
-    launch.launch_type = str(in, "launchType");
-  } else if (const json::array* d = arr(*cluster, "defaultCapacityProviderStrategy");
-             d && !d->empty()) {
-    launch.strategy = *d;
-  } else {
-    launch.launch_type = "EC2";
+  protocol::Result<TaskLaunch> launch =
+      resolve_launch(arr(in, "capacityProviderStrategy"), in, *cluster);
+  if (!launch) {
+    return launch.error();
   }
-  launch.fargate = launch.launch_type == "FARGATE";
-  for (const json::value& item : launch.strategy) {
-    launch.fargate =
-        launch.fargate || is_builtin_capacity_provider(str(item.as_object(), "capacityProvider"));
+  if (auto r = check_task_launch(*launch, *td, in); !r) {
+    return r.error();
   }
-  if (launch.launch_type == "EC2" && in.contains("platformVersion")) {
-    return errors::invalid_parameter(
-        "The platform version must be null when specifying an EC2 launch type.");
-  }
-  if (launch.fargate) {
-    std::vector<std::string> compat = strings(*td, "compatibilities");
-    if (std::find(compat.begin(), compat.end(), "FARGATE") == compat.end()) {
-      return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
-    }
-  }
-  if (std::string e = check_network_configuration(*td, obj(in, "networkConfiguration"),
-                                                  launch.launch_type);
-      !e.empty()) {
-    return errors::invalid_parameter(e);
-  }
-  json::array tasks;
-  json::array failures;
-  if (!launch.fargate) {
+  int64_t count = opt_int(in, "count").value_or(1);
+  if (!launch->fargate) {
     // Fargate only: a cluster here never has container instances to place EC2 tasks on.
+    json::array failures;
     for (int64_t i = 0; i < count; ++i) {
       failures.push_back(json::object{{"reason", "No Container Instances were found in your "
                                                  "cluster."}});
     }
     tx.commit();  // keeps a "default" cluster created by this call, as ECS does
-    return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+    return run_task_reply({}, std::move(failures));
   }
   double now = epoch(clock_.now());
   std::vector<TaskRef> created;
+  json::array tasks;
   for (int64_t i = 0; i < count; ++i) {
-    Doc task = new_task(ctx, *cluster, *td, in, launch, now);
+    Doc task = new_task(ctx, *cluster, *td, in, *launch, now);
     st.put_task(task);
     st.add_tags(str(task, "taskArn"), tags);
     created.push_back({ctx.account, ctx.region, str(*cluster, "clusterArn"), str(task, "taskArn")});
@@ -129,7 +133,7 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   for (const TaskRef& ref : created) {
     launcher_->task_created(ref);
   }
-  return json::object{{"tasks", std::move(tasks)}, {"failures", std::move(failures)}};
+  return run_task_reply(std::move(tasks), {});
 }
 
 // StartTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StartTask.html

@@ -175,6 +175,186 @@ void default_container(json::object& c, bool awsvpc) {
   }
 }
 
+// The task-level cpu and memory, in CPU units and MiB; absent when the request gives none.
+struct TaskSize {
+  std::optional<int64_t> cpu;
+  std::optional<int64_t> memory;
+};
+
+// What every container definition of one task definition is checked against.
+struct TaskRules {
+  const json::object& in;
+  TaskSize size;
+  bool fargate = false;
+  bool awsvpc = false;
+};
+
+// Reads the task-level cpu and memory ("256", "0.25 vCPU"; "512", "0.5 GB"), writes them into
+// `td` as numbers of units, and checks them against Fargate's sizes when the task needs Fargate.
+protocol::Result<TaskSize> check_task_size(const json::object& in, bool fargate, bool awsvpc,
+                                           json::object& td) {
+  TaskSize size;
+  if (std::optional<std::string> text = opt_str(in, "cpu")) {
+    size.cpu = parse_task_cpu(*text);
+    if (!size.cpu || *size.cpu <= 0) {
+      return errors::invalid_parameter("Invalid 'cpu' setting for task.");
+    }
+    td["cpu"] = std::to_string(*size.cpu);
+  }
+  if (std::optional<std::string> text = opt_str(in, "memory")) {
+    size.memory = parse_task_memory(*text);
+    if (!size.memory || *size.memory <= 0) {
+      return errors::invalid_parameter("Invalid 'memory' setting for task.");
+    }
+    td["memory"] = std::to_string(*size.memory);
+  }
+  if (!fargate) {
+    return size;
+  }
+  if (!awsvpc) {
+    return errors::client("Fargate only supports network mode \xE2\x80\x98" "awsvpc\xE2\x80\x99.");
+  }
+  if (!size.cpu) {
+    return errors::client("Fargate requires that 'cpu' be defined at the task level.");
+  }
+  if (!size.memory) {
+    return errors::client("Fargate requires that 'memory' be defined at the task level.");
+  }
+  if (!fargate_size_valid(*size.cpu, *size.memory)) {
+    return errors::client("No Fargate configuration exists for given values: " +
+                          std::to_string(*size.cpu) + " CPU, " + std::to_string(*size.memory) +
+                          " memory. See the Amazon ECS documentation for the valid values.");
+  }
+  return size;
+}
+
+protocol::Result<void> check_port_mappings(const json::object& c, bool awsvpc) {
+  const json::array* pms = arr(c, "portMappings");
+  if (!pms) {
+    return {};
+  }
+  for (const json::value& pm : *pms) {
+    if (!pm.is_object()) {
+      continue;
+    }
+    std::optional<int64_t> container_port = opt_int(pm.get_object(), "containerPort");
+    std::optional<int64_t> host_port = opt_int(pm.get_object(), "hostPort");
+    if (container_port && (*container_port < 0 || *container_port > 65535)) {
+      return errors::client("Invalid containerPort " + std::to_string(*container_port) + ".");
+    }
+    if (awsvpc && container_port && host_port && *host_port != *container_port) {
+      return errors::client(
+          "When networkMode=awsvpc, the host ports and container ports in port mappings "
+          "must match.");
+    }
+  }
+  return {};
+}
+
+// Memory settings of one container: one of memory/memoryReservation unless the task has memory,
+// reservation within the limit, the limit within the task's.
+protocol::Result<void> check_container_memory(const json::object& c, const std::string& name,
+                                              const TaskSize& size) {
+  if (!size.memory && !c.contains("memory") && !c.contains("memoryReservation")) {
+    return errors::client("Invalid setting for container '" + name +
+                          "'. At least one of 'memory' or 'memoryReservation' must be "
+                          "specified.");
+  }
+  std::optional<int64_t> cmem = opt_int(c, "memory");
+  std::optional<int64_t> creserve = opt_int(c, "memoryReservation");
+  if (cmem && creserve && *creserve > *cmem) {
+    return errors::client("Invalid setting for container '" + name +
+                          "'. 'memory' must be greater than or equal to 'memoryReservation'.");
+  }
+  if (size.memory && cmem && *cmem > *size.memory) {
+    return errors::client("Invalid setting for container '" + name +
+                          "'. 'memory' cannot be greater than the task 'memory'.");
+  }
+  return {};
+}
+
+// One container definition; `names` collects the names seen so far, to reject duplicates.
+protocol::Result<void> check_container(const json::object& c, const TaskRules& rules,
+                                       std::set<std::string>& names) {
+  std::string name = str(c, "name");
+  if (!valid_resource_name(name)) {
+    return errors::client(
+        "Container name contains invalid characters or is too long. Up to 255 letters "
+        "(uppercase and lowercase), numbers, hyphens, and underscores are allowed.");
+  }
+  if (!names.insert(name).second) {
+    return errors::client("Duplicate container name found: " + name + ".");
+  }
+  if (str(c, "image").empty()) {
+    return errors::client("Container.image should not be null or empty.");
+  }
+  if (auto r = check_container_memory(c, name, rules.size); !r) {
+    return r;
+  }
+  if (auto r = check_port_mappings(c, rules.awsvpc); !r) {
+    return r;
+  }
+  if (rules.fargate) {
+    if (const json::object* lc = obj(c, "logConfiguration");
+        lc && str(*lc, "logDriver") == "awslogs" && !rules.in.contains("executionRoleArn")) {
+      return errors::client(
+          "Fargate requires task definition to have execution role ARN to support log "
+          "driver awslogs.");
+    }
+  }
+  return {};
+}
+
+// The checked container definitions with ECS's defaults filled in; at least one essential.
+protocol::Result<json::array> check_containers(const json::array& containers,
+                                               const TaskRules& rules) {
+  std::set<std::string> names;
+  bool any_essential = false;
+  json::array out;
+  for (const json::value& v : containers) {
+    if (!v.is_object()) {
+      return errors::client("Container definition must be an object.");
+    }
+    json::object c = v.get_object();
+    if (auto r = check_container(c, rules, names); !r) {
+      return r.error();
+    }
+    if (opt_bool(c, "essential").value_or(true)) {
+      any_essential = true;
+    }
+    default_container(c, rules.awsvpc);
+    out.push_back(std::move(c));
+  }
+  if (!any_essential) {
+    return errors::client("Task definition does not have any essential container.");
+  }
+  return out;
+}
+
+// The members ECS fills in on every task definition: network mode, empty lists, the
+// compatibilities the task's settings allow.
+void default_task_definition(json::object& td, const std::string& network_mode,
+                             const TaskSize& size) {
+  if (!network_mode.empty()) {
+    td["networkMode"] = network_mode;
+  }
+  if (!td.contains("volumes")) {
+    td["volumes"] = json::array();
+  }
+  if (!td.contains("placementConstraints")) {
+    td["placementConstraints"] = json::array();
+  }
+  json::array compat{"EC2"};
+  if (network_mode == "awsvpc" && size.cpu && size.memory &&
+      fargate_size_valid(*size.cpu, *size.memory)) {
+    compat.push_back("FARGATE");
+  }
+  td["compatibilities"] = std::move(compat);
+  if (!td.contains("requiresCompatibilities")) {
+    td.erase("requiresCompatibilities");
+  }
+}
+
 }  // namespace
 
 protocol::Result<json::object> check_task_definition(const json::object& in) {
@@ -194,128 +374,17 @@ protocol::Result<json::object> check_task_definition(const json::object& in) {
 
   json::object td = in;
   td.erase("tags");
-
-  std::optional<int64_t> cpu;
-  std::optional<int64_t> memory;
-  if (std::optional<std::string> text = opt_str(in, "cpu")) {
-    cpu = parse_task_cpu(*text);
-    if (!cpu || *cpu <= 0) {
-      return errors::invalid_parameter("Invalid 'cpu' setting for task.");
-    }
-    td["cpu"] = std::to_string(*cpu);
+  protocol::Result<TaskSize> size = check_task_size(in, fargate, awsvpc, td);
+  if (!size) {
+    return size.error();
   }
-  if (std::optional<std::string> text = opt_str(in, "memory")) {
-    memory = parse_task_memory(*text);
-    if (!memory || *memory <= 0) {
-      return errors::invalid_parameter("Invalid 'memory' setting for task.");
-    }
-    td["memory"] = std::to_string(*memory);
+  protocol::Result<json::array> checked =
+      check_containers(*containers, TaskRules{in, *size, fargate, awsvpc});
+  if (!checked) {
+    return checked.error();
   }
-
-  if (fargate) {
-    if (!awsvpc) {
-      return errors::client("Fargate only supports network mode \xE2\x80\x98" "awsvpc\xE2\x80\x99.");
-    }
-    if (!cpu) {
-      return errors::client("Fargate requires that 'cpu' be defined at the task level.");
-    }
-    if (!memory) {
-      return errors::client("Fargate requires that 'memory' be defined at the task level.");
-    }
-    if (!fargate_size_valid(*cpu, *memory)) {
-      return errors::client("No Fargate configuration exists for given values: " +
-                            std::to_string(*cpu) + " CPU, " + std::to_string(*memory) +
-                            " memory. See the Amazon ECS documentation for the valid values.");
-    }
-  }
-
-  std::set<std::string> names;
-  bool any_essential = false;
-  json::array out_containers;
-  for (const json::value& v : *containers) {
-    if (!v.is_object()) {
-      return errors::client("Container definition must be an object.");
-    }
-    json::object c = v.get_object();
-    std::string name = str(c, "name");
-    if (!valid_resource_name(name)) {
-      return errors::client(
-          "Container name contains invalid characters or is too long. Up to 255 letters "
-          "(uppercase and lowercase), numbers, hyphens, and underscores are allowed.");
-    }
-    if (!names.insert(name).second) {
-      return errors::client("Duplicate container name found: " + name + ".");
-    }
-    if (str(c, "image").empty()) {
-      return errors::client("Container.image should not be null or empty.");
-    }
-    if (!memory && !c.contains("memory") && !c.contains("memoryReservation")) {
-      return errors::client("Invalid setting for container '" + name +
-                            "'. At least one of 'memory' or 'memoryReservation' must be "
-                            "specified.");
-    }
-    std::optional<int64_t> cmem = opt_int(c, "memory");
-    std::optional<int64_t> creserve = opt_int(c, "memoryReservation");
-    if (cmem && creserve && *creserve > *cmem) {
-      return errors::client("Invalid setting for container '" + name +
-                            "'. 'memory' must be greater than or equal to 'memoryReservation'.");
-    }
-    if (memory && cmem && *cmem > *memory) {
-      return errors::client("Invalid setting for container '" + name +
-                            "'. 'memory' cannot be greater than the task 'memory'.");
-    }
-    if (const json::array* pms = arr(c, "portMappings")) {
-      for (const json::value& pm : *pms) {
-        if (!pm.is_object()) {
-          continue;
-        }
-        std::optional<int64_t> container_port = opt_int(pm.get_object(), "containerPort");
-        std::optional<int64_t> host_port = opt_int(pm.get_object(), "hostPort");
-        if (container_port && (*container_port < 0 || *container_port > 65535)) {
-          return errors::client("Invalid containerPort " + std::to_string(*container_port) + ".");
-        }
-        if (awsvpc && container_port && host_port && *host_port != *container_port) {
-          return errors::client(
-              "When networkMode=awsvpc, the host ports and container ports in port mappings "
-              "must match.");
-        }
-      }
-    }
-    if (fargate) {
-      if (const json::object* lc = obj(c, "logConfiguration");
-          lc && str(*lc, "logDriver") == "awslogs" && !in.contains("executionRoleArn")) {
-        return errors::client(
-            "Fargate requires task definition to have execution role ARN to support log "
-            "driver awslogs.");
-      }
-    }
-    if (opt_bool(c, "essential").value_or(true)) {
-      any_essential = true;
-    }
-    default_container(c, awsvpc);
-    out_containers.push_back(std::move(c));
-  }
-  if (!any_essential) {
-    return errors::client("Task definition does not have any essential container.");
-  }
-  td["containerDefinitions"] = std::move(out_containers);
-  if (!network_mode.empty()) {
-    td["networkMode"] = network_mode;
-  }
-  if (!td.contains("volumes")) {
-    td["volumes"] = json::array();
-  }
-  if (!td.contains("placementConstraints")) {
-    td["placementConstraints"] = json::array();
-  }
-  json::array compat{"EC2"};
-  if (awsvpc && cpu && memory && fargate_size_valid(*cpu, *memory)) {
-    compat.push_back("FARGATE");
-  }
-  td["compatibilities"] = std::move(compat);
-  if (!td.contains("requiresCompatibilities")) {
-    td.erase("requiresCompatibilities");
-  }
+  td["containerDefinitions"] = std::move(*checked);
+  default_task_definition(td, network_mode, *size);
   return td;
 }
 
