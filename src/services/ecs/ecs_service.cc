@@ -1,16 +1,26 @@
 #include "services/ecs/ecs_service.h"
 
 #include <algorithm>
+#include <boost/json/monotonic_resource.hpp>
 
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
+#include "services/ecs/service_document.h"
 
 namespace services::ecs {
 
 namespace json = boost::json;
 
-EcsService::EcsService(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
+namespace {
+
+// Service documents DescribeServices keeps parsed: a few KiB each, text and tree.
+constexpr std::size_t kCachedServiceDocs = 4096;
+
+}  // namespace
+
+EcsService::EcsService(store::Db& db, const core::Clock& clock)
+    : db_(db), clock_(clock), service_docs_(kCachedServiceDocs, without_internal_members) {}
 
 protocol::Result<void> EcsService::check_network_exists(const Ctx& ctx, const Doc& in) const {
   const json::object* nc = obj(in, "networkConfiguration");
@@ -128,32 +138,57 @@ Reply EcsService::describe_in_cluster(
     const Ctx& ctx, const Doc& in, std::string_view refs_member, std::size_t max, Table table,
     std::string_view out,
     const std::function<std::string(const Doc& cluster, std::string_view ref)>& arn_for,
-    const std::function<Doc(EcsStore& st, Doc doc, bool with_tags)>& present) {
+    const WireDoc& wire_doc) {
   std::vector<std::string> refs = strings(in, refs_member);
   if (refs.empty() || refs.size() > max) {
     return errors::invalid_parameter(std::string(refs_member) + " can have at most " +
                                      std::to_string(max) + " items and at least 1 item.");
   }
-  store::Transaction tx = db_.read();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
-  if (!cluster) {
-    return cluster.error();
-  }
   std::vector<std::string> include = strings(in, "include");
-  bool tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
-  json::array found;
-  json::array failures;
-  for (const std::string& ref : refs) {
-    std::string arn = arn_for(*cluster, ref);
-    std::optional<Doc> doc = st.get(table, arn);
-    if (!doc || str(*doc, "clusterArn") != str(*cluster, "clusterArn")) {
-      failures.push_back(failure(arn, "MISSING"));
+  bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
+  struct Row {
+    std::string arn;
+    std::optional<std::string> text;
+    json::array tags;
+  };
+  std::vector<Row> rows;
+  std::string cluster_arn;
+  {
+    store::Transaction tx = db_.read();
+    EcsStore st(tx, ctx.account, ctx.region);
+    protocol::Result<Doc> cluster = active_cluster(st, ctx, in, false);
+    if (!cluster) {
+      return cluster.error();
+    }
+    cluster_arn = str(*cluster, "clusterArn");
+    for (const std::string& ref : refs) {
+      Row& row = rows.emplace_back(Row{arn_for(*cluster, ref), std::nullopt, {}});
+      row.text = st.doc_text(table, row.arn);
+      if (row.text && with_tags) {
+        row.tags = st.tags(row.arn);
+      }
+    }
+  }
+  // The reply lives in one arena: copying the wire documents into it allocates by bumping a
+  // pointer, and it is freed in one step once encoded.
+  json::storage_ptr arena = json::make_shared_resource<json::monotonic_resource>();
+  json::array found(arena);
+  json::array failures(arena);
+  for (Row& row : rows) {
+    std::shared_ptr<const Doc> doc = row.text ? wire_doc(row.arn, *row.text) : nullptr;
+    if (!doc || str(*doc, "clusterArn") != cluster_arn) {
+      failures.push_back(failure(row.arn, "MISSING"));
       continue;
     }
-    found.push_back(present(st, std::move(*doc), tags));
+    json::object& shown = found.emplace_back(*doc).as_object();
+    if (with_tags) {
+      shown["tags"] = std::move(row.tags);
+    }
   }
-  return json::object{{out, std::move(found)}, {"failures", std::move(failures)}};
+  json::object reply(arena);
+  reply[out] = std::move(found);
+  reply["failures"] = std::move(failures);
+  return reply;
 }
 
 }  // namespace services::ecs

@@ -13,6 +13,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include "core/clock.h"
 #include "protocol/service_registry.h"
 #include "services/ecs/model.h"
+#include "services/ecs/wire_doc_cache.h"
 #include "store/db.h"
 
 namespace services::ecs {
@@ -116,13 +118,17 @@ class EcsService {
   Reply change_cluster(const Ctx& ctx, const Doc& in,
                        const std::function<std::string(EcsStore& st, Doc& cluster)>& change);
   // DescribeServices/DescribeTasks: 1..max refs in in[`refs`], each looked up in `table` within
-  // the request's cluster and shown with present(st, doc, include TAGS); unknown ones become
-  // failures[] with reason MISSING. Returns {<out>: [...], failures: [...]}.
+  // the request's cluster and shown as wire_doc(arn, stored text) gives it, with its tags when
+  // in.include has TAGS; unknown ones become failures[] with reason MISSING. Returns {<out>: [...],
+  // failures: [...]}. The texts are read in one transaction and parsed after it: the store's
+  // lock is held for the reads only.
+  using WireDoc =
+      std::function<std::shared_ptr<const Doc>(const std::string& arn, std::string_view text)>;
   Reply describe_in_cluster(
       const Ctx& ctx, const Doc& in, std::string_view refs, std::size_t max, Table table,
       std::string_view out,
       const std::function<std::string(const Doc& cluster, std::string_view ref)>& arn_for,
-      const std::function<Doc(EcsStore& st, Doc doc, bool with_tags)>& present);
+      const WireDoc& wire_doc);
 
   // InvalidParameterException when the networkConfiguration in `in` names unknown subnets or
   // groups (see NetworkChecker); must run outside a transaction.
@@ -135,6 +141,8 @@ class EcsService {
   NoopServiceScheduler noop_scheduler_;
   TaskLauncher* launcher_ = &noop_launcher_;
   ServiceScheduler* scheduler_ = &noop_scheduler_;
+  // The wire forms DescribeServices answers from (see wire_doc_cache.h).
+  WireDocCache service_docs_;
 };
 
 }  // namespace services::ecs

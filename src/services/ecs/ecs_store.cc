@@ -435,4 +435,12 @@ std::vector<std::string> live_service_arns(store::Db& db) {
   return arns_where(db, "SELECT arn FROM ecs_services WHERE status IN ('ACTIVE', 'DRAINING')");
 }
 
+std::optional<std::string> EcsStore::doc_text(Table table, std::string_view arn) {
+  std::string sql = "SELECT doc FROM " + std::string(table_name(table)) +
+                    " WHERE account = ?1 AND region = ?2 AND arn = ?3";
+  std::optional<std::string> out;
+  tx_.query(sql, [&](const store::Statement& row) { out = row.text(0); }, account_, region_, arn);
+  return out;
+}
+
 }  // namespace services::ecs

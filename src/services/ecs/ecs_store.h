@@ -109,6 +109,9 @@ class EcsStore {
   };
   std::vector<SettingRow> settings();
 
+  // The stored document text of a row, unparsed (for WireDocCache); nullopt when absent.
+  std::optional<std::string> doc_text(Table table, std::string_view arn);
+
  private:
   store::Transaction& tx_;
   std::string account_;

@@ -445,7 +445,9 @@ Reply EcsService::describe_services(const Ctx& ctx, const Doc& in) {
   return describe_in_cluster(
       ctx, in, "services", 10, Table::Services, "services",
       [&](const Doc& cluster, std::string_view ref) { return service_arn_for(ctx, cluster, ref); },
-      present_service);
+      [this](const std::string& arn, std::string_view text) {
+        return service_docs_.get(arn, text);
+      });
 }
 
 // ListServices — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html

@@ -1,3 +1,4 @@
+#include "services/ecs/ecs_store.h"
 #include "services/ecs/ecs_test_support.h"
 
 namespace services::ecs {
@@ -190,6 +191,40 @@ TEST_F(ServiceHandlersTest, DescribeServicesReportsMissingAndCapsAtTen) {
       "arn:aws:ecs:us-east-1:123456789012:service/c/x","reason":"MISSING"}])"));
   EXPECT_EQ(err("DescribeServices", R"({"cluster":"c","services":
       ["1","2","3","4","5","6","7","8","9","10","11"]})").code, "InvalidParameterException");
+}
+
+// DescribeServices answers from parsed documents it keeps; every write, whichever path makes it,
+// shows in the next call.
+TEST_F(ServiceHandlersTest, DescribeServicesShowsEveryWriteAtOnce) {
+  create();
+  auto describe = [&] {
+    return ok("DescribeServices", R"({"cluster":"c","services":["s"]})")["services"]
+        .as_array()[0]
+        .as_object();
+  };
+  EXPECT_EQ(describe()["desiredCount"], 2);
+  ok("UpdateService", R"({"cluster":"c","service":"s","desiredCount":5})");
+  EXPECT_EQ(describe()["desiredCount"], 5);
+  {
+    // As the scheduler writes, from its own thread, without going through a handler.
+    store::Transaction tx = db_.begin();
+    EcsStore st(tx, "123456789012", "us-east-1");
+    json::object row = *st.get(Table::Services, "arn:aws:ecs:us-east-1:123456789012:service/c/s");
+    row["runningCount"] = 3;
+    st.put_service(row, "");
+    tx.commit();
+  }
+  json::object shown = describe();
+  EXPECT_EQ(shown["runningCount"], 3);
+  EXPECT_FALSE(shown.contains("_history"));
+  ok("TagResource", R"({"resourceArn":"arn:aws:ecs:us-east-1:123456789012:service/c/s",
+      "tags":[{"key":"k","value":"v"}]})");
+  json::object tagged = ok("DescribeServices",
+                           R"({"cluster":"c","services":["s"],"include":["TAGS"]})")["services"]
+                            .as_array()[0]
+                            .as_object();
+  EXPECT_EQ(tagged["tags"], json::parse(R"([{"key":"k","value":"v"}])"));
+  EXPECT_FALSE(describe().contains("tags"));
 }
 
 TEST_F(ServiceHandlersTest, ListServicesDefaultsToTenPerPage) {

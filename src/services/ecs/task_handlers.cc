@@ -218,7 +218,9 @@ Reply EcsService::describe_tasks(const Ctx& ctx, const Doc& in) {
   return describe_in_cluster(
       ctx, in, "tasks", 100, Table::Tasks, "tasks",
       [&](const Doc& cluster, std::string_view ref) { return task_arn_for(ctx, cluster, ref); },
-      present_task);
+      [](const std::string&, std::string_view text) {
+        return std::make_shared<const Doc>(parse_stored_doc(text));
+      });
 }
 
 // ListTasks — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
