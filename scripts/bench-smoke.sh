@@ -3,7 +3,7 @@
 # tiny counts, the same code paths, a non-zero exit when anything fails. Prints one line per
 # bench with its wall time; a failed bench's output follows its line. Writes no results file.
 #
-#   scripts/bench-smoke.sh [bench ...]     e.g. scripts/bench-smoke.sh sts ecs
+#   scripts/bench-smoke.sh [bench ...]     e.g. scripts/bench-smoke.sh sts ecs ecs_wrk
 #
 # BUILD_DIR (default build) names the build tree; scripts/build.sh must have built it. The
 # task and rolling benches need root and print a skip otherwise.
@@ -19,7 +19,7 @@ fi
 
 benches=("$@")
 if [[ ${#benches[@]} -eq 0 ]]; then
-  benches=(sts ecs ecr alb task rolling)
+  benches=(sts ecs ecs_wrk ecr alb task rolling)
 fi
 
 log=$(mktemp -d /tmp/bench-smoke.XXXXXX)
