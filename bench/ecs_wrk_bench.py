@@ -2,8 +2,11 @@
 """DescribeServices (10 of 100 services) under wrk at 1 and 16 connections: Gantry vs moto_server
 in the same run.
 
-Usage: bench/ecs_wrk_bench.py [--gantry-bin build/gantry] [--duration 10] [--threads 2] [--smoke]
+Usage: bench/ecs_wrk_bench.py [--gantry-bin build/gantry] [--baseline-bin OTHER/gantry]
+                              [--duration 10] [--threads 2] [--smoke]
 Prints a Markdown table (p50, p99, requests/s and the ratios) for bench/RESULTS.md; writes no file.
+With --baseline-bin, a second Gantry (e.g. main's build) is measured in the same run, interleaved,
+and a second table compares the two: on a shared, loaded host that is the fair before/after.
 
 Both servers get the same cluster as bench/ecs_bench.py (a VPC, subnet and security group through
 their own EC2 API, then 100 FARGATE services with desiredCount 0); Gantry runs with
@@ -143,12 +146,24 @@ def print_table(results, args):
         else:
             print("| %d | %.3f ms | %.3f ms | %.0f | n/a | n/a | n/a | n/a | n/a |" % (
                 c, g["p50_ms"], g["p99_ms"], g["rps"]))
+    if "baseline" not in results:
+        return
+    print()
+    print("| Connections | baseline p50 | baseline p99 | baseline req/s | this p50 | this p99 "
+          "| this req/s | req/s this / baseline |")
+    print("|---|---|---|---|---|---|---|---|")
+    for c in CONNECTIONS:
+        b, g = results["baseline"][c], results["gantry"][c]
+        print("| %d | %.3f ms | %.3f ms | %.0f | %.3f ms | %.3f ms | %.0f | %.2fx |" % (
+            c, b["p50_ms"], b["p99_ms"], b["rps"], g["p50_ms"], g["p99_ms"], g["rps"],
+            g["rps"] / b["rps"]))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry-bin", default=os.environ.get(
         "GANTRY_BIN", os.path.join(ecs_bench.ROOT, "build", "gantry")))
+    ap.add_argument("--baseline-bin", help="a second Gantry to compare with, e.g. main's build")
     ap.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     ap.add_argument("--warmup", type=int, default=2, help="uncounted seconds before each")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads (at most connections)")
@@ -172,14 +187,18 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix="ecs-wrk-bench-") as d:
             servers = {}
-            gport = ecs_bench.free_port()
-            os.makedirs(os.path.join(d, "gantry"))
-            procs.append(subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
-                 os.path.join(d, "gantry"), "--log-level", "warn"],
-                env=dict(os.environ, GANTRY_TASKS="off"),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            servers["gantry"] = (gport, procs[-1])
+            gantries = {"gantry": args.gantry_bin}
+            if args.baseline_bin:
+                gantries["baseline"] = args.baseline_bin
+            for name, binary in gantries.items():
+                port = ecs_bench.free_port()
+                os.makedirs(os.path.join(d, name))
+                procs.append(subprocess.Popen(
+                    [binary, "--listen", "127.0.0.1:%d" % port, "--data-dir",
+                     os.path.join(d, name), "--log-level", "warn"],
+                    env=dict(os.environ, GANTRY_TASKS="off"),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                servers[name] = (port, procs[-1])
             if with_moto:
                 mport = ecs_bench.free_port()
                 procs.append(subprocess.Popen(

@@ -108,6 +108,19 @@ protocol::Result<Doc> EcsService::active_cluster(EcsStore& st, const Ctx& ctx, c
   return errors::cluster_not_found();
 }
 
+Reply EcsService::create_in_cluster(const Ctx& ctx, const Doc& in, const CreateInCluster& create) {
+  if (auto r = check_network_exists(ctx, in); !r) {
+    return r.error();
+  }
+  store::Transaction tx = db_.begin();
+  EcsStore st(tx, ctx.account, ctx.region);
+  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
+  if (!cluster) {
+    return cluster.error();
+  }
+  return create(tx, st, *cluster);
+}
+
 std::optional<Doc> EcsService::find_task_definition(EcsStore& st, const Ctx& ctx,
                                                     std::string_view ref) {
   std::string family_rev = name_from_ref(ref);

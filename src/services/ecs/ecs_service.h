@@ -114,6 +114,12 @@ class EcsService {
   // The task definition a request names: "family", "family:revision" or an ARN. ACTIVE or
   // INACTIVE; nullopt when unknown.
   std::optional<Doc> find_task_definition(EcsStore& st, const Ctx& ctx, std::string_view ref);
+  // CreateService/RunTask: after check_network_exists (outside any transaction), runs
+  // create(tx, st, cluster) in a write transaction on the request's cluster, the "default" one
+  // created on first use as ECS does. `create` commits what it keeps.
+  using CreateInCluster =
+      std::function<Reply(store::Transaction& tx, EcsStore& st, const Doc& cluster)>;
+  Reply create_in_cluster(const Ctx& ctx, const Doc& in, const CreateInCluster& create);
   // UpdateCluster/UpdateClusterSettings/PutClusterCapacityProviders: see cluster_handlers.cc.
   Reply change_cluster(const Ctx& ctx, const Doc& in,
                        const std::function<std::string(EcsStore& st, Doc& cluster)>& change);

@@ -244,56 +244,50 @@ Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   if (auto r = check_create_service_input(in, tags); !r) {
     return r.error();
   }
-  if (auto r = check_network_exists(ctx, in); !r) {
-    return r.error();
-  }
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
-  if (!cluster) {
-    return cluster.error();
-  }
-  std::string arn = service_arn_for(ctx, *cluster, str(in, "serviceName"));
-  std::string client_token = str(in, "clientToken");
-  if (std::optional<Reply> reply = existing_service_reply(st, arn, client_token)) {
-    return std::move(*reply);
-  }
-  Doc service = new_service(in, arn, *cluster);
-  protocol::Result<TaskLaunch> launch = resolve_launch(requested_strategy(in), in, *cluster);
-  if (!launch) {
-    return launch.error();
-  }
-  if (auto r = set_launch_members(service, *launch, in); !r) {
-    return r.error();
-  }
-  if (auto r = check_daemon(in, launch->fargate); !r) {
-    return r.error();
-  }
-  protocol::Result<Doc> td =
-      require_active(find_task_definition(st, ctx, str(in, "taskDefinition")));
-  if (!td) {
-    return td.error();
-  }
-  if (launch->fargate && !supports_fargate(*td)) {
-    return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
-  }
-  service["taskDefinition"] = str(*td, "taskDefinitionArn");
-  if (auto r = set_wiring_members(service, in, *td, launch->launch_type, ctx); !r) {
-    return r.error();
-  }
-  double now = epoch(clock_.now());
-  set_remaining_members(service, in, ctx, now);
-  start_deployment(service, now);
+  return create_in_cluster(
+      ctx, in, [&](store::Transaction& tx, EcsStore& st, const Doc& cluster) -> Reply {
+        std::string arn = service_arn_for(ctx, cluster, str(in, "serviceName"));
+        std::string client_token = str(in, "clientToken");
+        if (std::optional<Reply> reply = existing_service_reply(st, arn, client_token)) {
+          return std::move(*reply);
+        }
+        Doc service = new_service(in, arn, cluster);
+        protocol::Result<TaskLaunch> launch = resolve_launch(requested_strategy(in), in, cluster);
+        if (!launch) {
+          return launch.error();
+        }
+        if (auto r = set_launch_members(service, *launch, in); !r) {
+          return r.error();
+        }
+        if (auto r = check_daemon(in, launch->fargate); !r) {
+          return r.error();
+        }
+        protocol::Result<Doc> td =
+            require_active(find_task_definition(st, ctx, str(in, "taskDefinition")));
+        if (!td) {
+          return td.error();
+        }
+        if (launch->fargate && !supports_fargate(*td)) {
+          return errors::invalid_parameter("Task definition does not support launch_type FARGATE.");
+        }
+        service["taskDefinition"] = str(*td, "taskDefinitionArn");
+        if (auto r = set_wiring_members(service, in, *td, launch->launch_type, ctx); !r) {
+          return r.error();
+        }
+        double now = epoch(clock_.now());
+        set_remaining_members(service, in, ctx, now);
+        start_deployment(service, now);
 
-  st.put_service(service, client_token);
-  // A service created again under the ARN of a deleted one starts with only the tags it is
-  // created with, not the old service's.
-  st.clear_tags(arn);
-  st.add_tags(arn, tags);
-  Doc out{{"service", present_service(st, service, !tags.empty())}};
-  tx.commit();
-  scheduler_->service_changed({ctx.account, ctx.region, str(*cluster, "clusterArn"), arn});
-  return out;
+        st.put_service(service, client_token);
+        // A service created again under the ARN of a deleted one starts with only the tags it is
+        // created with, not the old service's.
+        st.clear_tags(arn);
+        st.add_tags(arn, tags);
+        Doc out{{"service", present_service(st, service, !tags.empty())}};
+        tx.commit();
+        scheduler_->service_changed({ctx.account, ctx.region, str(cluster, "clusterArn"), arn});
+        return out;
+      });
 }
 
 namespace {

@@ -84,56 +84,52 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   if (auto r = check_run_task_input(in, tags); !r) {
     return r.error();
   }
-  if (auto r = check_network_exists(ctx, in); !r) {
-    return r.error();
-  }
-  store::Transaction tx = db_.begin();
-  EcsStore st(tx, ctx.account, ctx.region);
-  protocol::Result<Doc> cluster = active_cluster(st, ctx, in, true);
-  if (!cluster) {
-    return cluster.error();
-  }
-  std::optional<Doc> td = find_task_definition(st, ctx, str(in, "taskDefinition"));
-  if (!td) {
-    return errors::invalid_parameter("TaskDefinition not found.");
-  }
-  if (str(*td, "status") != "ACTIVE") {
-    return errors::client("TaskDefinition is inactive.");
-  }
-  protocol::Result<TaskLaunch> launch =
-      resolve_launch(arr(in, "capacityProviderStrategy"), in, *cluster);
-  if (!launch) {
-    return launch.error();
-  }
-  if (auto r = check_task_launch(*launch, *td, in); !r) {
-    return r.error();
-  }
-  int64_t count = opt_int(in, "count").value_or(1);
-  if (!launch->fargate) {
-    // Fargate only: a cluster here never has container instances to place EC2 tasks on.
-    json::array failures;
-    for (int64_t i = 0; i < count; ++i) {
-      failures.push_back(json::object{{"reason", "No Container Instances were found in your "
-                                                 "cluster."}});
-    }
-    tx.commit();  // keeps a "default" cluster created by this call, as ECS does
-    return run_task_reply({}, std::move(failures));
-  }
-  double now = epoch(clock_.now());
-  std::vector<TaskRef> created;
-  json::array tasks;
-  for (int64_t i = 0; i < count; ++i) {
-    Doc task = new_task(ctx, *cluster, *td, in, *launch, now);
-    st.put_task(task);
-    st.add_tags(str(task, "taskArn"), tags);
-    created.push_back({ctx.account, ctx.region, str(*cluster, "clusterArn"), str(task, "taskArn")});
-    tasks.push_back(present_task(st, std::move(task), !tags.empty()));
-  }
-  tx.commit();
-  for (const TaskRef& ref : created) {
-    launcher_->task_created(ref);
-  }
-  return run_task_reply(std::move(tasks), {});
+  return create_in_cluster(
+      ctx, in, [&](store::Transaction& tx, EcsStore& st, const Doc& cluster) -> Reply {
+        std::optional<Doc> td = find_task_definition(st, ctx, str(in, "taskDefinition"));
+        if (!td) {
+          return errors::invalid_parameter("TaskDefinition not found.");
+        }
+        if (str(*td, "status") != "ACTIVE") {
+          return errors::client("TaskDefinition is inactive.");
+        }
+        protocol::Result<TaskLaunch> launch =
+            resolve_launch(arr(in, "capacityProviderStrategy"), in, cluster);
+        if (!launch) {
+          return launch.error();
+        }
+        if (auto r = check_task_launch(*launch, *td, in); !r) {
+          return r.error();
+        }
+        int64_t count = opt_int(in, "count").value_or(1);
+        if (!launch->fargate) {
+          // Fargate only: a cluster here never has container instances to place EC2 tasks on.
+          json::array failures;
+          for (int64_t i = 0; i < count; ++i) {
+            failures.push_back(json::object{{"reason",
+                                             "No Container Instances were found in your "
+                                             "cluster."}});
+          }
+          tx.commit();  // keeps a "default" cluster created by this call, as ECS does
+          return run_task_reply({}, std::move(failures));
+        }
+        double now = epoch(clock_.now());
+        std::vector<TaskRef> created;
+        json::array tasks;
+        for (int64_t i = 0; i < count; ++i) {
+          Doc task = new_task(ctx, cluster, *td, in, *launch, now);
+          st.put_task(task);
+          st.add_tags(str(task, "taskArn"), tags);
+          created.push_back(
+              {ctx.account, ctx.region, str(cluster, "clusterArn"), str(task, "taskArn")});
+          tasks.push_back(present_task(st, std::move(task), !tags.empty()));
+        }
+        tx.commit();
+        for (const TaskRef& ref : created) {
+          launcher_->task_created(ref);
+        }
+        return run_task_reply(std::move(tasks), {});
+      });
 }
 
 // StartTask — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StartTask.html
