@@ -1,7 +1,6 @@
 #include "services/ecs/ecs_service.h"
 
 #include <algorithm>
-#include <boost/json/monotonic_resource.hpp>
 
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_store.h"
@@ -182,11 +181,8 @@ Reply EcsService::describe_in_cluster(
       }
     }
   }
-  // The reply lives in one arena: copying the wire documents into it allocates by bumping a
-  // pointer, and it is freed in one step once encoded.
-  json::storage_ptr arena = json::make_shared_resource<json::monotonic_resource>();
-  json::array found(arena);
-  json::array failures(arena);
+  json::array found;
+  json::array failures;
   for (Row& row : rows) {
     std::shared_ptr<const Doc> doc = row.text ? wire_doc(row.arn, *row.text) : nullptr;
     if (!doc || str(*doc, "clusterArn") != cluster_arn) {
@@ -198,10 +194,7 @@ Reply EcsService::describe_in_cluster(
       shown["tags"] = std::move(row.tags);
     }
   }
-  json::object reply(arena);
-  reply[out] = std::move(found);
-  reply["failures"] = std::move(failures);
-  return reply;
+  return json::object{{out, std::move(found)}, {"failures", std::move(failures)}};
 }
 
 }  // namespace services::ecs
