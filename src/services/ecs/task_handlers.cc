@@ -11,6 +11,7 @@
 #include "services/ecs/service_rules.h"
 #include "services/ecs/task_document.h"
 #include "services/ecs/validation.h"
+#include "services/ecs/wire_doc_cache.h"
 
 namespace services::ecs {
 
