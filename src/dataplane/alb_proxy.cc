@@ -19,7 +19,7 @@
 #include "dataplane/alb_http.h"
 #include "dataplane/alb_stickiness.h"
 #include "dataplane/alb_target_picker.h"
-#include "dataplane/alb_tunnel.h"
+#include "dataplane/alb_upstream.h"
 #include "dataplane/rule_matcher.h"
 
 namespace dataplane {
@@ -30,14 +30,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Ms = std::chrono::milliseconds;
-
-constexpr size_t kChunk = 16 * 1024;
-
-struct Upstream {
-  explicit Upstream(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  beast::flat_buffer buffer;
-};
 
 struct Worker {
   asio::io_context ioc{1};
@@ -50,37 +42,6 @@ struct Worker {
   std::thread thread;
 };
 
-// Buffers of one client connection, reused by its requests.
-struct ConnBuffers {
-  std::string head;               // a serialized message head (fast path)
-  std::unique_ptr<char[]> chunk;  // body relay (streaming path), allocated on first use
-  char* chunk_data() {
-    if (!chunk) chunk.reset(new char[kChunk]);
-    return chunk.get();
-  }
-};
-
-// Writes `buffers` whole. It first tries straight away on the (non-blocking) socket: a socket
-// almost always takes a small message at once, which then costs no timer. Whatever the kernel did
-// not take is written asynchronously within `timeout`.
-template <class Buffers>
-asio::awaitable<beast::error_code> write_all(beast::tcp_stream& stream, const Buffers& buffers,
-                                             Ms timeout) {
-  beast::error_code ec;
-  size_t total = asio::buffer_size(buffers);
-  size_t n = stream.socket().write_some(buffers, ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
-    ec = {};
-    n = 0;
-  }
-  if (ec || n == total) co_return ec;
-  beast::buffers_suffix<Buffers> rest(buffers);
-  rest.consume(n);
-  stream.expires_after(timeout);
-  co_await asio::async_write(stream, rest, asio::redirect_error(asio::use_awaitable, ec));
-  co_return ec;
-}
-
 // Whether any rule of the listener looks at request headers (then they are copied for it).
 bool needs_headers(const SnapshotListener& listener) {
   for (const auto& rule : listener.rules) {
@@ -91,10 +52,62 @@ bool needs_headers(const SnapshotListener& listener) {
   return false;
 }
 
+// What the rule matcher sees of a request: method, Host, path, query and source address
+// (headers are added only when a rule needs them).
+AlbRequest request_view(const http::request<http::buffer_body>& req,
+                        const std::string& client_ip) {
+  AlbRequest view;
+  view.method = std::string(req.method_string());
+  view.host = std::string(req[http::field::host]);
+  std::string_view request_target = req.target();
+  size_t q = request_target.find('?');
+  view.path = std::string(request_target.substr(0, q));
+  view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
+  view.source_ip = client_ip;
+  return view;
+}
+
+// Headers the target sees, as ALB adds them (forward() writes them).
+ForwardedHeaders forwarded_headers(const http::request<http::buffer_body>& req,
+                                   const std::string& client_ip, const SnapshotListener& listener,
+                                   uint16_t port) {
+  ForwardedHeaders fwd;
+  std::string_view prior = req["X-Forwarded-For"];
+  fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
+  fwd.proto = listener.protocol.empty() ? "http" : listener.protocol;
+  for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  fwd.port = std::to_string(port);
+  if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
+  return fwd;
+}
+
+// Removes "Expect" from the request; whether it asked for 100-continue (the proxy answers it).
+bool take_expect_continue(http::request<http::buffer_body>& req) {
+  auto it = req.find(http::field::expect);
+  if (it == req.end()) return false;
+  bool expect_continue = beast::iequals(it->value(), "100-continue");
+  req.erase(http::field::expect);
+  return expect_continue;
+}
+
 // ALB gives a target 10 s to accept a connection.
 constexpr Ms kConnectTimeout{10000};
 
 bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+// One request on its way to a target, as handle() decided it.
+struct ForwardRequest {
+  ForwardedHeaders fwd;
+  const std::string& lb_arn;
+  const std::string& ip;  // the target
+  uint16_t port;
+  Ms timeout;  // for the target's answer and between body reads
+  bool expect_continue;
+  bool client_keep;  // the client asked to keep its connection
+  unsigned version;  // the client's HTTP version
+  std::optional<Ms> tunnel_idle;  // a WebSocket upgrade: the tunnel's idle timeout
+  AlbTargetPicker::Cookies sticky;
+};
 
 }  // namespace
 
@@ -182,7 +195,7 @@ struct AlbProxy::Impl {
     beast::flat_buffer buffer;
     ConnBuffers bufs;
     for (;;) {
-      http::request_parser<http::buffer_body> parser;
+      RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
       parser.body_limit(boost::none);
       client.expires_after(opts.client_idle_timeout.value_or(Ms(60'000)));
@@ -207,30 +220,21 @@ struct AlbProxy::Impl {
     client.close();
   }
 
-  // Returns whether the client connection may carry another request.
+  // Routes one request through its listener's rules and answers it or forwards it. Returns
+  // whether the client connection may carry another request.
   asio::awaitable<bool> handle(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
-                               ConnBuffers& bufs, http::request_parser<http::buffer_body>& parser,
+                               ConnBuffers& bufs, RequestParser& parser,
                                const std::string& client_ip,
                                std::shared_ptr<const AlbSnapshot> snapshot) {
     auto& req = parser.get();
     unsigned version = req.version();
     bool keep = req.keep_alive() && parser.is_done();  // an unread body ends the connection
-    bool keep_if_forwarded = req.keep_alive();
-
-    AlbRequest view;
-    view.method = std::string(req.method_string());
-    view.host = std::string(req[http::field::host]);
-    std::string_view request_target = req.target();
-    size_t q = request_target.find('?');
-    view.path = std::string(request_target.substr(0, q));
-    view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
-    view.source_ip = client_ip;
-
     if (version >= 11 && req.find(http::field::host) == req.end()) {
       auto page = alb_page(400, version, false);
       co_await send(client, page);
       co_return false;
     }
+    AlbRequest view = request_view(req, client_ip);
     uint16_t port = listener_port();
     const auto* lb = select_load_balancer(*snapshot, port, view.host);
     const auto* listener = lb == nullptr ? nullptr : find_listener(*lb, port);
@@ -238,32 +242,9 @@ struct AlbProxy::Impl {
       for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
     }
     const auto* action = listener == nullptr ? nullptr : match_action(*listener, view);
-    if (action == nullptr) {
-      auto page = alb_page(503, version, keep);
-      co_return !(co_await send(client, page)) && keep;
+    if (action == nullptr || action->type != ActionType::Forward) {
+      co_return co_await answer(client, action, view, listener, port, version, keep);
     }
-    if (action->type == ActionType::FixedResponse) {
-      const auto& fr = action->fixed_response;
-      http::response<http::string_body> res{static_cast<http::status>(fr.status_code), version};
-      res.set(http::field::server, "awselb/2.0");
-      if (!fr.content_type.empty()) res.set(http::field::content_type, fr.content_type);
-      res.body() = fr.body;
-      res.keep_alive(keep);
-      res.prepare_payload();
-      co_return !(co_await send(client, res)) && keep;
-    }
-    if (action->type == ActionType::Redirect) {
-      auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
-      res.set(http::field::location,
-              redirect_location(action->redirect, view,
-                                listener->protocol.empty() ? "HTTP" : listener->protocol, port));
-      co_return !(co_await send(client, res)) && keep;
-    }
-    if (action->type != ActionType::Forward) {
-      auto page = alb_page(503, version, keep);  // authenticate-* is not supported here
-      co_return !(co_await send(client, page)) && keep;
-    }
-
     core::TimePoint now = clock().now();
     AlbTargetPicker::Cookies sticky;
     std::string_view cookies = req[http::field::cookie];
@@ -274,42 +255,67 @@ struct AlbProxy::Impl {
       auto page = alb_page(503, version, keep);
       co_return !(co_await send(client, page)) && keep;
     }
-
-    // Headers the target sees, as ALB adds them (forward() writes them).
-    ForwardedHeaders fwd;
-    std::string_view prior = req["X-Forwarded-For"];
-    fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
-    fwd.proto = listener->protocol.empty() ? "http" : listener->protocol;
-    for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    fwd.port = std::to_string(port);
-    if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
-    bool expect_continue = false;
-    if (auto it = req.find(http::field::expect); it != req.end()) {
-      expect_continue = beast::iequals(it->value(), "100-continue");
-      req.erase(http::field::expect);
-    }
+    Ms lb_idle(int64_t{lb->idle_timeout_seconds} * 1000);
     bool upgrade = is_websocket_upgrade(req);
-    if (!upgrade) req.keep_alive(true);
-
+    ForwardRequest fr{.fwd = forwarded_headers(req, client_ip, *listener, port),
+                      .lb_arn = lb->arn,
+                      .ip = target->id,
+                      .port = target->port,
+                      .timeout = opts.target_timeout.value_or(lb_idle),
+                      .expect_continue = take_expect_continue(req),
+                      .client_keep = req.keep_alive(),
+                      .version = version,
+                      .tunnel_idle = std::nullopt,
+                      .sticky = std::move(sticky)};
+    if (upgrade) {
+      fr.tunnel_idle = opts.client_idle_timeout.value_or(lb_idle);
+    } else {
+      req.keep_alive(true);
+    }
     TargetKey key{group->arn, target->id, target->port};
-    Ms timeout = opts.target_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
     picker->selector().started(key);
-    Ms idle = opts.client_idle_timeout.value_or(Ms(int64_t{lb->idle_timeout_seconds} * 1000));
-    bool ok = co_await forward(w, client, buffer, bufs, parser, fwd, lb->arn, target->id,
-                               target->port, timeout, expect_continue, keep_if_forwarded, version,
-                               upgrade ? std::optional<Ms>(idle) : std::nullopt, sticky);
-    if (picker->selector().finished(key) == 0 && opts.on_drained) {
-      const auto& now = current(w);
-      const auto* g = now->target_group(key.target_group_arn);
-      if (g != nullptr) {
-        for (const auto& t : g->targets) {
-          if (t.id == key.id && t.port == key.port && t.state == TargetState::Draining) {
-            opts.on_drained(key);
-          }
-        }
+    bool ok = co_await forward(w, client, buffer, bufs, parser, fr);
+    if (picker->selector().finished(key) == 0) report_if_drained(w, key);
+    co_return (ok && fr.client_keep);
+  }
+
+  // Answers a request that no forward action takes: a fixed response, a redirect, or 503 (no
+  // rule matched, or an authenticate-* action, which is not supported here).
+  asio::awaitable<bool> answer(beast::tcp_stream& client, const RuleAction* action,
+                               const AlbRequest& view, const SnapshotListener* listener,
+                               uint16_t port, unsigned version, bool keep) {
+    if (action != nullptr && action->type == ActionType::FixedResponse) {
+      const auto& fr = action->fixed_response;
+      http::response<http::string_body> res{static_cast<http::status>(fr.status_code), version};
+      res.set(http::field::server, "awselb/2.0");
+      if (!fr.content_type.empty()) res.set(http::field::content_type, fr.content_type);
+      res.body() = fr.body;
+      res.keep_alive(keep);
+      res.prepare_payload();
+      co_return !(co_await send(client, res)) && keep;
+    }
+    if (action != nullptr && action->type == ActionType::Redirect) {
+      auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
+      res.set(http::field::location,
+              redirect_location(action->redirect, view,
+                                listener->protocol.empty() ? "HTTP" : listener->protocol, port));
+      co_return !(co_await send(client, res)) && keep;
+    }
+    auto page = alb_page(503, version, keep);
+    co_return !(co_await send(client, page)) && keep;
+  }
+
+  // Tells on_drained when `key`, which just finished its last request, is draining.
+  void report_if_drained(Worker* w, const TargetKey& key) {
+    if (!opts.on_drained) return;
+    const auto& now = current(w);
+    const auto* g = now->target_group(key.target_group_arn);
+    if (g == nullptr) return;
+    for (const auto& t : g->targets) {
+      if (t.id == key.id && t.port == key.port && t.state == TargetState::Draining) {
+        opts.on_drained(key);
       }
     }
-    co_return (ok && keep_if_forwarded);
   }
 
   // Closes the idle connections to targets that are no longer registered in any group (a task
@@ -374,198 +380,76 @@ struct AlbProxy::Impl {
     co_return std::make_unique<Upstream>(std::move(s));
   }
 
-  // Sends the request to the target and relays its response. Returns whether the client
-  // connection is still usable.
+  // Sends the request to the target and relays its response; a pooled connection the target had
+  // closed is retried once on a fresh one. Returns whether the client connection is still usable.
   asio::awaitable<bool> forward(Worker* w, beast::tcp_stream& client, beast::flat_buffer& buffer,
-                                ConnBuffers& bufs, http::request_parser<http::buffer_body>& parser,
-                                const ForwardedHeaders& fwd, const std::string& lb_arn,
-                                const std::string& ip, uint16_t port, Ms timeout,
-                                bool expect_continue, bool client_keep, unsigned version,
-                                std::optional<Ms> tunnel_idle,
-                                const AlbTargetPicker::Cookies& sticky) {
+                                ConnBuffers& bufs, RequestParser& parser, ForwardRequest& fr) {
     auto& req = parser.get();
     bool head = req.method() == http::verb::head;
     bool bodyless = parser.is_done();
-    if (!bodyless) set_forwarded(req, fwd);  // the body streams through Beast's serializer
-    beast::error_code ec;
+    if (!bodyless) set_forwarded(req, fr.fwd);  // the body streams through Beast's serializer
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
       bool timed_out = false;
-      auto up = co_await open_upstream(w, lb_arn, ip, port, timeout, reused, timed_out);
+      auto up = co_await open_upstream(w, fr.lb_arn, fr.ip, fr.port, fr.timeout, reused, timed_out);
       if (!up) {
-        auto page = alb_page(timed_out ? 504 : 502, version, false);
+        auto page = alb_page(timed_out ? 504 : 502, fr.version, false);
         co_await send(client, page);
         co_return false;
       }
-      // Request: header, then the body as it arrives from the client.
-      if (expect_continue && !parser.is_done()) {
-        expect_continue = false;
-        http::response<http::empty_body> cont{http::status::continue_, version};
+      if (fr.expect_continue && !parser.is_done()) {
+        fr.expect_continue = false;
+        http::response<http::empty_body> cont{http::status::continue_, fr.version};
         if (co_await send(client, cont)) co_return false;
       }
-      http::request_serializer<http::buffer_body> sr{req};
-      bool upstream_failed = false;
-      if (parser.is_done()) {
-        // No body: the head in one write.
-        bufs.head.clear();
-        append_head(req, fwd, bufs.head);
-        ec = co_await write_all(up->stream, asio::buffer(bufs.head), timeout);
-        upstream_failed = static_cast<bool>(ec);
-      } else {
-        do {
-          if (!parser.is_done()) {
-            req.body().data = bufs.chunk_data();
-            req.body().size = kChunk;
-            client.expires_after(timeout);
-            co_await http::async_read(client, buffer, parser,
-                                      asio::redirect_error(asio::use_awaitable, ec));
-            if (ec == http::error::need_buffer) ec = {};
-            if (ec) co_return false;  // client went away mid-body
-            req.body().size = kChunk - req.body().size;
-            req.body().data = bufs.chunk_data();
-            req.body().more = !parser.is_done();
-          } else {
-            req.body().data = nullptr;
-            req.body().size = 0;
-            req.body().more = false;
-          }
-          up->stream.expires_after(timeout);
-          co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == http::error::need_buffer) ec = {};
-          if (ec) {
-            upstream_failed = true;
-            break;
-          }
-        } while (!parser.is_done() && !sr.is_done());
-        if (!upstream_failed && !sr.is_done()) {
-          req.body().data = nullptr;
-          req.body().size = 0;
-          req.body().more = false;
-          co_await http::async_write(up->stream, sr, asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == http::error::need_buffer) ec = {};
-          upstream_failed = static_cast<bool>(ec);
-        }
-      }
-      // Response header. Interim responses (100 Continue, 103 Early Hints) are dropped: the
-      // proxy answered Expect itself, and relaying one as final would leave the real response
-      // unread on a pooled connection.
-      std::optional<http::response_parser<http::buffer_body>> parsed;
-      for (int interim = 0; !upstream_failed; ++interim) {
-        parsed.emplace();
-        parsed->body_limit(boost::none);
-        parsed->header_limit(64 * 1024);
-        if (head) parsed->skip(true);
-        up->stream.expires_after(timeout);
-        co_await http::async_read_header(up->stream, up->buffer, *parsed,
-                                         asio::redirect_error(asio::use_awaitable, ec));
-        upstream_failed = static_cast<bool>(ec);
-        int code = upstream_failed ? 0 : parsed->get().result_int();
-        if (code < 100 || code >= 200 || code == 101) break;
-        if (interim == 8) {  // a target that only ever sends interim responses
-          ec = http::error::bad_status;
-          upstream_failed = true;
-        }
-      }
-      if (upstream_failed) {
-        // A pooled connection the target had closed: try once more on a fresh one.
+      beast::error_code ec;
+      SendResult sent =
+          co_await send_request(client, buffer, parser, fr.fwd, *up, bufs, fr.timeout, ec);
+      if (sent == SendResult::ClientGone) co_return false;
+      std::optional<ResponseParser> parsed;
+      if (sent == SendResult::Sent) ec = co_await read_response_head(*up, parsed, head, fr.timeout);
+      if (ec) {
         if (reused && bodyless && !is_timeout(ec)) continue;
-        auto page = alb_page(is_timeout(ec) ? 504 : 502, version, false);
+        auto page = alb_page(is_timeout(ec) ? 504 : 502, fr.version, false);
         co_await send(client, page);
         co_return false;
       }
-      auto& rp = *parsed;
-      auto& res = rp.get();
-      if (tunnel_idle && res.result() == http::status::switching_protocols) {
-        // WebSocket: pass the 101 on unchanged, then relay bytes until either side closes.
-        res.version(version);
-        res.body().data = nullptr;
-        res.body().size = 0;
-        res.body().more = false;
-        http::response_serializer<http::buffer_body> rs{res};
-        client.expires_after(timeout);
-        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::need_buffer) ec = {};
-        if (ec) co_return false;
-        client.expires_never();
-        up->stream.expires_never();
-        co_await relay_tunnel(client.socket(), buffer, up->stream.socket(), up->buffer,
-                              *tunnel_idle);
+      if (fr.tunnel_idle && parsed->get().result() == http::status::switching_protocols) {
+        co_await relay_upgrade(client, buffer, *up, *parsed, fr.version, fr.timeout,
+                               *fr.tunnel_idle);
         co_return false;
       }
-      add_sticky_cookies(res, sticky);
-      // Response: header, then the body as it arrives from the target.
-      bool upstream_keep = res.keep_alive();
-      res.keep_alive(client_keep);
-      res.version(version);
-      // A body that the target ends by closing (no length, not chunked; busybox httpd's error
-      // pages and CGI output): chunked toward an HTTP/1.1 client, close-delimited toward 1.0.
-      bool client_usable = true;
-      if (!rp.is_done() && !rp.chunked() && !rp.content_length()) {
-        upstream_keep = false;
-        if (version >= 11) {
-          res.chunked(true);
-        } else {
-          res.keep_alive(false);
-          client_usable = false;
-        }
-      }
-      // Fast path: the whole body (or none) is already buffered: head and body in one write.
-      std::optional<uint64_t> buffered_length;
-      if (rp.is_done()) {
-        buffered_length = 0;  // HEAD, 204, 304
-      } else if (!rp.chunked() && rp.content_length() &&
-                 *rp.content_length() <= up->buffer.size()) {
-        buffered_length = *rp.content_length();
-      }
-      if (buffered_length) {
-        bufs.head.clear();
-        append_head(res, bufs.head);
-        std::array<asio::const_buffer, 2> out{
-            asio::buffer(bufs.head),
-            asio::buffer(up->buffer.data().data(), static_cast<size_t>(*buffered_length))};
-        ec = co_await write_all(client, out, timeout);
-        up->buffer.consume(static_cast<size_t>(*buffered_length));
-        if (upstream_keep && up->buffer.size() == 0) release_upstream(w, lb_arn, ip, port, up);
-        co_return !ec;
-      }
-      http::response_serializer<http::buffer_body> rs{res};
-      do {
-        if (!rp.is_done()) {
-          res.body().data = bufs.chunk_data();
-          res.body().size = kChunk;
-          up->stream.expires_after(timeout);
-          co_await http::async_read(up->stream, up->buffer, rp,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == http::error::need_buffer) ec = {};
-          if (ec == http::error::end_of_stream && rp.is_done()) ec = {};
-          if (ec) co_return false;  // target failed mid-body: nothing better than closing
-          res.body().size = kChunk - res.body().size;
-          res.body().data = bufs.chunk_data();
-          res.body().more = !rp.is_done();
-        } else {
-          res.body().data = nullptr;
-          res.body().size = 0;
-          res.body().more = false;
-        }
-        client.expires_after(timeout);
-        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::need_buffer) ec = {};
-        if (ec) co_return false;
-      } while (!rp.is_done() && !rs.is_done());
-      if (!rs.is_done()) {
-        res.body().data = nullptr;
-        res.body().size = 0;
-        res.body().more = false;
-        co_await http::async_write(client, rs, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::need_buffer) ec = {};
-        if (ec) co_return false;
-      }
-      if (upstream_keep && rp.is_done()) release_upstream(w, lb_arn, ip, port, up);
-      co_return client_usable;
+      co_return co_await relay_response(w, client, bufs, up, *parsed, fr);
     }
-    auto page = alb_page(502, version, false);
+    auto page = alb_page(502, fr.version, false);
     co_await send(client, page);
     co_return false;
+  }
+
+  // Relays the target's response (its head read into `rp`) to the client: head and body in one
+  // write when the body is already buffered, else streamed. Returns the target connection to the
+  // pool when it can carry another request, and whether the client connection is still usable.
+  asio::awaitable<bool> relay_response(Worker* w, beast::tcp_stream& client, ConnBuffers& bufs,
+                                       std::unique_ptr<Upstream>& up, ResponseParser& rp,
+                                       const ForwardRequest& fr) {
+    add_sticky_cookies(rp.get(), fr.sticky);
+    ClientFraming framing = frame_for_client(rp, fr.client_keep, fr.version);
+    if (std::optional<uint64_t> length = buffered_body_length(rp, *up)) {
+      bufs.head.clear();
+      append_head(rp.get(), bufs.head);
+      std::array<asio::const_buffer, 2> out{
+          asio::buffer(bufs.head),
+          asio::buffer(up->buffer.data().data(), static_cast<size_t>(*length))};
+      beast::error_code ec = co_await write_all(client, out, fr.timeout);
+      up->buffer.consume(static_cast<size_t>(*length));
+      if (framing.upstream_keep && up->buffer.size() == 0) {
+        release_upstream(w, fr.lb_arn, fr.ip, fr.port, up);
+      }
+      co_return !ec;
+    }
+    if (co_await relay_response_body(*up, rp, client, bufs, fr.timeout)) co_return false;
+    if (framing.upstream_keep && rp.is_done()) release_upstream(w, fr.lb_arn, fr.ip, fr.port, up);
+    co_return framing.client_usable;
   }
 };
 
