@@ -34,8 +34,6 @@ std::shared_ptr<const AlbSnapshot> filtered(
   return out;
 }
 
-bool served(const SnapshotListener& l) { return l.protocol.empty() || l.protocol == "HTTP"; }
-
 }  // namespace
 
 LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
@@ -159,92 +157,105 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
   return ReconcileResult::done();
 }
 
+// Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.
 void LoadBalancerNodes::converge() {
   std::lock_guard lock(converge_mu_);
   std::shared_ptr<const AlbSnapshot> snap = snapshots_.current();
-  bool incomplete = false;
-
-  // Nodes: one namespace per load balancer with interfaces.
-  std::set<std::string> wanted;
-  for (const auto& lb : snap->load_balancers) {
-    std::vector<std::string> enis;
-    for (const auto& a : lb.addresses) {
-      if (!a.eni_id.empty()) enis.push_back(a.eni_id);
+  bool complete = true;
+  if (network_.plane) {
+    std::map<std::string, std::string> existing;
+    for (const auto& [arn, node] : nodes_) existing[arn] = node.signature;
+    NodesPlan plan = plan_nodes(*snap, existing);
+    for (const NodeToMake& make : plan.make) {
+      if (nodes_.count(make.lb->arn)) remove_node(make.lb->arn);  // SetSubnets: remake it
+      complete = make_node(make) && complete;
     }
-    if (enis.empty() || !network_.plane) continue;
-    wanted.insert(lb.arn);
-    std::string signature;
-    for (const auto& e : enis) signature += e + ",";
-    auto it = nodes_.find(lb.arn);
-    if (it != nodes_.end() && it->second.signature == signature) continue;
-    if (it != nodes_.end()) {  // SetSubnets: remake the node with its new interfaces
-      for (auto& [port, proxy] : it->second.listeners) proxy->stop();
-      (void)network_.plane->detach(it->second.endpoint_id);
-      nodes_.erase(it);
-    }
-    auto interfaces = network_.interfaces(lb.account, lb.region, lb.vpc_id, enis);
-    if (!interfaces) {
-      incomplete = true;
-      continue;
-    }
-    if (auto r = network_.ensure_vpc(lb.account, lb.region, lb.vpc_id); !r) {
-      core::log::warn("load balancer VPC not ready",
-                      {{"load_balancer", lb.arn}, {"error", r.error().message}});
-      incomplete = true;
-      continue;
-    }
-    netplane::EndpointSpec spec{endpoint_id(lb.arn), lb.vpc_id, *interfaces};
-    auto attached = network_.plane->attach(spec);
-    if (!attached) {
-      core::log::warn("load balancer node not made",
-                      {{"load_balancer", lb.arn}, {"error", attached.error().message}});
-      incomplete = true;
-      continue;
-    }
-    nodes_[lb.arn] = Node{spec.endpoint_id, attached->netns_path, signature, {}};
-    core::log::info("load balancer node up",
-                    {{"load_balancer", lb.arn}, {"netns", attached->netns_path}});
-  }
-  for (auto it = nodes_.begin(); it != nodes_.end();) {
-    if (wanted.count(it->first)) {
-      ++it;
-      continue;
-    }
-    for (auto& [port, proxy] : it->second.listeners) proxy->stop();
-    (void)network_.plane->detach(it->second.endpoint_id);
-    it = nodes_.erase(it);
+    for (const std::string& arn : plan.remove) remove_node(arn);
   }
   {
     std::lock_guard paths(paths_mu_);
     netns_by_lb_.clear();
     for (const auto& [arn, node] : nodes_) netns_by_lb_[arn] = node.netns_path;
   }
+  complete = converge_node_listeners(*snap) && complete;
+  complete = converge_host_listeners(*snap) && complete;
+  {
+    std::lock_guard paths(paths_mu_);
+    host_ports_.clear();
+    for (const auto& [port, proxy] : host_) host_ports_.insert(proxy->bound_port());
+  }
+  if (!complete) {
+    std::lock_guard l(lifecycle_mu_);
+    if (controller_) controller_->enqueue_after(kNodesKey, kRetry);
+  }
+}
 
-  AlbProxy::DrainedCallback drained = [this](const TargetKey& k) { on_drained(k); };
+bool LoadBalancerNodes::make_node(const NodeToMake& make) {
+  const SnapshotLoadBalancer& lb = *make.lb;
+  auto interfaces = network_.interfaces(lb.account, lb.region, lb.vpc_id, make.enis);
+  if (!interfaces) return false;
+  if (auto r = network_.ensure_vpc(lb.account, lb.region, lb.vpc_id); !r) {
+    core::log::warn("load balancer VPC not ready",
+                    {{"load_balancer", lb.arn}, {"error", r.error().message}});
+    return false;
+  }
+  netplane::EndpointSpec spec{endpoint_id(lb.arn), lb.vpc_id, *interfaces};
+  auto attached = network_.plane->attach(spec);
+  if (!attached) {
+    core::log::warn("load balancer node not made",
+                    {{"load_balancer", lb.arn}, {"error", attached.error().message}});
+    return false;
+  }
+  nodes_[lb.arn] = Node{spec.endpoint_id, attached->netns_path, make.signature, {}};
+  core::log::info("load balancer node up",
+                  {{"load_balancer", lb.arn}, {"netns", attached->netns_path}});
+  return true;
+}
+
+void LoadBalancerNodes::remove_node(const std::string& lb_arn) {
+  auto it = nodes_.find(lb_arn);
+  if (it == nodes_.end()) return;
+  for (auto& [port, proxy] : it->second.listeners) proxy->stop();
+  (void)network_.plane->detach(it->second.endpoint_id);
+  nodes_.erase(it);
+}
+
+std::vector<uint16_t> LoadBalancerNodes::keep_listeners(
+    std::map<uint16_t, std::unique_ptr<AlbProxy>>& proxies, const std::set<uint16_t>& ports,
+    const std::shared_ptr<const AlbSnapshot>& view) {
+  std::vector<uint16_t> closed;
+  for (auto p = proxies.begin(); p != proxies.end();) {
+    if (ports.count(p->first)) {
+      p->second->update(view);
+      ++p;
+    } else {
+      p->second->stop();
+      closed.push_back(p->first);
+      p = proxies.erase(p);
+    }
+  }
+  return closed;
+}
+
+std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(
+    AlbProxy::Options options, std::shared_ptr<const AlbSnapshot> view) {
+  options.on_drained = [this](const TargetKey& k) { on_drained(k); };
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
     return connect(lb, ip, port, timeout);
   };
+  return std::make_unique<AlbProxy>(std::move(options), std::move(connector), std::move(view));
+}
 
-  // Listeners inside each node's namespace, on its own addresses.
-  for (const auto& lb : snap->load_balancers) {
+bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
+  bool complete = true;
+  for (const auto& lb : snap.load_balancers) {
     auto it = nodes_.find(lb.arn);
     if (it == nodes_.end()) continue;
     Node& node = it->second;
-    auto view = filtered(*snap, [&](const SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
-    std::set<uint16_t> ports;
-    for (const auto& l : lb.listeners) {
-      if (served(l)) ports.insert(l.port);
-    }
-    for (auto p = node.listeners.begin(); p != node.listeners.end();) {
-      if (ports.count(p->first)) {
-        p->second->update(view);
-        ++p;
-      } else {
-        p->second->stop();
-        p = node.listeners.erase(p);
-      }
-    }
+    auto view = filtered(snap, [&](const SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
+    std::set<uint16_t> ports = served_ports(lb);
+    keep_listeners(node.listeners, ports, view);
     for (uint16_t port : ports) {
       if (node.listeners.count(port)) continue;
       auto fd = netplane::listen_in_netns(node.netns_path, "0.0.0.0", port, 1024, true);
@@ -252,42 +263,32 @@ void LoadBalancerNodes::converge() {
         core::log::warn("load balancer listener not opened in its VPC",
                         {{"load_balancer", lb.arn}, {"port", std::to_string(port)},
                          {"error", fd.error().message}});
-        incomplete = true;
+        complete = false;
         continue;
       }
       AlbProxy::Options o;
       o.listen_fd = fd->release();
       o.listener_port = port;
       o.threads = 1;
-      o.on_drained = drained;
-      auto proxy = std::make_unique<AlbProxy>(o, connector, view);
+      auto proxy = make_proxy(std::move(o), view);
       if (auto ec = proxy->start()) {
-        incomplete = true;
+        complete = false;
         continue;
       }
       node.listeners[port] = std::move(proxy);
     }
   }
+  return complete;
+}
 
-  // Host listeners: internet-facing load balancers, shared per port.
-  auto public_view = filtered(*snap, [](const SnapshotLoadBalancer& l) {
+bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
+  bool complete = true;
+  auto public_view = filtered(snap, [](const SnapshotLoadBalancer& l) {
     return l.scheme != "internal";
   });
-  std::set<uint16_t> ports;
-  for (const auto& lb : public_view->load_balancers) {
-    for (const auto& l : lb.listeners) {
-      if (served(l)) ports.insert(l.port);
-    }
-  }
-  for (auto p = host_.begin(); p != host_.end();) {
-    if (ports.count(p->first)) {
-      p->second->update(public_view);
-      ++p;
-    } else {
-      p->second->stop();
-      core::log::info("load balancer port closed", {{"port", std::to_string(p->first)}});
-      p = host_.erase(p);
-    }
+  std::set<uint16_t> ports = host_listener_ports(snap);
+  for (uint16_t port : keep_listeners(host_, ports, public_view)) {
+    core::log::info("load balancer port closed", {{"port", std::to_string(port)}});
   }
   for (uint16_t port : ports) {
     if (host_.count(port)) continue;
@@ -302,29 +303,18 @@ void LoadBalancerNodes::converge() {
     o.port = static_cast<uint16_t>(bind_port);
     o.listener_port = port;
     o.threads = options_.proxy_threads;
-    o.on_drained = drained;
-    auto proxy = std::make_unique<AlbProxy>(o, connector, public_view);
+    auto proxy = make_proxy(std::move(o), public_view);
+    std::string address = options_.address + ":" + std::to_string(bind_port);
     if (auto ec = proxy->start()) {
-      core::log::warn("load balancer port not bound",
-                      {{"address", options_.address + ":" + std::to_string(bind_port)},
-                       {"error", ec.message()}});
-      incomplete = true;
+      core::log::warn("load balancer port not bound", {{"address", address}, {"error", ec.message()}});
+      complete = false;
       continue;
     }
     core::log::info("load balancer port open",
-                    {{"listener_port", std::to_string(port)},
-                     {"address", options_.address + ":" + std::to_string(bind_port)}});
+                    {{"listener_port", std::to_string(port)}, {"address", address}});
     host_[port] = std::move(proxy);
   }
-  {
-    std::lock_guard paths(paths_mu_);
-    host_ports_.clear();
-    for (const auto& [port, proxy] : host_) host_ports_.insert(proxy->bound_port());
-  }
-  if (incomplete) {
-    std::lock_guard l(lifecycle_mu_);
-    if (controller_) controller_->enqueue_after(kNodesKey, kRetry);
-  }
+  return complete;
 }
 
 int LoadBalancerNodes::connect(const std::string& lb_arn, const std::string& ip, uint16_t port,

@@ -29,6 +29,7 @@
 #include "dataplane/alb_proxy.h"
 #include "dataplane/health_checker.h"
 #include "dataplane/http_prober.h"
+#include "dataplane/node_plan.h"
 #include "netplane/netplane.h"
 #include "netplane/result.h"
 #include "netplane/spec.h"
@@ -92,7 +93,21 @@ class LoadBalancerNodes {
   };
 
   reconcile::ReconcileResult reconcile(const std::string& key);
+  // Converges nodes and listeners to the current snapshot; requeues itself when something failed.
   void converge();
+  // The steps of converge(). make_node() and the listener steps return false when something
+  // could not be made (retried later).
+  bool make_node(const NodeToMake& make);
+  void remove_node(const std::string& lb_arn);  // stops its listeners and removes its namespace
+  bool converge_node_listeners(const AlbSnapshot& snap);  // each node's, in its namespace
+  bool converge_host_listeners(const AlbSnapshot& snap);  // internet-facing, shared per port
+  // Updates the proxies on `ports` to `view` and stops the others; returns the ports closed.
+  static std::vector<uint16_t> keep_listeners(
+      std::map<uint16_t, std::unique_ptr<AlbProxy>>& proxies, const std::set<uint16_t>& ports,
+      const std::shared_ptr<const AlbSnapshot>& view);
+  // A proxy connecting through connect() and reporting drained targets (not started).
+  std::unique_ptr<AlbProxy> make_proxy(AlbProxy::Options options,
+                                       std::shared_ptr<const AlbSnapshot> view);
   // The connector of every proxy and of the health checker.
   int connect(const std::string& lb_arn, const std::string& ip, uint16_t port,
               std::chrono::milliseconds timeout);

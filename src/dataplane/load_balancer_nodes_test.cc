@@ -234,5 +234,46 @@ TEST_F(LoadBalancerNodesTest, StopRemovesEveryNode) {
   EXPECT_TRUE(nodes.host_ports().empty());
 }
 
+// A worked example of the plan: "same" keeps its node, "moved" changed subnets (remade), "new"
+// gets its first node, "bare" lost its ENIs and "gone" left the snapshot (both removed).
+TEST(NodePlanTest, MakesRemakesAndRemovesNodesByTheirInterfaces) {
+  auto lb_with = [](const std::string& arn, std::vector<std::string> enis) {
+    SnapshotLoadBalancer lb;
+    lb.arn = arn;
+    for (auto& e : enis) lb.addresses.push_back({"subnet-" + e, "us-east-1a", e, ""});
+    return lb;
+  };
+  auto snap = snapshot_of({lb_with("same", {"eni-1", "eni-2"}), lb_with("moved", {"eni-3", "eni-5"}),
+                           lb_with("new", {"eni-6"}), lb_with("bare", {""})});
+  std::map<std::string, std::string> existing{{"same", "eni-1,eni-2,"},
+                                              {"moved", "eni-3,eni-4,"},
+                                              {"bare", "eni-7,"},
+                                              {"gone", "eni-8,"}};
+
+  NodesPlan plan = plan_nodes(*snap, existing);
+
+  ASSERT_EQ(plan.make.size(), 2u);
+  EXPECT_EQ(plan.make[0].lb->arn, "moved");
+  EXPECT_EQ(plan.make[0].enis, (std::vector<std::string>{"eni-3", "eni-5"}));
+  EXPECT_EQ(plan.make[0].signature, "eni-3,eni-5,");
+  EXPECT_EQ(plan.make[1].lb->arn, "new");
+  EXPECT_EQ(plan.make[1].signature, "eni-6,");
+  EXPECT_EQ(plan.remove, (std::vector<std::string>{"bare", "gone"}));
+}
+
+// The host serves the HTTP listener ports of internet-facing load balancers only; a node serves
+// its own load balancer's HTTP ports.
+TEST(NodePlanTest, ServesHttpPortsOfInternetFacingLoadBalancersOnTheHost) {
+  SnapshotLoadBalancer outside = load_balancer("internet-facing", 80);
+  SnapshotListener https = outside.listeners[0];
+  https.port = 443;
+  https.protocol = "HTTPS";
+  outside.listeners.push_back(https);
+  SnapshotLoadBalancer inside = load_balancer("internal", 8080);
+
+  EXPECT_EQ(host_listener_ports(*snapshot_of({outside, inside})), (std::set<uint16_t>{80}));
+  EXPECT_EQ(served_ports(inside), (std::set<uint16_t>{8080}));
+}
+
 }  // namespace
 }  // namespace dataplane
