@@ -33,7 +33,6 @@ KNOWN = {
     'services/elbv2/target_group_handlers.cc:Elbv2Service::create_target_group': 108,
     'protocol/validator.cc:check_value': 108,
     'services/ec2/permissions.cc:expand_permissions': 99,
-    'dataplane/health_checker.cc:HealthChecker::check_due': 97,
     'protocol/rest_binding.cc:bind_input_members': 92,
     'protocol/rest_body_json.cc:document_to_json': 87,
     'netplane/nft_netplane.cc:NftNetplane::make_endpoint': 87,

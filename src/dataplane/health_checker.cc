@@ -70,35 +70,49 @@ std::optional<core::TimePoint> HealthChecker::next_due() const {
   return best;
 }
 
+// One target due for a probe.
+struct HealthChecker::Job {
+  TargetKey key;
+  std::string load_balancer_arn;
+  std::string ip;
+  uint16_t port;
+  HealthCheckSettings hc;
+};
+
 int HealthChecker::check_due() {
-  struct Job {
-    TargetKey key;
-    std::string load_balancer_arn;
-    std::string ip;
-    uint16_t port;
-    HealthCheckSettings hc;
-  };
+  std::vector<Job> jobs = take_due(clock_.now());
+  std::vector<ProbeResult> results = probe_all(jobs);
+  std::vector<TargetHealthReport> reports;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (auto report = record(jobs[i], results[i])) reports.push_back(std::move(*report));
+  }
+  if (!reports.empty()) reporter_.report_health(reports);
+  return static_cast<int>(jobs.size());
+}
+
+std::vector<HealthChecker::Job> HealthChecker::take_due(core::TimePoint now) {
   std::vector<Job> jobs;
-  core::TimePoint now = clock_.now();
-  {
-    std::lock_guard lock(mu_);
-    if (!snapshot_) return 0;
-    for (const auto& [arn, g] : snapshot_->target_groups) {
-      if (!g.health_check.enabled || g.load_balancer_arns.empty()) continue;
-      for (const auto& t : g.targets) {
-        if (!probed(t)) continue;
-        TargetKey key{arn, t.id, t.port};
-        auto it = counters_.find(key);
-        if (it == counters_.end() || it->second.next > now) continue;
-        it->second.next = now + aws_seconds(clock_, g.health_check.interval_seconds);
-        uint16_t port = t.port;
-        if (g.health_check.port != "traffic-port") {
-          port = static_cast<uint16_t>(std::atoi(g.health_check.port.c_str()));
-        }
-        jobs.push_back({key, g.load_balancer_arns.front(), t.id, port, g.health_check});
+  std::lock_guard lock(mu_);
+  if (!snapshot_) return jobs;
+  for (const auto& [arn, g] : snapshot_->target_groups) {
+    if (!g.health_check.enabled || g.load_balancer_arns.empty()) continue;
+    for (const auto& t : g.targets) {
+      if (!probed(t)) continue;
+      TargetKey key{arn, t.id, t.port};
+      auto it = counters_.find(key);
+      if (it == counters_.end() || it->second.next > now) continue;
+      it->second.next = now + aws_seconds(clock_, g.health_check.interval_seconds);
+      uint16_t port = t.port;
+      if (g.health_check.port != "traffic-port") {
+        port = static_cast<uint16_t>(std::atoi(g.health_check.port.c_str()));
       }
+      jobs.push_back({key, g.load_balancer_arns.front(), t.id, port, g.health_check});
     }
   }
+  return jobs;
+}
+
+std::vector<ProbeResult> HealthChecker::probe_all(const std::vector<Job>& jobs) {
   // Probes run concurrently: a silent target must not delay the others' checks.
   struct Round {
     std::mutex mu;
@@ -120,52 +134,59 @@ int HealthChecker::check_due() {
              if (--round->pending == 0) round->cv.notify_all();
            });
   }
-  {
-    std::unique_lock lock(round->mu);
-    round->cv.wait(lock, [&] { return round->pending == 0; });
+  std::unique_lock lock(round->mu);
+  round->cv.wait(lock, [&] { return round->pending == 0; });
+  std::vector<ProbeResult> results;
+  results.reserve(jobs.size());
+  for (const auto& r : round->results) results.push_back(*r);
+  return results;
+}
+
+namespace {
+
+// The report of a target found unhealthy by `r`, with AWS's reason.
+TargetHealthReport unhealthy_report(const TargetKey& key, const ProbeResult& r) {
+  TargetHealthReport report{key, TargetState::Unhealthy, "", ""};
+  switch (r.outcome) {
+    case ProbeResult::Outcome::Response:
+      report.reason = "Target.ResponseCodeMismatch";
+      report.description =
+          "Health checks failed with these codes: [" + std::to_string(r.status) + "]";
+      break;
+    case ProbeResult::Outcome::Timeout:
+      report.reason = "Target.Timeout";
+      report.description = "Request timed out";
+      break;
+    case ProbeResult::Outcome::ConnectFailed:
+      report.reason = "Target.FailedHealthChecks";
+      report.description = "Health checks failed";
+      break;
   }
-  std::vector<TargetHealthReport> reports;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const Job& job = jobs[i];
-    ProbeResult r = *round->results[i];
-    bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
-    std::lock_guard lock(mu_);
-    auto it = counters_.find(job.key);
-    if (it == counters_.end()) continue;
-    auto& c = it->second;
-    if (ok) {
-      c.failures = 0;
-      if (++c.successes >= job.hc.healthy_threshold && c.state != TargetState::Healthy) {
-        c.state = TargetState::Healthy;
-        reports.push_back({job.key, TargetState::Healthy, "", ""});
-      }
-      continue;
+  return report;
+}
+
+}  // namespace
+
+std::optional<TargetHealthReport> HealthChecker::record(const Job& job, const ProbeResult& r) {
+  bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
+  std::lock_guard lock(mu_);
+  auto it = counters_.find(job.key);
+  if (it == counters_.end()) return std::nullopt;
+  auto& c = it->second;
+  if (ok) {
+    c.failures = 0;
+    if (++c.successes >= job.hc.healthy_threshold && c.state != TargetState::Healthy) {
+      c.state = TargetState::Healthy;
+      return TargetHealthReport{job.key, TargetState::Healthy, "", ""};
     }
-    c.successes = 0;
-    if (++c.failures < job.hc.unhealthy_threshold || c.state == TargetState::Unhealthy) {
-      continue;
-    }
-    c.state = TargetState::Unhealthy;
-    TargetHealthReport report{job.key, TargetState::Unhealthy, "", ""};
-    switch (r.outcome) {
-      case ProbeResult::Outcome::Response:
-        report.reason = "Target.ResponseCodeMismatch";
-        report.description =
-            "Health checks failed with these codes: [" + std::to_string(r.status) + "]";
-        break;
-      case ProbeResult::Outcome::Timeout:
-        report.reason = "Target.Timeout";
-        report.description = "Request timed out";
-        break;
-      case ProbeResult::Outcome::ConnectFailed:
-        report.reason = "Target.FailedHealthChecks";
-        report.description = "Health checks failed";
-        break;
-    }
-    reports.push_back(std::move(report));
+    return std::nullopt;
   }
-  if (!reports.empty()) reporter_.report_health(reports);
-  return static_cast<int>(jobs.size());
+  c.successes = 0;
+  if (++c.failures < job.hc.unhealthy_threshold || c.state == TargetState::Unhealthy) {
+    return std::nullopt;
+  }
+  c.state = TargetState::Unhealthy;
+  return unhealthy_report(job.key, r);
 }
 
 }  // namespace dataplane

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "dataplane/alb_config.h"
@@ -68,6 +69,13 @@ class HealthChecker {
     TargetState state = TargetState::Initial;
     bool known = false;
   };
+
+  struct Job;
+  // check_due() in steps: the due targets (their next probe time moved on), every probe at once
+  // (waiting for all), then each result counted; a changed verdict comes back as a report.
+  std::vector<Job> take_due(core::TimePoint now);
+  std::vector<ProbeResult> probe_all(const std::vector<Job>& jobs);
+  std::optional<TargetHealthReport> record(const Job& job, const ProbeResult& result);
 
   const core::Clock& clock_;
   Probe probe_;
