@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "protocol/auth_errors.h"
+#include "protocol/aws_chunked.h"
 #include "protocol/codec.h"
 #include "protocol/document_convert.h"
 #include "protocol/route.h"

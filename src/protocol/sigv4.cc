@@ -1,7 +1,5 @@
 #include "protocol/sigv4.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -11,40 +9,22 @@
 #include "core/query_string.h"
 #include "core/sha256.h"
 #include "core/time_format.h"
+#include "protocol/sigv4_detail.h"
 
 namespace protocol::sigv4 {
 namespace {
 
 using namespace std::chrono_literals;
+using detail::equal_signatures;
+using detail::is_space;
+using detail::lowercase;
+using detail::mismatch;
+using detail::trim;
 
 constexpr core::Duration kMaxSkew = 15min;
 constexpr int64_t kMaxExpiresSeconds = 7 * 24 * 3600;
-constexpr std::string_view kEmptySha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 AuthError incomplete(std::string message) { return {Failure::Incomplete, std::move(message)}; }
-AuthError bad_chunk(std::string message) { return {Failure::BadChunk, std::move(message)}; }
-AuthError mismatch() {
-  return {Failure::SignatureMismatch, std::string(kSignatureMismatchMessage)};
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -398,22 +378,6 @@ std::string format_seconds(core::TimePoint t) {
   return core::format_amz_date(std::chrono::time_point_cast<std::chrono::seconds>(t));
 }
 
-std::string chunk_string_to_sign(const ParsedAuth& auth, std::string_view previous_signature,
-                                 std::string_view data) {
-  std::string sts = "AWS4-HMAC-SHA256-PAYLOAD\n";
-  sts.append(auth.amz_date).append("\n");
-  sts.append(scope_string(auth.scope)).append("\n");
-  sts.append(previous_signature).append("\n");
-  sts.append(kEmptySha256).append("\n");
-  sts.append(sha256_hex(data));
-  return sts;
-}
-
-bool equal_signatures(std::string_view expected, std::string_view given) {
-  return expected.size() == given.size() &&
-         CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
-}
-
 }  // namespace
 
 std::string sha256_hex(std::string_view data) { return core::hex(core::sha256(data)); }
@@ -528,123 +492,6 @@ std::optional<AuthError> verify(const http::Request& req, const ParsedAuth& auth
                      "computed."};
   }
   return std::nullopt;
-}
-
-boost::system::result<std::string, AuthError> decode_aws_chunked(
-    std::string_view body, const ParsedAuth& auth, std::optional<std::string_view> secret) {
-  bool signed_chunks = auth.payload_hash == kStreamingSignedPayload ||
-                       auth.payload_hash == kStreamingSignedPayloadTrailer;
-  bool check = signed_chunks && secret.has_value();
-  std::string key = check ? signing_key(*secret, auth.scope) : std::string();
-  std::string previous = auth.signature;
-  std::string out;
-  std::size_t pos = 0;
-
-  auto read_line = [&](std::string_view* line) {
-    std::size_t end = body.find("\r\n", pos);
-    if (end == std::string_view::npos) return false;
-    *line = body.substr(pos, end - pos);
-    pos = end + 2;
-    return true;
-  };
-
-  while (true) {
-    std::string_view header;
-    if (!read_line(&header)) {
-      return bad_chunk("The chunk header is not terminated by CRLF.");
-    }
-    std::string_view size_text = header.substr(0, header.find(';'));
-    if (size_text.empty() || size_text.size() > 15) {
-      return bad_chunk("Invalid chunk size: '" + std::string(size_text) + "'.");
-    }
-    std::size_t size = 0;
-    auto [end, ec] =
-        std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
-    if (ec != std::errc{} || end != size_text.data() + size_text.size()) {
-      return bad_chunk("Invalid chunk size: '" + std::string(size_text) + "'.");
-    }
-    std::string_view chunk_signature;
-    std::string_view extensions =
-        header.size() > size_text.size() ? header.substr(size_text.size() + 1) : std::string_view{};
-    while (!extensions.empty()) {
-      std::size_t semi = extensions.find(';');
-      std::string_view ext = trim(extensions.substr(0, semi));
-      extensions =
-          semi == std::string_view::npos ? std::string_view{} : extensions.substr(semi + 1);
-      constexpr std::string_view kKey = "chunk-signature=";
-      if (ext.substr(0, kKey.size()) == kKey) {
-        chunk_signature = ext.substr(kKey.size());
-      }
-    }
-    if (signed_chunks && chunk_signature.empty()) {
-      return bad_chunk("The chunk is missing its chunk-signature.");
-    }
-    if (size > body.size() - pos) {
-      return bad_chunk("The request body terminated unexpectedly.");
-    }
-    std::string_view data = body.substr(pos, size);
-    pos += size;
-    if (check) {
-      std::string expected =
-          core::hex(core::hmac_sha256(key, chunk_string_to_sign(auth, previous, data)));
-      if (!equal_signatures(expected, chunk_signature)) {
-        return mismatch();
-      }
-      previous = std::move(expected);
-    }
-    if (size == 0) {
-      break;
-    }
-    out.append(data);
-    if (body.substr(pos, 2) != "\r\n") {
-      return bad_chunk("The chunk data is not terminated by CRLF.");
-    }
-    pos += 2;
-  }
-
-  // Trailer lines ("name:value") up to a blank line; the final CRLF may be missing when there are
-  // no trailers at all.
-  std::string canonical_trailers;
-  std::string_view trailer_signature;
-  bool saw_trailer_signature = false;
-  while (pos < body.size()) {
-    std::string_view line;
-    if (!read_line(&line)) {
-      return bad_chunk("The trailer is not terminated by CRLF.");
-    }
-    if (line.empty()) {
-      break;
-    }
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      return bad_chunk("Invalid trailer line: '" + std::string(line) + "'.");
-    }
-    std::string name = lowercase(trim(line.substr(0, colon)));
-    std::string_view value = trim(line.substr(colon + 1));
-    if (name == "x-amz-trailer-signature") {
-      trailer_signature = value;
-      saw_trailer_signature = true;
-    } else {
-      canonical_trailers.append(name).append(":").append(value).append("\n");
-    }
-  }
-  if (pos != body.size()) {
-    return bad_chunk("Unexpected data after the final chunk.");
-  }
-  if (check && auth.payload_hash == kStreamingSignedPayloadTrailer) {
-    if (!saw_trailer_signature) {
-      return bad_chunk("The trailer is missing x-amz-trailer-signature.");
-    }
-    std::string sts = "AWS4-HMAC-SHA256-TRAILER\n";
-    sts.append(auth.amz_date).append("\n");
-    sts.append(scope_string(auth.scope)).append("\n");
-    sts.append(previous).append("\n");
-    sts.append(sha256_hex(canonical_trailers));
-    if (!equal_signatures(core::hex(core::hmac_sha256(key, sts)), trailer_signature)) {
-      return mismatch();
-    }
-  }
-  return out;
 }
 
 }  // namespace protocol::sigv4

@@ -1,8 +1,8 @@
 #pragma once
 // AWS Signature Version 4, server side: parse the Authorization header or the presigned query
 // string, rebuild the canonical request from the raw request bytes, and check the signature and
-// its time window. Also decodes aws-chunked bodies (S3-style streaming uploads) and verifies their
-// chunk signature chain.
+// its time window. aws-chunked bodies (S3-style streaming uploads) and their chunk signature chain
+// are in aws_chunked.h.
 //
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 // The canonical forms follow botocore/auth.py (SigV4Auth, SigV4QueryAuth, S3SigV4Auth) exactly,
@@ -97,14 +97,6 @@ std::string compute_signature(std::string_view secret, const ParsedAuth& auth,
 std::optional<AuthError> verify(const http::Request& req, const ParsedAuth& auth,
                                 std::string_view secret, core::TimePoint now,
                                 bool s3_style = false);
-
-// Decodes an aws-chunked body: `<hex-size>[;chunk-signature=<sig>]\r\n<data>\r\n`... ending with a
-// zero-size chunk, then optional trailer lines and a blank line. When `secret` is given and the
-// payload is signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]), each chunk signature is checked
-// against the chain seeded by auth.signature, and so is x-amz-trailer-signature if present.
-// Malformed framing is BadChunk; a wrong chunk signature is SignatureMismatch.
-boost::system::result<std::string, AuthError> decode_aws_chunked(
-    std::string_view body, const ParsedAuth& auth, std::optional<std::string_view> secret);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);

@@ -1,4 +1,5 @@
 #include "protocol/sigv4.h"
+#include "protocol/aws_chunked.h"
 
 #include <gtest/gtest.h>
 
