@@ -38,6 +38,21 @@ void unknown_service(const RequestContext& ctx, http::Response& res) {
   res.body = R"({"__type":"UnknownOperationException","message":"No AWS service matches this request (X-Amz-Target, Action/Version or the SigV4 credential scope)."})";
 }
 
+// The auth problem a failed signature check is reported as.
+AuthProblem signature_problem(sigv4::Failure failure) {
+  switch (failure) {
+    case sigv4::Failure::Expired:
+      return AuthProblem::SignatureExpired;
+    case sigv4::Failure::NotYetValid:
+      return AuthProblem::NotYetValid;
+    case sigv4::Failure::Incomplete:
+    case sigv4::Failure::MissingDate:
+      return AuthProblem::Incomplete;
+    default:
+      return AuthProblem::SignatureMismatch;
+  }
+}
+
 }  // namespace
 
 ApiPlane::ApiPlane(const ServiceRegistry& registry, const IdentityResolver& identities,
@@ -45,14 +60,7 @@ ApiPlane::ApiPlane(const ServiceRegistry& registry, const IdentityResolver& iden
     : registry_(registry), identities_(identities), clock_(clock), options_(std::move(options)) {}
 
 void ApiPlane::handle(const http::Request& req, http::Response& res, CallSummary& summary) const {
-  RequestContext ctx;
-  ctx.request_id = core::ids::uuid4();
-  ctx.received_at = clock_.now();
-  ctx.host = std::string(req.header("Host"));
-  ctx.account = options_.default_account;
-  ctx.region = options_.default_region;
-  ctx.caller_arn = "arn:aws:iam::" + ctx.account + ":root";
-  ctx.caller_user_id = ctx.account;
+  RequestContext ctx = new_context(req);
   summary.request_id = ctx.request_id;
 
   auto parsed = sigv4::parse(req);
@@ -68,71 +76,41 @@ void ApiPlane::handle(const http::Request& req, http::Response& res, CallSummary
   ctx.service = std::string(model.name);
   ctx.protocol = route->protocol;
   summary.service = ctx.service;
-  auto fail = [&](AwsError e) {
-    // A handler that left the default status gets the one the model gives its error.
-    if (e.http_status == 400) {
-      if (const ShapeDef* shape = find_error_shape(model, e.code);
-          shape != nullptr && shape->error_status != 0) {
-        e.http_status = shape->error_status;
-      }
+  std::optional<AwsError> error =
+      parsed ? serve(req, *parsed, model, codec, ctx, res, summary)
+             : auth_error(AuthProblem::Incomplete, ctx.protocol, parsed.error().message);
+  if (!error) return;
+  // A handler that left the default status gets the one the model gives its error.
+  if (error->http_status == 400) {
+    if (const ShapeDef* shape = find_error_shape(model, error->code);
+        shape != nullptr && shape->error_status != 0) {
+      error->http_status = shape->error_status;
     }
-    summary.error_code = e.code;
-    summary.account = ctx.account;
-    summary.region = ctx.region;
-    codec.encode_error(model, e, ctx, res);
-  };
-  if (!parsed) {
-    fail(auth_error(AuthProblem::Incomplete, ctx.protocol, parsed.error().message));
-    return;
   }
+  summary.error_code = error->code;
+  summary.account = ctx.account;
+  summary.region = ctx.region;
+  codec.encode_error(model, *error, ctx, res);
+}
 
-  // Identity: who signed, which account and region.
-  const sigv4::ParsedAuth& auth = *parsed;
-  const bool strict = options_.auth_mode == AuthMode::Strict;
+RequestContext ApiPlane::new_context(const http::Request& req) const {
+  RequestContext ctx;
+  ctx.request_id = core::ids::uuid4();
+  ctx.received_at = clock_.now();
+  ctx.host = std::string(req.header("Host"));
+  ctx.account = options_.default_account;
+  ctx.region = options_.default_region;
+  ctx.caller_arn = "arn:aws:iam::" + ctx.account + ":root";
+  ctx.caller_user_id = ctx.account;
+  return ctx;
+}
+
+std::optional<AwsError> ApiPlane::serve(const http::Request& req, const sigv4::ParsedAuth& auth,
+                                        const ServiceModel& model, const Codec& codec,
+                                        RequestContext& ctx, http::Response& res,
+                                        CallSummary& summary) const {
   if (auth.signed_request) {
-    if (!auth.scope.region.empty()) ctx.region = auth.scope.region;
-    ctx.access_key_id = auth.scope.access_key_id;
-    std::optional<Principal> principal = identities_.lookup(auth.scope.access_key_id);
-    if (principal) {
-      ctx.account = principal->account;
-      ctx.caller_arn = principal->arn;
-      ctx.caller_user_id = principal->user_id;
-    } else if (is_account_id(auth.scope.access_key_id)) {
-      ctx.account = auth.scope.access_key_id;
-      ctx.caller_arn = "arn:aws:iam::" + ctx.account + ":root";
-      ctx.caller_user_id = ctx.account;
-    } else {
-      ctx.caller_user_id = ctx.access_key_id.empty() ? ctx.account : ctx.access_key_id;
-    }
-    if (strict) {
-      if (!principal) {
-        fail(auth_error(AuthProblem::UnknownKey, ctx.protocol));
-        return;
-      }
-      if (!principal->session_token.empty() && principal->session_token != auth.security_token) {
-        fail(auth_error(AuthProblem::InvalidToken, ctx.protocol));
-        return;
-      }
-      if (principal->expires_at && *principal->expires_at <= ctx.received_at) {
-        fail(auth_error(AuthProblem::ExpiredToken, ctx.protocol));
-        return;
-      }
-      if (auto err = sigv4::verify(req, auth, principal->secret_access_key, ctx.received_at,
-                                   model.name == "s3")) {
-        AuthProblem p = AuthProblem::SignatureMismatch;
-        if (err->failure == sigv4::Failure::Expired) p = AuthProblem::SignatureExpired;
-        if (err->failure == sigv4::Failure::NotYetValid) p = AuthProblem::NotYetValid;
-        if (err->failure == sigv4::Failure::Incomplete ||
-            err->failure == sigv4::Failure::MissingDate) {
-          p = AuthProblem::Incomplete;
-        }
-        core::log::info("signature rejected", {{"request_id", ctx.request_id},
-                                               {"access_key_id", ctx.access_key_id},
-                                               {"reason", err->message}});
-        fail(auth_error(p, ctx.protocol, err->message));
-        return;
-      }
-    }
+    if (auto err = authenticate(req, auth, model, ctx)) return err;
   }
   summary.account = ctx.account;
   summary.region = ctx.region;
@@ -141,57 +119,89 @@ void ApiPlane::handle(const http::Request& req, http::Response& res, CallSummary
   const http::Request* effective = &req;
   http::Request unchunked;
   if (auth.signed_request && is_streaming_payload(req)) {
-    std::optional<std::string_view> secret;
-    std::string secret_storage;
-    if (strict) {
-      if (auto p = identities_.lookup(auth.scope.access_key_id)) {
-        secret_storage = p->secret_access_key;
-        secret = secret_storage;
-      }
-    }
-    auto body = sigv4::decode_aws_chunked(req.body, auth, secret);
-    if (!body) {
-      fail(auth_error(body.error().failure == sigv4::Failure::SignatureMismatch
-                          ? AuthProblem::SignatureMismatch
-                          : AuthProblem::Incomplete,
-                      ctx.protocol, body.error().message));
-      return;
-    }
-    unchunked = req;
-    unchunked.body = std::move(*body);
+    if (auto err = unchunk(req, auth, ctx, unchunked)) return err;
     effective = &unchunked;
   }
 
   Result<DecodedRequest> decoded = codec.decode(model, *effective);
-  if (!decoded) {
-    fail(decoded.error());
-    return;
-  }
+  if (!decoded) return decoded.error();
   const OperationDef& op = *decoded->operation;
   ctx.operation = std::string(op.name);
   summary.operation = ctx.operation;
-  if (strict && !auth.signed_request && !op.auth_none) {
-    fail(auth_error(AuthProblem::MissingToken, ctx.protocol));
-    return;
+  if (options_.auth_mode == AuthMode::Strict && !auth.signed_request && !op.auth_none) {
+    return auth_error(AuthProblem::MissingToken, ctx.protocol);
   }
-  if (auto err = validate_input(model, op, decoded->input, ctx.protocol)) {
-    fail(*err);
-    return;
-  }
+  if (auto err = validate_input(model, op, decoded->input, ctx.protocol)) return err;
   const Handler* handler = registry_.find(model.name, op.name);
   if (handler == nullptr) {
-    fail(AwsError{"NotImplemented",
-                  "Gantry does not implement " + std::string(model.service_id) + " " +
-                      std::string(op.name) + " yet.",
-                  501, false});
-    return;
+    return AwsError{"NotImplemented",
+                    "Gantry does not implement " + std::string(model.service_id) + " " +
+                        std::string(op.name) + " yet.",
+                    501, false};
   }
   Result<boost::json::object> output = invoke_handler(*handler, ctx, decoded->input);
-  if (!output) {
-    fail(output.error());
-    return;
-  }
+  if (!output) return output.error();
   codec.encode_output(model, op, *output, ctx, res);
+  return std::nullopt;
+}
+
+std::optional<AwsError> ApiPlane::authenticate(const http::Request& req,
+                                               const sigv4::ParsedAuth& auth,
+                                               const ServiceModel& model,
+                                               RequestContext& ctx) const {
+  // Identity: who signed, which account and region.
+  if (!auth.scope.region.empty()) ctx.region = auth.scope.region;
+  ctx.access_key_id = auth.scope.access_key_id;
+  std::optional<Principal> principal = identities_.lookup(auth.scope.access_key_id);
+  if (principal) {
+    ctx.account = principal->account;
+    ctx.caller_arn = principal->arn;
+    ctx.caller_user_id = principal->user_id;
+  } else if (is_account_id(auth.scope.access_key_id)) {
+    ctx.account = auth.scope.access_key_id;
+    ctx.caller_arn = "arn:aws:iam::" + ctx.account + ":root";
+    ctx.caller_user_id = ctx.account;
+  } else {
+    ctx.caller_user_id = ctx.access_key_id.empty() ? ctx.account : ctx.access_key_id;
+  }
+  if (options_.auth_mode != AuthMode::Strict) return std::nullopt;
+  if (!principal) return auth_error(AuthProblem::UnknownKey, ctx.protocol);
+  if (!principal->session_token.empty() && principal->session_token != auth.security_token) {
+    return auth_error(AuthProblem::InvalidToken, ctx.protocol);
+  }
+  if (principal->expires_at && *principal->expires_at <= ctx.received_at) {
+    return auth_error(AuthProblem::ExpiredToken, ctx.protocol);
+  }
+  if (auto err = sigv4::verify(req, auth, principal->secret_access_key, ctx.received_at,
+                               model.name == "s3")) {
+    core::log::info("signature rejected", {{"request_id", ctx.request_id},
+                                           {"access_key_id", ctx.access_key_id},
+                                           {"reason", err->message}});
+    return auth_error(signature_problem(err->failure), ctx.protocol, err->message);
+  }
+  return std::nullopt;
+}
+
+std::optional<AwsError> ApiPlane::unchunk(const http::Request& req, const sigv4::ParsedAuth& auth,
+                                          const RequestContext& ctx, http::Request& out) const {
+  std::optional<std::string_view> secret;
+  std::string secret_storage;
+  if (options_.auth_mode == AuthMode::Strict) {
+    if (auto p = identities_.lookup(auth.scope.access_key_id)) {
+      secret_storage = p->secret_access_key;
+      secret = secret_storage;
+    }
+  }
+  auto body = sigv4::decode_aws_chunked(req.body, auth, secret);
+  if (!body) {
+    return auth_error(body.error().failure == sigv4::Failure::SignatureMismatch
+                          ? AuthProblem::SignatureMismatch
+                          : AuthProblem::Incomplete,
+                      ctx.protocol, body.error().message);
+  }
+  out = req;
+  out.body = std::move(*body);
+  return std::nullopt;
 }
 
 }  // namespace protocol

@@ -4,6 +4,7 @@
 //   validate → handler → encode.
 // Thread-safe; called concurrently from the server's I/O threads.
 
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -12,6 +13,11 @@
 #include "protocol/service_registry.h"
 
 namespace protocol {
+
+class Codec;
+namespace sigv4 {
+struct ParsedAuth;
+}  // namespace sigv4
 
 enum class AuthMode { Default, Strict };
 
@@ -39,6 +45,21 @@ class ApiPlane {
   void handle(const http::Request& req, http::Response& res, CallSummary& summary) const;
 
  private:
+  // handle()'s steps. Each returns the error to answer with, nullopt when it went on.
+  RequestContext new_context(const http::Request& req) const;  // the defaults, before auth
+  // Authenticate, decode, validate, call the handler and encode its output into `res`.
+  std::optional<AwsError> serve(const http::Request& req, const sigv4::ParsedAuth& auth,
+                                const ServiceModel& model, const Codec& codec,
+                                RequestContext& ctx, http::Response& res,
+                                CallSummary& summary) const;
+  // Sets the caller (account, ARN, region) from a signed request; in strict mode also checks
+  // the key, its session token and expiry, and the signature.
+  std::optional<AwsError> authenticate(const http::Request& req, const sigv4::ParsedAuth& auth,
+                                       const ServiceModel& model, RequestContext& ctx) const;
+  // `req` with its aws-chunked body decoded into `out` (chunk signatures checked in strict mode).
+  std::optional<AwsError> unchunk(const http::Request& req, const sigv4::ParsedAuth& auth,
+                                  const RequestContext& ctx, http::Request& out) const;
+
   const ServiceRegistry& registry_;
   const IdentityResolver& identities_;
   const core::Clock& clock_;
