@@ -20,7 +20,6 @@ MAX_FUNCTION_LINES = 80
 # "path" or "path:function" -> lines measured when it was listed. Entries must only shrink and
 # disappear; a new entry needs a reason.
 KNOWN = {
-    'protocol/cbor_document.cc:to_document': 133,
     'protocol/document_convert.cc:from_wire_json': 133,
     'netplane/nft_ruleset.cc:render_vpc_ruleset': 127,
     'services/elbv2/rule_definitions.cc:normalize_conditions': 117,
@@ -34,7 +33,6 @@ KNOWN = {
     'protocol/rest_body_json.cc:document_to_json': 87,
     'netplane/nft_netplane.cc:NftNetplane::make_endpoint': 87,
     'services/ec2/gateway_handlers.cc:Ec2Service::create_nat_gateway': 84,
-    'protocol/cbor_document.cc:CborWriter::encode': 84,
     'protocol/rest_body_json.cc:json_to_document': 83,
     'services/elbv2/rule_definitions.cc:normalize_actions': 81,
 }

@@ -166,83 +166,102 @@ Result<json::value> generic_to_json(const cbor_item_t* item, int depth) {
 }
 
 Result<json::value> to_document(const ServiceModel& model, uint32_t shape_index,
-                                const cbor_item_t* item, int depth) {
-  if (depth > kMaxWireDepth) {
-    return serialization_error("Maximum nesting depth exceeded.");
-  }
-  if (shape_index == kNoShape || shape_index >= model.shapes.size()) {
-    return generic_to_json(item, depth);
-  }
-  const ShapeDef& shape = model.shape(shape_index);
-  if (shape.document || shape.type == ShapeType::Document) {
-    return generic_to_json(item, depth);
-  }
-  if (cbor_isa_tag(item) && shape.type != ShapeType::Timestamp) {
-    return serialization_error("Unexpected CBOR tag.");
-  }
-  switch (shape.type) {
-    case ShapeType::Structure:
-    case ShapeType::Union:
-    case ShapeType::Map: {
-      if (!cbor_isa_map(item)) {
-        return cbor_type_error("a map");
-      }
-      bool is_map = shape.type == ShapeType::Map;
-      uint32_t value_shape = is_map && shape.members_count > 1
-                                 ? model.members[shape.members_begin + 1].shape
-                                 : kNoShape;
-      json::object out;
-      cbor_pair* pairs = cbor_map_handle(item);
-      for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
-        if (!cbor_isa_string(pairs[i].key)) {
-          return cbor_type_error("a text map key");
-        }
-        if (is_null(pairs[i].value)) {
-          continue;
-        }
-        std::string key = string_bytes(pairs[i].key);
-        uint32_t target = value_shape;
-        if (!is_map) {
-          const MemberDef* member = nullptr;
-          for (const MemberDef& m : model.members_of(shape)) {
-            if (m.location == Location::Body && wire_name(m) == key) {
-              member = &m;
-            }
-          }
-          if (member == nullptr) {
-            continue;  // unknown members are ignored
-          }
-          key = std::string(member->name);
-          target = member->shape;
-        }
-        auto v = to_document(model, target, pairs[i].value, depth + 1);
-        if (!v) {
-          return v.error();
-        }
-        out[key] = std::move(*v);
-      }
-      return json::value(std::move(out));
+                                const cbor_item_t* item, int depth);
+
+// The body member of structure `shape` whose wire name is `key`; nullptr when none is.
+const MemberDef* body_member(const ServiceModel& model, const ShapeDef& shape,
+                             std::string_view key) {
+  const MemberDef* member = nullptr;
+  for (const MemberDef& m : model.members_of(shape)) {
+    if (m.location == Location::Body && wire_name(m) == key) {
+      member = &m;
     }
-    case ShapeType::List: {
-      if (!cbor_isa_array(item)) {
-        return cbor_type_error("an array");
-      }
-      uint32_t item_shape =
-          shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
-      json::array out;
-      cbor_item_t** items = cbor_array_handle(item);
-      for (std::size_t i = 0; i < cbor_array_size(item); ++i) {
-        if (is_null(items[i])) {
-          continue;
-        }
-        auto v = to_document(model, item_shape, items[i], depth + 1);
-        if (!v) {
-          return v.error();
-        }
-        out.push_back(std::move(*v));
-      }
-      return json::value(std::move(out));
+  }
+  return member;
+}
+
+// A CBOR map as a structure, union or map: members by name (unknown ones ignored), null values
+// left out.
+Result<json::value> map_to_document(const ServiceModel& model, const ShapeDef& shape,
+                                    const cbor_item_t* item, int depth) {
+  if (!cbor_isa_map(item)) {
+    return cbor_type_error("a map");
+  }
+  bool is_map = shape.type == ShapeType::Map;
+  uint32_t value_shape = is_map && shape.members_count > 1
+                             ? model.members[shape.members_begin + 1].shape
+                             : kNoShape;
+  json::object out;
+  cbor_pair* pairs = cbor_map_handle(item);
+  for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
+    if (!cbor_isa_string(pairs[i].key)) {
+      return cbor_type_error("a text map key");
     }
+    if (is_null(pairs[i].value)) {
+      continue;
+    }
+    std::string key = string_bytes(pairs[i].key);
+    uint32_t target = value_shape;
+    if (!is_map) {
+      const MemberDef* member = body_member(model, shape, key);
+      if (member == nullptr) {
+        continue;  // unknown members are ignored
+      }
+      key = std::string(member->name);
+      target = member->shape;
+    }
+    auto v = to_document(model, target, pairs[i].value, depth + 1);
+    if (!v) {
+      return v.error();
+    }
+    out[key] = std::move(*v);
+  }
+  return json::value(std::move(out));
+}
+
+// A CBOR array as a list, null items left out.
+Result<json::value> list_to_document(const ServiceModel& model, const ShapeDef& shape,
+                                     const cbor_item_t* item, int depth) {
+  if (!cbor_isa_array(item)) {
+    return cbor_type_error("an array");
+  }
+  uint32_t item_shape =
+      shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
+  json::array out;
+  cbor_item_t** items = cbor_array_handle(item);
+  for (std::size_t i = 0; i < cbor_array_size(item); ++i) {
+    if (is_null(items[i])) {
+      continue;
+    }
+    auto v = to_document(model, item_shape, items[i], depth + 1);
+    if (!v) {
+      return v.error();
+    }
+    out.push_back(std::move(*v));
+  }
+  return json::value(std::move(out));
+}
+
+// Tag 1 around epoch seconds (integer or float), or the bare number.
+Result<json::value> timestamp_to_document(const cbor_item_t* item) {
+  ItemPtr inner;
+  const cbor_item_t* value = item;
+  if (cbor_isa_tag(item)) {
+    if (cbor_tag_value(item) != 1) {
+      return serialization_error("Unexpected CBOR tag.");
+    }
+    inner.reset(cbor_tag_item(item));
+    value = inner.get();
+  }
+  if (auto d = item_double(value)) {
+    return json::value(*d);
+  }
+  return cbor_type_error("an epoch-seconds timestamp");
+}
+
+// A CBOR item as a scalar shape (string, blob, number, boolean); nullopt for other shapes.
+std::optional<Result<json::value>> scalar_to_document(ShapeType type, const cbor_item_t* item) {
+  switch (type) {
     case ShapeType::String:
       if (!cbor_isa_string(item)) {
         return cbor_type_error("a text string");
@@ -279,23 +298,40 @@ Result<json::value> to_document(const ServiceModel& model, uint32_t shape_index,
         return json::value(cbor_get_bool(item));
       }
       return cbor_type_error("a boolean");
-    case ShapeType::Timestamp: {
-      ItemPtr inner;
-      const cbor_item_t* value = item;
-      if (cbor_isa_tag(item)) {
-        if (cbor_tag_value(item) != 1) {
-          return serialization_error("Unexpected CBOR tag.");
-        }
-        inner.reset(cbor_tag_item(item));
-        value = inner.get();
-      }
-      if (auto d = item_double(value)) {
-        return json::value(*d);
-      }
-      return cbor_type_error("an epoch-seconds timestamp");
-    }
-    case ShapeType::Document:
+    default:
+      return std::nullopt;
+  }
+}
+
+Result<json::value> to_document(const ServiceModel& model, uint32_t shape_index,
+                                const cbor_item_t* item, int depth) {
+  if (depth > kMaxWireDepth) {
+    return serialization_error("Maximum nesting depth exceeded.");
+  }
+  if (shape_index == kNoShape || shape_index >= model.shapes.size()) {
+    return generic_to_json(item, depth);
+  }
+  const ShapeDef& shape = model.shape(shape_index);
+  if (shape.document || shape.type == ShapeType::Document) {
+    return generic_to_json(item, depth);
+  }
+  if (cbor_isa_tag(item) && shape.type != ShapeType::Timestamp) {
+    return serialization_error("Unexpected CBOR tag.");
+  }
+  switch (shape.type) {
+    case ShapeType::Structure:
+    case ShapeType::Union:
+    case ShapeType::Map:
+      return map_to_document(model, shape, item, depth);
+    case ShapeType::List:
+      return list_to_document(model, shape, item, depth);
+    case ShapeType::Timestamp:
+      return timestamp_to_document(item);
+    default:
       break;
+  }
+  if (auto scalar = scalar_to_document(shape.type, item)) {
+    return std::move(*scalar);
   }
   return generic_to_json(item, depth);
 }
@@ -462,56 +498,12 @@ void CborWriter::encode(uint32_t shape_index, const json::value& doc, int depth)
   }
   switch (shape.type) {
     case ShapeType::Structure:
-    case ShapeType::Union: {
-      const json::object& obj = doc.get_object();
-      std::vector<std::pair<const MemberDef*, const json::value*>> present;
-      for (const MemberDef& m : model_.members_of(shape)) {
-        const json::value* v = obj.if_contains(m.name);
-        if (m.location == Location::Body && v != nullptr && encodable(m.shape, *v)) {
-          present.emplace_back(&m, v);
-        }
-      }
-      map_start(present.size());
-      for (const auto& [m, v] : present) {
-        // botocore's RPC v2 parser looks members up by name, not locationName.
-        text(m->name);
-        encode(m->shape, *v, depth + 1);
-      }
-      return;
-    }
-    case ShapeType::Map: {
-      uint32_t value_shape =
-          shape.members_count > 1 ? model_.members[shape.members_begin + 1].shape : kNoShape;
-      const json::object& obj = doc.get_object();
-      std::size_t count = 0;
-      for (const auto& e : obj) {
-        count += encodable(value_shape, e.value()) ? 1 : 0;
-      }
-      map_start(count);
-      for (const auto& e : obj) {
-        if (encodable(value_shape, e.value())) {
-          text(e.key());
-          encode(value_shape, e.value(), depth + 1);
-        }
-      }
-      return;
-    }
-    case ShapeType::List: {
-      uint32_t item_shape =
-          shape.members_count > 0 ? model_.members[shape.members_begin].shape : kNoShape;
-      const json::array& arr = doc.get_array();
-      std::size_t count = 0;
-      for (const auto& e : arr) {
-        count += encodable(item_shape, e) ? 1 : 0;
-      }
-      head(cbor_encode_array_start, count);
-      for (const auto& e : arr) {
-        if (encodable(item_shape, e)) {
-          encode(item_shape, e, depth + 1);
-        }
-      }
-      return;
-    }
+    case ShapeType::Union:
+      return encode_structure(shape, doc.get_object(), depth);
+    case ShapeType::Map:
+      return encode_map(shape, doc.get_object(), depth);
+    case ShapeType::List:
+      return encode_list(shape, doc.get_array(), depth);
     case ShapeType::String:
       return text(doc.get_string());
     case ShapeType::Blob:
@@ -531,6 +523,53 @@ void CborWriter::encode(uint32_t shape_index, const json::value& doc, int depth)
       return epoch_seconds(*document_timestamp(doc));
     case ShapeType::Document:
       return generic(doc, depth);
+  }
+}
+
+void CborWriter::encode_structure(const ShapeDef& shape, const json::object& obj, int depth) {
+  std::vector<std::pair<const MemberDef*, const json::value*>> present;
+  for (const MemberDef& m : model_.members_of(shape)) {
+    const json::value* v = obj.if_contains(m.name);
+    if (m.location == Location::Body && v != nullptr && encodable(m.shape, *v)) {
+      present.emplace_back(&m, v);
+    }
+  }
+  map_start(present.size());
+  for (const auto& [m, v] : present) {
+    // botocore's RPC v2 parser looks members up by name, not locationName.
+    text(m->name);
+    encode(m->shape, *v, depth + 1);
+  }
+}
+
+void CborWriter::encode_map(const ShapeDef& shape, const json::object& obj, int depth) {
+  uint32_t value_shape =
+      shape.members_count > 1 ? model_.members[shape.members_begin + 1].shape : kNoShape;
+  std::size_t count = 0;
+  for (const auto& e : obj) {
+    count += encodable(value_shape, e.value()) ? 1 : 0;
+  }
+  map_start(count);
+  for (const auto& e : obj) {
+    if (encodable(value_shape, e.value())) {
+      text(e.key());
+      encode(value_shape, e.value(), depth + 1);
+    }
+  }
+}
+
+void CborWriter::encode_list(const ShapeDef& shape, const json::array& arr, int depth) {
+  uint32_t item_shape =
+      shape.members_count > 0 ? model_.members[shape.members_begin].shape : kNoShape;
+  std::size_t count = 0;
+  for (const auto& e : arr) {
+    count += encodable(item_shape, e) ? 1 : 0;
+  }
+  head(cbor_encode_array_start, count);
+  for (const auto& e : arr) {
+    if (encodable(item_shape, e)) {
+      encode(item_shape, e, depth + 1);
+    }
   }
 }
 

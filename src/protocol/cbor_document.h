@@ -5,6 +5,7 @@
 //
 // Thread-safety: decode_cbor_body is pure; a CborWriter belongs to one thread.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
@@ -48,6 +49,10 @@ class CborWriter {
   template <class Encode, class... Args>
   void head(Encode encode, Args... args);
   void epoch_seconds(double secs);
+  // encode() for containers: only the encodable() members, entries and items are written.
+  void encode_structure(const ShapeDef& shape, const boost::json::object& obj, int depth);
+  void encode_map(const ShapeDef& shape, const boost::json::object& obj, int depth);
+  void encode_list(const ShapeDef& shape, const boost::json::array& arr, int depth);
 
   const ServiceModel& model_;
   std::string out_;
