@@ -147,6 +147,118 @@ std::string_view timestamp_format(const ServiceModel& model, const MemberDef& me
   return model.shape(member.shape).timestamp_format;
 }
 
+namespace {
+
+// from_wire_json for a structure or union: body members by wire name, nulls left out.
+Result<json::value> structure_from_wire(const ServiceModel& model, const ShapeDef& shape,
+                                        const json::value& wire, int depth) {
+  if (!wire.is_object()) {
+    return wrong_type(wire, shape.type);
+  }
+  json::object out;
+  for (const MemberDef& member : model.members_of(shape)) {
+    if (member.location != Location::Body) {
+      continue;
+    }
+    const json::value* v = wire.get_object().if_contains(wire_name(member));
+    if (v == nullptr || v->is_null()) {
+      continue;
+    }
+    auto converted = from_wire_json(model, member.shape, *v, depth + 1);
+    if (!converted) {
+      return converted.error();
+    }
+    out.emplace(member.name, std::move(*converted));
+  }
+  return json::value(std::move(out));
+}
+
+// from_wire_json for a list, null items left out.
+Result<json::value> list_from_wire(const ServiceModel& model, const ShapeDef& shape,
+                                   const json::value& wire, int depth) {
+  if (!wire.is_array()) {
+    return wrong_type(wire, shape.type);
+  }
+  uint32_t item_shape =
+      shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
+  json::array out;
+  out.reserve(wire.get_array().size());
+  for (const json::value& item : wire.get_array()) {
+    if (item.is_null()) {
+      continue;
+    }
+    auto converted = from_wire_json(model, item_shape, item, depth + 1);
+    if (!converted) {
+      return converted.error();
+    }
+    out.push_back(std::move(*converted));
+  }
+  return json::value(std::move(out));
+}
+
+// from_wire_json for a map, null values left out.
+Result<json::value> map_from_wire(const ServiceModel& model, const ShapeDef& shape,
+                                  const json::value& wire, int depth) {
+  if (!wire.is_object()) {
+    return wrong_type(wire, shape.type);
+  }
+  uint32_t value_shape =
+      shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
+  json::object out;
+  for (const auto& entry : wire.get_object()) {
+    if (entry.value().is_null()) {
+      continue;
+    }
+    auto converted = from_wire_json(model, value_shape, entry.value(), depth + 1);
+    if (!converted) {
+      return converted.error();
+    }
+    out.emplace(entry.key(), std::move(*converted));
+  }
+  return json::value(std::move(out));
+}
+
+// from_wire_json for an integer shape: an integral JSON number in range.
+Result<json::value> integer_from_wire(ShapeType type, const json::value& wire) {
+  std::optional<int64_t> n = as_int64(wire);
+  if (!n) {
+    if (wire.is_number()) {
+      return serialization_error("Number out of range for " + std::string(type_label(type)));
+    }
+    return wrong_type(wire, type);
+  }
+  return json::value(*n);
+}
+
+// from_wire_json for a timestamp: epoch seconds, or a date string in any format AWS accepts.
+Result<json::value> timestamp_from_wire(const json::value& wire) {
+  if (wire.is_number()) {
+    return json::value(wire.to_number<double>());
+  }
+  if (wire.is_string()) {
+    std::optional<core::TimePoint> t = core::parse_timestamp(wire.get_string());
+    if (!t) {
+      return serialization_error("Unable to parse date: " + std::string(wire.get_string()));
+    }
+    return json::value(core::to_epoch_seconds(*t));
+  }
+  return wrong_type(wire, ShapeType::Timestamp);
+}
+
+// from_wire_json for a blob: base64 text.
+Result<json::value> blob_from_wire(const json::value& wire) {
+  if (!wire.is_string()) {
+    return wrong_type(wire, ShapeType::Blob);
+  }
+  std::optional<std::string> bytes = base64_decode(wire.get_string());
+  if (!bytes) {
+    return serialization_error("Base64 encoded value is malformed.");
+  }
+  return json::value(json::string(*bytes));
+}
+
+}  // namespace
+
 Result<json::value> from_wire_json(const ServiceModel& model, uint32_t shape_index,
                                    const json::value& wire, int depth) {
   if (depth > kMaxWireDepth) {
@@ -158,69 +270,15 @@ Result<json::value> from_wire_json(const ServiceModel& model, uint32_t shape_ind
   const ShapeDef& shape = model.shape(shape_index);
   switch (shape.type) {
     case ShapeType::Structure:
-    case ShapeType::Union: {
+    case ShapeType::Union:
       if (shape.document) {
         return json::value(wire);
       }
-      if (!wire.is_object()) {
-        return wrong_type(wire, shape.type);
-      }
-      json::object out;
-      for (const MemberDef& member : model.members_of(shape)) {
-        if (member.location != Location::Body) {
-          continue;
-        }
-        const json::value* v = wire.get_object().if_contains(wire_name(member));
-        if (v == nullptr || v->is_null()) {
-          continue;
-        }
-        auto converted = from_wire_json(model, member.shape, *v, depth + 1);
-        if (!converted) {
-          return converted.error();
-        }
-        out.emplace(member.name, std::move(*converted));
-      }
-      return json::value(std::move(out));
-    }
-    case ShapeType::List: {
-      if (!wire.is_array()) {
-        return wrong_type(wire, shape.type);
-      }
-      uint32_t item_shape =
-          shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
-      json::array out;
-      out.reserve(wire.get_array().size());
-      for (const json::value& item : wire.get_array()) {
-        if (item.is_null()) {
-          continue;
-        }
-        auto converted = from_wire_json(model, item_shape, item, depth + 1);
-        if (!converted) {
-          return converted.error();
-        }
-        out.push_back(std::move(*converted));
-      }
-      return json::value(std::move(out));
-    }
-    case ShapeType::Map: {
-      if (!wire.is_object()) {
-        return wrong_type(wire, shape.type);
-      }
-      uint32_t value_shape =
-          shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
-      json::object out;
-      for (const auto& entry : wire.get_object()) {
-        if (entry.value().is_null()) {
-          continue;
-        }
-        auto converted = from_wire_json(model, value_shape, entry.value(), depth + 1);
-        if (!converted) {
-          return converted.error();
-        }
-        out.emplace(entry.key(), std::move(*converted));
-      }
-      return json::value(std::move(out));
-    }
+      return structure_from_wire(model, shape, wire, depth);
+    case ShapeType::List:
+      return list_from_wire(model, shape, wire, depth);
+    case ShapeType::Map:
+      return map_from_wire(model, shape, wire, depth);
     case ShapeType::String:
       if (!wire.is_string()) {
         return wrong_type(wire, shape.type);
@@ -228,17 +286,8 @@ Result<json::value> from_wire_json(const ServiceModel& model, uint32_t shape_ind
       return json::value(wire);
     case ShapeType::Integer:
     case ShapeType::Long:
-    case ShapeType::BigInteger: {
-      std::optional<int64_t> n = as_int64(wire);
-      if (!n) {
-        if (wire.is_number()) {
-          return serialization_error("Number out of range for " +
-                                     std::string(type_label(shape.type)));
-        }
-        return wrong_type(wire, shape.type);
-      }
-      return json::value(*n);
-    }
+    case ShapeType::BigInteger:
+      return integer_from_wire(shape.type, wire);
     case ShapeType::Float:
     case ShapeType::Double:
     case ShapeType::BigDecimal: {
@@ -253,34 +302,116 @@ Result<json::value> from_wire_json(const ServiceModel& model, uint32_t shape_ind
         return wrong_type(wire, shape.type);
       }
       return json::value(wire.get_bool());
-    case ShapeType::Timestamp: {
-      if (wire.is_number()) {
-        return json::value(wire.to_number<double>());
-      }
-      if (wire.is_string()) {
-        std::optional<core::TimePoint> t = core::parse_timestamp(wire.get_string());
-        if (!t) {
-          return serialization_error("Unable to parse date: " + std::string(wire.get_string()));
-        }
-        return json::value(core::to_epoch_seconds(*t));
-      }
-      return wrong_type(wire, shape.type);
-    }
-    case ShapeType::Blob: {
-      if (!wire.is_string()) {
-        return wrong_type(wire, shape.type);
-      }
-      std::optional<std::string> bytes = base64_decode(wire.get_string());
-      if (!bytes) {
-        return serialization_error("Base64 encoded value is malformed.");
-      }
-      return json::value(json::string(*bytes));
-    }
+    case ShapeType::Timestamp:
+      return timestamp_from_wire(wire);
+    case ShapeType::Blob:
+      return blob_from_wire(wire);
     case ShapeType::Document:
       return json::value(wire);
   }
   return json::value(wire);
 }
+
+namespace {
+
+// to_wire_json for a structure or union: body members under their wire names, those that convert
+// to null left out.
+json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
+                              const json::value& doc, int depth) {
+  if (!doc.is_object()) {
+    return nullptr;
+  }
+  json::object out;
+  for (const MemberDef& member : model.members_of(shape)) {
+    if (member.location != Location::Body) {
+      continue;
+    }
+    const json::value* v = doc.get_object().if_contains(member.name);
+    if (v == nullptr || v->is_null()) {
+      continue;
+    }
+    json::value converted =
+        to_wire_json(model, member.shape, *v, depth + 1, member.timestamp_format);
+    if (!converted.is_null()) {
+      out.emplace(wire_name(member), std::move(converted));
+    }
+  }
+  return out;
+}
+
+// to_wire_json for a list, items that convert to null left out.
+json::value list_to_wire(const ServiceModel& model, const ShapeDef& shape, const json::value& doc,
+                         int depth) {
+  if (!doc.is_array()) {
+    return nullptr;
+  }
+  uint32_t item_shape =
+      shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
+  json::array out;
+  out.reserve(doc.get_array().size());
+  for (const json::value& item : doc.get_array()) {
+    json::value converted = to_wire_json(model, item_shape, item, depth + 1);
+    if (!converted.is_null()) {
+      out.push_back(std::move(converted));
+    }
+  }
+  return out;
+}
+
+// to_wire_json for a map, values that convert to null left out.
+json::value map_to_wire(const ServiceModel& model, const ShapeDef& shape, const json::value& doc,
+                        int depth) {
+  if (!doc.is_object()) {
+    return nullptr;
+  }
+  uint32_t value_shape =
+      shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
+  json::object out;
+  for (const auto& entry : doc.get_object()) {
+    json::value converted = to_wire_json(model, value_shape, entry.value(), depth + 1);
+    if (!converted.is_null()) {
+      out.emplace(entry.key(), std::move(converted));
+    }
+  }
+  return out;
+}
+
+// to_wire_json for a floating-point shape: NaN and the infinities as AWS spells them.
+json::value float_to_wire(const json::value& doc) {
+  if (!doc.is_number()) {
+    return nullptr;
+  }
+  double d = doc.to_number<double>();
+  if (std::isnan(d)) {
+    return "NaN";
+  }
+  if (std::isinf(d)) {
+    return d > 0 ? "Infinity" : "-Infinity";
+  }
+  return doc;
+}
+
+// to_wire_json for a timestamp in `format` ("iso8601", "rfc822", else epoch seconds, whole
+// seconds as an integer).
+json::value timestamp_to_wire(const json::value& doc, std::string_view format) {
+  std::optional<double> secs = document_timestamp(doc);
+  if (!secs || !std::isfinite(*secs)) {
+    return nullptr;
+  }
+  if (format == "iso8601") {
+    return json::string(core::format_iso8601(from_epoch_seconds(*secs)));
+  }
+  if (format == "rfc822") {
+    return json::string(core::format_http_date(from_epoch_seconds(*secs)));
+  }
+  double rounded = round_to_millis(*secs);
+  if (rounded == std::trunc(rounded) && std::fabs(rounded) < 9.2e18) {
+    return static_cast<int64_t>(rounded);
+  }
+  return rounded;
+}
+
+}  // namespace
 
 json::value to_wire_json(const ServiceModel& model, uint32_t shape_index, const json::value& doc,
                          int depth, std::string_view ts_format) {
@@ -293,61 +424,12 @@ json::value to_wire_json(const ServiceModel& model, uint32_t shape_index, const 
   const ShapeDef& shape = model.shape(shape_index);
   switch (shape.type) {
     case ShapeType::Structure:
-    case ShapeType::Union: {
-      if (shape.document) {
-        return doc;
-      }
-      if (!doc.is_object()) {
-        return nullptr;
-      }
-      json::object out;
-      for (const MemberDef& member : model.members_of(shape)) {
-        if (member.location != Location::Body) {
-          continue;
-        }
-        const json::value* v = doc.get_object().if_contains(member.name);
-        if (v == nullptr || v->is_null()) {
-          continue;
-        }
-        json::value converted =
-            to_wire_json(model, member.shape, *v, depth + 1, member.timestamp_format);
-        if (!converted.is_null()) {
-          out.emplace(wire_name(member), std::move(converted));
-        }
-      }
-      return out;
-    }
-    case ShapeType::List: {
-      if (!doc.is_array()) {
-        return nullptr;
-      }
-      uint32_t item_shape =
-          shape.members_count > 0 ? model.members[shape.members_begin].shape : kNoShape;
-      json::array out;
-      out.reserve(doc.get_array().size());
-      for (const json::value& item : doc.get_array()) {
-        json::value converted = to_wire_json(model, item_shape, item, depth + 1);
-        if (!converted.is_null()) {
-          out.push_back(std::move(converted));
-        }
-      }
-      return out;
-    }
-    case ShapeType::Map: {
-      if (!doc.is_object()) {
-        return nullptr;
-      }
-      uint32_t value_shape =
-          shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
-      json::object out;
-      for (const auto& entry : doc.get_object()) {
-        json::value converted = to_wire_json(model, value_shape, entry.value(), depth + 1);
-        if (!converted.is_null()) {
-          out.emplace(entry.key(), std::move(converted));
-        }
-      }
-      return out;
-    }
+    case ShapeType::Union:
+      return shape.document ? doc : structure_to_wire(model, shape, doc, depth);
+    case ShapeType::List:
+      return list_to_wire(model, shape, doc, depth);
+    case ShapeType::Map:
+      return map_to_wire(model, shape, doc, depth);
     case ShapeType::String:
       return doc.is_string() ? doc : json::value(nullptr);
     case ShapeType::Integer:
@@ -358,39 +440,12 @@ json::value to_wire_json(const ServiceModel& model, uint32_t shape_index, const 
     }
     case ShapeType::Float:
     case ShapeType::Double:
-    case ShapeType::BigDecimal: {
-      if (!doc.is_number()) {
-        return nullptr;
-      }
-      double d = doc.to_number<double>();
-      if (std::isnan(d)) {
-        return "NaN";
-      }
-      if (std::isinf(d)) {
-        return d > 0 ? "Infinity" : "-Infinity";
-      }
-      return doc;
-    }
+    case ShapeType::BigDecimal:
+      return float_to_wire(doc);
     case ShapeType::Boolean:
       return doc.is_bool() ? doc : json::value(nullptr);
-    case ShapeType::Timestamp: {
-      std::optional<double> secs = document_timestamp(doc);
-      if (!secs || !std::isfinite(*secs)) {
-        return nullptr;
-      }
-      std::string_view format = ts_format.empty() ? shape.timestamp_format : ts_format;
-      if (format == "iso8601") {
-        return json::string(core::format_iso8601(from_epoch_seconds(*secs)));
-      }
-      if (format == "rfc822") {
-        return json::string(core::format_http_date(from_epoch_seconds(*secs)));
-      }
-      double rounded = round_to_millis(*secs);
-      if (rounded == std::trunc(rounded) && std::fabs(rounded) < 9.2e18) {
-        return static_cast<int64_t>(rounded);
-      }
-      return rounded;
-    }
+    case ShapeType::Timestamp:
+      return timestamp_to_wire(doc, ts_format.empty() ? shape.timestamp_format : ts_format);
     case ShapeType::Blob:
       return doc.is_string() ? json::value(json::string(base64_encode(doc.get_string())))
                              : json::value(nullptr);
