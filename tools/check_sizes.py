@@ -25,7 +25,6 @@ KNOWN = {
     'http/server.cc:session': 115,
     'services/elbv2/load_balancer_handlers.cc:Elbv2Service::create_load_balancer': 112,
     'services/elbv2/target_group_handlers.cc:Elbv2Service::create_target_group': 108,
-    'protocol/validator.cc:check_value': 108,
     'services/ec2/permissions.cc:expand_permissions': 99,
     'protocol/rest_binding.cc:bind_input_members': 92,
     'protocol/rest_body_json.cc:document_to_json': 87,

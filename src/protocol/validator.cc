@@ -84,65 +84,28 @@ class Validator {
         }
         check_struct(s, v.get_object(), path, depth);
         return;
-      case ShapeType::List: {
+      case ShapeType::List:
         if (!v.is_array()) {
           add({path, render(v), "Member must be a list"});
           return;
         }
-        const json::array& a = v.get_array();
-        check_length(s, a.size(), v, path);
-        const MemberDef& member = model_.members[s.members_begin];
-        for (std::size_t i = 0; i < a.size(); ++i) {
-          if (a[i].is_null()) {
-            add({path + "." + std::to_string(i + 1) + ".member", "null",
-                 "Member must not be null"});
-            continue;
-          }
-          check_value(member.shape, a[i], path + "." + std::to_string(i + 1) + ".member",
-                      depth + 1);
-        }
+        check_list(s, v, path, depth);
         return;
-      }
-      case ShapeType::Map: {
+      case ShapeType::Map:
         if (!v.is_object()) {
           add({path, render(v), "Member must be a map"});
           return;
         }
-        const json::object& o = v.get_object();
-        check_length(s, o.size(), v, path);
-        const MemberDef& key = model_.members[s.members_begin];
-        const MemberDef& value = model_.members[s.members_begin + 1];
-        for (const auto& kv : o) {
-          check_value(key.shape, json::value(kv.key()), path + ".key", depth + 1);
-          if (!kv.value().is_null()) {
-            check_value(value.shape, kv.value(), path + "." + std::string(kv.key()), depth + 1);
-          }
-        }
+        check_map(s, v, path, depth);
         return;
-      }
-      case ShapeType::String: {
+      case ShapeType::String:
         if (!v.is_string()) {
           add({path, render(v), "Member must be a string"});
           return;
         }
-        std::string_view str = v.get_string();
-        check_length(s, utf8_length(str), v, path);
-        auto values = model_.enum_values(s);
-        if (!values.empty()) {
-          bool found = false;
-          for (std::string_view e : values) found = found || e == str;
-          if (!found) {
-            std::string set = "[";
-            for (std::size_t i = 0; i < values.size(); ++i) {
-              if (i) set += ", ";
-              set += values[i];
-            }
-            set += "]";
-            add({path, render(v), "Member must satisfy enum value set: " + set});
-          }
-        }
+        check_length(s, utf8_length(v.get_string()), v, path);
+        check_enum(s, v, path);
         return;
-      }
       case ShapeType::Blob:
         if (!v.is_string()) {
           add({path, render(v), "Member must be a blob"});
@@ -185,6 +148,51 @@ class Validator {
   std::size_t total() const { return total_; }
 
  private:
+  // A list's length and each item (null items are violations).
+  void check_list(const ShapeDef& s, const json::value& v, const std::string& path, int depth) {
+    const json::array& a = v.get_array();
+    check_length(s, a.size(), v, path);
+    const MemberDef& member = model_.members[s.members_begin];
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].is_null()) {
+        add({path + "." + std::to_string(i + 1) + ".member", "null", "Member must not be null"});
+        continue;
+      }
+      check_value(member.shape, a[i], path + "." + std::to_string(i + 1) + ".member", depth + 1);
+    }
+  }
+
+  // A map's size, each key and each non-null value.
+  void check_map(const ShapeDef& s, const json::value& v, const std::string& path, int depth) {
+    const json::object& o = v.get_object();
+    check_length(s, o.size(), v, path);
+    const MemberDef& key = model_.members[s.members_begin];
+    const MemberDef& value = model_.members[s.members_begin + 1];
+    for (const auto& kv : o) {
+      check_value(key.shape, json::value(kv.key()), path + ".key", depth + 1);
+      if (!kv.value().is_null()) {
+        check_value(value.shape, kv.value(), path + "." + std::string(kv.key()), depth + 1);
+      }
+    }
+  }
+
+  // A string of an enum shape must be one of its values.
+  void check_enum(const ShapeDef& s, const json::value& v, const std::string& path) {
+    auto values = model_.enum_values(s);
+    if (values.empty()) return;
+    std::string_view str = v.get_string();
+    bool found = false;
+    for (std::string_view e : values) found = found || e == str;
+    if (found) return;
+    std::string set = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i) set += ", ";
+      set += values[i];
+    }
+    set += "]";
+    add({path, render(v), "Member must satisfy enum value set: " + set});
+  }
+
   static std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (unsigned char c : s) n += (c & 0xC0) != 0x80;
