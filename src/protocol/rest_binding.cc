@@ -382,10 +382,11 @@ BindResult<RouteMatch> match_route(const ServiceModel& model, std::string_view m
   return BindError{BindError::Kind::NoRoute, "No operation matches " + where};
 }
 
-BindResult<void> bind_input_members(const ServiceModel& model, const ShapeDef& input,
-                                    const RouteMatch& route, const std::vector<QueryParam>& query,
-                                    const http::HeaderList& headers, json::object& out) {
-  // Query keys that named members or the route's literals claim; a querystring map gets the rest.
+namespace {
+
+// Query keys that named members or the route's literals claim; a querystring map gets the rest.
+std::vector<std::string_view> claimed_query_keys(const ServiceModel& model, const ShapeDef& input,
+                                                 const RouteMatch& route) {
   std::vector<std::string_view> claimed(route.literal_query_keys.begin(),
                                         route.literal_query_keys.end());
   for (const MemberDef& m : model.members_of(input)) {
@@ -394,6 +395,84 @@ BindResult<void> bind_input_members(const ServiceModel& model, const ShapeDef& i
       claimed.push_back(wire_name(m));
     }
   }
+  return claimed;
+}
+
+// A querystring map member: every query parameter no other member claims (all values of a
+// repeated key when the map's values are lists, else the first).
+json::object unclaimed_query_map(const ServiceModel& model, const ShapeDef& map_shape,
+                                 const std::vector<QueryParam>& query,
+                                 const std::vector<std::string_view>& claimed) {
+  const ShapeDef* value_shape = shape_of(model, model.members_of(map_shape)[1]);
+  bool multi = value_shape != nullptr && value_shape->type == ShapeType::List;
+  json::object map;
+  for (const QueryParam& p : query) {
+    if (std::find(claimed.begin(), claimed.end(), p.name) != claimed.end()) continue;
+    if (multi) {
+      json::value& slot = map[p.name];
+      if (!slot.is_array()) slot = json::array();
+      slot.get_array().emplace_back(p.value);
+    } else if (!map.contains(p.name)) {
+      map[p.name] = p.value;
+    }
+  }
+  return map;
+}
+
+// A member bound to the query string: a map of the unclaimed parameters, a list of every value
+// of its key, or a scalar from the first.
+BindResult<void> bind_query_member(const ServiceModel& model, const MemberDef& m,
+                                   const ShapeDef& shape, const std::vector<QueryParam>& query,
+                                   const std::vector<std::string_view>& claimed,
+                                   json::object& out) {
+  if (shape.type == ShapeType::Map) {
+    json::object map = unclaimed_query_map(model, shape, query, claimed);
+    if (!map.empty()) out[m.name] = std::move(map);
+  } else if (shape.type == ShapeType::List) {
+    const MemberDef& item = model.members_of(shape)[0];
+    const ShapeDef* item_shape = shape_of(model, item);
+    if (item_shape == nullptr || !is_scalar(*item_shape)) return {};
+    json::array arr;
+    for (const QueryParam& p : query) {
+      if (p.name != wire_name(m)) continue;
+      BindResult<json::value> v = text_value(model, m, *item_shape, p.value, "query");
+      if (!v) return v.error();
+      arr.push_back(std::move(*v));
+    }
+    if (!arr.empty()) out[m.name] = std::move(arr);
+  } else if (is_scalar(shape)) {
+    if (const QueryParam* p = find_param(query, wire_name(m))) {
+      BindResult<json::value> v = text_value(model, m, shape, p->value, "query");
+      if (!v) return v.error();
+      out[m.name] = std::move(*v);
+    }
+  }
+  return {};
+}
+
+// A prefix-headers member (x-amz-meta-*): the matching headers by their lowercased suffix, the
+// first of each.
+json::object prefixed_headers(const MemberDef& m, const http::HeaderList& headers) {
+  std::string prefix(m.location_name);
+  for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  json::object map;
+  for (const auto& [k, v] : headers) {
+    if (k.size() < prefix.size() || !http::iequals(k.substr(0, prefix.size()), prefix)) {
+      continue;
+    }
+    std::string key = k.substr(prefix.size());
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!map.contains(key)) map[key] = v;
+  }
+  return map;
+}
+
+}  // namespace
+
+BindResult<void> bind_input_members(const ServiceModel& model, const ShapeDef& input,
+                                    const RouteMatch& route, const std::vector<QueryParam>& query,
+                                    const http::HeaderList& headers, json::object& out) {
+  std::vector<std::string_view> claimed = claimed_query_keys(model, input, route);
   for (const MemberDef& m : model.members_of(input)) {
     const ShapeDef* shape = shape_of(model, m);
     if (shape == nullptr) continue;
@@ -407,43 +486,11 @@ BindResult<void> bind_input_members(const ServiceModel& model, const ShapeDef& i
         }
         break;
       }
-      case Location::QueryString: {
-        if (shape->type == ShapeType::Map) {
-          const ShapeDef* value_shape = shape_of(model, model.members_of(*shape)[1]);
-          bool multi = value_shape != nullptr && value_shape->type == ShapeType::List;
-          json::object map;
-          for (const QueryParam& p : query) {
-            if (std::find(claimed.begin(), claimed.end(), p.name) != claimed.end()) continue;
-            if (multi) {
-              json::value& slot = map[p.name];
-              if (!slot.is_array()) slot = json::array();
-              slot.get_array().emplace_back(p.value);
-            } else if (!map.contains(p.name)) {
-              map[p.name] = p.value;
-            }
-          }
-          if (!map.empty()) out[m.name] = std::move(map);
-        } else if (shape->type == ShapeType::List) {
-          const MemberDef& item = model.members_of(*shape)[0];
-          const ShapeDef* item_shape = shape_of(model, item);
-          if (item_shape == nullptr || !is_scalar(*item_shape)) break;
-          json::array arr;
-          for (const QueryParam& p : query) {
-            if (p.name != wire_name(m)) continue;
-            BindResult<json::value> v = text_value(model, m, *item_shape, p.value, "query");
-            if (!v) return v.error();
-            arr.push_back(std::move(*v));
-          }
-          if (!arr.empty()) out[m.name] = std::move(arr);
-        } else if (is_scalar(*shape)) {
-          if (const QueryParam* p = find_param(query, wire_name(m))) {
-            BindResult<json::value> v = text_value(model, m, *shape, p->value, "query");
-            if (!v) return v.error();
-            out[m.name] = std::move(*v);
-          }
+      case Location::QueryString:
+        if (auto r = bind_query_member(model, m, *shape, query, claimed, out); !r) {
+          return r.error();
         }
         break;
-      }
       case Location::Header: {
         std::optional<std::string_view> text = header_value(headers, wire_name(m));
         if (!text) break;
@@ -455,17 +502,7 @@ BindResult<void> bind_input_members(const ServiceModel& model, const ShapeDef& i
         break;
       }
       case Location::Headers: {
-        std::string prefix(m.location_name);
-        for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        json::object map;
-        for (const auto& [k, v] : headers) {
-          if (k.size() < prefix.size() || !http::iequals(k.substr(0, prefix.size()), prefix)) {
-            continue;
-          }
-          std::string key = k.substr(prefix.size());
-          for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          if (!map.contains(key)) map[key] = v;
-        }
+        json::object map = prefixed_headers(m, headers);
         if (!map.empty()) out[m.name] = std::move(map);
         break;
       }
