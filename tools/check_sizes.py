@@ -22,7 +22,6 @@ MAX_FUNCTION_LINES = 80
 KNOWN = {
     'netplane/nft_ruleset.cc:render_vpc_ruleset': 127,
     'services/elbv2/rule_definitions.cc:normalize_conditions': 117,
-    'http/server.cc:session': 115,
     'services/elbv2/load_balancer_handlers.cc:Elbv2Service::create_load_balancer': 112,
     'services/elbv2/target_group_handlers.cc:Elbv2Service::create_target_group': 108,
     'services/ec2/permissions.cc:expand_permissions': 99,

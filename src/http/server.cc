@@ -34,6 +34,8 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 constexpr std::size_t kStreamChunk = 256 * 1024;
 
@@ -192,113 +194,26 @@ struct Server::Impl {
     co_return true;
   }
 
+  // One client connection: requests in sequence until either side closes.
   awaitable<void> session(tcp::socket socket, std::string listener) {
     beast::error_code ec;
-    Origin origin;
-    origin.listener = std::move(listener);
-    {
-      auto ep = socket.remote_endpoint(ec);
-      if (!ec) origin.remote = ep.address().to_string();
-      auto lp = socket.local_endpoint(ec);
-      if (!ec) {
-        origin.local = lp.address().to_string();
-        origin.local_port = lp.port();
-      }
-    }
+    Origin origin = origin_of(socket, std::move(listener));
     socket.set_option(tcp::no_delay(true), ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
-
-    // A TLS ClientHello on this plain-HTTP port: close, so the client falls back to HTTP.
-    stream.expires_after(options.read_timeout);
-    std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
-                                                    asio::redirect_error(use_awaitable, ec));
-    if (ec || n == 0) co_return;
-    buffer.commit(n);
-    if (static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
-        kTlsHandshakeRecord) {
-      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", origin.remote}});
-      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-      co_return;
-    }
-
+    if (!co_await read_first_bytes(stream, buffer, origin)) co_return;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
+      RequestParser parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
-      co_await bhttp::async_read_header(stream, buffer, parser,
-                                        asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-            ec == asio::error::eof) {
-          co_return;
-        }
-        int status = ec == bhttp::error::body_limit     ? 413
-                     : ec == bhttp::error::header_limit ? 431
-                                                        : 400;
-        core::log::info("bad request", {{"remote", origin.remote}, {"error", ec.message()}});
-        co_await write(stream, simple(status, ec.message()), 11, false, false, ec);
-        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-        co_return;
-      }
+      if (!co_await read_head(stream, buffer, parser, origin)) co_return;
       auto& head = parser.get();
-      if (bhttp::token_list{head[bhttp::field::expect]}.exists("100-continue") ||
-          iequals(head[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
-        co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
-        if (ec) co_return;
-      }
       Request req = head_of(head, origin);
       bool keep_alive = head.keep_alive() && !stopping.load();
       bool is_head = head.method() == bhttp::verb::head;
       unsigned version = head.version();
-      std::shared_ptr<BodySink> sink;
-      if (stream_sink_factory) {
-        try {
-          sink = stream_sink_factory(req);
-        } catch (const std::exception& e) {
-          core::log::error("body sink factory threw", {{"what", e.what()}});
-        }
-      }
-      if (sink) {
-        bool complete = co_await stream_body(stream, buffer, parser, *sink, ec);
-        if (!complete) {
-          if (ec) {
-            core::log::info("streamed body not read to its end",
-                            {{"remote", origin.remote}, {"error", ec.message()}});
-            stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-            co_return;
-          }
-          keep_alive = false;  // the sink refused the rest: answer, then close
-        }
-        req.body_sink = std::move(sink);
-      } else {
-        stream.expires_after(options.read_timeout);
-        co_await bhttp::async_read(stream, buffer, parser,
-                                   asio::redirect_error(use_awaitable, ec));
-        if (ec) {
-          if (ec == bhttp::error::body_limit) {
-            core::log::info("request body too large", {{"remote", origin.remote}});
-            co_await write(stream, simple(413, "Request body too large"), version, false, false,
-                           ec);
-          }
-          stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-          co_return;
-        }
-        req.body = std::move(parser.get().body());
-      }
-
-      Response res;
-      ++in_flight;
-      try {
-        handler(req, res);
-      } catch (const std::exception& e) {
-        core::log::error("request handler threw", {{"what", e.what()}});
-        res = simple(500, "Internal error");
-      }
-      --in_flight;
+      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive)) co_return;
+      Response res = call_handler(req);
       stream.expires_after(options.read_timeout);
       co_await write(stream, std::move(res), version, keep_alive, is_head, ec);
       if (ec || !keep_alive) {
@@ -306,6 +221,130 @@ struct Server::Impl {
         co_return;
       }
     }
+  }
+
+  static Origin origin_of(const tcp::socket& socket, std::string listener) {
+    beast::error_code ec;
+    Origin origin;
+    origin.listener = std::move(listener);
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) origin.remote = ep.address().to_string();
+    auto lp = socket.local_endpoint(ec);
+    if (!ec) {
+      origin.local = lp.address().to_string();
+      origin.local_port = lp.port();
+    }
+    return origin;
+  }
+
+  // Reads the connection's first bytes into `buffer`. False when the connection is to be closed:
+  // nothing came, or a TLS ClientHello on this plain-HTTP port (the client then falls back to
+  // HTTP).
+  awaitable<bool> read_first_bytes(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                   const Origin& origin) {
+    beast::error_code ec;
+    stream.expires_after(options.read_timeout);
+    std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
+                                                    asio::redirect_error(use_awaitable, ec));
+    if (ec || n == 0) co_return false;
+    buffer.commit(n);
+    if (static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
+        kTlsHandshakeRecord) {
+      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", origin.remote}});
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  // Reads a request head, answering a bad one (400, 413, 431) and "Expect: 100-continue". False
+  // when the connection is to be closed.
+  awaitable<bool> read_head(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                            RequestParser& parser, const Origin& origin) {
+    beast::error_code ec;
+    stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+          ec == asio::error::eof) {
+        co_return false;
+      }
+      int status = ec == bhttp::error::body_limit     ? 413
+                   : ec == bhttp::error::header_limit ? 431
+                                                      : 400;
+      core::log::info("bad request", {{"remote", origin.remote}, {"error", ec.message()}});
+      co_await write(stream, simple(status, ec.message()), 11, false, false, ec);
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      co_return false;
+    }
+    auto& head = parser.get();
+    if (bhttp::token_list{head[bhttp::field::expect]}.exists("100-continue") ||
+        iequals(head[bhttp::field::expect], "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
+      co_await bhttp::async_write(stream, cont, asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    co_return true;
+  }
+
+  // Reads the body into `req`: through the body sink the factory gives for it, else whole (413
+  // past the body limit). False when the connection is to be closed; `keep_alive` turns false
+  // when the sink refused the rest of the body.
+  awaitable<bool> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                            RequestParser& parser, const Origin& origin, Request& req,
+                            bool& keep_alive) {
+    beast::error_code ec;
+    std::shared_ptr<BodySink> sink;
+    if (stream_sink_factory) {
+      try {
+        sink = stream_sink_factory(req);
+      } catch (const std::exception& e) {
+        core::log::error("body sink factory threw", {{"what", e.what()}});
+      }
+    }
+    if (sink) {
+      bool complete = co_await stream_body(stream, buffer, parser, *sink, ec);
+      if (!complete) {
+        if (ec) {
+          core::log::info("streamed body not read to its end",
+                          {{"remote", origin.remote}, {"error", ec.message()}});
+          stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+          co_return false;
+        }
+        keep_alive = false;  // the sink refused the rest: answer, then close
+      }
+      req.body_sink = std::move(sink);
+      co_return true;
+    }
+    stream.expires_after(options.read_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (ec == bhttp::error::body_limit) {
+        core::log::info("request body too large", {{"remote", origin.remote}});
+        co_await write(stream, simple(413, "Request body too large"), parser.get().version(),
+                       false, false, ec);
+      }
+      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      co_return false;
+    }
+    req.body = std::move(parser.get().body());
+    co_return true;
+  }
+
+  // The handler's response; a 500 when it throws.
+  Response call_handler(Request& req) {
+    Response res;
+    ++in_flight;
+    try {
+      handler(req, res);
+    } catch (const std::exception& e) {
+      core::log::error("request handler threw", {{"what", e.what()}});
+      res = simple(500, "Internal error");
+    }
+    --in_flight;
+    return res;
   }
 
   awaitable<void> accept_loop(tcp::acceptor& from, std::string label) {
