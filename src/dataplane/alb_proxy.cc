@@ -54,8 +54,7 @@ bool needs_headers(const SnapshotListener& listener) {
 
 // What the rule matcher sees of a request: method, Host, path, query and source address
 // (headers are added only when a rule needs them).
-AlbRequest request_view(const http::request<http::buffer_body>& req,
-                        const std::string& client_ip) {
+AlbRequest request_view(const http::request<http::buffer_body>& req, const std::string& client_ip) {
   AlbRequest view;
   view.method = std::string(req.method_string());
   view.host = std::string(req[http::field::host]);
@@ -103,8 +102,8 @@ struct ForwardRequest {
   uint16_t port;
   Ms timeout;  // for the target's answer and between body reads
   bool expect_continue;
-  bool client_keep;  // the client asked to keep its connection
-  unsigned version;  // the client's HTTP version
+  bool client_keep;               // the client asked to keep its connection
+  unsigned version;               // the client's HTTP version
   std::optional<Ms> tunnel_idle;  // a WebSocket upgrade: the tunnel's idle timeout
   AlbTargetPicker::Cookies sticky;
 };

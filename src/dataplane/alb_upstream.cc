@@ -134,8 +134,8 @@ std::optional<uint64_t> buffered_body_length(ResponseParser& rp, const Upstream&
 }
 
 asio::awaitable<beast::error_code> relay_response_body(Upstream& up, ResponseParser& rp,
-                                                       beast::tcp_stream& client,
-                                                       ConnBuffers& bufs, Ms timeout) {
+                                                       beast::tcp_stream& client, ConnBuffers& bufs,
+                                                       Ms timeout) {
   http::response_serializer<http::buffer_body> rs{rp.get()};
   beast::error_code ec;
   // A target failing mid-body leaves nothing better than closing.

@@ -168,7 +168,8 @@ TargetHealthReport unhealthy_report(const TargetKey& key, const ProbeResult& r) 
 }  // namespace
 
 std::optional<TargetHealthReport> HealthChecker::record(const Job& job, const ProbeResult& r) {
-  bool ok = r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
+  bool ok =
+      r.outcome == ProbeResult::Outcome::Response && matcher_accepts(job.hc.matcher, r.status);
   std::lock_guard lock(mu_);
   auto it = counters_.find(job.key);
   if (it == counters_.end()) return std::nullopt;

@@ -237,8 +237,8 @@ std::vector<uint16_t> LoadBalancerNodes::keep_listeners(
   return closed;
 }
 
-std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(
-    AlbProxy::Options options, std::shared_ptr<const AlbSnapshot> view) {
+std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(AlbProxy::Options options,
+                                                        std::shared_ptr<const AlbSnapshot> view) {
   options.on_drained = [this](const TargetKey& k) { on_drained(k); };
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
@@ -283,9 +283,8 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
 
 bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
   bool complete = true;
-  auto public_view = filtered(snap, [](const SnapshotLoadBalancer& l) {
-    return l.scheme != "internal";
-  });
+  auto public_view =
+      filtered(snap, [](const SnapshotLoadBalancer& l) { return l.scheme != "internal"; });
   std::set<uint16_t> ports = host_listener_ports(snap);
   for (uint16_t port : keep_listeners(host_, ports, public_view)) {
     core::log::info("load balancer port closed", {{"port", std::to_string(port)}});
@@ -306,7 +305,8 @@ bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
     auto proxy = make_proxy(std::move(o), public_view);
     std::string address = options_.address + ":" + std::to_string(bind_port);
     if (auto ec = proxy->start()) {
-      core::log::warn("load balancer port not bound", {{"address", address}, {"error", ec.message()}});
+      core::log::warn("load balancer port not bound",
+                      {{"address", address}, {"error", ec.message()}});
       complete = false;
       continue;
     }

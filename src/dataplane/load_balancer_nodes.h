@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "dataplane/alb_config.h"
 #include "dataplane/alb_proxy.h"
 #include "dataplane/health_checker.h"
 #include "dataplane/http_prober.h"
@@ -34,7 +35,6 @@
 #include "netplane/result.h"
 #include "netplane/spec.h"
 #include "reconcile/controller.h"
-#include "dataplane/alb_config.h"
 
 namespace dataplane {
 

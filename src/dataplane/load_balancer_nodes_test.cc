@@ -243,12 +243,11 @@ TEST(NodePlanTest, MakesRemakesAndRemovesNodesByTheirInterfaces) {
     for (auto& e : enis) lb.addresses.push_back({"subnet-" + e, "us-east-1a", e, ""});
     return lb;
   };
-  auto snap = snapshot_of({lb_with("same", {"eni-1", "eni-2"}), lb_with("moved", {"eni-3", "eni-5"}),
-                           lb_with("new", {"eni-6"}), lb_with("bare", {""})});
-  std::map<std::string, std::string> existing{{"same", "eni-1,eni-2,"},
-                                              {"moved", "eni-3,eni-4,"},
-                                              {"bare", "eni-7,"},
-                                              {"gone", "eni-8,"}};
+  auto snap =
+      snapshot_of({lb_with("same", {"eni-1", "eni-2"}), lb_with("moved", {"eni-3", "eni-5"}),
+                   lb_with("new", {"eni-6"}), lb_with("bare", {""})});
+  std::map<std::string, std::string> existing{
+      {"same", "eni-1,eni-2,"}, {"moved", "eni-3,eni-4,"}, {"bare", "eni-7,"}, {"gone", "eni-8,"}};
 
   NodesPlan plan = plan_nodes(*snap, existing);
 

@@ -323,8 +323,8 @@ struct Server::Impl {
     if (ec) {
       if (ec == bhttp::error::body_limit) {
         core::log::info("request body too large", {{"remote", origin.remote}});
-        co_await write(stream, simple(413, "Request body too large"), parser.get().version(),
-                       false, false, ec);
+        co_await write(stream, simple(413, "Request body too large"), parser.get().version(), false,
+                       false, ec);
       }
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       co_return false;

@@ -49,9 +49,8 @@ class ApiPlane {
   RequestContext new_context(const http::Request& req) const;  // the defaults, before auth
   // Authenticate, decode, validate, call the handler and encode its output into `res`.
   std::optional<AwsError> serve(const http::Request& req, const sigv4::ParsedAuth& auth,
-                                const ServiceModel& model, const Codec& codec,
-                                RequestContext& ctx, http::Response& res,
-                                CallSummary& summary) const;
+                                const ServiceModel& model, const Codec& codec, RequestContext& ctx,
+                                http::Response& res, CallSummary& summary) const;
   // Sets the caller (account, ARN, region) from a signed request; in strict mode also checks
   // the key, its session token and expiry, and the signature.
   std::optional<AwsError> authenticate(const http::Request& req, const sigv4::ParsedAuth& auth,

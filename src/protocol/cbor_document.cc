@@ -188,9 +188,8 @@ Result<json::value> map_to_document(const ServiceModel& model, const ShapeDef& s
     return cbor_type_error("a map");
   }
   bool is_map = shape.type == ShapeType::Map;
-  uint32_t value_shape = is_map && shape.members_count > 1
-                             ? model.members[shape.members_begin + 1].shape
-                             : kNoShape;
+  uint32_t value_shape =
+      is_map && shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
   json::object out;
   cbor_pair* pairs = cbor_map_handle(item);
   for (std::size_t i = 0; i < cbor_map_size(item); ++i) {

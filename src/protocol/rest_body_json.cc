@@ -61,8 +61,7 @@ namespace {
 // json_to_document for a structure or union: members by wire name (body members only at the top
 // level), nulls left out.
 BindResult<json::value> structure_to_document(const ServiceModel& model, const ShapeDef& shape,
-                                              const json::value& wire, bool top_level,
-                                              int depth) {
+                                              const json::value& wire, bool top_level, int depth) {
   if (!wire.is_object()) return wrong_type(shape);
   json::object out;
   for (const MemberDef& m : model.members_of(shape)) {
@@ -175,9 +174,8 @@ std::optional<json::value> structure_to_json(const ServiceModel& model, const Sh
     const ShapeDef* ms = shape_of(model, m);
     auto it = doc.get_object().find(m.name);
     if (ms == nullptr || it == doc.get_object().end() || it->value().is_null()) continue;
-    std::optional<json::value> v =
-        document_to_json(model, *ms, it->value(), false,
-                         timestamp_format_for(model, m, kUnixTimestamp), depth + 1);
+    std::optional<json::value> v = document_to_json(
+        model, *ms, it->value(), false, timestamp_format_for(model, m, kUnixTimestamp), depth + 1);
     if (v) out[wire_name(m)] = std::move(*v);
   }
   return json::value(std::move(out));

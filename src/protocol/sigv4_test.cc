@@ -1,5 +1,4 @@
 #include "protocol/sigv4.h"
-#include "protocol/aws_chunked.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "core/time_format.h"
+#include "protocol/aws_chunked.h"
 
 namespace protocol::sigv4 {
 namespace {
