@@ -108,28 +108,41 @@ AwsError cbor_type_error(std::string_view expected) {
                              " was expected.");
 }
 
+// A CBOR map with text keys as a JSON object, null values left out. `convert(key, value)` gives
+// the entry's value (and may rename `key`), or nullopt to leave the entry out.
+template <class Convert>
+Result<json::value> map_entries(const cbor_item_t* item, Convert convert) {
+  json::object out;
+  cbor_pair* pairs = cbor_map_handle(item);
+  for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
+    if (!cbor_isa_string(pairs[i].key)) {
+      return cbor_type_error("a text map key");
+    }
+    if (is_null(pairs[i].value)) {
+      continue;
+    }
+    std::string key = string_bytes(pairs[i].key);
+    std::optional<Result<json::value>> v = convert(key, pairs[i].value);
+    if (!v) {
+      continue;
+    }
+    if (!*v) {
+      return v->error();
+    }
+    out[key] = std::move(**v);
+  }
+  return json::value(std::move(out));
+}
+
 // Any CBOR item to JSON, for document members and unmodeled shapes.
 Result<json::value> generic_to_json(const cbor_item_t* item, int depth) {
   if (depth > kMaxWireDepth) {
     return serialization_error("Maximum nesting depth exceeded.");
   }
   if (cbor_isa_map(item)) {
-    json::object out;
-    cbor_pair* pairs = cbor_map_handle(item);
-    for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
-      if (!cbor_isa_string(pairs[i].key)) {
-        return cbor_type_error("a text map key");
-      }
-      if (is_null(pairs[i].value)) {
-        continue;
-      }
-      auto v = generic_to_json(pairs[i].value, depth + 1);
-      if (!v) {
-        return v.error();
-      }
-      out[string_bytes(pairs[i].key)] = std::move(*v);
-    }
-    return json::value(std::move(out));
+    return map_entries(item, [&](std::string&, const cbor_item_t* value) {
+      return std::optional(generic_to_json(value, depth + 1));
+    });
   }
   if (cbor_isa_array(item)) {
     json::array out;
@@ -187,35 +200,21 @@ Result<json::value> map_to_document(const ServiceModel& model, const ShapeDef& s
   if (!cbor_isa_map(item)) {
     return cbor_type_error("a map");
   }
-  bool is_map = shape.type == ShapeType::Map;
-  uint32_t value_shape =
-      is_map && shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
-  json::object out;
-  cbor_pair* pairs = cbor_map_handle(item);
-  for (std::size_t i = 0; i < cbor_map_size(item); ++i) {
-    if (!cbor_isa_string(pairs[i].key)) {
-      return cbor_type_error("a text map key");
-    }
-    if (is_null(pairs[i].value)) {
-      continue;
-    }
-    std::string key = string_bytes(pairs[i].key);
-    uint32_t target = value_shape;
-    if (!is_map) {
-      const MemberDef* member = body_member(model, shape, key);
-      if (member == nullptr) {
-        continue;  // unknown members are ignored
-      }
-      key = std::string(member->name);
-      target = member->shape;
-    }
-    auto v = to_document(model, target, pairs[i].value, depth + 1);
-    if (!v) {
-      return v.error();
-    }
-    out[key] = std::move(*v);
+  if (shape.type == ShapeType::Map) {
+    uint32_t value_shape =
+        shape.members_count > 1 ? model.members[shape.members_begin + 1].shape : kNoShape;
+    return map_entries(item, [&](std::string&, const cbor_item_t* value) {
+      return std::optional(to_document(model, value_shape, value, depth + 1));
+    });
   }
-  return json::value(std::move(out));
+  return map_entries(item, [&](std::string& key, const cbor_item_t* value) {
+    const MemberDef* member = body_member(model, shape, key);
+    if (member == nullptr) {
+      return std::optional<Result<json::value>>();  // unknown members are ignored
+    }
+    key = std::string(member->name);
+    return std::optional(to_document(model, member->shape, value, depth + 1));
+  });
 }
 
 // A CBOR array as a list, null items left out.
