@@ -24,9 +24,7 @@ KNOWN = {
     'services/elbv2/rule_definitions.cc:normalize_conditions': 117,
     'services/elbv2/load_balancer_handlers.cc:Elbv2Service::create_load_balancer': 112,
     'services/elbv2/target_group_handlers.cc:Elbv2Service::create_target_group': 108,
-    'services/ec2/permissions.cc:expand_permissions': 99,
     'netplane/nft_netplane.cc:NftNetplane::make_endpoint': 87,
-    'services/ec2/gateway_handlers.cc:Ec2Service::create_nat_gateway': 84,
     'services/elbv2/rule_definitions.cc:normalize_actions': 81,
 }
 

@@ -32,6 +32,38 @@ FilterTable nat_filters() {
   return t;
 }
 
+// The Elastic IP a public NAT gateway takes: it must exist and be unassociated.
+protocol::Result<Doc> free_elastic_ip(Ec2Store& st, const std::string& allocation_id) {
+  std::optional<Doc> address = st.get(Kind::Address, allocation_id);
+  if (!address) {
+    return errors::allocation_not_found(allocation_id);
+  }
+  if (!str(*address, "AssociationId").empty()) {
+    return errors::already_associated("Elastic IP address [" + allocation_id +
+                                      "] is already associated");
+  }
+  return *address;
+}
+
+// Associates the Elastic IP `address` with the gateway's interface `eni`, recording the
+// association on the address (stored here), the interface and the gateway's address entry.
+void associate_elastic_ip(Ec2Store& st, Doc& address, Doc& eni, Doc& nat_address) {
+  std::string allocation_id = str(address, "AllocationId");
+  std::string association_id = core::ids::resource_id("eipassoc");
+  address["AssociationId"] = association_id;
+  address["NetworkInterfaceId"] = str(eni, "NetworkInterfaceId");
+  address["NetworkInterfaceOwnerId"] = st.account();
+  address["PrivateIpAddress"] = str(eni, "PrivateIpAddress");
+  st.put(Kind::Address, allocation_id, "", "", address);
+  nat_address["AllocationId"] = allocation_id;
+  nat_address["PublicIp"] = str(address, "PublicIp");
+  nat_address["AssociationId"] = association_id;
+  eni["Association"] = Doc{{"AllocationId", allocation_id},
+                           {"AssociationId", association_id},
+                           {"IpOwnerId", "amazon"},
+                           {"PublicIp", str(address, "PublicIp")}};
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateInternetGateway.html
@@ -164,14 +196,11 @@ Reply Ec2Service::create_nat_gateway(const Ctx& ctx, const Doc& in) {
     }
     std::optional<Doc> address;
     if (!allocation_id.empty()) {
-      address = st.get(Kind::Address, allocation_id);
-      if (!address) {
-        return errors::allocation_not_found(allocation_id);
+      auto free = free_elastic_ip(st, allocation_id);
+      if (!free) {
+        return free.error();
       }
-      if (!str(*address, "AssociationId").empty()) {
-        return errors::already_associated("Elastic IP address [" + allocation_id +
-                                          "] is already associated");
-      }
+      address = std::move(*free);
     }
     std::string nat_id = core::ids::resource_id("nat");
     EniRequest request;
@@ -192,19 +221,7 @@ Reply Ec2Service::create_nat_gateway(const Ctx& ctx, const Doc& in) {
                     {"IsPrimary", true},
                     {"Status", "succeeded"}};
     if (address) {
-      std::string association_id = core::ids::resource_id("eipassoc");
-      (*address)["AssociationId"] = association_id;
-      (*address)["NetworkInterfaceId"] = eni_id;
-      (*address)["NetworkInterfaceOwnerId"] = st.account();
-      (*address)["PrivateIpAddress"] = str(*eni, "PrivateIpAddress");
-      st.put(Kind::Address, allocation_id, "", "", *address);
-      nat_address["AllocationId"] = allocation_id;
-      nat_address["PublicIp"] = str(*address, "PublicIp");
-      nat_address["AssociationId"] = association_id;
-      (*eni)["Association"] = Doc{{"AllocationId", allocation_id},
-                                  {"AssociationId", association_id},
-                                  {"IpOwnerId", "amazon"},
-                                  {"PublicIp", str(*address, "PublicIp")}};
+      associate_elastic_ip(st, *address, *eni, nat_address);
     }
     st.put(Kind::NetworkInterface, eni_id, str(*eni, "VpcId"), subnet_id, *eni);
     Doc nat{{"NatGatewayId", nat_id},

@@ -101,13 +101,15 @@ protocol::Result<Doc> source_group(Ec2Store& st, const Doc& group, const Doc& pa
 
 }  // namespace
 
-protocol::Result<std::vector<Doc>> expand_permissions(Ec2Store& st, const Doc& group, const Doc& in,
-                                                      bool egress) {
+namespace {
+
+// The request's permissions: IpPermissions plus, in the legacy form, one permission built from
+// the top-level members.
+json::array requested_permissions(const Doc& in) {
   json::array permissions;
   if (const json::array* given = arr(in, "IpPermissions")) {
     permissions = *given;
   }
-  // The legacy form: one permission from top-level members.
   if (opt_str(in, "IpProtocol") || opt_str(in, "CidrIp") ||
       opt_str(in, "SourceSecurityGroupName")) {
     Doc p;
@@ -127,76 +129,119 @@ protocol::Result<std::vector<Doc>> expand_permissions(Ec2Store& st, const Doc& g
     }
     permissions.push_back(std::move(p));
   }
+  return permissions;
+}
+
+// The peer of one IpRanges, Ipv6Ranges, PrefixListIds or UserIdGroupPairs entry: the rule member
+// that names it and its value.
+struct Peer {
+  std::string_view member;
+  json::value value;
+};
+
+protocol::Result<Peer> ipv4_peer(const Doc& range) {
+  std::string text = str(range, "CidrIp");
+  std::optional<Cidr> cidr = parse_cidr(text, /*strict=*/false);
+  if (!cidr) {
+    return errors::invalid_parameter_value("CIDR block " + text + " is malformed");
+  }
+  return Peer{"CidrIpv4", json::value(cidr->str())};
+}
+
+protocol::Result<Peer> ipv6_peer(const Doc& range) {
+  std::string text = str(range, "CidrIpv6");
+  if (text.find(':') == std::string::npos || text.find('/') == std::string::npos) {
+    return errors::invalid_parameter_value("CIDR block " + text + " is malformed");
+  }
+  return Peer{"CidrIpv6", json::value(text)};
+}
+
+protocol::Result<Peer> prefix_list_peer(const Doc& entry) {
+  std::string id = str(entry, "PrefixListId");
+  if (!id.starts_with("pl-")) {
+    return errors::invalid_parameter_value("The prefix list ID '" + id + "' is malformed");
+  }
+  return Peer{"PrefixListId", json::value(id)};
+}
+
+// Expands one permission into `out`, one rule per peer.
+protocol::Result<void> expand_permission(Ec2Store& st, const Doc& group, const Doc& p, bool egress,
+                                         std::vector<Doc>& out) {
+  auto protocol = normalize_protocol(str(p, "IpProtocol"));
+  if (!protocol) {
+    return protocol.error();
+  }
+  auto ports = ports_for(*protocol, opt_int(p, "FromPort"), opt_int(p, "ToPort"));
+  if (!ports) {
+    return ports.error();
+  }
+  Doc base{{"IsEgress", egress},
+           {"IpProtocol", *protocol},
+           {"FromPort", ports->from},
+           {"ToPort", ports->to}};
+  std::size_t before = out.size();
+  auto add_peers = [&](std::string_view list, auto peer_of_entry) -> protocol::Result<void> {
+    const json::array* entries = arr(p, list);
+    if (!entries) {
+      return {};
+    }
+    for (const json::value& v : *entries) {
+      const Doc& entry = v.as_object();
+      protocol::Result<Peer> peer = peer_of_entry(entry);
+      if (!peer) {
+        return peer.error();
+      }
+      Doc rule = base;
+      rule[peer->member] = std::move(peer->value);
+      if (std::optional<std::string> d = opt_str(entry, "Description")) {
+        rule["Description"] = *d;
+      }
+      out.push_back(std::move(rule));
+    }
+    return {};
+  };
+  auto group_peer = [&](const Doc& pair) -> protocol::Result<Peer> {
+    auto source = source_group(st, group, pair);
+    if (!source) {
+      return source.error();
+    }
+    return Peer{"ReferencedGroupInfo",
+                Doc{{"GroupId", str(*source, "GroupId")}, {"UserId", str(*source, "OwnerId")}}};
+  };
+  protocol::Result<void> added = add_peers("IpRanges", ipv4_peer);
+  if (added) {
+    added = add_peers("Ipv6Ranges", ipv6_peer);
+  }
+  if (added) {
+    added = add_peers("PrefixListIds", prefix_list_peer);
+  }
+  if (added) {
+    added = add_peers("UserIdGroupPairs", group_peer);
+  }
+  if (!added) {
+    return added.error();
+  }
+  if (out.size() == before) {
+    return errors::invalid_parameter_value(
+        "Invalid IpPermissions: a permission needs at least one of IpRanges, Ipv6Ranges, "
+        "PrefixListIds or UserIdGroupPairs");
+  }
+  return {};
+}
+
+}  // namespace
+
+protocol::Result<std::vector<Doc>> expand_permissions(Ec2Store& st, const Doc& group, const Doc& in,
+                                                      bool egress) {
+  json::array permissions = requested_permissions(in);
   if (permissions.empty()) {
     return errors::missing_parameter("ipPermissions");
   }
   std::vector<Doc> out;
   for (const json::value& v : permissions) {
-    const Doc& p = v.as_object();
-    auto protocol = normalize_protocol(str(p, "IpProtocol"));
-    if (!protocol) {
-      return protocol.error();
-    }
-    auto ports = ports_for(*protocol, opt_int(p, "FromPort"), opt_int(p, "ToPort"));
-    if (!ports) {
-      return ports.error();
-    }
-    Doc base{{"IsEgress", egress},
-             {"IpProtocol", *protocol},
-             {"FromPort", ports->from},
-             {"ToPort", ports->to}};
-    auto with = [&](std::string_view member, json::value peer, const Doc& source) {
-      Doc rule = base;
-      rule[member] = std::move(peer);
-      if (std::optional<std::string> d = opt_str(source, "Description")) {
-        rule["Description"] = *d;
-      }
-      out.push_back(std::move(rule));
-    };
-    std::size_t before = out.size();
-    if (const json::array* ranges = arr(p, "IpRanges")) {
-      for (const json::value& r : *ranges) {
-        std::string text = str(r.as_object(), "CidrIp");
-        std::optional<Cidr> cidr = parse_cidr(text, /*strict=*/false);
-        if (!cidr) {
-          return errors::invalid_parameter_value("CIDR block " + text + " is malformed");
-        }
-        with("CidrIpv4", json::value(cidr->str()), r.as_object());
-      }
-    }
-    if (const json::array* ranges = arr(p, "Ipv6Ranges")) {
-      for (const json::value& r : *ranges) {
-        std::string text = str(r.as_object(), "CidrIpv6");
-        if (text.find(':') == std::string::npos || text.find('/') == std::string::npos) {
-          return errors::invalid_parameter_value("CIDR block " + text + " is malformed");
-        }
-        with("CidrIpv6", json::value(text), r.as_object());
-      }
-    }
-    if (const json::array* lists = arr(p, "PrefixListIds")) {
-      for (const json::value& r : *lists) {
-        std::string id = str(r.as_object(), "PrefixListId");
-        if (!id.starts_with("pl-")) {
-          return errors::invalid_parameter_value("The prefix list ID '" + id + "' is malformed");
-        }
-        with("PrefixListId", json::value(id), r.as_object());
-      }
-    }
-    if (const json::array* pairs = arr(p, "UserIdGroupPairs")) {
-      for (const json::value& r : *pairs) {
-        auto source = source_group(st, group, r.as_object());
-        if (!source) {
-          return source.error();
-        }
-        with("ReferencedGroupInfo",
-             Doc{{"GroupId", str(*source, "GroupId")}, {"UserId", str(*source, "OwnerId")}},
-             r.as_object());
-      }
-    }
-    if (out.size() == before) {
-      return errors::invalid_parameter_value(
-          "Invalid IpPermissions: a permission needs at least one of IpRanges, Ipv6Ranges, "
-          "PrefixListIds or UserIdGroupPairs");
+    protocol::Result<void> expanded = expand_permission(st, group, v.as_object(), egress, out);
+    if (!expanded) {
+      return expanded.error();
     }
   }
   return out;
