@@ -251,12 +251,17 @@ Result<EndpointInfo> NftNetplane::attach(const EndpointSpec& spec) {
   return info;
 }
 
-Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcState& vpc) {
-  const std::string name = names_.endpoint_netns(spec.endpoint_id);
-  const std::string path = netns_path(name);
-  // Check everything before making anything.
-  std::vector<std::array<uint8_t, 6>> macs;
-  std::vector<int> bridges;
+namespace {
+
+// Where one interface of an endpoint plugs in: its MAC and its subnet's bridge in the VPC.
+struct Port {
+  std::array<uint8_t, 6> mac;
+  int bridge_index;
+};
+
+// Checks every interface of `spec` and finds its subnet's bridge, before anything is made.
+Result<std::vector<Port>> plan_ports(const EndpointSpec& spec, Rtnl& vpc) {
+  std::vector<Port> ports;
   for (const InterfaceSpec& itf : spec.interfaces) {
     std::optional<std::array<uint8_t, 6>> mac = parse_mac(itf.mac);
     if (!mac || !parse_ipv4(itf.ip) || !parse_ipv4(itf.gateway) || itf.prefix_length < 1 ||
@@ -265,8 +270,7 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
                                        std::to_string(itf.prefix_length) + ", mac " + itf.mac +
                                        ", gateway " + itf.gateway + ")");
     }
-    Result<std::optional<Rtnl::Link>> bridge =
-        vpc.rtnl->find_link(InstanceNames::bridge(itf.subnet_id));
+    Result<std::optional<Rtnl::Link>> bridge = vpc.find_link(InstanceNames::bridge(itf.subnet_id));
     if (!bridge) {
       return bridge.error();
     }
@@ -274,32 +278,35 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
       return Error(errc::not_found,
                    "subnet " + itf.subnet_id + " has no bridge in VPC " + spec.vpc_id);
     }
-    macs.push_back(*mac);
-    bridges.push_back((*bridge)->index);
+    ports.push_back({*mac, (*bridge)->index});
   }
+  return ports;
+}
 
-  if (Result<void> r = create_netns(name); !r) {
-    return r.error();
-  }
-  Result<UniqueFd> ns_fd = open_netns(path);
-  if (!ns_fd) {
-    return ns_fd.error();
-  }
-  EndpointInfo info{path, {}};
+// Makes one veth pair per interface, VPC end on its bridge, the other end in the endpoint's
+// namespace (`ns_fd`) named eth<i>; returns those names.
+Result<std::vector<std::string>> plug_ports(const EndpointSpec& spec,
+                                            const std::vector<Port>& ports, Rtnl& vpc, int ns_fd) {
+  std::vector<std::string> names;
   for (size_t i = 0; i < spec.interfaces.size(); ++i) {
     const std::string veth = InstanceNames::veth(spec.interfaces[i].eni_id);
     const std::string itf = InstanceNames::endpoint_interface(i);
     // A leftover of a crashed attach of the same ENI would make the name collide.
-    if (Result<void> r = vpc.rtnl->delete_link(veth); !r) {
+    if (Result<void> r = vpc.delete_link(veth); !r) {
       return r.error();
     }
-    if (Result<void> r = vpc.rtnl->add_veth(veth, bridges[i], itf, macs[i], ns_fd->get()); !r) {
+    if (Result<void> r = vpc.add_veth(veth, ports[i].bridge_index, itf, ports[i].mac, ns_fd); !r) {
       return r.error();
     }
-    info.interface_names.push_back(itf);
+    names.push_back(itf);
   }
+  return names;
+}
 
-  Result<std::unique_ptr<Rtnl>> rtnl = Rtnl::open(path);
+// Inside the endpoint's namespace: lo and each interface up with its address, and the default
+// route through the first interface's gateway.
+Result<void> configure_interfaces(const EndpointSpec& spec, const EndpointInfo& info) {
+  Result<std::unique_ptr<Rtnl>> rtnl = Rtnl::open(info.netns_path);
   if (!rtnl) {
     return rtnl.error();
   }
@@ -314,7 +321,8 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
       return link.error();
     }
     if (!*link) {
-      return Error(errc::netlink_failed, info.interface_names[i] + " missing in " + path);
+      return Error(errc::netlink_failed,
+                   info.interface_names[i] + " missing in " + info.netns_path);
     }
     if (!(*link)->up) {
       if (Result<void> r = (*rtnl)->set_up((*link)->index); !r) {
@@ -328,7 +336,31 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
       first_index = (*link)->index;
     }
   }
-  if (Result<void> r = (*rtnl)->add_default_route(spec.interfaces[0].gateway, first_index); !r) {
+  return (*rtnl)->add_default_route(spec.interfaces[0].gateway, first_index);
+}
+
+}  // namespace
+
+Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcState& vpc) {
+  const std::string name = names_.endpoint_netns(spec.endpoint_id);
+  const std::string path = netns_path(name);
+  Result<std::vector<Port>> ports = plan_ports(spec, *vpc.rtnl);
+  if (!ports) {
+    return ports.error();
+  }
+  if (Result<void> r = create_netns(name); !r) {
+    return r.error();
+  }
+  Result<UniqueFd> ns_fd = open_netns(path);
+  if (!ns_fd) {
+    return ns_fd.error();
+  }
+  Result<std::vector<std::string>> names = plug_ports(spec, *ports, *vpc.rtnl, ns_fd->get());
+  if (!names) {
+    return names.error();
+  }
+  EndpointInfo info{path, std::move(*names)};
+  if (Result<void> r = configure_interfaces(spec, info); !r) {
     return r.error();
   }
   for (const InterfaceSpec& itf : spec.interfaces) {

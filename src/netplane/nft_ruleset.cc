@@ -139,10 +139,30 @@ void render_elements(std::ostream& out, const std::vector<std::string>& elements
   out << " };";
 }
 
-}  // namespace
+// An ENI with a usable address.
+struct Eni {
+  const EniSpec* spec;
+  std::string ip;
+};
 
-std::string render_vpc_ruleset(const VpcSpec& spec) {
-  // Every group named anywhere gets a member set, so a rule may reference a group with no ENI.
+// The ENIs with a parseable IPv4 address, in order; the first one wins an address.
+std::vector<Eni> usable_enis(const VpcSpec& spec) {
+  std::vector<Eni> enis;
+  std::set<std::string> seen_ips;
+  for (const EniSpec& e : spec.enis) {
+    std::optional<uint32_t> ip = parse_ipv4(e.ip);
+    if (!ip || !seen_ips.insert(format_ipv4(*ip)).second) {
+      continue;
+    }
+    enis.push_back({&e, format_ipv4(*ip)});
+  }
+  return enis;
+}
+
+// Group id -> the addresses of its ENIs. Every group named anywhere gets an entry (a member set),
+// so a rule may reference a group with no ENI.
+std::map<std::string, std::vector<std::string>> group_members(const VpcSpec& spec,
+                                                              const std::vector<Eni>& enis) {
   std::map<std::string, std::vector<std::string>> members;
   for (const SecurityGroupSpec& g : spec.security_groups) {
     members[g.group_id];
@@ -154,35 +174,20 @@ std::string render_vpc_ruleset(const VpcSpec& spec) {
       }
     }
   }
-  std::set<std::string> rendered_groups;
-  for (const SecurityGroupSpec& g : spec.security_groups) {
-    rendered_groups.insert(g.group_id);
-  }
-  // ENIs with a usable address, first one wins an address.
-  struct Eni {
-    const EniSpec* spec;
-    std::string ip;
-  };
-  std::vector<Eni> enis;
-  std::set<std::string> seen_ips;
-  for (const EniSpec& e : spec.enis) {
-    std::optional<uint32_t> ip = parse_ipv4(e.ip);
-    if (!ip || !seen_ips.insert(format_ipv4(*ip)).second) {
-      continue;
-    }
-    enis.push_back({&e, format_ipv4(*ip)});
-    for (const std::string& g : e.group_ids) {
+  for (const Eni& e : enis) {
+    for (const std::string& g : e.spec->group_ids) {
       std::vector<std::string>& m = members[g];
-      if (std::find(m.begin(), m.end(), enis.back().ip) == m.end()) {
-        m.push_back(enis.back().ip);
+      if (std::find(m.begin(), m.end(), e.ip) == m.end()) {
+        m.push_back(e.ip);
       }
     }
   }
+  return members;
+}
 
-  std::ostringstream out;
-  out << "table inet gantry\ndelete table inet gantry\n";
-  out << "table inet gantry {\n";
-  for (const auto& [group, ips] : members) {
+// The member sets and the ENI dispatch maps.
+void render_sets_and_maps(std::ostream& out, const VpcSpec& spec, const std::vector<Eni>& enis) {
+  for (const auto& [group, ips] : group_members(spec, enis)) {
     out << "  set " << member_set(group) << " { type ipv4_addr;";
     render_elements(out, ips);
     out << " }\n";
@@ -196,7 +201,14 @@ std::string render_vpc_ruleset(const VpcSpec& spec) {
     render_elements(out, elements);
     out << " }\n";
   }
+}
+
+// One chain per group and direction with its rules, and one per ENI and direction that jumps to
+// its groups' chains (those the spec defines) and drops the rest.
+void render_security_chains(std::ostream& out, const VpcSpec& spec, const std::vector<Eni>& enis) {
+  std::set<std::string> rendered_groups;
   for (const SecurityGroupSpec& g : spec.security_groups) {
+    rendered_groups.insert(g.group_id);
     out << "  chain " << group_chain(g.group_id, "out") << " {\n";
     render_permissions(out, g.egress, "daddr");
     out << "  }\n";
@@ -215,6 +227,11 @@ std::string render_vpc_ruleset(const VpcSpec& spec) {
       out << "    drop\n  }\n";
     }
   }
+}
+
+// The hooked chains: egress and ingress dispatch forwarded traffic to the ENI chains; input
+// guards the namespace itself.
+void render_base_chains(std::ostream& out) {
   out << "  chain egress {\n"
          "    type filter hook forward priority 0; policy drop;\n"
          "    ct state established,related accept\n"
@@ -235,9 +252,11 @@ std::string render_vpc_ruleset(const VpcSpec& spec) {
       << kTaskMetadataIp
       << " accept\n"
          "    meta l4proto icmp accept\n"
-         "  }\n"
-         "}\n";
+         "  }\n";
+}
 
+// `table bridge gantry`: a port may only send with its ENI's MAC and IPv4 address; no IPv6.
+void render_bridge_table(std::ostream& out, const std::vector<Eni>& enis) {
   out << "table bridge gantry\ndelete table bridge gantry\n";
   out << "table bridge gantry {\n";
   std::vector<std::string> port_ips;
@@ -266,6 +285,20 @@ std::string render_vpc_ruleset(const VpcSpec& spec) {
          "    ether type arp iifname . arp saddr ip != @port_ips drop\n"
          "  }\n"
          "}\n";
+}
+
+}  // namespace
+
+std::string render_vpc_ruleset(const VpcSpec& spec) {
+  std::vector<Eni> enis = usable_enis(spec);
+  std::ostringstream out;
+  out << "table inet gantry\ndelete table inet gantry\n";
+  out << "table inet gantry {\n";
+  render_sets_and_maps(out, spec, enis);
+  render_security_chains(out, spec, enis);
+  render_base_chains(out);
+  out << "}\n";
+  render_bridge_table(out, enis);
   return out.str();
 }
 
