@@ -153,67 +153,41 @@ bool terminal(std::string_view type) {
   return type == "forward" || type == "redirect" || type == "fixed-response";
 }
 
-}  // namespace
+// One action in normal form, without its Order.
+protocol::Result<json::object> normalize_action(const json::object& in,
+                                                std::string_view listener_protocol) {
+  std::string type = str(in, "Type");
+  if (type == "forward") {
+    return normalize_forward(in);
+  }
+  if (type == "redirect") {
+    return normalize_redirect(in);
+  }
+  if (type == "fixed-response") {
+    return normalize_fixed_response(in);
+  }
+  if (type == "authenticate-oidc" || type == "authenticate-cognito" || type == "jwt-validation") {
+    if (listener_protocol != "HTTPS") {
+      return errors::invalid_action("Authenticate actions are only supported on HTTPS listeners");
+    }
+    json::object copy = in;
+    copy.erase("Order");
+    return copy;
+  }
+  return errors::validation("Action type '" + type + "' is not supported");
+}
 
-protocol::Result<NormalizedActions> normalize_actions(const json::array* actions,
-                                                      std::string_view listener_protocol) {
-  if (!actions || actions->empty()) {
-    return errors::validation("At least one action must be specified");
-  }
-  struct Entry {
-    int64_t order;
-    std::size_t index;
-    json::object action;
-    bool order_given;
-  };
-  std::vector<Entry> entries;
-  std::set<int64_t> orders;
-  for (std::size_t i = 0; i < actions->size(); ++i) {
-    const json::value& v = (*actions)[i];
-    if (!v.is_object()) {
-      continue;
-    }
-    const json::object& in = v.get_object();
-    std::string type = str(in, "Type");
-    protocol::Result<json::object> out =
-        errors::validation("Action type '" + type + "' is not supported");
-    if (type == "forward") {
-      out = normalize_forward(in);
-    } else if (type == "redirect") {
-      out = normalize_redirect(in);
-    } else if (type == "fixed-response") {
-      out = normalize_fixed_response(in);
-    } else if (type == "authenticate-oidc" || type == "authenticate-cognito" ||
-               type == "jwt-validation") {
-      if (listener_protocol != "HTTPS") {
-        return errors::invalid_action("Authenticate actions are only supported on HTTPS listeners");
-      }
-      json::object copy = in;
-      copy.erase("Order");
-      out = copy;
-    }
-    if (!out) {
-      return out.error();
-    }
-    std::optional<int64_t> order = opt_int(in, "Order");
-    if (order) {
-      if (*order < 1 || *order > 50000) {
-        return errors::validation("Action order must be between 1 and 50000");
-      }
-      if (!orders.insert(*order).second) {
-        return errors::validation("Action order '" + std::to_string(*order) +
-                                  "' cannot be specified more than once");
-      }
-      (*out)["Order"] = *order;
-    }
-    entries.push_back(
-        {order.value_or(static_cast<int64_t>(i) + 1), i, std::move(*out), order.has_value()});
-  }
-  if (entries.size() > 5) {
-    return errors::too_many_actions();
-  }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.order < b.order; });
+// A normalized action and where it goes: its Order, or its position (1-based) when none is given.
+struct OrderedAction {
+  int64_t order;
+  json::object action;
+};
+
+// The actions in Order; only the last one may be (and must be) terminal.
+protocol::Result<NormalizedActions> sequence_actions(std::vector<OrderedAction> entries) {
+  std::stable_sort(
+      entries.begin(), entries.end(),
+      [](const OrderedAction& a, const OrderedAction& b) { return a.order < b.order; });
   NormalizedActions result;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     std::string type = str(entries[i].action, "Type");
@@ -236,6 +210,44 @@ protocol::Result<NormalizedActions> normalize_actions(const json::array* actions
     result.actions.push_back(std::move(entries[i].action));
   }
   return result;
+}
+
+}  // namespace
+
+protocol::Result<NormalizedActions> normalize_actions(const json::array* actions,
+                                                      std::string_view listener_protocol) {
+  if (!actions || actions->empty()) {
+    return errors::validation("At least one action must be specified");
+  }
+  std::vector<OrderedAction> entries;
+  std::set<int64_t> orders;
+  for (std::size_t i = 0; i < actions->size(); ++i) {
+    const json::value& v = (*actions)[i];
+    if (!v.is_object()) {
+      continue;
+    }
+    const json::object& in = v.get_object();
+    protocol::Result<json::object> out = normalize_action(in, listener_protocol);
+    if (!out) {
+      return out.error();
+    }
+    std::optional<int64_t> order = opt_int(in, "Order");
+    if (order) {
+      if (*order < 1 || *order > 50000) {
+        return errors::validation("Action order must be between 1 and 50000");
+      }
+      if (!orders.insert(*order).second) {
+        return errors::validation("Action order '" + std::to_string(*order) +
+                                  "' cannot be specified more than once");
+      }
+      (*out)["Order"] = *order;
+    }
+    entries.push_back({order.value_or(static_cast<int64_t>(i) + 1), std::move(*out)});
+  }
+  if (entries.size() > 5) {
+    return errors::too_many_actions();
+  }
+  return sequence_actions(std::move(entries));
 }
 
 namespace {
@@ -300,6 +312,137 @@ std::vector<std::string> condition_values(const json::object& in, std::string_vi
   return strings(in, "Values");
 }
 
+// The values of a condition given only in its *Config.
+std::vector<std::string> config_values(const json::object& in, std::string_view config_name) {
+  const json::object* config = obj(in, config_name);
+  return config ? strings(*config, "Values") : std::vector<std::string>{};
+}
+
+// One condition in normal form and how many values it counts toward the rule's limit.
+struct Condition {
+  json::object normal;
+  int64_t values = 0;
+};
+
+// path-pattern and host-header: Values or their *Config, never both.
+protocol::Result<Condition> normalize_pattern(const json::object& in, const std::string& field) {
+  std::string config_name = field == "path-pattern" ? "PathPatternConfig" : "HostHeaderConfig";
+  if (obj(in, config_name) && arr(in, "Values")) {
+    return errors::validation("You cannot specify both 'Values' and '" + config_name +
+                              "' for a condition");
+  }
+  std::vector<std::string> values = condition_values(in, config_name);
+  if (values.empty()) {
+    return errors::validation("A '" + field + "' condition must have at least one value");
+  }
+  for (const std::string& value : values) {
+    bool ok = field == "path-pattern" ? valid_path_pattern(value) : valid_host_pattern(value);
+    if (!ok) {
+      return errors::validation("Condition value '" + value + "' is not valid for '" + field + "'");
+    }
+  }
+  json::object c{{"Field", field}};
+  c["Values"] = to_array(values);
+  c[config_name] = json::object{{"Values", to_array(values)}};
+  return Condition{std::move(c), static_cast<int64_t>(values.size())};
+}
+
+protocol::Result<Condition> normalize_http_header(const json::object& in) {
+  const json::object* config = obj(in, "HttpHeaderConfig");
+  std::string name = config ? str(*config, "HttpHeaderName") : "";
+  std::vector<std::string> values = config_values(in, "HttpHeaderConfig");
+  if (name.empty() || name.size() > 40) {
+    return errors::validation(
+        "An HTTP header name must be specified for an 'http-header' condition");
+  }
+  if (values.empty()) {
+    return errors::validation("An 'http-header' condition must have at least one value");
+  }
+  json::object c{{"Field", "http-header"}};
+  c["HttpHeaderConfig"] = json::object{{"HttpHeaderName", name}, {"Values", to_array(values)}};
+  return Condition{std::move(c), static_cast<int64_t>(values.size())};
+}
+
+protocol::Result<Condition> normalize_request_method(const json::object& in) {
+  std::vector<std::string> values = config_values(in, "HttpRequestMethodConfig");
+  if (values.empty()) {
+    return errors::validation("An 'http-request-method' condition must have at least one value");
+  }
+  for (const std::string& m : values) {
+    bool ok = !m.empty() && m.size() <= 40 && std::all_of(m.begin(), m.end(), [](char ch) {
+      return (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-';
+    });
+    if (!ok) {
+      return errors::validation("HTTP request method '" + m + "' is not valid");
+    }
+  }
+  json::object c{{"Field", "http-request-method"}};
+  c["HttpRequestMethodConfig"] = json::object{{"Values", to_array(values)}};
+  return Condition{std::move(c), static_cast<int64_t>(values.size())};
+}
+
+protocol::Result<Condition> normalize_query_string(const json::object& in) {
+  const json::object* config = obj(in, "QueryStringConfig");
+  const json::array* pairs = config ? arr(*config, "Values") : nullptr;
+  if (!pairs || pairs->empty()) {
+    return errors::validation("A 'query-string' condition must have at least one value");
+  }
+  json::array values;
+  for (const json::value& p : *pairs) {
+    if (!p.is_object()) {
+      continue;
+    }
+    json::object pair;
+    if (std::optional<std::string> key = opt_str(p.get_object(), "Key")) {
+      pair["Key"] = *key;
+    }
+    std::string value = str(p.get_object(), "Value");
+    if (value.empty()) {
+      return errors::validation("A query string condition value must be specified");
+    }
+    pair["Value"] = value;
+    values.push_back(std::move(pair));
+  }
+  int64_t count = static_cast<int64_t>(values.size());
+  json::object c{{"Field", "query-string"}};
+  c["QueryStringConfig"] = json::object{{"Values", std::move(values)}};
+  return Condition{std::move(c), count};
+}
+
+protocol::Result<Condition> normalize_source_ip(const json::object& in) {
+  std::vector<std::string> values = config_values(in, "SourceIpConfig");
+  if (values.empty()) {
+    return errors::validation("A 'source-ip' condition must have at least one value");
+  }
+  for (const std::string& cidr : values) {
+    if (!valid_cidr(cidr)) {
+      return errors::validation("Source IP '" + cidr + "' is not a valid CIDR block");
+    }
+  }
+  json::object c{{"Field", "source-ip"}};
+  c["SourceIpConfig"] = json::object{{"Values", to_array(values)}};
+  return Condition{std::move(c), static_cast<int64_t>(values.size())};
+}
+
+protocol::Result<Condition> normalize_condition(const json::object& in, const std::string& field) {
+  if (field == "path-pattern" || field == "host-header") {
+    return normalize_pattern(in, field);
+  }
+  if (field == "http-header") {
+    return normalize_http_header(in);
+  }
+  if (field == "http-request-method") {
+    return normalize_request_method(in);
+  }
+  if (field == "query-string") {
+    return normalize_query_string(in);
+  }
+  if (field == "source-ip") {
+    return normalize_source_ip(in);
+  }
+  return errors::validation("Condition field '" + field + "' is not supported");
+}
+
 }  // namespace
 
 protocol::Result<json::array> normalize_conditions(const json::array* conditions) {
@@ -318,101 +461,12 @@ protocol::Result<json::array> normalize_conditions(const json::array* conditions
     if (field != "http-header" && field != "query-string" && !single_fields.insert(field).second) {
       return errors::validation("A rule can only have one '" + field + "' condition");
     }
-    json::object c{{"Field", field}};
-    if (field == "path-pattern" || field == "host-header") {
-      std::string config_name = field == "path-pattern" ? "PathPatternConfig" : "HostHeaderConfig";
-      if (obj(in, config_name) && arr(in, "Values")) {
-        return errors::validation("You cannot specify both 'Values' and '" + config_name +
-                                  "' for a condition");
-      }
-      std::vector<std::string> values = condition_values(in, config_name);
-      if (values.empty()) {
-        return errors::validation("A '" + field + "' condition must have at least one value");
-      }
-      for (const std::string& value : values) {
-        bool ok = field == "path-pattern" ? valid_path_pattern(value) : valid_host_pattern(value);
-        if (!ok) {
-          return errors::validation("Condition value '" + value + "' is not valid for '" + field +
-                                    "'");
-        }
-      }
-      total_values += static_cast<int64_t>(values.size());
-      c["Values"] = to_array(values);
-      c[config_name] = json::object{{"Values", to_array(values)}};
-    } else if (field == "http-header") {
-      const json::object* config = obj(in, "HttpHeaderConfig");
-      std::string name = config ? str(*config, "HttpHeaderName") : "";
-      std::vector<std::string> values =
-          config ? strings(*config, "Values") : std::vector<std::string>{};
-      if (name.empty() || name.size() > 40) {
-        return errors::validation(
-            "An HTTP header name must be specified for an 'http-header' condition");
-      }
-      if (values.empty()) {
-        return errors::validation("An 'http-header' condition must have at least one value");
-      }
-      total_values += static_cast<int64_t>(values.size());
-      c["HttpHeaderConfig"] = json::object{{"HttpHeaderName", name}, {"Values", to_array(values)}};
-    } else if (field == "http-request-method") {
-      const json::object* config = obj(in, "HttpRequestMethodConfig");
-      std::vector<std::string> values =
-          config ? strings(*config, "Values") : std::vector<std::string>{};
-      if (values.empty()) {
-        return errors::validation(
-            "An 'http-request-method' condition must have at least one value");
-      }
-      for (const std::string& m : values) {
-        bool ok = !m.empty() && m.size() <= 40 && std::all_of(m.begin(), m.end(), [](char ch) {
-          return (ch >= 'A' && ch <= 'Z') || ch == '_' || ch == '-';
-        });
-        if (!ok) {
-          return errors::validation("HTTP request method '" + m + "' is not valid");
-        }
-      }
-      total_values += static_cast<int64_t>(values.size());
-      c["HttpRequestMethodConfig"] = json::object{{"Values", to_array(values)}};
-    } else if (field == "query-string") {
-      const json::object* config = obj(in, "QueryStringConfig");
-      const json::array* pairs = config ? arr(*config, "Values") : nullptr;
-      if (!pairs || pairs->empty()) {
-        return errors::validation("A 'query-string' condition must have at least one value");
-      }
-      json::array values;
-      for (const json::value& p : *pairs) {
-        if (!p.is_object()) {
-          continue;
-        }
-        json::object pair;
-        if (std::optional<std::string> key = opt_str(p.get_object(), "Key")) {
-          pair["Key"] = *key;
-        }
-        std::string value = str(p.get_object(), "Value");
-        if (value.empty()) {
-          return errors::validation("A query string condition value must be specified");
-        }
-        pair["Value"] = value;
-        values.push_back(std::move(pair));
-      }
-      total_values += static_cast<int64_t>(values.size());
-      c["QueryStringConfig"] = json::object{{"Values", values}};
-    } else if (field == "source-ip") {
-      const json::object* config = obj(in, "SourceIpConfig");
-      std::vector<std::string> values =
-          config ? strings(*config, "Values") : std::vector<std::string>{};
-      if (values.empty()) {
-        return errors::validation("A 'source-ip' condition must have at least one value");
-      }
-      for (const std::string& cidr : values) {
-        if (!valid_cidr(cidr)) {
-          return errors::validation("Source IP '" + cidr + "' is not a valid CIDR block");
-        }
-      }
-      total_values += static_cast<int64_t>(values.size());
-      c["SourceIpConfig"] = json::object{{"Values", to_array(values)}};
-    } else {
-      return errors::validation("Condition field '" + field + "' is not supported");
+    protocol::Result<Condition> c = normalize_condition(in, field);
+    if (!c) {
+      return c.error();
     }
-    out.push_back(std::move(c));
+    total_values += c->values;
+    out.push_back(std::move(c->normal));
   }
   if (total_values > kMaxConditionValues) {
     return errors::validation("A rule can only have '5' condition values");
