@@ -13,6 +13,7 @@
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
+#include "services/elbv2/load_balancer_network.h"
 
 namespace services::elbv2 {
 
@@ -33,23 +34,6 @@ std::optional<protocol::AwsError> check_load_balancer_name(const std::string& na
   return std::nullopt;
 }
 
-// The subnet ids a request names, through Subnets or SubnetMappings.
-protocol::Result<std::vector<std::string>> requested_subnets(const Doc& in) {
-  std::vector<std::string> ids = strings(in, "Subnets");
-  const json::array* mappings = arr(in, "SubnetMappings");
-  if (!ids.empty() && mappings && !mappings->empty()) {
-    return errors::validation("You can specify subnets or subnet mappings, not both");
-  }
-  if (mappings) {
-    for (const json::value& m : *mappings) {
-      if (m.is_object()) {
-        ids.push_back(str(m.get_object(), "SubnetId"));
-      }
-    }
-  }
-  return ids;
-}
-
 std::string availability_zones_key(const json::array& zones) {
   std::vector<std::string> ids;
   for (const json::value& z : zones) {
@@ -68,126 +52,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   return v;
 }
 
-json::array zones_of(const std::vector<SubnetRef>& subnets) {
-  json::array out;
-  for (const SubnetRef& s : subnets) {
-    out.push_back(json::object{{"ZoneName", s.availability_zone},
-                               {"SubnetId", s.subnet_id},
-                               {"LoadBalancerAddresses", json::array{}}});
-  }
-  return out;
-}
-
-json::object interface_doc(const LbInterface& i) {
-  return json::object{{"SubnetId", i.subnet_id},
-                      {"ZoneName", i.availability_zone},
-                      {"EniId", i.eni_id},
-                      {"PrivateIp", i.private_ip}};
-}
-
 }  // namespace
-
-// Subnets as EC2 knows them, with the checks AWS makes: all exist, one VPC, one subnet per
-// Availability Zone, at least two zones.
-static protocol::Result<std::vector<SubnetRef>> resolve_subnets(
-    NetworkLookup& network, const Ctx& ctx, const std::vector<std::string>& ids) {
-  std::vector<SubnetRef> found = network.subnets(ctx.account, ctx.region, ids);
-  for (const std::string& id : ids) {
-    bool known = std::any_of(found.begin(), found.end(),
-                             [&](const SubnetRef& s) { return s.subnet_id == id; });
-    if (!known) {
-      return errors::subnet_not_found(id);
-    }
-  }
-  std::vector<SubnetRef> unique;
-  std::set<std::string> zones;
-  for (const SubnetRef& s : found) {
-    if (std::any_of(unique.begin(), unique.end(),
-                    [&](const SubnetRef& u) { return u.subnet_id == s.subnet_id; })) {
-      continue;
-    }
-    if (!unique.empty() && s.vpc_id != unique.front().vpc_id) {
-      return errors::invalid_configuration("Subnets must all be in the same VPC");
-    }
-    if (!zones.insert(s.availability_zone).second) {
-      return errors::invalid_configuration(
-          "A load balancer cannot be attached to multiple subnets in the same Availability "
-          "Zone");
-    }
-    unique.push_back(s);
-  }
-  if (zones.size() < 2) {
-    return errors::validation(
-        "At least two subnets in two different Availability Zones must be specified");
-  }
-  return unique;
-}
-
-static protocol::Result<std::vector<std::string>> resolve_groups(
-    NetworkLookup& network, const Ctx& ctx, const std::vector<std::string>& ids,
-    const std::string& vpc_id) {
-  if (ids.empty()) {
-    std::optional<std::string> group =
-        network.default_security_group(ctx.account, ctx.region, vpc_id);
-    if (!group) {
-      return errors::invalid_configuration("The VPC '" + vpc_id +
-                                           "' has no default security group");
-    }
-    return std::vector<std::string>{*group};
-  }
-  std::vector<GroupRef> found = network.security_groups(ctx.account, ctx.region, ids);
-  std::vector<std::string> out;
-  for (const std::string& id : ids) {
-    auto it = std::find_if(found.begin(), found.end(),
-                           [&](const GroupRef& g) { return g.group_id == id; });
-    if (it == found.end()) {
-      return errors::invalid_security_group(id);
-    }
-    if (it->vpc_id != vpc_id) {
-      return errors::invalid_configuration("Security group '" + id + "' does not belong to VPC '" +
-                                           vpc_id + "'");
-    }
-    if (std::find(out.begin(), out.end(), id) == out.end()) {
-      out.push_back(id);
-    }
-  }
-  return out;
-}
-
-// One ENI per subnet; on failure, releases what it made.
-static protocol::Result<json::array> allocate_interfaces(NetworkLookup& network, const Ctx& ctx,
-                                                         const std::vector<SubnetRef>& subnets,
-                                                         const std::vector<std::string>& groups,
-                                                         const std::string& description) {
-  json::array out;
-  std::vector<std::string> made;
-  for (const SubnetRef& s : subnets) {
-    protocol::Result<LbInterface> eni =
-        network.allocate_interface(ctx.account, ctx.region, s, groups, description);
-    if (!eni) {
-      for (const std::string& id : made) {
-        network.release_interface(id);
-      }
-      return eni.error();
-    }
-    made.push_back(eni->eni_id);
-    LbInterface i = *eni;
-    if (i.availability_zone.empty()) {
-      i.availability_zone = s.availability_zone;
-    }
-    out.push_back(interface_doc(i));
-  }
-  return out;
-}
-
-static void release_interfaces(NetworkLookup& network, const json::array& interfaces) {
-  for (const json::value& v : interfaces) {
-    std::string eni = str(v.get_object(), "EniId");
-    if (!eni.empty()) {
-      network.release_interface(eni);
-    }
-  }
-}
 
 // The load balancer `arn`, read on its own (SetSecurityGroups and SetSubnets make interfaces
 // before they write).
@@ -238,10 +103,22 @@ static protocol::Result<LoadBalancerRow> replace_interfaces(store::Db& db, Netwo
   return row;
 }
 
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
-Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
-  std::string name = str(in, "Name");
-  if (auto e = check_load_balancer_name(name)) {
+// A CreateLoadBalancer request, checked, with its subnets and groups resolved against EC2.
+struct NewLoadBalancer {
+  std::string name;
+  std::string scheme;
+  std::string ip_type;
+  json::array tags;
+  std::vector<SubnetRef> subnets;
+  std::vector<std::string> requested_groups;
+  std::vector<std::string> groups;  // the requested ones, or the VPC's default group
+};
+
+static protocol::Result<NewLoadBalancer> read_create_request(NetworkLookup& network, const Ctx& ctx,
+                                                             const Doc& in) {
+  NewLoadBalancer lb;
+  lb.name = str(in, "Name");
+  if (auto e = check_load_balancer_name(lb.name)) {
     return *e;
   }
   std::string type = str(in, "Type", "application");
@@ -249,65 +126,67 @@ Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
     return errors::validation("Load balancer type '" + type +
                               "' is not supported; only 'application' load balancers are");
   }
-  std::string scheme = str(in, "Scheme", "internet-facing");
-  std::string ip_type = str(in, "IpAddressType", "ipv4");
-  json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
-  if (auto e = check_tags(tags)) {
+  lb.scheme = str(in, "Scheme", "internet-facing");
+  lb.ip_type = str(in, "IpAddressType", "ipv4");
+  lb.tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
+  if (auto e = check_tags(lb.tags)) {
     return *e;
   }
-  if (tags.size() > kMaxTags) {
+  if (lb.tags.size() > kMaxTags) {
     return errors::too_many_tags();
   }
   protocol::Result<std::vector<std::string>> subnet_ids = requested_subnets(in);
   if (!subnet_ids) {
     return subnet_ids.error();
   }
-  protocol::Result<std::vector<SubnetRef>> subnets = resolve_subnets(network_, ctx, *subnet_ids);
+  protocol::Result<std::vector<SubnetRef>> subnets = resolve_subnets(network, ctx, *subnet_ids);
   if (!subnets) {
     return subnets.error();
   }
-  std::string vpc_id = subnets->front().vpc_id;
-  std::vector<std::string> requested_groups = strings(in, "SecurityGroups");
+  lb.subnets = std::move(*subnets);
+  lb.requested_groups = strings(in, "SecurityGroups");
   protocol::Result<std::vector<std::string>> groups =
-      resolve_groups(network_, ctx, requested_groups, vpc_id);
+      resolve_groups(network, ctx, lb.requested_groups, lb.subnets.front().vpc_id);
   if (!groups) {
     return groups.error();
   }
+  lb.groups = std::move(*groups);
+  return lb;
+}
 
-  // CreateLoadBalancer is idempotent: the same name with the same settings returns the
-  // existing load balancer.
-  {
-    store::Transaction tx = db_.read();
-    Elbv2Store st(tx, ctx.account, ctx.region);
-    if (std::optional<LoadBalancerRow> existing = st.load_balancer_by_name(name)) {
-      const Doc& d = existing->doc;
-      bool same =
-          str(d, "Scheme") == scheme &&
-          availability_zones_key(*arr(d, "AvailabilityZones")) ==
-              availability_zones_key(zones_of(*subnets)) &&
-          (requested_groups.empty() || sorted(strings(d, "SecurityGroups")) == sorted(*groups));
-      if (!same) {
-        return errors::duplicate_load_balancer_name(name);
-      }
-      return json::object{{"LoadBalancers", json::array{load_balancer_view(*existing)}}};
+// CreateLoadBalancer is idempotent: the same name with the same settings returns the existing
+// load balancer: that row, or an error when its settings differ or no more may be made; nullopt
+// to go on.
+static protocol::Result<std::optional<LoadBalancerRow>> existing_load_balancer(
+    store::Db& db, const Ctx& ctx, const NewLoadBalancer& lb) {
+  store::Transaction tx = db.read();
+  Elbv2Store st(tx, ctx.account, ctx.region);
+  if (std::optional<LoadBalancerRow> existing = st.load_balancer_by_name(lb.name)) {
+    const Doc& d = existing->doc;
+    bool same =
+        str(d, "Scheme") == lb.scheme &&
+        availability_zones_key(*arr(d, "AvailabilityZones")) ==
+            availability_zones_key(zones_of(lb.subnets)) &&
+        (lb.requested_groups.empty() || sorted(strings(d, "SecurityGroups")) == sorted(lb.groups));
+    if (!same) {
+      return errors::duplicate_load_balancer_name(lb.name);
     }
-    if (st.count_load_balancers() >= kMaxLoadBalancers) {
-      return errors::too_many_load_balancers();
-    }
+    return existing;
   }
+  if (st.count_load_balancers() >= kMaxLoadBalancers) {
+    return errors::too_many_load_balancers();
+  }
+  return std::optional<LoadBalancerRow>();
+}
 
-  std::string id = elb_id();
-  std::string arn = elb_arn(ctx, "loadbalancer/app/" + name + "/" + id);
-  protocol::Result<json::array> interfaces =
-      allocate_interfaces(network_, ctx, *subnets, *groups, "ELB app/" + name + "/" + id);
-  if (!interfaces) {
-    return interfaces.error();
-  }
-  core::TimePoint now = clock_.now();
+// The row of a new load balancer, provisioning from `now` until `active_at`.
+static LoadBalancerRow new_load_balancer_row(const Ctx& ctx, const NewLoadBalancer& lb,
+                                             const std::string& arn, json::array interfaces,
+                                             core::TimePoint now, core::TimePoint active_at) {
   std::string dns_label =
-      name + "-" +
+      lb.name + "-" +
       std::to_string(1000000000 + std::stoll(core::ids::random_hex(7), nullptr, 16) % 1000000000);
-  if (scheme == "internal") {
+  if (lb.scheme == "internal") {
     dns_label = "internal-" + dns_label;
   }
   LoadBalancerRow row;
@@ -316,21 +195,46 @@ Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
       {"DNSName", dns_label + "." + ctx.region + ".elb.localhost"},
       {"CanonicalHostedZoneId", canonical_hosted_zone_id(ctx.region)},
       {"CreatedTime", epoch(now)},
-      {"LoadBalancerName", name},
-      {"Scheme", scheme},
-      {"VpcId", vpc_id},
+      {"LoadBalancerName", lb.name},
+      {"Scheme", lb.scheme},
+      {"VpcId", lb.subnets.front().vpc_id},
       {"State", json::object{{"Code", "provisioning"}}},
       {"Type", "application"},
-      {"AvailabilityZones", zones_of(*subnets)},
-      {"SecurityGroups", to_array(*groups)},
-      {"IpAddressType", ip_type},
+      {"AvailabilityZones", zones_of(lb.subnets)},
+      {"SecurityGroups", to_array(lb.groups)},
+      {"IpAddressType", lb.ip_type},
   };
   row.state = "provisioning";
-  core::TimePoint active_at = now + clock_.scaled(kProvisioningTime);
   row.active_at_ms = core::to_epoch_millis(active_at);
   row.created_at_ms = core::to_epoch_millis(now);
   row.attributes = default_load_balancer_attributes();
-  row.interfaces = *interfaces;
+  row.interfaces = std::move(interfaces);
+  return row;
+}
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
+  protocol::Result<NewLoadBalancer> lb = read_create_request(network_, ctx, in);
+  if (!lb) {
+    return lb.error();
+  }
+  protocol::Result<std::optional<LoadBalancerRow>> existing = existing_load_balancer(db_, ctx, *lb);
+  if (!existing) {
+    return existing.error();
+  }
+  if (*existing) {
+    return json::object{{"LoadBalancers", json::array{load_balancer_view(**existing)}}};
+  }
+  std::string id = elb_id();
+  std::string arn = elb_arn(ctx, "loadbalancer/app/" + lb->name + "/" + id);
+  protocol::Result<json::array> interfaces =
+      allocate_interfaces(network_, ctx, lb->subnets, lb->groups, "ELB app/" + lb->name + "/" + id);
+  if (!interfaces) {
+    return interfaces.error();
+  }
+  core::TimePoint now = clock_.now();
+  core::TimePoint active_at = now + clock_.scaled(kProvisioningTime);
+  LoadBalancerRow row = new_load_balancer_row(ctx, *lb, arn, *interfaces, now, active_at);
   {
     store::Transaction tx = db_.begin();
     Elbv2Store st(tx, ctx.account, ctx.region);
@@ -342,9 +246,9 @@ Reply Elbv2Service::create_load_balancer(const Ctx& ctx, const Doc& in) {
       }
       tx.rollback();
       release_interfaces(network_, *interfaces);
-      return errors::duplicate_load_balancer_name(name);
+      return errors::duplicate_load_balancer_name(lb->name);
     }
-    st.add_tags(arn, tags);
+    st.add_tags(arn, lb->tags);
     tx.commit();
   }
   activation_.enqueue_after(arn, active_at - now);
@@ -424,15 +328,21 @@ Reply Elbv2Service::delete_load_balancer(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancerAttributes.html
 Reply Elbv2Service::describe_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  return describe_attributes(db_, ctx, arn, RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer, &apply_load_balancer_attributes},
-                             errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
+  return describe_attributes(
+      db_, ctx, arn,
+      RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer,
+                                     &apply_load_balancer_attributes},
+      errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyLoadBalancerAttributes.html
 Reply Elbv2Service::modify_load_balancer_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "LoadBalancerArn");
-  Reply out = modify_attributes(db_, ctx, in, arn, RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer, &apply_load_balancer_attributes},
-                                errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
+  Reply out = modify_attributes(
+      db_, ctx, in, arn,
+      RowAttributes<LoadBalancerRow>{&Elbv2Store::load_balancer, &Elbv2Store::put_load_balancer,
+                                     &apply_load_balancer_attributes},
+      errors::load_balancer_not_found("Load balancer '" + arn + "' not found"));
   if (out) {
     changed();
   }

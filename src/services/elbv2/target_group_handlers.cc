@@ -117,6 +117,97 @@ bool same_settings(const json::object& a, const json::object& b) {
   return true;
 }
 
+// The health-check settings a new group has unless the request sets them.
+void set_health_check_defaults(json::object& tg, bool enabled, int64_t interval, int64_t timeout,
+                               json::object matcher) {
+  tg["HealthCheckEnabled"] = enabled;
+  tg["HealthCheckIntervalSeconds"] = interval;
+  tg["HealthCheckTimeoutSeconds"] = timeout;
+  tg["HealthyThresholdCount"] = 5;
+  tg["UnhealthyThresholdCount"] = 2;
+  tg["HealthCheckPath"] = "/";
+  tg["Matcher"] = std::move(matcher);
+}
+
+// A lambda group: no protocol, port or VPC; health checks off.
+std::optional<protocol::AwsError> set_lambda_defaults(json::object& tg, const json::object& in) {
+  for (std::string_view key : {"Protocol", "Port", "VpcId", "ProtocolVersion"}) {
+    if (in.contains(key)) {
+      return errors::validation(std::string(key) +
+                                " cannot be specified for target groups with target type "
+                                "'lambda'");
+    }
+  }
+  set_health_check_defaults(tg, false, 35, 30, json::object{{"HttpCode", "200"}});
+  return std::nullopt;
+}
+
+// An instance or ip group: HTTP or HTTPS on a port of an existing VPC; health checks on.
+std::optional<protocol::AwsError> set_http_defaults(json::object& tg, const json::object& in,
+                                                    NetworkLookup& network,
+                                                    const protocol::RequestContext& ctx) {
+  std::optional<std::string> protocol = opt_str(in, "Protocol");
+  std::optional<int64_t> port = opt_int(in, "Port");
+  std::optional<std::string> vpc = opt_str(in, "VpcId");
+  if (!protocol) {
+    return errors::validation("A protocol must be specified");
+  }
+  if (*protocol != "HTTP" && *protocol != "HTTPS") {
+    return errors::validation("Protocol '" + *protocol +
+                              "' is not supported: Gantry serves application load balancers "
+                              "(HTTP and HTTPS target groups)");
+  }
+  if (!port) {
+    return errors::validation("A port must be specified");
+  }
+  if (!vpc) {
+    return errors::validation("A VPC ID must be specified");
+  }
+  if (!network.vpc_cidr(ctx.account, ctx.region, *vpc)) {
+    return errors::validation("The VPC ID '" + *vpc + "' is not found");
+  }
+  // AWS treats an empty ProtocolVersion as absent (HTTP1); the Terraform provider sends
+  // ProtocolVersion="" for every HTTP/HTTPS group declared without protocol_version.
+  std::string version = str(in, "ProtocolVersion");
+  if (version.empty()) {
+    version = "HTTP1";
+  }
+  if (version != "HTTP1" && version != "HTTP2" && version != "GRPC") {
+    return errors::validation("Protocol version '" + version + "' is not supported");
+  }
+  tg["Protocol"] = *protocol;
+  tg["Port"] = *port;
+  tg["VpcId"] = *vpc;
+  tg["HealthCheckProtocol"] = *protocol;
+  tg["HealthCheckPort"] = "traffic-port";
+  set_health_check_defaults(
+      tg, true, 30, 5,
+      version == "GRPC" ? json::object{{"GrpcCode", "12"}} : json::object{{"HttpCode", "200"}});
+  tg["ProtocolVersion"] = version;
+  return std::nullopt;
+}
+
+// The group a CreateTargetGroup request describes, without its ARN: the defaults of its target
+// type, then the request's health-check settings.
+protocol::Result<json::object> requested_target_group(const json::object& in,
+                                                      const std::string& name,
+                                                      const std::string& type,
+                                                      NetworkLookup& network,
+                                                      const protocol::RequestContext& ctx) {
+  json::object tg{{"TargetGroupName", name}};
+  std::optional<protocol::AwsError> e =
+      type == "lambda" ? set_lambda_defaults(tg, in) : set_http_defaults(tg, in, network, ctx);
+  if (e) {
+    return *e;
+  }
+  if (auto bad = apply_health_check(tg, in)) {
+    return *bad;
+  }
+  tg["TargetType"] = type;
+  tg["IpAddressType"] = str(in, "IpAddressType", "ipv4");
+  return tg;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
@@ -133,73 +224,11 @@ Reply Elbv2Service::create_target_group(const Ctx& ctx, const Doc& in) {
   if (auto e = check_tags(tags)) {
     return *e;
   }
-  json::object tg{{"TargetGroupName", name}};
-  if (type == "lambda") {
-    for (std::string_view key : {"Protocol", "Port", "VpcId", "ProtocolVersion"}) {
-      if (in.contains(key)) {
-        return errors::validation(std::string(key) +
-                                  " cannot be specified for target groups with target type "
-                                  "'lambda'");
-      }
-    }
-    tg["HealthCheckEnabled"] = false;
-    tg["HealthCheckIntervalSeconds"] = 35;
-    tg["HealthCheckTimeoutSeconds"] = 30;
-    tg["HealthyThresholdCount"] = 5;
-    tg["UnhealthyThresholdCount"] = 2;
-    tg["HealthCheckPath"] = "/";
-    tg["Matcher"] = json::object{{"HttpCode", "200"}};
-  } else {
-    std::optional<std::string> protocol = opt_str(in, "Protocol");
-    std::optional<int64_t> port = opt_int(in, "Port");
-    std::optional<std::string> vpc = opt_str(in, "VpcId");
-    if (!protocol) {
-      return errors::validation("A protocol must be specified");
-    }
-    if (*protocol != "HTTP" && *protocol != "HTTPS") {
-      return errors::validation("Protocol '" + *protocol +
-                                "' is not supported: Gantry serves application load balancers "
-                                "(HTTP and HTTPS target groups)");
-    }
-    if (!port) {
-      return errors::validation("A port must be specified");
-    }
-    if (!vpc) {
-      return errors::validation("A VPC ID must be specified");
-    }
-    if (!network_.vpc_cidr(ctx.account, ctx.region, *vpc)) {
-      return errors::validation("The VPC ID '" + *vpc + "' is not found");
-    }
-    // AWS treats an empty ProtocolVersion as absent (HTTP1); the Terraform provider sends
-    // ProtocolVersion="" for every HTTP/HTTPS group declared without protocol_version.
-    std::string version = str(in, "ProtocolVersion");
-    if (version.empty()) {
-      version = "HTTP1";
-    }
-    if (version != "HTTP1" && version != "HTTP2" && version != "GRPC") {
-      return errors::validation("Protocol version '" + version + "' is not supported");
-    }
-    tg["Protocol"] = *protocol;
-    tg["Port"] = *port;
-    tg["VpcId"] = *vpc;
-    tg["HealthCheckProtocol"] = *protocol;
-    tg["HealthCheckPort"] = "traffic-port";
-    tg["HealthCheckEnabled"] = true;
-    tg["HealthCheckIntervalSeconds"] = 30;
-    tg["HealthCheckTimeoutSeconds"] = 5;
-    tg["HealthyThresholdCount"] = 5;
-    tg["UnhealthyThresholdCount"] = 2;
-    tg["HealthCheckPath"] = "/";
-    tg["Matcher"] =
-        version == "GRPC" ? json::object{{"GrpcCode", "12"}} : json::object{{"HttpCode", "200"}};
-    tg["ProtocolVersion"] = version;
+  protocol::Result<json::object> requested = requested_target_group(in, name, type, network_, ctx);
+  if (!requested) {
+    return requested.error();
   }
-  if (auto e = apply_health_check(tg, in)) {
-    return *e;
-  }
-  tg["TargetType"] = type;
-  tg["IpAddressType"] = str(in, "IpAddressType", "ipv4");
-
+  const json::object& tg = *requested;
   json::object reply;
   {
     store::Transaction tx = db_.begin();
@@ -331,15 +360,21 @@ Reply Elbv2Service::delete_target_group(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroupAttributes.html
 Reply Elbv2Service::describe_target_group_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
-  return describe_attributes(db_, ctx, arn, RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group, &apply_target_group_attributes},
-                             errors::target_group_not_found());
+  return describe_attributes(
+      db_, ctx, arn,
+      RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group,
+                                    &apply_target_group_attributes},
+      errors::target_group_not_found());
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroupAttributes.html
 Reply Elbv2Service::modify_target_group_attributes(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
-  Reply out = modify_attributes(db_, ctx, in, arn, RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group, &apply_target_group_attributes},
-                                errors::target_group_not_found());
+  Reply out = modify_attributes(
+      db_, ctx, in, arn,
+      RowAttributes<TargetGroupRow>{&Elbv2Store::target_group, &Elbv2Store::put_target_group,
+                                    &apply_target_group_attributes},
+      errors::target_group_not_found());
   if (out) {
     changed();
   }
