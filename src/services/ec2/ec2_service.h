@@ -69,12 +69,14 @@ class Ec2Service {
   Reply describe_subnets(const Ctx& ctx, const Doc& in);
   Reply modify_subnet_attribute(const Ctx& ctx, const Doc& in);
 
-  // gateway_handlers.cc
+  // internet_gateway_handlers.cc
   Reply create_internet_gateway(const Ctx& ctx, const Doc& in);
   Reply attach_internet_gateway(const Ctx& ctx, const Doc& in);
   Reply detach_internet_gateway(const Ctx& ctx, const Doc& in);
   Reply delete_internet_gateway(const Ctx& ctx, const Doc& in);
   Reply describe_internet_gateways(const Ctx& ctx, const Doc& in);
+
+  // nat_gateway_handlers.cc
   Reply create_nat_gateway(const Ctx& ctx, const Doc& in);
   Reply delete_nat_gateway(const Ctx& ctx, const Doc& in);
   Reply describe_nat_gateways(const Ctx& ctx, const Doc& in);
@@ -104,13 +106,12 @@ class Ec2Service {
   Reply delete_security_group(const Ctx& ctx, const Doc& in);
   Reply describe_security_groups(const Ctx& ctx, const Doc& in);
   Reply describe_security_group_rules(const Ctx& ctx, const Doc& in);
-  // security_group_rule_handlers.cc
-  Reply authorize_ingress(const Ctx& ctx, const Doc& in);
-  Reply authorize_egress(const Ctx& ctx, const Doc& in);
-  Reply revoke_ingress(const Ctx& ctx, const Doc& in);
-  Reply revoke_egress(const Ctx& ctx, const Doc& in);
-  Reply update_ingress_descriptions(const Ctx& ctx, const Doc& in);
-  Reply update_egress_descriptions(const Ctx& ctx, const Doc& in);
+  Reply authorize_security_group_ingress(const Ctx& ctx, const Doc& in);
+  Reply authorize_security_group_egress(const Ctx& ctx, const Doc& in);
+  Reply revoke_security_group_ingress(const Ctx& ctx, const Doc& in);
+  Reply revoke_security_group_egress(const Ctx& ctx, const Doc& in);
+  Reply update_security_group_rule_descriptions_ingress(const Ctx& ctx, const Doc& in);
+  Reply update_security_group_rule_descriptions_egress(const Ctx& ctx, const Doc& in);
 
   // network_interface_handlers.cc
   Reply create_network_interface(const Ctx& ctx, const Doc& in);
@@ -120,6 +121,8 @@ class Ec2Service {
   // region_handlers.cc
   Reply describe_availability_zones(const Ctx& ctx, const Doc& in);
   Reply describe_regions(const Ctx& ctx, const Doc& in);
+
+  // account_attribute_handlers.cc
   Reply describe_account_attributes(const Ctx& ctx, const Doc& in);
 
   // tag_handlers.cc
@@ -151,7 +154,7 @@ class Ec2Service {
   Doc group_view(Ec2Store& st, Doc group);
   Doc make_security_group(Ec2Store& st, std::string_view vpc_id, std::string_view name,
                           std::string_view description, const boost::json::array& tags);
-  // security_group_rule_handlers.cc: adds one rule row; returns its SecurityGroupRule document.
+  // Adds one rule row of `group`; returns its SecurityGroupRule document.
   Doc add_rule(Ec2Store& st, const Doc& group, bool egress, const Doc& rule_fields);
   // network_interface_handlers.cc
   protocol::Result<Doc> make_network_interface(Ec2Store& st, const EniRequest& request,

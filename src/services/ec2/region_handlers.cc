@@ -1,4 +1,4 @@
-// Zones, regions and account attributes: fixed facts about the region, as a new account sees them.
+// Regions and their Availability Zones: fixed facts, as a new account sees them.
 
 #include <array>
 #include <boost/json/array.hpp>
@@ -171,34 +171,6 @@ Reply Ec2Service::describe_regions(const Ctx& ctx, const Doc& in) {
     }
   }
   return Doc{{"Regions", std::move(out)}};
-}
-
-// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAccountAttributes.html
-Reply Ec2Service::describe_account_attributes(const Ctx& ctx, const Doc& in) {
-  return run(ctx, in, [&](Ec2Store& st) -> Reply {
-    std::optional<std::string> default_vpc = st.default_vpc_id();
-    if (default_vpc && !st.get(Kind::Vpc, *default_vpc)) {
-      default_vpc.reset();
-    }
-    std::vector<std::pair<std::string, std::vector<std::string>>> attributes{
-        {"supported-platforms", {"VPC"}}, {"vpc-max-security-groups-per-interface", {"5"}},
-        {"max-elastic-ips", {"5"}},       {"max-instances", {"20"}},
-        {"vpc-max-elastic-ips", {"5"}},   {"default-vpc", {default_vpc.value_or("none")}},
-    };
-    std::vector<std::string> wanted = strings(in, "AttributeNames");
-    json::array out;
-    for (const auto& [name, values] : attributes) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
-        continue;
-      }
-      json::array vals;
-      for (const std::string& v : values) {
-        vals.push_back(Doc{{"AttributeValue", v}});
-      }
-      out.push_back(Doc{{"AttributeName", name}, {"AttributeValues", std::move(vals)}});
-    }
-    return Doc{{"AccountAttributes", std::move(out)}};
-  });
 }
 
 }  // namespace services::ec2
