@@ -105,7 +105,11 @@ class Elbv2Service final : public TargetHealthReporter {
   Reply add_tags(const Ctx& ctx, const Doc& in);
   Reply remove_tags(const Ctx& ctx, const Doc& in);
   Reply describe_tags(const Ctx& ctx, const Doc& in);
+
+  // account_limit_handlers.cc
   Reply describe_account_limits(const Ctx& ctx, const Doc& in);
+
+  // ssl_policy_handlers.cc
   Reply describe_ssl_policies(const Ctx& ctx, const Doc& in);
 
  private:
