@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/errors.h"
+#include "services/elbv2/records.h"
 #include "services/elbv2/target_health.h"
 
 namespace services::elbv2 {
@@ -297,12 +298,11 @@ std::optional<protocol::AwsError> Elbv2Service::check_forward_targets(
     if (!tg) {
       return errors::target_group_not_found("Target group '" + arn + "' not found");
     }
-    std::string protocol = str(tg->doc, "Protocol");
-    std::string type = str(tg->doc, "TargetType");
-    if (type != "lambda" && protocol != "HTTP" && protocol != "HTTPS") {
+    TargetGroupRecord group = target_group_record(tg->doc);
+    if (group.target_type != "lambda" && group.protocol != "HTTP" && group.protocol != "HTTPS") {
       return errors::incompatible_protocols(
           "Listener protocol 'HTTP' is not supported with a target group with the protocol '" +
-          protocol + "'");
+          group.protocol + "'");
     }
     for (const std::string& user : st.load_balancers_using(arn)) {
       if (user != lb_arn) {

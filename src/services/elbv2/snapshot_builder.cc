@@ -5,6 +5,7 @@
 
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_store.h"
+#include "services/elbv2/records.h"
 #include "services/elbv2/target_health.h"
 
 namespace services::elbv2 {
@@ -140,27 +141,27 @@ SnapshotRule parse_rule(const RuleRow& row) {
 
 SnapshotTargetGroup parse_target_group(const Elbv2Store::Scoped& scope, const TargetGroupRow& row) {
   SnapshotTargetGroup out;
-  const json::object& d = row.doc;
-  out.arn = str(d, "TargetGroupArn");
-  out.name = str(d, "TargetGroupName");
+  TargetGroupRecord tg = target_group_record(row.doc);
+  out.arn = tg.arn;
+  out.name = tg.name;
   out.account = scope.account;
   out.region = scope.region;
-  out.protocol = str(d, "Protocol");
-  out.protocol_version = str(d, "ProtocolVersion");
-  out.port = static_cast<uint16_t>(opt_int(d, "Port").value_or(0));
-  out.target_type = str(d, "TargetType");
-  out.vpc_id = str(d, "VpcId");
+  out.protocol = tg.protocol;
+  out.protocol_version = tg.protocol_version;
+  out.port = static_cast<uint16_t>(tg.port.value_or(0));
+  out.target_type = tg.target_type;
+  out.vpc_id = tg.vpc_id;
   HealthCheckSettings& hc = out.health_check;
-  hc.enabled = opt_bool(d, "HealthCheckEnabled").value_or(true);
-  hc.protocol = str(d, "HealthCheckProtocol", "HTTP");
-  hc.port = str(d, "HealthCheckPort", "traffic-port");
-  hc.path = str(d, "HealthCheckPath", "/");
-  hc.interval_seconds = static_cast<int>(opt_int(d, "HealthCheckIntervalSeconds").value_or(30));
-  hc.timeout_seconds = static_cast<int>(opt_int(d, "HealthCheckTimeoutSeconds").value_or(5));
-  hc.healthy_threshold = static_cast<int>(opt_int(d, "HealthyThresholdCount").value_or(5));
-  hc.unhealthy_threshold = static_cast<int>(opt_int(d, "UnhealthyThresholdCount").value_or(2));
-  if (const json::object* matcher = obj(d, "Matcher")) {
-    hc.matcher = str(*matcher, "HttpCode", "200");
+  hc.enabled = tg.health_check_enabled;
+  hc.protocol = tg.health_check_protocol;
+  hc.port = tg.health_check_port;
+  hc.path = tg.health_check_path;
+  hc.interval_seconds = static_cast<int>(tg.health_check_interval_seconds);
+  hc.timeout_seconds = static_cast<int>(tg.health_check_timeout_seconds);
+  hc.healthy_threshold = static_cast<int>(tg.healthy_threshold);
+  hc.unhealthy_threshold = static_cast<int>(tg.unhealthy_threshold);
+  if (tg.matcher_http_code) {
+    hc.matcher = *tg.matcher_http_code;
   }
   out.attributes = attributes_map(row.attributes);
   const auto& a = out.attributes;

@@ -7,6 +7,7 @@
 #include "services/elbv2/elbv2_json.h"
 #include "services/elbv2/elbv2_service.h"
 #include "services/elbv2/errors.h"
+#include "services/elbv2/records.h"
 #include "services/elbv2/target_health.h"
 
 namespace services::elbv2 {
@@ -57,11 +58,10 @@ struct TargetRef {
 
 // The targets a request names, ports defaulted to the group's; checks ids against the target type.
 protocol::Result<std::vector<TargetRef>> requested_targets(
-    const json::array* targets, const TargetGroupRow& tg,
+    const json::array* targets, const TargetGroupRecord& tg,
     const std::optional<std::string>& vpc_cidr) {
   std::vector<TargetRef> out;
-  std::string type = str(tg.doc, "TargetType");
-  std::optional<int64_t> group_port = opt_int(tg.doc, "Port");
+  const std::string& type = tg.target_type;
   if (!targets) {
     return out;
   }
@@ -81,7 +81,7 @@ protocol::Result<std::vector<TargetRef>> requested_targets(
     }
     std::optional<int64_t> port = opt_int(t, "Port");
     if (!port) {
-      port = group_port;
+      port = tg.port;
     }
     if (!port) {
       return errors::validation("A port must be specified for target '" + ref.id + "'");
@@ -124,21 +124,22 @@ json::object target_description(const TargetRow& t) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RegisterTargets.html
 Reply Elbv2Service::register_targets(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
-  std::optional<TargetGroupRow> tg;
+  std::optional<TargetGroupRow> stored;
   {
     store::Transaction tx = db_.read();
-    tg = Elbv2Store(tx, ctx.account, ctx.region).target_group(arn);
+    stored = Elbv2Store(tx, ctx.account, ctx.region).target_group(arn);
     tx.commit();
   }
-  if (!tg) {
+  if (!stored) {
     return errors::target_group_not_found();
   }
+  TargetGroupRecord tg = target_group_record(stored->doc);
   std::optional<std::string> vpc_cidr;
-  if (str(tg->doc, "TargetType") == "ip") {
-    vpc_cidr = network_.vpc_cidr(ctx.account, ctx.region, str(tg->doc, "VpcId"));
+  if (tg.target_type == "ip") {
+    vpc_cidr = network_.vpc_cidr(ctx.account, ctx.region, tg.vpc_id);
   }
   protocol::Result<std::vector<TargetRef>> targets =
-      requested_targets(arr(in, "Targets"), *tg, vpc_cidr);
+      requested_targets(arr(in, "Targets"), tg, vpc_cidr);
   if (!targets) {
     return targets.error();
   }
@@ -153,7 +154,7 @@ Reply Elbv2Service::register_targets(const Ctx& ctx, const Doc& in) {
       return errors::target_group_not_found();
     }
     std::vector<TargetRow> existing = st.targets_of(arn);
-    if (str(tg->doc, "TargetType") == "lambda" &&
+    if (tg.target_type == "lambda" &&
         (targets->size() > 1 ||
          std::any_of(existing.begin(), existing.end(),
                      [&](const TargetRow& t) { return t.id != targets->front().id; }))) {
@@ -204,12 +205,12 @@ Reply Elbv2Service::deregister_targets(const Ctx& ctx, const Doc& in) {
     }
     // Deregistration takes any id: only registered targets are affected.
     std::vector<TargetRef> refs;
+    std::optional<int64_t> group_port = target_group_record(tg->doc).port;
     if (const json::array* raw = arr(in, "Targets")) {
       for (const json::value& v : *raw) {
         if (v.is_object()) {
           std::optional<int64_t> port = opt_int(v.get_object(), "Port");
-          refs.push_back(
-              {str(v.get_object(), "Id"), port ? *port : opt_int(tg->doc, "Port").value_or(0), ""});
+          refs.push_back({str(v.get_object(), "Id"), port ? *port : group_port.value_or(0), ""});
         }
       }
     }
@@ -251,13 +252,14 @@ Reply Elbv2Service::describe_target_health(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "TargetGroupArn");
   store::Transaction tx = db_.read();
   Elbv2Store st(tx, ctx.account, ctx.region);
-  std::optional<TargetGroupRow> tg = st.target_group(arn);
-  if (!tg) {
+  std::optional<TargetGroupRow> stored = st.target_group(arn);
+  if (!stored) {
     return errors::target_group_not_found();
   }
+  TargetGroupRecord tg = target_group_record(stored->doc);
   bool in_use = !st.load_balancers_using(arn).empty();
-  bool hc_enabled = opt_bool(tg->doc, "HealthCheckEnabled").value_or(true);
-  std::string hc_port = str(tg->doc, "HealthCheckPort", "traffic-port");
+  bool hc_enabled = tg.health_check_enabled;
+  const std::string& hc_port = tg.health_check_port;
   auto describe = [&](const TargetRow& t, const EffectiveHealth& h) {
     json::object health{{"State", h.state}};
     if (!h.reason.empty()) {
@@ -265,7 +267,7 @@ Reply Elbv2Service::describe_target_health(const Ctx& ctx, const Doc& in) {
       health["Description"] = h.description;
     }
     json::object out{{"Target", target_description(t)}};
-    if (h.state != "unused" && str(tg->doc, "TargetType") != "lambda") {
+    if (h.state != "unused" && tg.target_type != "lambda") {
       out["HealthCheckPort"] = hc_port == "traffic-port" ? std::to_string(t.port) : hc_port;
     }
     out["TargetHealth"] = std::move(health);
@@ -280,12 +282,12 @@ Reply Elbv2Service::describe_target_health(const Ctx& ctx, const Doc& in) {
       }
       const json::object& t = v.get_object();
       std::string id = str(t, "Id");
-      if (str(tg->doc, "TargetType") == "ip" && !parse_ipv4(id)) {
+      if (tg.target_type == "ip" && !parse_ipv4(id)) {
         return errors::invalid_target("The IP address '" + id + "' is not a valid IPv4 address");
       }
-      int64_t port = opt_int(t, "Port").value_or(opt_int(tg->doc, "Port").value_or(0));
-      if (std::optional<TargetRow> row = st.target(arn, id, port)) {
-        out.push_back(describe(*row, effective_health(*row, in_use, hc_enabled)));
+      int64_t port = opt_int(t, "Port").value_or(tg.port.value_or(0));
+      if (std::optional<TargetRow> target = st.target(arn, id, port)) {
+        out.push_back(describe(*target, effective_health(*target, in_use, hc_enabled)));
         continue;
       }
       TargetRow missing{arn, id, port, str(t, "AvailabilityZone")};
