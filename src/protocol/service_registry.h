@@ -2,8 +2,9 @@
 // The operation tables of every service, callable over HTTP (through ApiPlane) and in process
 // (CloudFormation, the console, tests) with the same validation.
 //
-// A service registers plain data, one line per operation:
-//   registry.add("ecs", {{"CreateCluster", [this](auto& ctx, auto& in) { return create(ctx, in); }},
+// A service registers plain data, one line per operation, each bound to the member function
+// named after it (docs/handlers.md):
+//   registry.add("ecs", {{"CreateCluster", protocol::method(this, &EcsService::create_cluster)},
 //                        ...});
 // Handlers take and return model documents (see model.h). They must be thread-safe: requests run
 // concurrently on the server's I/O threads.
@@ -25,6 +26,16 @@ namespace protocol {
 using Handler =
     std::function<Result<boost::json::object>(const RequestContext&, const boost::json::object&)>;
 using OperationTable = std::vector<std::pair<std::string_view, Handler>>;
+
+// A service's member function as a Handler (the one way operation tables are written).
+template <class Service>
+Handler method(Service* self,
+               Result<boost::json::object> (Service::*fn)(const RequestContext&,
+                                                          const boost::json::object&)) {
+  return [self, fn](const RequestContext& ctx, const boost::json::object& in) {
+    return (self->*fn)(ctx, in);
+  };
+}
 
 // Readiness of one service, as /_gantry/health reports it.
 struct ServiceHealth {

@@ -26,13 +26,15 @@ protocol::Result<std::pair<std::size_t, std::size_t>> page_bounds(const Doc& in,
     std::optional<std::string> decoded = core::base64_decode(token);
     uint64_t offset = 0;
     if (!decoded || !decoded->starts_with("ecr:")) {
-      return errors::invalid_parameter("Invalid parameter at 'nextToken' failed to satisfy "
-                                       "constraint: 'The token is not valid'");
+      return errors::invalid_parameter(
+          "Invalid parameter at 'nextToken' failed to satisfy "
+          "constraint: 'The token is not valid'");
     }
     auto [p, ec] = std::from_chars(decoded->data() + 4, decoded->data() + decoded->size(), offset);
     if (ec != std::errc() || p != decoded->data() + decoded->size()) {
-      return errors::invalid_parameter("Invalid parameter at 'nextToken' failed to satisfy "
-                                       "constraint: 'The token is not valid'");
+      return errors::invalid_parameter(
+          "Invalid parameter at 'nextToken' failed to satisfy "
+          "constraint: 'The token is not valid'");
     }
     first = std::min<std::size_t>(offset, total);
   }
@@ -51,43 +53,45 @@ EcrService::EcrService(EcrStore& store, UploadStore& uploads, const TokenIssuer&
                        const core::Clock& clock, EcrHooks hooks)
     : store_(store), uploads_(uploads), tokens_(tokens), clock_(clock), hooks_(std::move(hooks)) {}
 
-#define ECR_OP(Name, method) \
-  { Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } }
-
 void EcrService::register_operations(protocol::ServiceRegistry& registry) {
-  registry.add("ecr", {
-      ECR_OP("CreateRepository", create_repository),
-      ECR_OP("DescribeRepositories", describe_repositories),
-      ECR_OP("DeleteRepository", delete_repository),
-      ECR_OP("PutImageTagMutability", put_image_tag_mutability),
-      ECR_OP("PutImageScanningConfiguration", put_image_scanning_configuration),
-      ECR_OP("TagResource", tag_resource),
-      ECR_OP("UntagResource", untag_resource),
-      ECR_OP("ListTagsForResource", list_tags_for_resource),
-      ECR_OP("GetAuthorizationToken", get_authorization_token),
-      ECR_OP("DescribeRegistry", describe_registry),
-      ECR_OP("ListImages", list_images),
-      ECR_OP("DescribeImages", describe_images),
-      ECR_OP("BatchGetImage", batch_get_image),
-      ECR_OP("BatchDeleteImage", batch_delete_image),
-      ECR_OP("PutImage", put_image),
-      ECR_OP("InitiateLayerUpload", initiate_layer_upload),
-      ECR_OP("UploadLayerPart", upload_layer_part),
-      ECR_OP("CompleteLayerUpload", complete_layer_upload),
-      ECR_OP("BatchCheckLayerAvailability", batch_check_layer_availability),
-      ECR_OP("GetDownloadUrlForLayer", get_download_url_for_layer),
-      ECR_OP("SetRepositoryPolicy", set_repository_policy),
-      ECR_OP("GetRepositoryPolicy", get_repository_policy),
-      ECR_OP("DeleteRepositoryPolicy", delete_repository_policy),
-      ECR_OP("PutLifecyclePolicy", put_lifecycle_policy),
-      ECR_OP("GetLifecyclePolicy", get_lifecycle_policy),
-      ECR_OP("DeleteLifecyclePolicy", delete_lifecycle_policy),
-      ECR_OP("StartLifecyclePolicyPreview", start_lifecycle_policy_preview),
-      ECR_OP("GetLifecyclePolicyPreview", get_lifecycle_policy_preview),
-  });
+  registry.add(
+      "ecr",
+      {
+          {"CreateRepository", protocol::method(this, &EcrService::create_repository)},
+          {"DescribeRepositories", protocol::method(this, &EcrService::describe_repositories)},
+          {"DeleteRepository", protocol::method(this, &EcrService::delete_repository)},
+          {"PutImageTagMutability", protocol::method(this, &EcrService::put_image_tag_mutability)},
+          {"PutImageScanningConfiguration",
+           protocol::method(this, &EcrService::put_image_scanning_configuration)},
+          {"TagResource", protocol::method(this, &EcrService::tag_resource)},
+          {"UntagResource", protocol::method(this, &EcrService::untag_resource)},
+          {"ListTagsForResource", protocol::method(this, &EcrService::list_tags_for_resource)},
+          {"GetAuthorizationToken", protocol::method(this, &EcrService::get_authorization_token)},
+          {"DescribeRegistry", protocol::method(this, &EcrService::describe_registry)},
+          {"ListImages", protocol::method(this, &EcrService::list_images)},
+          {"DescribeImages", protocol::method(this, &EcrService::describe_images)},
+          {"BatchGetImage", protocol::method(this, &EcrService::batch_get_image)},
+          {"BatchDeleteImage", protocol::method(this, &EcrService::batch_delete_image)},
+          {"PutImage", protocol::method(this, &EcrService::put_image)},
+          {"InitiateLayerUpload", protocol::method(this, &EcrService::initiate_layer_upload)},
+          {"UploadLayerPart", protocol::method(this, &EcrService::upload_layer_part)},
+          {"CompleteLayerUpload", protocol::method(this, &EcrService::complete_layer_upload)},
+          {"BatchCheckLayerAvailability",
+           protocol::method(this, &EcrService::batch_check_layer_availability)},
+          {"GetDownloadUrlForLayer",
+           protocol::method(this, &EcrService::get_download_url_for_layer)},
+          {"SetRepositoryPolicy", protocol::method(this, &EcrService::set_repository_policy)},
+          {"GetRepositoryPolicy", protocol::method(this, &EcrService::get_repository_policy)},
+          {"DeleteRepositoryPolicy", protocol::method(this, &EcrService::delete_repository_policy)},
+          {"PutLifecyclePolicy", protocol::method(this, &EcrService::put_lifecycle_policy)},
+          {"GetLifecyclePolicy", protocol::method(this, &EcrService::get_lifecycle_policy)},
+          {"DeleteLifecyclePolicy", protocol::method(this, &EcrService::delete_lifecycle_policy)},
+          {"StartLifecyclePolicyPreview",
+           protocol::method(this, &EcrService::start_lifecycle_policy_preview)},
+          {"GetLifecyclePolicyPreview",
+           protocol::method(this, &EcrService::get_lifecycle_policy_preview)},
+      });
 }
-
-#undef ECR_OP
 
 void EcrService::reset() {
   std::lock_guard lock(previews_mutex_);
@@ -114,9 +118,8 @@ protocol::Result<Repository> EcrService::repository(const Ctx& ctx, const Doc& i
 
 Doc EcrService::repository_json(const Repository& r) const {
   RepoKey key{r.account, r.region, r.name};
-  std::string host = hooks_.registry_host
-                         ? hooks_.registry_host(key)
-                         : r.account + ".dkr.ecr." + r.region + ".localhost";
+  std::string host = hooks_.registry_host ? hooks_.registry_host(key)
+                                          : r.account + ".dkr.ecr." + r.region + ".localhost";
   json::object encryption{{"encryptionType", r.encryption_type}};
   if (r.kms_key) {
     encryption["kmsKey"] = *r.kms_key;

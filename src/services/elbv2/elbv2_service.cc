@@ -48,52 +48,53 @@ Elbv2Service::Elbv2Service(store::Db& db, const core::Clock& clock, NetworkLooku
 
 Elbv2Service::~Elbv2Service() { stop(); }
 
-#define ELBV2_OP(Name, method)                                              \
-  {                                                                         \
-    Name, [this](const Ctx& ctx, const Doc& in) { return method(ctx, in); } \
-  }
-
 void Elbv2Service::register_operations(protocol::ServiceRegistry& registry) {
-  registry.add("elbv2",
-               {
-                   ELBV2_OP("CreateLoadBalancer", create_load_balancer),
-                   ELBV2_OP("DescribeLoadBalancers", describe_load_balancers),
-                   ELBV2_OP("DeleteLoadBalancer", delete_load_balancer),
-                   ELBV2_OP("DescribeLoadBalancerAttributes", describe_load_balancer_attributes),
-                   ELBV2_OP("ModifyLoadBalancerAttributes", modify_load_balancer_attributes),
-                   ELBV2_OP("SetSecurityGroups", set_security_groups),
-                   ELBV2_OP("SetSubnets", set_subnets),
-                   ELBV2_OP("SetIpAddressType", set_ip_address_type),
-                   ELBV2_OP("DescribeCapacityReservation", describe_capacity_reservation),
-                   ELBV2_OP("CreateTargetGroup", create_target_group),
-                   ELBV2_OP("DescribeTargetGroups", describe_target_groups),
-                   ELBV2_OP("ModifyTargetGroup", modify_target_group),
-                   ELBV2_OP("DeleteTargetGroup", delete_target_group),
-                   ELBV2_OP("DescribeTargetGroupAttributes", describe_target_group_attributes),
-                   ELBV2_OP("ModifyTargetGroupAttributes", modify_target_group_attributes),
-                   ELBV2_OP("RegisterTargets", register_targets),
-                   ELBV2_OP("DeregisterTargets", deregister_targets),
-                   ELBV2_OP("DescribeTargetHealth", describe_target_health),
-                   ELBV2_OP("CreateListener", create_listener),
-                   ELBV2_OP("DescribeListeners", describe_listeners),
-                   ELBV2_OP("ModifyListener", modify_listener),
-                   ELBV2_OP("DeleteListener", delete_listener),
-                   ELBV2_OP("DescribeListenerAttributes", describe_listener_attributes),
-                   ELBV2_OP("ModifyListenerAttributes", modify_listener_attributes),
-                   ELBV2_OP("CreateRule", create_rule),
-                   ELBV2_OP("DescribeRules", describe_rules),
-                   ELBV2_OP("ModifyRule", modify_rule),
-                   ELBV2_OP("DeleteRule", delete_rule),
-                   ELBV2_OP("SetRulePriorities", set_rule_priorities),
-                   ELBV2_OP("AddTags", add_tags),
-                   ELBV2_OP("RemoveTags", remove_tags),
-                   ELBV2_OP("DescribeTags", describe_tags),
-                   ELBV2_OP("DescribeAccountLimits", describe_account_limits),
-                   ELBV2_OP("DescribeSSLPolicies", describe_ssl_policies),
-               });
+  registry.add(
+      "elbv2",
+      {
+          {"CreateLoadBalancer", protocol::method(this, &Elbv2Service::create_load_balancer)},
+          {"DescribeLoadBalancers", protocol::method(this, &Elbv2Service::describe_load_balancers)},
+          {"DeleteLoadBalancer", protocol::method(this, &Elbv2Service::delete_load_balancer)},
+          {"DescribeLoadBalancerAttributes",
+           protocol::method(this, &Elbv2Service::describe_load_balancer_attributes)},
+          {"ModifyLoadBalancerAttributes",
+           protocol::method(this, &Elbv2Service::modify_load_balancer_attributes)},
+          {"SetSecurityGroups", protocol::method(this, &Elbv2Service::set_security_groups)},
+          {"SetSubnets", protocol::method(this, &Elbv2Service::set_subnets)},
+          {"SetIpAddressType", protocol::method(this, &Elbv2Service::set_ip_address_type)},
+          {"DescribeCapacityReservation",
+           protocol::method(this, &Elbv2Service::describe_capacity_reservation)},
+          {"CreateTargetGroup", protocol::method(this, &Elbv2Service::create_target_group)},
+          {"DescribeTargetGroups", protocol::method(this, &Elbv2Service::describe_target_groups)},
+          {"ModifyTargetGroup", protocol::method(this, &Elbv2Service::modify_target_group)},
+          {"DeleteTargetGroup", protocol::method(this, &Elbv2Service::delete_target_group)},
+          {"DescribeTargetGroupAttributes",
+           protocol::method(this, &Elbv2Service::describe_target_group_attributes)},
+          {"ModifyTargetGroupAttributes",
+           protocol::method(this, &Elbv2Service::modify_target_group_attributes)},
+          {"RegisterTargets", protocol::method(this, &Elbv2Service::register_targets)},
+          {"DeregisterTargets", protocol::method(this, &Elbv2Service::deregister_targets)},
+          {"DescribeTargetHealth", protocol::method(this, &Elbv2Service::describe_target_health)},
+          {"CreateListener", protocol::method(this, &Elbv2Service::create_listener)},
+          {"DescribeListeners", protocol::method(this, &Elbv2Service::describe_listeners)},
+          {"ModifyListener", protocol::method(this, &Elbv2Service::modify_listener)},
+          {"DeleteListener", protocol::method(this, &Elbv2Service::delete_listener)},
+          {"DescribeListenerAttributes",
+           protocol::method(this, &Elbv2Service::describe_listener_attributes)},
+          {"ModifyListenerAttributes",
+           protocol::method(this, &Elbv2Service::modify_listener_attributes)},
+          {"CreateRule", protocol::method(this, &Elbv2Service::create_rule)},
+          {"DescribeRules", protocol::method(this, &Elbv2Service::describe_rules)},
+          {"ModifyRule", protocol::method(this, &Elbv2Service::modify_rule)},
+          {"DeleteRule", protocol::method(this, &Elbv2Service::delete_rule)},
+          {"SetRulePriorities", protocol::method(this, &Elbv2Service::set_rule_priorities)},
+          {"AddTags", protocol::method(this, &Elbv2Service::add_tags)},
+          {"RemoveTags", protocol::method(this, &Elbv2Service::remove_tags)},
+          {"DescribeTags", protocol::method(this, &Elbv2Service::describe_tags)},
+          {"DescribeAccountLimits", protocol::method(this, &Elbv2Service::describe_account_limits)},
+          {"DescribeSSLPolicies", protocol::method(this, &Elbv2Service::describe_ssl_policies)},
+      });
 }
-
-#undef ELBV2_OP
 
 void Elbv2Service::start() {
   activation_.start();

@@ -9,28 +9,27 @@ namespace services::logs {
 LogsService::LogsService(store::Db& db, const core::Clock& clock) : db_(db), clock_(clock) {}
 
 void LogsService::register_operations(protocol::ServiceRegistry& registry) {
-  auto op = [this](Reply (LogsService::*fn)(const Ctx&, const Doc&)) {
-    return [this, fn](const Ctx& ctx, const Doc& in) { return (this->*fn)(ctx, in); };
-  };
-  registry.add("logs", {
-                           {"CreateLogGroup", op(&LogsService::create_log_group)},
-                           {"DeleteLogGroup", op(&LogsService::delete_log_group)},
-                           {"DescribeLogGroups", op(&LogsService::describe_log_groups)},
-                           {"PutRetentionPolicy", op(&LogsService::put_retention_policy)},
-                           {"DeleteRetentionPolicy", op(&LogsService::delete_retention_policy)},
-                           {"CreateLogStream", op(&LogsService::create_log_stream)},
-                           {"DeleteLogStream", op(&LogsService::delete_log_stream)},
-                           {"DescribeLogStreams", op(&LogsService::describe_log_streams)},
-                           {"PutLogEvents", op(&LogsService::put_log_events)},
-                           {"GetLogEvents", op(&LogsService::get_log_events)},
-                           {"FilterLogEvents", op(&LogsService::filter_log_events)},
-                           {"TagLogGroup", op(&LogsService::tag_log_group)},
-                           {"UntagLogGroup", op(&LogsService::untag_log_group)},
-                           {"ListTagsLogGroup", op(&LogsService::list_tags_log_group)},
-                           {"TagResource", op(&LogsService::tag_resource)},
-                           {"UntagResource", op(&LogsService::untag_resource)},
-                           {"ListTagsForResource", op(&LogsService::list_tags_for_resource)},
-                       });
+  registry.add(
+      "logs",
+      {
+          {"CreateLogGroup", protocol::method(this, &LogsService::create_log_group)},
+          {"DeleteLogGroup", protocol::method(this, &LogsService::delete_log_group)},
+          {"DescribeLogGroups", protocol::method(this, &LogsService::describe_log_groups)},
+          {"PutRetentionPolicy", protocol::method(this, &LogsService::put_retention_policy)},
+          {"DeleteRetentionPolicy", protocol::method(this, &LogsService::delete_retention_policy)},
+          {"CreateLogStream", protocol::method(this, &LogsService::create_log_stream)},
+          {"DeleteLogStream", protocol::method(this, &LogsService::delete_log_stream)},
+          {"DescribeLogStreams", protocol::method(this, &LogsService::describe_log_streams)},
+          {"PutLogEvents", protocol::method(this, &LogsService::put_log_events)},
+          {"GetLogEvents", protocol::method(this, &LogsService::get_log_events)},
+          {"FilterLogEvents", protocol::method(this, &LogsService::filter_log_events)},
+          {"TagLogGroup", protocol::method(this, &LogsService::tag_log_group)},
+          {"UntagLogGroup", protocol::method(this, &LogsService::untag_log_group)},
+          {"ListTagsLogGroup", protocol::method(this, &LogsService::list_tags_log_group)},
+          {"TagResource", protocol::method(this, &LogsService::tag_resource)},
+          {"UntagResource", protocol::method(this, &LogsService::untag_resource)},
+          {"ListTagsForResource", protocol::method(this, &LogsService::list_tags_for_resource)},
+      });
 }
 
 protocol::Result<GroupRow> LogsService::named_group(LogsStore& st, const Ctx& ctx, const Doc& in) {

@@ -36,11 +36,12 @@ StsService::StsService(IdentityStore& identities, const core::Clock& clock)
     : identities_(identities), clock_(clock) {}
 
 void StsService::register_operations(protocol::ServiceRegistry& registry) {
-  registry.add("sts", {
-      {"GetCallerIdentity", [this](auto& ctx, auto& in) { return get_caller_identity(ctx, in); }},
-      {"AssumeRole", [this](auto& ctx, auto& in) { return assume_role(ctx, in); }},
-      {"GetSessionToken", [this](auto& ctx, auto& in) { return get_session_token(ctx, in); }},
-  });
+  registry.add("sts",
+               {
+                   {"GetCallerIdentity", protocol::method(this, &StsService::get_caller_identity)},
+                   {"AssumeRole", protocol::method(this, &StsService::assume_role)},
+                   {"GetSessionToken", protocol::method(this, &StsService::get_session_token)},
+               });
 }
 
 json::object StsService::issue(const std::string& account, const std::string& arn,
@@ -63,9 +64,8 @@ json::object StsService::issue(const std::string& account, const std::string& ar
 // GetCallerIdentity — https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 protocol::Result<json::object> StsService::get_caller_identity(const protocol::RequestContext& ctx,
                                                                const json::object&) {
-  return json::object{{"UserId", ctx.caller_user_id},
-                      {"Account", ctx.account},
-                      {"Arn", ctx.caller_arn}};
+  return json::object{
+      {"UserId", ctx.caller_user_id}, {"Account", ctx.account}, {"Arn", ctx.caller_arn}};
 }
 
 // AssumeRole — https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
@@ -110,11 +110,10 @@ protocol::Result<json::object> StsService::get_session_token(const protocol::Req
                               "have value less than or equal to 129600");
   }
   if (ctx.caller_arn.find(":assumed-role/") != std::string::npos) {
-    return errors::access_denied(
-        "Cannot call GetSessionToken with session credentials");
+    return errors::access_denied("Cannot call GetSessionToken with session credentials");
   }
-  return json::object{{"Credentials", issue(ctx.account, ctx.caller_arn, ctx.caller_user_id,
-                                            duration)}};
+  return json::object{
+      {"Credentials", issue(ctx.account, ctx.caller_arn, ctx.caller_user_id, duration)}};
 }
 
 }  // namespace services::sts
