@@ -1,4 +1,4 @@
-// Service operations: desired state only; the scheduler (issue 7) converges tasks to it.
+// Service operations: desired state only; the service scheduler converges tasks to it.
 
 #include <algorithm>
 

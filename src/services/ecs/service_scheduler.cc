@@ -213,9 +213,7 @@ std::optional<RollingServiceScheduler::Pass> RollingServiceScheduler::read(
   core::ids::ParsedArn parsed;
   if (!core::ids::parse_arn(service_arn, &parsed)) return std::nullopt;
   Pass p;
-  p.ctx.account = parsed.account;
-  p.ctx.region = parsed.region;
-  p.ctx.request_id = core::ids::uuid4();
+  p.ctx = protocol::RequestContext::internal(parsed.account, parsed.region);
   std::optional<Service> service;
   std::optional<json::object> cluster;
   {

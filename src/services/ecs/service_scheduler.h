@@ -1,5 +1,5 @@
 #pragma once
-// The ECS service scheduler (issue 7): a level-triggered reconciler per service (key: service
+// The ECS service scheduler: a level-triggered reconciler per service (key: service
 // ARN) that keeps desiredCount tasks of the PRIMARY deployment running, rolls deployments as
 // minimumHealthyPercent/maximumPercent allow, registers and drains load-balancer targets through
 // ELBv2's operation table, stops tasks whose targets fail their health checks, backs off and

@@ -1,4 +1,4 @@
-// Task operations: rows and lifecycle fields. The runtime (issue 6) moves lastStatus on.
+// Task operations: rows and lifecycle fields. The task controller moves lastStatus on.
 
 #include <algorithm>
 
