@@ -316,17 +316,14 @@ namespace {
 
 // to_wire_json for a structure or union: body members under their wire names, those that convert
 // to null left out.
-json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
-                              const json::value& doc, int depth) {
-  if (!doc.is_object()) {
-    return nullptr;
-  }
+json::object members_to_wire(const ServiceModel& model, const ShapeDef& shape,
+                             const json::object& doc, int depth) {
   json::object out;
   for (const MemberDef& member : model.members_of(shape)) {
     if (member.location != Location::Body) {
       continue;
     }
-    const json::value* v = doc.get_object().if_contains(member.name);
+    const json::value* v = doc.if_contains(member.name);
     if (v == nullptr || v->is_null()) {
       continue;
     }
@@ -337,6 +334,14 @@ json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
     }
   }
   return out;
+}
+
+json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
+                              const json::value& doc, int depth) {
+  if (!doc.is_object()) {
+    return nullptr;
+  }
+  return members_to_wire(model, shape, doc.get_object(), depth);
 }
 
 // to_wire_json for a list, items that convert to null left out.
@@ -456,6 +461,15 @@ json::value to_wire_json(const ServiceModel& model, uint32_t shape_index, const 
 }
 
 
+
+json::object structure_to_wire_json(const ServiceModel& model, uint32_t shape_index,
+                                    const json::object& doc) {
+  const ShapeDef& shape = model.shape(shape_index);
+  if (shape.document) {
+    return doc;
+  }
+  return members_to_wire(model, shape, doc, 0);
+}
 
 std::optional<double> document_timestamp(const json::value& doc) {
   std::optional<double> secs;

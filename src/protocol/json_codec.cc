@@ -100,8 +100,9 @@ class JsonCodec final : public Codec {
       res.body = "{}";
       return;
     }
-    json::value wire = to_wire_json(model, op.output, json::value(output));
-    res.body = wire.is_object() ? json::serialize(wire) : "{}";
+    // Read in place: copying the handler's reply into a value first cost a quarter of a
+    // DescribeServices call (bench/RESULTS.md).
+    res.body = json::serialize(structure_to_wire_json(model, op.output, output));
   }
 
   void encode_error(const ServiceModel& model, const AwsError& error, const RequestContext& ctx,
