@@ -1,5 +1,9 @@
 #include "core/json_members.h"
 
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <sstream>
+
 namespace core {
 
 namespace json = boost::json;
@@ -59,6 +63,21 @@ std::vector<std::string> strings(const json::object& o, std::string_view key) {
     }
   }
   return out;
+}
+
+std::optional<json::object> read_json_object(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  boost::system::error_code ec;
+  json::value v = json::parse(buffer.str(), ec);
+  if (ec || !v.is_object()) {
+    return std::nullopt;
+  }
+  return std::move(v.as_object());
 }
 
 }  // namespace core

@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +23,8 @@ const boost::json::array* arr(const boost::json::object& o, std::string_view key
 const boost::json::object* obj(const boost::json::object& o, std::string_view key);
 // A list-of-strings member ([] when absent); members of other types are skipped.
 std::vector<std::string> strings(const boost::json::object& o, std::string_view key);
+
+// The JSON object in `file`; nullopt when it cannot be read or is not a JSON object.
+std::optional<boost::json::object> read_json_object(const std::filesystem::path& file);
 
 }  // namespace core

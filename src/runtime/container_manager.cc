@@ -50,21 +50,6 @@ json::object meta_json(const std::string& id, const ContainerSpec& spec) {
   return meta;
 }
 
-std::optional<json::object> read_json(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  boost::system::error_code ec;
-  json::value v = json::parse(buffer.str(), ec);
-  if (ec || !v.is_object()) {
-    return std::nullopt;
-  }
-  return std::move(v.as_object());
-}
-
 std::optional<HealthCheckSpec> health_from_meta(const json::object& meta) {
   const json::value* h = meta.if_contains("health_check");
   if (!h || !h->is_object()) {
@@ -178,7 +163,7 @@ void ContainerManager::adopt() {
   }
   for (const std::string& id : ids) {
     fs::path dir = container_dir(id);
-    std::optional<json::object> meta = read_json(dir / "meta.json");
+    std::optional<json::object> meta = core::read_json_object(dir / "meta.json");
     std::optional<ShimStatus> shim = read_shim_status(dir / "status.json");
     if (!meta || !shim) {
       // Half-created by a server that died before the shim ran: nothing to keep.

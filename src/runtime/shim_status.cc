@@ -26,21 +26,6 @@ const char* state_name(ShimStatus::State s) {
   return "starting";
 }
 
-std::optional<json::object> read_object(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  boost::system::error_code ec;
-  json::value v = json::parse(buffer.str(), ec);
-  if (ec || !v.is_object()) {
-    return std::nullopt;
-  }
-  return std::move(v.as_object());
-}
-
 bool write_atomically(const fs::path& file, const std::string& text) {
   fs::path tmp = file;
   tmp += ".tmp";
@@ -78,7 +63,7 @@ bool write_shim_config(const fs::path& file, const ShimConfig& c) {
 }
 
 std::optional<ShimConfig> read_shim_config(const fs::path& file) {
-  std::optional<json::object> o = read_object(file);
+  std::optional<json::object> o = core::read_json_object(file);
   if (!o) {
     return std::nullopt;
   }
@@ -116,7 +101,7 @@ bool write_shim_status(const fs::path& file, const ShimStatus& s) {
 }
 
 std::optional<ShimStatus> read_shim_status(const fs::path& file) {
-  std::optional<json::object> o = read_object(file);
+  std::optional<json::object> o = core::read_json_object(file);
   if (!o) {
     return std::nullopt;
   }
