@@ -79,13 +79,13 @@ Reply LogsService::put_log_events(const Ctx& ctx, const Doc& in) {
 
   store::Transaction tx = db_.begin();
   LogsStore st(tx);
-  std::optional<GroupRow> g = st.group(ctx.account, ctx.region, *opt_string(in, "logGroupName"));
+  protocol::Result<GroupRow> g = named_group(st, ctx, in);
   if (!g) {
-    return errors::group_not_found();
+    return g.error();
   }
-  std::optional<StreamRow> s = st.stream(g->id, *opt_string(in, "logStreamName"));
+  protocol::Result<StreamRow> s = named_stream(st, *g, in);
   if (!s) {
-    return errors::stream_not_found();
+    return s.error();
   }
   int64_t now = now_ms();
   // Events are chronological, so the rejected ones are a prefix (too old or expired) and a
@@ -167,9 +167,9 @@ Reply LogsService::get_log_events(const Ctx& ctx, const Doc& in) {
     if (!g) {
       return g.error();
     }
-    std::optional<StreamRow> s = st.stream(g->id, *opt_string(in, "logStreamName"));
+    protocol::Result<StreamRow> s = named_stream(st, *g, in);
     if (!s) {
-      return errors::stream_not_found();
+      return s.error();
     }
     events = token.direction == 'f' ? st.stream_events_after(s->id, range, token.key, limit)
                                     : st.stream_events_before(s->id, range, token.key, limit);

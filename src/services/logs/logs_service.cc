@@ -60,6 +60,15 @@ protocol::Result<GroupRow> LogsService::named_group(LogsStore& st, const Ctx& ct
   return *g;
 }
 
+protocol::Result<StreamRow> LogsService::named_stream(LogsStore& st, const GroupRow& group,
+                                                      const Doc& in) {
+  std::optional<StreamRow> s = st.stream(group.id, *opt_string(in, "logStreamName"));
+  if (!s) {
+    return errors::stream_not_found();
+  }
+  return *s;
+}
+
 protocol::Result<GroupRow> LogsService::group_by_arn(LogsStore& st, const Ctx& ctx,
                                                      std::string_view arn) {
   core::ids::ParsedArn p;

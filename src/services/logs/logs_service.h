@@ -66,6 +66,10 @@ class LogsService {
   // The group a request names by logGroupName or logGroupIdentifier (a name or an ARN, with or
   // without ":*"), exactly one of them; ResourceNotFoundException when it does not exist.
   protocol::Result<GroupRow> named_group(LogsStore& st, const Ctx& ctx, const Doc& in);
+  // The stream a request names by logStreamName in `group`; ResourceNotFoundException when it
+  // does not exist.
+  static protocol::Result<StreamRow> named_stream(LogsStore& st, const GroupRow& group,
+                                                  const Doc& in);
   // The group of a TagResource-style resourceArn.
   protocol::Result<GroupRow> group_by_arn(LogsStore& st, const Ctx& ctx, std::string_view arn);
 

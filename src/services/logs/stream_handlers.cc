@@ -58,13 +58,13 @@ Reply LogsService::create_log_stream(const Ctx& ctx, const Doc& in) {
 Reply LogsService::delete_log_stream(const Ctx& ctx, const Doc& in) {
   store::Transaction tx = db_.begin();
   LogsStore st(tx);
-  std::optional<GroupRow> g = st.group(ctx.account, ctx.region, *opt_string(in, "logGroupName"));
+  protocol::Result<GroupRow> g = named_group(st, ctx, in);
   if (!g) {
-    return errors::group_not_found();
+    return g.error();
   }
-  std::optional<StreamRow> s = st.stream(g->id, *opt_string(in, "logStreamName"));
+  protocol::Result<StreamRow> s = named_stream(st, *g, in);
   if (!s) {
-    return errors::stream_not_found();
+    return s.error();
   }
   st.delete_stream(s->id);
   tx.commit();
