@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "core/ids.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "runtime/container_entry.h"
 #include "runtime/image/sha256.h"

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/json_members.h"
+#include "core/json.h"
 
 namespace runtime {
 namespace {

@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "core/ids.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "runtime/image/image.h"
 #include "runtime/image/oci_layout_source.h"
 #include "runtime/image/sha256.h"

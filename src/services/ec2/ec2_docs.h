@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/json_members.h"
+#include "core/json.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
@@ -21,7 +21,7 @@ using Doc = boost::json::object;
 using Reply = protocol::Result<boost::json::object>;
 using Ctx = protocol::RequestContext;
 
-// Members of a document: core/json_members.h.
+// Members of a document: core/json.h.
 using core::arr;
 using core::obj;
 using core::opt_bool;

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "protocol/service_registry.h"
 #include "services/ecr/auth_token.h"
 #include "services/ecr/ecr_store.h"
@@ -101,7 +101,7 @@ class EcrService {
 };
 
 // Small accessors on model documents.
-using core::str;  // core/json_members.h
+using core::str;  // core/json.h
 std::string repo_key_string(const RepoKey& key);
 std::string repository_arn(const RepoKey& key);
 // maxResults/nextToken paging over `total` items: the [first, last) range to return; sets

@@ -11,7 +11,7 @@
 #include <optional>
 #include <sstream>
 
-#include "core/json_members.h"
+#include "core/json.h"
 
 namespace services::ecs {
 namespace {

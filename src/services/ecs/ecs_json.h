@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
 namespace services::ecs {
 
-// Members of a document: core/json_members.h.
+// Members of a document: core/json.h.
 using core::arr;
 using core::obj;
 using core::opt_bool;

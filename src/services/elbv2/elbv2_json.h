@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "protocol/aws_error.h"
 #include "protocol/request_context.h"
 
@@ -21,7 +21,7 @@ namespace services::elbv2 {
 
 using Doc = boost::json::object;
 
-// Members of a document: core/json_members.h.
+// Members of a document: core/json.h.
 using core::arr;
 using core::obj;
 using core::opt_bool;

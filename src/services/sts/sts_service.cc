@@ -1,7 +1,7 @@
 #include "services/sts/sts_service.h"
 
 #include "core/ids.h"
-#include "core/json_members.h"
+#include "core/json.h"
 #include "core/sha256.h"
 #include "services/sts/errors.h"
 

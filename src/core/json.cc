@@ -1,4 +1,4 @@
-#include "core/json_members.h"
+#include "core/json.h"
 
 #include <boost/json/parse.hpp>
 #include <fstream>
