@@ -462,15 +462,6 @@ json::value to_wire_json(const ServiceModel& model, uint32_t shape_index, const 
 
 
 
-json::object structure_to_wire_json(const ServiceModel& model, uint32_t shape_index,
-                                    const json::object& doc) {
-  const ShapeDef& shape = model.shape(shape_index);
-  if (shape.document) {
-    return doc;
-  }
-  return members_to_wire(model, shape, doc, 0);
-}
-
 std::optional<double> document_timestamp(const json::value& doc) {
   std::optional<double> secs;
   if (doc.is_number()) {

@@ -51,11 +51,6 @@ boost::json::value to_wire_json(const ServiceModel& model, uint32_t shape,
                                 const boost::json::value& doc, int depth = 0,
                                 std::string_view timestamp_format = {});
 
-// to_wire_json for an operation's output structure, read in place (no copy of `doc` into a
-// value first): the reply body of the JSON protocols.
-boost::json::object structure_to_wire_json(const ServiceModel& model, uint32_t structure_shape,
-                                           const boost::json::object& doc);
-
 using ::core::base64_decode;
 using ::core::base64_encode;
 

@@ -9,6 +9,7 @@
 
 #include "protocol/codec.h"
 #include "protocol/document_convert.h"
+#include "protocol/wire_json_writer.h"
 
 namespace protocol {
 namespace {
@@ -100,9 +101,10 @@ class JsonCodec final : public Codec {
       res.body = "{}";
       return;
     }
-    // Read in place: copying the handler's reply into a value first cost a quarter of a
-    // DescribeServices call (bench/RESULTS.md).
-    res.body = json::serialize(structure_to_wire_json(model, op.output, output));
+    // Written straight from the handler's reply: no converted copy is built (bench/RESULTS.md,
+    // DescribeServices).
+    res.body.clear();
+    append_wire_json(res.body, model, op.output, output);
   }
 
   void encode_error(const ServiceModel& model, const AwsError& error, const RequestContext& ctx,
