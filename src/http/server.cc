@@ -402,10 +402,8 @@ uint16_t Server::listen() {
   a.set_option(asio::socket_base::reuse_address(true));
   a.bind(ep);
   a.listen(asio::socket_base::max_listen_connections);
-  return a.local_endpoint().port();
-}
-
-void Server::run() {
+  // Caught from here on, before the caller announces the port: a SIGTERM that arrives before
+  // run() waits for it and shuts down cleanly once run() starts.
   Impl& impl = *impl_;
   impl.signals.add(SIGINT);
   impl.signals.add(SIGTERM);
@@ -414,6 +412,11 @@ void Server::run() {
     core::log::info("signal received, shutting down", {{"signal", std::to_string(sig)}});
     impl.begin_stop();
   });
+  return a.local_endpoint().port();
+}
+
+void Server::run() {
+  Impl& impl = *impl_;
   asio::co_spawn(impl.ioc, impl.accept_loop(impl.acceptor, ""), asio::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < impl.options.threads; ++i) {

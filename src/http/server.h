@@ -41,7 +41,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Returns the bound port. Throws std::system_error on failure.
+  // Binds and listens, and from then on catches SIGINT and SIGTERM (a signal that arrives before
+  // run() makes run() shut down at once). Returns the bound port. Throws std::system_error on
+  // failure.
   uint16_t listen();
   // Serves connections from a socket that already listens, made elsewhere (inside a network
   // namespace, say); the server owns `fd` from now on. Requests from it carry `label` in
