@@ -316,14 +316,17 @@ namespace {
 
 // to_wire_json for a structure or union: body members under their wire names, those that convert
 // to null left out.
-json::object members_to_wire(const ServiceModel& model, const ShapeDef& shape,
-                             const json::object& doc, int depth) {
+json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
+                              const json::value& doc, int depth) {
+  if (!doc.is_object()) {
+    return nullptr;
+  }
   json::object out;
   for (const MemberDef& member : model.members_of(shape)) {
     if (member.location != Location::Body) {
       continue;
     }
-    const json::value* v = doc.if_contains(member.name);
+    const json::value* v = doc.get_object().if_contains(member.name);
     if (v == nullptr || v->is_null()) {
       continue;
     }
@@ -334,14 +337,6 @@ json::object members_to_wire(const ServiceModel& model, const ShapeDef& shape,
     }
   }
   return out;
-}
-
-json::value structure_to_wire(const ServiceModel& model, const ShapeDef& shape,
-                              const json::value& doc, int depth) {
-  if (!doc.is_object()) {
-    return nullptr;
-  }
-  return members_to_wire(model, shape, doc.get_object(), depth);
 }
 
 // to_wire_json for a list, items that convert to null left out.
