@@ -8,6 +8,8 @@ pkgs=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # sanitizer and fuzzing builds (scripts/sanitize.sh, scripts/fuzz.sh): clang, libFuzzer, symbolizer
+  clang-14 libclang-rt-14-dev llvm-14
   # runtime and tests
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
   # images and containers: push/pull clients, layer unpacking, the OCI runtime, networking
