@@ -3,9 +3,14 @@
 // directory, checks that nothing appeared beside it (an escape is a finding even when the
 // unpacker reports success), then wipes the layer.
 //
-// Runs in $GANTRY_FUZZ_TMP, else /dev/shm, else the temp directory. scripts/fuzz.sh starts this
-// target as `nobody` when it runs as root, so that an escape could not write system files.
+// Runs in $GANTRY_FUZZ_TMP, else /dev/shm, else the temp directory. As root (needed for chown
+// and whiteouts) it first sandboxes itself: a private mount namespace in which every mount is
+// read-only except a fresh tmpfs for the layers and $GANTRY_FUZZ_WRITABLE (libFuzzer's scratch
+// corpus and artifacts; scripts/fuzz.sh sets both), so that an escape cannot write system files.
 
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +25,27 @@ namespace {
 
 namespace fs = std::filesystem;
 
+[[noreturn]] void die(const char* what) {
+  std::perror(what);
+  std::exit(1);
+}
+
+// Everything read-only but `root` (a new tmpfs) and `writable`, in a mount namespace of our own.
+void sandbox(const fs::path& root, const char* writable) {
+  if (::unshare(CLONE_NEWNS) != 0) die("unshare(CLONE_NEWNS)");
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) die("mount private");
+  struct mount_attr ro {};
+  ro.attr_set = MOUNT_ATTR_RDONLY;
+  if (::mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof ro) != 0) die("mount_setattr ro");
+  if (writable != nullptr) {
+    if (::mount(writable, writable, nullptr, MS_BIND, nullptr) != 0) die("bind writable");
+    struct mount_attr rw {};
+    rw.attr_clr = MOUNT_ATTR_RDONLY;
+    if (::mount_setattr(AT_FDCWD, writable, 0, &rw, sizeof rw) != 0) die("mount_setattr rw");
+  }
+  if (::mount("tmpfs", root.c_str(), "tmpfs", 0, "size=256m,mode=0700") != 0) die("mount tmpfs");
+}
+
 struct Workdir {
   fs::path root;
   Workdir() {
@@ -28,7 +54,8 @@ struct Workdir {
                     : fs::is_directory("/dev/shm") ? fs::path("/dev/shm")
                                                    : fs::temp_directory_path();
     root = base / ("gantry-unpack-fuzz-" + std::to_string(getpid()));
-    fs::remove_all(root);
+    fs::create_directories(root);
+    if (::geteuid() == 0) sandbox(root, std::getenv("GANTRY_FUZZ_WRITABLE"));
     fs::create_directories(root / "outside");
   }
   ~Workdir() {
@@ -47,10 +74,21 @@ bool nothing_escaped(const fs::path& root) {
   return true;
 }
 
+Workdir& workdir() {
+  static Workdir dir;
+  return dir;
+}
+
 }  // namespace
 
+// Sandboxes before libFuzzer reads or writes any corpus file.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)workdir();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static Workdir dir;
+  Workdir& dir = workdir();
   fs::path blob = dir.root / "blob";
   fs::path layer = dir.root / "layer";
   std::ofstream(blob, std::ios::binary | std::ios::trunc)

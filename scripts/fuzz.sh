@@ -22,7 +22,8 @@ if ((${#targets[@]} == 0)); then
   exit 2
 fi
 
-scripts/sanitize.sh build "${targets[@]/%/_fuzz}"
+# GANTRY_FUZZ_NO_BUILD=1: run what build-san has (for runs in parallel with a build or each other).
+[[ -n ${GANTRY_FUZZ_NO_BUILD:-} ]] || scripts/sanitize.sh build "${targets[@]/%/_fuzz}"
 
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:suppressions=$PWD/tools/sanitizers/asan.supp"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/tools/sanitizers/ubsan.supp"
@@ -37,27 +38,25 @@ for name in "${targets[@]}"; do
   args=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1
         -artifact_prefix="$dir/artifacts/")
   [[ -f fuzz/$name.dict ]] && args+=(-dict="fuzz/$name.dict")
-  runner=()
-  if [[ $name == layer_unpacker && $(id -u) == 0 ]]; then
-    # Unpacks as root would write anywhere an escape pointed; as nobody it cannot touch the system.
-    chown -R 65534:65534 "$dir"
-    chmod o+x "$work"
-    runner=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-  fi
+  # layer_unpacker_fuzz sandboxes itself as root: all read-only but its tmpfs and this directory.
+  mkdir -p "$dir/unpack"
+  export GANTRY_FUZZ_TMP=$dir/unpack GANTRY_FUZZ_WRITABLE=$dir
   echo "fuzz.sh: $name for ${seconds}s, log $log"
   rc=0
-  "${runner[@]}" "build-san/fuzz/${name}_fuzz" "${args[@]}" "$dir/corpus" "fuzz/corpus/$name" \
+  touch "$dir/.start"
+  "build-san/fuzz/${name}_fuzz" "${args[@]}" "$dir/corpus" "fuzz/corpus/$name" \
     >"$log" 2>&1 || rc=$?
+  rmdir "$dir"/unpack/* 2>/dev/null || true  # the sandbox's tmpfs mount points
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   corpus=$(find "$dir/corpus" "fuzz/corpus/$name" -type f | wc -l)
   echo "fuzz.sh: $name: ${seconds}s, ${execs:-?} execs, ${rate:-?} exec/s, corpus $corpus, exit $rc"
   if ((rc != 0)); then
     status=1
-    crash=$(ls -t "$dir/artifacts/" 2>/dev/null | head -1)
+    crash=$(find "$dir/artifacts" -type f -newer "$dir/.start" | head -1)
     grep -m1 -E "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:" "$log" || true
-    echo "fuzz.sh: FINDING in $name: input ${crash:+$dir/artifacts/$crash}, log $log" >&2
-    echo "fuzz.sh: reproduce: build-san/fuzz/${name}_fuzz ${crash:+$dir/artifacts/$crash}" >&2
+    echo "fuzz.sh: FINDING in $name: input ${crash:-?}, log $log" >&2
+    echo "fuzz.sh: reproduce: build-san/fuzz/${name}_fuzz ${crash:-<input>}" >&2
   fi
 done
 exit $status
