@@ -26,6 +26,7 @@ asio::awaitable<int> connect_off_loop(asio::thread_pool& pool, asio::io_context&
   };
   struct FdGuard {
     int fd;
+    explicit FdGuard(int f) : fd(f) {}  // make_shared needs it: clang 14 has no paren aggregate init
     ~FdGuard() {
       if (fd >= 0) ::close(fd);
     }
