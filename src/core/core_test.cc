@@ -109,6 +109,17 @@ TEST(TimeFormatTest, ParsesEveryWireForm) {
   EXPECT_FALSE(parse_timestamp("2015-13-30T12:36:00Z"));
 }
 
+// Found by fuzz/sigv4_fuzz: X-Amz-Date 00130524T000000Z overflowed the nanosecond clock.
+TEST(TimeFormatTest, RejectsTimesTheClockCannotRepresent) {
+  EXPECT_FALSE(parse_timestamp("00130524T000000Z"));
+  EXPECT_FALSE(parse_timestamp("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_timestamp("Mon, 01 Jan 1000 00:00:00 GMT"));
+  EXPECT_FALSE(parse_timestamp("1e300"));
+  EXPECT_FALSE(parse_timestamp("-1e19"));
+  EXPECT_TRUE(parse_timestamp("2200-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_timestamp("1700-01-01T00:00:00Z"));
+}
+
 }  // namespace
 TEST(GlobTest, StarMatchesAnyRunIncludingNone) {
   EXPECT_TRUE(core::glob_match("*", ""));

@@ -29,6 +29,10 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   return true;
 }
 
+// TimePoint counts int64 nanoseconds, which reach ±292 years around 1970: times outside
+// ±9e9 seconds (years 1684 to 2255) are not representable and are rejected as malformed.
+constexpr double kMaxAbsSeconds = 9e9;
+
 std::optional<TimePoint> from_fields(int y, int mo, int d, int h, int mi, int s, double frac,
                                      int offset_seconds) {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
@@ -39,8 +43,9 @@ std::optional<TimePoint> from_fields(int y, int mo, int d, int h, int mi, int s,
   tm.tm_hour = h;
   tm.tm_min = mi;
   tm.tm_sec = s;
-  std::time_t secs = timegm(&tm);
-  auto total = std::chrono::seconds(secs - offset_seconds);
+  std::time_t secs = timegm(&tm) - offset_seconds;
+  if (std::abs(static_cast<double>(secs)) > kMaxAbsSeconds) return std::nullopt;
+  auto total = std::chrono::seconds(secs);
   return TimePoint(std::chrono::duration_cast<Duration>(total) +
                    std::chrono::duration_cast<Duration>(std::chrono::duration<double>(frac)));
 }
@@ -132,7 +137,7 @@ std::optional<TimePoint> parse_timestamp(std::string_view s) {
   // Epoch seconds, possibly fractional.
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(v)) {
+  if (ec == std::errc() && ptr == s.data() + s.size() && std::abs(v) <= kMaxAbsSeconds) {
     return TimePoint(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(v)));
   }
   return std::nullopt;
