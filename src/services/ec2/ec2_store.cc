@@ -49,6 +49,15 @@ std::optional<Kind> kind_named(std::string_view name) {
   return std::nullopt;
 }
 
+// A document as stored. Strings keep the request's bytes, which need not be UTF-8 (a query
+// parameter may percent-encode any byte) and json::serialize writes them as they are, so they
+// are read back the same way: otherwise one such rule makes its group unreadable.
+json::object parse_doc(std::string_view text) {
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  return json::parse(text, {}, options).as_object();
+}
+
 }  // namespace
 
 std::string_view kind_name(Kind kind) { return info(kind).name; }
@@ -75,7 +84,7 @@ std::optional<json::object> Ec2Store::get(Kind kind, std::string_view id) {
   std::optional<json::object> out;
   tx_.query(
       "SELECT doc FROM ec2_resources WHERE account = ?1 AND region = ?2 AND id = ?3 AND kind = ?4",
-      [&](const store::Statement& s) { out = json::parse(s.text(0)).as_object(); }, account_,
+      [&](const store::Statement& s) { out = parse_doc(s.text(0)); }, account_,
       region_, id, kind_name(kind));
   return out;
 }
@@ -120,7 +129,7 @@ std::vector<Row> Ec2Store::rows(std::string_view sql, std::string_view key, std:
         row.seq = s.int64(0);
         row.id = s.text(1);
         row.kind = kind_named(s.text(2)).value_or(Kind::Vpc);
-        row.doc = json::parse(s.text(3)).as_object();
+        row.doc = parse_doc(s.text(3));
         out.push_back(std::move(row));
       },
       account_, region_, key, kind);

@@ -260,6 +260,25 @@ namespace json = boost::json;
 
 using RuleDescriptionTest = Ec2HandlersTest;
 
+// Found by fuzz/nft_ruleset_fuzz: a query parameter may percent-encode bytes that are not UTF-8
+// (IpRanges.1.Description=%FF). The rule was stored, then every read of the group threw.
+TEST_F(SecurityGroupHandlersTest, RuleWithNonUtf8DescriptionStaysReadable) {
+  std::string description = "caf\xff\xfe";
+  ok("AuthorizeSecurityGroupIngress",
+     {{"GroupId", task_},
+      {"IpPermissions",
+       json::array{json::object{
+           {"IpProtocol", "tcp"},
+           {"FromPort", 80},
+           {"ToPort", 80},
+           {"IpRanges", json::array{json::object{{"CidrIp", "10.0.0.0/16"},
+                                                 {"Description", description}}}}}}}});
+  json::object ingress = group(task_)["IpPermissions"].as_array().at(0).as_object();
+  EXPECT_EQ(s(ingress["IpRanges"].as_array().at(0).at("Description")), description);
+  auto topology = directory_.vpc_topology("123456789012", "us-east-1", vpc_);
+  ASSERT_TRUE(topology);
+}
+
 TEST_F(RuleDescriptionTest, UpdateDescriptionsByPermissionAndByRuleId) {
   std::string vpc = create_vpc();
   std::string group = create_group(vpc, "web");
