@@ -105,10 +105,33 @@ class GantryProcess:
             self.log.close()
         return self.proc.returncode
 
+    def root_key(self):
+        """The first --credentials key pair (AKID, SECRET), or None."""
+        if "--credentials" not in self.args:
+            return None
+        akid, secret = self.args[self.args.index("--credentials") + 1].split(":")[:2]
+        return akid, secret
+
     def reset(self):
-        req = urllib.request.Request(self.endpoint + "/_gantry/reset", method="POST", data=b"")
+        """POST /_gantry/reset, signed with the root key when there is one (strict mode wants it)."""
+        url = self.endpoint + "/_gantry/reset"
+        key = self.root_key()
+        headers = signed_headers("POST", url, *key) if key else {}
+        req = urllib.request.Request(url, method="POST", data=b"", headers=headers)
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.status == 200
+
+
+def signed_headers(method, url, key, secret, token=None, body=b"", service="gantry",
+                   region=REGION):
+    """SigV4 headers for a raw request, as any AWS SDK would sign it."""
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body)
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret, token), service,
+                            region).add_auth(req)
+    return dict(req.headers.items())
 
 
 def client_for(endpoint, service, region=REGION, key="test", secret="test", token=None, **kw):
