@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
+#include "services/cloudwatch/cloudwatch_module.h"
 #include "services/ec2/ec2_module.h"
 #include "services/ec2/host_network.h"
 #include "services/ec2/netplane_sync.h"
@@ -50,6 +51,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
   std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
+  std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
+      services::cloudwatch::make_cloudwatch_module(ctx);
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -74,6 +77,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ec2));
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));
+  modules_.push_back(std::move(cloudwatch));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
 }

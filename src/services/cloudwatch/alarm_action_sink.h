@@ -1,0 +1,40 @@
+#pragma once
+// Where alarm actions go in process. The alarm evaluator records every action in the alarm's
+// history; an action whose ARN a registered sink handles is also handed to it (Application Auto
+// Scaling implements it for arn:aws:autoscaling:...:scalingPolicy:... ARNs). Other ARNs (SNS,
+// EC2 actions) are only recorded.
+//
+// Threads: invoke() runs on the evaluator's worker thread, after the state change committed;
+// it must not call back into CloudWatch synchronously in a way that waits on that thread.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace services::cloudwatch {
+
+struct AlarmActionEvent {
+  std::string account;
+  std::string region;
+  std::string alarm_name;
+  std::string alarm_arn;
+  std::string action_arn;
+  std::string old_state;  // OK, ALARM, INSUFFICIENT_DATA
+  std::string new_state;
+  std::string reason;
+  int64_t timestamp_ms = 0;
+};
+
+struct ActionOutcome {
+  bool ok = true;
+  std::string message;  // why it failed, for the history item
+};
+
+class AlarmActionSink {
+ public:
+  virtual ~AlarmActionSink() = default;
+  virtual bool handles(std::string_view action_arn) const = 0;
+  virtual ActionOutcome invoke(const AlarmActionEvent& event) = 0;
+};
+
+}  // namespace services::cloudwatch
