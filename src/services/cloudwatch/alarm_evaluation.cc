@@ -1,6 +1,7 @@
 #include "services/cloudwatch/alarm_evaluation.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -146,20 +147,18 @@ std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   char buf[64];
   double a = std::fabs(v);
-  if (a != 0 && (a < 1e-3 || a >= 1e7)) {
-    std::snprintf(buf, sizeof buf, "%.16E", v);
-    // Java prints the shortest digits: trim trailing zeros of the mantissa ("1.0E-5").
-    std::string s(buf);
-    size_t e = s.find('E');
-    std::string mant = s.substr(0, e);
-    while (mant.size() > 1 && mant.back() == '0' && mant[mant.size() - 2] != '.') mant.pop_back();
-    int exp = std::stoi(s.substr(e + 1));
-    return mant + "E" + std::to_string(exp);
+  bool scientific = a != 0 && (a < 1e-3 || a >= 1e7);
+  auto r = std::to_chars(buf, buf + sizeof buf, v,
+                         scientific ? std::chars_format::scientific : std::chars_format::fixed);
+  std::string s(buf, r.ptr);
+  if (!scientific) {
+    return s.find('.') == std::string::npos ? s + ".0" : s;
   }
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  std::string s(buf);
-  if (s.find('.') == std::string::npos) s += ".0";
-  return s;
+  // Shortest digits, Java's spelling: "1.0E-5", "1.2345678E7".
+  size_t e = s.find('e');
+  std::string mantissa = s.substr(0, e);
+  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
+  return mantissa + "E" + std::to_string(std::stoi(s.substr(e + 1)));
 }
 
 namespace {

@@ -193,6 +193,21 @@ class Parser {
       expect(')');
       return v;
     }
+    if (eat('[')) {
+      std::vector<Series> out;
+      do {
+        MathValue v = expr();
+        if (const Series* one = std::get_if<Series>(&v)) {
+          out.push_back(*one);
+        } else if (auto* many = std::get_if<std::vector<Series>>(&v)) {
+          out.insert(out.end(), many->begin(), many->end());
+        } else {
+          fail("An array may hold time series only.");
+        }
+      } while (eat(','));
+      expect(']');
+      return out;
+    }
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       double x = 0;
       auto [end, ec] = std::from_chars(s_.data() + i_, s_.data() + s_.size(), x);
