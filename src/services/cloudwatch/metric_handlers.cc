@@ -31,6 +31,13 @@ std::string number_text(double v) {
   return json::serialize(j);
 }
 
+// 1441 -> "1,441", as CloudWatch prints counts in messages.
+std::string with_commas(int64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
 protocol::Result<void> check_value(double v, const std::string& field) {
   if (!storable(v)) {
     return errors::invalid_value(field, number_text(v));
@@ -193,7 +200,7 @@ Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
   start = align_start_ms(start, period, now);
   int64_t requested = (end - start + period * 1000 - 1) / (period * 1000);
   if (requested > kMaxDatapoints) {
-    return errors::combination("You have requested up to " + std::to_string(requested) +
+    return errors::combination("You have requested up to " + with_commas(requested) +
                                " datapoints, which exceeds the limit of 1,440. You may reduce "
                                "the datapoints requested by increasing Period, or decreasing the "
                                "time range.");
