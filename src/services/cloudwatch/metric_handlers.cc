@@ -45,6 +45,34 @@ protocol::Result<void> check_value(double v, const std::string& field) {
   return {};
 }
 
+// Values with optional Counts (1 each when absent) into `s`.
+protocol::Result<Sample> add_values(Sample s, const json::array& values_list,
+                                    const json::array* counts, const std::string& at) {
+  const json::array* values = &values_list;
+  if (counts && counts->size() != values->size()) {
+    return errors::invalid_value("The parameters " + at + ".Values and " + at +
+                                 ".Counts must be of the same size.");
+  }
+  if (values->empty()) {
+    return errors::missing(at + ".Values");
+  }
+  for (size_t i = 0; i < values->size(); ++i) {
+    double v = (*values)[i].to_number<double>();
+    double c = counts ? (*counts)[i].to_number<double>() : 1.0;
+    CW_CHECK(check_value(v, at + ".Values.member." + std::to_string(i + 1)));
+    if (c <= 0) continue;
+    s.min = s.count == 0 ? v : std::min(s.min, v);
+    s.max = s.count == 0 ? v : std::max(s.max, v);
+    s.count += c;
+    s.sum += v * c;
+    s.values.emplace_back(v, c);
+  }
+  if (s.count == 0) {
+    return errors::invalid_value("The parameter " + at + ".Counts must contain a positive count.");
+  }
+  return s;
+}
+
 // One MetricDatum as a Sample: exactly one of Value, Values (with Counts) or StatisticValues.
 protocol::Result<Sample> parse_datum(const json::object& d, const std::string& at,
                                      int64_t now_ms) {
@@ -104,29 +132,7 @@ protocol::Result<Sample> parse_datum(const json::object& d, const std::string& a
     s.max = max;
     return s;
   }
-  const json::array* counts = core::arr(d, "Counts");
-  if (counts && counts->size() != values->size()) {
-    return errors::invalid_value("The parameters " + at + ".Values and " + at +
-                                 ".Counts must be of the same size.");
-  }
-  if (values->empty()) {
-    return errors::missing(at + ".Values");
-  }
-  for (size_t i = 0; i < values->size(); ++i) {
-    double v = (*values)[i].to_number<double>();
-    double c = counts ? (*counts)[i].to_number<double>() : 1.0;
-    CW_CHECK(check_value(v, at + ".Values.member." + std::to_string(i + 1)));
-    if (c <= 0) continue;
-    s.min = s.count == 0 ? v : std::min(s.min, v);
-    s.max = s.count == 0 ? v : std::max(s.max, v);
-    s.count += c;
-    s.sum += v * c;
-    s.values.emplace_back(v, c);
-  }
-  if (s.count == 0) {
-    return errors::invalid_value("The parameter " + at + ".Counts must contain a positive count.");
-  }
-  return s;
+  return add_values(s, *values, core::arr(d, "Counts"), at);
 }
 
 }  // namespace
