@@ -75,12 +75,8 @@ Reply CloudWatchService::describe_alarm_history(const Ctx& ctx, const Doc& in) {
   q.ascending = opt_string(in, "ScanBy").value_or("TimestampDescending") == "TimestampAscending";
   q.limit = opt_int(in, "MaxRecords").value_or(100) + 1;
   if (std::optional<std::string> token = opt_string(in, "NextToken")) {
-    CW_ASSIGN(std::string, pos, read_token(*token));
-    try {
-      q.after_id = std::stoll(pos);
-    } catch (const std::exception&) {
-      return errors::invalid_next_token();
-    }
+    CW_ASSIGN(int64_t, position, read_number_token(*token));
+    q.after_id = position;
   }
   std::vector<std::string> types = core::strings(in, "AlarmTypes");
   bool metric_alarms = types.empty() || std::count(types.begin(), types.end(), "MetricAlarm");

@@ -121,4 +121,13 @@ protocol::Result<std::string> read_token(std::string_view token) {
   return *s;
 }
 
+protocol::Result<int64_t> read_number_token(std::string_view token) {
+  CW_ASSIGN(std::string, pos, read_token(token));
+  try {
+    return std::stoll(pos);
+  } catch (const std::exception&) {
+    return errors::invalid_next_token();
+  }
+}
+
 }  // namespace services::cloudwatch

@@ -50,5 +50,7 @@ boost::json::object alarm_json(const AlarmRow& a);
 // Opaque NextToken: base64 of a position.
 std::string make_token(std::string_view position);
 protocol::Result<std::string> read_token(std::string_view token);
+// A token made by make_token(std::to_string(n)).
+protocol::Result<int64_t> read_number_token(std::string_view token);
 
 }  // namespace services::cloudwatch

@@ -36,12 +36,8 @@ Reply CloudWatchService::get_metric_data(const Ctx& ctx, const Doc& in) {
   int64_t max_points = opt_int(in, "MaxDatapoints").value_or(kDefaultMaxDatapoints);
   int64_t skip = 0;
   if (std::optional<std::string> token = opt_string(in, "NextToken")) {
-    CW_ASSIGN(std::string, pos, read_token(*token));
-    try {
-      skip = std::stoll(pos);
-    } catch (const std::exception&) {
-      return errors::invalid_next_token();
-    }
+    CW_ASSIGN(int64_t, position, read_number_token(*token));
+    skip = position;
   }
   store::Transaction tx = db_.read();
   CloudWatchStore st(tx);

@@ -246,12 +246,8 @@ Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
 Reply CloudWatchService::list_metrics(const Ctx& ctx, const Doc& in) {
   int64_t after = 0;
   if (std::optional<std::string> token = opt_string(in, "NextToken")) {
-    CW_ASSIGN(std::string, pos, read_token(*token));
-    try {
-      after = std::stoll(pos);
-    } catch (const std::exception&) {
-      return errors::invalid_next_token();
-    }
+    CW_ASSIGN(int64_t, position, read_number_token(*token));
+    after = position;
   }
   int64_t active_since = 0;
   if (std::optional<std::string> recent = opt_string(in, "RecentlyActive")) {
