@@ -311,3 +311,18 @@ def test_cli_metrics_alarm_and_wait(aws, tmp_gantry):
     bad = run("put-metric-data", "--namespace", "AWS/EC2", "--metric-name", "x", "--value", "1",
               check=False)
     assert bad.returncode != 0 and "InvalidParameterValue" in bad.stderr
+
+
+# botocore gzips PutMetricData bodies over 10 KiB (the model's requestcompression trait).
+def test_large_put_metric_data_is_compressed_and_accepted(cw):
+    end = minute_floor(utcnow())
+    start = end - datetime.timedelta(minutes=1000)
+    cw.put_metric_data(Namespace="App/Big", MetricData=[
+        {"MetricName": "Load", "Value": float(i % 10), "Unit": "Count",
+         "Dimensions": [{"Name": "Host", "Value": "h"}],
+         "Timestamp": start + datetime.timedelta(minutes=i)} for i in range(1000)])
+    r = cw.get_metric_statistics(Namespace="App/Big", MetricName="Load",
+                                 Dimensions=[{"Name": "Host", "Value": "h"}], StartTime=start,
+                                 EndTime=end, Period=3600, Statistics=["SampleCount", "Sum"])
+    assert sum(p["SampleCount"] for p in r["Datapoints"]) == 1000
+    assert sum(p["Sum"] for p in r["Datapoints"]) == 4500
