@@ -4,8 +4,11 @@
 // Scaling implements it for arn:aws:autoscaling:...:scalingPolicy:... ARNs). Other ARNs (SNS,
 // EC2 actions) are only recorded.
 //
-// Threads: invoke() runs on the evaluator's worker thread, after the state change committed;
-// it must not call back into CloudWatch synchronously in a way that waits on that thread.
+// Auto Scaling actions are invoked again at each evaluation (once a minute of AWS time) while the
+// alarm stays in the state, as CloudWatch does; other actions only on a state change.
+//
+// Threads: invoke() runs on the evaluator's worker thread (for SetAlarmState, on the request's
+// thread), with no transaction open; it may call CloudWatch in process.
 
 #include <cstdint>
 #include <string>

@@ -115,6 +115,8 @@ bool AlarmEvaluator::evaluate(int64_t alarm_id) {
   Range range = read_range(st, *before, now);
   std::optional<Evaluation> next = evaluate_alarm(range.rule, range.points, before->state, now);
   if (!next) {
+    tx.commit();
+    run_actions(alarm_id, before->state, true);
     return false;
   }
   st.set_state(alarm_id, next->state, next->reason, json::serialize(next->reason_data), now);
@@ -128,7 +130,7 @@ bool AlarmEvaluator::evaluate(int64_t alarm_id) {
   return true;
 }
 
-void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state) {
+void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state, bool repeat) {
   std::optional<AlarmRow> alarm;
   {
     store::Transaction tx = db_.read();
@@ -143,6 +145,7 @@ void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state)
                                              : "InsufficientDataActions";
   std::vector<HistoryRow> items;
   for (const std::string& arn : core::strings(alarm->definition, list)) {
+    if (repeat && !arn.starts_with("arn:aws:autoscaling:")) continue;
     ActionOutcome outcome;
     auto sink = std::find_if(sinks_.begin(), sinks_.end(),
                              [&](AlarmActionSink* s) { return s->handles(arn); });

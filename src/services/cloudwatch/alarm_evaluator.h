@@ -5,6 +5,9 @@
 // StateUpdate history item in one transaction, and afterwards the actions of the new state
 // (recorded as Action history items; ARNs a registered AlarmActionSink handles are handed to it).
 //
+// Actions run on a state change, except Auto Scaling actions (arn:aws:autoscaling:...), which
+// CloudWatch invokes again at each evaluation (once a minute) while the alarm stays in the state.
+//
 // Periods are aligned to the epoch and only complete ones are judged: at 10:03:20 a 60 s alarm
 // with EvaluationPeriods 3 looks at 10:00, 10:01 and 10:02 (and two earlier periods, the
 // evaluation range, for missing data).
@@ -41,8 +44,9 @@ class AlarmEvaluator {
 
   // Evaluates one alarm now; true when its state changed.
   bool evaluate(int64_t alarm_id);
-  // Runs (and records) the actions for a state change already committed.
-  void run_actions(int64_t alarm_id, const std::string& old_state);
+  // Runs (and records) the actions for a state change already committed; with `repeat`, only the
+  // Auto Scaling actions of the state the alarm stayed in.
+  void run_actions(int64_t alarm_id, const std::string& old_state, bool repeat = false);
 
   // The evaluation range of an alarm at now_ms, oldest first, and its rule.
   struct Range {

@@ -109,6 +109,24 @@ TEST_F(AlarmEvaluatorTest, RecoveryRunsOkActionsAndFailuresAreRecorded) {
             "Successfully executed action arn:aws:sns:us-east-1:123456789012:ok");
 }
 
+// "For Auto Scaling actions, the alarm continues to invoke the action once per minute that the
+// alarm remains in the new state."
+TEST_F(AlarmEvaluatorTest, AutoScalingActionsRepeatWhileInAlarm) {
+  put_alarm("cpu", 1, 1);
+  put_minutes("App", "Cpu", {85});
+  evaluator_.run_ready();
+  ASSERT_EQ(sink_.events.size(), 1u);
+  size_t actions = history("cpu", "Action").size();
+  clock_.advance(std::chrono::minutes(1));
+  put_minutes("App", "Cpu", {90});
+  evaluator_.enqueue(1);
+  evaluator_.run_ready();
+  ASSERT_EQ(sink_.events.size(), 2u);
+  EXPECT_EQ(sink_.events[1].old_state, "ALARM");
+  EXPECT_EQ(sink_.events[1].new_state, "ALARM");
+  EXPECT_EQ(history("cpu", "Action").size(), actions + 1);  // the SNS topic is not run again
+}
+
 TEST_F(AlarmEvaluatorTest, DisabledActionsAreNotRun) {
   put_alarm("cpu", 1, 1);
   ok("DisableAlarmActions", R"({"AlarmNames":["cpu"]})");
