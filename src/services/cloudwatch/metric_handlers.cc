@@ -215,7 +215,7 @@ Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
   std::string name = *opt_string(in, "MetricName");
   std::optional<std::string> unit = opt_string(in, "Unit");
   std::vector<Sample> samples;
-  {
+  if (period_available(start, period, now)) {
     store::Transaction tx = db_.read();
     CloudWatchStore st(tx);
     if (std::optional<int64_t> id =

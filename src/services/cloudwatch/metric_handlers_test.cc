@@ -36,6 +36,21 @@ TEST_F(MetricHandlersTest, StatisticsPerPeriod) {
   EXPECT_EQ(p[1].at("Unit"), "None");
 }
 
+TEST_F(MetricHandlersTest, HighResolutionPeriodsOnlyForRecentData) {
+  for (int i = 0; i < 4; ++i) {
+    ok("PutMetricData",
+       json::object{{"Namespace", "App"},
+                    {"MetricData", json::array{json::object{{"MetricName", "H"},
+                                                            {"Value", i},
+                                                            {"Timestamp", now_s() + i * 10},
+                                                            {"StorageResolution", 1}}}}});
+  }
+  EXPECT_EQ(stats("H", now_s(), now_s() + 60, 10)["Datapoints"].as_array().size(), 4u);
+  clock_.advance(std::chrono::hours(4));
+  EXPECT_TRUE(stats("H", now_s() - 4 * 3600, now_s(), 10)["Datapoints"].as_array().empty());
+  EXPECT_EQ(stats("H", now_s() - 4 * 3600, now_s(), 60)["Datapoints"].as_array().size(), 1u);
+}
+
 TEST_F(MetricHandlersTest, ValuesCountsAndStatisticSets) {
   ok("PutMetricData", J(R"({"Namespace":"App","MetricData":[
       {"MetricName":"D","Values":[1,2,100],"Counts":[10,5,1],"Unit":"Milliseconds"},

@@ -87,6 +87,14 @@ std::optional<double> statistic(const Aggregate& a, std::string_view stat) {
   return v.back().first;
 }
 
+bool period_available(int64_t start_ms, int64_t period_s, int64_t now_ms) {
+  int64_t age = now_ms - start_ms;
+  if (age > 63 * kDayMs) return period_s % 3600 == 0;
+  if (age > 15 * kDayMs) return period_s % 300 == 0;
+  if (age > 3 * 60 * kMinuteMs) return period_s % 60 == 0;
+  return true;
+}
+
 int64_t align_start_ms(int64_t start_ms, int64_t period_s, int64_t now_ms) {
   int64_t step = kMinuteMs;
   if (period_s < 60) {

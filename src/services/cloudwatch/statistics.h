@@ -46,4 +46,10 @@ bool is_basic_statistic(std::string_view stat);
 // the minute (less than 15 days ago), 5 minutes (up to 63 days) or the hour (older).
 int64_t align_start_ms(int64_t start_ms, int64_t period_s, int64_t now_ms);
 
+// Whether data that old can be read at this period: "If the StartTime parameter specifies a time
+// stamp that is greater than 3 hours ago, you must specify the period as follows or no data
+// points in that time range is returned": a multiple of 60 (3 hours to 15 days ago), of 300 (15
+// to 63 days) or of 3600 (older).
+bool period_available(int64_t start_ms, int64_t period_s, int64_t now_ms);
+
 }  // namespace services::cloudwatch
