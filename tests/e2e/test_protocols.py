@@ -165,8 +165,8 @@ def test_json_mode_cloudwatch_missing_parameter(make_client):
 
 # --- CloudWatch: each protocol its clients send, whatever model Gantry was built from -------
 # Debian 12's AWS CLI v2 sends query, botocore 1.43 JSON 1.0, the Smithy-based SDKs RPC v2 CBOR.
-# CloudWatch has no handlers yet: a request that decodes and validates gets NotImplemented,
-# encoded in the protocol it came in.
+# An operation CloudWatch has no handler for (metric streams) gets NotImplemented once it
+# decodes and validates, encoded in the protocol it came in.
 
 def signed_post(port, path, body, headers, service="monitoring"):
     req = botocore.awsrequest.AWSRequest(method="POST", url="http://127.0.0.1:%d%s" % (port, path),
@@ -178,7 +178,7 @@ def signed_post(port, path, body, headers, service="monitoring"):
 
 @pytest.mark.emulator_only
 def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
-    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    path, body, headers = cbor_request("ListMetricStreams", {"MaxResults": 10})
     status, out_headers, out = signed_post(gantry.port, path, body, dict(headers))
     assert status == 501
     assert out_headers["smithy-protocol"] == "rpc-v2-cbor"
@@ -188,14 +188,14 @@ def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
     model = botocore.model.ServiceModel(session.get_service_data("cloudwatch"), "cloudwatch")
     parsed = botocore.parsers.create_parser("smithy-rpc-v2-cbor").parse(
         {"status_code": status, "headers": out_headers, "body": out},
-        model.operation_model("ListMetrics").output_shape)
+        model.operation_model("ListMetricStreams").output_shape)
     assert parsed["Error"]["Code"] == "NotImplemented"
-    assert "ListMetrics" in parsed["Error"]["Message"]
+    assert "ListMetricStreams" in parsed["Error"]["Message"]
 
 
 @pytest.mark.emulator_only
 def test_cloudwatch_cbor_service_named_by_its_shape_id(gantry):
-    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    path, body, headers = cbor_request("ListMetricStreams", {"MaxResults": 10})
     path = path.replace("/service/", "/service/com.amazonaws.cloudwatch.")
     status, out_headers, _ = signed_post(gantry.port, path, body, dict(headers))
     assert status == 501
@@ -205,9 +205,9 @@ def test_cloudwatch_cbor_service_named_by_its_shape_id(gantry):
 @pytest.mark.emulator_only
 def test_cloudwatch_json10_request_is_answered_in_json(gantry):
     status, out_headers, out = signed_post(
-        gantry.port, "/", b'{"Namespace":"AWS/EC2"}',
+        gantry.port, "/", b'{"MaxResults":10}',
         {"Content-Type": "application/x-amz-json-1.0",
-         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics"})
+         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetricStreams"})
     assert status == 501
     assert out_headers["content-type"] == "application/x-amz-json-1.0"
     assert out_headers["x-amzn-query-error"] == "NotImplemented;Receiver"
@@ -217,14 +217,14 @@ def test_cloudwatch_json10_request_is_answered_in_json(gantry):
 @pytest.mark.emulator_only
 def test_cloudwatch_json10_from_boto3(make_client):
     with pytest.raises(ClientError) as e:
-        make_client("cloudwatch").list_metrics(Namespace="AWS/EC2")
+        make_client("cloudwatch").list_metric_streams(MaxResults=10)
     assert error_code(e) == ("NotImplemented", 501)
 
 
 @pytest.mark.emulator_only
 def test_cloudwatch_query_request_is_answered_in_xml(gantry):
     status, out_headers, out = signed_post(
-        gantry.port, "/", b"Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FEC2",
+        gantry.port, "/", b"Action=ListMetricStreams&Version=2010-08-01&MaxResults=10",
         {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     assert status == 501
     assert out_headers["content-type"].startswith("text/xml")
@@ -256,7 +256,7 @@ def test_cloudwatch_from_debian_aws_cli_v2_which_sends_query(gantry):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
     out = subprocess.run([exe, "--endpoint-url", "http://127.0.0.1:%d" % gantry.port,
-                          "cloudwatch", "list-metrics", "--namespace", "AWS/EC2"],
+                          "cloudwatch", "list-metric-streams"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode != 0
     assert "NotImplemented" in out.stderr, out.stderr
