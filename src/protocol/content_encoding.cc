@@ -11,9 +11,8 @@ bool gzip_encoded(std::string_view header) {
   size_t start = 0;
   while (start <= header.size()) {
     size_t comma = header.find(',', start);
-    std::string_view token =
-        header.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                             : comma - start);
+    std::string_view token = header.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) {
       token.remove_prefix(1);
     }

@@ -63,8 +63,8 @@ std::string threshold_reason(const AlarmRule& rule, const std::string& from, boo
     if (breaches(rule, *p->value) == alarm) shown.push_back(p);
   }
   int n = rule.evaluation_periods;
-  int count = static_cast<int>(shown.size()) +
-              ((rule.treat_missing == "breaching") == alarm ? filled : 0);
+  int count =
+      static_cast<int>(shown.size()) + ((rule.treat_missing == "breaching") == alarm ? filled : 0);
   std::string verb = (count == 1 ? "was " : "were ") + std::string(alarm ? "" : "not ");
   std::string r = "Threshold Crossed: ";
   if (n == 1) {
@@ -129,10 +129,9 @@ std::optional<Evaluation> evaluate_alarm(const AlarmRule& rule, std::span<const 
     std::string state = alarm ? "ALARM" : "OK";
     if (state == current) return std::nullopt;
     return Evaluation{state,
-                      "Threshold Crossed: no datapoints were received for " +
-                          plural(n, "period") + " and " + plural(n, "missing datapoint") +
-                          (n == 1 ? " was" : " were") + " treated as [" +
-                          (alarm ? "Breaching" : "NonBreaching") + "].",
+                      "Threshold Crossed: no datapoints were received for " + plural(n, "period") +
+                          " and " + plural(n, "missing datapoint") + (n == 1 ? " was" : " were") +
+                          " treated as [" + (alarm ? "Breaching" : "NonBreaching") + "].",
                       reason_data(rule, judged, query_ms)};
   }
   if (t == "breaching") return decide(breaching + missing >= m, missing);

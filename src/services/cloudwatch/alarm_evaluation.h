@@ -17,12 +17,11 @@
 // (0 X X: 2 of 3); "0 X X - X" is ALARM (X X X); "- - X - -" keeps the state for missing and
 // ignore, is ALARM for breaching and OK for notBreaching.
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
-
-#include <boost/json/object.hpp>
 
 namespace services::cloudwatch {
 

@@ -61,17 +61,14 @@ struct Row {
 // an evaluation range of 5, from state INSUFFICIENT_DATA ("" = state kept).
 TEST(AlarmEvaluationTest, FollowsTheMissingDataTableForThreeOutOfThree) {
   const Row rows[] = {
-      {"0 - X - X", "OK", "OK", "OK", "OK"},
-      {"0 0 X 0 X", "OK", "OK", "OK", "OK"},
-      {"- - - - -", "", "ALARM", "", "OK"},
-      {"0 X X - X", "ALARM", "ALARM", "ALARM", "ALARM"},
+      {"0 - X - X", "OK", "OK", "OK", "OK"}, {"0 0 X 0 X", "OK", "OK", "OK", "OK"},
+      {"- - - - -", "", "ALARM", "", "OK"},  {"0 X X - X", "ALARM", "ALARM", "ALARM", "ALARM"},
       {"- - X - -", "", "ALARM", "", "OK"},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.pattern);
     EXPECT_EQ(next_state(rule(3, 3, "missing"), row.pattern, "INSUFFICIENT_DATA"), row.missing);
-    EXPECT_EQ(next_state(rule(3, 3, "breaching"), row.pattern, "INSUFFICIENT_DATA"),
-              row.breaching);
+    EXPECT_EQ(next_state(rule(3, 3, "breaching"), row.pattern, "INSUFFICIENT_DATA"), row.breaching);
     EXPECT_EQ(next_state(rule(3, 3, "ignore"), row.pattern, "INSUFFICIENT_DATA"), row.ignore);
     EXPECT_EQ(next_state(rule(3, 3, "notBreaching"), row.pattern, "INSUFFICIENT_DATA"),
               row.not_breaching);

@@ -77,8 +77,8 @@ AlarmEvaluator::Range AlarmEvaluator::read_range(CloudWatchStore& st, const Alar
   int64_t end = now_ms / period_ms * period_ms;
   int64_t start = end - (r.rule.evaluation_periods + kExtraPeriods) * period_ms;
   SampleFetch fetch = [&](const MetricQuery& q, int64_t from, int64_t to) {
-    std::optional<int64_t> id = st.metric_id(alarm.account, alarm.region, q.ns, q.name,
-                                             q.dimensions);
+    std::optional<int64_t> id =
+        st.metric_id(alarm.account, alarm.region, q.ns, q.name, q.dimensions);
     return id ? st.samples(*id, from, to) : std::vector<Sample>{};
   };
   Series series;
@@ -123,9 +123,8 @@ bool AlarmEvaluator::evaluate(int64_t alarm_id) {
   std::optional<AlarmRow> after = st.alarm_by_id(alarm_id);
   st.add_history(before->account, before->region, state_item(*before, *after, now));
   tx.commit();
-  core::log::info("cloudwatch alarm state changed", {{"alarm", before->name},
-                                                      {"from", before->state},
-                                                      {"to", next->state}});
+  core::log::info("cloudwatch alarm state changed",
+                  {{"alarm", before->name}, {"from", before->state}, {"to", next->state}});
   run_actions(alarm_id, before->state);
   return true;
 }
@@ -150,9 +149,14 @@ void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state,
     auto sink = std::find_if(sinks_.begin(), sinks_.end(),
                              [&](AlarmActionSink* s) { return s->handles(arn); });
     if (sink != sinks_.end()) {
-      AlarmActionEvent ev{alarm->account, alarm->region, alarm->name,
+      AlarmActionEvent ev{alarm->account,
+                          alarm->region,
+                          alarm->name,
                           alarm_arn(alarm->account, alarm->region, alarm->name),
-                          arn, old_state, alarm->state, alarm->state_reason,
+                          arn,
+                          old_state,
+                          alarm->state,
+                          alarm->state_reason,
                           alarm->state_updated_ms};
       outcome = (*sink)->invoke(ev);
     }

@@ -45,8 +45,8 @@ class AlarmEvaluatorTest : public CloudWatchHandlersTest {
   }
 
   std::vector<json::object> history(const std::string& name, const std::string& type) {
-    json::object r = ok("DescribeAlarmHistory",
-                        json::object{{"AlarmName", name}, {"HistoryItemType", type}});
+    json::object r =
+        ok("DescribeAlarmHistory", json::object{{"AlarmName", name}, {"HistoryItemType", type}});
     std::vector<json::object> out;
     for (const json::value& v : r["AlarmHistoryItems"].as_array()) out.push_back(v.as_object());
     return out;
@@ -97,7 +97,7 @@ TEST_F(AlarmEvaluatorTest, RecoveryRunsOkActionsAndFailuresAreRecorded) {
   bool failed = false;
   for (const json::object& h : history("cpu", "Action")) {
     failed = failed || h.at("HistorySummary").as_string() ==
-                             std::string("Failed to execute action ") + kPolicy;
+                           std::string("Failed to execute action ") + kPolicy;
   }
   EXPECT_TRUE(failed);
   clock_.advance(std::chrono::minutes(1));
@@ -197,8 +197,7 @@ TEST_F(AlarmEvaluatorTest, UpdateKeepsStateAndDeleteIsRecorded) {
   EXPECT_EQ(err("DeleteAlarms", R"({"AlarmNames":["cpu","nope"]})").code, "ResourceNotFound");
   ok("DeleteAlarms", R"({"AlarmNames":["cpu"]})");
   EXPECT_EQ(history("cpu", "ConfigurationUpdate")[0]["HistorySummary"], "Alarm \"cpu\" deleted");
-  EXPECT_EQ(err("SetAlarmState", R"({"AlarmName":"cpu","StateValue":"OK","StateReason":"x"})")
-                .code,
+  EXPECT_EQ(err("SetAlarmState", R"({"AlarmName":"cpu","StateValue":"OK","StateReason":"x"})").code,
             "ResourceNotFound");
 }
 
@@ -218,31 +217,35 @@ TEST_F(AlarmEvaluatorTest, DescribeAlarmsFiltersAndPages) {
                   .empty());
   json::object page = ok("DescribeAlarms", R"({"MaxRecords":2})");
   ASSERT_EQ(page["MetricAlarms"].as_array().size(), 2u);
-  json::object rest = ok("DescribeAlarms", json::object{{"MaxRecords", 2},
-                                                        {"NextToken", page["NextToken"]}});
+  json::object rest =
+      ok("DescribeAlarms", json::object{{"MaxRecords", 2}, {"NextToken", page["NextToken"]}});
   ASSERT_EQ(rest["MetricAlarms"].as_array().size(), 1u);
   EXPECT_EQ(rest["MetricAlarms"].as_array()[0].at("AlarmName"), "b1");
   EXPECT_FALSE(rest.contains("NextToken"));
   EXPECT_EQ(ok("DescribeAlarmsForMetric", R"({"Namespace":"App","MetricName":"Cpu",
-      "Statistic":"Average"})")["MetricAlarms"].as_array().size(), 3u);
+      "Statistic":"Average"})")["MetricAlarms"]
+                .as_array()
+                .size(),
+            3u);
   EXPECT_TRUE(ok("DescribeAlarmsForMetric", R"({"Namespace":"App","MetricName":"Cpu",
-      "Statistic":"Sum"})")["MetricAlarms"].as_array().empty());
+      "Statistic":"Sum"})")["MetricAlarms"]
+                  .as_array()
+                  .empty());
 }
 
 TEST_F(AlarmEvaluatorTest, TagsOnAlarms) {
   put_alarm("cpu", 1, 1);
   std::string arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cpu";
-  ok("TagResource", json::object{{"ResourceARN", arn},
-                                 {"Tags", J(R"({"t":[{"Key":"a","Value":"1"},
+  ok("TagResource", json::object{{"ResourceARN", arn}, {"Tags", J(R"({"t":[{"Key":"a","Value":"1"},
                                                {"Key":"b","Value":"2"}]})")["t"]}});
   ok("UntagResource", json::object{{"ResourceARN", arn}, {"TagKeys", json::array{"a"}}});
   EXPECT_EQ(ok("ListTagsForResource", json::object{{"ResourceARN", arn}})["Tags"],
             J(R"({"t":[{"Key":"b","Value":"2"}]})")["t"]);
-  EXPECT_EQ(err("ListTagsForResource",
-                json::object{{"ResourceARN",
-                              "arn:aws:cloudwatch:us-east-1:123456789012:alarm:nope"}})
-                .code,
-            "ResourceNotFoundException");
+  EXPECT_EQ(
+      err("ListTagsForResource",
+          json::object{{"ResourceARN", "arn:aws:cloudwatch:us-east-1:123456789012:alarm:nope"}})
+          .code,
+      "ResourceNotFoundException");
 }
 
 }  // namespace

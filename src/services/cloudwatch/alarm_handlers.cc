@@ -40,8 +40,8 @@ protocol::Result<void> check_actions(const Doc& in) {
 // The single-metric form: Namespace, MetricName, Period and one statistic.
 protocol::Result<void> check_metric_form(const Doc& in) {
   if (in.contains("Metrics")) {
-    for (const char* p : {"MetricName", "Namespace", "Statistic", "ExtendedStatistic",
-                          "Dimensions", "Period", "Unit"}) {
+    for (const char* p : {"MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions",
+                          "Period", "Unit"}) {
       if (in.contains(p)) {
         return errors::combination("The parameters Metrics and " + std::string(p) +
                                    " are mutually exclusive and you have specified both.");
@@ -84,7 +84,8 @@ protocol::Result<int64_t> check_math_form(const Doc& in) {
 
 }  // namespace
 
-// PutMetricAlarm — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+// PutMetricAlarm —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
 Reply CloudWatchService::put_metric_alarm(const Ctx& ctx, const Doc& in) {
   CW_CHECK(check_metric_form(in));
   CW_ASSIGN(int64_t, math_period, check_math_form(in));
@@ -109,8 +110,10 @@ Reply CloudWatchService::put_metric_alarm(const Ctx& ctx, const Doc& in) {
   }
   int64_t max_range = period >= 3600 ? 7 * kDaySeconds : kDaySeconds;
   if (n * period > max_range) {
-    return errors::invalid_value("The evaluation period (EvaluationPeriods * Period) must not "
-                                 "exceed " + std::to_string(max_range) + " seconds.");
+    return errors::invalid_value(
+        "The evaluation period (EvaluationPeriods * Period) must not "
+        "exceed " +
+        std::to_string(max_range) + " seconds.");
   }
   AlarmRow a;
   a.account = ctx.account;
@@ -144,13 +147,15 @@ Reply CloudWatchService::put_metric_alarm(const Ctx& ctx, const Doc& in) {
   return json::object{};
 }
 
-// DescribeAlarms — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
+// DescribeAlarms —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
 Reply CloudWatchService::describe_alarms(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> names = core::strings(in, "AlarmNames");
   std::optional<std::string> prefix = opt_string(in, "AlarmNamePrefix");
   if (!names.empty() && prefix) {
-    return errors::combination("The parameters AlarmNames and AlarmNamePrefix are mutually "
-                               "exclusive and you have specified both.");
+    return errors::combination(
+        "The parameters AlarmNames and AlarmNamePrefix are mutually "
+        "exclusive and you have specified both.");
   }
   std::vector<std::string> types = core::strings(in, "AlarmTypes");
   bool metric_alarms = types.empty() || std::count(types.begin(), types.end(), "MetricAlarm");
@@ -192,7 +197,8 @@ Reply CloudWatchService::describe_alarms(const Ctx& ctx, const Doc& in) {
   return reply;
 }
 
-// DescribeAlarmsForMetric — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmsForMetric.html
+// DescribeAlarmsForMetric —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmsForMetric.html
 Reply CloudWatchService::describe_alarms_for_metric(const Ctx& ctx, const Doc& in) {
   CW_ASSIGN(Dimensions, dims, parse_dimensions(in, "Dimensions", "Dimensions"));
   bool filter_dims = in.contains("Dimensions");
@@ -218,7 +224,8 @@ Reply CloudWatchService::describe_alarms_for_metric(const Ctx& ctx, const Doc& i
   return json::object{{"MetricAlarms", std::move(out)}};
 }
 
-// DeleteAlarms — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html
+// DeleteAlarms —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteAlarms.html
 Reply CloudWatchService::delete_alarms(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> names = core::strings(in, "AlarmNames");
   store::Transaction tx = db_.begin();

@@ -68,9 +68,8 @@ HistoryRow deletion_item(const std::string& alarm_name, int64_t ts_ms) {
 }
 
 HistoryRow state_item(const AlarmRow& before, const AlarmRow& after, int64_t ts_ms) {
-  json::object data{{"version", "1.0"},
-                    {"oldState", state_json(before)},
-                    {"newState", state_json(after)}};
+  json::object data{
+      {"version", "1.0"}, {"oldState", state_json(before)}, {"newState", state_json(after)}};
   return item(after.name, ts_ms, "StateUpdate",
               "Alarm updated from " + before.state + " to " + after.state, data);
 }
@@ -81,7 +80,8 @@ HistoryRow action_item(const AlarmRow& alarm, const std::string& action_arn,
                     {"stateUpdateTimestamp", alarm.state_updated_ms},
                     {"notificationResource", action_arn}};
   if (!outcome.ok) data["error"] = outcome.message;
-  std::string summary = (outcome.ok ? "Successfully executed action " : "Failed to execute action ") + action_arn;
+  std::string summary =
+      (outcome.ok ? "Successfully executed action " : "Failed to execute action ") + action_arn;
   return item(alarm.name, ts_ms, "Action", std::move(summary), data);
 }
 

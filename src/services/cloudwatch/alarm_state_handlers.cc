@@ -12,7 +12,8 @@ namespace services::cloudwatch {
 
 namespace json = boost::json;
 
-// SetAlarmState — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html
+// SetAlarmState —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html
 Reply CloudWatchService::set_alarm_state(const Ctx& ctx, const Doc& in) {
   std::string name = *opt_string(in, "AlarmName");
   std::optional<std::string> data = opt_string(in, "StateReasonData");
@@ -55,17 +56,20 @@ Reply CloudWatchService::set_actions(const Ctx& ctx, const Doc& in, bool enabled
   return json::object{};
 }
 
-// EnableAlarmActions — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_EnableAlarmActions.html
+// EnableAlarmActions —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_EnableAlarmActions.html
 Reply CloudWatchService::enable_alarm_actions(const Ctx& ctx, const Doc& in) {
   return set_actions(ctx, in, true);
 }
 
-// DisableAlarmActions — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html
+// DisableAlarmActions —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisableAlarmActions.html
 Reply CloudWatchService::disable_alarm_actions(const Ctx& ctx, const Doc& in) {
   return set_actions(ctx, in, false);
 }
 
-// DescribeAlarmHistory — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
+// DescribeAlarmHistory —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html
 Reply CloudWatchService::describe_alarm_history(const Ctx& ctx, const Doc& in) {
   HistoryQuery q;
   q.alarm_name = opt_string(in, "AlarmName");
@@ -81,9 +85,9 @@ Reply CloudWatchService::describe_alarm_history(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> types = core::strings(in, "AlarmTypes");
   bool metric_alarms = types.empty() || std::count(types.begin(), types.end(), "MetricAlarm");
   store::Transaction tx = db_.read();
-  std::vector<HistoryRow> rows =
-      metric_alarms ? CloudWatchStore(tx).history(ctx.account, ctx.region, q)
-                    : std::vector<HistoryRow>{};
+  std::vector<HistoryRow> rows = metric_alarms
+                                     ? CloudWatchStore(tx).history(ctx.account, ctx.region, q)
+                                     : std::vector<HistoryRow>{};
   tx.commit();
   json::object out;
   if (static_cast<int64_t>(rows.size()) == q.limit) {

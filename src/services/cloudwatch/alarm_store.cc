@@ -49,7 +49,8 @@ std::string with(std::string_view head, std::string_view tail) {
 
 std::optional<AlarmRow> CloudWatchStore::alarm(std::string_view account, std::string_view region,
                                                std::string_view name) {
-  static const std::string q = with(kAlarmColumns, "WHERE account = ?1 AND region = ?2 AND name = ?3");
+  static const std::string q =
+      with(kAlarmColumns, "WHERE account = ?1 AND region = ?2 AND name = ?3");
   std::optional<AlarmRow> out;
   tx_.query(
       q, [&](const store::Statement& row) { out = read_alarm(row); }, account, region, name);
@@ -65,7 +66,8 @@ std::optional<AlarmRow> CloudWatchStore::alarm_by_id(int64_t id) {
 }
 
 std::vector<AlarmRow> CloudWatchStore::alarms(std::string_view account, std::string_view region) {
-  static const std::string q = with(kAlarmColumns, "WHERE account = ?1 AND region = ?2 ORDER BY name");
+  static const std::string q =
+      with(kAlarmColumns, "WHERE account = ?1 AND region = ?2 ORDER BY name");
   std::vector<AlarmRow> out;
   tx_.query(
       q, [&](const store::Statement& row) { out.push_back(read_alarm(row)); }, account, region);
@@ -135,12 +137,12 @@ void CloudWatchStore::add_history(std::string_view account, std::string_view reg
       account, region, h.alarm_name, h.alarm_type, h.ts_ms, h.item_type, h.summary, h.data);
 }
 
-std::vector<HistoryRow> CloudWatchStore::history(std::string_view account,
-                                                 std::string_view region, const HistoryQuery& q) {
+std::vector<HistoryRow> CloudWatchStore::history(std::string_view account, std::string_view region,
+                                                 const HistoryQuery& q) {
   std::vector<HistoryRow> out;
   auto read = [&](const store::Statement& row) {
-    out.push_back({row.int64(0), row.text(1), row.text(2), row.int64(3), row.text(4),
-                   row.text(5), row.text(6)});
+    out.push_back({row.int64(0), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5),
+                   row.text(6)});
   };
   constexpr std::string_view kWhere =
       "SELECT id, alarm_name, alarm_type, ts_ms, item_type, summary, data FROM cw_alarm_history "
@@ -201,8 +203,8 @@ std::vector<DashboardRow> CloudWatchStore::dashboards(std::string_view account,
 
 void CloudWatchStore::delete_dashboard(std::string_view account, std::string_view region,
                                        std::string_view name) {
-  tx_.execute("DELETE FROM cw_dashboards WHERE account = ?1 AND region = ?2 AND name = ?3",
-              account, region, name);
+  tx_.execute("DELETE FROM cw_dashboards WHERE account = ?1 AND region = ?2 AND name = ?3", account,
+              region, name);
 }
 
 }  // namespace services::cloudwatch

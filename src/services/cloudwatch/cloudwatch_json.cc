@@ -57,8 +57,7 @@ protocol::Result<Dimensions> parse_dimensions(const json::object& in, std::strin
   std::sort(dims.begin(), dims.end());
   for (size_t i = 1; i < dims.size(); ++i) {
     if (dims[i].name == dims[i - 1].name) {
-      return errors::invalid_value("No metric may have duplicate dimension names: " +
-                                   dims[i].name);
+      return errors::invalid_value("No metric may have duplicate dimension names: " + dims[i].name);
     }
   }
   return dims;
@@ -73,20 +72,39 @@ json::array dimensions_json(const Dimensions& dims) {
 }
 
 bool valid_unit(std::string_view unit) {
-  static constexpr std::array<std::string_view, 27> kUnits = {
-      "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",
-      "Kilobytes",        "Megabytes",        "Gigabytes",        "Terabytes",
-      "Bits",             "Kilobits",         "Megabits",         "Gigabits",
-      "Terabits",         "Percent",          "Count",            "Bytes/Second",
-      "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-      "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
-      "Terabits/Second",  "Count/Second",     "None"};
+  static constexpr std::array<std::string_view, 27> kUnits = {"Seconds",
+                                                              "Microseconds",
+                                                              "Milliseconds",
+                                                              "Bytes",
+                                                              "Kilobytes",
+                                                              "Megabytes",
+                                                              "Gigabytes",
+                                                              "Terabytes",
+                                                              "Bits",
+                                                              "Kilobits",
+                                                              "Megabits",
+                                                              "Gigabits",
+                                                              "Terabits",
+                                                              "Percent",
+                                                              "Count",
+                                                              "Bytes/Second",
+                                                              "Kilobytes/Second",
+                                                              "Megabytes/Second",
+                                                              "Gigabytes/Second",
+                                                              "Terabytes/Second",
+                                                              "Bits/Second",
+                                                              "Kilobits/Second",
+                                                              "Megabits/Second",
+                                                              "Gigabits/Second",
+                                                              "Terabits/Second",
+                                                              "Count/Second",
+                                                              "None"};
   return std::find(kUnits.begin(), kUnits.end(), unit) != kUnits.end();
 }
 
 std::string alarm_arn(std::string_view account, std::string_view region, std::string_view name) {
-  return "arn:aws:cloudwatch:" + std::string(region) + ":" + std::string(account) + ":alarm:" +
-         std::string(name);
+  return "arn:aws:cloudwatch:" + std::string(region) + ":" + std::string(account) +
+         ":alarm:" + std::string(name);
 }
 
 std::string dashboard_arn(std::string_view account, std::string_view name) {

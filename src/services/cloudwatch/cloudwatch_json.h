@@ -13,15 +13,15 @@
 #include "services/cloudwatch/cloudwatch_store.h"
 
 // Early return of a failed protocol::Result in a handler.
-#define CW_CHECK(expr)                  \
-  if (auto cw_r_ = (expr); !cw_r_) {    \
-    return cw_r_.error();               \
+#define CW_CHECK(expr)               \
+  if (auto cw_r_ = (expr); !cw_r_) { \
+    return cw_r_.error();            \
   }
-#define CW_ASSIGN(type, name, expr)     \
-  auto name##_result = (expr);          \
-  if (!name##_result) {                 \
-    return name##_result.error();       \
-  }                                     \
+#define CW_ASSIGN(type, name, expr) \
+  auto name##_result = (expr);      \
+  if (!name##_result) {             \
+    return name##_result.error();   \
+  }                                 \
   type name = std::move(*name##_result)
 
 namespace services::cloudwatch {

@@ -111,8 +111,7 @@ class CloudWatchStore {
   // The metric's samples with start_ms <= ts < end_ms, by time.
   std::vector<Sample> samples(int64_t metric_id, int64_t start_ms, int64_t end_ms);
   // Up to `limit` samples finer than resolution_s older than cutoff_ms (the sweeper's input).
-  std::vector<StoredSample> samples_finer_than(int resolution_s, int64_t cutoff_ms,
-                                               int64_t limit);
+  std::vector<StoredSample> samples_finer_than(int resolution_s, int64_t cutoff_ms, int64_t limit);
   void delete_sample(int64_t id);
   int64_t delete_samples_before(int64_t cutoff_ms);
 

@@ -48,8 +48,8 @@ class CloudWatchHandlersTest : public ::testing::Test, protected fakes::Registry
   }
 
   boost::json::object alarm(const std::string& name) {
-    boost::json::object r = ok("DescribeAlarms", boost::json::object{
-                                                     {"AlarmNames", boost::json::array{name}}});
+    boost::json::object r =
+        ok("DescribeAlarms", boost::json::object{{"AlarmNames", boost::json::array{name}}});
     const boost::json::array& a = r["MetricAlarms"].as_array();
     if (a.empty()) {
       ADD_FAILURE() << "no alarm " << name;

@@ -68,7 +68,8 @@ protocol::AwsError invalid_body(const std::vector<std::pair<std::string, std::st
 
 }  // namespace
 
-// PutDashboard — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
+// PutDashboard —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
 Reply CloudWatchService::put_dashboard(const Ctx& ctx, const Doc& in) {
   std::string name = *opt_string(in, "DashboardName");
   if (!valid_dashboard_name(name)) {
@@ -86,7 +87,8 @@ Reply CloudWatchService::put_dashboard(const Ctx& ctx, const Doc& in) {
   return json::object{{"DashboardValidationMessages", json::array{}}};
 }
 
-// GetDashboard — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetDashboard.html
+// GetDashboard —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetDashboard.html
 Reply CloudWatchService::get_dashboard(const Ctx& ctx, const Doc& in) {
   std::string name = *opt_string(in, "DashboardName");
   store::Transaction tx = db_.read();
@@ -100,7 +102,8 @@ Reply CloudWatchService::get_dashboard(const Ctx& ctx, const Doc& in) {
                       {"DashboardName", d->name}};
 }
 
-// ListDashboards — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListDashboards.html
+// ListDashboards —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListDashboards.html
 Reply CloudWatchService::list_dashboards(const Ctx& ctx, const Doc& in) {
   std::string prefix = opt_string(in, "DashboardNamePrefix").value_or("");
   std::string after;
@@ -128,7 +131,8 @@ Reply CloudWatchService::list_dashboards(const Ctx& ctx, const Doc& in) {
   return out;
 }
 
-// DeleteDashboards — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteDashboards.html
+// DeleteDashboards —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DeleteDashboards.html
 Reply CloudWatchService::delete_dashboards(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> names = core::strings(in, "DashboardNames");
   store::Transaction tx = db_.begin();

@@ -15,7 +15,8 @@ constexpr const char* kBody =
     R"({"widgets":[{"type":"metric","x":0,"y":0,"width":12,"height":6,"properties":{}}]})";
 
 TEST_F(DashboardHandlersTest, PutGetListDelete) {
-  json::object r = ok("PutDashboard", json::object{{"DashboardName", "ops"}, {"DashboardBody", kBody}});
+  json::object r =
+      ok("PutDashboard", json::object{{"DashboardName", "ops"}, {"DashboardBody", kBody}});
   EXPECT_TRUE(r["DashboardValidationMessages"].as_array().empty());
   ok("PutDashboard", json::object{{"DashboardName", "web"}, {"DashboardBody", kBody}});
   json::object d = ok("GetDashboard", R"({"DashboardName":"ops"})");
@@ -35,17 +36,17 @@ TEST_F(DashboardHandlersTest, BodyIsValidated) {
   protocol::AwsError e =
       err("PutDashboard", json::object{{"DashboardName", "x"}, {"DashboardBody", R"({"a":1})"}});
   EXPECT_EQ(e.code, "InvalidParameterInput");
-  EXPECT_EQ(e.fields.at("dashboardValidationMessages"),
-            J(R"({"m":[{"DataPath":"","Message":"Should have required property 'widgets'"}]})")["m"]);
+  EXPECT_EQ(
+      e.fields.at("dashboardValidationMessages"),
+      J(R"({"m":[{"DataPath":"","Message":"Should have required property 'widgets'"}]})")["m"]);
   EXPECT_EQ(err("PutDashboard", json::object{{"DashboardName", "x"}, {"DashboardBody", "{"}}).code,
             "InvalidParameterInput");
   e = err("PutDashboard",
           json::object{{"DashboardName", "x"}, {"DashboardBody", R"({"widgets":[{"x":1}]})"}});
-  EXPECT_EQ(e.fields.at("dashboardValidationMessages").as_array()[0].at("DataPath"),
-            "/widgets/0");
-  EXPECT_EQ(err("PutDashboard", json::object{{"DashboardName", "a b"}, {"DashboardBody", kBody}})
-                .code,
-            "InvalidParameterInput");
+  EXPECT_EQ(e.fields.at("dashboardValidationMessages").as_array()[0].at("DataPath"), "/widgets/0");
+  EXPECT_EQ(
+      err("PutDashboard", json::object{{"DashboardName", "a b"}, {"DashboardBody", kBody}}).code,
+      "InvalidParameterInput");
 }
 
 }  // namespace

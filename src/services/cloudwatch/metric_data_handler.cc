@@ -1,4 +1,5 @@
-// GetMetricData — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
+// GetMetricData —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
 
 #include <boost/json.hpp>
 #include <cmath>

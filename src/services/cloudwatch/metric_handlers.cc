@@ -74,8 +74,7 @@ protocol::Result<Sample> add_values(Sample s, const json::array& values_list,
 }
 
 // One MetricDatum as a Sample: exactly one of Value, Values (with Counts) or StatisticValues.
-protocol::Result<Sample> parse_datum(const json::object& d, const std::string& at,
-                                     int64_t now_ms) {
+protocol::Result<Sample> parse_datum(const json::object& d, const std::string& at, int64_t now_ms) {
   Sample s;
   s.ts_ms = opt_time_ms(d, "Timestamp").value_or(now_ms);
   if (s.ts_ms < now_ms - 14 * kDayMs || s.ts_ms > now_ms + 2 * kHourMs) {
@@ -114,8 +113,8 @@ protocol::Result<Sample> parse_datum(const json::object& d, const std::string& a
     double sum = opt_double(*stats, "Sum").value_or(0);
     double min = opt_double(*stats, "Minimum").value_or(0);
     double max = opt_double(*stats, "Maximum").value_or(0);
-    for (auto [name, v] : {std::pair{"SampleCount", count}, {"Sum", sum}, {"Minimum", min},
-                           {"Maximum", max}}) {
+    for (auto [name, v] :
+         {std::pair{"SampleCount", count}, {"Sum", sum}, {"Minimum", min}, {"Maximum", max}}) {
       CW_CHECK(check_value(v, at + ".StatisticValues." + name));
     }
     if (count <= 0) {
@@ -137,7 +136,8 @@ protocol::Result<Sample> parse_datum(const json::object& d, const std::string& a
 
 }  // namespace
 
-// PutMetricData — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
+// PutMetricData —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
 Reply CloudWatchService::put_metric_data(const Ctx& ctx, const Doc& in) {
   std::string ns = *opt_string(in, "Namespace");
   if (ns.starts_with("AWS/")) {
@@ -173,7 +173,8 @@ Reply CloudWatchService::put_metric_data(const Ctx& ctx, const Doc& in) {
   return json::object{};
 }
 
-// GetMetricStatistics — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
+// GetMetricStatistics —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html
 Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
   std::vector<std::string> stats = core::strings(in, "Statistics");
   std::vector<std::string> extended = core::strings(in, "ExtendedStatistics");
@@ -200,8 +201,9 @@ Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
   int64_t start = *opt_time_ms(in, "StartTime");
   int64_t end = *opt_time_ms(in, "EndTime");
   if (start >= end) {
-    return errors::invalid_value("The parameter StartTime must be less than the parameter "
-                                 "EndTime.");
+    return errors::invalid_value(
+        "The parameter StartTime must be less than the parameter "
+        "EndTime.");
   }
   start = align_start_ms(start, period, now);
   int64_t requested = (end - start + period * 1000 - 1) / (period * 1000);
@@ -242,7 +244,8 @@ Reply CloudWatchService::get_metric_statistics(const Ctx& ctx, const Doc& in) {
   return json::object{{"Label", name}, {"Datapoints", std::move(points)}};
 }
 
-// ListMetrics — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html
+// ListMetrics —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html
 Reply CloudWatchService::list_metrics(const Ctx& ctx, const Doc& in) {
   int64_t after = 0;
   if (std::optional<std::string> token = opt_string(in, "NextToken")) {

@@ -13,8 +13,11 @@ class MetricHandlersTest : public CloudWatchHandlersTest {
  protected:
   json::object stats(const std::string& name, double start_s, double end_s, int period,
                      json::object extra = {}) {
-    json::object in{{"Namespace", "App"}, {"MetricName", name}, {"StartTime", start_s},
-                    {"EndTime", end_s},  {"Period", period}};
+    json::object in{{"Namespace", "App"},
+                    {"MetricName", name},
+                    {"StartTime", start_s},
+                    {"EndTime", end_s},
+                    {"Period", period}};
     for (auto& [k, v] : extra) in[k] = v;
     if (!in.contains("Statistics") && !in.contains("ExtendedStatistics")) {
       in["Statistics"] = json::array{"Sum", "Average", "Minimum", "Maximum", "SampleCount"};
@@ -65,7 +68,7 @@ TEST_F(MetricHandlersTest, ValuesCountsAndStatisticSets) {
   r = stats("D", now_s() - 60, now_s() + 60, 120,
             {{"ExtendedStatistics", json::array{"p50", "p99"}}});
   const json::object& e = r["Datapoints"].as_array()[0].at("ExtendedStatistics").as_object();
-  EXPECT_EQ(e.at("p50"), 1.0);   // 10 of the 16 published values are 1
+  EXPECT_EQ(e.at("p50"), 1.0);  // 10 of the 16 published values are 1
   EXPECT_EQ(e.at("p99"), 100.0);
 }
 
@@ -80,7 +83,9 @@ TEST_F(MetricHandlersTest, UnitFilterAndUnitsApart) {
 
 TEST_F(MetricHandlersTest, PutMetricDataRejectsWhatCloudWatchRejects) {
   EXPECT_EQ(err("PutMetricData", R"({"Namespace":"AWS/ECS","MetricData":[
-      {"MetricName":"m","Value":1}]})").code, "InvalidParameterValue");
+      {"MetricName":"m","Value":1}]})")
+                .code,
+            "InvalidParameterValue");
   EXPECT_EQ(err("PutMetricData", R"({"Namespace":"App","MetricData":[{"MetricName":"m"}]})").code,
             "MissingParameter");
   protocol::AwsError e = err("PutMetricData", R"({"Namespace":"App","MetricData":[
@@ -90,40 +95,52 @@ TEST_F(MetricHandlersTest, PutMetricDataRejectsWhatCloudWatchRejects) {
             "The parameters MetricData.member.2.Value and MetricData.member.2.Values are "
             "mutually exclusive and you have specified both.");
   EXPECT_EQ(err("PutMetricData", R"({"Namespace":"App","MetricData":[
-      {"MetricName":"m","Values":[1,2],"Counts":[1]}]})").code, "InvalidParameterValue");
+      {"MetricName":"m","Values":[1,2],"Counts":[1]}]})")
+                .code,
+            "InvalidParameterValue");
   EXPECT_EQ(err("PutMetricData", R"({"Namespace":"App","MetricData":[
-      {"MetricName":"m","Value":1,"StorageResolution":10}]})").code, "InvalidParameterValue");
+      {"MetricName":"m","Value":1,"StorageResolution":10}]})")
+                .code,
+            "InvalidParameterValue");
   EXPECT_EQ(err("PutMetricData", R"({"Namespace":"App","MetricData":[
-      {"MetricName":"m","Value":1e200}]})").code, "InvalidParameterValue");
-  json::object late{{"Namespace", "App"},
-                    {"MetricData", json::array{json::object{
-                                       {"MetricName", "m"}, {"Value", 1},
-                                       {"Timestamp", now_s() - 15 * 86400}}}}};
+      {"MetricName":"m","Value":1e200}]})")
+                .code,
+            "InvalidParameterValue");
+  json::object late{
+      {"Namespace", "App"},
+      {"MetricData", json::array{json::object{
+                         {"MetricName", "m"}, {"Value", 1}, {"Timestamp", now_s() - 15 * 86400}}}}};
   EXPECT_EQ(err("PutMetricData", late).code, "InvalidParameterValue");
   late["MetricData"].as_array()[0].as_object()["Timestamp"] = now_s() + 3 * 3600;
   EXPECT_EQ(err("PutMetricData", late).code, "InvalidParameterValue");
 }
 
 TEST_F(MetricHandlersTest, GetMetricStatisticsLimits) {
-  EXPECT_EQ(err("GetMetricStatistics", json::object{{"Namespace", "App"}, {"MetricName", "m"},
+  EXPECT_EQ(err("GetMetricStatistics", json::object{{"Namespace", "App"},
+                                                    {"MetricName", "m"},
                                                     {"StartTime", now_s() - 60},
-                                                    {"EndTime", now_s()}, {"Period", 60}})
+                                                    {"EndTime", now_s()},
+                                                    {"Period", 60}})
                 .code,
             "MissingParameter");
   protocol::AwsError e =
-      err("GetMetricStatistics",
-          json::object{{"Namespace", "App"}, {"MetricName", "m"}, {"StartTime", now_s() - 86460},
-                       {"EndTime", now_s()}, {"Period", 60},
-                       {"Statistics", json::array{"Sum"}}});
+      err("GetMetricStatistics", json::object{{"Namespace", "App"},
+                                              {"MetricName", "m"},
+                                              {"StartTime", now_s() - 86460},
+                                              {"EndTime", now_s()},
+                                              {"Period", 60},
+                                              {"Statistics", json::array{"Sum"}}});
   EXPECT_EQ(e.code, "InvalidParameterCombination");
   EXPECT_EQ(e.message,
             "You have requested up to 1,441 datapoints, which exceeds the limit of 1,440. You may "
             "reduce the datapoints requested by increasing Period, or decreasing the time "
             "range.");
-  EXPECT_EQ(err("GetMetricStatistics",
-                json::object{{"Namespace", "App"}, {"MetricName", "m"},
-                             {"StartTime", now_s() - 600}, {"EndTime", now_s()}, {"Period", 61},
-                             {"Statistics", json::array{"Sum"}}})
+  EXPECT_EQ(err("GetMetricStatistics", json::object{{"Namespace", "App"},
+                                                    {"MetricName", "m"},
+                                                    {"StartTime", now_s() - 600},
+                                                    {"EndTime", now_s()},
+                                                    {"Period", 61},
+                                                    {"Statistics", json::array{"Sum"}}})
                 .code,
             "InvalidParameterValue");
 }
@@ -144,8 +161,7 @@ TEST_F(MetricHandlersTest, ListMetricsFiltersByDimensionsAndActivity) {
                 .as_array()
                 .size(),
             1u);
-  EXPECT_EQ(ok("ListMetrics", R"({"Dimensions":[{"Name":"H"}]})")["Metrics"].as_array().size(),
-            2u);
+  EXPECT_EQ(ok("ListMetrics", R"({"Dimensions":[{"Name":"H"}]})")["Metrics"].as_array().size(), 2u);
 }
 
 TEST_F(MetricHandlersTest, GetMetricDataMathAndScanOrder) {

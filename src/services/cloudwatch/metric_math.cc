@@ -108,8 +108,8 @@ Series differences(const Series& s, bool per_second) {
   for (const auto& p : s.points) {
     if (prev) {
       double d = p.second - prev->second;
-      out.points[p.first] = per_second ? d / (static_cast<double>(p.first - prev->first) / 1000.0)
-                                       : d;
+      out.points[p.first] =
+          per_second ? d / (static_cast<double>(p.first - prev->first) / 1000.0) : d;
     }
     prev = &p;
   }

@@ -2,9 +2,9 @@
 // Metric math: the expressions of GetMetricData and math alarms.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
 //
-// Supported: numbers, query ids, arrays [m1, m2], + - * / ^ and unary minus between scalars, time series and
-// arrays of time series; SUM, AVG, MIN, MAX (of an array: per timestamp; of one series: a
-// scalar); METRICS() and METRICS("label part"); FILL(x, value | REPEAT | LINEAR); RATE, DIFF,
+// Supported: numbers, query ids, arrays [m1, m2], + - * / ^ and unary minus between scalars, time
+// series and arrays of time series; SUM, AVG, MIN, MAX (of an array: per timestamp; of one series:
+// a scalar); METRICS() and METRICS("label part"); FILL(x, value | REPEAT | LINEAR); RATE, DIFF,
 // ABS, CEIL, FLOOR, PERIOD. Arithmetic between two series keeps the timestamps both have.
 // Pure: values come in through MathEnv.
 

@@ -77,8 +77,8 @@ TEST_F(MetricMathTest, FillRateAndDiff) {
   EXPECT_EQ(series("FILL(a, REPEAT)").at(120'000), 2);
   EXPECT_EQ(series("FILL(a, LINEAR)").at(120'000), 3);
   EXPECT_EQ(series("DIFF(b)"), (std::map<int64_t, double>{{60'000, 10}, {120'000, 10}}));
-  EXPECT_EQ(series("RATE(b)"), (std::map<int64_t, double>{{60'000, 10.0 / 60},
-                                                          {120'000, 10.0 / 60}}));
+  EXPECT_EQ(series("RATE(b)"),
+            (std::map<int64_t, double>{{60'000, 10.0 / 60}, {120'000, 10.0 / 60}}));
   EXPECT_DOUBLE_EQ(scalar("PERIOD(a)"), 60);
 }
 

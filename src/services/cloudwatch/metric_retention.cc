@@ -55,8 +55,8 @@ int64_t MetricRetention::roll_up(int finer_than_s, core::Duration age, int to_s,
     }
     for (const auto& [key, a] : merged) {
       const auto& [metric_id, bucket, unit] = key;
-      st.insert_sample(metric_id, Sample{bucket, to_s, unit, a.count, a.sum, a.min, a.max,
-                                         a.values});
+      st.insert_sample(metric_id,
+                       Sample{bucket, to_s, unit, a.count, a.sum, a.min, a.max, a.values});
     }
     tx.commit();
     total += static_cast<int64_t>(rows.size());

@@ -83,8 +83,8 @@ TEST_F(MetricRetentionTest, SinkAcceptsAwsNamespacesAndRejectsBadData) {
   EXPECT_TRUE(sink.put("123456789012", "us-east-1", "AWS/ECS", "CPUUtilization",
                        {{"ServiceName", "web"}, {"ClusterName", "c"}}, 42, "Percent",
                        clock_.now()));
-  EXPECT_FALSE(sink.put("123456789012", "us-east-1", "AWS/ECS", "x", {}, 1, "Furlongs",
-                        clock_.now()));
+  EXPECT_FALSE(
+      sink.put("123456789012", "us-east-1", "AWS/ECS", "x", {}, 1, "Furlongs", clock_.now()));
   json::object r = ok("ListMetrics", R"({"Namespace":"AWS/ECS"})");
   ASSERT_EQ(r["Metrics"].as_array().size(), 1u);
   EXPECT_EQ(r["Metrics"].as_array()[0].at("Dimensions").as_array()[0].at("Name"), "ClusterName");

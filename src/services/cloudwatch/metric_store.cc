@@ -86,9 +86,9 @@ int64_t CloudWatchStore::upsert_metric(std::string_view account, std::string_vie
   return tx_.last_insert_rowid();
 }
 
-std::optional<int64_t> CloudWatchStore::metric_id(std::string_view account,
-                                                  std::string_view region, std::string_view ns,
-                                                  std::string_view name, const Dimensions& dims) {
+std::optional<int64_t> CloudWatchStore::metric_id(std::string_view account, std::string_view region,
+                                                  std::string_view ns, std::string_view name,
+                                                  const Dimensions& dims) {
   std::optional<int64_t> out;
   tx_.query(
       "SELECT id FROM cw_metrics WHERE account = ?1 AND region = ?2 AND namespace = ?3 AND "
@@ -130,8 +130,8 @@ std::vector<Sample> CloudWatchStore::samples(int64_t metric_id, int64_t start_ms
   tx_.query(
       "SELECT ts_ms, resolution_s, unit, sample_count, sum, minimum, maximum, vals FROM "
       "cw_datapoints WHERE metric_id = ?1 AND ts_ms >= ?2 AND ts_ms < ?3 ORDER BY ts_ms",
-      [&](const store::Statement& row) { out.push_back(read_sample(row, 0)); }, metric_id,
-      start_ms, end_ms);
+      [&](const store::Statement& row) { out.push_back(read_sample(row, 0)); }, metric_id, start_ms,
+      end_ms);
   return out;
 }
 

@@ -31,8 +31,7 @@ using Buckets = std::map<std::pair<int64_t, std::string>, Aggregate>;
 // Puts each sample with start_ms <= ts < end_ms into the bucket [start_ms + k*period, ...).
 // With `unit`, only samples of that unit count; with split_units, each unit has its own buckets.
 Buckets bucket_samples(const std::vector<Sample>& samples, int64_t start_ms, int64_t end_ms,
-                       int64_t period_ms, const std::optional<std::string>& unit,
-                       bool split_units);
+                       int64_t period_ms, const std::optional<std::string>& unit, bool split_units);
 
 // The statistic `stat` of an aggregate: SampleCount, Average, Sum, Minimum, Maximum or pNN[.NN]
 // (nearest rank over the published values); nullopt when it cannot be computed.

@@ -30,8 +30,8 @@ bool StoreMetricSink::put(const std::string& account, const std::string& region,
   s.values = {{value, 1.0}};
   store::Transaction tx = db_.begin();
   CloudWatchStore st(tx);
-  int64_t id = st.upsert_metric(account, region, ns, name, dimensions,
-                                core::to_epoch_millis(clock_.now()));
+  int64_t id =
+      st.upsert_metric(account, region, ns, name, dimensions, core::to_epoch_millis(clock_.now()));
   st.insert_sample(id, s);
   tx.commit();
   return true;

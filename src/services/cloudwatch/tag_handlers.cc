@@ -36,7 +36,8 @@ protocol::Result<AlarmRow> tagged_alarm(CloudWatchStore& st, const Ctx& ctx,
 
 }  // namespace
 
-// TagResource — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html
+// TagResource —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_TagResource.html
 Reply CloudWatchService::tag_resource(const Ctx& ctx, const Doc& in) {
   store::Transaction tx = db_.begin();
   CloudWatchStore st(tx);
@@ -52,7 +53,8 @@ Reply CloudWatchService::tag_resource(const Ctx& ctx, const Doc& in) {
   return json::object{};
 }
 
-// UntagResource — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html
+// UntagResource —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UntagResource.html
 Reply CloudWatchService::untag_resource(const Ctx& ctx, const Doc& in) {
   store::Transaction tx = db_.begin();
   CloudWatchStore st(tx);
@@ -63,7 +65,8 @@ Reply CloudWatchService::untag_resource(const Ctx& ctx, const Doc& in) {
   return json::object{};
 }
 
-// ListTagsForResource — https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListTagsForResource.html
+// ListTagsForResource —
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListTagsForResource.html
 Reply CloudWatchService::list_tags_for_resource(const Ctx& ctx, const Doc& in) {
   store::Transaction tx = db_.read();
   CloudWatchStore st(tx);
