@@ -206,6 +206,7 @@ def test_alarm_validation(cw):
     assert e.value.response["Error"]["Code"] == "InvalidParameterCombination"
 
 
+@pytest.mark.emulator_only  # --time-scale: a minute of alarm evaluation lasts a second
 def test_alarm_goes_to_alarm_when_datapoints_breach(tmp_gantry):
     g = tmp_gantry("--time-scale", "60")
     cw = client_for(g.endpoint, "cloudwatch")
@@ -279,6 +280,7 @@ def aws(request, tmp_path):
     return make
 
 
+@pytest.mark.emulator_only  # --time-scale: a minute of alarm evaluation lasts a second
 def test_cli_metrics_alarm_and_wait(aws, tmp_gantry):
     g = tmp_gantry("--time-scale", "60")
     run = aws(g.endpoint)
