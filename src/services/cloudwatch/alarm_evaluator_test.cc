@@ -233,6 +233,28 @@ TEST_F(AlarmEvaluatorTest, DescribeAlarmsFiltersAndPages) {
                   .empty());
 }
 
+TEST_F(AlarmEvaluatorTest, HistoryPagesNewestFirstOrOldestFirst) {
+  put_alarm("cpu", 1, 1);
+  ok("DisableAlarmActions", R"({"AlarmNames":["cpu"]})");  // no Action items
+  for (const char* s : {"OK", "ALARM", "OK"}) {
+    ok("SetAlarmState",
+       json::object{{"AlarmName", "cpu"}, {"StateValue", s}, {"StateReason", "x"}});
+  }
+  json::object page = ok("DescribeAlarmHistory", R"({"AlarmName":"cpu","MaxRecords":2})");
+  ASSERT_EQ(page["AlarmHistoryItems"].as_array().size(), 2u);
+  EXPECT_EQ(page["AlarmHistoryItems"].as_array()[0].at("HistorySummary"),
+            "Alarm updated from ALARM to OK");
+  json::object rest =
+      ok("DescribeAlarmHistory",
+         json::object{{"AlarmName", "cpu"}, {"MaxRecords", 2}, {"NextToken", page["NextToken"]}});
+  ASSERT_EQ(rest["AlarmHistoryItems"].as_array().size(), 2u);
+  EXPECT_EQ(rest["AlarmHistoryItems"].as_array()[1].at("HistorySummary"), "Alarm \"cpu\" created");
+  EXPECT_FALSE(rest.contains("NextToken"));
+  json::object asc = ok("DescribeAlarmHistory",
+                        R"({"AlarmName":"cpu","ScanBy":"TimestampAscending","MaxRecords":1})");
+  EXPECT_EQ(asc["AlarmHistoryItems"].as_array()[0].at("HistoryItemType"), "ConfigurationUpdate");
+}
+
 TEST_F(AlarmEvaluatorTest, TagsOnAlarms) {
   put_alarm("cpu", 1, 1);
   std::string arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:cpu";

@@ -164,6 +164,21 @@ TEST_F(MetricHandlersTest, ListMetricsFiltersByDimensionsAndActivity) {
   EXPECT_EQ(ok("ListMetrics", R"({"Dimensions":[{"Name":"H"}]})")["Metrics"].as_array().size(), 2u);
 }
 
+TEST_F(MetricHandlersTest, ListMetricsPagesByFiveHundred) {
+  json::array data;
+  for (int i = 0; i < 501; ++i) {
+    data.push_back(json::object{{"MetricName", "m" + std::to_string(i)}, {"Value", 1}});
+  }
+  ok("PutMetricData", json::object{{"Namespace", "App"}, {"MetricData", data}});
+  json::object page = ok("ListMetrics", "{}");
+  EXPECT_EQ(page["Metrics"].as_array().size(), 500u);
+  json::object rest = ok("ListMetrics", json::object{{"NextToken", page["NextToken"]}});
+  ASSERT_EQ(rest["Metrics"].as_array().size(), 1u);
+  EXPECT_EQ(rest["Metrics"].as_array()[0].at("MetricName"), "m500");
+  EXPECT_FALSE(rest.contains("NextToken"));
+  EXPECT_EQ(err("ListMetrics", R"({"NextToken":"bm9wZQ=="})").code, "InvalidNextToken");
+}
+
 TEST_F(MetricHandlersTest, GetMetricDataMathAndScanOrder) {
   put_minutes("App", "A", {1, 2, 3});
   put_minutes("App", "B", {10, 20, 30});
