@@ -277,6 +277,8 @@ ShimConfig ContainerManager::shim_config(const std::string& id, const ContainerS
   shim.runc = options_.runc.string();
   shim.runc_root = runc_root_.string();
   shim.cgroup = cgroup_of(id);
+  shim.log_segment_bytes = options_.log_segment_bytes;
+  shim.log_max_segments = options_.log_max_segments;
   std::vector<fs::path> layers = spec.layers;
   if (layers.empty()) {
     std::error_code ec;
@@ -434,15 +436,19 @@ std::vector<ContainerStatus> ContainerManager::list_all() const {
   return out;
 }
 
-Result<LogChunk> ContainerManager::read_logs(const std::string& id, std::uint64_t offset,
-                                             std::size_t max_records) const {
+Result<LogChunk> ContainerManager::read_logs(const std::string& id, LogPosition from,
+                                             LogReadLimits limits) const {
   {
     std::lock_guard lock(mu_);
     if (!entries_.contains(id)) {
       return Error(errc::container_not_found, "container " + id + " not found");
     }
   }
-  return read_log_records(container_dir(id) / "log", offset, max_records);
+  return read_log(container_dir(id), from, limits);
+}
+
+void ContainerManager::release_logs(const std::string& id, LogPosition forwarded) const {
+  release_log_segments(container_dir(id), forwarded);
 }
 
 }  // namespace runtime

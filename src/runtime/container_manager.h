@@ -27,6 +27,7 @@
 #include "runtime/container_spec.h"
 #include "runtime/health_tracker.h"
 #include "runtime/log_reader.h"
+#include "runtime/log_segments.h"
 #include "runtime/oci_bundle.h"
 #include "runtime/result.h"
 #include "runtime/shim_status.h"
@@ -40,6 +41,10 @@ struct ContainerManagerOptions {
   std::filesystem::path init;           // default: gantry-init next to the shim, else tini-static
   std::string cgroup_parent = "gantry";
   std::chrono::milliseconds start_timeout{60000};  // start() gives up waiting for the shim
+  // Captured output on disk per container: segments of this size, at most this many (the shim
+  // drops the oldest beyond it; see log_segments.h).
+  std::uint64_t log_segment_bytes = kDefaultLogSegmentBytes;
+  std::uint64_t log_max_segments = kDefaultLogMaxSegments;
 };
 
 enum class ContainerPhase { Created, Running, Exited };
@@ -87,9 +92,11 @@ class ContainerManager {
   std::vector<ContainerStatus> list(const std::string& group) const;
   std::vector<ContainerStatus> list_all() const;
 
-  // Records the container's shim appended after `offset` (see log_reader.h).
-  Result<LogChunk> read_logs(const std::string& id, std::uint64_t offset,
-                             std::size_t max_records = 10000) const;
+  // Records the container's shim appended from `from` on (see log_reader.h), and deleting the
+  // log segments before `forwarded` once their records are stored.
+  Result<LogChunk> read_logs(const std::string& id, LogPosition from,
+                             LogReadLimits limits = {}) const;
+  void release_logs(const std::string& id, LogPosition forwarded) const;
 
   // Called after any container's phase or health changes.
   void on_change(std::function<void(const ContainerStatus&)> callback);

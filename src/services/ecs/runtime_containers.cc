@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr int kRoundsPerPass = 4;  // reads of one container between flushes (4 MiB each at most)
+
 // One pull's view of the ECR store: the repository that resolve() found serves the blobs.
 // Manifests live in ECR's tables, not in its blob store: they are written (once, by digest)
 // under `manifests_dir` for the runtime, which reads every part of an image from files.
@@ -238,7 +240,7 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
     std::string stream = awslogs->prefix.empty()
                              ? task_id
                              : awslogs->prefix + "/" + launch.name + "/" + task_id;
-    Forward f{task.account, awslogs->region, awslogs->group, stream, 0};
+    Forward f{task.account, awslogs->region, awslogs->group, stream, {}};
     logs_.ensure_stream({f.account, f.region, f.group, f.stream});
     save(*id, f);
     std::lock_guard lock(forward_mu_);
@@ -339,8 +341,12 @@ std::optional<ContainerStats> RuntimeContainers::stats(const std::string& task_a
 }
 
 void RuntimeContainers::save(const std::string& id, const Forward& f) {
-  json::object doc{{"account", f.account}, {"region", f.region}, {"group", f.group},
-                   {"stream", f.stream},   {"offset", f.offset}};
+  json::object doc{{"account", f.account},
+                   {"region", f.region},
+                   {"group", f.group},
+                   {"stream", f.stream},
+                   {"segment", f.position.segment},
+                   {"offset", f.position.offset}};
   fs::path path = options_.data_dir / "logfwd" / (id + ".json");
   fs::path tmp = path;
   tmp += ".tmp";
@@ -363,44 +369,64 @@ void RuntimeContainers::load_forwards() {
     json::value v = json::parse(s.str(), jec);
     if (jec || !v.is_object()) continue;
     const json::object& o = v.as_object();
-    Forward f{str(o, "account"), str(o, "region"), str(o, "group"), str(o, "stream"),
-              static_cast<uint64_t>(opt_int(o, "offset").value_or(0))};
+    // Files written before log segments had no "segment": their offset is in segment 0, "log".
+    Forward f{str(o, "account"),
+              str(o, "region"),
+              str(o, "group"),
+              str(o, "stream"),
+              {static_cast<uint64_t>(opt_int(o, "segment").value_or(0)),
+               static_cast<uint64_t>(opt_int(o, "offset").value_or(0))}};
     forwards_[e.path().stem().string()] = f;
   }
 }
 
-void RuntimeContainers::forward_one(const std::string& id, Forward& f) {
-  logs::LogSink* sink = &logs_;
-  for (int round = 0; round < 100; ++round) {
-    runtime::Result<runtime::LogChunk> chunk = manager_.read_logs(id, f.offset);
-    if (!chunk || chunk->records.empty()) {
-      if (chunk) f.offset = chunk->next_offset;
-      return;
+bool RuntimeContainers::forward_one(const std::string& id, Forward& f) {
+  for (int round = 0; round < kRoundsPerPass; ++round) {
+    runtime::Result<runtime::LogChunk> chunk = manager_.read_logs(id, f.position);
+    if (!chunk) return false;
+    if (chunk->skipped_segments > 0) {
+      core::log::warn("container output dropped before it was forwarded",
+                      {{"container", id}, {"segments", std::to_string(chunk->skipped_segments)}});
     }
+    f.position = chunk->next;
+    if (chunk->records.empty()) return false;
     std::vector<logs::LogEvent> events;
     events.reserve(chunk->records.size());
     for (runtime::LogRecord& r : chunk->records) {
       events.push_back({r.timestamp_ms, std::move(r.message)});
     }
-    sink->append({f.account, f.region, f.group, f.stream}, std::move(events));
-    f.offset = chunk->next_offset;
+    logs_.append({f.account, f.region, f.group, f.stream}, std::move(events));
   }
+  return true;
+}
+
+bool RuntimeContainers::forward_pass() {
+  std::lock_guard lock(forward_mu_);
+  std::map<std::string, runtime::LogPosition> before;
+  bool more = false;
+  for (auto& [id, f] : forwards_) {
+    before[id] = f.position;
+    more = forward_one(id, f) || more;
+  }
+  std::vector<std::string> moved;
+  for (auto& [id, f] : forwards_) {
+    if (before[id] != f.position) moved.push_back(id);
+  }
+  if (moved.empty()) return more;
+  logs_.flush();
+  // Offsets are saved only once the events are in the store (at least once, never lost), and
+  // segments are deleted only once the saved position is past them.
+  for (const std::string& id : moved) {
+    save(id, forwards_.at(id));
+    manager_.release_logs(id, forwards_.at(id).position);
+  }
+  return more;
 }
 
 void RuntimeContainers::forward_logs() {
-  std::lock_guard lock(forward_mu_);
-  std::map<std::string, uint64_t> before;
-  bool any = false;
-  for (auto& [id, f] : forwards_) {
-    before[id] = f.offset;
-    forward_one(id, f);
-    any = any || before[id] != f.offset;
-  }
-  if (!any) return;
-  logs_.flush();
-  // Offsets are saved only once the events are in the store: at least once, never lost.
-  for (auto& [id, f] : forwards_) {
-    if (before[id] != f.offset) save(id, f);
+  // Bounded (as many reads as one pass of 100 used to be), so that a chatty container elsewhere
+  // cannot hold the caller.
+  for (int pass = 0; pass < 25 && forward_pass(); ++pass) {
   }
 }
 
@@ -410,7 +436,10 @@ void RuntimeContainers::forward_loop() {
     wake_.wait_for(lock, options_.log_poll);
     if (stopping_) break;
     lock.unlock();
-    forward_logs();
+    // A chatty container is followed without pausing, so that its output is forwarded (and its
+    // segments deleted) before the shim's cap drops any.
+    while (forward_pass() && !stopping_) {
+    }
     lock.lock();
   }
 }

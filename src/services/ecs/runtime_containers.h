@@ -62,12 +62,15 @@ class RuntimeContainers final : public ContainerPort {
  private:
   struct Forward {
     std::string account, region, group, stream;
-    uint64_t offset = 0;
+    runtime::LogPosition position;
   };
   std::optional<runtime::ContainerStatus> find(const std::string& task_arn,
                                                const std::string& name);
   void forward_loop();
-  void forward_one(const std::string& id, Forward& f);
+  // Up to kRoundsPerPass reads of one container; true when it has more to read.
+  bool forward_one(const std::string& id, Forward& f);
+  // One pass over every container; true when some container has more to read.
+  bool forward_pass();
   void save(const std::string& id, const Forward& f);
   void load_forwards();
 
@@ -85,7 +88,7 @@ class RuntimeContainers final : public ContainerPort {
   std::map<std::string, Forward> forwards_;  // by container id
   std::mutex wake_mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_ = false;
   std::thread forwarder_;
 };
 
