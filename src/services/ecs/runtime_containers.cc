@@ -289,20 +289,39 @@ std::vector<ContainerState> RuntimeContainers::observe(const TaskRef& task) {
 
 void RuntimeContainers::remove(const TaskRef& task) {
   forward_logs();
-  for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) {
-    if (auto r = manager_.remove(s.id); !r) {
-      core::log::warn("container remove failed", {{"container", s.id}, {"error", r.error().message}});
-      continue;
-    }
-    std::lock_guard lock(forward_mu_);
-    forwards_.erase(s.id);
-    std::error_code ec;
-    fs::remove(options_.data_dir / "logfwd" / (s.id + ".json"), ec);
+  if (!options_.keep_stopped_bundles) {
+    for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) discard(s.id);
   }
   std::lock_guard lock(images_mu_);
   for (auto it = images_.begin(); it != images_.end();) {
     it = it->first.starts_with(task.task_arn + "|") ? images_.erase(it) : std::next(it);
   }
+}
+
+void RuntimeContainers::remove_now(const TaskRef& task) {
+  forward_logs();
+  for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) discard(s.id);
+  remove(task);
+}
+
+void RuntimeContainers::discard(const std::string& id) {
+  if (auto r = manager_.remove(id); !r) {
+    core::log::warn("container remove failed", {{"container", id}, {"error", r.error().message}});
+    return;
+  }
+  std::lock_guard lock(forward_mu_);
+  forwards_.erase(id);
+  std::error_code ec;
+  fs::remove(options_.data_dir / "logfwd" / (id + ".json"), ec);
+}
+
+std::vector<fs::path> RuntimeContainers::pulled_layers() {
+  std::vector<fs::path> out;
+  std::lock_guard lock(images_mu_);
+  for (const auto& [key, image] : images_) {
+    out.insert(out.end(), image.layers.begin(), image.layers.end());
+  }
+  return out;
 }
 
 void RuntimeContainers::on_change(std::function<void(const TaskRef&)> callback) {

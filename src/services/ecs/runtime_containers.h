@@ -30,6 +30,9 @@ namespace services::ecs {
 struct RuntimeContainersOptions {
   std::filesystem::path data_dir;
   std::chrono::milliseconds log_poll{200};
+  // remove(task) leaves the stopped containers' bundles to the RuntimePruner (which keeps them
+  // this long) rather than deleting them at once.
+  bool keep_stopped_bundles = false;
 };
 
 class RuntimeContainers final : public ContainerPort {
@@ -58,6 +61,13 @@ class RuntimeContainers final : public ContainerPort {
 
   // Sends every container's pending output now (tests; before a task is reported STOPPED).
   void forward_logs();
+
+  // Deletes one container: its bundle, its log and its forwarder state (the RuntimePruner).
+  void discard(const std::string& container_id);
+  // remove(task) whatever keep_stopped_bundles says (POST /_gantry/reset).
+  void remove_now(const TaskRef& task);
+  // Layer directories pulled for tasks whose containers have not all started yet.
+  std::vector<std::filesystem::path> pulled_layers();
 
  private:
   struct Forward {
