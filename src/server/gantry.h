@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/api_plane.h"
+#include "services/ecs/ecs_module.h"
 
 namespace server {
 
@@ -28,6 +29,8 @@ struct Options {
   // Where ALB listeners are served on the host: listener port P on alb_address:(P + offset).
   std::string alb_address = "127.0.0.1";
   int alb_port_offset = 0;
+  // What the data directory keeps: stopped tasks, bundles, layers, captured output.
+  services::ecs::EcsOptions ecs;
 };
 
 class Gantry {
