@@ -9,6 +9,7 @@ The sizes are measured like `du`: blocks on disk, one filesystem (a running cont
 is an overlay mount inside the data directory and is not counted again).
 """
 import os
+import subprocess
 import threading
 import time
 import urllib.request
@@ -77,12 +78,12 @@ class Clients:
         self.ecr = client_for(g.endpoint, "ecr")
 
 
-def push_tools(g, tmp_path):
-    import subprocess
-    repo = Clients(g).ecr.create_repository(repositoryName="tools")["repository"]
-    layout = build_busybox_image(tmp_path / "img", cmd=["sh"])
+def push_tools(g, tmp_path, name="tools", extra_files=None):
+    """Pushes busybox (plus a layer of `extra_files`) as `name`; returns its URI."""
+    repo = Clients(g).ecr.create_repository(repositoryName=name)["repository"]
+    layout = build_busybox_image(tmp_path / name, cmd=["sh"], extra_files=extra_files)
     r = subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
-                        "oci:%s:latest" % layout, "docker://127.0.0.1:%d/tools:latest" % g.port],
+                        "oci:%s:latest" % layout, "docker://127.0.0.1:%d/%s:latest" % (g.port, name)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return repo["repositoryUri"] + ":latest"
@@ -239,6 +240,63 @@ def test_forwarding_resumes_after_a_restart_without_losing_or_repeating_a_line(t
         wait_for(aws, arn, "STOPPED", timeout=120)
         msgs = all_messages(aws.logs, "/ecs/counter", stream)
         assert msgs == ["line-%d" % i for i in range(40000)], (len(msgs), msgs[:3], msgs[-3:])
+        g.reset()
+    finally:
+        g.stop()
+    assert own_netns(d) == set()
+
+
+def layers(data_dir):
+    d = os.path.join(data_dir, "runtime", "layers")
+    return {n for n in os.listdir(d) if n != "empty" and ".tmp-" not in n}
+
+
+def wait_until(condition, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+@needs_runc
+@pytest.mark.emulator_only
+def test_unused_layers_and_stopped_bundles_are_pruned_but_never_a_layer_in_use(tmp_path):
+    """Bundles kept 1 s after their task stops, layers unused for 1 s removed, a pass every
+    second: a task's own layer goes once its bundle has gone, the busybox layer it shares with a
+    running task stays until that task stops too."""
+    d = str(tmp_path / "data")
+    g = GantryProcess(d, ["--stopped-bundle-ttl", "1", "--layer-max-idle", "1",
+                          "--layer-cache-max-mb", "0", "--prune-interval", "1"]).start()
+    try:
+        base = push_tools(g, tmp_path)
+        extra = push_tools(g, tmp_path, "extra", {"/extra/file": "only in this image\n"})
+        aws = Clients(g)
+        net = next(vpc.__wrapped__(aws))
+        runner = run(aws, register(aws, "runner", base, command=["sleep", "600"]),
+                     net["subnets"][0], [net["other"]])
+        wait_for(aws, runner, "RUNNING")
+        shared = layers(d)
+        assert len(shared) == 1
+        once = run(aws, register(aws, "once", extra, command=["true"]), net["subnets"][0],
+                   [net["other"]])
+        task = wait_for(aws, once, "STOPPED")
+        own = layers(d) - shared
+        assert len(own) == 1
+        # Kept for the ttl, then removed; then its layer, unused, goes.
+        bundle = os.path.join(d, "runtime", "containers", task["containers"][0]["runtimeId"])
+
+        def bundle_gone():
+            layer_there = bool(layers(d) & own)  # looked at first: the bundle goes first
+            assert layer_there or not os.path.exists(bundle), "a mounted layer was pruned"
+            return not os.path.exists(bundle)
+        wait_until(bundle_gone, "the stopped bundle was never pruned")
+        wait_until(lambda: not (layers(d) & own), "the unused layer was never pruned")
+        assert layers(d) == shared
+        assert aws.ecs.describe_tasks(cluster="tasks", tasks=[runner])["tasks"][0][
+            "lastStatus"] == "RUNNING"
+        aws.ecs.stop_task(cluster="tasks", task=runner)
+        wait_for(aws, runner, "STOPPED")
+        wait_until(lambda: not layers(d), "the last layer was never pruned")
         g.reset()
     finally:
         g.stop()
