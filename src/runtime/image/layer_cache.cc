@@ -93,14 +93,10 @@ std::vector<LayerCache::Entry> LayerCache::entries() {
     Entry e{name, 0, {}};
     {
       std::lock_guard lock(mu_);
-      auto used = last_used_.find(name);
+      // A layer not used since start-up counts as used now: its age is not on disk (a layer
+      // directory's mtime is the image's), and a restart must not empty the cache.
+      e.last_used = last_used_.try_emplace(name, clock_.now()).first->second;
       auto bytes = bytes_.find(name);
-      if (used != last_used_.end()) {
-        e.last_used = used->second;
-      } else {
-        e.last_used = std::chrono::time_point_cast<core::Duration>(
-            std::chrono::file_clock::to_sys(fs::last_write_time(d.path(), ec)));
-      }
       if (bytes != bytes_.end()) {
         e.bytes = bytes->second;
         out.push_back(std::move(e));

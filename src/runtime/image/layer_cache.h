@@ -47,7 +47,7 @@ class LayerCache {
   struct Entry {
     std::string name;  // the directory's name: the diff_id's hex
     std::uint64_t bytes = 0;
-    core::TimePoint last_used{};  // the last ensure(); before one since start-up, the unpack
+    core::TimePoint last_used{};  // the last ensure(), or when entries() first saw it
   };
   // Every whole layer in the cache. Sizes are measured once per layer (a walk of its files).
   std::vector<Entry> entries();

@@ -140,5 +140,18 @@ TEST_F(LayerCacheTest, ListsLayersWithSizeAndLastUseAndRemovesThemUnlessUsedSinc
   EXPECT_TRUE(fs::exists(cache.path_for(layer.diff_id) / "big"));
 }
 
+TEST_F(LayerCacheTest, ALayerFoundOnDiskAfterARestartCountsAsUsedWhenFirstListed) {
+  fakes::ManualClock clock;
+  Layer layer = add_layer(TestTar().file("a", "b").bytes(),
+                          TestTar(TestTar::Compression::Gzip).file("a", "b").bytes());
+  ASSERT_TRUE(LayerCache(root_ / "layers", {}, clock).ensure(*source_, layer));
+  clock.advance(std::chrono::hours(100));
+  LayerCache restarted(root_ / "layers", {}, clock);
+  std::vector<LayerCache::Entry> listed = restarted.entries();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].last_used, clock.now());  // not the image's mtimes, nor the unpack
+  EXPECT_FALSE(restarted.remove(listed[0].name, clock.now()));
+}
+
 }  // namespace
 }  // namespace runtime::image
