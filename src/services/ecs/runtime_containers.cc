@@ -287,21 +287,19 @@ std::vector<ContainerState> RuntimeContainers::observe(const TaskRef& task) {
   return out;
 }
 
-void RuntimeContainers::remove(const TaskRef& task) {
+void RuntimeContainers::remove(const TaskRef& task) { remove(task, options_.keep_stopped_bundles); }
+
+void RuntimeContainers::remove_now(const TaskRef& task) { remove(task, false); }
+
+void RuntimeContainers::remove(const TaskRef& task, bool keep_bundles) {
   forward_logs();
-  if (!options_.keep_stopped_bundles) {
+  if (!keep_bundles) {
     for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) discard(s.id);
   }
   std::lock_guard lock(images_mu_);
   for (auto it = images_.begin(); it != images_.end();) {
     it = it->first.starts_with(task.task_arn + "|") ? images_.erase(it) : std::next(it);
   }
-}
-
-void RuntimeContainers::remove_now(const TaskRef& task) {
-  forward_logs();
-  for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) discard(s.id);
-  remove(task);
 }
 
 void RuntimeContainers::discard(const std::string& id) {

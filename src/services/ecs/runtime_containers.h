@@ -76,6 +76,9 @@ class RuntimeContainers final : public ContainerPort {
   };
   std::optional<runtime::ContainerStatus> find(const std::string& task_arn,
                                                const std::string& name);
+  // Forwards the task's last output, forgets its images, and deletes its containers unless
+  // `keep_bundles` (the RuntimePruner deletes them later).
+  void remove(const TaskRef& task, bool keep_bundles);
   void forward_loop();
   // Up to kRoundsPerPass reads of one container; true when it has more to read.
   bool forward_one(const std::string& id, Forward& f);
