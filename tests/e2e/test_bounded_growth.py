@@ -137,6 +137,7 @@ class Sampler(threading.Thread):
 
 
 @needs_runc
+@pytest.mark.emulator_only
 def test_a_gibibyte_of_output_leaves_the_data_directory_bounded(limited, aws, vpc):
     g, image = limited
     # 131072 lines of 8191 characters: exactly 1 GiB, then a last line to look for.
@@ -200,6 +201,7 @@ def all_messages(logs, group, stream):
 
 
 @needs_runc
+@pytest.mark.emulator_only
 def test_forwarding_resumes_after_a_restart_without_losing_or_repeating_a_line(tmp_path):
     """Small segments (4 KiB) rotate hundreds of times; the server stops while the task writes
     and starts again: every line reaches CloudWatch Logs exactly once, in order."""
