@@ -279,6 +279,7 @@ ShimConfig ContainerManager::shim_config(const std::string& id, const ContainerS
   shim.cgroup = cgroup_of(id);
   shim.log_segment_bytes = options_.log_segment_bytes;
   shim.log_max_segments = options_.log_max_segments;
+  shim.log_blocking = spec.log_blocking;
   std::vector<fs::path> layers = spec.layers;
   if (layers.empty()) {
     std::error_code ec;

@@ -1,6 +1,7 @@
 // The shim's log segments with a real container (root only; skipped otherwise): output is cut
 // into segments, a reader that releases what it read sees every line exactly once across
-// rotations, and without a reader the shim keeps only the newest segments.
+// rotations, and without a reader the shim keeps only the newest segments or, blocking, stops
+// reading the container's output until the reader makes room.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr int kLines = 5000;  // "line-0".."line-4999": about 95 KB of records
+constexpr int kLines = 5000;
 
 class LogRotationPrivilegedTest : public ::testing::Test {
  protected:
@@ -47,7 +48,7 @@ class LogRotationPrivilegedTest : public ::testing::Test {
   }
 
   // A manager with 4 KiB segments, at most `max_segments` of them, running the line counter.
-  std::string run_counter(std::uint64_t max_segments) {
+  std::string run_counter(std::uint64_t max_segments, bool blocking = false) {
     ContainerManagerOptions options;
     options.data_dir = data_;
     options.shim = GANTRY_SHIM_PATH;
@@ -64,6 +65,7 @@ class LogRotationPrivilegedTest : public ::testing::Test {
               "i=0; while [ $i -lt " + std::to_string(kLines) + " ]; do echo line-$i; "
               "i=$((i+1)); done"};
     s.env = {"PATH=/bin"};
+    s.log_blocking = blocking;
     Result<std::string> id = manager_->run(s);
     EXPECT_TRUE(id) << id.error().message;
     return id ? *id : std::string();
@@ -133,6 +135,46 @@ TEST_F(LogRotationPrivilegedTest, WithoutAReaderTheShimKeepsOnlyTheNewestSegment
   for (std::size_t i = 0; i < chunk->records.size(); ++i) {
     ASSERT_EQ(chunk->records[i].message, "line-" + std::to_string(first + static_cast<int>(i)));
   }
+}
+
+TEST_F(LogRotationPrivilegedTest, BlockingTheShimStopsTheContainerAtTheCapUntilTheReaderCatchesUp) {
+  std::string id = run_counter(3, true);
+  ASSERT_FALSE(id.empty());
+  fs::path dir = manager_->container_dir(id);
+  // Nobody reads: the shim fills three segments and then waits instead of starting a fourth
+  // (dropping the first would lose lines, which the reader below would see as skipped).
+  auto full = [&] {
+    std::vector<std::uint64_t> segments = list_log_segments(dir);
+    std::error_code ec;
+    return segments.size() == 3 && fs::file_size(log_segment_path(dir, 2), ec) > 4000;
+  };
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!full()) {
+    ASSERT_FALSE(exited(id)) << "finished: the shim never blocked";
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_FALSE(exited(id));
+  EXPECT_EQ(list_log_segments(dir), (std::vector<std::uint64_t>{0, 1, 2}));
+  // A reader that releases what it read lets it finish, and sees every line once.
+  std::vector<std::string> seen;
+  LogPosition pos;
+  deadline = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    bool done = exited(id);
+    Result<LogChunk> chunk = manager_->read_logs(id, pos);
+    ASSERT_TRUE(chunk);
+    EXPECT_EQ(chunk->skipped_segments, 0u);
+    for (const LogRecord& r : chunk->records) seen.push_back(r.message);
+    pos = chunk->next;
+    manager_->release_logs(id, pos);
+    EXPECT_LE(list_log_segments(dir).size(), 3u);
+    if (done && chunk->records.empty()) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+    if (chunk->records.empty()) std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kLines));
+  EXPECT_EQ(seen.back(), "line-" + std::to_string(kLines - 1));
 }
 
 }  // namespace

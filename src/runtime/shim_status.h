@@ -22,6 +22,7 @@ struct ShimConfig {
   std::vector<std::string> lower;  // overlay lowerdirs, TOP FIRST as overlayfs wants them
   std::uint64_t log_segment_bytes = 8 << 20;  // captured output: see log_segments.h
   std::uint64_t log_max_segments = 4;
+  bool log_blocking = false;  // at the cap, wait for the reader instead of dropping
 };
 
 struct ShimStatus {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -45,13 +46,17 @@ std::int64_t now_ms() {
 }
 
 // The container's log segments (log_segments.h): appends whole records to the newest, starts
-// the next one once it is full, and deletes the oldest beyond the configured count.
+// the next one once it is full, and beyond the configured count either deletes the oldest or,
+// blocking, waits for the reader to delete one (the reader never deletes the newest: at least
+// two are needed then).
 class SegmentedLog {
  public:
-  SegmentedLog(fs::path dir, std::uint64_t segment_bytes, std::uint64_t max_segments)
+  SegmentedLog(fs::path dir, std::uint64_t segment_bytes, std::uint64_t max_segments,
+               bool blocking)
       : dir_(std::move(dir)),
         segment_bytes_(std::max<std::uint64_t>(segment_bytes, 1)),
-        max_segments_(std::max<std::uint64_t>(max_segments, 1)) {}
+        max_segments_(std::max<std::uint64_t>(max_segments, blocking ? 2 : 1)),
+        blocking_(blocking) {}
   ~SegmentedLog() {
     if (fd_ >= 0) {
       ::close(fd_);
@@ -92,6 +97,9 @@ class SegmentedLog {
   // The next segment exists only after the last write to this one: a reader that sees it knows
   // this one is complete.
   void rotate() {
+    if (blocking_) {
+      wait_for_room();
+    }
     int next = open_segment(segment_ + 1);
     if (next < 0) {
       return;  // keep appending where we are
@@ -102,15 +110,44 @@ class SegmentedLog {
     written_ = 0;
     // Segments the forwarder has not deleted yet, beyond the cap: the oldest go (ENOENT: the
     // forwarder was quicker).
-    while (segment_ - oldest_ + 1 > max_segments_) {
+    while (!blocking_ && segment_ - oldest_ + 1 > max_segments_) {
       ::unlink(runtime::log_segment_path(dir_, oldest_).c_str());
       ++oldest_;
+    }
+  }
+
+  // Blocking: until fewer than max_segments_ segments are on disk, re-counted at each deletion
+  // in the directory and at least every second; at once when the directory is gone (the
+  // container was removed). Output is not read meanwhile, so the container blocks on write.
+  void wait_for_room() {
+    int watch = ::inotify_init1(IN_CLOEXEC);
+    if (watch >= 0) {
+      ::inotify_add_watch(watch, dir_.c_str(), IN_DELETE | IN_DELETE_SELF | IN_MOVED_FROM);
+    }
+    for (;;) {
+      std::error_code ec;
+      std::uint64_t count = 0;
+      for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
+        count += runtime::log_segment_number(e.path().filename().string()) ? 1 : 0;
+      }
+      if (ec || count < max_segments_) {
+        break;
+      }
+      pollfd p{watch, POLLIN, 0};
+      if (::poll(&p, watch >= 0 ? 1 : 0, 1000) > 0) {
+        alignas(inotify_event) char buf[4096];
+        (void)::read(watch, buf, sizeof buf);
+      }
+    }
+    if (watch >= 0) {
+      ::close(watch);
     }
   }
 
   fs::path dir_;
   std::uint64_t segment_bytes_;
   std::uint64_t max_segments_;
+  bool blocking_;
   int fd_ = -1;
   std::uint64_t segment_ = 0;
   std::uint64_t oldest_ = 0;
@@ -254,7 +291,8 @@ class Shim {
     if (!mount_rootfs()) {
       return 1;
     }
-    log_.emplace(dir_, config_.log_segment_bytes, config_.log_max_segments);
+    log_.emplace(dir_, config_.log_segment_bytes, config_.log_max_segments,
+                 config_.log_blocking);
     int out[2];
     int err[2];
     if (!log_->open() || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -412,14 +450,16 @@ class Shim {
                                 : message));
       return;
     }
-    for (const Chunk& c : held_) {
-      sinks[c.tag == 'o' ? 0 : 1].feed(c.data.data(), c.data.size(), c.ts);
-    }
-    held_.clear();
+    // Running is published before the held output is logged: in blocking mode logging may wait
+    // for a reader, which the manager starts only once the container runs.
     status_.state = ShimStatus::State::Running;
     status_.pid = pid;
     status_.started_at_ms = now_ms();
     publish();
+    for (const Chunk& c : held_) {
+      sinks[c.tag == 'o' ? 0 : 1].feed(c.data.data(), c.data.size(), c.ts);
+    }
+    held_.clear();
   }
 
   fs::path dir_;

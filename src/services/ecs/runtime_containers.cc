@@ -94,15 +94,16 @@ std::optional<uint64_t> read_number(const fs::path& p) {
 struct AwsLogs {
   std::string region, group, prefix;
   bool create_group = false;
+  bool blocking = false;  // mode "blocking"; ECS's default has been "non-blocking" since 2025
 };
 std::optional<AwsLogs> awslogs_of(const json::object& definition, const std::string& region) {
   const json::object* lc = obj(definition, "logConfiguration");
   if (!lc || str(*lc, "logDriver") != "awslogs") return std::nullopt;
   const json::object* opts = obj(*lc, "options");
-  if (!opts) return AwsLogs{region, "", "", false};
+  if (!opts) return AwsLogs{region, "", "", false, false};
   return AwsLogs{str(*opts, "awslogs-region", region), str(*opts, "awslogs-group"),
                  str(*opts, "awslogs-stream-prefix"),
-                 str(*opts, "awslogs-create-group") == "true"};
+                 str(*opts, "awslogs-create-group") == "true", str(*opts, "mode") == "blocking"};
 }
 
 }  // namespace
@@ -229,12 +230,14 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
   if (!spec) {
     return runtime_error("CannotStartContainerError", spec.error().message);
   }
+  std::optional<AwsLogs> awslogs = awslogs_of(launch.definition, task.region);
+  // Only a forwarded container may block on its output: nothing else would ever make room.
+  spec->log_blocking = awslogs && !awslogs->group.empty() && awslogs->blocking;
   runtime::Result<std::string> id = manager_.run(*spec);
   if (!id) {
     return runtime_error("CannotStartContainerError", id.error().message);
   }
-  if (std::optional<AwsLogs> awslogs = awslogs_of(launch.definition, task.region);
-      awslogs && !awslogs->group.empty()) {
+  if (awslogs && !awslogs->group.empty()) {
     // awslogs' stream name: <prefix>/<container name>/<task id>, or the task id alone.
     std::string task_id = task.task_arn.substr(task.task_arn.rfind('/') + 1);
     std::string stream = awslogs->prefix.empty()
