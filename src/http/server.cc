@@ -38,6 +38,8 @@ using RequestParser = bhttp::request_parser<bhttp::string_body>;
 
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 constexpr std::size_t kStreamChunk = 256 * 1024;
+// How long a lingering close (discard_rest) drops what a client still sends.
+constexpr std::chrono::seconds kLingerTime{5};
 
 struct Origin {
   std::string remote;
@@ -212,12 +214,16 @@ struct Server::Impl {
       bool keep_alive = head.keep_alive() && !stopping.load();
       bool is_head = head.method() == bhttp::verb::head;
       unsigned version = head.version();
-      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive)) co_return;
+      bool body_left = false;
+      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive, body_left)) {
+        co_return;
+      }
       Response res = call_handler(req);
       stream.expires_after(options.read_timeout);
       co_await write(stream, std::move(res), version, keep_alive, is_head, ec);
       if (ec || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (!ec && body_left) co_await discard_rest(stream);
         co_return;
       }
     }
@@ -289,12 +295,27 @@ struct Server::Impl {
     co_return true;
   }
 
+  // A lingering close (RFC 9112 §9.6): after answering a request whose body it did not read to
+  // its end, the server reads and drops what the client still sends, for a bounded time, before
+  // closing. Closing with unread bytes would send a reset, which can destroy the response before
+  // the client reads it (a registry client pushing a layer to a full disk would see a broken
+  // pipe instead of the 500).
+  awaitable<void> discard_rest(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    std::vector<char> scratch(kStreamChunk);
+    stream.expires_after(kLingerTime);
+    while (!ec) {
+      co_await stream.async_read_some(asio::buffer(scratch),
+                                      asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
   // Reads the body into `req`: through the body sink the factory gives for it, else whole (413
-  // past the body limit). False when the connection is to be closed; `keep_alive` turns false
-  // when the sink refused the rest of the body.
+  // past the body limit). False when the connection is to be closed; when the sink refused the
+  // rest of the body, `keep_alive` turns false and `body_left` true.
   awaitable<bool> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                             RequestParser& parser, const Origin& origin, Request& req,
-                            bool& keep_alive) {
+                            bool& keep_alive, bool& body_left) {
     beast::error_code ec;
     std::shared_ptr<BodySink> sink;
     if (stream_sink_factory) {
@@ -314,6 +335,7 @@ struct Server::Impl {
           co_return false;
         }
         keep_alive = false;  // the sink refused the rest: answer, then close
+        body_left = true;
       }
       req.body_sink = std::move(sink);
       co_return true;
