@@ -412,6 +412,9 @@ def test_kill_9_during_rolling_deployments(tmp_path):
         if load is not None:
             load.stop()
         seen = ids.stop()
+        if os.environ.get("CHAOS_LOG_DIR"):  # pytest keeps only its last 3 temporary dirs
+            shutil.copy(server.log_path, os.path.join(os.environ["CHAOS_LOG_DIR"],
+                                                      "chaos-%d.log" % seed))
         left = leftovers(server, before, seen) if server.proc.poll() is not None else None
         if server.proc.poll() is None or left:
             # A failed run: leave the host clean for whoever runs next, then report.
