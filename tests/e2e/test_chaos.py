@@ -401,7 +401,8 @@ def test_kill_9_during_rolling_deployments(tmp_path):
         # A crash of the server never stops a task: every stopped task of the service was
         # stopped by a deployment (scaling) and exited on its SIGTERM.
         reasons = {t.get("stoppedReason", "") for t in stopped_tasks(aws)}
-        assert all(r.startswith("Scaling activity initiated by") for r in reasons), reasons
+        assert all(r.startswith("Scaling activity initiated by") for r in reasons), (
+            reasons, [e["message"] for e in describe(aws)["events"] if "unhealthy" in e["message"]])
 
         cleanup_all(aws)
         delete_network(aws, net)
