@@ -40,6 +40,7 @@ from botocore.exceptions import ClientError
 from alb_env import (CLUSTER, AlbClient, Aws, cleanup_all, fast_target_group, make_alb,
                      make_network, own_netns, privileged, push_layout, register_web,
                      start_server, target_health, task_ip, wait_until, web_layout)
+from test_main_job import processes_mentioning
 
 pytestmark = privileged + [
     pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs sqlite3"),
@@ -79,19 +80,6 @@ def gantry_cgroups():
 def mounts_under(path):
     with open("/proc/mounts") as f:
         return [line.strip() for line in f if path in line]
-
-
-def processes_mentioning(path):
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if path in cmd and int(pid) != os.getpid():
-            found.append((int(pid), cmd.strip()))
-    return found
 
 
 def runc_containers(data_dir):

@@ -25,14 +25,13 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import GantryProcess, client_for
 from oci_images import build_busybox_image, build_random_image, manifest_of
+from test_ecr_registry import request
 
 pytestmark = [
     pytest.mark.privileged,
@@ -156,13 +155,7 @@ class Calls:
                               timeout=300)
 
     def registry(self, method, path, data=None, headers=None):
-        req = urllib.request.Request(self.server.endpoint + path, method=method, data=data,
-                                     headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
+        return request(self.server, method, path, data=data, headers=headers)
 
     def open_upload(self):
         """POST: a new upload session (its rows and file exist before the fault)."""

@@ -92,6 +92,19 @@ class EcrServiceTest : public ::testing::Test {
     return sha256_digest(manifest);
   }
 
+  // A repository "web" and an upload session holding "abc"; returns the session's id.
+  std::string upload_abc() {
+    ok("CreateRepository", {{"repositoryName", "web"}});
+    std::string id(
+        ok("InitiateLayerUpload", {{"repositoryName", "web"}})["uploadId"].as_string());
+    ok("UploadLayerPart", {{"repositoryName", "web"},
+                           {"uploadId", id},
+                           {"partFirstByte", 0},
+                           {"partLastByte", 2},
+                           {"layerPartBlob", "abc"}});
+    return id;
+  }
+
   TempDir dir_;
   store::Db db_ = store::Db::open_in_memory();
   fakes::ManualClock clock_;
@@ -256,13 +269,7 @@ TEST_F(EcrServiceTest, LayerUploadChecksPartOffsetsAndDigests) {
 }
 
 TEST_F(EcrServiceTest, UploadSessionsSurviveARestartOfTheStores) {
-  ok("CreateRepository", {{"repositoryName", "web"}});
-  std::string id(ok("InitiateLayerUpload", {{"repositoryName", "web"}})["uploadId"].as_string());
-  ok("UploadLayerPart", {{"repositoryName", "web"},
-                         {"uploadId", id},
-                         {"partFirstByte", 0},
-                         {"partLastByte", 2},
-                         {"layerPartBlob", "abc"}});
+  std::string id = upload_abc();
   // A new UploadStore over the same database and files knows nothing in memory.
   UploadStore restarted{db_, blobs_, clock_};
   auto appender = restarted.acquire(id);
@@ -278,13 +285,7 @@ TEST_F(EcrServiceTest, UploadSessionsSurviveARestartOfTheStores) {
 // the session's file as the session records it, so that the part can be sent again and the blob
 // holds exactly the bytes its digest names.
 TEST_F(EcrServiceTest, APartThatCannotBeWrittenLeavesTheSessionAsItWas) {
-  ok("CreateRepository", {{"repositoryName", "web"}});
-  std::string id(ok("InitiateLayerUpload", {{"repositoryName", "web"}})["uploadId"].as_string());
-  ok("UploadLayerPart", {{"repositoryName", "web"},
-                         {"uploadId", id},
-                         {"partFirstByte", 0},
-                         {"partLastByte", 2},
-                         {"layerPartBlob", "abc"}});
+  std::string id = upload_abc();
   auto appender = uploads_.acquire(id);
   ASSERT_TRUE(appender);
   rlimit old{};
