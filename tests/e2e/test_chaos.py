@@ -43,6 +43,7 @@ from alb_env import (CLUSTER, AlbClient, Aws, cleanup_all, fast_target_group, ma
 from test_main_job import processes_mentioning
 
 pytestmark = privileged + [
+    pytest.mark.emulator_only,  # kills and restarts the server, reads its database
     pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs sqlite3"),
 ]
 

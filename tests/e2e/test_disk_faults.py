@@ -35,6 +35,7 @@ from test_ecr_registry import request
 
 pytestmark = [
     pytest.mark.privileged,
+    pytest.mark.emulator_only,  # puts the server's data directory on a faulty disk
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root (mount)"),
     pytest.mark.skipif(shutil.which("skopeo") is None or shutil.which("mkfs.ext4") is None,
                        reason="needs skopeo and mkfs.ext4"),
