@@ -370,11 +370,13 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
     }
     // Addresses are reused as soon as a task stops: tell the subnet (the ALB nodes, the VPC's
     // gateway) the address has a new MAC, or they keep sending to the old one for up to half a
-    // minute and health checks of the new task time out.
+    // minute and health checks of the new task time out. Best effort: without it the address
+    // still works once the neighbours' entries age out.
     if (Result<void> r = announce_address(path, info.interface_names[i], (*ports)[i].mac,
                                           *parse_ipv4(itf.ip));
         !r) {
-      return r.error();
+      core::log::warn("netplane: gratuitous ARP not sent",
+                      {{"endpoint", spec.endpoint_id}, {"error", r.error().message}});
     }
   }
   return info;
