@@ -193,7 +193,7 @@ class RemoteGantry:
 
 def client_for(endpoint, service, region=REGION, key="test", secret="test", token=None, **kw):
     cfg = botocore.config.Config(
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
         parameter_validation=False,
         connect_timeout=5, read_timeout=30, **kw)
     return boto3.client(service, endpoint_url=endpoint, region_name=region,
