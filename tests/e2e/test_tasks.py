@@ -3,6 +3,8 @@ pushed to Gantry's ECR starts runc containers in their own network namespace wit
 subnet, security groups hold between tasks, output reaches CloudWatch Logs, and the lifecycle is
 reported as ECS reports it. Needs root, runc and skopeo; every test leaves the host as it found it.
 """
+import glob
+import json
 import os
 import shutil
 import signal
@@ -257,6 +259,45 @@ def test_task_reaches_metadata_and_the_aws_api_inside_its_vpc(aws, images, vpc):
                                   "uptime"))
     assert '"TaskARN":"%s"' % arn in text, text
     assert '"uptime' in text, text
+
+
+def json_lines(messages):
+    out = []
+    for m in messages:
+        try:
+            out.append(json.loads(m))
+        except ValueError:
+            pass
+    return out
+
+
+# The container's /stats is Docker's stats document read from its cgroups (whatever their
+# version); /task/stats has one per container, keyed by its Docker id.
+def test_task_reads_its_cgroup_stats_from_the_metadata_endpoint(aws, images, vpc):
+    get = 'printf "GET %s HTTP/1.0\\r\\n\\r\\n" | nc -w 3 169.254.170.2 80; echo'
+    base = "${ECS_CONTAINER_METADATA_URI_V4#http://169.254.170.2}"
+    cmd = ["sh", "-c", "dd if=/dev/zero of=/dev/null bs=1M count=300 2>/dev/null; " +
+           get % (base + "/stats") + "; " + get % (base + "/task/stats")]
+    arn = run(aws, register(aws, "stats", images["tools"], command=cmd, memory=64,
+                            group="/ecs/stats"), vpc["subnets"][0], [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED")
+    assert t["containers"][0]["exitCode"] == 0, t
+    runtime_id = t["containers"][0]["runtimeId"]
+    msgs = log_messages(aws, "/ecs/stats", "ecs/app/" + arn.rsplit("/", 1)[1], "memory_stats")
+    docs = json_lines(msgs)
+    assert len(docs) == 2, msgs
+    stats, task_stats = docs
+    assert stats["memory_stats"]["limit"] == 64 * 1048576, stats
+    assert stats["memory_stats"]["usage"] > 0, stats
+    assert stats["memory_stats"]["stats"], stats
+    assert stats["cpu_stats"]["cpu_usage"]["total_usage"] > 0, stats
+    assert stats["pids_stats"]["current"] >= 1, stats
+    assert list(task_stats) == [runtime_id], task_stats
+    assert task_stats[runtime_id]["memory_stats"]["limit"] == 64 * 1048576, task_stats
+    # A STOPPED task's containers are removed, their cgroups with them, in every hierarchy.
+    left = glob.glob("/sys/fs/cgroup/*/gantry/" + runtime_id) + \
+        glob.glob("/sys/fs/cgroup/gantry/" + runtime_id)
+    assert not left, left
 
 
 def test_oom_kill_is_reported_as_ecs_does(aws, images, vpc):
