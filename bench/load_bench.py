@@ -78,7 +78,7 @@ def start_server(binary, data_dir, header_timeout):
     log = open(os.path.join(data_dir, "gantry.log"), "wb")
     proc = subprocess.Popen(
         [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--port-file", port_file,
-         "--header-timeout", str(header_timeout)],
+         ] + (["--header-timeout", str(header_timeout)] if header_timeout else []),
         env=dict(os.environ, GANTRY_TASKS="off"), stdout=log, stderr=log)
     log.close()
     deadline = time.monotonic() + 30
@@ -456,6 +456,15 @@ def check(args, stats, attacks, samples, start, end):
     return problems
 
 
+def server_warnings(log_path):
+    """The server's log lines at warn or error level."""
+    try:
+        with open(log_path, errors="replace") as f:
+            return [l for l in f if "level=warn" in l or "level=error" in l]
+    except FileNotFoundError:
+        return []
+
+
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -502,11 +511,14 @@ def main():
                 raise RuntimeError("gantry exited with %s during the load" % proc.returncode)
         finally:
             stop_server(proc)
+            warnings = server_warnings(os.path.join(d, "gantry.log"))
     report(args, stats, attacks, wall, sampler.samples, start, end, cpu,
            (started, load_start, load_average()))
     problems = check(args, stats, attacks, sampler.samples, start, end)
     for p in problems:
         print("FAIL: " + p, file=sys.stderr)
+    if problems and warnings:
+        print("The server's warnings and errors:\n" + "".join(warnings[-40:]), file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace http {
 namespace {
@@ -145,6 +146,23 @@ TEST_F(ServerTest, ClosedAdoptedListenerRefusesConnections) {
     std::this_thread::yield();
   }
   EXPECT_EQ(out, "");
+}
+
+// Connections that wait in the backlog together are accepted in batches: none may be dropped.
+TEST_F(ServerTest, ServesEveryConnectionOfABurst) {
+  std::vector<int> fds;
+  for (int i = 0; i < 300; ++i) {
+    int fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+  }
+  for (int fd : fds) send_all(fd, kGet);
+  int served = 0;
+  for (int fd : fds) {
+    served += read_to_close(fd).find("200 OK") != std::string::npos;
+    ::close(fd);
+  }
+  EXPECT_EQ(served, 300);
 }
 
 // A client that sends its head one byte at a time (slowloris) keeps renewing no deadline: the
