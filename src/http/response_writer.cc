@@ -24,12 +24,14 @@ using asio::use_awaitable;
 
 constexpr std::size_t kStreamChunk = 256 * 1024;
 
-bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bool keep_alive,
-                                              bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+// The handler's headers, and a Date header unless it set one. `skip_length` leaves out a
+// Content-Length the caller sets itself.
+template <class Body>
+void copy_headers(const Response& res, bhttp::response<Body>& out, bool skip_length) {
   bool has_date = false;
-  for (auto& [k, v] : res.headers) {
+  for (const auto& [k, v] : res.headers) {
     if (iequals(k, "Date")) has_date = true;
+    if (skip_length && iequals(k, "Content-Length")) continue;
     out.insert(k, v);
   }
   if (!has_date) {
@@ -37,6 +39,12 @@ bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bo
                                     std::chrono::time_point_cast<core::Duration>(
                                         std::chrono::system_clock::now())));
   }
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bool keep_alive,
+                                              bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  copy_headers(res, out, false);
   out.keep_alive(keep_alive);
   std::size_t length = res.body.size();
   if (head) {
@@ -58,17 +66,7 @@ awaitable<void> write_file(beast::tcp_stream& stream, Response res, unsigned ver
   std::shared_ptr<FileSlice> file = std::move(res.body_file);
   res.body.clear();
   bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
-  bool has_date = false;
-  for (auto& [k, v] : res.headers) {
-    if (iequals(k, "Date")) has_date = true;
-    if (iequals(k, "Content-Length")) continue;
-    out.insert(k, v);
-  }
-  if (!has_date) {
-    out.set(bhttp::field::date, core::format_http_date(
-                                    std::chrono::time_point_cast<core::Duration>(
-                                        std::chrono::system_clock::now())));
-  }
+  copy_headers(res, out, true);
   out.keep_alive(keep_alive);
   out.content_length(file->length);
   bhttp::response_serializer<bhttp::empty_body> sr{out};
