@@ -79,10 +79,9 @@ def test_slowloris_is_cut_off_by_the_head_deadline_while_others_are_served(serve
             cut_at = time.monotonic()
             break
         if sent == 3:
-            # Meanwhile an ordinary client is served at once.
-            t = time.monotonic()
+            # Meanwhile an ordinary client is served, before the deadline frees anything.
             ecs.list_clusters()
-            assert time.monotonic() - t < 1.5
+            assert time.monotonic() - began < 1.8
         if read_until_closed(slow, time.monotonic() + 0.2) is not None:
             cut_at = time.monotonic()
             break
