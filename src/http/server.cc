@@ -43,9 +43,9 @@ using RequestParser = bhttp::request_parser<bhttp::string_body>;
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 constexpr std::size_t kStreamChunk = 256 * 1024;
 constexpr std::size_t kFirstRead = 8192;
-// After an error reply, how long and how much of the rest of the request is read and dropped.
-constexpr std::chrono::seconds kLingerTime{2};
-constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
+// A lingering close (discard_rest) reads and drops at most this much, for at most this long.
+constexpr std::chrono::seconds kLingerTime{5};
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
 // How long the acceptor pauses when it cannot take a connection (the limit, or no descriptors).
 constexpr std::chrono::milliseconds kAcceptPause{50};
 // Connections taken from the backlog at each wake of an accept loop, at most.
@@ -178,12 +178,16 @@ struct Server::Impl {
       bool keep_alive = head.keep_alive() && !stopping.load();
       bool is_head = head.method() == bhttp::verb::head;
       unsigned version = head.version();
-      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive)) co_return;
+      bool body_left = false;
+      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive, body_left)) {
+        co_return;
+      }
       Response res = call_handler(req);
       stream.expires_after(options.read_timeout);
       co_await write(stream, std::move(res), version, keep_alive, is_head, ec);
       if (ec || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (!ec && body_left) co_await discard_rest(stream);
         co_return;
       }
     }
@@ -271,33 +275,38 @@ struct Server::Impl {
     co_return true;
   }
 
-  // Sends `res` on a connection whose request was not read to its end, then closes it gently:
-  // stop sending, read and drop what the client still sends for a moment, then close. Closing at
-  // once with unread bytes would make the kernel reset the connection, and a client still
-  // sending would lose the reply (RFC 9112 section 9.6).
+  // Sends `res` on a connection whose request was not read to its end, then closes it gently.
   awaitable<void> reject(beast::tcp_stream& stream, Response res, unsigned version) {
     beast::error_code ec;
     stream.expires_after(options.read_timeout);
     co_await write(stream, std::move(res), version, false, false, ec);
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) co_return;
+    if (!ec) co_await discard_rest(stream);
+    stream.close();
+  }
+
+  // A lingering close (RFC 9112 section 9.6): after answering a request whose body it did not
+  // read to its end, the server reads and drops what the client still sends, bounded in time and
+  // bytes, before closing. Closing with unread bytes would make the kernel reset the connection,
+  // which can destroy the response before the client reads it (a registry client pushing a layer
+  // to a full disk would see a broken pipe instead of the 500).
+  awaitable<void> discard_rest(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    std::vector<char> scratch(kStreamChunk);
     stream.expires_after(kLingerTime);
-    std::vector<char> scratch(kFirstRead);
-    for (std::size_t dropped = 0; dropped < kLingerBytes;) {
+    for (std::size_t dropped = 0; dropped < kLingerBytes && !ec;) {
       dropped += co_await stream.async_read_some(asio::buffer(scratch),
                                                  asio::redirect_error(use_awaitable, ec));
-      if (ec) break;
     }
-    stream.close();
   }
 
   // Reads the body into `req`: through the body sink the factory gives for it, else whole (413
   // past the body limit, from Content-Length before any of it is read). False when the
-  // connection is to be closed; `keep_alive` turns false when the sink refused the rest of the
-  // body.
+  // connection is to be closed; when the sink refused the rest of the body, `keep_alive` turns
+  // false and `body_left` true.
   awaitable<bool> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                             RequestParser& parser, const Origin& origin, Request& req,
-                            bool& keep_alive) {
+                            bool& keep_alive, bool& body_left) {
     beast::error_code ec;
     std::shared_ptr<BodySink> sink;
     if (stream_sink_factory) {
@@ -317,6 +326,7 @@ struct Server::Impl {
           co_return false;
         }
         keep_alive = false;  // the sink refused the rest: answer, then close
+        body_left = true;
       }
       req.body_sink = std::move(sink);
       co_return true;

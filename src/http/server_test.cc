@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -250,6 +252,57 @@ TEST_F(ServerTest, NewClientWaitsWhileEveryConnectionIsBusy) {
   EXPECT_NE(round_trip(port_, kGet).find("200 OK"), std::string::npos);
   EXPECT_EQ(read_to_close(slow), "");
   ::close(slow);
+}
+
+// A sink that takes nothing, as an upload to a full disk does.
+class RefusingSink final : public BodySink {
+ public:
+  bool write(std::string_view) override { return false; }
+};
+
+// The server answers before it has read the body (the sink refused it) and then closes. The
+// client, still sending, must get that answer: the server reads and drops the rest first
+// instead of resetting the connection under it (a lingering close).
+TEST(ServerLingeringCloseTest, ClientStillSendingGetsTheAnswerToARefusedBody) {
+  Server server(
+      ServerOptions{.address = "127.0.0.1", .port = 0, .threads = 1},
+      [](Request&, Response& res) {
+        res.status = 500;
+        res.body = "disk full";
+      },
+      [](const Request&) { return std::make_shared<RefusingSink>(); });
+  uint16_t port = server.listen();
+  std::thread thread([&] { server.run(); });
+
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::size_t body = 16 << 20;
+  std::string head = "PATCH /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                     std::to_string(body) + "\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string chunk(64 << 10, 'x');
+  bool sent_all = true;
+  for (std::size_t left = body; left > 0;) {
+    ssize_t n = ::send(fd, chunk.data(), std::min(left, chunk.size()), MSG_NOSIGNAL);
+    if (n <= 0) {
+      sent_all = false;
+      break;
+    }
+    left -= static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, n);
+  ::close(fd);
+  server.stop();
+  thread.join();
+  EXPECT_TRUE(sent_all);
+  EXPECT_NE(out.find("HTTP/1.1 500"), std::string::npos) << out;
+  EXPECT_NE(out.find("disk full"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -80,6 +80,9 @@ struct Gantry::Impl {
         registry, modules->identities(), clock,
         protocol::ApiOptions{options.account, options.region, options.auth_mode});
     admin.on_reset([this] { db.wipe(); });
+    if (options.auth_mode == protocol::AuthMode::Strict) {
+      admin.require_root_signature(modules->identities(), clock);
+    }
   }
 
   ~Impl() {
