@@ -51,6 +51,8 @@ struct Gantry::Impl {
         http(http::ServerOptions{.address = options.listen_address,
                                  .port = options.port,
                                  .body_limit = options.body_limit,
+                                 .header_timeout = std::chrono::seconds(options.header_timeout),
+                                 .max_connections = options.max_connections,
                                  .threads = options.threads},
              [this](http::Request& req, http::Response& res) { route(req, res); },
              [this](const http::Request& head) { return stream_body(head); }) {
