@@ -115,6 +115,10 @@ po::options_description server_flags(Flags& f, server::Options& o) {
       ("port-file", po::value(&f.port_file), "write the bound port here once listening")
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
       ("body-limit", po::value(&o.body_limit)->default_value(o.body_limit), "largest API request body, bytes (413 above)")
+      ("header-timeout", po::value(&o.header_timeout)->default_value(o.header_timeout),
+       "seconds a request's whole head may take to arrive; slower clients are cut off")
+      ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
+       "open client connections at most (0: half of RLIMIT_NOFILE, at most 10000)")
       ("time-scale", po::value(&o.time_scale)->default_value(o.time_scale),
        "speed-up factor for AWS timers (health checks, cooldowns, delays)")
       ("alb-address", po::value(&o.alb_address)->default_value(o.alb_address),
@@ -219,6 +223,9 @@ std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Opt
   }
   if (std::string error = apply_limits(f, o.ecs); !error.empty()) {
     return error;
+  }
+  if (o.header_timeout <= 0) {
+    return "--header-timeout must be at least 1 second";
   }
   o.credentials = split_commas(o.credentials);
   o.enable_reset = !vm["disable-reset"].as<bool>();

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cgroup.h"
 #include "runtime/log_segments.h"
 #include "runtime/shim_status.h"
 
@@ -252,21 +253,10 @@ std::string read_file(const fs::path& p) {
   return buffer.str();
 }
 
-// The cgroup's OOM-kill counter: cgroup v1 memory.oom_control, or v2 memory.events.
-bool oom_killed(const std::string& cgroup, int exit_code) {
-  for (const fs::path& file : {fs::path("/sys/fs/cgroup/memory" + cgroup) / "memory.oom_control",
-                               fs::path("/sys/fs/cgroup/unified" + cgroup) / "memory.events",
-                               fs::path("/sys/fs/cgroup" + cgroup) / "memory.events"}) {
-    std::istringstream in(read_file(file));
-    std::string key;
-    long value = 0;
-    while (in >> key >> value) {
-      if (key == "oom_kill" && value > 0) {
-        return true;
-      }
-    }
-  }
-  return false;
+// Whether the cgroup's OOM killer fired (v1 memory.oom_control or v2 memory.events oom_kill).
+bool oom_killed(const std::string& cgroup) {
+  runtime::CgroupStats stats = runtime::detect_cgroups()->stats(cgroup);
+  return stats.memory && stats.memory->oom_kills > 0;
 }
 
 std::string trim(std::string s) {
@@ -320,7 +310,7 @@ class Shim {
     sinks[1].flush(now_ms());
     status_.state = ShimStatus::State::Exited;
     status_.finished_at_ms = now_ms();
-    status_.oom_killed = oom_killed(config_.cgroup, *status_.exit_code);
+    status_.oom_killed = oom_killed(config_.cgroup);
     publish();
     return 0;
   }

@@ -83,13 +83,6 @@ ContainerPhase phase_of(runtime::ContainerPhase p) {
   return ContainerPhase::Absent;
 }
 
-std::optional<uint64_t> read_number(const fs::path& p) {
-  std::ifstream in(p);
-  uint64_t v = 0;
-  if (!(in >> v)) return std::nullopt;
-  return v;
-}
-
 // The awslogs options of a container definition; nullopt when it logs elsewhere.
 struct AwsLogs {
   std::string region, group, prefix;
@@ -339,23 +332,18 @@ std::optional<ContainerStats> RuntimeContainers::stats(const std::string& task_a
                                                        const std::string& container) {
   std::optional<runtime::ContainerStatus> s = find(task_arn, container);
   if (!s) return std::nullopt;
-  std::string cg = manager_.cgroup_of(s->id);
+  std::optional<runtime::CgroupStats> cgroup = manager_.stats(s->id);
+  if (!cgroup) return std::nullopt;
   ContainerStats out;
-  fs::path root = "/sys/fs/cgroup";
-  out.cpu_total_ns = read_number(root / "cpuacct" / cg.substr(1) / "cpuacct.usage").value_or(0);
-  out.memory_usage =
-      read_number(root / "memory" / cg.substr(1) / "memory.usage_in_bytes").value_or(0);
-  out.memory_max_usage =
-      read_number(root / "memory" / cg.substr(1) / "memory.max_usage_in_bytes").value_or(0);
-  out.memory_limit =
-      read_number(root / "memory" / cg.substr(1) / "memory.limit_in_bytes").value_or(0);
-  out.pids = read_number(root / "pids" / cg.substr(1) / "pids.current").value_or(0);
+  out.cgroup = std::move(*cgroup);
   out.online_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   out.system_cpu_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(
           std::chrono::steady_clock::now().time_since_epoch())
           .count() *
       out.online_cpus);
+  out.host_memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                    static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   out.read_at = core::to_epoch_seconds(clock_.now());
   return out;
 }
