@@ -113,7 +113,7 @@ def create_gantry_repo(port, name):
     import botocore.config
     ecr = boto3.client("ecr", endpoint_url="http://127.0.0.1:%d" % port, region_name="us-east-1",
                        aws_access_key_id="test", aws_secret_access_key="test",
-                       config=botocore.config.Config(retries={"max_attempts": 1}))
+                       config=botocore.config.Config(retries={"total_max_attempts": 1}))
     ecr.create_repository(repositoryName=name)
 
 

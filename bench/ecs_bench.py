@@ -55,7 +55,7 @@ def wait_listening(port, proc, timeout=30):
 
 
 def client(endpoint, service="ecs"):
-    cfg = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"},
+    cfg = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"},
                                  parameter_validation=False, connect_timeout=5, read_timeout=30)
     return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test", config=cfg)

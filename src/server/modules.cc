@@ -44,7 +44,8 @@ struct Modules::Host {
   services::ec2::HostNetwork network;
 };
 
-Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys) {
+Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
+                 services::ecs::EcsOptions ecs_options) {
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
@@ -60,8 +61,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   }
   services::ec2::HostNetwork* host = host_ ? &host_->network : nullptr;
   std::unique_ptr<module::Module> ecs = services::ecs::make_ecs_module(
-      ctx, {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(),
-            .host = host});
+      ctx,
+      {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(), .host = host},
+      ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
   if (host_) {

@@ -36,6 +36,7 @@ def error_code(e):
 
 # --- query (STS) ---------------------------------------------------------------------------
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_unknown_action_is_invalid_action(gantry):
     status, _, body = post(gantry.port, "/", "Action=FlyToTheMoon&Version=2011-06-15",
                            {"Content-Type": "application/x-www-form-urlencoded"})
@@ -44,6 +45,7 @@ def test_query_unknown_action_is_invalid_action(gantry):
     assert b"<Type>Sender</Type>" in body
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_non_numeric_integer_is_a_validation_error(gantry):
     status, _, body = post(
         gantry.port, "/",
@@ -53,6 +55,7 @@ def test_query_non_numeric_integer_is_a_validation_error(gantry):
     assert b"<Code>ValidationError</Code>" in body
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_error_carries_request_id(gantry):
     status, headers, body = post(gantry.port, "/", "Action=AssumeRole&Version=2011-06-15",
                                  {"Content-Type": "application/x-www-form-urlencoded"})
@@ -65,6 +68,7 @@ def test_query_error_carries_request_id(gantry):
 JSON11 = {"Content-Type": "application/x-amz-json-1.1"}
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_malformed_body_is_a_serialization_exception(gantry):
     status, _, body = post(gantry.port, "/", b"{not json",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"}))
@@ -72,6 +76,7 @@ def test_json_malformed_body_is_a_serialization_exception(gantry):
     assert json.loads(body)["__type"].endswith("SerializationException")
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_array_body_is_a_serialization_exception(gantry):
     status, _, body = post(gantry.port, "/", b"[1,2,3]",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"}))
@@ -79,6 +84,7 @@ def test_json_array_body_is_a_serialization_exception(gantry):
     assert json.loads(body)["__type"].endswith("SerializationException")
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_unknown_operation(gantry):
     status, _, body = post(gantry.port, "/", b"{}",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.Teleport"}))
@@ -102,6 +108,7 @@ def test_json_bad_enum_is_an_invalid_parameter_exception(make_client):
     assert "enum value set" in e.value.response["Error"]["Message"]
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_deep_nesting_is_refused_not_a_crash(gantry):
     body = b'{"a":' + b"[" * 100000 + b"]" * 100000 + b"}"
     status, _, out = post(gantry.port, "/", body,
@@ -120,6 +127,7 @@ def test_ec2_missing_parameter(make_client):
     assert e.value.response["Error"]["Message"] == "The request must contain the parameter VpcId"
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_ec2_unknown_action(gantry):
     status, _, body = post(gantry.port, "/", "Action=LaunchRocket&Version=2016-11-15",
                            {"Content-Type": "application/x-www-form-urlencoded"})
@@ -138,6 +146,7 @@ def cbor_request(operation, params):
     return req["url_path"], req["body"], req["headers"]
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_cbor_missing_parameter(gantry):
     path, body, headers = cbor_request("GetMetricStatistics", {"Namespace": "AWS/ECS"})
     status, out_headers, out = post(gantry.port, path, body, dict(headers))
@@ -148,6 +157,7 @@ def test_cbor_missing_parameter(gantry):
     assert out_headers["x-amzn-query-error"] == "MissingParameter;Sender"
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_cbor_truncated_body_is_refused(gantry):
     path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/ECS"})
     status, _, out = post(gantry.port, path, body[:-3], dict(headers))
@@ -233,6 +243,7 @@ def test_cloudwatch_query_request_is_answered_in_xml(gantry):
     assert b"<Type>Receiver</Type>" in out
 
 
+@pytest.mark.emulator_only  # CloudWatch's NotImplemented
 def test_cloudwatch_query_and_json_decode_their_parameters(gantry):
     # A missing required member is found only once the body is decoded.
     status, _, out = signed_post(
@@ -264,6 +275,7 @@ def test_cloudwatch_from_debian_aws_cli_v2_which_sends_query(gantry):
 
 # --- rest-json (Lambda) and rest-xml (S3) --------------------------------------------------
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_rest_json_malformed_body(gantry):
     status, headers, out = post(gantry.port, "/2015-03-31/functions", b"{oops",
                           {"Content-Type": "application/json", "X-Amz-Date": "20250101T000000Z",
@@ -293,6 +305,7 @@ def test_modelled_but_unimplemented_operation_says_so(make_client):
     assert error_code(e) == ("NotImplemented", 501)
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_no_matching_service_is_refused_cleanly(gantry):
     status, _, out = post(gantry.port, "/", b"hello", {"Content-Type": "text/plain"})
     assert status == 400
