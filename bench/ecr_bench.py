@@ -8,7 +8,8 @@ them as they are rather than compressing them):
   - layers20: twenty layers of 1 MiB .. 20 MiB-ish (about 65 MB in total as well)
 
 Each push goes to a fresh repository (nothing to deduplicate) and each pull into a fresh OCI
-layout; every measurement is repeated --runs times and the median reported.
+layout; every measurement is repeated --runs times, the servers taking turns run by run, and the
+median reported.
 
   bench/ecr_bench.py [--gantry-bin build/gantry] [--runs 5] [--smoke]
 
@@ -112,7 +113,7 @@ def create_gantry_repo(port, name):
     import botocore.config
     ecr = boto3.client("ecr", endpoint_url="http://127.0.0.1:%d" % port, region_name="us-east-1",
                        aws_access_key_id="test", aws_secret_access_key="test",
-                       config=botocore.config.Config(retries={"max_attempts": 1}))
+                       config=botocore.config.Config(retries={"total_max_attempts": 1}))
     ecr.create_repository(repositoryName=name)
 
 
@@ -191,20 +192,21 @@ def main():
             if "docker-registry" in servers:
                 registry, rport = start_docker_registry(workdir)
                 peers.append(("docker-registry", rport, None))
+            # Round by round, each server in turn: a change in the host's load hits both.
             for label in shapes:
-                for server, port, make in peers:
-                    pushes, pulls = [], []
-                    for run in range(args.runs):
+                samples = {server: ([], []) for server, _, _ in peers}
+                for run in range(args.runs):
+                    for server, port, make in peers:
                         layout = images[(label, server, run)]
                         repo = "bench/%s" % os.path.basename(layout)
                         p, q = measure(server, port, layout, repo, workdir, make)
-                        pushes.append(p)
-                        pulls.append(q)
+                        samples[server][0].append(p)
+                        samples[server][1].append(q)
+                        print("%-24s %-16s run %d push %.3f s  pull %.3f s" % (
+                            label, server, run + 1, p, q), flush=True)
+                for server, (pushes, pulls) in samples.items():
                     results[(label, server)] = (statistics.median(pushes),
                                                 statistics.median(pulls))
-                    print("%-24s %-16s push %.3f s  pull %.3f s" % (
-                        label, server, results[(label, server)][0],
-                        results[(label, server)][1]), flush=True)
             if gantry.poll() is not None:
                 raise RuntimeError("gantry exited with %s during the bench" % gantry.returncode)
         finally:
@@ -212,6 +214,9 @@ def main():
             if registry:
                 stop(registry)
 
+    print()
+    print("%s UTC; load average %s at the end" % (
+        time.strftime("%Y-%m-%d %H:%M", time.gmtime()), open("/proc/loadavg").read().split()[:3]))
     print()
     print("| image | operation | Gantry | docker-registry 2.8 | docker-registry / Gantry |")
     print("|---|---|---|---|---|")

@@ -2,13 +2,15 @@
 """DescribeServices (10 per call, 100 services in the cluster) and ListTasks latency: Gantry vs
 moto_server, in the same run with the same boto3 client settings.
 
-Usage: bench/ecs_bench.py [--gantry-bin build/gantry] [--iterations 300] [--smoke]
+Usage: bench/ecs_bench.py [--gantry-bin build/gantry] [--iterations 300] [--rounds 3]
+                          [--tasks-on] [--smoke]
 Prints a Markdown table (p50/p99 in ms) for bench/RESULTS.md; writes no file.
 
 Each server first gets a VPC, a subnet and a security group through its own EC2 API, as a user
-would make them: CreateService and RunTask reject a subnet that does not exist. Gantry runs with
-GANTRY_TASKS=off, so its tasks stay stored rows: the bench measures the API, not containers (as
-root it would otherwise try to start 100 nginx containers).
+would make them: CreateService and RunTask reject a subnet that does not exist. By default Gantry
+runs with GANTRY_TASKS=off, so its tasks stay stored rows; with --tasks-on (root) it pushes a
+busybox httpd image to its own ECR and its 100 tasks run as real containers, all RUNNING before
+the first call. The servers take turns round by round, so a change in the host's load hits both.
 
 --smoke: 10 services, 10 tasks, 5 calls per operation; exits non-zero on any error. moto is
 skipped, with a note, only when it is not installed.
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 import boto3
 import botocore.config
@@ -52,7 +55,7 @@ def wait_listening(port, proc, timeout=30):
 
 
 def client(endpoint, service="ecs"):
-    cfg = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"},
+    cfg = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"},
                                  parameter_validation=False, connect_timeout=5, read_timeout=30)
     return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test", config=cfg)
@@ -69,11 +72,11 @@ def make_network(endpoint):
     return {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}}
 
 
-def populate(ecs, network, task_network, services, tasks):
+def populate(ecs, network, task_network, services, tasks, image="nginx"):
     ecs.create_cluster(clusterName="bench")
     ecs.register_task_definition(
         family="bench", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
-        memory="512", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512,
+        memory="512", containerDefinitions=[{"name": "app", "image": image, "memory": 512,
                                              "portMappings": [{"containerPort": 80}]}])
     for i in range(services):
         ecs.create_service(cluster="bench", serviceName="svc-%03d" % i, taskDefinition="bench",
@@ -95,6 +98,7 @@ def populate(ecs, network, task_network, services, tasks):
 
 
 def measure(fn, iterations, warmup=20):
+    """Latencies in ms of `iterations` calls after `warmup` uncounted ones."""
     for _ in range(warmup):
         fn()
     samples = []
@@ -102,8 +106,12 @@ def measure(fn, iterations, warmup=20):
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
+    return samples
+
+
+def p50_p99(samples):
+    samples = sorted(samples)
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.99) - 1)]
 
 
 def raw_call(endpoint):
@@ -135,13 +143,14 @@ def raw_call(endpoint):
     return call
 
 
-def run(endpoint, sizes, bridge_tasks=False):
+def prepare(endpoint, sizes, bridge_tasks=False, image="nginx"):
+    """Populates the server; returns {operation label: a function making one call}."""
     ecs = client(endpoint)
     network = make_network(endpoint)
     subnet = network["awsvpcConfiguration"]["subnets"][0]
     # moto 5.2's awsvpc RunTask fails (NetworkInterface.private_dns_name), so moto's tasks come
     # from a bridge-mode task definition; ListTasks itself is the same request for both.
-    populate(ecs, network, not bridge_tasks, sizes["services"], sizes["tasks"])
+    populate(ecs, network, not bridge_tasks, sizes["services"], sizes["tasks"], image)
     names = ["svc-%03d" % i for i in range(sizes["services"])]
     batches = [names[i:i + BATCH] for i in range(0, len(names), BATCH)]
     state = {"i": 0}
@@ -160,12 +169,41 @@ def run(endpoint, sizes, bridge_tasks=False):
         assert len(out["taskArns"]) == sizes["tasks"], len(out["taskArns"])
 
     raw = raw_call(endpoint)
-    n, w = sizes["iterations"], sizes["warmup"]
-    return {"DescribeServices (%d of %d)" % (BATCH, sizes["services"]): measure(describe, n, w),
-            "ListTasks (%d tasks)" % sizes["tasks"]: measure(list_tasks, n, w),
-            "DescribeServices, raw HTTP": measure(
-                raw("DescribeServices", {"cluster": "bench", "services": batches[0]}), n, w),
-            "ListTasks, raw HTTP": measure(raw("ListTasks", {"cluster": "bench"}), n, w)}
+    return {"DescribeServices (%d of %d)" % (BATCH, sizes["services"]): describe,
+            "ListTasks (%d tasks)" % sizes["tasks"]: list_tasks,
+            "DescribeServices, raw HTTP": raw("DescribeServices",
+                                              {"cluster": "bench", "services": batches[0]}),
+            "ListTasks, raw HTTP": raw("ListTasks", {"cluster": "bench"})}
+
+
+def push_task_image(endpoint, port, workdir):
+    """A busybox httpd image in the server's ECR (tests/e2e/oci_images.py); its image URI."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+    from oci_images import build_busybox_image
+    layout = build_busybox_image(os.path.join(workdir, "img"), cmd=["httpd", "-f", "-p", "80"])
+    repo = client(endpoint, "ecr").create_repository(repositoryName="bench-web")["repository"]
+    subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
+                    "oci:%s:latest" % layout, "docker://127.0.0.1:%d/bench-web:latest" % port],
+                   check=True, capture_output=True)
+    return repo["repositoryUri"] + ":latest"
+
+
+def wait_all_running(endpoint, count, timeout=300):
+    ecs = client(endpoint)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        arns = ecs.list_tasks(cluster="bench")["taskArns"]
+        tasks = []
+        for i in range(0, len(arns), 100):
+            tasks += ecs.describe_tasks(cluster="bench", tasks=arns[i:i + 100])["tasks"]
+        status = [t["lastStatus"] for t in tasks]
+        if status.count("RUNNING") == count:
+            return
+        if "STOPPED" in status:
+            raise RuntimeError("a bench task stopped: %s" % [t.get("stoppedReason")
+                                                             for t in tasks])
+        time.sleep(0.5)
+    raise RuntimeError("the bench tasks did not all reach RUNNING")
 
 
 def stop(proc):
@@ -183,11 +221,16 @@ def main():
     ap.add_argument("--gantry-bin", default=os.environ.get("GANTRY_BIN",
                                                               os.path.join(ROOT, "build", "gantry")))
     ap.add_argument("--iterations", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="the servers take turns; each round makes iterations/rounds calls")
+    ap.add_argument("--tasks-on", action="store_true",
+                    help="Gantry runs its tasks as real containers (root, runc, skopeo)")
     ap.add_argument("--smoke", action="store_true",
                     help="10 services, 10 tasks, 5 calls each; non-zero exit on any failure")
     args = ap.parse_args()
     if args.smoke:
         sizes = {"services": 10, "tasks": 10, "iterations": 5, "warmup": 1}
+        args.rounds = 1
     else:
         sizes = {"services": SERVICES, "tasks": TASKS, "iterations": args.iterations,
                  "warmup": 20}
@@ -197,14 +240,20 @@ def main():
             raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
         print("note: moto is not installed; the moto comparison is skipped")
 
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_start = " ".join(open("/proc/loadavg").read().split()[:3])
     procs = []
-    results = {}
+    samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="ecs-bench-") as d:
             gport = free_port()
+            env = dict(os.environ)
+            if not args.tasks_on:
+                env["GANTRY_TASKS"] = "off"
+            os.makedirs(os.path.join(d, "data"))
             gantry = subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir", d,
-                 "--log-level", "warn"], env=dict(os.environ, GANTRY_TASKS="off"),
+                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
+                 os.path.join(d, "data"), "--log-level", "warn"], env=env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             procs.append(gantry)
             if with_moto:
@@ -214,24 +263,42 @@ def main():
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 procs.append(moto)
             wait_listening(gport, gantry)
-            results["gantry"] = run("http://127.0.0.1:%d" % gport, sizes)
+            gendpoint = "http://127.0.0.1:%d" % gport
+            image = push_task_image(gendpoint, gport, d) if args.tasks_on else "nginx"
+            calls = {"gantry": prepare(gendpoint, sizes, image=image)}
+            if args.tasks_on:
+                wait_all_running(gendpoint, sizes["tasks"])
             if with_moto:
                 wait_listening(mport, moto)
-                results["moto"] = run("http://127.0.0.1:%d" % mport, sizes, bridge_tasks=True)
+                calls["moto"] = prepare("http://127.0.0.1:%d" % mport, sizes, bridge_tasks=True)
+            per_round = max(1, sizes["iterations"] // args.rounds)
+            for r in range(args.rounds):
+                for server, ops in calls.items():
+                    for op, fn in ops.items():
+                        samples.setdefault(server, {}).setdefault(op, []).extend(
+                            measure(fn, per_round, sizes["warmup"] if r == 0 else 0))
             for p in procs:
                 if p.poll() is not None:
                     raise RuntimeError("%s exited with %s during the bench" % (p.args[0],
                                                                              p.returncode))
+            if args.tasks_on:
+                urllib.request.urlopen(urllib.request.Request(
+                    gendpoint + "/_gantry/reset", method="POST", data=b""), timeout=120)
     finally:
         for p in procs:
             stop(p)
 
+    print("%s UTC; load average %s at the start, %s at the end; Gantry tasks %s; %d rounds, "
+          "servers in turn\n" % (started, load_start,
+                                 " ".join(open("/proc/loadavg").read().split()[:3]),
+                                 "running as containers" if args.tasks_on else "off",
+                                 args.rounds))
     print("| Operation | Gantry p50 | Gantry p99 | moto p50 | moto p99 | moto p50 / Gantry p50 |")
     print("|---|---|---|---|---|---|")
-    for op in results["gantry"]:
-        g50, g99 = results["gantry"][op]
-        if "moto" in results:
-            m50, m99 = results["moto"][op]
+    for op in samples["gantry"]:
+        g50, g99 = p50_p99(samples["gantry"][op])
+        if "moto" in samples:
+            m50, m99 = p50_p99(samples["moto"][op])
             print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx |" %
                   (op, g50, g99, m50, m99, m50 / g50))
         else:

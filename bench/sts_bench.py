@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Foundation benchmark: time-to-listening, idle RSS, and sts GetCallerIdentity over keep-alive.
 
-Usage: bench/sts_bench.py [--gantry-bin build/gantry] [--duration 10] [--connections 8] [--smoke]
+Usage: bench/sts_bench.py [--gantry-bin build/gantry] [--duration 10] [--connections 8]
+                          [--rounds 3] [--smoke]
+Gantry in default and in strict auth mode (where every signature is checked) and moto_server,
+the servers taking turns round by round, replay one request signed with botocore.
 Needs wrk (Debian package `wrk`; installed by this script when missing, but not in --smoke).
 Prints a Markdown block for bench/RESULTS.md; writes no file.
 
---smoke: 3 starts, wrk for 1 s on 2 connections; exits non-zero unless the reply is a
+--smoke: 3 starts, wrk for 1 s on 2 connections, no moto; exits non-zero unless the reply is a
 GetCallerIdentity result, wrk counted requests and saw no socket error and no non-2xx reply.
 """
 import argparse
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -22,13 +27,23 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-LUA = r'''
-wrk.method = "POST"
-wrk.body = "Action=GetCallerIdentity&Version=2011-06-15"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
-wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"
-wrk.headers["X-Amz-Date"] = "20250101T000000Z"
-'''
+KEY, SECRET = "AKIDBENCH", "benchsecret"
+BODY = "Action=GetCallerIdentity&Version=2011-06-15"
+
+
+def signed_lua(port):
+    """A wrk script replaying one GetCallerIdentity signed now with botocore's SigV4 (valid for 15
+    minutes: strict mode checks both the signature and its time)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method="POST", url="http://127.0.0.1:%d/" % port, data=BODY.encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    SigV4Auth(Credentials(KEY, SECRET), "sts", "us-east-1").add_auth(req)
+    lines = ['wrk.method = "POST"', "wrk.body = %s" % json.dumps(BODY)]
+    lines += ["wrk.headers[%s] = %s" % (json.dumps(k), json.dumps(v))
+              for k, v in req.headers.items() if k.lower() != "host"]
+    return "\n".join(lines) + "\n"
 
 
 def free_port():
@@ -39,19 +54,36 @@ def free_port():
     return p
 
 
-def start(binary, data_dir, port):
+def start(binary, data_dir, port, extra=()):
     proc = subprocess.Popen([binary, "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
-                             "--log-level", "warn"], stdout=subprocess.DEVNULL,
+                             "--log-level", "warn"] + list(extra), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     return proc
 
 
-def check_reply(port):
+def start_moto(port):
+    return subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_listening(port, proc, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server on port %d exited with %s" % (port, proc.returncode))
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.01)
+    raise RuntimeError("server on port %d did not listen" % port)
+
+
+def check_reply(port, lua):
     """One request with the same body and headers as the load; the reply must be the identity."""
-    headers = dict(re.findall(r'wrk.headers\["([^"]+)"\] = "([^"]*)"', LUA))
+    headers = dict(re.findall(r'wrk.headers\["([^"]+)"\] = "([^"]*)"', lua))
     req = urllib.request.Request("http://127.0.0.1:%d/" % port, method="POST",
-                                 data=b"Action=GetCallerIdentity&Version=2011-06-15",
-                                 headers=headers)
+                                 data=BODY.encode(), headers=headers)
     with urllib.request.urlopen(req, timeout=10) as r:
         body = r.read().decode()
     if r.status != 200 or "<GetCallerIdentityResult>" not in body or "<Account>" not in body:
@@ -87,69 +119,110 @@ def rss_kib(pid):
     return 0
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gantry-bin", "--binary", dest="binary",
-                    default=os.environ.get("GANTRY_BIN", os.path.join(ROOT, "build", "gantry")))
-    ap.add_argument("--duration", type=int, default=10)
-    ap.add_argument("--connections", type=int, default=8)
-    ap.add_argument("--smoke", action="store_true",
-                    help="a few seconds, tiny load; non-zero exit on any failure")
-    args = ap.parse_args()
-    runs = 20
-    if args.smoke:
-        args.duration, args.connections, runs = 1, 2, 3
-    if shutil.which("wrk") is None:
-        if args.smoke:
-            sys.exit("wrk is not installed (see scripts/install-deps.sh)")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-
-    ttl = time_to_listening(args.binary, runs)
-    with tempfile.TemporaryDirectory() as d:
-        port = free_port()
-        proc = start(args.binary, d, port)
-        try:
-            time.sleep(0.5)
-            if proc.poll() is not None:
-                raise RuntimeError("gantry exited with %s" % proc.returncode)
-            idle_rss = rss_kib(proc.pid)
-            check_reply(port)
-            lua = os.path.join(d, "sts.lua")
-            with open(lua, "w") as f:
-                f.write(LUA)
-            out = subprocess.run(["wrk", "-t2", "-c%d" % args.connections,
-                                  "-d%ds" % args.duration, "--latency", "-s", lua,
-                                  "http://127.0.0.1:%d/" % port],
-                                 capture_output=True, text=True, check=True).stdout
-            loaded_rss = rss_kib(proc.pid)
-            if proc.poll() is not None:
-                raise RuntimeError("gantry exited with %s under load" % proc.returncode)
-        finally:
-            proc.terminate()
-            proc.wait()
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
-    p50 = re.search(r"\s50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"\s99%\s+(\S+)", out).group(1)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    total = re.search(r"(\d+) requests in", out)
-    errors = re.search(r"Socket errors:(.*)", out)
-    print("### sts GetCallerIdentity (query protocol, keep-alive)\n")
-    print("| metric | value |\n|---|---|")
-    print("| requests/s (wrk, 2 threads, %d connections, %d s) | %s |" %
-          (args.connections, args.duration, rps))
-    print("| latency p50 / p99 | %s / %s |" % (p50, p99))
-    print("| non-2xx responses | %s |" % (non2xx.group(1) if non2xx else 0))
-    print("| time to listening, median / max of %d starts | %.1f ms / %.1f ms |" %
-          (len(ttl), statistics.median(ttl) * 1000, max(ttl) * 1000))
-    print("| idle RSS | %.1f MiB |" % (idle_rss / 1024))
-    print("| RSS after the load | %.1f MiB |" % (loaded_rss / 1024))
+def run_wrk(port, lua_path, connections, duration):
+    out = subprocess.run(["wrk", "-t2", "-c%d" % connections, "-d%ds" % duration, "--latency",
+                          "-s", lua_path, "http://127.0.0.1:%d/" % port],
+                         capture_output=True, text=True, check=True).stdout
     problems = []
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors:(.*)", out)
     if not total or int(total.group(1)) == 0:
         problems.append("wrk counted no request")
     if non2xx:
         problems.append("%s non-2xx responses" % non2xx.group(1))
     if errors:
         problems.append("socket errors:" + errors.group(1))
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": to_ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+            "p99": to_ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+            "problems": problems}
+
+
+def to_ms(text):
+    """wrk's latency ("812.00us", "1.20ms", "2.01s") in milliseconds."""
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gantry-bin", "--binary", dest="binary",
+                    default=os.environ.get("GANTRY_BIN", os.path.join(ROOT, "build", "gantry")))
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="wrk runs per server, the servers taking turns round by round")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a few seconds, tiny load, no moto; non-zero exit on any failure")
+    args = ap.parse_args()
+    runs = 20
+    if args.smoke:
+        args.duration, args.connections, args.rounds, runs = 1, 2, 1, 3
+    if shutil.which("wrk") is None:
+        if args.smoke:
+            sys.exit("wrk is not installed (see scripts/install-deps.sh)")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    with_moto = not args.smoke and importlib.util.find_spec("moto") is not None
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_start = open("/proc/loadavg").read().split()[:3]
+
+    ttl = time_to_listening(args.binary, runs)
+    procs = {}
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            ports = {}
+            for name, extra in (("Gantry", []),
+                                ("Gantry --auth strict",
+                                 ["--auth", "strict", "--credentials", KEY + ":" + SECRET])):
+                ports[name] = free_port()
+                os.makedirs(os.path.join(d, str(len(ports))))
+                procs[name] = start(args.binary, os.path.join(d, str(len(ports))), ports[name],
+                                    extra)
+            if with_moto:
+                ports["moto"] = free_port()
+                procs["moto"] = start_moto(ports["moto"])
+            scripts = {}
+            for name, port in ports.items():
+                wait_listening(port, procs[name])
+                lua = signed_lua(port)  # the Host header, with the port, is signed
+                check_reply(port, lua)
+                scripts[name] = os.path.join(d, "sts-%d.lua" % port)
+                with open(scripts[name], "w") as f:
+                    f.write(lua)
+            idle_rss = rss_kib(procs["Gantry"].pid)
+            samples = {name: [] for name in ports}
+            for _ in range(args.rounds):
+                for name, port in ports.items():
+                    samples[name].append(run_wrk(port, scripts[name], args.connections,
+                                                 args.duration))
+            loaded_rss = rss_kib(procs["Gantry"].pid)
+            for name, proc in procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError("%s exited with %s under load" % (name, proc.returncode))
+        finally:
+            for proc in procs.values():
+                proc.terminate()
+                proc.wait()
+    print("### sts GetCallerIdentity (query protocol, keep-alive)\n")
+    print("%s UTC; load average %s at the start, %s at the end; wrk -t2 -c%d -d%ds, %d rounds, "
+          "servers in turn; medians of the rounds\n" % (
+              started, " ".join(load_start), " ".join(open("/proc/loadavg").read().split()[:3]),
+              args.connections, args.duration, args.rounds))
+    print("| server | requests/s | p50 | p99 |\n|---|---|---|---|")
+    for name, runs_of in samples.items():
+        print("| %s | %.0f | %.2f ms | %.2f ms |" % (
+            name, statistics.median(r["rps"] for r in runs_of),
+            statistics.median(r["p50"] for r in runs_of),
+            statistics.median(r["p99"] for r in runs_of)))
+    print()
+    print("| metric | value |\n|---|---|")
+    print("| time to listening, median / max of %d starts | %.1f ms / %.1f ms |" %
+          (len(ttl), statistics.median(ttl) * 1000, max(ttl) * 1000))
+    print("| idle RSS | %.1f MiB |" % (idle_rss / 1024))
+    print("| RSS after the load | %.1f MiB |" % (loaded_rss / 1024))
+    problems = ["%s: %s" % (name, p) for name, runs_of in samples.items()
+                for r in runs_of for p in r["problems"]]
     if problems:
         sys.exit("FAILED: " + "; ".join(problems))
 

@@ -83,6 +83,15 @@ struct Flags {
   std::string auth = "default";
   std::string data_dir;
   std::string port_file;
+  // Growth limits, turned into server::Options::ecs (services/ecs/ecs_module.h).
+  int64_t stopped_task_ttl = 3600;
+  int64_t stopped_bundle_ttl = 0;
+  int64_t stopped_bundle_max_mb = 1024;
+  int64_t layer_cache_max_mb = 10240;
+  int64_t layer_max_idle = 86400;
+  int64_t prune_interval = 30;
+  int64_t log_segment_kb = 8192;
+  int64_t log_max_segments = 4;
 };
 
 po::options_description server_flags(Flags& f, server::Options& o) {
@@ -106,12 +115,32 @@ po::options_description server_flags(Flags& f, server::Options& o) {
       ("port-file", po::value(&f.port_file), "write the bound port here once listening")
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
       ("body-limit", po::value(&o.body_limit)->default_value(o.body_limit), "largest API request body, bytes (413 above)")
+      ("header-timeout", po::value(&o.header_timeout)->default_value(o.header_timeout),
+       "seconds a request's whole head may take to arrive; slower clients are cut off")
+      ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections),
+       "open client connections at most (0: half of RLIMIT_NOFILE, at most 10000)")
       ("time-scale", po::value(&o.time_scale)->default_value(o.time_scale),
        "speed-up factor for AWS timers (health checks, cooldowns, delays)")
       ("alb-address", po::value(&o.alb_address)->default_value(o.alb_address),
        "host address where internet-facing load balancers' listeners are served")
       ("alb-port-offset", po::value(&o.alb_port_offset)->default_value(o.alb_port_offset),
-       "listener port P is served on P + offset (e.g. 10000: port 80 on 10080)");
+       "listener port P is served on P + offset (e.g. 10000: port 80 on 10080)")
+      ("stopped-task-ttl", po::value(&f.stopped_task_ttl)->default_value(f.stopped_task_ttl),
+       "seconds (AWS time, time-scaled) a STOPPED task stays in DescribeTasks/ListTasks")
+      ("stopped-bundle-ttl", po::value(&f.stopped_bundle_ttl)->default_value(f.stopped_bundle_ttl),
+       "seconds a stopped task's container bundles are kept (0: removed with the task)")
+      ("stopped-bundle-max-mb", po::value(&f.stopped_bundle_max_mb)->default_value(f.stopped_bundle_max_mb),
+       "MiB of kept stopped bundles at most; the oldest go first")
+      ("layer-cache-max-mb", po::value(&f.layer_cache_max_mb)->default_value(f.layer_cache_max_mb),
+       "MiB of unpacked image layers at most; unused layers go, least recently used first")
+      ("layer-max-idle", po::value(&f.layer_max_idle)->default_value(f.layer_max_idle),
+       "seconds after which an unused unpacked layer is removed")
+      ("prune-interval", po::value(&f.prune_interval)->default_value(f.prune_interval),
+       "seconds between passes of the bundle and layer pruner")
+      ("log-segment-kb", po::value(&f.log_segment_kb)->default_value(f.log_segment_kb),
+       "KiB per segment of a container's captured output")
+      ("log-max-segments", po::value(&f.log_max_segments)->default_value(f.log_max_segments),
+       "segments of captured output kept per container (the oldest unforwarded go beyond it)");
   return desc;
 }
 
@@ -148,6 +177,28 @@ std::vector<std::string> split_commas(const std::vector<std::string>& values) {
   return out;
 }
 
+// The growth limits' flags; an error message for a value out of range.
+std::string apply_limits(const Flags& f, services::ecs::EcsOptions& ecs) {
+  if (f.stopped_task_ttl < 0 || f.stopped_bundle_ttl < 0 || f.stopped_bundle_max_mb < 0 ||
+      f.layer_cache_max_mb < 0 || f.layer_max_idle < 0) {
+    return "--stopped-task-ttl, --stopped-bundle-*, --layer-* must not be negative";
+  }
+  if (f.prune_interval < 1 || f.log_segment_kb < 1 || f.log_max_segments < 1) {
+    return "--prune-interval, --log-segment-kb and --log-max-segments must be at least 1";
+  }
+  constexpr uint64_t kMiB = 1 << 20;
+  ecs.stopped_task_ttl = std::chrono::seconds(f.stopped_task_ttl);
+  ecs.prune.stopped_bundle_ttl = std::chrono::seconds(f.stopped_bundle_ttl);
+  ecs.prune.stopped_bundle_max_bytes = static_cast<uint64_t>(f.stopped_bundle_max_mb) * kMiB;
+  ecs.prune.layer_cache_max_bytes = static_cast<uint64_t>(f.layer_cache_max_mb) * kMiB;
+  ecs.prune.layer_max_idle = std::chrono::seconds(f.layer_max_idle);
+  ecs.prune.layer_min_idle = std::min(ecs.prune.layer_min_idle, ecs.prune.layer_max_idle);
+  ecs.prune_period = std::chrono::seconds(f.prune_interval);
+  ecs.log_segment_bytes = static_cast<uint64_t>(f.log_segment_kb) * 1024;
+  ecs.log_max_segments = static_cast<uint64_t>(f.log_max_segments);
+  return {};
+}
+
 // Fills the rest of `o` from the parsed flags; an error message for a flag it cannot take.
 std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Options& o) {
   core::log::Level level;
@@ -169,6 +220,12 @@ std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Opt
     o.auth_mode = protocol::AuthMode::Strict;
   } else if (f.auth != "default") {
     return "--auth must be default or strict";
+  }
+  if (std::string error = apply_limits(f, o.ecs); !error.empty()) {
+    return error;
+  }
+  if (o.header_timeout <= 0) {
+    return "--header-timeout must be at least 1 second";
   }
   o.credentials = split_commas(o.credentials);
   o.enable_reset = !vm["disable-reset"].as<bool>();

@@ -240,6 +240,9 @@ std::vector<uint16_t> LoadBalancerNodes::keep_listeners(
 std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(AlbProxy::Options options,
                                                         std::shared_ptr<const AlbSnapshot> view) {
   options.on_drained = [this](const TargetKey& k) { on_drained(k); };
+  // The server's clock: slow start and sticky cookies follow its time scale, as health checks
+  // and deregistration delays do.
+  options.clock = &clock_;
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
     return connect(lb, ip, port, timeout);

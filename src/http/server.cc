@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,6 +25,8 @@
 
 #include "core/log.h"
 #include "core/time_format.h"
+#include "http/connection_table.h"
+#include "http/response_writer.h"
 
 namespace http {
 namespace {
@@ -38,6 +42,14 @@ using RequestParser = bhttp::request_parser<bhttp::string_body>;
 
 constexpr unsigned char kTlsHandshakeRecord = 0x16;
 constexpr std::size_t kStreamChunk = 256 * 1024;
+constexpr std::size_t kFirstRead = 8192;
+// A lingering close (discard_rest) reads and drops at most this much, for at most this long.
+constexpr std::chrono::seconds kLingerTime{5};
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+// How long the acceptor pauses when it cannot take a connection (the limit, or no descriptors).
+constexpr std::chrono::milliseconds kAcceptPause{50};
+// Connections taken from the backlog at each wake of an accept loop, at most.
+constexpr int kAcceptBatch = 64;
 
 struct Origin {
   std::string remote;
@@ -61,32 +73,13 @@ Request head_of(const bhttp::request<bhttp::string_body>& breq, const Origin& or
   return req;
 }
 
-bhttp::response<bhttp::string_body> to_beast(Response& res, unsigned version, bool keep_alive,
-                                              bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  bool has_date = false;
-  for (auto& [k, v] : res.headers) {
-    if (iequals(k, "Date")) has_date = true;
-    out.insert(k, v);
-  }
-  if (!has_date) {
-    out.set(bhttp::field::date, core::format_http_date(
-                                    std::chrono::time_point_cast<core::Duration>(
-                                        std::chrono::system_clock::now())));
-  }
-  out.keep_alive(keep_alive);
-  std::size_t length = res.body.size();
-  if (head) {
-    // A HEAD reply carries the length of the body it would have sent, unless the handler said.
-    if (res.header("Content-Length").empty()) {
-      out.content_length(length);
-    }
-  } else {
-    out.body() = std::move(res.body);
-    out.prepare_payload();
-  }
-  return out;
-}
+// One connection's stream, shared so that an eviction posted to the connection's strand can tell
+// whether the session still runs and still waits for a request.
+struct Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool idle = false;  // read and written on the connection's strand only
+};
 
 Response simple(int status, std::string_view text) {
   Response r;
@@ -107,69 +100,27 @@ struct Server::Impl {
   asio::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
+  ConnectionTable connections;
+  std::atomic<int64_t> last_warning{0};  // steady_clock ticks of warn_throttled's last line
 
   Impl(ServerOptions o, RequestHandler h, BodySinkFactory f)
       : options(std::move(o)),
         handler(std::move(h)),
         stream_sink_factory(std::move(f)),
-        ioc(options.threads) {}
+        ioc(options.threads),
+        connections(options.max_connections > 0 ? options.max_connections
+                                                : default_connection_limit(nofile_limit())) {}
+
+  static uint64_t nofile_limit() {
+    rlimit r{};
+    if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return 1u << 20;
+    return r.rlim_cur;
+  }
 
   awaitable<void> write(beast::tcp_stream& stream, Response res, unsigned version, bool keep_alive,
                         bool head, beast::error_code& ec) {
-    if (res.body_file) {
-      co_await write_file(stream, std::move(res), version, keep_alive, head, ec);
-      co_return;
-    }
-    auto out = to_beast(res, version, keep_alive, head);
-    if (head) {
-      bhttp::response_serializer<bhttp::string_body> sr{out};
-      sr.split(true);
-      co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
-    } else {
-      co_await bhttp::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
-    }
-  }
-
-  // The header, then the file region in chunks read with pread(): a blob is never held whole.
-  awaitable<void> write_file(beast::tcp_stream& stream, Response res, unsigned version,
-                             bool keep_alive, bool head, beast::error_code& ec) {
-    std::shared_ptr<FileSlice> file = std::move(res.body_file);
-    res.body.clear();
-    bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
-    bool has_date = false;
-    for (auto& [k, v] : res.headers) {
-      if (iequals(k, "Date")) has_date = true;
-      if (iequals(k, "Content-Length")) continue;
-      out.insert(k, v);
-    }
-    if (!has_date) {
-      out.set(bhttp::field::date, core::format_http_date(
-                                      std::chrono::time_point_cast<core::Duration>(
-                                          std::chrono::system_clock::now())));
-    }
-    out.keep_alive(keep_alive);
-    out.content_length(file->length);
-    bhttp::response_serializer<bhttp::empty_body> sr{out};
-    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(use_awaitable, ec));
-    if (ec || head) co_return;
-    std::vector<char> chunk(kStreamChunk);
-    uint64_t sent = 0;
-    while (sent < file->length) {
-      std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(chunk.size(),
-                                                                      file->length - sent));
-      ssize_t n = ::pread(file->fd, chunk.data(), want, static_cast<off_t>(file->offset + sent));
-      if (n <= 0) {
-        // The length was promised in the header; all we can do is cut the connection.
-        core::log::error("file body read failed", {{"error", n < 0 ? strerror(errno) : "eof"}});
-        ec = asio::error::broken_pipe;
-        co_return;
-      }
-      stream.expires_after(options.read_timeout);
-      co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(n)),
-                                 asio::redirect_error(use_awaitable, ec));
-      if (ec) co_return;
-      sent += static_cast<uint64_t>(n);
-    }
+    co_await write_response(stream, std::move(res), version, keep_alive, head,
+                            options.read_timeout, ec);
   }
 
   // Reads the rest of the body into `sink`. Returns false when the body was not read to its end
@@ -194,17 +145,32 @@ struct Server::Impl {
     co_return true;
   }
 
-  // One client connection: requests in sequence until either side closes.
-  awaitable<void> session(tcp::socket socket, std::string listener) {
+  // One client connection, holding slot `id` of `connections`: requests in sequence until either
+  // side closes.
+  awaitable<void> session(tcp::socket socket, std::string listener, ConnectionTable::Id id) {
+    struct Release {
+      ConnectionTable& table;
+      ConnectionTable::Id id;
+      ~Release() { table.remove(id); }
+    } release{connections, id};
     beast::error_code ec;
     Origin origin = origin_of(socket, std::move(listener));
     socket.set_option(tcp::no_delay(true), ec);
-    beast::tcp_stream stream(std::move(socket));
+    auto conn = std::make_shared<Connection>(std::move(socket));
+    beast::tcp_stream& stream = conn->stream;
     beast::flat_buffer buffer;
-    if (!co_await read_first_bytes(stream, buffer, origin)) co_return;
-    for (;;) {
+    for (bool first = true;; first = false) {
+      if (!co_await await_request(conn, id, buffer)) co_return;
+      if (first && is_tls_hello(buffer)) {
+        core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", origin.remote}});
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+      }
+      // One deadline for the whole head, from its first byte: each byte a slow client sends does
+      // not renew it (beast::tcp_stream's expiry holds until it is set again).
+      stream.expires_after(options.header_timeout);
       RequestParser parser;
-      parser.body_limit(options.body_limit);
+      parser.body_limit(boost::none);  // read_body() checks it once it knows who reads the body
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
       if (!co_await read_head(stream, buffer, parser, origin)) co_return;
       auto& head = parser.get();
@@ -212,15 +178,50 @@ struct Server::Impl {
       bool keep_alive = head.keep_alive() && !stopping.load();
       bool is_head = head.method() == bhttp::verb::head;
       unsigned version = head.version();
-      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive)) co_return;
+      bool body_left = false;
+      if (!co_await read_body(stream, buffer, parser, origin, req, keep_alive, body_left)) {
+        co_return;
+      }
       Response res = call_handler(req);
       stream.expires_after(options.read_timeout);
       co_await write(stream, std::move(res), version, keep_alive, is_head, ec);
       if (ec || !keep_alive) {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (!ec && body_left) co_await discard_rest(stream);
         co_return;
       }
     }
+  }
+
+  // Waits up to idle_timeout for the first bytes of the connection's next request (bytes already
+  // in `buffer`, pipelined, count). Meanwhile the connection is idle: the acceptor may close it
+  // to make room for a new client. False when the connection is to be closed.
+  awaitable<bool> await_request(const std::shared_ptr<Connection>& conn, ConnectionTable::Id id,
+                                beast::flat_buffer& buffer) {
+    if (buffer.size() > 0) co_return true;
+    beast::tcp_stream& stream = conn->stream;
+    conn->idle = true;
+    connections.set_idle(id, [weak = std::weak_ptr<Connection>(conn), ex = stream.get_executor()] {
+      asio::post(ex, [weak] {
+        // On the connection's strand: it may have started reading a request since.
+        if (std::shared_ptr<Connection> c = weak.lock(); c && c->idle) c->stream.cancel();
+      });
+    });
+    stream.expires_after(options.idle_timeout);
+    beast::error_code ec;
+    std::size_t n = co_await stream.async_read_some(buffer.prepare(kFirstRead),
+                                                    asio::redirect_error(use_awaitable, ec));
+    conn->idle = false;
+    connections.set_busy(id);
+    if (ec || n == 0) co_return false;
+    buffer.commit(n);
+    co_return true;
+  }
+
+  // A TLS ClientHello on this plain-HTTP port (the client then falls back to HTTP).
+  static bool is_tls_hello(const beast::flat_buffer& buffer) {
+    return static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
+           kTlsHandshakeRecord;
   }
 
   static Origin origin_of(const tcp::socket& socket, std::string listener) {
@@ -237,46 +238,31 @@ struct Server::Impl {
     return origin;
   }
 
-  // Reads the connection's first bytes into `buffer`. False when the connection is to be closed:
-  // nothing came, or a TLS ClientHello on this plain-HTTP port (the client then falls back to
-  // HTTP).
-  awaitable<bool> read_first_bytes(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                   const Origin& origin) {
-    beast::error_code ec;
-    stream.expires_after(options.read_timeout);
-    std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
-                                                    asio::redirect_error(use_awaitable, ec));
-    if (ec || n == 0) co_return false;
-    buffer.commit(n);
-    if (static_cast<unsigned char>(static_cast<const char*>(buffer.data().data())[0]) ==
-        kTlsHandshakeRecord) {
-      core::log::debug("closing TLS handshake on plain HTTP port", {{"remote", origin.remote}});
-      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-      co_return false;
-    }
-    co_return true;
-  }
-
-  // Reads a request head, answering a bad one (400, 413, 431) and "Expect: 100-continue". False
-  // when the connection is to be closed.
+  // Reads a request head under the deadline the caller set, answering a bad one (400, 431) and
+  // "Expect: 100-continue". False when the connection is to be closed.
   awaitable<bool> read_head(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                             RequestParser& parser, const Origin& origin) {
     beast::error_code ec;
-    stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     if (ec) {
-      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-          ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-          ec == asio::error::eof) {
+      if (ec == beast::error::timeout) {
+        core::log::info("request head not received in time",
+                        {{"remote", origin.remote},
+                         {"timeout_ms", std::to_string(options.header_timeout.count())}});
         co_return false;
       }
-      int status = ec == bhttp::error::body_limit     ? 413
-                   : ec == bhttp::error::header_limit ? 431
-                                                      : 400;
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+          ec == asio::error::connection_reset || ec == asio::error::eof) {
+        co_return false;
+      }
+      int status = ec == bhttp::error::header_limit ? 431 : 400;
       core::log::info("bad request", {{"remote", origin.remote}, {"error", ec.message()}});
-      co_await write(stream, simple(status, ec.message()), 11, false, false, ec);
-      stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+      // Built before co_await: GCC 12 destroys temporaries of a conditional expression twice
+      // inside a co_await's operands.
+      Response res = simple(status, status == 431 ? std::string("Request header fields too large")
+                                                  : "Bad request: " + ec.message());
+      co_await reject(stream, std::move(res), 11);
       co_return false;
     }
     auto& head = parser.get();
@@ -289,12 +275,38 @@ struct Server::Impl {
     co_return true;
   }
 
+  // Sends `res` on a connection whose request was not read to its end, then closes it gently.
+  awaitable<void> reject(beast::tcp_stream& stream, Response res, unsigned version) {
+    beast::error_code ec;
+    stream.expires_after(options.read_timeout);
+    co_await write(stream, std::move(res), version, false, false, ec);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (!ec) co_await discard_rest(stream);
+    stream.close();
+  }
+
+  // A lingering close (RFC 9112 section 9.6): after answering a request whose body it did not
+  // read to its end, the server reads and drops what the client still sends, bounded in time and
+  // bytes, before closing. Closing with unread bytes would make the kernel reset the connection,
+  // which can destroy the response before the client reads it (a registry client pushing a layer
+  // to a full disk would see a broken pipe instead of the 500).
+  awaitable<void> discard_rest(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    std::vector<char> scratch(kStreamChunk);
+    stream.expires_after(kLingerTime);
+    for (std::size_t dropped = 0; dropped < kLingerBytes && !ec;) {
+      dropped += co_await stream.async_read_some(asio::buffer(scratch),
+                                                 asio::redirect_error(use_awaitable, ec));
+    }
+  }
+
   // Reads the body into `req`: through the body sink the factory gives for it, else whole (413
-  // past the body limit). False when the connection is to be closed; `keep_alive` turns false
-  // when the sink refused the rest of the body.
+  // past the body limit, from Content-Length before any of it is read). False when the
+  // connection is to be closed; when the sink refused the rest of the body, `keep_alive` turns
+  // false and `body_left` true.
   awaitable<bool> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                             RequestParser& parser, const Origin& origin, Request& req,
-                            bool& keep_alive) {
+                            bool& keep_alive, bool& body_left) {
     beast::error_code ec;
     std::shared_ptr<BodySink> sink;
     if (stream_sink_factory) {
@@ -314,17 +326,26 @@ struct Server::Impl {
           co_return false;
         }
         keep_alive = false;  // the sink refused the rest: answer, then close
+        body_left = true;
       }
       req.body_sink = std::move(sink);
       co_return true;
     }
+    boost::optional<std::uint64_t> length = parser.content_length();
+    if (length && *length > options.body_limit) {
+      core::log::info("request body too large",
+                      {{"remote", origin.remote}, {"content_length", std::to_string(*length)}});
+      co_await reject(stream, simple(413, "Request body too large"), parser.get().version());
+      co_return false;
+    }
+    parser.body_limit(options.body_limit);  // a chunked body is counted as it arrives
     stream.expires_after(options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (ec == bhttp::error::body_limit) {
         core::log::info("request body too large", {{"remote", origin.remote}});
-        co_await write(stream, simple(413, "Request body too large"), parser.get().version(), false,
-                       false, ec);
+        co_await reject(stream, simple(413, "Request body too large"), parser.get().version());
+        co_return false;
       }
       stream.socket().shutdown(tcp::socket::shutdown_both, ec);
       co_return false;
@@ -347,17 +368,66 @@ struct Server::Impl {
     return res;
   }
 
+  // Accepts connections until `from` closes, each on its own strand. At the connection limit a
+  // new client takes the slot of the connection idle the longest; with none idle it waits in the
+  // listen backlog until a connection ends. Out of descriptors (EMFILE, ENFILE) likewise: the
+  // server keeps serving the connections it has, neither spinning nor dying.
   awaitable<void> accept_loop(tcp::acceptor& from, std::string label) {
+    asio::steady_timer pause(ioc);
+    beast::error_code ec;
+    from.non_blocking(true, ec);  // for the batch below; async_accept is unaffected
     for (;;) {
-      beast::error_code ec;
-      tcp::socket socket = co_await from.async_accept(asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
-        core::log::warn("accept failed", {{"error", ec.message()}, {"listener", label}});
+      if (connections.full() && !connections.has_idle()) {
+        warn_throttled("connection limit reached, new clients wait", label);
+        pause.expires_after(kAcceptPause);
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        if (stopping.load() || !from.is_open()) co_return;
         continue;
       }
-      asio::co_spawn(ioc, session(std::move(socket), label), asio::detached);
+      tcp::socket socket(asio::make_strand(ioc));
+      co_await from.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !from.is_open()) co_return;
+      if (!ec) admit(std::move(socket), label);
+      // Then whatever else waits in the backlog, without a trip through the run queue for each:
+      // under load that queue holds a handler per busy connection, and one accept per trip
+      // starved new clients (seconds to be accepted while keep-alive clients were served).
+      for (int i = 1; !ec && i < kAcceptBatch; ++i) {
+        if (connections.full() && !connections.has_idle()) break;
+        tcp::socket next(asio::make_strand(ioc));
+        from.accept(next, ec);
+        if (!ec) admit(std::move(next), label);
+      }
+      if (!ec || ec == asio::error::would_block || ec == asio::error::try_again) continue;
+      if (ec == asio::error::no_descriptors || ec == std::errc::too_many_files_open_in_system ||
+          ec == asio::error::no_buffer_space || ec == asio::error::no_memory) {
+        warn_throttled("cannot accept: " + ec.message() + ", new clients wait", label);
+        connections.evict_oldest_idle();
+        pause.expires_after(kAcceptPause);
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      core::log::warn("accept failed", {{"error", ec.message()}, {"listener", label}});
     }
+  }
+
+  // Starts the session of an accepted connection, on the socket's strand.
+  void admit(tcp::socket socket, const std::string& label) {
+    if (connections.full()) connections.evict_oldest_idle();
+    ConnectionTable::Id id = connections.add();
+    auto strand = socket.get_executor();
+    asio::co_spawn(strand, session(std::move(socket), label, id), asio::detached);
+  }
+
+  // A warning at most every 10 s: a client flood must not flood the log too.
+  void warn_throttled(const std::string& msg, const std::string& listener) {
+    int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+    int64_t last = last_warning.load();
+    constexpr int64_t kEvery = std::chrono::steady_clock::duration(std::chrono::seconds(10)).count();
+    if (last != 0 && now - last < kEvery) return;
+    if (!last_warning.compare_exchange_strong(last, now)) return;
+    core::log::warn(msg, {{"listener", listener},
+                          {"connections", std::to_string(connections.size())},
+                          {"limit", std::to_string(connections.limit())}});
   }
 
   // Adopted listeners (Server::adopt_listener); each lives until closed or the server stops.

@@ -1,8 +1,9 @@
 #pragma once
 // The HTTP/1.1 edge: Boost.Beast on Asio C++20 coroutines, one coroutine per connection.
-// Keep-alive, chunked request bodies, Expect: 100-continue, a body limit answered with 413,
-// timeouts for idle and slow clients, and TLS ClientHellos closed at once (clients such as skopeo
-// then fall back to plain HTTP). Bodies a BodySinkFactory claims are streamed chunk by chunk
+// Keep-alive, chunked request bodies, Expect: 100-continue, a body limit answered with 413 (from
+// Content-Length, before any of the body is read), a header limit answered with 431, deadlines for
+// idle and slow clients, a connection limit, and TLS ClientHellos closed at once (clients such as
+// skopeo then fall back to plain HTTP). Bodies a BodySinkFactory claims are streamed chunk by chunk
 // instead; responses with Response::body_file are sent from the file in chunks. Beast and Asio
 // stay inside server.cc.
 //
@@ -23,8 +24,15 @@ struct ServerOptions {
   uint16_t port = 4566;                        // 0 picks a free port
   std::size_t body_limit = 64 * 1024 * 1024;   // larger bodies get 413
   std::size_t header_limit = 64 * 1024;        // larger headers get 431
-  std::chrono::seconds idle_timeout{75};       // keep-alive connection with no request
-  std::chrono::seconds read_timeout{60};       // a started request must arrive within this
+  std::chrono::seconds idle_timeout{75};       // connection waiting for its next request
+  // A request's whole head (request line and headers) must arrive within this from its first
+  // byte: a client that trickles its headers (slowloris) is cut off, however often it sends.
+  std::chrono::milliseconds header_timeout{20000};
+  std::chrono::seconds read_timeout{60};       // a whole body, or a response, within this
+  // Open connections at most; 0 picks default_connection_limit() of RLIMIT_NOFILE. At the limit
+  // a new client takes the slot of the connection idle the longest, or waits in the listen
+  // backlog while every connection is in the middle of a request.
+  std::size_t max_connections = 0;
   int threads = 2;
 };
 

@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cerrno>
 #include <exception>
 #include <mutex>
@@ -285,6 +289,43 @@ Result<uint16_t> local_port(int fd) {
     return Error::from_errno(errno, "getsockname");
   }
   return ntohs(sa.sin_port);
+}
+
+Result<void> announce_address(const std::string& path, const std::string& ifname,
+                              const std::array<uint8_t, 6>& mac, uint32_t ip) {
+  Result<UniqueFd> fd = socket_in_netns(path, AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+  if (!fd) {
+    return fd.error();
+  }
+  Result<unsigned> index = with_netns(path, [&] { return ::if_nametoindex(ifname.c_str()); });
+  if (!index) {
+    return index.error();
+  }
+  if (*index == 0) {
+    return Error::from_errno(errno, ifname + " in " + path);
+  }
+  // Ethernet header, then the ARP packet of RFC 826 (Ethernet/IPv4): a gratuitous request
+  // (RFC 5227 2.3) has the sender's address as both sender and target protocol address.
+  uint8_t frame[42] = {};
+  std::memset(frame, 0xff, 6);
+  std::memcpy(frame + 6, mac.data(), 6);
+  const uint8_t arp_head[] = {0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01};
+  std::memcpy(frame + 12, arp_head, sizeof arp_head);
+  uint32_t ip_be = htonl(ip);
+  std::memcpy(frame + 22, mac.data(), 6);
+  std::memcpy(frame + 28, &ip_be, 4);
+  std::memcpy(frame + 38, &ip_be, 4);
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_protocol = htons(ETH_P_ARP);
+  to.sll_ifindex = static_cast<int>(*index);
+  to.sll_halen = 6;
+  std::memset(to.sll_addr, 0xff, 6);
+  if (::sendto(fd->get(), frame, sizeof frame, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) !=
+      static_cast<ssize_t>(sizeof frame)) {
+    return Error::from_errno(errno, "gratuitous ARP on " + ifname + " in " + path);
+  }
+  return {};
 }
 
 }  // namespace netplane

@@ -16,6 +16,7 @@
 
 #include <netinet/in.h>
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -94,6 +95,13 @@ Result<UniqueFd> listen_in_netns(const std::string& path, const std::string& ip,
 // ECONNREFUSED when the peer answered with a reset. The returned fd is blocking.
 Result<UniqueFd> connect_in_netns(const std::string& path, const std::string& ip, uint16_t port,
                                   std::chrono::milliseconds timeout);
+
+// Sends one gratuitous ARP (a request for `ip` from `ip`, broadcast) out of interface `ifname`
+// of the namespace at `path`, whose address is `ip` and MAC `mac`. Neighbours that still map
+// `ip` to the MAC of an earlier owner (an address is reused as soon as a task stops) update
+// their entry at once instead of sending to a MAC that is gone until the entry ages out.
+Result<void> announce_address(const std::string& path, const std::string& ifname,
+                              const std::array<uint8_t, 6>& mac, uint32_t ip);
 
 // The port a bound socket got (for port 0).
 Result<uint16_t> local_port(int fd);

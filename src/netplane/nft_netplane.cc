@@ -363,9 +363,20 @@ Result<EndpointInfo> NftNetplane::make_endpoint(const EndpointSpec& spec, VpcSta
   if (Result<void> r = configure_interfaces(spec, info); !r) {
     return r.error();
   }
-  for (const InterfaceSpec& itf : spec.interfaces) {
+  for (size_t i = 0; i < spec.interfaces.size(); ++i) {
+    const InterfaceSpec& itf = spec.interfaces[i];
     if (Result<void> r = wait_port_forwarding(*vpc.rtnl, InstanceNames::veth(itf.eni_id)); !r) {
       return r.error();
+    }
+    // Addresses are reused as soon as a task stops: tell the subnet (the ALB nodes, the VPC's
+    // gateway) the address has a new MAC, or they keep sending to the old one for up to half a
+    // minute and health checks of the new task time out. Best effort: without it the address
+    // still works once the neighbours' entries age out.
+    if (Result<void> r = announce_address(path, info.interface_names[i], (*ports)[i].mac,
+                                          *parse_ipv4(itf.ip));
+        !r) {
+      core::log::warn("netplane: gratuitous ARP not sent",
+                      {{"endpoint", spec.endpoint_id}, {"error", r.error().message}});
     }
   }
   return info;

@@ -221,6 +221,24 @@ TEST_F(NftNetplaneTest, SourceGroupMembershipFollowsEnisAsTheyComeAndGo) {
   EXPECT_TRUE(connects("task-c", "10.77.1.10", 8080));
 }
 
+// An address is reused as soon as its task stops, with the new ENI's MAC. A neighbour that just
+// talked to the old owner still maps the address to the old MAC; the new endpoint's gratuitous
+// ARP corrects that, so the first connection to it goes through (an ALB node's health check of
+// a new task would otherwise time out until the entry aged out, up to 45 s).
+TEST_F(NftNetplaneTest, ReusedAddressIsReachableAtOnceUnderItsNewMac) {
+  attach_all();
+  listen("task-a", "10.77.1.10", 8080);
+  EXPECT_TRUE(connects("task-b", "10.77.1.10", 8080));  // B now maps .10 to eni-a's MAC
+  listeners_.clear();
+  ASSERT_TRUE(plane_.detach("task-a"));
+  spec_.enis[0] = {"eni-a2", "subnet-a", "10.77.1.10", "02:77:00:00:01:99", {"sg-a"}};
+  ensure();
+  Result<EndpointInfo> info = plane_.attach(endpoint("task-a2", spec_.enis[0]));
+  ASSERT_TRUE(info) << info.error().message;
+  listen("task-a2", "10.77.1.10", 8080);
+  EXPECT_TRUE(connects("task-b", "10.77.1.10", 8080));
+}
+
 TEST_F(NftNetplaneTest, TaskMetadataAddressIsReachableEvenWithNoEgressRules) {
   attach_all();
   group("sg-a").egress.clear();

@@ -8,6 +8,7 @@
 #include "protocol/auth_errors.h"
 #include "protocol/aws_chunked.h"
 #include "protocol/codec.h"
+#include "protocol/content_encoding.h"
 #include "protocol/document_convert.h"
 #include "protocol/route.h"
 #include "protocol/sigv4.h"
@@ -15,6 +16,9 @@
 
 namespace protocol {
 namespace {
+
+// Inflated request bodies are limited like plain ones (the largest AWS accepts is a few MiB).
+constexpr std::size_t kMaxInflatedBody = 32u << 20;
 
 bool is_account_id(std::string_view s) {
   if (s.size() != 12) return false;
@@ -121,6 +125,15 @@ std::optional<AwsError> ApiPlane::serve(const http::Request& req, const sigv4::P
   if (auth.signed_request && is_streaming_payload(req)) {
     if (auto err = unchunk(req, auth, ctx, unchunked)) return err;
     effective = &unchunked;
+  }
+  // Compressed bodies (requestcompression: PutMetricData) are inflated after the signature check.
+  http::Request inflated;
+  if (gzip_encoded(effective->header("Content-Encoding"))) {
+    std::optional<std::string> body = gunzip(effective->body, kMaxInflatedBody);
+    if (!body) return serialization_error("The request body is not valid gzip.");
+    inflated = *effective;
+    inflated.body = std::move(*body);
+    effective = &inflated;
   }
 
   Result<DecodedRequest> decoded = codec.decode(model, *effective);

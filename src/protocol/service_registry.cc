@@ -33,11 +33,31 @@ const Handler* ServiceRegistry::find(std::string_view service, std::string_view 
   return op == s->second.end() ? nullptr : &op->second;
 }
 
+namespace {
+
+constexpr std::string_view kInternalCandidates[] = {
+    "ServerException", "InternalServerError", "InternalServerException", "InternalFailure",
+    "ServiceUnavailableException"};
+
+// The server error the operation itself lists, if any: CloudWatch Logs defines both
+// InternalServerException (newer operations) and ServiceUnavailableException, and PutLogEvents
+// lists only the latter, which is what its clients branch on.
+std::string operation_internal_error_code(const ServiceModel& model, std::string_view operation) {
+  const OperationDef* op = model.find_operation(operation);
+  if (op == nullptr) return internal_error_code(model);
+  for (std::string_view c : kInternalCandidates) {
+    for (uint32_t ref : model.error_refs.subspan(op->errors_begin, op->errors_count)) {
+      const ShapeDef& s = model.shape(ref);
+      if (s.exception && s.name == c) return std::string(s.error_code.empty() ? c : s.error_code);
+    }
+  }
+  return internal_error_code(model);
+}
+
+}  // namespace
+
 std::string internal_error_code(const ServiceModel& model) {
-  static constexpr std::string_view kCandidates[] = {
-      "ServerException", "InternalServerError", "InternalServerException", "InternalFailure",
-      "ServiceUnavailableException"};
-  for (std::string_view c : kCandidates) {
+  for (std::string_view c : kInternalCandidates) {
     for (const ShapeDef& s : model.shapes) {
       if (s.exception && s.name == c) return std::string(s.error_code.empty() ? c : s.error_code);
     }
@@ -62,7 +82,8 @@ Result<boost::json::object> invoke_handler(const Handler& handler, const Request
                                         {"operation", ctx.operation}});
   }
   const ServiceModel* model = find_model(ctx.service);
-  return errors::internal(model ? internal_error_code(*model) : "InternalFailure");
+  return errors::internal(model ? operation_internal_error_code(*model, ctx.operation)
+                                : "InternalFailure");
 }
 
 Result<boost::json::object> ServiceRegistry::call(RequestContext ctx, std::string_view service,

@@ -30,7 +30,6 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kRemoveWait{10000};  // for a killed container's shim to record it
-constexpr const char* kCgroupRoot = "/sys/fs/cgroup";
 
 json::object meta_json(const std::string& id, const ContainerSpec& spec) {
   json::object meta{
@@ -94,7 +93,9 @@ ContainerManager::ContainerManager(ContainerManagerOptions options, const core::
                     : fs::exists("/usr/bin/tini-static") ? fs::path("/usr/bin/tini-static")
                                                          : fs::path();
   }
+  cgroups_ = detect_cgroups(options_.cgroup_root);
   bundle_options_.cgroup_parent = options_.cgroup_parent;
+  bundle_options_.runc_controllers = cgroups_->runc_controllers();
   bundle_options_.init_path = options_.init;
   std::error_code ec;
   fs::create_directories(containers_dir_, ec);
@@ -140,6 +141,9 @@ void ContainerManager::stop() {
   if (watcher_.joinable()) {
     watcher_.join();
   }
+  // The parent cgroup goes once empty; while containers run (they outlive the server) the
+  // kernel refuses (EBUSY) and it stays for them.
+  (void)cgroups_->remove("/" + options_.cgroup_parent);
 }
 
 void ContainerManager::on_change(std::function<void(const ContainerStatus&)> callback) {
@@ -264,6 +268,13 @@ Result<void> ContainerManager::write_container(const std::string& id, const Cont
   if (Result<void> r = write_bundle(spec, id, dir, bundle); !r) {
     return r;
   }
+  // runc joins the cgroup we made; it sets the limits of runc_controllers() again, the same.
+  if (Result<void> r = cgroups_->create(cgroup_of(id)); !r) {
+    return r;
+  }
+  if (Result<void> r = cgroups_->apply(cgroup_of(id), cgroup_limits(spec)); !r) {
+    return r;
+  }
   if (!write_shim_config(dir / "shim.json", shim_config(id, spec, dir))) {
     return Error::from_errno(errno, "write shim.json");
   }
@@ -277,6 +288,9 @@ ShimConfig ContainerManager::shim_config(const std::string& id, const ContainerS
   shim.runc = options_.runc.string();
   shim.runc_root = runc_root_.string();
   shim.cgroup = cgroup_of(id);
+  shim.log_segment_bytes = options_.log_segment_bytes;
+  shim.log_max_segments = options_.log_max_segments;
+  shim.log_blocking = spec.log_blocking;
   std::vector<fs::path> layers = spec.layers;
   if (layers.empty()) {
     std::error_code ec;
@@ -381,14 +395,12 @@ Result<void> ContainerManager::cleanup(const std::string& id, const std::string&
   }
   while (::umount2((dir / "rootfs").c_str(), MNT_DETACH) == 0) {
   }
-  std::error_code ec;
-  // Empty cgroups runc did not remove (a container that never started).
-  for (const fs::directory_entry& h : fs::directory_iterator(kCgroupRoot, ec)) {
-    fs::path cg = h.path() / fs::path(cgroup_of(id)).relative_path();
-    if (fs::exists(cg, ec)) {
-      ::rmdir(cg.c_str());
-    }
+  // Cgroups runc did not remove (a container that never started, or ours in hierarchies runc
+  // does not know).
+  if (Result<void> r = cgroups_->remove(cgroup_of(id)); !r) {
+    core::log::warn("cgroup remove failed", {{"id", id}, {"error", r.error().message}});
   }
+  std::error_code ec;
   fs::remove_all(runc_root_ / id, ec);
   fs::remove_all(dir, ec);
   if (ec) {
@@ -414,6 +426,16 @@ std::optional<ContainerStatus> ContainerManager::status(const std::string& id) c
   return it->second->status;
 }
 
+std::optional<CgroupStats> ContainerManager::stats(const std::string& id) const {
+  {
+    std::lock_guard lock(mu_);
+    if (!entries_.contains(id)) {
+      return std::nullopt;
+    }
+  }
+  return cgroups_->stats(cgroup_of(id));
+}
+
 std::vector<ContainerStatus> ContainerManager::list(const std::string& group) const {
   std::lock_guard lock(mu_);
   std::vector<ContainerStatus> out;
@@ -434,15 +456,19 @@ std::vector<ContainerStatus> ContainerManager::list_all() const {
   return out;
 }
 
-Result<LogChunk> ContainerManager::read_logs(const std::string& id, std::uint64_t offset,
-                                             std::size_t max_records) const {
+Result<LogChunk> ContainerManager::read_logs(const std::string& id, LogPosition from,
+                                             LogReadLimits limits) const {
   {
     std::lock_guard lock(mu_);
     if (!entries_.contains(id)) {
       return Error(errc::container_not_found, "container " + id + " not found");
     }
   }
-  return read_log_records(container_dir(id) / "log", offset, max_records);
+  return read_log(container_dir(id), from, limits);
+}
+
+void ContainerManager::release_logs(const std::string& id, LogPosition forwarded) const {
+  release_log_segments(container_dir(id), forwarded);
 }
 
 }  // namespace runtime

@@ -6,7 +6,9 @@
 //   runc/              runc's state root (--root), private to Gantry
 // Containers survive the server: start() of a new manager on the same directory re-adopts the
 // running ones (their shims keep capturing output and exit codes) and cleans up what a crash left
-// half-created. Cgroups live under /<cgroup_parent>/<id> in every hierarchy.
+// half-created. Cgroups live under /<cgroup_parent>/<id> in every hierarchy (v1 or v2, see
+// cgroup.h): created with the container's limits before runc runs, removed with the container;
+// the parent goes at stop() when empty (containers still running keep it).
 //
 // Thread-safe. Callbacks run on the manager's watcher thread with no lock held; they must not
 // block for long (the ECS adapter enqueues a reconcile).
@@ -24,9 +26,11 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "runtime/cgroup.h"
 #include "runtime/container_spec.h"
 #include "runtime/health_tracker.h"
 #include "runtime/log_reader.h"
+#include "runtime/log_segments.h"
 #include "runtime/oci_bundle.h"
 #include "runtime/result.h"
 #include "runtime/shim_status.h"
@@ -39,7 +43,12 @@ struct ContainerManagerOptions {
   std::filesystem::path shim;           // default: gantry-shim next to /proc/self/exe
   std::filesystem::path init;           // default: gantry-init next to the shim, else tini-static
   std::string cgroup_parent = "gantry";
+  std::filesystem::path cgroup_root = "/sys/fs/cgroup";  // where the host mounts cgroupfs
   std::chrono::milliseconds start_timeout{60000};  // start() gives up waiting for the shim
+  // Captured output on disk per container: segments of this size, at most this many (the shim
+  // drops the oldest beyond it; see log_segments.h).
+  std::uint64_t log_segment_bytes = kDefaultLogSegmentBytes;
+  std::uint64_t log_max_segments = kDefaultLogMaxSegments;
 };
 
 enum class ContainerPhase { Created, Running, Exited };
@@ -87,16 +96,22 @@ class ContainerManager {
   std::vector<ContainerStatus> list(const std::string& group) const;
   std::vector<ContainerStatus> list_all() const;
 
-  // Records the container's shim appended after `offset` (see log_reader.h).
-  Result<LogChunk> read_logs(const std::string& id, std::uint64_t offset,
-                             std::size_t max_records = 10000) const;
+  // Records the container's shim appended from `from` on (see log_reader.h), and deleting the
+  // log segments before `forwarded` once their records are stored.
+  Result<LogChunk> read_logs(const std::string& id, LogPosition from,
+                             LogReadLimits limits = {}) const;
+  void release_logs(const std::string& id, LogPosition forwarded) const;
 
   // Called after any container's phase or health changes.
   void on_change(std::function<void(const ContainerStatus&)> callback);
 
+  // The container's cgroup usage and limits; nullopt for an unknown id.
+  std::optional<CgroupStats> stats(const std::string& id) const;
+
   // Where things live (tests assert cleanup with these).
   std::filesystem::path container_dir(const std::string& id) const;
   std::string cgroup_of(const std::string& id) const;
+  const Cgroups& cgroups() const { return *cgroups_; }
 
  private:
   struct Entry;
@@ -123,6 +138,7 @@ class ContainerManager {
 
   ContainerManagerOptions options_;
   const core::Clock& clock_;
+  std::unique_ptr<Cgroups> cgroups_;
   BundleOptions bundle_options_;
   std::filesystem::path containers_dir_;
   std::filesystem::path runc_root_;

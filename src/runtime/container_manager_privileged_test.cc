@@ -139,7 +139,7 @@ TEST_F(ContainerManagerPrivilegedTest, CapturesStdoutAndStderrLinesWithTimestamp
   ASSERT_TRUE(id) << id.error().message;
   wait_for(*manager_, *id, ContainerPhase::Exited);
   auto after = core::to_epoch_millis(clock_.now());
-  Result<LogChunk> chunk = manager_->read_logs(*id, 0);
+  Result<LogChunk> chunk = manager_->read_logs(*id, {});
   ASSERT_TRUE(chunk);
   ASSERT_EQ(chunk->records.size(), 3u);
   std::map<std::string, LogStream> seen;
@@ -151,7 +151,7 @@ TEST_F(ContainerManagerPrivilegedTest, CapturesStdoutAndStderrLinesWithTimestamp
   EXPECT_EQ(seen.at("hello"), LogStream::Stdout);
   EXPECT_EQ(seen.at("oops"), LogStream::Stderr);
   EXPECT_EQ(seen.at("partial"), LogStream::Stdout);
-  Result<LogChunk> rest = manager_->read_logs(*id, chunk->next_offset);
+  Result<LogChunk> rest = manager_->read_logs(*id, chunk->next);
   ASSERT_TRUE(rest);
   EXPECT_TRUE(rest->records.empty());
 }
@@ -186,14 +186,14 @@ TEST_F(ContainerManagerPrivilegedTest, StopSendsSigtermFirst) {
   ASSERT_TRUE(id) << id.error().message;
   // The trap must be installed before the signal arrives (the log says so).
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (manager_->read_logs(*id, 0)->records.empty() &&
+  while (manager_->read_logs(*id, {})->records.empty() &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }
   manager_->kill(*id, 30s);
   ContainerStatus s = wait_for(*manager_, *id, ContainerPhase::Exited, 10s);
   EXPECT_EQ(s.exit_code, 3);
-  EXPECT_EQ(manager_->read_logs(*id, 0)->records.at(1).message, "bye");
+  EXPECT_EQ(manager_->read_logs(*id, {})->records.at(1).message, "bye");
 }
 
 TEST_F(ContainerManagerPrivilegedTest, StopSendsSigkillWhenSigtermIsIgnored) {
@@ -259,7 +259,7 @@ TEST_F(ContainerManagerPrivilegedTest, ANewManagerReadoptsARunningContainerAndSe
   EXPECT_EQ(adopted->phase, ContainerPhase::Running);
   ContainerStatus s = wait_for(*manager_, *id, ContainerPhase::Exited);
   EXPECT_EQ(s.exit_code, 4);
-  EXPECT_EQ(manager_->read_logs(*id, 0)->records.at(0).message, "done");
+  EXPECT_EQ(manager_->read_logs(*id, {})->records.at(0).message, "done");
 }
 
 TEST_F(ContainerManagerPrivilegedTest, ANewManagerCleansUpAHalfCreatedContainer) {

@@ -54,6 +54,10 @@ struct ContainerSpec {
   std::vector<Ulimit> ulimits;  // already capped to this host's hard limits
   bool readonly_rootfs = false;
   bool init = false;  // run an init (tini) as PID 1 that reaps zombies and forwards signals
+  // Output capture at its segment cap (log_segments.h): true stops reading the container's
+  // output until a reader deletes a segment (the container blocks on write: awslogs' blocking
+  // mode); false drops the oldest segment.
+  bool log_blocking = false;
   std::vector<std::string> cap_add;   // "NET_ADMIN" or "CAP_NET_ADMIN"
   std::vector<std::string> cap_drop;  // "ALL" drops every default capability
   std::vector<MountSpec> mounts;

@@ -117,32 +117,33 @@ json::array mounts(const ContainerSpec& spec, const fs::path& dir, const BundleO
   return out;
 }
 
-json::object resources(const ContainerSpec& spec) {
+json::object resources(const ContainerSpec& spec, const CgroupControllers& runc) {
   json::object r{{"devices", json::array{json::object{{"allow", false}, {"access", "rwm"}}}}};
+  CgroupLimits limits = cgroup_limits(spec);
   json::object memory;
-  if (spec.memory_limit_bytes > 0) {
-    memory["limit"] = spec.memory_limit_bytes;
-    memory["swap"] = spec.memory_limit_bytes;  // no swap: over the limit means OOM, as on Fargate
+  if (limits.memory_limit_bytes > 0) {
+    memory["limit"] = limits.memory_limit_bytes;
+    memory["swap"] = limits.memory_limit_bytes;  // no swap: over the limit means OOM, as on Fargate
   }
-  if (spec.memory_reservation_bytes > 0) {
-    memory["reservation"] = spec.memory_reservation_bytes;
+  if (limits.memory_reservation_bytes > 0) {
+    memory["reservation"] = limits.memory_reservation_bytes;
   }
-  if (!memory.empty()) {
+  if (!memory.empty() && runc.memory) {
     r["memory"] = std::move(memory);
   }
   json::object cpu;
-  if (spec.cpu_shares > 0) {
-    cpu["shares"] = spec.cpu_shares;
+  if (limits.cpu_shares > 0) {
+    cpu["shares"] = limits.cpu_shares;
   }
-  if (spec.cpu_quota_us > 0) {
-    cpu["quota"] = spec.cpu_quota_us;
-    cpu["period"] = spec.cpu_period_us;
+  if (limits.cpu_quota_us > 0) {
+    cpu["quota"] = limits.cpu_quota_us;
+    cpu["period"] = limits.cpu_period_us;
   }
-  if (!cpu.empty()) {
+  if (!cpu.empty() && runc.cpu) {
     r["cpu"] = std::move(cpu);
   }
-  if (spec.pids_limit > 0) {
-    r["pids"] = json::object{{"limit", spec.pids_limit}};
+  if (limits.pids_limit > 0 && runc.pids) {
+    r["pids"] = json::object{{"limit", limits.pids_limit}};
   }
   return r;
 }
@@ -185,6 +186,15 @@ std::string cgroup_path(const BundleOptions& options, const std::string& id) {
   return "/" + options.cgroup_parent + "/" + id;
 }
 
+CgroupLimits cgroup_limits(const ContainerSpec& spec) {
+  return {.cpu_quota_us = spec.cpu_quota_us,
+          .cpu_period_us = spec.cpu_period_us,
+          .cpu_shares = spec.cpu_shares,
+          .memory_limit_bytes = spec.memory_limit_bytes,
+          .memory_reservation_bytes = spec.memory_reservation_bytes,
+          .pids_limit = spec.pids_limit};
+}
+
 json::object oci_config(const ContainerSpec& spec, const std::string& id, const fs::path& dir,
                         const BundleOptions& options) {
   std::vector<std::string> args = spec.args;
@@ -224,7 +234,7 @@ json::object oci_config(const ContainerSpec& spec, const std::string& id, const 
                                  json::object{{"type", "uts"}}, json::object{{"type", "mount"}},
                                  std::move(network)}},
       {"cgroupsPath", cgroup_path(options, id)},
-      {"resources", resources(spec)},
+      {"resources", resources(spec, options.runc_controllers)},
       {"maskedPaths", strings({"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
                                "/proc/sched_debug", "/sys/firmware", "/proc/scsi"})},

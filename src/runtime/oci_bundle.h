@@ -7,13 +7,20 @@
 #include <filesystem>
 #include <string>
 
+#include "runtime/cgroup.h"
 #include "runtime/container_spec.h"
 #include "runtime/result.h"
 
 namespace runtime {
 
 struct BundleOptions {
-  std::string cgroup_parent = "gantry";   // cgroupsPath is /<parent>/<id> in every hierarchy
+  // cgroupsPath is /<parent>/<id>: runc's cgroupfs driver (the one Gantry uses, on v1 and v2
+  // alike) reads it relative to each hierarchy's root; only the systemd driver would want
+  // "slice:prefix:name".
+  std::string cgroup_parent = "gantry";
+  // The controllers whose limits go in linux.resources: those runc's own manager sets on this
+  // host (Cgroups::runc_controllers()). The others are applied by Gantry through Cgroups.
+  CgroupControllers runc_controllers{.cpu = true, .memory = true, .pids = true};
   std::filesystem::path init_path;        // a static init (tini-static) for spec.init; may be empty
   std::filesystem::path task_volume_dir;  // TaskVolume mounts are <task_volume_dir>/<source>
 };
@@ -29,5 +36,8 @@ Result<void> write_bundle(const ContainerSpec& spec, const std::string& id,
 
 // "/gantry/<id>": where runc puts the container in each cgroup hierarchy.
 std::string cgroup_path(const BundleOptions& options, const std::string& id);
+
+// The spec's cgroup limits, as Cgroups::apply() writes them; linux.resources carries the same.
+CgroupLimits cgroup_limits(const ContainerSpec& spec);
 
 }  // namespace runtime

@@ -87,6 +87,26 @@ TEST_F(OciBundleTest, LimitsBecomeCgroupResourcesWithoutSwap) {
   EXPECT_EQ(r.at("pids").at("limit"), 4096);
 }
 
+// A hybrid host whose memory and pids controllers live in cgroup v2: runc's v1 manager cannot set
+// them (it fails the start), so Gantry applies them and leaves them out of config.json.
+TEST_F(OciBundleTest, ResourcesRuncDoesNotManageAreLeftOut) {
+  ContainerSpec s = spec();
+  s.memory_limit_bytes = 512 << 20;
+  s.cpu_quota_us = 25000;
+  s.pids_limit = 4096;
+  BundleOptions options;
+  options.runc_controllers = {.cpu = true};
+  json::object r =
+      oci_config(s, "c1", "/data/containers/c1", options).at("linux").at("resources").as_object();
+  EXPECT_EQ(r.at("cpu").at("quota"), 25000);
+  EXPECT_FALSE(r.contains("memory"));
+  EXPECT_FALSE(r.contains("pids"));
+  CgroupLimits limits = cgroup_limits(s);
+  EXPECT_EQ(limits.memory_limit_bytes, 512 << 20);
+  EXPECT_EQ(limits.pids_limit, 4096);
+  EXPECT_EQ(limits.cpu_period_us, 100000);
+}
+
 TEST_F(OciBundleTest, CapabilitiesStartFromDockersDefaults) {
   ContainerSpec s = spec();
   s.cap_add = {"NET_ADMIN"};

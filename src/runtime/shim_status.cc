@@ -58,7 +58,10 @@ bool write_shim_config(const fs::path& file, const ShimConfig& c) {
                  {"runc_root", c.runc_root},
                  {"cgroup", c.cgroup},
                  {"lower_base", c.lower_base},
-                 {"lower", std::move(lower)}};
+                 {"lower", std::move(lower)},
+                 {"log_segment_bytes", c.log_segment_bytes},
+                 {"log_max_segments", c.log_max_segments},
+                 {"log_blocking", c.log_blocking}};
   return write_atomically(file, json::serialize(o));
 }
 
@@ -79,6 +82,15 @@ std::optional<ShimConfig> read_shim_config(const fs::path& file) {
         c.lower.emplace_back(e.as_string());
       }
     }
+  }
+  if (std::int64_t n = num(*o, "log_segment_bytes"); n > 0) {
+    c.log_segment_bytes = static_cast<std::uint64_t>(n);
+  }
+  if (std::int64_t n = num(*o, "log_max_segments"); n > 0) {
+    c.log_max_segments = static_cast<std::uint64_t>(n);
+  }
+  if (const json::value* b = o->if_contains("log_blocking"); b && b->is_bool()) {
+    c.log_blocking = b->as_bool();
   }
   if (c.id.empty() || c.runc.empty()) {
     return std::nullopt;

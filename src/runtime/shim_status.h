@@ -2,7 +2,7 @@
 // The files a gantry-shim shares with the ContainerManager, in the container's directory:
 //   shim.json    written by the manager before the shim starts: what to run (ShimConfig)
 //   status.json  written by the shim, atomically (tmp + rename), at each state change
-//   log          appended by the shim: one record per line of output (see log_reader.h)
+//   log, log.N   appended by the shim: one record per line of output (log_segments.h)
 // Both sides compile this file; it depends on nothing but Boost.JSON and the standard library.
 
 #include <cstdint>
@@ -20,6 +20,9 @@ struct ShimConfig {
   std::string cgroup;              // "/gantry/<id>", for the OOM counters
   std::string lower_base;          // lower layers are relative to it ("" when absolute)
   std::vector<std::string> lower;  // overlay lowerdirs, TOP FIRST as overlayfs wants them
+  std::uint64_t log_segment_bytes = 8 << 20;  // captured output: see log_segments.h
+  std::uint64_t log_max_segments = 4;
+  bool log_blocking = false;  // at the cap, wait for the reader instead of dropping
 };
 
 struct ShimStatus {

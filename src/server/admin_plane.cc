@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "protocol/model.h"
 #include "protocol/model_origin.h"
+#include "protocol/sigv4.h"
 
 #ifndef GANTRY_VERSION
 #define GANTRY_VERSION "0.0.0"
@@ -46,6 +47,25 @@ boost::json::object service_models() {
 
 }  // namespace
 
+std::string AdminPlane::refusal(const http::Request& req) const {
+  if (!signer_check_) return {};
+  auto auth = protocol::sigv4::parse(req);
+  if (!auth) return auth.error().message;
+  if (!auth->signed_request) {
+    return "this server runs with --auth strict: sign the request with a configured root key";
+  }
+  std::optional<protocol::Principal> principal =
+      signer_check_->identities->lookup(auth->scope.access_key_id);
+  if (!principal || !principal->session_token.empty() || !principal->arn.ends_with(":root")) {
+    return "the request is not signed with a configured root key";
+  }
+  if (auto err = protocol::sigv4::verify(req, *auth, principal->secret_access_key,
+                                         signer_check_->clock->now())) {
+    return err->message;
+  }
+  return {};
+}
+
 AdminPlane::AdminPlane(const protocol::ServiceRegistry& registry, bool reset_enabled,
                        std::string auth_mode)
     : registry_(registry), reset_enabled_(reset_enabled), auth_mode_(std::move(auth_mode)) {}
@@ -82,6 +102,11 @@ void AdminPlane::handle(const http::Request& req, http::Response& res) {
     }
     if (!reset_enabled_) {
       json_reply(res, 403, {{"error", "reset is disabled (--disable-reset)"}});
+      return;
+    }
+    if (std::string why = refusal(req); !why.empty()) {
+      core::log::info("reset refused", {{"reason", why}});
+      json_reply(res, 403, {{"error", why}});
       return;
     }
     for (const ResetHook& hook : reset_hooks_) hook();

@@ -51,6 +51,8 @@ struct Gantry::Impl {
         http(http::ServerOptions{.address = options.listen_address,
                                  .port = options.port,
                                  .body_limit = options.body_limit,
+                                 .header_timeout = std::chrono::seconds(options.header_timeout),
+                                 .max_connections = options.max_connections,
                                  .threads = options.threads},
              [this](http::Request& req, http::Response& res) { route(req, res); },
              [this](const http::Request& head) { return stream_body(head); }) {
@@ -73,11 +75,14 @@ struct Gantry::Impl {
         .alb_address = options.alb_address,
         .alb_port_offset = options.alb_port_offset,
     };
-    modules = std::make_unique<Modules>(ctx, keys_of(options));
+    modules = std::make_unique<Modules>(ctx, keys_of(options), options.ecs);
     api = std::make_unique<protocol::ApiPlane>(
         registry, modules->identities(), clock,
         protocol::ApiOptions{options.account, options.region, options.auth_mode});
     admin.on_reset([this] { db.wipe(); });
+    if (options.auth_mode == protocol::AuthMode::Strict) {
+      admin.require_root_signature(modules->identities(), clock);
+    }
   }
 
   ~Impl() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "protocol/api_plane.h"
+#include "services/ecs/ecs_module.h"
 
 namespace server {
 
@@ -24,10 +25,14 @@ struct Options {
   std::filesystem::path port_file;        // written once listening (tests use port 0)
   int threads = 2;
   std::size_t body_limit = 64 * 1024 * 1024;
+  int header_timeout = 20;        // seconds for a request's whole head (http::ServerOptions)
+  std::size_t max_connections = 0;  // 0: http::default_connection_limit()
   double time_scale = 1.0;
   // Where ALB listeners are served on the host: listener port P on alb_address:(P + offset).
   std::string alb_address = "127.0.0.1";
   int alb_port_offset = 0;
+  // What the data directory keeps: stopped tasks, bundles, layers, captured output.
+  services::ecs::EcsOptions ecs;
 };
 
 class Gantry {

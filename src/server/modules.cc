@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
+#include "services/cloudwatch/cloudwatch_module.h"
 #include "services/ec2/ec2_module.h"
 #include "services/ec2/host_network.h"
 #include "services/ec2/netplane_sync.h"
@@ -43,13 +44,16 @@ struct Modules::Host {
   services::ec2::HostNetwork network;
 };
 
-Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys) {
+Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
+                 services::ecs::EcsOptions ecs_options) {
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
   std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
+  std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
+      services::cloudwatch::make_cloudwatch_module(ctx);
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -57,8 +61,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   }
   services::ec2::HostNetwork* host = host_ ? &host_->network : nullptr;
   std::unique_ptr<module::Module> ecs = services::ecs::make_ecs_module(
-      ctx, {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(),
-            .host = host});
+      ctx,
+      {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(), .host = host},
+      ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
   if (host_) {
@@ -74,6 +79,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ec2));
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));
+  modules_.push_back(std::move(cloudwatch));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
 }

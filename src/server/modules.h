@@ -14,6 +14,7 @@
 
 #include "module/module.h"
 #include "protocol/identity.h"
+#include "services/ecs/ecs_module.h"
 #include "services/sts/identity_store.h"
 
 namespace server {
@@ -21,8 +22,10 @@ namespace server {
 class Modules {
  public:
   // Builds every module; registers their operation tables and planes through `ctx`.
-  // `static_keys` are the --credentials key pairs, which STS resolves with its own.
-  Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys);
+  // `static_keys` are the --credentials key pairs, which STS resolves with its own; `ecs` says
+  // what ECS keeps (stopped tasks, bundles, layers, captured output).
+  Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
+          services::ecs::EcsOptions ecs = {});
   ~Modules();
   Modules(const Modules&) = delete;
   Modules& operator=(const Modules&) = delete;

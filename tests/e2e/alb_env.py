@@ -14,12 +14,13 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
-from conftest import GantryProcess, client_for
+from conftest import GantryProcess, client_for, wait_for
 from oci_images import build_busybox_image
 
 ACCOUNT = "000000000000"
@@ -27,8 +28,11 @@ CLUSTER = "alb"
 TIME_SCALE = 10
 LISTENER_PORT = 80
 
+# The modules that use these run their own server with a time scale and read its data directory
+# (namespaces), so they are emulator_only too.
 privileged = [
     pytest.mark.privileged,
+    pytest.mark.emulator_only,
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root"),
     pytest.mark.skipif(shutil.which("runc") is None or shutil.which("skopeo") is None,
                        reason="needs runc and skopeo"),
@@ -56,6 +60,56 @@ def own_netns(data_dir):
     """Namespaces of the server on `data_dir` (other servers may run on this host meanwhile)."""
     prefix = instance_prefix(data_dir) + "-"
     return {n for n in netns_names() if n.startswith(prefix)}
+
+
+def task_netns(data_dir, task_arn):
+    """The network namespace of a task (InstanceNames::endpoint_netns of the task id)."""
+    return "%s-e-%s" % (instance_prefix(data_dir), task_arn.rsplit("/", 1)[1])
+
+
+def alb_netns(data_dir, lb_arn):
+    """The network namespace of a load balancer's node (LoadBalancerNodes::endpoint_id)."""
+    return "%s-e-alb-%s" % (instance_prefix(data_dir), lb_arn.rsplit("/", 1)[1])
+
+
+_PROBE = r"""
+import socket, sys
+ip, port, timeout, payload = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+s = socket.socket()
+s.settimeout(timeout)
+try:
+    s.connect((ip, port))
+except socket.timeout:
+    print("timeout"); sys.exit(0)
+except ConnectionRefusedError:
+    print("refused"); sys.exit(0)
+except OSError as e:
+    print("error %s" % e); sys.exit(0)
+s.sendall(bytes.fromhex(payload))
+data = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+except socket.timeout:
+    pass
+print("ok " + data.decode(errors="replace"))
+"""
+
+
+def probe_from(netns, ip, port, payload=b"GET / HTTP/1.0\r\n\r\n", timeout=2):
+    """Connects from inside `netns` (a namespace this test's server made: never the host's) to
+    ip:port, sends `payload` and reads until the peer closes. Returns ("ok", reply),
+    ("timeout", "") when nothing answered (a security group dropped it), ("refused", "") or
+    ("error", message)."""
+    r = subprocess.run(["ip", "netns", "exec", netns, sys.executable, "-c", _PROBE, ip, str(port),
+                        str(timeout), payload.hex()], capture_output=True, text=True,
+                       timeout=timeout * 3 + 10)
+    assert r.returncode == 0, r.stderr
+    kind, _, rest = r.stdout.partition(" ")
+    return kind.strip(), rest
 
 
 def free_port():
@@ -108,10 +162,30 @@ printf 'Content-Type: text/plain\\r\\nContent-Length: %d\\r\\n\\r\\n%s' "${#body
 """
 
 
+# The status line and headers at once (X-Served-By: the task's hostname), the body N seconds
+# later: a client that has read the headers knows its request is in flight at that target.
+HOLD_CGI = """#!/bin/sh
+body="held $(cat /www/host)"
+printf 'Content-Type: text/plain\\r\\nX-Served-By: %s\\r\\n' "$(cat /www/host)"
+printf 'Content-Length: %d\\r\\n\\r\\n' "$((${#body} + 1))"
+sleep ${QUERY_STRING:-1}
+echo "$body"
+"""
+
+# Sets the application cookie APPSESSION (app_cookie stickiness) and answers the task's hostname.
+COOKIE_CGI = """#!/bin/sh
+body="$(cat /www/host)"
+printf 'Content-Type: text/plain\\r\\nSet-Cookie: APPSESSION=%s; Path=/\\r\\n' "$body"
+printf 'Content-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
+"""
+
+
 def web_layout(dest, version, extra_files=None):
     """busybox httpd on 8080: / answers '<version>', /health 'ok', /host the task's hostname
     (written at start), /stats 'stats <version>', /cgi-bin/slow.sh?N 'slow <version>' after N
-    seconds (a request kept in flight), /cgi-bin/headers.sh the X-Forwarded-* headers."""
+    seconds (a request kept in flight), /cgi-bin/hold.sh?N the headers at once and 'held
+    <hostname>' N seconds later, /cgi-bin/cookie.sh the hostname with Set-Cookie APPSESSION,
+    /cgi-bin/headers.sh the X-Forwarded-* headers."""
     files = {"/www/index.html": "%s\n" % version, "/www/health": "ok\n",
              "/www/stats": "stats %s\n" % version,
              # CRLF and a Content-Length, so that the response is framed without the close.
@@ -119,7 +193,8 @@ def web_layout(dest, version, extra_files=None):
                                      "printf 'Content-Type: text/plain\\r\\n"
                                      "Content-Length: %d\\r\\n\\r\\n'\n"
                                      "echo 'slow %s'\n" % (len("slow %s\n" % version), version),
-             "/www/cgi-bin/headers.sh": HEADERS_CGI}
+             "/www/cgi-bin/headers.sh": HEADERS_CGI, "/www/cgi-bin/hold.sh": HOLD_CGI,
+             "/www/cgi-bin/cookie.sh": COOKIE_CGI}
     files.update(extra_files or {})
     return build_busybox_image(
         dest, cmd=["sh", "-c", "hostname > /www/host; exec httpd -f -p 8080 -h /www"],
@@ -211,17 +286,8 @@ def run_task(aws, td, subnet, groups, cluster=CLUSTER):
 
 
 def wait_until(what, fn, timeout=30, interval=0.1):
-    """Polls fn() until it returns a truthy value, which is returned; fails with `what` and the
-    last value after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        last = fn()
-        if last:
-            return last
-        if time.monotonic() > deadline:
-            pytest.fail("timed out after %ss waiting for %s; last: %r" % (timeout, what, last))
-        time.sleep(interval)
+    """conftest.wait_for with the description first."""
+    return wait_for(fn, timeout, interval, what)
 
 
 def describe_task(aws, arn, cluster=CLUSTER):
@@ -275,7 +341,8 @@ class AlbClient:
         self.conn = None
 
     def get(self, path="/", headers=None, retry=True):
-        """(status, headers dict with lower-case names, body str); with `retry`, reconnects once
+        """(status, headers dict with lower-case names (a repeated header's values joined by
+        ", "), body str); with `retry`, reconnects once
         when a kept-alive connection was closed by the proxy between requests."""
         for attempt in ((0, 1) if retry else (1,)):
             if self.conn is None:
@@ -287,7 +354,11 @@ class AlbClient:
                 self.conn.request("GET", path, headers=h)
                 r = self.conn.getresponse()
                 body = r.read().decode(errors="replace")
-                out = (r.status, {k.lower(): v for k, v in r.getheaders()}, body)
+                headers = {}
+                for k, v in r.getheaders():  # repeated ones (Set-Cookie) joined by ", "
+                    k = k.lower()
+                    headers[k] = headers[k] + ", " + v if k in headers else v
+                out = (r.status, headers, body)
                 if r.will_close:
                     self.close()
                 return out
@@ -306,6 +377,39 @@ class AlbClient:
             self.conn = None
 
 
+class HeldRequest:
+    """A GET through a load balancer on its own connection, returned once the response headers
+    have arrived and before the body has: the request is then in flight at its target
+    (/cgi-bin/hold.sh?N names the target in X-Served-By and answers the body N seconds later)."""
+
+    def __init__(self, server, dns_name, path, timeout=60):
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.alb_port(), timeout=timeout)
+        self.conn.request("GET", path, headers={"Host": dns_name})
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.served_by = self.response.getheader("X-Served-By")
+
+    def finish(self):
+        """(status, body) once the whole body has arrived."""
+        try:
+            return self.status, self.response.read().decode(errors="replace")
+        finally:
+            self.conn.close()
+
+
+def hostname_of(ip):
+    """The hostname Fargate gives a task of that IP (/www/host in web_layout)."""
+    return "ip-%s.ec2.internal" % ip.replace(".", "-")
+
+
+def alb_interface_ips(aws, lb):
+    """{subnet id: private IP} of a load balancer's network interfaces."""
+    desc = "ELB app/%s/%s" % (lb["LoadBalancerName"], lb["LoadBalancerArn"].rsplit("/", 1)[1])
+    enis = aws.ec2.describe_network_interfaces(Filters=[
+        {"Name": "description", "Values": [desc]}])["NetworkInterfaces"]
+    return {e["SubnetId"]: e["PrivateIpAddress"] for e in enis}
+
+
 def alb_get(server, dns_name, path="/", headers=None):
     c = AlbClient(server, dns_name)
     try:
@@ -322,6 +426,7 @@ class Load:
     def __init__(self, server, dns_name, path="/", threads=1):
         self.server, self.dns_name, self.path = server, dns_name, path
         self.results = []
+        self._count = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
@@ -337,9 +442,16 @@ class Load:
                 c.close()
                 status, body = 0, "%s: %s" % (type(e).__name__, e)
             mine.append((t0, time.monotonic() - t0, status, body))
+            with self._lock:
+                self._count += 1
         c.close()
         with self._lock:
             self.results.extend(mine)
+
+    def count(self):
+        """Requests answered so far (while running)."""
+        with self._lock:
+            return self._count
 
     def start(self):
         for t in self._threads:

@@ -2,6 +2,11 @@
 
 Clients use dummy credentials, parameter validation off and no retries, so that bad input reaches
 the server and errors surface at once. State is reset between tests (POST /_gantry/reset).
+
+With GANTRY_ENDPOINT=http://host:port the session's server is that running endpoint instead: no
+binary is started, state is reset between tests only if the endpoint accepts the reset API, and
+every test that needs a server process of its own (flags, restarts, its data directory) is
+skipped. See README.md.
 """
 import json
 import os
@@ -10,6 +15,8 @@ import signal
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -19,6 +26,24 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("GANTRY_BIN", os.path.join(ROOT, "build", "gantry"))
 REGION = "us-east-1"
+# A running endpoint to test instead of a server started here (README.md).
+ENDPOINT = os.environ.get("GANTRY_ENDPOINT", "").rstrip("/")
+
+
+def wait_for(predicate, timeout=30, interval=0.1, what=None):
+    """Polls predicate() until it returns a truthy value, which is returned; after `timeout`
+    seconds fails the test, naming `what` (a string, or a callable giving one) and its last value.
+    The one way the e2e tests wait for something: never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        last = predicate()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            name = what() if callable(what) else what
+            pytest.fail("timed out after %ss waiting for %s; last: %r" % (
+                timeout, name or getattr(predicate, "__name__", "a condition"), last))
+        time.sleep(interval)
 
 
 def pytest_configure(config):
@@ -52,6 +77,9 @@ class GantryProcess:
         self.log_path = os.path.join(self.data_dir, "gantry.log")
 
     def start(self, timeout=20):
+        if ENDPOINT:
+            pytest.skip("starts a gantry server of its own (flags, restarts or its data "
+                        "directory); GANTRY_ENDPOINT is set")
         port_file = os.path.join(self.data_dir, "port")
         if os.path.exists(port_file):
             os.unlink(port_file)
@@ -61,20 +89,19 @@ class GantryProcess:
             [BINARY, "--listen", "127.0.0.1:0", "--data-dir", self.data_dir_arg,
              "--port-file", port_file] + self.args,
             stdout=self.log, stderr=self.log, env=self.env, cwd=self.cwd)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def listening():
             if self.proc.poll() is not None:
-                raise RuntimeError("gantry exited with %s:\n%s" % (self.proc.returncode, self.read_log()))
+                raise RuntimeError("gantry exited with %s:\n%s" % (self.proc.returncode,
+                                                                   self.read_log()))
             try:
                 with open(port_file) as f:
-                    text = f.read().strip()
-                if text:
-                    self.port = int(text)
-                    return self
+                    return f.read().strip()
             except FileNotFoundError:
-                pass
-            time.sleep(0.01)
-        raise RuntimeError("gantry did not start:\n" + self.read_log())
+                return None
+        self.port = int(wait_for(listening, timeout, 0.01,
+                                 lambda: "gantry to listen:\n" + self.read_log()[-2000:]))
+        return self
 
     def alb_port(self, listener_port):
         """The host port where this server serves a load balancer's listener port."""
@@ -105,15 +132,68 @@ class GantryProcess:
             self.log.close()
         return self.proc.returncode
 
+    def root_key(self):
+        """The first --credentials key pair (AKID, SECRET), or None."""
+        if "--credentials" not in self.args:
+            return None
+        akid, secret = self.args[self.args.index("--credentials") + 1].split(":")[:2]
+        return akid, secret
+
     def reset(self):
-        req = urllib.request.Request(self.endpoint + "/_gantry/reset", method="POST", data=b"")
+        """POST /_gantry/reset, signed with the root key when there is one (strict mode wants it)."""
+        url = self.endpoint + "/_gantry/reset"
+        key = self.root_key()
+        headers = signed_headers("POST", url, *key) if key else {}
+        req = urllib.request.Request(url, method="POST", data=b"", headers=headers)
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.status == 200
 
 
+def signed_headers(method, url, key, secret, token=None, body=b"", service="gantry",
+                   region=REGION):
+    """SigV4 headers for a raw request, as any AWS SDK would sign it."""
+    import botocore.auth
+    import botocore.awsrequest
+    import botocore.credentials
+    req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body)
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret, token), service,
+                            region).add_auth(req)
+    return dict(req.headers.items())
+
+
+class RemoteGantry:
+    """GANTRY_ENDPOINT: a server this harness did not start. It is reset between tests only when
+    it accepts POST /_gantry/reset (a Gantry without --disable-reset; never AWS), signed with
+    GANTRY_ROOT_KEY=AKID:SECRET when that is set (strict and enforce modes want it)."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        u = urllib.parse.urlsplit(endpoint)
+        self.host, self.port = u.hostname, u.port or (443 if u.scheme == "https" else 80)
+        self.resettable = os.environ.get("GANTRY_RESET", "1") != "0" and self._try_reset()
+
+    def _try_reset(self):
+        url = self.endpoint + "/_gantry/reset"
+        key = os.environ.get("GANTRY_ROOT_KEY")
+        headers = signed_headers("POST", url, *key.split(":")[:2]) if key else {}
+        req = urllib.request.Request(url, method="POST", data=b"", headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def reset(self):
+        if self.resettable:
+            assert self._try_reset()
+
+    def stop(self, *_):
+        return None
+
+
 def client_for(endpoint, service, region=REGION, key="test", secret="test", token=None, **kw):
     cfg = botocore.config.Config(
-        retries={"max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
         parameter_validation=False,
         connect_timeout=5, read_timeout=30, **kw)
     return boto3.client(service, endpoint_url=endpoint, region_name=region,
@@ -124,7 +204,11 @@ def client_for(endpoint, service, region=REGION, key="test", secret="test", toke
 @pytest.fixture(scope="session")
 def gantry():
     """The shared server of the API tests. Its tasks stay stored rows (GANTRY_TASKS=off): tests
-    that run containers start their own server (test_tasks.py)."""
+    that run containers start their own server (test_tasks.py). With GANTRY_ENDPOINT, that
+    endpoint."""
+    if ENDPOINT:
+        yield RemoteGantry(ENDPOINT)
+        return
     with tempfile.TemporaryDirectory(prefix="gantry-e2e-") as d:
         g = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
         yield g
@@ -154,6 +238,19 @@ def make_client(endpoint):
 @pytest.fixture
 def sts(make_client):
     return make_client("sts")
+
+
+@pytest.fixture(scope="session")
+def account(gantry):
+    """The account of the tests' credentials, as AWS tells it (never a hard-coded id)."""
+    return client_for(gantry.endpoint, "sts").get_caller_identity()["Account"]
+
+
+def own_server_only():
+    """Skips the calling test when it runs against GANTRY_ENDPOINT (for tests that read the
+    server's log or data directory)."""
+    if ENDPOINT:
+        pytest.skip("reads the server's own log or data directory; GANTRY_ENDPOINT is set")
 
 
 @pytest.fixture

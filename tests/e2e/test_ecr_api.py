@@ -5,12 +5,14 @@ import hashlib
 import json
 import os
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
 import conftest
+from conftest import wait_for
 
 CONFIG_TYPE = "application/vnd.oci.image.config.v1+json"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
@@ -76,6 +78,7 @@ def test_repository_lifecycle_and_errors(ecr):
 
 # The SDK upload API and the registry share storage: a layer uploaded with UploadLayerPart is a
 # /v2/ blob, and GetDownloadUrlForLayer's URL serves it.
+@pytest.mark.emulator_only  # the registry on the API's port
 def test_layer_upload_api_shares_storage_with_the_registry(gantry, ecr):
     ecr.create_repository(repositoryName="web")
     data = os.urandom(3 * 1024 * 1024 + 17)
@@ -146,6 +149,7 @@ def test_repository_policy_round_trip(ecr):
 
 # A lifecycle policy really expires images, in the background, and the blobs only they used are
 # garbage-collected.
+@pytest.mark.emulator_only  # the registry on the API's port
 def test_lifecycle_policy_expires_images_in_the_background(gantry, ecr):
     ecr.create_repository(repositoryName="web")
     images = [put_image(ecr, "web", "img%d" % i, "t%d" % i) for i in range(4)]
@@ -162,28 +166,27 @@ def test_lifecycle_policy_expires_images_in_the_background(gantry, ecr):
     assert preview["summary"]["expiringImageTotalCount"] == 2
 
     ecr.put_lifecycle_policy(repositoryName="web", lifecyclePolicyText=policy)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def two_left():
         left = ecr.describe_images(repositoryName="web")["imageDetails"]
-        if len(left) == 2:
-            break
-        time.sleep(0.1)
+        return left if len(left) == 2 else None
+    left = wait_for(two_left, 20, 0.1, "two images left")
     assert sorted(d["imageTags"][0] for d in left) == ["t2", "t3"]
     assert "lastEvaluatedAt" in ecr.get_lifecycle_policy(repositoryName="web")
     # The expired images' layers are gone from the registry once GC has run.
     old_layer = json.loads(images[0]["imageManifest"])["layers"][0]["digest"]
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def blob_gone():
         try:
-            urllib.request.urlopen(gantry.endpoint + "/v2/web/blobs/" + old_layer)
+            urllib.request.urlopen(gantry.endpoint + "/v2/web/blobs/" + old_layer).close()
+            return False
         except urllib.error.HTTPError as e:
             assert e.code == 404
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("expired layer still served")
+            return True
+    wait_for(blob_gone, 20, 0.1, "the expired layer gone from the registry")
 
 
+@pytest.mark.emulator_only  # the registry's .localhost host
 def test_authorization_token(gantry, ecr):
     data = ecr.get_authorization_token()["authorizationData"][0]
     user, password = base64.b64decode(data["authorizationToken"]).decode().split(":", 1)

@@ -16,7 +16,9 @@ from oci_images import (blob_digests, build_busybox_image, build_multiarch_image
 
 ACCOUNT = "000000000000"
 
-pytestmark = pytest.mark.skipif(shutil.which("skopeo") is None, reason="skopeo not installed")
+# emulator_only: the registry is served on the API endpoint's port (ECR's is a host of its own).
+pytestmark = [pytest.mark.skipif(shutil.which("skopeo") is None, reason="skopeo not installed"),
+              pytest.mark.emulator_only]
 
 
 def skopeo(*args, check=True):

@@ -10,6 +10,8 @@ from conftest import client_for
 
 CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
 CLIS = list(dict.fromkeys(CLIS))
+# A server of its own at a time scale (the waiters' delays shrink with it).
+pytestmark = pytest.mark.emulator_only
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import client_for, http_json
+from conftest import client_for, http_json, own_server_only
 
 
+@pytest.mark.emulator_only  # the default account
 def test_get_caller_identity_default_account(sts):
     ident = sts.get_caller_identity()
     assert ident["Account"] == "000000000000"
@@ -27,6 +28,7 @@ def test_twelve_digit_access_key_selects_account(endpoint):
     assert sts.get_caller_identity()["Account"] == "123456789012"
 
 
+@pytest.mark.emulator_only  # any role in any account
 def test_assume_role_credentials_identify_the_role(endpoint, sts):
     out = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/deployer",
                           RoleSessionName="ci-run", DurationSeconds=900)
@@ -44,12 +46,12 @@ def test_assume_role_credentials_identify_the_role(endpoint, sts):
     assert ident["UserId"] == out["AssumedRoleUser"]["AssumedRoleId"]
 
 
-def test_get_session_token_issues_usable_credentials(endpoint, sts):
+def test_get_session_token_issues_usable_credentials(endpoint, sts, account):
     creds = sts.get_session_token(DurationSeconds=900)["Credentials"]
     assert creds["AccessKeyId"].startswith("ASIA")
     other = client_for(endpoint, "sts", key=creds["AccessKeyId"],
                        secret=creds["SecretAccessKey"], token=creds["SessionToken"])
-    assert other.get_caller_identity()["Account"] == "000000000000"
+    assert other.get_caller_identity()["Account"] == account
 
 
 def test_assume_role_rejects_duration_out_of_range(sts):
@@ -71,7 +73,7 @@ def test_assume_role_requires_role_arn(sts):
 
 
 @pytest.mark.parametrize("cli", ["aws", "/usr/bin/aws"])
-def test_aws_cli_get_caller_identity(endpoint, cli):
+def test_aws_cli_get_caller_identity(endpoint, cli, account):
     exe = shutil.which(cli)
     if exe is None:
         pytest.skip("%s is not installed" % cli)
@@ -81,7 +83,7 @@ def test_aws_cli_get_caller_identity(endpoint, cli):
                           "--output", "json"], env=env, capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["Account"] == "000000000000"
+    assert json.loads(out.stdout)["Account"] == account
 
 
 @pytest.mark.emulator_only
@@ -262,6 +264,7 @@ def test_sigterm_shuts_down_cleanly(tmp_gantry):
 
 @pytest.mark.emulator_only
 def test_one_log_line_per_request(gantry, sts):
+    own_server_only()
     rid = sts.get_caller_identity()["ResponseMetadata"]["RequestId"]
     lines = [l for l in gantry.read_log().splitlines() if "request_id=" + rid in l]
     assert len(lines) == 1
@@ -293,6 +296,7 @@ def raw(port, payload, read=65536, timeout=5):
 FORM = b"Action=GetCallerIdentity&Version=2011-06-15"
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_keep_alive_serves_several_requests_on_one_connection(gantry):
     conn = http.client.HTTPConnection("127.0.0.1", gantry.port, timeout=5)
     for _ in range(3):
@@ -304,6 +308,7 @@ def test_keep_alive_serves_several_requests_on_one_connection(gantry):
     conn.close()
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_chunked_request_body_is_accepted(gantry):
     body = hex(len(FORM))[2:].encode() + b"\r\n" + FORM + b"\r\n0\r\n\r\n"
     out = raw(gantry.port, b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -313,6 +318,7 @@ def test_chunked_request_body_is_accepted(gantry):
     assert b"GetCallerIdentityResponse" in out
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_expect_100_continue_gets_an_interim_response(gantry):
     s = socket.create_connection(("127.0.0.1", gantry.port), timeout=5)
     s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
@@ -331,6 +337,7 @@ def test_expect_100_continue_gets_an_interim_response(gantry):
     assert b"HTTP/1.1 200" in first + rest
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_body_over_the_limit_gets_413(tmp_gantry):
     g = tmp_gantry("--body-limit", "1024")
     out = raw(g.port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n"
@@ -338,12 +345,14 @@ def test_body_over_the_limit_gets_413(tmp_gantry):
     assert out.startswith(b"HTTP/1.1 413")
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_tls_client_hello_is_closed(gantry):
     # The first bytes of a TLS 1.2 ClientHello record.
     out = raw(gantry.port, bytes([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1]))
     assert out == b""
 
 
+@pytest.mark.emulator_only  # unsigned requests
 def test_garbage_request_gets_400_not_a_crash(gantry):
     out = raw(gantry.port, b"NOT HTTP AT ALL\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 400")

@@ -8,6 +8,8 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+from conftest import wait_for
+
 AWS_V2 = "/usr/bin/aws"
 
 
@@ -207,12 +209,9 @@ def test_cli_v2_tail_prints_events_and_follows(aws_v2, endpoint, logs):
                               daemon=True)
     reader.start()
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any("second line" in l for l in lines):
-            time.sleep(0.1)
+        wait_for(lambda: any("second line" in l for l in lines), 30, 0.1, "the first events")
         put(logs, "/tail/app", "web/1", ["late line"], start=now_ms())
-        while time.monotonic() < deadline and not any("late line" in l for l in lines):
-            time.sleep(0.1)
+        wait_for(lambda: any("late line" in l for l in lines), 30, 0.1, "the late event")
         assert any("web/1 first line" in l for l in lines), lines
         assert sum("second line" in l for l in lines) == 1, lines
         assert any("late line" in l for l in lines), lines
@@ -234,13 +233,7 @@ def test_retention_is_enforced_at_time_scale(tmp_gantry):
     logs.put_retention_policy(logGroupName="short", retentionInDays=1)
     put(logs, "short", "s", ["soon gone"], start=now_ms())
     assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == len("soon gone") + 26
-    deadline = time.monotonic() + 15
-    events = None
-    while time.monotonic() < deadline:
-        events = logs.get_log_events(logGroupName="short", logStreamName="s",
-                                     startFromHead=True)["events"]
-        if not events:
-            break
-        time.sleep(0.2)
-    assert events == []
+    wait_for(lambda: logs.get_log_events(logGroupName="short", logStreamName="s",
+                                         startFromHead=True)["events"] == [], 15, 0.2,
+             "the expired events deleted")
     assert logs.describe_log_groups()["logGroups"][0]["storedBytes"] == 0

@@ -18,16 +18,17 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 import urllib.request
 
 import pytest
 
 from alb_env import free_port, own_netns
-from conftest import BINARY, ROOT, client_for
+from conftest import BINARY, ROOT, client_for, wait_for
 
+# emulator_only: the README's own ports and data directory, and the server's log.
 pytestmark = [
     pytest.mark.privileged,
+    pytest.mark.emulator_only,
     pytest.mark.skipif(os.geteuid() != 0, reason="the demo's tasks are real containers: root"),
 ]
 
@@ -109,16 +110,16 @@ class RunSh:
             return f.read()
 
     def wait_for(self, marker, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def printed():
             text = self.text()
             if marker in text:
                 return text
             if self.proc.poll() is not None:
                 pytest.fail("run.sh exited with %s before '%s':\n%s" %
                             (self.proc.returncode, marker, text[-4000:]))
-            time.sleep(1)
-        pytest.fail("no '%s' after %d s:\n%s" % (marker, timeout, self.text()[-4000:]))
+            return None
+        return wait_for(printed, timeout, 1,
+                        lambda: "'%s':\n%s" % (marker, self.text()[-4000:]))
 
     def server_pid(self):
         m = re.search(r"gantry is running on \S+ \(pid (\d+)", self.text())
@@ -165,10 +166,8 @@ def wipe(env):
                              str(free_port() - 80)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            if os.path.exists(port_file):
-                break
-            time.sleep(0.05)
+        wait_for(lambda: os.path.exists(port_file) and os.path.getsize(port_file), 10, 0.05,
+                 "the cleanup server to listen")
         with open(port_file) as f:
             port = int(f.read())
         req = urllib.request.Request("http://127.0.0.1:%d/_gantry/reset" % port, data=b"",

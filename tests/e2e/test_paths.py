@@ -17,6 +17,8 @@ from conftest import GantryProcess, client_for
 from oci_images import build_busybox_image
 
 ACCOUNT = "000000000000"
+# Servers of its own, their data directories and logs.
+pytestmark = pytest.mark.emulator_only
 
 
 def test_listening_line_reports_the_absolute_data_dir(tmp_path):

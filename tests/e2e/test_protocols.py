@@ -36,6 +36,7 @@ def error_code(e):
 
 # --- query (STS) ---------------------------------------------------------------------------
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_unknown_action_is_invalid_action(gantry):
     status, _, body = post(gantry.port, "/", "Action=FlyToTheMoon&Version=2011-06-15",
                            {"Content-Type": "application/x-www-form-urlencoded"})
@@ -44,6 +45,7 @@ def test_query_unknown_action_is_invalid_action(gantry):
     assert b"<Type>Sender</Type>" in body
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_non_numeric_integer_is_a_validation_error(gantry):
     status, _, body = post(
         gantry.port, "/",
@@ -53,6 +55,7 @@ def test_query_non_numeric_integer_is_a_validation_error(gantry):
     assert b"<Code>ValidationError</Code>" in body
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_query_error_carries_request_id(gantry):
     status, headers, body = post(gantry.port, "/", "Action=AssumeRole&Version=2011-06-15",
                                  {"Content-Type": "application/x-www-form-urlencoded"})
@@ -65,6 +68,7 @@ def test_query_error_carries_request_id(gantry):
 JSON11 = {"Content-Type": "application/x-amz-json-1.1"}
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_malformed_body_is_a_serialization_exception(gantry):
     status, _, body = post(gantry.port, "/", b"{not json",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"}))
@@ -72,6 +76,7 @@ def test_json_malformed_body_is_a_serialization_exception(gantry):
     assert json.loads(body)["__type"].endswith("SerializationException")
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_array_body_is_a_serialization_exception(gantry):
     status, _, body = post(gantry.port, "/", b"[1,2,3]",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"}))
@@ -79,6 +84,7 @@ def test_json_array_body_is_a_serialization_exception(gantry):
     assert json.loads(body)["__type"].endswith("SerializationException")
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_unknown_operation(gantry):
     status, _, body = post(gantry.port, "/", b"{}",
                            dict(JSON11, **{"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.Teleport"}))
@@ -102,6 +108,7 @@ def test_json_bad_enum_is_an_invalid_parameter_exception(make_client):
     assert "enum value set" in e.value.response["Error"]["Message"]
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_json_deep_nesting_is_refused_not_a_crash(gantry):
     body = b'{"a":' + b"[" * 100000 + b"]" * 100000 + b"}"
     status, _, out = post(gantry.port, "/", body,
@@ -120,6 +127,7 @@ def test_ec2_missing_parameter(make_client):
     assert e.value.response["Error"]["Message"] == "The request must contain the parameter VpcId"
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_ec2_unknown_action(gantry):
     status, _, body = post(gantry.port, "/", "Action=LaunchRocket&Version=2016-11-15",
                            {"Content-Type": "application/x-www-form-urlencoded"})
@@ -138,6 +146,7 @@ def cbor_request(operation, params):
     return req["url_path"], req["body"], req["headers"]
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_cbor_missing_parameter(gantry):
     path, body, headers = cbor_request("GetMetricStatistics", {"Namespace": "AWS/ECS"})
     status, out_headers, out = post(gantry.port, path, body, dict(headers))
@@ -148,6 +157,7 @@ def test_cbor_missing_parameter(gantry):
     assert out_headers["x-amzn-query-error"] == "MissingParameter;Sender"
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_cbor_truncated_body_is_refused(gantry):
     path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/ECS"})
     status, _, out = post(gantry.port, path, body[:-3], dict(headers))
@@ -165,8 +175,8 @@ def test_json_mode_cloudwatch_missing_parameter(make_client):
 
 # --- CloudWatch: each protocol its clients send, whatever model Gantry was built from -------
 # Debian 12's AWS CLI v2 sends query, botocore 1.43 JSON 1.0, the Smithy-based SDKs RPC v2 CBOR.
-# CloudWatch has no handlers yet: a request that decodes and validates gets NotImplemented,
-# encoded in the protocol it came in.
+# An operation CloudWatch has no handler for (metric streams) gets NotImplemented once it
+# decodes and validates, encoded in the protocol it came in.
 
 def signed_post(port, path, body, headers, service="monitoring"):
     req = botocore.awsrequest.AWSRequest(method="POST", url="http://127.0.0.1:%d%s" % (port, path),
@@ -178,7 +188,7 @@ def signed_post(port, path, body, headers, service="monitoring"):
 
 @pytest.mark.emulator_only
 def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
-    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    path, body, headers = cbor_request("ListMetricStreams", {"MaxResults": 10})
     status, out_headers, out = signed_post(gantry.port, path, body, dict(headers))
     assert status == 501
     assert out_headers["smithy-protocol"] == "rpc-v2-cbor"
@@ -188,14 +198,14 @@ def test_cloudwatch_cbor_request_is_answered_in_cbor(gantry):
     model = botocore.model.ServiceModel(session.get_service_data("cloudwatch"), "cloudwatch")
     parsed = botocore.parsers.create_parser("smithy-rpc-v2-cbor").parse(
         {"status_code": status, "headers": out_headers, "body": out},
-        model.operation_model("ListMetrics").output_shape)
+        model.operation_model("ListMetricStreams").output_shape)
     assert parsed["Error"]["Code"] == "NotImplemented"
-    assert "ListMetrics" in parsed["Error"]["Message"]
+    assert "ListMetricStreams" in parsed["Error"]["Message"]
 
 
 @pytest.mark.emulator_only
 def test_cloudwatch_cbor_service_named_by_its_shape_id(gantry):
-    path, body, headers = cbor_request("ListMetrics", {"Namespace": "AWS/EC2"})
+    path, body, headers = cbor_request("ListMetricStreams", {"MaxResults": 10})
     path = path.replace("/service/", "/service/com.amazonaws.cloudwatch.")
     status, out_headers, _ = signed_post(gantry.port, path, body, dict(headers))
     assert status == 501
@@ -205,9 +215,9 @@ def test_cloudwatch_cbor_service_named_by_its_shape_id(gantry):
 @pytest.mark.emulator_only
 def test_cloudwatch_json10_request_is_answered_in_json(gantry):
     status, out_headers, out = signed_post(
-        gantry.port, "/", b'{"Namespace":"AWS/EC2"}',
+        gantry.port, "/", b'{"MaxResults":10}',
         {"Content-Type": "application/x-amz-json-1.0",
-         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics"})
+         "X-Amz-Target": "GraniteServiceVersion20100801.ListMetricStreams"})
     assert status == 501
     assert out_headers["content-type"] == "application/x-amz-json-1.0"
     assert out_headers["x-amzn-query-error"] == "NotImplemented;Receiver"
@@ -217,14 +227,14 @@ def test_cloudwatch_json10_request_is_answered_in_json(gantry):
 @pytest.mark.emulator_only
 def test_cloudwatch_json10_from_boto3(make_client):
     with pytest.raises(ClientError) as e:
-        make_client("cloudwatch").list_metrics(Namespace="AWS/EC2")
+        make_client("cloudwatch").list_metric_streams(MaxResults=10)
     assert error_code(e) == ("NotImplemented", 501)
 
 
 @pytest.mark.emulator_only
 def test_cloudwatch_query_request_is_answered_in_xml(gantry):
     status, out_headers, out = signed_post(
-        gantry.port, "/", b"Action=ListMetrics&Version=2010-08-01&Namespace=AWS%2FEC2",
+        gantry.port, "/", b"Action=ListMetricStreams&Version=2010-08-01&MaxResults=10",
         {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     assert status == 501
     assert out_headers["content-type"].startswith("text/xml")
@@ -233,6 +243,7 @@ def test_cloudwatch_query_request_is_answered_in_xml(gantry):
     assert b"<Type>Receiver</Type>" in out
 
 
+@pytest.mark.emulator_only  # CloudWatch's NotImplemented
 def test_cloudwatch_query_and_json_decode_their_parameters(gantry):
     # A missing required member is found only once the body is decoded.
     status, _, out = signed_post(
@@ -256,7 +267,7 @@ def test_cloudwatch_from_debian_aws_cli_v2_which_sends_query(gantry):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
     out = subprocess.run([exe, "--endpoint-url", "http://127.0.0.1:%d" % gantry.port,
-                          "cloudwatch", "list-metrics", "--namespace", "AWS/EC2"],
+                          "cloudwatch", "list-metric-streams"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode != 0
     assert "NotImplemented" in out.stderr, out.stderr
@@ -264,6 +275,7 @@ def test_cloudwatch_from_debian_aws_cli_v2_which_sends_query(gantry):
 
 # --- rest-json (Lambda) and rest-xml (S3) --------------------------------------------------
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_rest_json_malformed_body(gantry):
     status, headers, out = post(gantry.port, "/2015-03-31/functions", b"{oops",
                           {"Content-Type": "application/json", "X-Amz-Date": "20250101T000000Z",
@@ -293,6 +305,7 @@ def test_modelled_but_unimplemented_operation_says_so(make_client):
     assert error_code(e) == ("NotImplemented", 501)
 
 
+@pytest.mark.emulator_only  # unsigned, to the one endpoint of every service
 def test_no_matching_service_is_refused_cleanly(gantry):
     status, _, out = post(gantry.port, "/", b"hello", {"Content-Type": "text/plain"})
     assert status == 400

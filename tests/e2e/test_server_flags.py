@@ -11,6 +11,9 @@ from alb_env import (Aws, AlbGantry, make_alb, make_network, own_netns, privileg
                      wait_until)
 from conftest import GantryProcess, client_for
 
+# Servers of its own, started with Gantry's flags.
+pytestmark = pytest.mark.emulator_only
+
 
 def test_account_flag_from_the_environment_is_the_default_account(tmp_path):
     env = dict(os.environ, GANTRY_ACCOUNT="210987654321", GANTRY_TASKS="off")

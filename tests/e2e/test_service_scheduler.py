@@ -7,15 +7,14 @@ skopeo; the module's server is reset and stopped at the end and no namespace may
 """
 import os
 import subprocess
-import threading
-import time
 
 import pytest
 
 from conftest import client_for
-from alb_env import (CLUSTER, Aws, Load, alb_get, fast_target_group, make_alb, make_network,
-                     own_netns, privileged, push_layout, register_web, start_server,
-                     target_health, task_ip, wait_until, web_layout)
+from alb_env import (CLUSTER, AlbClient, Aws, HeldRequest, Load, alb_get, fast_target_group,
+                     hostname_of, make_alb, make_network, own_netns, privileged, push_layout,
+                     register_web, run_task, start_server, target_health, task_ip, wait_task,
+                     wait_until, web_layout)
 from alb_env import alb_images, alb_server, aws, clean, net  # noqa: F401  (fixtures)
 
 pytestmark = privileged + [pytest.mark.usefixtures("clean")]
@@ -71,11 +70,12 @@ def messages(service):
     return [e["message"] for e in service["events"]]
 
 
-def setup_web(aws, net, alb_images, name, desired=2, image="v1", **kw):
-    """A target group, an ALB forwarding to it and a service `name` of `desired` tasks, waited
-    stable; returns (lb, tg, td, service). Each test names its own service: stopped tasks of
-    another test's service would otherwise show up in its listings, as they do on ECS."""
-    tg = fast_target_group(aws, name, net["vpc"])
+def setup_web(aws, net, alb_images, name, desired=2, image="v1", delay=5, **kw):
+    """A target group (deregistration delay `delay` AWS seconds), an ALB forwarding to it and a
+    service `name` of `desired` tasks, waited stable; returns (lb, tg, td, service). Each test
+    names its own service: stopped tasks of another test's service would otherwise show up in
+    its listings, as they do on ECS."""
+    tg = fast_target_group(aws, name, net["vpc"], delay=delay)
     lb, _ = make_alb(aws, net, name, default_tg=tg)
     td = register_web(aws, "web", alb_images[image])
     create_service(aws, net, tg, td, name, desired=desired, **kw)
@@ -100,19 +100,16 @@ def watch_deployments(aws, name, until, timeout=90):
             if key not in seen:
                 seen.append(key)
         return s if until(s) else None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        s = check()
-        if s:
-            return s, seen
-        time.sleep(0.2)
-    s = last["s"]
-    pytest.fail("deployments of %s did not settle in %ss: running %s, deployments %s, seen %s, "
-                "events (newest first):\n%s" % (
-                    name, timeout, s["runningCount"],
-                    [(d["id"], d["status"], d["taskDefinition"].rsplit("/", 1)[1],
-                      d.get("rolloutState"), d["runningCount"], d.get("failedTasks"))
-                     for d in s["deployments"]], seen, "\n".join(messages(s)[:20])))
+
+    def failure():
+        s = last["s"]
+        return "deployments of %s to settle: running %s, deployments %s, seen %s, events " \
+            "(newest first):\n%s" % (
+                name, s["runningCount"],
+                [(d["id"], d["status"], d["taskDefinition"].rsplit("/", 1)[1],
+                  d.get("rolloutState"), d["runningCount"], d.get("failedTasks"))
+                 for d in s["deployments"]], seen, "\n".join(messages(s)[:20]))
+    return wait_until(failure, check, timeout, 0.2), seen
 
 
 def test_service_keeps_desired_count_and_replaces_a_stopped_task(aws, net, alb_server,
@@ -177,12 +174,14 @@ def test_rolling_update_fails_no_request(aws, net, alb_server, alb_images):
     td2 = register_web(aws, "web", alb_images["v2"])
     load = Load(alb_server, lb["DNSName"], threads=2).start()
     try:
-        time.sleep(0.5)
+        wait_until("the load under way", lambda: load.count() >= 20)
         aws.ecs.update_service(cluster=CLUSTER, service="roll", taskDefinition=td2)
         s, seen = watch_deployments(
             aws, "roll", lambda s: len(s["deployments"]) == 1 and s["runningCount"] == 2 and
             s["deployments"][0]["rolloutState"] == "COMPLETED")
-        time.sleep(1)
+        # Requests after the rollout, all of which must reach v2.
+        after = load.count()
+        wait_until("20 requests after the rollout", lambda: load.count() >= after + 40)
     finally:
         load.stop()
     assert s["taskDefinition"] == td2
@@ -280,27 +279,51 @@ def test_task_failing_elb_health_checks_is_replaced(aws, net, alb_server, alb_im
 
 
 def test_delete_service_force_drains_then_stops_the_tasks(aws, net, alb_server, alb_images):
-    lb, tg, _, _ = setup_web(aws, net, alb_images, "delete")
+    """DeleteService --force drains the service's targets: requests in flight on them (6 s
+    each, in a 10 s deregistration delay) complete, and while they drain every new request
+    goes to the group's other target, a task outside the service."""
+    lb, tg, _, _ = setup_web(aws, net, alb_images, "delete", delay=100)  # 10 s at the scale
     tasks = running_tasks(aws, "delete")
-    wait_until("both targets healthy",
-               lambda: healthy_ips(aws, tg) == {task_ip(t) for t in tasks})
-    # A request in flight (2 s in the task) when the service is deleted still completes.
-    result = []
-    t = threading.Thread(target=lambda: result.append(
-        alb_get(alb_server, lb["DNSName"], "/cgi-bin/slow.sh?2")[::2]))
-    t.start()
-    time.sleep(0.5)
+    ips = {task_ip(t) for t in tasks}
+    wait_until("both targets healthy", lambda: healthy_ips(aws, tg) == ips)
+    other = run_task(aws, register_web(aws, "web", alb_images["v2"]), net["subnets"][1],
+                     [net["sg"]["web"]])
+    other_ip = task_ip(wait_task(aws, other, "RUNNING"))
+    aws.elbv2.register_targets(TargetGroupArn=tg, Targets=[{"Id": other_ip, "Port": 8080}])
+    wait_until("the outside target healthy", lambda: other_ip in healthy_ips(aws, tg))
+
+    # One request in flight on each of the service's targets (its headers have arrived).
+    held = {}
+    for _ in range(20):
+        h = HeldRequest(alb_server, lb["DNSName"], "/cgi-bin/hold.sh?6")
+        if h.served_by in held or h.served_by == hostname_of(other_ip):
+            h.conn.close()
+            continue
+        held[h.served_by] = h
+        if len(held) == 2:
+            break
+    assert set(held) == {hostname_of(ip) for ip in ips}, list(held)
     s = aws.ecs.delete_service(cluster=CLUSTER, service="delete", force=True)["service"]
     assert s["status"] == "DRAINING" and s["desiredCount"] == 0, s
-    t.join(15)
-    assert result and result[0][0] == 200 and result[0][1].startswith("slow "), result
+    wait_until("the service's targets draining", lambda: {
+        ip for (ip, _), (state, _) in target_health(aws, tg).items()
+        if state == "draining"} == ips, timeout=10)
+    c = AlbClient(alb_server, lb["DNSName"])
+    assert [c.get("/")[2] for _ in range(10)] == ["v2\n"] * 10
+    c.close()
+    assert {ip for (ip, _), (state, _) in target_health(aws, tg).items()
+            if state == "draining"} == ips, "the drain ended before the requests did"
+    for host, h in held.items():
+        assert h.finish() == (200, "held %s\n" % host)
+
     wait_until("every task stopped",
                lambda: all(x["lastStatus"] == "STOPPED" for x in aws.ecs.describe_tasks(
                    cluster=CLUSTER, tasks=[y["taskArn"] for y in tasks])["tasks"]), timeout=60)
-    wait_until("the target group empty", lambda: not target_health(aws, tg), timeout=30)
+    wait_until("only the outside target left",
+               lambda: set(target_health(aws, tg)) == {(other_ip, 8080)}, timeout=30)
     wait_until("the service INACTIVE",
                lambda: describe(aws, "delete")["status"] == "INACTIVE", timeout=30)
-    assert alb_get(alb_server, lb["DNSName"], "/")[0] == 503
+    assert alb_get(alb_server, lb["DNSName"], "/")[::2] == (200, "v2\n")
 
 
 def test_restart_in_the_middle_of_a_rollout_converges(aws, net, alb_server, alb_images):
@@ -345,7 +368,8 @@ def test_reset_while_a_service_runs_leaves_no_namespace(tmp_path, alb_images):
         create_service(a, n, tg, register_web(a, "web", image), "reset", desired=4)
         wait_stable(a, "reset")
         g.reset()
-        time.sleep(2)  # anything started during the reset has had time to show up
+        # The reset returns once every controller has stopped what it owned; nothing may be
+        # left (a launch racing the reset would leave its VPC's namespace).
         left = own_netns(g.data_dir)
         assert not left, "after the reset: %s" % left
     finally:

@@ -3,20 +3,23 @@ pushed to Gantry's ECR starts runc containers in their own network namespace wit
 subnet, security groups hold between tasks, output reaches CloudWatch Logs, and the lifecycle is
 reported as ECS reports it. Needs root, runc and skopeo; every test leaves the host as it found it.
 """
+import glob
+import json
 import os
 import shutil
 import signal
 import subprocess
-import time
 
 import pytest
 
-from conftest import GantryProcess, client_for
-from alb_env import own_netns
+from conftest import GantryProcess, client_for, wait_for as wait_on
+from alb_env import own_netns, probe_from, task_netns
 from oci_images import build_busybox_image
 
+# emulator_only: the module runs its own server and reads its data directory (namespaces).
 pytestmark = [
     pytest.mark.privileged,
+    pytest.mark.emulator_only,
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root"),
     pytest.mark.skipif(shutil.which("runc") is None or shutil.which("skopeo") is None,
                        reason="needs runc and skopeo"),
@@ -118,15 +121,12 @@ def run(aws, td, subnet, groups):
 
 
 def wait_for(aws, arn, status, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
+    def check():
         t = aws.ecs.describe_tasks(cluster="tasks", tasks=[arn])["tasks"][0]
-        if t["lastStatus"] == status or time.monotonic() > deadline:
-            assert t["lastStatus"] == status, t
-            return t
         if status == "RUNNING" and t["lastStatus"] == "STOPPED":
             pytest.fail("task stopped: %s" % t.get("stoppedReason"))
-        time.sleep(0.1)
+        return t if t["lastStatus"] == status else None
+    return wait_on(check, timeout, 0.1, "task %s %s" % (arn.rsplit("/", 1)[1], status))
 
 
 def eni_detail(task, name):
@@ -137,67 +137,97 @@ def eni_detail(task, name):
     return None
 
 
+def log_events(aws, group, stream):
+    try:
+        return aws.logs.get_log_events(logGroupName=group, logStreamName=stream,
+                                       startFromHead=True)["events"]
+    except aws.logs.exceptions.ResourceNotFoundException:
+        return []
+
+
 def log_messages(aws, group, stream, want=None, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            events = aws.logs.get_log_events(logGroupName=group, logStreamName=stream,
-                                             startFromHead=True)["events"]
-        except aws.logs.exceptions.ResourceNotFoundException:
-            events = []
-        msgs = [e["message"] for e in events]
-        if (want is None and msgs) or (want and any(want in m for m in msgs)) or \
-                time.monotonic() > deadline:
-            return msgs
-        time.sleep(0.2)
+    """The stream's messages once one contains `want` (any message when None)."""
+    def check():
+        msgs = [e["message"] for e in log_events(aws, group, stream)]
+        found = msgs if want is None else any(want in m for m in msgs)
+        return msgs if found else None
+    return wait_on(check, timeout, 0.2, "%r in %s %s" % (want, group, stream))
 
 
-def test_task_runs_with_an_ip_of_its_subnet_and_an_eni(aws, images, vpc):
-    td = register(aws, "web", images["web"])
-    arn = run(aws, td, vpc["subnets"][0], [vpc["web"]])
-    aws.ecs.get_waiter("tasks_running").wait(cluster="tasks", tasks=[arn],
-                                             WaiterConfig={"Delay": 1, "MaxAttempts": 30})
-    task = aws.ecs.describe_tasks(cluster="tasks", tasks=[arn])["tasks"][0]
-    ip = eni_detail(task, "privateIPv4Address")
-    assert ip.startswith("10.0.1.") and ip not in ("10.0.1.0", "10.0.1.1", "10.0.1.2", "10.0.1.3")
-    assert task["containers"][0]["lastStatus"] == "RUNNING"
-    assert task["containers"][0]["runtimeId"]
-    assert task["availabilityZone"] == "us-east-1a"
-    for k in ("pullStartedAt", "pullStoppedAt", "startedAt", "connectivityAt"):
-        assert k in task, k
-    eni = eni_detail(task, "networkInterfaceId")
-    enis = aws.ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
-    assert enis[0]["PrivateIpAddress"] == ip
-    assert enis[0]["Groups"][0]["GroupId"] == vpc["web"]
-
-    aws.ecs.stop_task(cluster="tasks", task=arn, reason="done")
-    aws.ecs.get_waiter("tasks_stopped").wait(cluster="tasks", tasks=[arn],
-                                             WaiterConfig={"Delay": 1, "MaxAttempts": 30})
-    task = aws.ecs.describe_tasks(cluster="tasks", tasks=[arn])["tasks"][0]
-    assert task["stopCode"] == "UserInitiated"
-    assert task["stoppedReason"] == "done"
-    assert not aws.ec2.describe_network_interfaces(
-        Filters=[{"Name": "network-interface-id", "Values": [eni]}])["NetworkInterfaces"]
+def sg_rule(port, to_port=None, group=None, cidr=None):
+    p = {"IpProtocol": "tcp", "FromPort": port, "ToPort": to_port or port}
+    if group:
+        p["UserIdGroupPairs"] = [{"GroupId": group}]
+    if cidr:
+        p["IpRanges"] = [{"CidrIp": cidr}]
+    return [p]
 
 
-def test_security_groups_admit_only_the_allowed_group(aws, images, vpc):
-    """A task whose group admits 8080 only from 'front' answers a task in 'front' (other
-    subnet) and not a task in 'other' (same subnet)."""
+def revoke_default_egress(ec2, group):
+    ec2.revoke_security_group_egress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+
+
+def test_security_groups_hold_in_both_directions_in_and_across_subnets(aws, images, vpc, server):
+    """Every crossed case, each from inside the tasks' own namespaces: a connection passes only
+    when the source's egress and the destination's ingress both allow it, in the same subnet as
+    in another. A dropped connection times out; one that passed both groups to a port where
+    nothing listens is refused, which tells a security group's drop from a closed port."""
+    ec2 = aws.ec2
+    sealed = ec2.create_security_group(GroupName="sealed", Description="no egress",
+                                       VpcId=vpc["vpc"])["GroupId"]
+    revoke_default_egress(ec2, sealed)
+    narrow = ec2.create_security_group(GroupName="narrow", Description="egress 8080 to web",
+                                       VpcId=vpc["vpc"])["GroupId"]
+    revoke_default_egress(ec2, narrow)
+    ec2.authorize_security_group_egress(GroupId=narrow,
+                                        IpPermissions=sg_rule(8080, group=vpc["web"]))
+    # web admits sealed on 8080 and narrow on 8080-8081: only their own egress can stop them.
+    ec2.authorize_security_group_ingress(GroupId=vpc["web"], IpPermissions=sg_rule(
+        8080, group=sealed))
+    ec2.authorize_security_group_ingress(GroupId=vpc["web"], IpPermissions=sg_rule(
+        8080, 8081, group=narrow))
+    # The reverse direction: narrow admits web on 9000 (nothing listens there), front nothing.
+    ec2.authorize_security_group_ingress(GroupId=narrow, IpPermissions=sg_rule(
+        9000, group=vpc["web"]))
+
     web = run(aws, register(aws, "web", images["web"]), vpc["subnets"][0], [vpc["web"]])
-    ip = eni_detail(wait_for(aws, web, "RUNNING"), "privateIPv4Address")
-    # busybox-static's wget crashes without libc's NSS files in the image; nc does not.
-    fetch = ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 %s 8080 && echo FETCHED" % ip]
-    td = register(aws, "client", images["tools"], command=fetch, group="/ecs/clients")
-    allowed = run(aws, td, vpc["subnets"][1], [vpc["front"]])
-    denied = run(aws, td, vpc["subnets"][0], [vpc["other"]])
-    a = wait_for(aws, allowed, "STOPPED", timeout=30)
-    d = wait_for(aws, denied, "STOPPED", timeout=30)
-    assert a["containers"][0]["exitCode"] == 0, a
-    assert d["containers"][0]["exitCode"] != 0, d
-    assert d["stopCode"] == "EssentialContainerExited"
-    assert d["stoppedReason"] == "Essential container in task exited"
-    msgs = log_messages(aws, "/ecs/clients", "ecs/app/" + allowed.rsplit("/", 1)[1], "FETCHED")
-    assert "hello from gantry" in msgs and "FETCHED" in msgs, msgs
+    idle = register(aws, "idle", images["tools"], command=["sleep", "600"])
+    clients = {}
+    for name in ("front", "other", "sealed", "narrow"):
+        group = {"sealed": sealed, "narrow": narrow}.get(name) or vpc[name]
+        for where, subnet in (("same", 0), ("across", 1)):
+            clients[name, where] = run(aws, idle, vpc["subnets"][subnet], [group])
+    web_ip = eni_detail(wait_for(aws, web, "RUNNING"), "privateIPv4Address")
+    ips = {k: eni_detail(wait_for(aws, arn, "RUNNING"), "privateIPv4Address")
+           for k, arn in clients.items()}
+    assert ips["front", "same"].startswith("10.0.1.") and ips["front", "across"].startswith(
+        "10.0.2."), ips
+
+    def probe(src_arn, ip, port):
+        return probe_from(task_netns(server.data_dir, src_arn), ip, port)
+
+    seen = {}
+    for where in ("same", "across"):
+        for name, port in (("front", 8080), ("other", 8080), ("sealed", 8080),
+                           ("narrow", 8080), ("narrow", 8081)):
+            seen[name, where, port] = probe(clients[name, where], web_ip, port)
+        for name in ("front", "narrow"):
+            seen["web->" + name, where, 9000] = probe(web, ips[name, where], 9000)
+    outcome = {k: v[0] for k, v in seen.items()}
+    want = {}
+    for where in ("same", "across"):
+        want.update({
+            ("front", where, 8080): "ok",          # web's ingress admits front
+            ("other", where, 8080): "timeout",     # ... and not other
+            ("sealed", where, 8080): "timeout",    # admitted, but sealed may send nothing
+            ("narrow", where, 8080): "ok",         # narrow's egress allows 8080 to web
+            ("narrow", where, 8081): "timeout",    # ... and not 8081, which web admits
+            ("web->front", where, 9000): "timeout",  # front admits nobody
+            ("web->narrow", where, 9000): "refused",  # narrow admits web: nothing listens
+        })
+    assert outcome == want, seen
+    assert all("hello from gantry" in v[1] for k, v in seen.items() if v[0] == "ok"), seen
 
 
 def test_container_output_reaches_cloudwatch_logs(aws, images, vpc):
@@ -229,6 +259,45 @@ def test_task_reaches_metadata_and_the_aws_api_inside_its_vpc(aws, images, vpc):
                                   "uptime"))
     assert '"TaskARN":"%s"' % arn in text, text
     assert '"uptime' in text, text
+
+
+def json_lines(messages):
+    out = []
+    for m in messages:
+        try:
+            out.append(json.loads(m))
+        except ValueError:
+            pass
+    return out
+
+
+# The container's /stats is Docker's stats document read from its cgroups (whatever their
+# version); /task/stats has one per container, keyed by its Docker id.
+def test_task_reads_its_cgroup_stats_from_the_metadata_endpoint(aws, images, vpc):
+    get = 'printf "GET %s HTTP/1.0\\r\\n\\r\\n" | nc -w 3 169.254.170.2 80; echo'
+    base = "${ECS_CONTAINER_METADATA_URI_V4#http://169.254.170.2}"
+    cmd = ["sh", "-c", "dd if=/dev/zero of=/dev/null bs=1M count=300 2>/dev/null; " +
+           get % (base + "/stats") + "; " + get % (base + "/task/stats")]
+    arn = run(aws, register(aws, "stats", images["tools"], command=cmd, memory=64,
+                            group="/ecs/stats"), vpc["subnets"][0], [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED")
+    assert t["containers"][0]["exitCode"] == 0, t
+    runtime_id = t["containers"][0]["runtimeId"]
+    msgs = log_messages(aws, "/ecs/stats", "ecs/app/" + arn.rsplit("/", 1)[1], "memory_stats")
+    docs = json_lines(msgs)
+    assert len(docs) == 2, msgs
+    stats, task_stats = docs
+    assert stats["memory_stats"]["limit"] == 64 * 1048576, stats
+    assert stats["memory_stats"]["usage"] > 0, stats
+    assert stats["memory_stats"]["stats"], stats
+    assert stats["cpu_stats"]["cpu_usage"]["total_usage"] > 0, stats
+    assert stats["pids_stats"]["current"] >= 1, stats
+    assert list(task_stats) == [runtime_id], task_stats
+    assert task_stats[runtime_id]["memory_stats"]["limit"] == 64 * 1048576, task_stats
+    # A STOPPED task's containers are removed, their cgroups with them, in every hierarchy.
+    left = glob.glob("/sys/fs/cgroup/*/gantry/" + runtime_id) + \
+        glob.glob("/sys/fs/cgroup/gantry/" + runtime_id)
+    assert not left, left
 
 
 def test_oom_kill_is_reported_as_ecs_does(aws, images, vpc):
@@ -284,9 +353,6 @@ def test_restart_after_kill_readopts_running_tasks(tmp_path):
             logs = client_for(g.endpoint, "logs")
         t = B.ecs.describe_tasks(cluster="tasks", tasks=[web])["tasks"][0]
         assert t["lastStatus"] == "RUNNING", t
-        time.sleep(1.5)  # a resync pass over the re-adopted task must not disturb it
-        assert B.ecs.describe_tasks(cluster="tasks", tasks=[web])["tasks"][0]["lastStatus"] == \
-            "RUNNING"
         fetch = ["sh", "-c",
                  "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 %s 8080 && echo FETCHED" % ip]
         client = run(B, register(B, "client", repo["repositoryUri"] + ":latest", command=fetch,
@@ -295,6 +361,9 @@ def test_restart_after_kill_readopts_running_tasks(tmp_path):
         assert c["containers"][0]["exitCode"] == 0, c
         msgs = log_messages(B, "/ecs/clients", "ecs/app/" + client.rsplit("/", 1)[1], "FETCHED")
         assert "still here" in msgs, msgs
+        # The resync passes that ran meanwhile (a client task's whole life) left it alone.
+        assert B.ecs.describe_tasks(cluster="tasks", tasks=[web])["tasks"][0]["lastStatus"] == \
+            "RUNNING"
 
         B.ecs.stop_task(cluster="tasks", task=web)
         wait_for(B, web, "STOPPED")
@@ -304,32 +373,149 @@ def test_restart_after_kill_readopts_running_tasks(tmp_path):
     assert own_netns(d) == set()
 
 
-def test_depends_on_healthy_waits_for_the_health_check(aws, images, vpc):
-    """Containers of one task share localhost; a container that dependsOn another being HEALTHY
-    starts only once that one's healthCheck passes."""
-    probe = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080"
-    web = {"name": "web", "image": images["web"], "essential": False, "stopTimeout": 2,
-           "healthCheck": {"command": ["CMD-SHELL", probe + " | grep -q '200 OK'"],
-                           "interval": 5, "timeout": 2, "retries": 3, "startPeriod": 0}}
-    client = {"name": "client", "image": images["tools"], "essential": True,
-              "dependsOn": [{"containerName": "web", "condition": "HEALTHY"}],
-              "command": ["sh", "-c", probe],
-              "logConfiguration": {"logDriver": "awslogs", "options": {
-                  "awslogs-group": "/ecs/deps", "awslogs-region": "us-east-1",
-                  "awslogs-stream-prefix": "ecs", "awslogs-create-group": "true"}}}
-    td = aws.ecs.register_task_definition(
-        family="deps", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
+LOG_GROUP = "/ecs/deps"
+PROBE = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 127.0.0.1 8080"
+
+
+def container(name, image, command, essential=False, **kw):
+    c = {"name": name, "image": image, "essential": essential, "stopTimeout": 2,
+         "command": ["sh", "-c", command],
+         "logConfiguration": {"logDriver": "awslogs", "options": {
+             "awslogs-group": LOG_GROUP, "awslogs-region": "us-east-1",
+             "awslogs-stream-prefix": "ecs", "awslogs-create-group": "true"}}}
+    c.update(kw)
+    return c
+
+
+def register_containers(aws, family, containers):
+    return aws.ecs.register_task_definition(
+        family=family, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256",
         memory="512", executionRoleArn="arn:aws:iam::%s:role/ecsTaskExecutionRole" % ACCOUNT,
-        containerDefinitions=[web, client])["taskDefinition"]["taskDefinitionArn"]
+        containerDefinitions=containers)["taskDefinition"]["taskDefinitionArn"]
+
+
+def first_event(aws, arn, container_name, text):
+    """(timestamp ms, message) of the first line of `container_name` containing `text`: the
+    time the container's own output was captured."""
+    stream = "ecs/%s/%s" % (container_name, arn.rsplit("/", 1)[1])
+
+    def check():
+        return next(((e["timestamp"], e["message"]) for e in log_events(aws, LOG_GROUP, stream)
+                     if text in e["message"]), None)
+    return wait_on(check, 15, 0.2, "%r from %s" % (text, container_name))
+
+
+def test_depends_on_starts_a_container_only_once_its_condition_holds(aws, images, vpc):
+    """Each dependent container prints a line first thing; it must come after the line its
+    dependency printed when the condition began to hold: COMPLETE (any exit code), SUCCESS
+    (exit 0) and HEALTHY (the health check passes, which it cannot before httpd runs). Each
+    dependency takes seconds to get there: a dependent started early prints first."""
+    health = {"command": ["CMD-SHELL", PROBE + " | grep -q '200 OK'"], "interval": 5,
+              "timeout": 2, "retries": 3, "startPeriod": 0}
+    td = register_containers(aws, "deps", [
+        container("init", images["tools"], "echo init-begin; sleep 2; echo init-done; exit 3"),
+        container("prep", images["tools"], "echo prep-begin; sleep 2; echo prep-done"),
+        container("web", images["web"], "echo web-begin; sleep 3; echo web-ready; "
+                  "exec httpd -f -p 8080 -h /www", healthCheck=health),
+        container("after-init", images["tools"], "echo after-init-start",
+                  dependsOn=[{"containerName": "init", "condition": "COMPLETE"}]),
+        container("after-prep", images["tools"], "echo after-prep-start",
+                  dependsOn=[{"containerName": "prep", "condition": "SUCCESS"}]),
+        container("client", images["tools"], "echo client-start; " + PROBE, essential=True,
+                  dependsOn=[{"containerName": "web", "condition": "HEALTHY"}]),
+    ])
+    arn = run(aws, td, vpc["subnets"][0], [vpc["other"]])
+    t = wait_for(aws, arn, "STOPPED", timeout=90)
+    early = []
+    for dependent, (dependency, held) in {"after-init": ("init", "init-done"),
+                                          "after-prep": ("prep", "prep-done"),
+                                          "client": ("web", "web-ready")}.items():
+        began, _ = first_event(aws, arn, dependency, dependency + "-begin")
+        ready, _ = first_event(aws, arn, dependency, held)
+        started, _ = first_event(aws, arn, dependent, dependent + "-start")
+        assert ready - began >= 1500, (dependency, began, ready)
+        if started < ready:
+            early.append("%s started %d ms before %s" % (dependent, ready - started, held))
+    assert not early, (early, t)
+    by_name = {c["name"]: c for c in t["containers"]}
+    assert by_name["init"]["exitCode"] == 3, t
+    assert by_name["prep"]["exitCode"] == 0, t
+    assert by_name["client"]["exitCode"] == 0, t
+    assert by_name["web"].get("healthStatus") == "HEALTHY", t
+    assert t["stopCode"] == "EssentialContainerExited", t
+    msgs = log_messages(aws, LOG_GROUP, "ecs/client/" + arn.rsplit("/", 1)[1],
+                        "hello from gantry")
+    assert "hello from gantry" in msgs, msgs
+
+
+def test_depends_on_success_never_starts_after_a_failed_exit(aws, images, vpc):
+    """SUCCESS needs exit code 0: after exit 1 the dependent never starts and the task stops."""
+    td = register_containers(aws, "deps-fail", [
+        container("prep", images["tools"], "echo prep-begin; exit 1"),
+        container("main", images["tools"], "echo main-start; sleep 600", essential=True,
+                  dependsOn=[{"containerName": "prep", "condition": "SUCCESS"}]),
+    ])
     arn = run(aws, td, vpc["subnets"][0], [vpc["other"]])
     t = wait_for(aws, arn, "STOPPED", timeout=60)
     by_name = {c["name"]: c for c in t["containers"]}
-    assert by_name["client"]["exitCode"] == 0, t
-    assert by_name["web"].get("healthStatus") == "HEALTHY", t
-    msgs = log_messages(aws, "/ecs/deps", "ecs/client/" + arn.rsplit("/", 1)[1],
-                        "hello from gantry")
-    assert "hello from gantry" in msgs, msgs
-    assert t["stopCode"] == "EssentialContainerExited"
+    assert by_name["prep"]["exitCode"] == 1, t
+    assert "exitCode" not in by_name["main"], t
+    first_event(aws, arn, "prep", "prep-begin")
+    assert log_events(aws, LOG_GROUP, "ecs/main/" + arn.rsplit("/", 1)[1]) == [], t
+
+
+def failing_health_check():
+    # Passes nothing: the essential container turns UNHEALTHY after `retries` failed checks.
+    return {"command": ["CMD-SHELL", "exit 1"], "interval": 5, "timeout": 2, "retries": 1,
+            "startPeriod": 0}
+
+
+def test_failing_container_health_check_makes_the_task_unhealthy(aws, images, vpc):
+    """A standalone task whose essential container fails its health check reports the
+    container and the task UNHEALTHY (ECS stops and replaces such tasks only in services)."""
+    td = register_containers(aws, "sick", [
+        container("app", images["tools"], "sleep 600", essential=True,
+                  healthCheck=failing_health_check())])
+    arn = run(aws, td, vpc["subnets"][0], [vpc["other"]])
+    wait_for(aws, arn, "RUNNING", timeout=60)
+
+    def unhealthy():
+        t = aws.ecs.describe_tasks(cluster="tasks", tasks=[arn])["tasks"][0]
+        return t if t.get("healthStatus") == "UNHEALTHY" else None
+    t = wait_on(unhealthy, 40, 0.5, "the task UNHEALTHY")
+    assert t["containers"][0]["healthStatus"] == "UNHEALTHY", t
+    assert t["lastStatus"] == "RUNNING", t
+
+
+def test_service_replaces_a_task_whose_container_health_check_fails(aws, images, vpc):
+    td = register_containers(aws, "sick-svc", [
+        container("app", images["tools"], "sleep 600", essential=True,
+                  healthCheck=failing_health_check())])
+    aws.ecs.create_cluster(clusterName="tasks")
+    aws.ecs.create_service(cluster="tasks", serviceName="sick", taskDefinition=td,
+                           desiredCount=1, launchType="FARGATE",
+                           networkConfiguration={"awsvpcConfiguration": {
+                               "subnets": [vpc["subnets"][0]],
+                               "securityGroups": [vpc["other"]]}})
+    try:
+        def stopped_for_health():
+            arns = aws.ecs.list_tasks(cluster="tasks", serviceName="sick",
+                                      desiredStatus="STOPPED")["taskArns"]
+            tasks = aws.ecs.describe_tasks(cluster="tasks", tasks=arns)["tasks"] if arns else []
+            return [x for x in tasks
+                    if x.get("stoppedReason") == "Task failed container health checks"]
+        first = wait_on(stopped_for_health, 90, 0.5, "the UNHEALTHY task stopped")[0]
+        assert first["healthStatus"] == "UNHEALTHY", first
+
+        def replacement():
+            arns = aws.ecs.list_tasks(cluster="tasks", serviceName="sick",
+                                      desiredStatus="RUNNING")["taskArns"]
+            return [a for a in arns if a != first["taskArn"]]
+        wait_on(replacement, 60, 0.5, "a replacement task")
+    finally:
+        aws.ecs.delete_service(cluster="tasks", service="sick", force=True)
+        wait_on(lambda: aws.ecs.describe_services(cluster="tasks", services=["sick"])[
+            "services"][0]["status"] == "INACTIVE", 60, 0.5, "the service INACTIVE")
 
 
 @pytest.mark.parametrize("kind", ["traversal", "through-symlink"])

@@ -1,7 +1,10 @@
 #include "runtime/image/layer_cache.h"
 
+#include <chrono>
+
 #include "core/ids.h"
 #include "core/log.h"
+#include "runtime/prune_plan.h"
 
 namespace runtime::image {
 namespace {
@@ -10,7 +13,13 @@ namespace fs = std::filesystem;
 
 }  // namespace
 
-LayerCache::LayerCache(fs::path dir, UnpackLimits limits) : dir_(std::move(dir)), limits_(limits) {
+const core::Clock& LayerCache::system_clock() {
+  static const core::SystemClock clock;
+  return clock;
+}
+
+LayerCache::LayerCache(fs::path dir, UnpackLimits limits, const core::Clock& clock)
+    : dir_(std::move(dir)), limits_(limits), clock_(clock) {
   std::error_code ec;
   fs::create_directories(dir_ / "empty", ec);
   for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
@@ -42,8 +51,14 @@ Result<fs::path> LayerCache::ensure(const ImageSource& source, const Layer& laye
   }
   fs::path final_dir = path_for(layer.diff_id);
   std::error_code ec;
-  if (fs::is_directory(final_dir, ec)) {
-    return final_dir;
+  {
+    // Marked used and checked under the lock that remove() holds: a layer seen whole here is
+    // not pruned before its container starts (remove() skips recently used layers).
+    std::lock_guard lock(mu_);
+    last_used_[final_dir.filename().string()] = clock_.now();
+    if (fs::is_directory(final_dir, ec)) {
+      return final_dir;
+    }
   }
   std::shared_future<Result<fs::path>> wait;
   std::promise<Result<fs::path>> mine;
@@ -63,7 +78,60 @@ Result<fs::path> LayerCache::ensure(const ImageSource& source, const Layer& laye
   mine.set_value(result);
   std::lock_guard lock(mu_);
   in_flight_.erase(layer.diff_id);
+  last_used_[final_dir.filename().string()] = clock_.now();
   return result;
+}
+
+std::vector<LayerCache::Entry> LayerCache::entries() {
+  std::vector<Entry> out;
+  std::error_code ec;
+  for (const fs::directory_entry& d : fs::directory_iterator(dir_, ec)) {
+    std::string name = d.path().filename().string();
+    if (name == "empty" || name.find(".tmp-") != std::string::npos || !d.is_directory(ec)) {
+      continue;
+    }
+    Entry e{name, 0, {}};
+    {
+      std::lock_guard lock(mu_);
+      // A layer not used since start-up counts as used now: its age is not on disk (a layer
+      // directory's mtime is the image's), and a restart must not empty the cache.
+      e.last_used = last_used_.try_emplace(name, clock_.now()).first->second;
+      auto bytes = bytes_.find(name);
+      if (bytes != bytes_.end()) {
+        e.bytes = bytes->second;
+        out.push_back(std::move(e));
+        continue;
+      }
+    }
+    e.bytes = directory_bytes(d.path());
+    std::lock_guard lock(mu_);
+    bytes_[name] = e.bytes;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool LayerCache::remove(const std::string& name, core::TimePoint used_before) {
+  fs::path dir = dir_ / name;
+  fs::path doomed = dir;
+  doomed += ".tmp-" + core::ids::random_hex(8);
+  std::error_code ec;
+  {
+    std::lock_guard lock(mu_);
+    auto used = last_used_.find(name);
+    if (used != last_used_.end() && used->second >= used_before) {
+      return false;
+    }
+    fs::rename(dir, doomed, ec);
+    if (ec) {
+      return false;
+    }
+    last_used_.erase(name);
+    bytes_.erase(name);
+  }
+  fs::remove_all(doomed, ec);  // a crash here leaves a .tmp- that the next start-up removes
+  core::log::debug("layer pruned", {{"layer", name}});
+  return true;
 }
 
 Result<fs::path> LayerCache::unpack(const ImageSource& source, const Layer& layer) {

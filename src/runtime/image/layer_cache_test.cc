@@ -8,6 +8,7 @@
 #include "runtime/image/oci_layout_source.h"
 #include "runtime/image/sha256.h"
 #include "runtime/image/test_tar.h"
+#include "testing/manual_clock.h"
 
 namespace runtime::image {
 namespace {
@@ -110,6 +111,46 @@ TEST_F(LayerCacheTest, RemovesTemporaryDirectoriesLeftByACrash) {
   fs::create_directories(root_ / "layers" / "abc.tmp-1234");
   LayerCache cache(root_ / "layers");
   EXPECT_FALSE(fs::exists(root_ / "layers" / "abc.tmp-1234"));
+}
+
+TEST_F(LayerCacheTest, ListsLayersWithSizeAndLastUseAndRemovesThemUnlessUsedSince) {
+  fakes::ManualClock clock;
+  Layer layer = add_layer(TestTar().file("big", std::string(50000, 'x')).bytes(),
+                          TestTar(TestTar::Compression::Gzip)
+                              .file("big", std::string(50000, 'x'))
+                              .bytes());
+  LayerCache cache(root_ / "layers", {}, clock);
+  ASSERT_TRUE(cache.ensure(*source_, layer));
+  core::TimePoint used = clock.now();
+  std::vector<LayerCache::Entry> listed = cache.entries();
+  ASSERT_EQ(listed.size(), 1u);  // "empty" is not a layer
+  EXPECT_EQ(listed[0].name, cache.path_for(layer.diff_id).filename().string());
+  EXPECT_GE(listed[0].bytes, 50000u);
+  EXPECT_EQ(listed[0].last_used, used);
+
+  clock.advance(std::chrono::hours(1));
+  ASSERT_TRUE(cache.ensure(*source_, layer));  // used again after the pruner looked
+  EXPECT_FALSE(cache.remove(listed[0].name, used + std::chrono::minutes(1)));
+  EXPECT_TRUE(fs::exists(cache.path_for(layer.diff_id)));
+  EXPECT_TRUE(cache.remove(listed[0].name, clock.now() + std::chrono::seconds(1)));
+  EXPECT_FALSE(fs::exists(cache.path_for(layer.diff_id)));
+  EXPECT_EQ(entries(root_ / "layers"), std::vector<fs::path>{"empty"});
+  // A later pull unpacks it again.
+  ASSERT_TRUE(cache.ensure(*source_, layer));
+  EXPECT_TRUE(fs::exists(cache.path_for(layer.diff_id) / "big"));
+}
+
+TEST_F(LayerCacheTest, ALayerFoundOnDiskAfterARestartCountsAsUsedWhenFirstListed) {
+  fakes::ManualClock clock;
+  Layer layer = add_layer(TestTar().file("a", "b").bytes(),
+                          TestTar(TestTar::Compression::Gzip).file("a", "b").bytes());
+  ASSERT_TRUE(LayerCache(root_ / "layers", {}, clock).ensure(*source_, layer));
+  clock.advance(std::chrono::hours(100));
+  LayerCache restarted(root_ / "layers", {}, clock);
+  std::vector<LayerCache::Entry> listed = restarted.entries();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].last_used, clock.now());  // not the image's mtimes, nor the unpack
+  EXPECT_FALSE(restarted.remove(listed[0].name, clock.now()));
 }
 
 }  // namespace

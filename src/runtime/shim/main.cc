@@ -1,28 +1,34 @@
 // gantry-shim <container-dir>: keeps one container alive and observed independently of the
 // server. It detaches (setsid + fork, so the server reaps its direct child at once and a kill -9
 // of the server does not touch it), becomes a child subreaper, mounts the overlay rootfs, runs
-// `runc run -d` with the container's stdout/stderr on pipes, appends every line to <dir>/log as a
-// timestamped record, waits for the container's init, records its exit code and whether the
-// cgroup OOM-killed it in <dir>/status.json, and exits. The manager deletes the container later.
+// `runc run -d` with the container's stdout/stderr on pipes, appends every line as a timestamped
+// record to the log segments <dir>/log, log.1, ... (log_segments.h), waits for the container's
+// init, records its exit code and whether the cgroup OOM-killed it in <dir>/status.json, and
+// exits. The manager deletes the container later.
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "runtime/cgroup.h"
+#include "runtime/log_segments.h"
 #include "runtime/shim_status.h"
 
 namespace {
@@ -40,20 +46,133 @@ std::int64_t now_ms() {
       .count();
 }
 
+// The container's log segments (log_segments.h): appends whole records to the newest, starts
+// the next one once it is full, and beyond the configured count either deletes the oldest or,
+// blocking, waits for the reader to delete one (the reader never deletes the newest: at least
+// two are needed then).
+class SegmentedLog {
+ public:
+  SegmentedLog(fs::path dir, std::uint64_t segment_bytes, std::uint64_t max_segments,
+               bool blocking)
+      : dir_(std::move(dir)),
+        segment_bytes_(std::max<std::uint64_t>(segment_bytes, 1)),
+        max_segments_(std::max<std::uint64_t>(max_segments, blocking ? 2 : 1)),
+        blocking_(blocking) {}
+  ~SegmentedLog() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+
+  bool open() {
+    fd_ = open_segment(0);
+    return fd_ >= 0;
+  }
+
+  void write(const std::string& record) {
+    if (written_ > 0 && written_ + record.size() > segment_bytes_) {
+      rotate();
+    }
+    const char* p = record.data();
+    std::size_t left = record.size();
+    while (left > 0) {
+      ssize_t w = ::write(fd_, p, left);
+      if (w < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        break;
+      }
+      p += w;
+      left -= static_cast<std::size_t>(w);
+    }
+    written_ += record.size() - left;
+  }
+
+ private:
+  int open_segment(std::uint64_t n) const {
+    return ::open(runtime::log_segment_path(dir_, n).c_str(),
+                  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  }
+
+  // The next segment exists only after the last write to this one: a reader that sees it knows
+  // this one is complete.
+  void rotate() {
+    if (blocking_) {
+      wait_for_room();
+    }
+    int next = open_segment(segment_ + 1);
+    if (next < 0) {
+      return;  // keep appending where we are
+    }
+    ::close(fd_);
+    fd_ = next;
+    ++segment_;
+    written_ = 0;
+    // Segments the forwarder has not deleted yet, beyond the cap: the oldest go (ENOENT: the
+    // forwarder was quicker).
+    while (!blocking_ && segment_ - oldest_ + 1 > max_segments_) {
+      ::unlink(runtime::log_segment_path(dir_, oldest_).c_str());
+      ++oldest_;
+    }
+  }
+
+  // Blocking: until fewer than max_segments_ segments are on disk, re-counted at each deletion
+  // in the directory and at least every second; at once when the directory is gone (the
+  // container was removed). Output is not read meanwhile, so the container blocks on write.
+  void wait_for_room() {
+    int watch = ::inotify_init1(IN_CLOEXEC);
+    if (watch >= 0) {
+      ::inotify_add_watch(watch, dir_.c_str(), IN_DELETE | IN_DELETE_SELF | IN_MOVED_FROM);
+    }
+    for (;;) {
+      std::error_code ec;
+      std::uint64_t count = 0;
+      for (const fs::directory_entry& e : fs::directory_iterator(dir_, ec)) {
+        count += runtime::log_segment_number(e.path().filename().string()) ? 1 : 0;
+      }
+      if (ec || count < max_segments_) {
+        break;
+      }
+      pollfd p{watch, POLLIN, 0};
+      if (::poll(&p, watch >= 0 ? 1 : 0, 1000) > 0) {
+        alignas(inotify_event) char buf[4096];
+        (void)::read(watch, buf, sizeof buf);
+      }
+    }
+    if (watch >= 0) {
+      ::close(watch);
+    }
+  }
+
+  fs::path dir_;
+  std::uint64_t segment_bytes_;
+  std::uint64_t max_segments_;
+  bool blocking_;
+  int fd_ = -1;
+  std::uint64_t segment_ = 0;
+  std::uint64_t oldest_ = 0;
+  std::uint64_t written_ = 0;
+};
+
 // One output stream cut into records "<epoch-ms> <o|e> <text>\n".
 class LineSink {
  public:
-  LineSink(int log_fd, char tag) : log_fd_(log_fd), tag_(tag) {}
+  LineSink(SegmentedLog& log, char tag) : log_(log), tag_(tag) {}
 
   void feed(const char* data, std::size_t n, std::int64_t ts) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (data[i] == '\n') {
+    const char* end = data + n;
+    while (data < end) {
+      const char* nl = static_cast<const char*>(std::memchr(data, '\n', end - data));
+      const char* stop = nl ? nl : end;
+      std::size_t take = std::min<std::size_t>(stop - data, kMaxLine - line_.size());
+      line_.append(data, take);
+      data += take;
+      if (line_.size() >= kMaxLine) {
         emit(ts);
-      } else {
-        line_ += data[i];
-        if (line_.size() >= kMaxLine) {
-          emit(ts);
-        }
+      } else if (data == nl) {
+        emit(ts);
+        ++data;
       }
     }
   }
@@ -65,26 +184,21 @@ class LineSink {
 
  private:
   void emit(std::int64_t ts) {
-    std::string record = std::to_string(ts) + " " + tag_ + " " + line_ + "\n";
-    const char* p = record.data();
-    std::size_t left = record.size();
-    while (left > 0) {
-      ssize_t w = ::write(log_fd_, p, left);
-      if (w < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        break;
-      }
-      p += w;
-      left -= static_cast<std::size_t>(w);
-    }
+    record_.clear();
+    record_ += std::to_string(ts);
+    record_ += ' ';
+    record_ += tag_;
+    record_ += ' ';
+    record_ += line_;
+    record_ += '\n';
+    log_.write(record_);
     line_.clear();
   }
 
-  int log_fd_;
+  SegmentedLog& log_;
   char tag_;
   std::string line_;
+  std::string record_;
 };
 
 // Output read while runc still runs: the container's if runc succeeds, runc's error if it fails.
@@ -139,21 +253,10 @@ std::string read_file(const fs::path& p) {
   return buffer.str();
 }
 
-// The cgroup's OOM-kill counter: cgroup v1 memory.oom_control, or v2 memory.events.
-bool oom_killed(const std::string& cgroup, int exit_code) {
-  for (const fs::path& file : {fs::path("/sys/fs/cgroup/memory" + cgroup) / "memory.oom_control",
-                               fs::path("/sys/fs/cgroup/unified" + cgroup) / "memory.events",
-                               fs::path("/sys/fs/cgroup" + cgroup) / "memory.events"}) {
-    std::istringstream in(read_file(file));
-    std::string key;
-    long value = 0;
-    while (in >> key >> value) {
-      if (key == "oom_kill" && value > 0) {
-        return true;
-      }
-    }
-  }
-  return false;
+// Whether the cgroup's OOM killer fired (v1 memory.oom_control or v2 memory.events oom_kill).
+bool oom_killed(const std::string& cgroup) {
+  runtime::CgroupStats stats = runtime::detect_cgroups()->stats(cgroup);
+  return stats.memory && stats.memory->oom_kills > 0;
 }
 
 std::string trim(std::string s) {
@@ -178,10 +281,11 @@ class Shim {
     if (!mount_rootfs()) {
       return 1;
     }
-    log_fd_ = ::open((dir_ / "log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    log_.emplace(dir_, config_.log_segment_bytes, config_.log_max_segments,
+                 config_.log_blocking);
     int out[2];
     int err[2];
-    if (log_fd_ < 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    if (!log_->open() || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
       return fail(std::string("cannot set up output: ") + std::strerror(errno));
     }
     // SIGCHLD arrives on a signalfd, polled with the output pipes.
@@ -197,7 +301,7 @@ class Shim {
               out[1], err[1]);
     ::close(out[1]);
     ::close(err[1]);
-    LineSink sinks[2] = {LineSink(log_fd_, 'o'), LineSink(log_fd_, 'e')};
+    LineSink sinks[2] = {LineSink(*log_, 'o'), LineSink(*log_, 'e')};
     pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {sigfd, POLLIN, 0}};
     if (!pump(fds, sinks)) {
       return 0;  // runc failed; runc_finished() recorded why
@@ -206,7 +310,7 @@ class Shim {
     sinks[1].flush(now_ms());
     status_.state = ShimStatus::State::Exited;
     status_.finished_at_ms = now_ms();
-    status_.oom_killed = oom_killed(config_.cgroup, *status_.exit_code);
+    status_.oom_killed = oom_killed(config_.cgroup);
     publish();
     return 0;
   }
@@ -336,20 +440,22 @@ class Shim {
                                 : message));
       return;
     }
-    for (const Chunk& c : held_) {
-      sinks[c.tag == 'o' ? 0 : 1].feed(c.data.data(), c.data.size(), c.ts);
-    }
-    held_.clear();
+    // Running is published before the held output is logged: in blocking mode logging may wait
+    // for a reader, which the manager starts only once the container runs.
     status_.state = ShimStatus::State::Running;
     status_.pid = pid;
     status_.started_at_ms = now_ms();
     publish();
+    for (const Chunk& c : held_) {
+      sinks[c.tag == 'o' ? 0 : 1].feed(c.data.data(), c.data.size(), c.ts);
+    }
+    held_.clear();
   }
 
   fs::path dir_;
   ShimConfig config_;
   ShimStatus status_;
-  int log_fd_ = -1;
+  std::optional<SegmentedLog> log_;
   pid_t runc_pid_ = -1;
   bool runc_done_ = false;
   bool failed_ = false;

@@ -1,5 +1,11 @@
 #include "services/ecr/ecr_service.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <fstream>
+#include <iterator>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -84,6 +90,19 @@ class EcrServiceTest : public ::testing::Test {
     }
     ok("PutImage", in);
     return sha256_digest(manifest);
+  }
+
+  // A repository "web" and an upload session holding "abc"; returns the session's id.
+  std::string upload_abc() {
+    ok("CreateRepository", {{"repositoryName", "web"}});
+    std::string id(
+        ok("InitiateLayerUpload", {{"repositoryName", "web"}})["uploadId"].as_string());
+    ok("UploadLayerPart", {{"repositoryName", "web"},
+                           {"uploadId", id},
+                           {"partFirstByte", 0},
+                           {"partLastByte", 2},
+                           {"layerPartBlob", "abc"}});
+    return id;
   }
 
   TempDir dir_;
@@ -250,13 +269,7 @@ TEST_F(EcrServiceTest, LayerUploadChecksPartOffsetsAndDigests) {
 }
 
 TEST_F(EcrServiceTest, UploadSessionsSurviveARestartOfTheStores) {
-  ok("CreateRepository", {{"repositoryName", "web"}});
-  std::string id(ok("InitiateLayerUpload", {{"repositoryName", "web"}})["uploadId"].as_string());
-  ok("UploadLayerPart", {{"repositoryName", "web"},
-                         {"uploadId", id},
-                         {"partFirstByte", 0},
-                         {"partLastByte", 2},
-                         {"layerPartBlob", "abc"}});
+  std::string id = upload_abc();
   // A new UploadStore over the same database and files knows nothing in memory.
   UploadStore restarted{db_, blobs_, clock_};
   auto appender = restarted.acquire(id);
@@ -266,6 +279,36 @@ TEST_F(EcrServiceTest, UploadSessionsSurviveARestartOfTheStores) {
   EXPECT_EQ(restarted.finish(std::move(appender), sha256_digest("abcdef"), store_),
             FinishStatus::Stored);
   EXPECT_TRUE(store_.linked_blob_size(repo("web"), sha256_digest("abcdef")));
+}
+
+// A part that the disk takes only in part (here RLIMIT_FSIZE's EFBIG stands for ENOSPC) leaves
+// the session's file as the session records it, so that the part can be sent again and the blob
+// holds exactly the bytes its digest names.
+TEST_F(EcrServiceTest, APartThatCannotBeWrittenLeavesTheSessionAsItWas) {
+  std::string id = upload_abc();
+  auto appender = uploads_.acquire(id);
+  ASSERT_TRUE(appender);
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  rlimit small{5, old.rlim_max};  // room for "de" of "defgh"
+  sighandler_t previous = ::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  bool wrote = appender->write("defgh");
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  ::signal(SIGXFSZ, previous);
+  EXPECT_FALSE(wrote);
+  EXPECT_EQ(appender->error(), std::errc::file_too_large);
+  EXPECT_EQ(appender->size(), 3u);
+  appender.reset();
+
+  auto again = uploads_.acquire(id);
+  ASSERT_TRUE(again);
+  ASSERT_TRUE(again->write("def"));
+  std::string digest = sha256_digest("abcdef");
+  EXPECT_EQ(uploads_.finish(std::move(again), digest, store_), FinishStatus::Stored);
+  std::ifstream in(blobs_.path_of(digest), std::ios::binary);
+  std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(stored, "abcdef");
 }
 
 TEST_F(EcrServiceTest, BatchDeleteImageByTagKeepsAnImageThatHasOtherTags) {

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <system_error>
 
 #include "core/log.h"
 #include "services/ecr/digest.h"
@@ -290,12 +291,20 @@ std::size_t EcrStore::image_count(const RepoKey& key) {
 }
 
 void EcrStore::record_pull(const RepoKey& key, std::string_view digest) {
-  store::Transaction tx = db_.begin();
-  tx.execute(
-      "UPDATE ecr_images SET last_pulled_at_ms = ?5 WHERE account = ?1 AND region = ?2 AND "
-      "repository = ?3 AND digest = ?4",
-      key.account, key.region, key.name, digest, core::to_epoch_millis(clock_.now()));
-  tx.commit();
+  // Best effort: a pull of a stored image succeeds even when its time cannot be written (disk
+  // full, read-only data directory); lastRecordedPullTime is only a record.
+  try {
+    store::Transaction tx = db_.begin();
+    tx.execute(
+        "UPDATE ecr_images SET last_pulled_at_ms = ?5 WHERE account = ?1 AND region = ?2 AND "
+        "repository = ?3 AND digest = ?4",
+        key.account, key.region, key.name, digest, core::to_epoch_millis(clock_.now()));
+    tx.commit();
+  } catch (const std::system_error& e) {
+    core::log::warn("ecr: pull time not recorded", {{"repository", key.name},
+                                                     {"digest", std::string(digest)},
+                                                     {"error", e.what()}});
+  }
 }
 
 DeleteStatus EcrStore::delete_image(const RepoKey& key, std::string_view digest) {

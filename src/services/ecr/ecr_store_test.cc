@@ -40,6 +40,23 @@ TEST_F(EcrStoreTest, StoresTheManifestByteForByteUnderItsDigestAndTag) {
   EXPECT_EQ(by_tag->media_type, kOciManifest);
 }
 
+// A pull of a stored image works on a full or read-only disk: only its time goes unrecorded.
+TEST_F(EcrStoreTest, PullOfAStoredImageSurvivesAStoreThatCannotWrite) {
+  std::string manifest = push_blobs(store_, key_, "a");
+  PutResult put = store_.put_manifest(key_, manifest, "", "v1", false);
+  ASSERT_EQ(put.status, PutStatus::Created) << put.message;
+  {
+    store::Transaction tx = db_.begin();
+    tx.exec("PRAGMA query_only = 1");  // every write now fails with SQLITE_READONLY
+    tx.commit();
+  }
+  EXPECT_NO_THROW(store_.record_pull(key_, put.digest));
+  auto image = store_.find_image(key_, "v1");
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->manifest, manifest);
+  EXPECT_FALSE(image->last_pulled_at_ms);
+}
+
 TEST_F(EcrStoreTest, RefusesAManifestWhoseBlobsTheRepositoryLacks) {
   std::string layer = blobs_.put("stored but never linked to this repository");
   std::string config = blobs_.put("{}");

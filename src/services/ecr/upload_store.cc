@@ -52,6 +52,9 @@ bool UploadAppender::write(std::string_view bytes) {
         continue;
       }
       error_ = {errno, std::generic_category()};
+      // Drop the part of `bytes` that did get written: the file stays what the session says
+      // it holds, so that the client can send the part again.
+      (void)::ftruncate(fd_, static_cast<off_t>(state_->size));
       return false;
     }
     p += n;

@@ -99,7 +99,7 @@ class EcsContainerPrivilegedTest : public ::testing::Test {
 
   std::vector<std::string> lines(const std::string& id) {
     std::vector<std::string> out;
-    Result<LogChunk> chunk = manager_->read_logs(id, 0);  // keep it alive through the loop
+    Result<LogChunk> chunk = manager_->read_logs(id, {});  // keep it alive through the loop
     for (const LogRecord& r : chunk->records) {
       out.push_back(r.message);
     }

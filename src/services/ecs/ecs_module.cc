@@ -24,7 +24,9 @@
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/metadata_plane.h"
 #include "services/ecs/runtime_containers.h"
+#include "services/ecs/runtime_pruner.h"
 #include "services/ecs/service_scheduler.h"
+#include "services/ecs/stopped_task_sweeper.h"
 #include "services/ecs/task_controller.h"
 #include "store/transaction.h"
 
@@ -65,8 +67,12 @@ std::string check_network(ec2::NetworkDirectory& dir, const Ctx& ctx,
 
 class EcsModule final : public module::Module {
  public:
-  EcsModule(module::ModuleContext& ctx, EcsPorts ports)
-      : ctx_(ctx), ports_(ports), service_(ctx.db, ctx.clock) {
+  EcsModule(module::ModuleContext& ctx, EcsPorts ports, EcsOptions options)
+      : ctx_(ctx),
+        ports_(ports),
+        options_(options),
+        service_(ctx.db, ctx.clock),
+        sweeper_(ctx.db, ctx.clock, options.stopped_task_ttl) {
     service_.register_operations(ctx.registry);
     service_.set_network_checker([dir = &ports.directory](
                                      const Ctx& c, const std::vector<std::string>& subnets,
@@ -81,16 +87,20 @@ class EcsModule final : public module::Module {
   }
 
   void start() override {
+    sweeper_.start();
     if (!controller_) return;
     manager_->start();
     adopt_networks();
     containers_->start();
     controller_->start();
     scheduler_->start();
+    pruner_->start();
   }
 
   void stop() override {
+    sweeper_.stop();
     if (!controller_) return;
+    pruner_->stop();
     scheduler_->stop();
     controller_->stop();
     containers_->stop();
@@ -106,11 +116,19 @@ class EcsModule final : public module::Module {
                               .close_listener = ctx_.close_listener,
                               .api_port = 4566});
     manager_ = std::make_unique<runtime::ContainerManager>(
-        runtime::ContainerManagerOptions{.data_dir = ctx_.data_dir}, ctx_.clock);
+        runtime::ContainerManagerOptions{.data_dir = ctx_.data_dir,
+                                         .log_segment_bytes = options_.log_segment_bytes,
+                                         .log_max_segments = options_.log_max_segments},
+        ctx_.clock);
     puller_ = std::make_unique<runtime::image::ImagePuller>(ctx_.data_dir);
     containers_ = std::make_unique<RuntimeContainers>(
         *manager_, *puller_, ports_.images, ports_.logs, ctx_.clock,
-        RuntimeContainersOptions{.data_dir = ctx_.data_dir});
+        RuntimeContainersOptions{
+            .data_dir = ctx_.data_dir,
+            .keep_stopped_bundles = options_.prune.stopped_bundle_ttl.count() > 0});
+    pruner_ = std::make_unique<RuntimePruner>(ctx_.db, ctx_.clock, *manager_, *containers_,
+                                              puller_->cache(), options_.prune,
+                                              options_.prune_period);
     controller_ = std::make_unique<TaskController>(ctx_.db, ctx_.clock, *network_, *containers_);
     service_.set_task_launcher(*controller_);
     ec2::NetworkDirectory* zones = &host.directory;
@@ -187,26 +205,30 @@ class EcsModule final : public module::Module {
       tx.commit();
     }
     for (const runtime::ContainerStatus& s : manager_->list_all()) {
-      containers_->remove(task_ref_of(s.group));
+      containers_->remove_now(task_ref_of(s.group));
     }
     network_->reset();
   }
 
   module::ModuleContext ctx_;  // a copy: the server's lives only while modules are made
   EcsPorts ports_;
+  EcsOptions options_;
   EcsService service_;
+  StoppedTaskSweeper sweeper_;
   std::unique_ptr<Ec2TaskNetwork> network_;
   std::unique_ptr<runtime::ContainerManager> manager_;
   std::unique_ptr<runtime::image::ImagePuller> puller_;
   std::unique_ptr<RuntimeContainers> containers_;
   std::unique_ptr<TaskController> controller_;
   std::unique_ptr<RollingServiceScheduler> scheduler_;
+  std::unique_ptr<RuntimePruner> pruner_;
 };
 
 }  // namespace
 
-std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports) {
-  return std::make_unique<EcsModule>(ctx, ports);
+std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports,
+                                                EcsOptions options) {
+  return std::make_unique<EcsModule>(ctx, ports, options);
 }
 
 }  // namespace services::ecs

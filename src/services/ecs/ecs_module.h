@@ -3,9 +3,13 @@
 // tasks as containers with an ENI in their VPC, the service scheduler, and the task metadata
 // endpoint inside every VPC.
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "module/module.h"
+#include "runtime/log_segments.h"
+#include "runtime/prune_plan.h"
 #include "services/ec2/host_network.h"
 #include "services/ec2/network_directory.h"
 #include "services/ecr/image_store.h"
@@ -20,6 +24,20 @@ struct EcsPorts {
   ec2::HostNetwork* host = nullptr;  // null: tasks are stored as rows only
 };
 
-std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports);
+// What the module keeps, and for how long (the server's flags).
+struct EcsOptions {
+  // STOPPED tasks stay in DescribeTasks/ListTasks this long (AWS time: divided by the time
+  // scale). ECS documents "at least one hour".
+  std::chrono::seconds stopped_task_ttl{3600};
+  // Stopped bundles and unpacked layers (runtime/prune_plan.h), checked every prune_period.
+  runtime::PruneLimits prune;
+  std::chrono::seconds prune_period{30};
+  // Each container's captured output on disk (runtime/log_segments.h).
+  std::uint64_t log_segment_bytes = runtime::kDefaultLogSegmentBytes;
+  std::uint64_t log_max_segments = runtime::kDefaultLogMaxSegments;
+};
+
+std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports,
+                                                EcsOptions options = {});
 
 }  // namespace services::ecs

@@ -416,6 +416,30 @@ std::vector<UnstoppedTask> unstopped_tasks(store::Db& db) {
   return out;
 }
 
+std::vector<StoppedTaskRow> stopped_tasks(store::Transaction& tx) {
+  std::vector<StoppedTaskRow> out;
+  tx.query(
+      "SELECT t.account, t.region, t.arn, "
+      "COALESCE(json_extract(t.doc, '$.stoppedAt'), json_extract(t.doc, '$.executionStoppedAt'), "
+      "json_extract(t.doc, '$.stoppingAt'), t.created_at_ms / 1000.0), "
+      "t.service_name != '' AND json_extract(t.doc, '$._scheduler.accounted') IS NULL AND "
+      "EXISTS (SELECT 1 FROM ecs_services s WHERE s.account = t.account AND "
+      "s.region = t.region AND s.cluster_arn = t.cluster_arn AND s.name = t.service_name AND "
+      "s.status IN ('ACTIVE', 'DRAINING')) "
+      "FROM ecs_tasks t WHERE t.last_status = 'STOPPED'",
+      [&](const store::Statement& row) {
+        out.push_back({row.text(0), row.text(1), row.text(2), row.real(3), row.int64(4) != 0});
+      });
+  return out;
+}
+
+void delete_task(store::Transaction& tx, const StoppedTaskRow& task) {
+  tx.execute("DELETE FROM ecs_tasks WHERE account = ?1 AND region = ?2 AND arn = ?3",
+             task.account, task.region, task.arn);
+  tx.execute("DELETE FROM ecs_tags WHERE account = ?1 AND region = ?2 AND resource_arn = ?3",
+             task.account, task.region, task.arn);
+}
+
 namespace {
 
 std::vector<std::string> arns_where(store::Db& db, const char* sql) {

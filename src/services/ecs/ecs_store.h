@@ -131,4 +131,18 @@ struct UnstoppedTask {
 };
 std::vector<UnstoppedTask> unstopped_tasks(store::Db& db);
 
+// A STOPPED task as the stopped-task sweeper sees it (stopped_task_sweeper.h), every account and
+// region.
+struct StoppedTaskRow {
+  std::string account;
+  std::string region;
+  std::string arn;
+  double stopped_at = 0;  // epoch seconds: stoppedAt, else the latest lifecycle time recorded
+  // A live service's task its scheduler has not accounted for yet: it still reads the row.
+  bool scheduler_pending = false;
+};
+std::vector<StoppedTaskRow> stopped_tasks(store::Transaction& tx);
+// Deletes the task's row and its tags.
+void delete_task(store::Transaction& tx, const StoppedTaskRow& task);
+
 }  // namespace services::ecs

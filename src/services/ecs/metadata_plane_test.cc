@@ -47,9 +47,11 @@ class MetadataPlaneTest : public EcsHandlersTest {
                .stats = [this](const std::string&, const std::string&)
                    -> std::optional<ContainerStats> {
                  ++stats_calls_;
-                 return ContainerStats{.cpu_total_ns = 1000u * stats_calls_,
-                                       .memory_usage = 4096,
-                                       .memory_limit = 512u << 20};
+                 ContainerStats s;
+                 s.cgroup.cpu = runtime::CgroupCpuStats{.usage_ns = 1000u * stats_calls_};
+                 s.cgroup.memory = runtime::CgroupMemoryStats{.usage = 4096,
+                                                              .limit = 512u << 20};
+                 return s;
                }}};
 };
 

@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr int kRoundsPerPass = 4;  // reads of one container between flushes (4 MiB each at most)
+
 // One pull's view of the ECR store: the repository that resolve() found serves the blobs.
 // Manifests live in ECR's tables, not in its blob store: they are written (once, by digest)
 // under `manifests_dir` for the runtime, which reads every part of an image from files.
@@ -81,26 +83,20 @@ ContainerPhase phase_of(runtime::ContainerPhase p) {
   return ContainerPhase::Absent;
 }
 
-std::optional<uint64_t> read_number(const fs::path& p) {
-  std::ifstream in(p);
-  uint64_t v = 0;
-  if (!(in >> v)) return std::nullopt;
-  return v;
-}
-
 // The awslogs options of a container definition; nullopt when it logs elsewhere.
 struct AwsLogs {
   std::string region, group, prefix;
   bool create_group = false;
+  bool blocking = false;  // mode "blocking"; ECS's default has been "non-blocking" since 2025
 };
 std::optional<AwsLogs> awslogs_of(const json::object& definition, const std::string& region) {
   const json::object* lc = obj(definition, "logConfiguration");
   if (!lc || str(*lc, "logDriver") != "awslogs") return std::nullopt;
   const json::object* opts = obj(*lc, "options");
-  if (!opts) return AwsLogs{region, "", "", false};
+  if (!opts) return AwsLogs{region, "", "", false, false};
   return AwsLogs{str(*opts, "awslogs-region", region), str(*opts, "awslogs-group"),
                  str(*opts, "awslogs-stream-prefix"),
-                 str(*opts, "awslogs-create-group") == "true"};
+                 str(*opts, "awslogs-create-group") == "true", str(*opts, "mode") == "blocking"};
 }
 
 }  // namespace
@@ -227,18 +223,20 @@ protocol::Result<std::string> RuntimeContainers::start(const TaskRef& task,
   if (!spec) {
     return runtime_error("CannotStartContainerError", spec.error().message);
   }
+  std::optional<AwsLogs> awslogs = awslogs_of(launch.definition, task.region);
+  // Only a forwarded container may block on its output: nothing else would ever make room.
+  spec->log_blocking = awslogs && !awslogs->group.empty() && awslogs->blocking;
   runtime::Result<std::string> id = manager_.run(*spec);
   if (!id) {
     return runtime_error("CannotStartContainerError", id.error().message);
   }
-  if (std::optional<AwsLogs> awslogs = awslogs_of(launch.definition, task.region);
-      awslogs && !awslogs->group.empty()) {
+  if (awslogs && !awslogs->group.empty()) {
     // awslogs' stream name: <prefix>/<container name>/<task id>, or the task id alone.
     std::string task_id = task.task_arn.substr(task.task_arn.rfind('/') + 1);
     std::string stream = awslogs->prefix.empty()
                              ? task_id
                              : awslogs->prefix + "/" + launch.name + "/" + task_id;
-    Forward f{task.account, awslogs->region, awslogs->group, stream, 0};
+    Forward f{task.account, awslogs->region, awslogs->group, stream, {}};
     logs_.ensure_stream({f.account, f.region, f.group, f.stream});
     save(*id, f);
     std::lock_guard lock(forward_mu_);
@@ -285,22 +283,39 @@ std::vector<ContainerState> RuntimeContainers::observe(const TaskRef& task) {
   return out;
 }
 
-void RuntimeContainers::remove(const TaskRef& task) {
+void RuntimeContainers::remove(const TaskRef& task) { remove(task, options_.keep_stopped_bundles); }
+
+void RuntimeContainers::remove_now(const TaskRef& task) { remove(task, false); }
+
+void RuntimeContainers::remove(const TaskRef& task, bool keep_bundles) {
   forward_logs();
-  for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) {
-    if (auto r = manager_.remove(s.id); !r) {
-      core::log::warn("container remove failed", {{"container", s.id}, {"error", r.error().message}});
-      continue;
-    }
-    std::lock_guard lock(forward_mu_);
-    forwards_.erase(s.id);
-    std::error_code ec;
-    fs::remove(options_.data_dir / "logfwd" / (s.id + ".json"), ec);
+  if (!keep_bundles) {
+    for (const runtime::ContainerStatus& s : manager_.list(task.task_arn)) discard(s.id);
   }
   std::lock_guard lock(images_mu_);
   for (auto it = images_.begin(); it != images_.end();) {
     it = it->first.starts_with(task.task_arn + "|") ? images_.erase(it) : std::next(it);
   }
+}
+
+void RuntimeContainers::discard(const std::string& id) {
+  if (auto r = manager_.remove(id); !r) {
+    core::log::warn("container remove failed", {{"container", id}, {"error", r.error().message}});
+    return;
+  }
+  std::lock_guard lock(forward_mu_);
+  forwards_.erase(id);
+  std::error_code ec;
+  fs::remove(options_.data_dir / "logfwd" / (id + ".json"), ec);
+}
+
+std::vector<fs::path> RuntimeContainers::pulled_layers() {
+  std::vector<fs::path> out;
+  std::lock_guard lock(images_mu_);
+  for (const auto& [key, image] : images_) {
+    out.insert(out.end(), image.layers.begin(), image.layers.end());
+  }
+  return out;
 }
 
 void RuntimeContainers::on_change(std::function<void(const TaskRef&)> callback) {
@@ -317,30 +332,29 @@ std::optional<ContainerStats> RuntimeContainers::stats(const std::string& task_a
                                                        const std::string& container) {
   std::optional<runtime::ContainerStatus> s = find(task_arn, container);
   if (!s) return std::nullopt;
-  std::string cg = manager_.cgroup_of(s->id);
+  std::optional<runtime::CgroupStats> cgroup = manager_.stats(s->id);
+  if (!cgroup) return std::nullopt;
   ContainerStats out;
-  fs::path root = "/sys/fs/cgroup";
-  out.cpu_total_ns = read_number(root / "cpuacct" / cg.substr(1) / "cpuacct.usage").value_or(0);
-  out.memory_usage =
-      read_number(root / "memory" / cg.substr(1) / "memory.usage_in_bytes").value_or(0);
-  out.memory_max_usage =
-      read_number(root / "memory" / cg.substr(1) / "memory.max_usage_in_bytes").value_or(0);
-  out.memory_limit =
-      read_number(root / "memory" / cg.substr(1) / "memory.limit_in_bytes").value_or(0);
-  out.pids = read_number(root / "pids" / cg.substr(1) / "pids.current").value_or(0);
+  out.cgroup = std::move(*cgroup);
   out.online_cpus = static_cast<uint32_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
   out.system_cpu_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(
           std::chrono::steady_clock::now().time_since_epoch())
           .count() *
       out.online_cpus);
+  out.host_memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                    static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   out.read_at = core::to_epoch_seconds(clock_.now());
   return out;
 }
 
 void RuntimeContainers::save(const std::string& id, const Forward& f) {
-  json::object doc{{"account", f.account}, {"region", f.region}, {"group", f.group},
-                   {"stream", f.stream},   {"offset", f.offset}};
+  json::object doc{{"account", f.account},
+                   {"region", f.region},
+                   {"group", f.group},
+                   {"stream", f.stream},
+                   {"segment", f.position.segment},
+                   {"offset", f.position.offset}};
   fs::path path = options_.data_dir / "logfwd" / (id + ".json");
   fs::path tmp = path;
   tmp += ".tmp";
@@ -363,44 +377,64 @@ void RuntimeContainers::load_forwards() {
     json::value v = json::parse(s.str(), jec);
     if (jec || !v.is_object()) continue;
     const json::object& o = v.as_object();
-    Forward f{str(o, "account"), str(o, "region"), str(o, "group"), str(o, "stream"),
-              static_cast<uint64_t>(opt_int(o, "offset").value_or(0))};
+    // Files written before log segments had no "segment": their offset is in segment 0, "log".
+    Forward f{str(o, "account"),
+              str(o, "region"),
+              str(o, "group"),
+              str(o, "stream"),
+              {static_cast<uint64_t>(opt_int(o, "segment").value_or(0)),
+               static_cast<uint64_t>(opt_int(o, "offset").value_or(0))}};
     forwards_[e.path().stem().string()] = f;
   }
 }
 
-void RuntimeContainers::forward_one(const std::string& id, Forward& f) {
-  logs::LogSink* sink = &logs_;
-  for (int round = 0; round < 100; ++round) {
-    runtime::Result<runtime::LogChunk> chunk = manager_.read_logs(id, f.offset);
-    if (!chunk || chunk->records.empty()) {
-      if (chunk) f.offset = chunk->next_offset;
-      return;
+bool RuntimeContainers::forward_one(const std::string& id, Forward& f) {
+  for (int round = 0; round < kRoundsPerPass; ++round) {
+    runtime::Result<runtime::LogChunk> chunk = manager_.read_logs(id, f.position);
+    if (!chunk) return false;
+    if (chunk->skipped_segments > 0) {
+      core::log::warn("container output dropped before it was forwarded",
+                      {{"container", id}, {"segments", std::to_string(chunk->skipped_segments)}});
     }
+    f.position = chunk->next;
+    if (chunk->records.empty()) return false;
     std::vector<logs::LogEvent> events;
     events.reserve(chunk->records.size());
     for (runtime::LogRecord& r : chunk->records) {
       events.push_back({r.timestamp_ms, std::move(r.message)});
     }
-    sink->append({f.account, f.region, f.group, f.stream}, std::move(events));
-    f.offset = chunk->next_offset;
+    logs_.append({f.account, f.region, f.group, f.stream}, std::move(events));
   }
+  return true;
+}
+
+bool RuntimeContainers::forward_pass() {
+  std::lock_guard lock(forward_mu_);
+  std::map<std::string, runtime::LogPosition> before;
+  bool more = false;
+  for (auto& [id, f] : forwards_) {
+    before[id] = f.position;
+    more = forward_one(id, f) || more;
+  }
+  std::vector<std::string> moved;
+  for (auto& [id, f] : forwards_) {
+    if (before[id] != f.position) moved.push_back(id);
+  }
+  if (moved.empty()) return more;
+  logs_.flush();
+  // Offsets are saved only once the events are in the store (at least once, never lost), and
+  // segments are deleted only once the saved position is past them.
+  for (const std::string& id : moved) {
+    save(id, forwards_.at(id));
+    manager_.release_logs(id, forwards_.at(id).position);
+  }
+  return more;
 }
 
 void RuntimeContainers::forward_logs() {
-  std::lock_guard lock(forward_mu_);
-  std::map<std::string, uint64_t> before;
-  bool any = false;
-  for (auto& [id, f] : forwards_) {
-    before[id] = f.offset;
-    forward_one(id, f);
-    any = any || before[id] != f.offset;
-  }
-  if (!any) return;
-  logs_.flush();
-  // Offsets are saved only once the events are in the store: at least once, never lost.
-  for (auto& [id, f] : forwards_) {
-    if (before[id] != f.offset) save(id, f);
+  // Bounded (as many reads as one pass of 100 used to be), so that a chatty container elsewhere
+  // cannot hold the caller.
+  for (int pass = 0; pass < 25 && forward_pass(); ++pass) {
   }
 }
 
@@ -410,7 +444,10 @@ void RuntimeContainers::forward_loop() {
     wake_.wait_for(lock, options_.log_poll);
     if (stopping_) break;
     lock.unlock();
-    forward_logs();
+    // A chatty container is followed without pausing, so that its output is forwarded (and its
+    // segments deleted) before the shim's cap drops any.
+    while (forward_pass() && !stopping_) {
+    }
     lock.lock();
   }
 }

@@ -30,6 +30,9 @@ namespace services::ecs {
 struct RuntimeContainersOptions {
   std::filesystem::path data_dir;
   std::chrono::milliseconds log_poll{200};
+  // remove(task) leaves the stopped containers' bundles to the RuntimePruner (which keeps them
+  // this long) rather than deleting them at once.
+  bool keep_stopped_bundles = false;
 };
 
 class RuntimeContainers final : public ContainerPort {
@@ -59,15 +62,28 @@ class RuntimeContainers final : public ContainerPort {
   // Sends every container's pending output now (tests; before a task is reported STOPPED).
   void forward_logs();
 
+  // Deletes one container: its bundle, its log and its forwarder state (the RuntimePruner).
+  void discard(const std::string& container_id);
+  // remove(task) whatever keep_stopped_bundles says (POST /_gantry/reset).
+  void remove_now(const TaskRef& task);
+  // Layer directories pulled for tasks whose containers have not all started yet.
+  std::vector<std::filesystem::path> pulled_layers();
+
  private:
   struct Forward {
     std::string account, region, group, stream;
-    uint64_t offset = 0;
+    runtime::LogPosition position;
   };
   std::optional<runtime::ContainerStatus> find(const std::string& task_arn,
                                                const std::string& name);
+  // Forwards the task's last output, forgets its images, and deletes its containers unless
+  // `keep_bundles` (the RuntimePruner deletes them later).
+  void remove(const TaskRef& task, bool keep_bundles);
   void forward_loop();
-  void forward_one(const std::string& id, Forward& f);
+  // Up to kRoundsPerPass reads of one container; true when it has more to read.
+  bool forward_one(const std::string& id, Forward& f);
+  // One pass over every container; true when some container has more to read.
+  bool forward_pass();
   void save(const std::string& id, const Forward& f);
   void load_forwards();
 
@@ -85,7 +101,7 @@ class RuntimeContainers final : public ContainerPort {
   std::map<std::string, Forward> forwards_;  // by container id
   std::mutex wake_mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_ = false;
   std::thread forwarder_;
 };
 

@@ -39,6 +39,9 @@ std::string no_container_instance_event(std::string_view service);
 // The stoppedReason of tasks the scheduler stops, and of tasks that failed their ELB checks.
 std::string scaling_activity_reason(std::string_view deployment_id);
 std::string failed_elb_health_checks_reason(std::string_view target_group_arn);
+// The stoppedReason of a service task replaced because a container health check failed.
+inline constexpr std::string_view kFailedContainerHealthChecksReason =
+    "Task failed container health checks";
 
 // rolloutStateReason texts.
 std::string rollout_in_progress_reason(std::string_view deployment_id);

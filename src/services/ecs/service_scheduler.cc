@@ -69,13 +69,18 @@ struct Availability {
   bool available = false;
   std::string unhealthy_group;
   std::string unhealthy_reason;
+  bool container_unhealthy = false;  // an essential container failed its health checks
 };
 
 Availability availability(const Task& task, bool running,
                           const std::vector<ServiceLoadBalancer>& lbs,
                           const std::vector<TaskTarget>& targets, const TargetHealthMap& health,
                           double now, double grace) {
-  Availability out{running, "", ""};
+  Availability out{running, "", "", false};
+  // "If a task's health status is UNHEALTHY, the service scheduler replaces it", after the same
+  // grace period as for load balancer health checks.
+  out.container_unhealthy = running && task.health_status.value_or("") == "UNHEALTHY" &&
+                            now >= task.started_at.value_or(now) + grace;
   for (const ServiceLoadBalancer& lb : lbs) {
     const TaskTarget* mine = nullptr;
     for (const TaskTarget& t : targets) {
@@ -310,11 +315,15 @@ void RollingServiceScheduler::review_task(Pass& p, const Task& task) {
   }
   Availability a =
       availability(task, running, p.service.load_balancers, targets, p.health, p.now, p.grace);
-  if (!a.unhealthy_group.empty()) {
-    p.events.push_back(
-        unhealthy_target_event(p.service.name, arn, a.unhealthy_group, a.unhealthy_reason));
+  if (!a.unhealthy_group.empty() || a.container_unhealthy) {
+    if (!a.unhealthy_group.empty()) {
+      p.events.push_back(
+          unhealthy_target_event(p.service.name, arn, a.unhealthy_group, a.unhealthy_reason));
+    }
     p.marks[arn].health_failed = true;
-    begin_stop(p, task, targets, failed_elb_health_checks_reason(a.unhealthy_group));
+    begin_stop(p, task, targets,
+               a.unhealthy_group.empty() ? std::string(kFailedContainerHealthChecksReason)
+                                         : failed_elb_health_checks_reason(a.unhealthy_group));
     return;
   }
   if (a.available) {

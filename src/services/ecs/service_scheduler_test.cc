@@ -389,6 +389,31 @@ TEST_F(ServiceSchedulerTest, ReplacesATaskWhoseTargetTurnsUnhealthyAfterTheGrace
   EXPECT_EQ(service()["deployments"].as_array()[0].at("failedTasks"), 1);
 }
 
+// "If a task's health status is UNHEALTHY, the service scheduler replaces it": an essential
+// container failing its health check, after the grace period, as for ELB health checks.
+TEST_F(ServiceSchedulerTest, ReplacesATaskWhoseContainerHealthCheckFailsAfterTheGracePeriod) {
+  create(1, std::string(
+                R"(,"healthCheckGracePeriodSeconds":60,"loadBalancers":[{"targetGroupArn":")") +
+                kTargetGroup + R"(","containerName":"app","containerPort":80}])");
+  converge();
+  std::string sick = str(tasks("RUNNING")[0], "taskArn");
+  change_task(sick, [](json::object& t) { t["healthStatus"] = "UNHEALTHY"; });
+  pass();
+  EXPECT_EQ(elb_.count("draining"), 0) << "within the grace period";
+  clock_.advance(std::chrono::seconds(61));
+  pass();
+  EXPECT_EQ(elb_.count("draining"), 1) << "its target drains although it is healthy";
+  EXPECT_EQ(tasks("PROVISIONING").size(), 1u) << "a replacement starts";
+  elb_.finish_draining();
+  pass();
+  ASSERT_EQ(launcher_.stop_requests, std::vector<std::string>{sick});
+  json::object stopped;
+  for (const json::object& t : tasks()) {
+    if (str(t, "taskArn") == sick) stopped = t;
+  }
+  EXPECT_EQ(str(stopped, "stoppedReason"), "Task failed container health checks");
+}
+
 TEST_F(ServiceSchedulerTest, CircuitBreakerFailsTheFirstDeploymentAndStopsLaunching) {
   create(
       2,

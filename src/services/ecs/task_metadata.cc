@@ -199,29 +199,58 @@ json::object task_metadata(const json::object& task, const json::object& task_de
   return out;
 }
 
+namespace {
+
+json::object cpu_stats_doc(const ContainerStats& s) {
+  runtime::CgroupCpuStats cpu = s.cgroup.cpu.value_or(runtime::CgroupCpuStats{});
+  return {{"cpu_usage", json::object{{"total_usage", cpu.usage_ns},
+                                     {"usage_in_kernelmode", cpu.system_ns},
+                                     {"usage_in_usermode", cpu.user_ns}}},
+          {"system_cpu_usage", s.system_cpu_ns},
+          {"online_cpus", s.online_cpus},
+          {"throttling_data", json::object{{"periods", cpu.periods},
+                                           {"throttled_periods", cpu.throttled_periods},
+                                           {"throttled_time", cpu.throttled_ns}}}};
+}
+
+// Docker's memory_stats: `stats` is memory.stat as the kernel spells it (v1 rss/cache/total_*, v2
+// anon/file/...); max_usage only where the kernel keeps it (v1, v2 memory.peak), and a container
+// without a limit reports the host's memory, as Docker does.
+json::object memory_stats_doc(const ContainerStats& s) {
+  if (!s.cgroup.memory) {
+    return {};
+  }
+  const runtime::CgroupMemoryStats& m = *s.cgroup.memory;
+  json::object stats;
+  for (const auto& [key, value] : m.raw) {
+    stats[key] = value;
+  }
+  json::object out{{"usage", m.usage}};
+  if (m.max_usage > 0) {
+    out["max_usage"] = m.max_usage;
+  }
+  out["stats"] = std::move(stats);
+  out["limit"] = m.limit.value_or(s.host_memory);
+  return out;
+}
+
+}  // namespace
+
 json::object docker_stats(std::string_view container, const std::string& runtime_id,
                           const ContainerStats& s) {
   std::string read = core::format_iso8601(core::TimePoint(std::chrono::milliseconds(
       static_cast<int64_t>(s.read_at * 1000))));
-  return json::object{
-      {"read", read},
-      {"name", container},
-      {"id", runtime_id},
-      {"num_procs", 0},
-      {"pids_stats", json::object{{"current", s.pids}}},
-      {"cpu_stats",
-       json::object{{"cpu_usage", json::object{{"total_usage", s.cpu_total_ns},
-                                               {"usage_in_kernelmode", 0},
-                                               {"usage_in_usermode", s.cpu_total_ns}}},
-                    {"system_cpu_usage", s.system_cpu_ns},
-                    {"online_cpus", s.online_cpus},
-                    {"throttling_data", json::object{{"periods", 0},
-                                                     {"throttled_periods", 0},
-                                                     {"throttled_time", 0}}}}},
-      {"memory_stats", json::object{{"usage", s.memory_usage},
-                                    {"max_usage", s.memory_max_usage},
-                                    {"limit", s.memory_limit},
-                                    {"stats", json::object{}}}}};
+  json::object pids{{"current", s.cgroup.pids ? s.cgroup.pids->current : 0}};
+  if (s.cgroup.pids && s.cgroup.pids->limit) {
+    pids["limit"] = *s.cgroup.pids->limit;
+  }
+  return json::object{{"read", read},
+                      {"name", container},
+                      {"id", runtime_id},
+                      {"num_procs", 0},
+                      {"pids_stats", std::move(pids)},
+                      {"cpu_stats", cpu_stats_doc(s)},
+                      {"memory_stats", memory_stats_doc(s)}};
 }
 
 }  // namespace services::ecs

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/cgroup.h"
+
 namespace services::ecs {
 
 // What the network knows about a task's subnet (for Networks[]).
@@ -18,16 +20,14 @@ struct SubnetFacts {
   std::string gateway_ip;  // "10.0.1.1"
 };
 
-// A container's resource usage, read from its cgroups.
+// A container's resource usage: its cgroups (either version, read through runtime::Cgroups) and
+// what Docker's stats put beside them.
 struct ContainerStats {
-  uint64_t cpu_total_ns = 0;       // cumulative CPU time
-  uint64_t system_cpu_ns = 0;      // host CPU time, as Docker's system_cpu_usage
+  runtime::CgroupStats cgroup;
+  uint64_t system_cpu_ns = 0;  // host CPU time, as Docker's system_cpu_usage
   uint32_t online_cpus = 1;
-  uint64_t memory_usage = 0;       // bytes
-  uint64_t memory_limit = 0;       // bytes
-  uint64_t memory_max_usage = 0;   // bytes
-  uint64_t pids = 0;
-  double read_at = 0;              // epoch seconds
+  uint64_t host_memory = 0;  // bytes; Docker's memory limit of a container without one
+  double read_at = 0;        // epoch seconds
 };
 
 // The metadata URI path segment of a container: "<32-hex task id>-<container name>".

@@ -106,6 +106,13 @@ void RegistryPlane::upload(http::Request& req, http::Response& res, const RepoKe
     }
     return registry_error(res, sink->error_status, sink->error_code, sink->error_message);
   }
+  if (sink && sink->write_error()) {
+    // The body did not fit (ENOSPC) or could not be written (EROFS, EIO): a server error, as
+    // distribution answers a storage driver's failure. A session keeps the bytes stored before
+    // the failure (GET on it says how many).
+    return registry_error(res, 500, "UNKNOWN",
+                          "storing the blob failed: " + sink->write_error().message());
+  }
   if (m == "POST") {
     return start_upload(req, res, key, sink.get());
   }

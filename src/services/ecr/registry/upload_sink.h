@@ -31,6 +31,13 @@ class RegistryPlane::UploadSink final : public http::BodySink {
     return true;
   }
 
+  // Why the bytes could not be stored (disk full, read-only data directory); empty otherwise.
+  std::error_code write_error() const {
+    if (appender) return appender->error();
+    if (blob) return blob->error();
+    return {};
+  }
+
   int error_status = 0;
   std::string error_code;
   std::string error_message;

@@ -1,0 +1,40 @@
+#include "services/cloudwatch/store_metric_sink.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/log.h"
+#include "services/cloudwatch/cloudwatch_json.h"
+#include "services/cloudwatch/cloudwatch_store.h"
+
+namespace services::cloudwatch {
+
+bool StoreMetricSink::put(const std::string& account, const std::string& region,
+                          const std::string& ns, const std::string& name, Dimensions dimensions,
+                          double value, const std::string& unit, core::TimePoint timestamp) {
+  std::sort(dimensions.begin(), dimensions.end());
+  bool unique = std::adjacent_find(dimensions.begin(), dimensions.end(),
+                                   [](const Dimension& a, const Dimension& b) {
+                                     return a.name == b.name;
+                                   }) == dimensions.end();
+  if (!valid_unit(unit) || dimensions.size() > 30 || !unique || !std::isfinite(value) ||
+      ns.empty() || name.empty()) {
+    core::log::warn("cloudwatch: metric dropped", {{"namespace", ns}, {"metric", name}});
+    return false;
+  }
+  Sample s;
+  s.ts_ms = core::to_epoch_millis(timestamp);
+  s.unit = unit;
+  s.count = 1;
+  s.sum = s.min = s.max = value;
+  s.values = {{value, 1.0}};
+  store::Transaction tx = db_.begin();
+  CloudWatchStore st(tx);
+  int64_t id =
+      st.upsert_metric(account, region, ns, name, dimensions, core::to_epoch_millis(clock_.now()));
+  st.insert_sample(id, s);
+  tx.commit();
+  return true;
+}
+
+}  // namespace services::cloudwatch
