@@ -2,8 +2,8 @@
 // AlbProxy::serve() does (same parser type and header limit), then the head goes through load
 // balancer selection, the listener's rules (every condition type), redirect rendering, weighted
 // group and sticky target picking from the Cookie header, and the forwarded head the target would
-// receive. request_view() and forwarded_headers() mirror the ones in alb_proxy.cc (file-local
-// there). Input: raw HTTP/1.x bytes.
+// receive, through the same request_view() and forwarded_headers() (alb_http.h) as the proxy.
+// Input: raw HTTP/1.x bytes.
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -128,31 +128,6 @@ std::shared_ptr<const AlbSnapshot> make_snapshot() {
 
 using Request = http::request<http::buffer_body>;
 
-AlbRequest request_view(const Request& req, const std::string& client_ip) {
-  AlbRequest view;
-  view.method = std::string(req.method_string());
-  view.host = std::string(req[http::field::host]);
-  std::string_view target = req.target();
-  size_t q = target.find('?');
-  view.path = std::string(target.substr(0, q));
-  view.query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
-  view.source_ip = client_ip;
-  for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
-  return view;
-}
-
-ForwardedHeaders forwarded_headers(const Request& req, const std::string& client_ip,
-                                   const SnapshotListener& listener, uint16_t port) {
-  ForwardedHeaders fwd;
-  std::string_view prior = req["X-Forwarded-For"];
-  fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
-  fwd.proto = listener.protocol.empty() ? "http" : listener.protocol;
-  for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  fwd.port = std::to_string(port);
-  if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
-  return fwd;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -171,6 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string client_ip = "203.0.113.9";
   constexpr uint16_t kPort = 80;
   AlbRequest view = request_view(req, client_ip);
+  for (const auto& f : req) view.headers.emplace_back(f.name_string(), f.value());
   const SnapshotLoadBalancer* lb = select_load_balancer(*snapshot, kPort, view.host);
   const SnapshotListener* listener = lb == nullptr ? nullptr : find_listener(*lb, kPort);
   const RuleAction* action = listener == nullptr ? nullptr : match_action(*listener, view);
@@ -187,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       picker.pick_group(*snapshot, action->forward, cookies, now, sticky);
   if (group != nullptr) (void)picker.pick_target(*group, cookies, now, sticky);
   (void)is_websocket_upgrade(req);
-  ForwardedHeaders fwd = forwarded_headers(req, client_ip, *listener, kPort);
+  ForwardedHeaders fwd = forwarded_headers(req, client_ip, listener->protocol, kPort);
   std::string head;
   append_head(req, fwd, head);
   set_forwarded(req, fwd);

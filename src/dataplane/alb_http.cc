@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
+#include <cctype>
 #include <chrono>
 #include <random>
 
@@ -139,6 +140,31 @@ void append_head(const http::response_header<>& res, std::string& out) {
   out += res.reason();
   out += "\r\n";
   append_fields(res, out);
+}
+
+AlbRequest request_view(const http::request_header<>& req, const std::string& client_ip) {
+  AlbRequest view;
+  view.method = std::string(req.method_string());
+  view.host = std::string(req[http::field::host]);
+  std::string_view request_target = req.target();
+  size_t q = request_target.find('?');
+  view.path = std::string(request_target.substr(0, q));
+  view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
+  view.source_ip = client_ip;
+  return view;
+}
+
+ForwardedHeaders forwarded_headers(const http::request_header<>& req,
+                                   const std::string& client_ip,
+                                   std::string_view listener_protocol, uint16_t port) {
+  ForwardedHeaders fwd;
+  std::string_view prior = req["X-Forwarded-For"];
+  fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
+  fwd.proto = listener_protocol.empty() ? "http" : std::string(listener_protocol);
+  for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  fwd.port = std::to_string(port);
+  if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
+  return fwd;
 }
 
 }  // namespace dataplane

@@ -8,6 +8,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "dataplane/rule_matcher.h"
 
 namespace dataplane {
 
@@ -32,6 +35,17 @@ struct ForwardedHeaders {
   std::string port;   // X-Forwarded-Port: the listener port
   std::string trace;  // X-Amzn-Trace-Id to add; "" when the request carries one already
 };
+
+// What the rule matcher sees of a request: method, Host, path, query and source address (headers
+// are added by the caller only when a rule needs them).
+AlbRequest request_view(const boost::beast::http::request_header<>& req,
+                        const std::string& client_ip);
+
+// The headers ALB adds for a request from `client_ip` to a listener of `listener_protocol`
+// ("HTTP", "HTTPS"; empty reads as HTTP) on `port`.
+ForwardedHeaders forwarded_headers(const boost::beast::http::request_header<>& req,
+                                   const std::string& client_ip,
+                                   std::string_view listener_protocol, uint16_t port);
 
 // Appends "<method> <target> HTTP/x.y\r\n", every field and the blank line to `out`, exactly as
 // Beast's serializer writes them, with the request's own X-Forwarded-For/-Proto/-Port replaced by

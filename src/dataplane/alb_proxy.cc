@@ -52,34 +52,6 @@ bool needs_headers(const SnapshotListener& listener) {
   return false;
 }
 
-// What the rule matcher sees of a request: method, Host, path, query and source address
-// (headers are added only when a rule needs them).
-AlbRequest request_view(const http::request<http::buffer_body>& req, const std::string& client_ip) {
-  AlbRequest view;
-  view.method = std::string(req.method_string());
-  view.host = std::string(req[http::field::host]);
-  std::string_view request_target = req.target();
-  size_t q = request_target.find('?');
-  view.path = std::string(request_target.substr(0, q));
-  view.query = q == std::string_view::npos ? "" : std::string(request_target.substr(q + 1));
-  view.source_ip = client_ip;
-  return view;
-}
-
-// Headers the target sees, as ALB adds them (forward() writes them).
-ForwardedHeaders forwarded_headers(const http::request<http::buffer_body>& req,
-                                   const std::string& client_ip, const SnapshotListener& listener,
-                                   uint16_t port) {
-  ForwardedHeaders fwd;
-  std::string_view prior = req["X-Forwarded-For"];
-  fwd.for_ = prior.empty() ? client_ip : std::string(prior) + ", " + client_ip;
-  fwd.proto = listener.protocol.empty() ? "http" : listener.protocol;
-  for (char& c : fwd.proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  fwd.port = std::to_string(port);
-  if (req.find("X-Amzn-Trace-Id") == req.end()) fwd.trace = make_trace_id();
-  return fwd;
-}
-
 // Removes "Expect" from the request; whether it asked for 100-continue (the proxy answers it).
 bool take_expect_continue(http::request<http::buffer_body>& req) {
   auto it = req.find(http::field::expect);
@@ -256,7 +228,7 @@ struct AlbProxy::Impl {
     }
     Ms lb_idle(int64_t{lb->idle_timeout_seconds} * 1000);
     bool upgrade = is_websocket_upgrade(req);
-    ForwardRequest fr{.fwd = forwarded_headers(req, client_ip, *listener, port),
+    ForwardRequest fr{.fwd = forwarded_headers(req, client_ip, listener->protocol, port),
                       .lb_arn = lb->arn,
                       .ip = target->id,
                       .port = target->port,

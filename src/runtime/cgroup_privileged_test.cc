@@ -13,6 +13,7 @@
 #include "core/ids.h"
 #include "runtime/cgroup_v2.h"
 #include "runtime/container_manager.h"
+#include "runtime/privileged_test_support.h"
 #include "runtime/process.h"
 
 namespace runtime {
@@ -24,19 +25,12 @@ using namespace std::chrono_literals;
 class CgroupPrivilegedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) {
-      GTEST_SKIP() << "needs root";
-    }
-    if (run_process({"runc", "--version"}) != 0 || !fs::exists("/bin/busybox")) {
-      GTEST_SKIP() << "needs runc and /bin/busybox";
+    if (std::string missing = test_support::missing_for_containers(); !missing.empty()) {
+      GTEST_SKIP() << missing;
     }
     data_ = fs::temp_directory_path() / ("gantry-cg-" + core::ids::random_hex(8));
     fs::path layer = data_ / "runtime" / "layers" / std::string(64, 'c');
-    fs::create_directories(layer / "bin");
-    fs::copy_file("/bin/busybox", layer / "bin" / "busybox");
-    for (const char* applet : {"sh", "sleep", "dd"}) {
-      fs::create_symlink("busybox", layer / "bin" / applet);
-    }
+    test_support::make_busybox_layer(layer, {"sh", "sleep", "dd"});
     layer_ = layer;
     ContainerManagerOptions options;
     options.data_dir = data_;

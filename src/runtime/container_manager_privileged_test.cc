@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "runtime/container_manager.h"
+#include "runtime/privileged_test_support.h"
 #include "runtime/process.h"
 
 namespace runtime {
@@ -33,20 +34,13 @@ std::string read_file(const fs::path& p) {
 class ContainerManagerPrivilegedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) {
-      GTEST_SKIP() << "needs root";
-    }
-    if (run_process({"runc", "--version"}) != 0 || !fs::exists("/bin/busybox")) {
-      GTEST_SKIP() << "needs runc and /bin/busybox";
+    if (std::string missing = test_support::missing_for_containers(); !missing.empty()) {
+      GTEST_SKIP() << missing;
     }
     data_ = fs::temp_directory_path() / ("gantry-rt-" + core::ids::random_hex(8));
     fs::path layer = data_ / "runtime" / "layers" / std::string(64, 'b');
-    fs::create_directories(layer / "bin");
+    test_support::make_busybox_layer(layer, {"sh", "sleep", "echo", "cat", "dd", "true", "false", "id"});
     fs::create_directories(layer / "tmp");
-    fs::copy_file("/bin/busybox", layer / "bin" / "busybox");
-    for (const char* applet : {"sh", "sleep", "echo", "cat", "dd", "true", "false", "id"}) {
-      fs::create_symlink("busybox", layer / "bin" / applet);
-    }
     layers_ = {layer};
     manager_ = make_manager();
     manager_->start();

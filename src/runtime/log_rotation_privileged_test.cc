@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "runtime/container_manager.h"
+#include "runtime/privileged_test_support.h"
 #include "runtime/process.h"
 
 namespace runtime {
@@ -24,17 +25,12 @@ constexpr int kLines = 5000;
 class LogRotationPrivilegedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0) {
-      GTEST_SKIP() << "needs root";
-    }
-    if (run_process({"runc", "--version"}) != 0 || !fs::exists("/bin/busybox")) {
-      GTEST_SKIP() << "needs runc and /bin/busybox";
+    if (std::string missing = test_support::missing_for_containers(); !missing.empty()) {
+      GTEST_SKIP() << missing;
     }
     data_ = fs::temp_directory_path() / ("gantry-logrot-" + core::ids::random_hex(8));
     layer_ = data_ / "runtime" / "layers" / std::string(64, 'c');
-    fs::create_directories(layer_ / "bin");
-    fs::copy_file("/bin/busybox", layer_ / "bin" / "busybox");
-    fs::create_symlink("busybox", layer_ / "bin" / "sh");
+    test_support::make_busybox_layer(layer_, {"sh"});
   }
 
   void TearDown() override {
