@@ -216,7 +216,8 @@ def main():
 
     print()
     print("%s UTC; load average %s at the end" % (
-        time.strftime("%Y-%m-%d %H:%M", time.gmtime()), open("/proc/loadavg").read().split()[:3]))
+        time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        " ".join(open("/proc/loadavg").read().split()[:3])))
     print()
     print("| image | operation | Gantry | docker-registry 2.8 | docker-registry / Gantry |")
     print("|---|---|---|---|---|")
