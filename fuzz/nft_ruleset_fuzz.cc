@@ -46,11 +46,11 @@ struct World {
     ctx.service = "ec2";
     ec2.register_operations(registry);
     vpc = str(call("CreateVpc", {{"CidrBlock", "10.0.0.0/16"}}).at("Vpc").at("VpcId"));
-    std::string subnet = str(call("CreateSubnet", {{"VpcId", vpc},
-                                                   {"CidrBlock", "10.0.1.0/24"},
-                                                   {"AvailabilityZone", "us-east-1a"}})
-                                 .at("Subnet")
-                                 .at("SubnetId"));
+    std::string subnet =
+        str(call("CreateSubnet",
+                 {{"VpcId", vpc}, {"CidrBlock", "10.0.1.0/24"}, {"AvailabilityZone", "us-east-1a"}})
+                .at("Subnet")
+                .at("SubnetId"));
     web = group("web");
     alb = group("alb");
     (void)directory.allocate_eni({ctx.account, ctx.region, subnet, {web}});
@@ -62,17 +62,17 @@ struct World {
     return r ? *r : json::object{};
   }
   std::string group(std::string_view name) {
-    return str(call("CreateSecurityGroup",
-                    {{"VpcId", vpc}, {"GroupName", name}, {"Description", "fuzz"}})
-                   .at("GroupId"));
+    return str(
+        call("CreateSecurityGroup", {{"VpcId", vpc}, {"GroupName", name}, {"Description", "fuzz"}})
+            .at("GroupId"));
   }
   // Revokes every rule of both groups, including the default allow-all egress.
   void reset() {
     json::object rules = call(
         "DescribeSecurityGroupRules",
-        {{"Filters", json::array{json::object{{"Name", "group-id"},
-                                              {"Values", json::array{json::value(web),
-                                                                     json::value(alb)}}}}}});
+        {{"Filters",
+          json::array{json::object{{"Name", "group-id"},
+                                   {"Values", json::array{json::value(web), json::value(alb)}}}}}});
     const json::value* list = rules.if_contains("SecurityGroupRules");
     if (list == nullptr) return;
     for (const json::value& r : list->as_array()) {
@@ -97,7 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
   static World world;
   const protocol::ServiceModel& model = *protocol::find_model("ec2");
-  std::string op = data[0] % 2 == 0 ? "AuthorizeSecurityGroupIngress" : "AuthorizeSecurityGroupEgress";
+  std::string op =
+      data[0] % 2 == 0 ? "AuthorizeSecurityGroupIngress" : "AuthorizeSecurityGroupEgress";
   std::string body = "Action=" + op + "&Version=2016-11-15&GroupId=SG_WEB&";
   body.append(fuzz::as_view(data + 1, size - 1));
   replace_all(body, "SG_WEB", world.web);
@@ -109,7 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   req.body = std::move(body);
   auto decoded = protocol::ec2_codec().decode(model, req);
   if (!decoded || decoded->operation->name != op) return 0;
-  if (protocol::validate_input(model, *decoded->operation, decoded->input, protocol::Protocol::Ec2)) {
+  if (protocol::validate_input(model, *decoded->operation, decoded->input,
+                               protocol::Protocol::Ec2)) {
     return 0;
   }
   auto done = world.registry.call(world.ctx, "ec2", op, decoded->input);

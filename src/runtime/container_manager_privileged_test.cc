@@ -39,7 +39,8 @@ class ContainerManagerPrivilegedTest : public ::testing::Test {
     }
     data_ = fs::temp_directory_path() / ("gantry-rt-" + core::ids::random_hex(8));
     fs::path layer = data_ / "runtime" / "layers" / std::string(64, 'b');
-    test_support::make_busybox_layer(layer, {"sh", "sleep", "echo", "cat", "dd", "true", "false", "id"});
+    test_support::make_busybox_layer(layer,
+                                     {"sh", "sleep", "echo", "cat", "dd", "true", "false", "id"});
     fs::create_directories(layer / "tmp");
     layers_ = {layer};
     manager_ = make_manager();

@@ -42,7 +42,8 @@ std::vector<std::string> plan_bundle_prune(std::vector<BundleEntry> stopped, cor
   });
   std::vector<std::string> out;
   for (const BundleEntry& b : stopped) {
-    if (now - b.finished_at >= limits.stopped_bundle_ttl || total > limits.stopped_bundle_max_bytes) {
+    if (now - b.finished_at >= limits.stopped_bundle_ttl ||
+        total > limits.stopped_bundle_max_bytes) {
       out.push_back(b.id);
       total -= b.bytes;
     }
