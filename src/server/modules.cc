@@ -69,6 +69,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   if (host_) {
     // After every module's own reset hook: whatever namespaces are left go.
     ctx.on_reset([this] {
+      host_->sync.forget_all();
       if (auto r = host_->plane.remove_all(); !r) {
         core::log::warn("network reset failed", {{"error", r.error().message}});
       }

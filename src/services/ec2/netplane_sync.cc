@@ -129,15 +129,22 @@ Result<void> NetplaneSync::ensure_vpc(const std::string& account, const std::str
   return r;
 }
 
+void NetplaneSync::forget_all() {
+  std::lock_guard lock(sync_mu_);
+  std::lock_guard active_lock(active_mu_);
+  active_.clear();
+}
+
 Result<void> NetplaneSync::sync(const std::string& key) {
+  // Checked under sync_mu_, so that once forget_all() returns no sync recreates a namespace.
+  std::lock_guard lock(sync_mu_);
   {
-    std::lock_guard lock(active_mu_);
+    std::lock_guard active_lock(active_mu_);
     if (!active_.count(key)) {
       return {};
     }
   }
   Key k = decode(key);
-  std::lock_guard lock(sync_mu_);
   protocol::Result<VpcTopology> topology =
       directory_.vpc_topology(k.account, k.region, k.vpc_id);
   if (!topology) {

@@ -47,6 +47,11 @@ class NetplaneSync {
   netplane::Result<void> ensure_vpc(const std::string& account, const std::string& region,
                           const std::string& vpc_id);
 
+  // Waits for a sync in flight, then forgets every active VPC: until ensure_vpc() is called again
+  // no sync creates a namespace (the reset, before the plane removes them all, while the syncs
+  // that EC2's reset queued still read the VPCs from the database).
+  void forget_all();
+
   // For tests without start(): runs due syncs on the calling thread.
   size_t run_ready() { return controller_.run_ready(); }
 

@@ -131,6 +131,17 @@ TEST_F(NetplaneSyncTest, ChangesToAnActiveVpcAreReapplied) {
   EXPECT_EQ(plane_.vpc("vpc-1")->enis.size(), 2u);
 }
 
+// The reset: syncs EC2 queued while its VPCs were still stored must not bring back a namespace
+// that the plane then removes.
+TEST_F(NetplaneSyncTest, AfterForgetAllAQueuedChangeCreatesNoNamespace) {
+  ASSERT_TRUE(sync_.ensure_vpc("000000000000", "us-east-1", "vpc-1"));
+  int ensured = plane_.ensure_calls();
+  directory_.changed("vpc-1");
+  sync_.forget_all();
+  sync_.run_ready();
+  EXPECT_EQ(plane_.ensure_calls(), ensured);
+}
+
 TEST_F(NetplaneSyncTest, VpcsNothingUsesGetNoNamespace) {
   directory_.vpcs["vpc-2"] = web_vpc();
   directory_.changed("vpc-2");
