@@ -10,6 +10,7 @@
 // Thread-safe: handlers run concurrently; the store serialises transactions. Calls to the ports
 // are made with no transaction open.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <functional>
 #include <string>
@@ -70,6 +71,11 @@ class AutoscalingService {
  private:
   // The target key of a request (ServiceNamespace, ResourceId, ScalableDimension), checked.
   protocol::Result<TargetKey> target_key(const Ctx& ctx, const Doc& in) const;
+  // Creates (or updates) a target tracking policy's alarms; their names and ARNs, high first.
+  protocol::Result<boost::json::array> put_tracking_alarms(const Ctx& ctx, const TargetKey& key,
+                                                           const Doc& tracking,
+                                                           const std::optional<NamedRow>& old,
+                                                           const std::string& policy_arn);
   // Deletes the policy's alarms (target tracking), outside any transaction.
   void delete_policy_alarms(const NamedRow& policy);
 

@@ -88,6 +88,40 @@ void AutoscalingService::delete_policy_alarms(const NamedRow& policy) {
   }
 }
 
+protocol::Result<json::array> AutoscalingService::put_tracking_alarms(
+    const Ctx& ctx, const TargetKey& key, const Doc& tracking, const std::optional<NamedRow>& old,
+    const std::string& policy_arn) {
+  if (!tracking.contains("TargetValue")) {
+    return errors::validation("TargetValue must be specified");
+  }
+  AAS_ASSIGN(json::object, metric, tracked_metric(tracking, key.resource_id));
+  double target = opt_number(tracking, "TargetValue").value_or(0);
+  bool scale_in = !core::opt_bool(tracking, "DisableScaleIn").value_or(false);
+  // An update keeps the alarms' names (AlarmHigh first, as AWS lists them).
+  std::optional<std::string> high;
+  std::optional<std::string> low;
+  if (old && core::str(old->doc, "PolicyType") == "TargetTrackingScaling") {
+    for (const json::value& a : *core::arr(old->doc, "Alarms")) {
+      std::string n = core::str(a.as_object(), "AlarmName");
+      (n.find("-AlarmHigh-") != std::string::npos ? high : low) = n;
+    }
+  }
+  json::array alarms;
+  high = high.value_or(tracking_alarm_name(key.resource_id, true));
+  AAS_CHECK(alarms_.put(ctx.account, ctx.region,
+                        tracking_alarm(metric, *high, policy_arn, target, true)));
+  alarms.push_back(json::object{{"AlarmName", *high}, {"AlarmARN", alarm_arn(key, *high)}});
+  if (scale_in) {
+    low = low.value_or(tracking_alarm_name(key.resource_id, false));
+    AAS_CHECK(alarms_.put(ctx.account, ctx.region,
+                          tracking_alarm(metric, *low, policy_arn, target, false)));
+    alarms.push_back(json::object{{"AlarmName", *low}, {"AlarmARN", alarm_arn(key, *low)}});
+  } else if (low) {
+    alarms_.remove(ctx.account, ctx.region, {*low});
+  }
+  return alarms;
+}
+
 // PutScalingPolicy —
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html
 Reply AutoscalingService::put_scaling_policy(const Ctx& ctx, const Doc& in) {
@@ -132,33 +166,8 @@ Reply AutoscalingService::put_scaling_policy(const Ctx& ctx, const Doc& in) {
   p.doc["CreationTime"] = old ? old->doc.at("CreationTime") : json::value(now_ms() / 1000.0);
   json::array alarms;
   if (is_tracking) {
-    if (!tracking->contains("TargetValue")) {
-      return errors::validation("TargetValue must be specified");
-    }
-    AAS_ASSIGN(json::object, metric, tracked_metric(*tracking, key.resource_id));
-    double target = opt_number(*tracking, "TargetValue").value_or(0);
-    bool scale_in = !core::opt_bool(*tracking, "DisableScaleIn").value_or(false);
-    // An update keeps the alarms' names (AlarmHigh first, as AWS lists them).
-    std::optional<std::string> high;
-    std::optional<std::string> low;
-    if (old && core::str(old->doc, "PolicyType") == "TargetTrackingScaling") {
-      for (const json::value& a : *core::arr(old->doc, "Alarms")) {
-        std::string n = core::str(a.as_object(), "AlarmName");
-        (n.find("-AlarmHigh-") != std::string::npos ? high : low) = n;
-      }
-    }
-    high = high.value_or(tracking_alarm_name(key.resource_id, true));
-    AAS_CHECK(alarms_.put(ctx.account, ctx.region, tracking_alarm(metric, *high, p.arn, target,
-                                                                 true)));
-    alarms.push_back(json::object{{"AlarmName", *high}, {"AlarmARN", alarm_arn(key, *high)}});
-    if (scale_in) {
-      low = low.value_or(tracking_alarm_name(key.resource_id, false));
-      AAS_CHECK(alarms_.put(ctx.account, ctx.region,
-                            tracking_alarm(metric, *low, p.arn, target, false)));
-      alarms.push_back(json::object{{"AlarmName", *low}, {"AlarmARN", alarm_arn(key, *low)}});
-    } else if (low) {
-      alarms_.remove(ctx.account, ctx.region, {*low});
-    }
+    AAS_ASSIGN(json::array, made, put_tracking_alarms(ctx, key, *tracking, old, p.arn));
+    alarms = std::move(made);
     p.doc["TargetTrackingScalingPolicyConfiguration"] = *tracking;
     p.doc["Alarms"] = alarms;
   } else {
