@@ -15,11 +15,10 @@ import datetime
 import json
 import shutil
 import subprocess
-import time
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import client_for
+from conftest import client_for, wait_for
 from alb_env import (Aws, make_network, own_netns, privileged, push_layout, start_server,
                      web_layout)
 
@@ -30,17 +29,6 @@ NS = "E2E/ECS"  # the customized metric's namespace
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
-
-
-def wait_until(predicate, timeout=30, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.2)
 
 
 class Env:
@@ -180,7 +168,7 @@ def test_target_tracking_scales_out_and_back_in(env):
     env.cw.set_alarm_state(AlarmName=high, StateValue="ALARM", StateReason="e2e",
                            StateReasonData=json.dumps({"recentDatapoints": [95.0, 95.0, 95.0],
                                                        "threshold": 70.0}))
-    wait_until(lambda: env.desired("web") == 2, timeout=15, what="scale out to 2")
+    wait_for(lambda: env.desired("web") == 2, timeout=15, what="scale out to 2")
     act = env.activities(web)[0]
     assert act["Description"] == "Setting desired count to 2."
     assert act["Cause"] == "monitor alarm %s in state ALARM triggered policy cpu70" % high
@@ -198,8 +186,8 @@ def test_target_tracking_scales_out_and_back_in(env):
     env.register(api, 1, 3)
     api_high = env.cpu_policy(api, custom=True)["Alarms"][0]["AlarmName"]
     env.put_cpu("api", [95.0, 95.0, 95.0])
-    wait_until(lambda: env.desired("api") == 2, timeout=15, what="scale out to 2")
-    wait_until(lambda: env.desired("api") == 3, timeout=20, what="scale out to 3")
+    wait_for(lambda: env.desired("api") == 2, timeout=15, what="scale out to 2")
+    wait_for(lambda: env.desired("api") == 3, timeout=20, what="scale out to 3")
     acts = env.activities(api)
     assert [a["Description"] for a in acts] == ["Setting desired count to 3.",
                                                 "Setting desired count to 2."]
@@ -219,7 +207,7 @@ def test_target_tracking_scales_out_and_back_in(env):
     env.register(worker, 1, 5)
     worker_low = env.cpu_policy(worker, custom=True)["Alarms"][1]["AlarmName"]
     env.put_cpu("worker", [10.0] * 15)
-    wait_until(lambda: len(env.cw.describe_alarm_history(
+    wait_for(lambda: len(env.cw.describe_alarm_history(
         AlarmName=worker_low, HistoryItemType="Action")["AlarmHistoryItems"]) >= 3,
         timeout=20, what="three invocations of the scale-in policy")
     assert env.desired("worker") == 3
@@ -246,7 +234,7 @@ def test_scheduled_action_changes_min_and_max_at_its_time(env):
     actions = env.aas.describe_scheduled_actions(ServiceNamespace="ecs")["ScheduledActions"]
     assert [(a["ScheduledActionName"], a["Schedule"]) for a in actions] == [("peak",
                                                                              "at(%s)" % at)]
-    wait_until(lambda: env.desired("web") == 2, timeout=15, what="desired count raised to 2")
+    wait_for(lambda: env.desired("web") == 2, timeout=15, what="desired count raised to 2")
     t = env.aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"][0]
     assert (t["MinCapacity"], t["MaxCapacity"]) == (2, 5)
     acts = env.activities(web)
@@ -310,12 +298,12 @@ def test_scale_in_to_minimum_with_real_tasks(task_server, tmp_path):
     # Fifteen minutes at 10 % of a 70 % target: 3 -> 2 -> 1 (the minimum), a task at a time,
     # the second after the 300 s (5 s scaled) scale-in cooldown.
     env.put_cpu("worker", [10.0] * 15)
-    wait_until(lambda: env.desired("worker") == 1, timeout=40, what="scale in to 1")
+    wait_for(lambda: env.desired("worker") == 1, timeout=40, what="scale in to 1")
     acts = env.activities(worker)
     assert [a["Description"] for a in acts] == ["Setting desired count to 1.",
                                                 "Setting desired count to 2."]
     assert acts[0]["Cause"] == "monitor alarm %s in state ALARM triggered policy cpu70" % low
     assert (acts[0]["StartTime"] - acts[1]["StartTime"]).total_seconds() >= 5.0
-    wait_until(lambda: env.ecs.describe_services(
+    wait_for(lambda: env.ecs.describe_services(
         cluster=CLUSTER, services=["worker"])["services"][0]["runningCount"] == 1,
         timeout=30, what="the scheduler to stop two tasks")

@@ -49,18 +49,16 @@ Reply AutoscalingService::describe_scaling_activities(const Ctx& ctx, const Doc&
   return reply;
 }
 
-// TagResource —
-// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html
-Reply AutoscalingService::tag_resource(const Ctx& ctx, const Doc& in) {
+// Changes the tags of the target with ARN ResourceARN with `edit`, in one transaction.
+Reply AutoscalingService::edit_tags(const Ctx& ctx, const Doc& in,
+                                    const std::function<void(json::object&)>& edit) {
   std::string arn = core::str(in, "ResourceARN");
   store::Transaction tx = db_.begin();
   AutoscalingStore st(tx);
   std::optional<TargetRow> t = st.target_by_arn(arn);
   if (!t || t->key.account != ctx.account) return target_arn_not_found(arn);
   json::object tags = t->tags;
-  if (const json::object* given = core::obj(in, "Tags")) {
-    for (const auto& [k, v] : *given) tags[k] = v;
-  }
+  edit(tags);
   if (tags.size() > kMaxTags) {
     return protocol::AwsError{"TooManyTagsException",
                               "A scalable target can have at most 50 tags."};
@@ -70,19 +68,22 @@ Reply AutoscalingService::tag_resource(const Ctx& ctx, const Doc& in) {
   return json::object{};
 }
 
+// TagResource —
+// https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TagResource.html
+Reply AutoscalingService::tag_resource(const Ctx& ctx, const Doc& in) {
+  return edit_tags(ctx, in, [&](json::object& tags) {
+    if (const json::object* given = core::obj(in, "Tags")) {
+      for (const auto& [k, v] : *given) tags[k] = v;
+    }
+  });
+}
+
 // UntagResource —
 // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_UntagResource.html
 Reply AutoscalingService::untag_resource(const Ctx& ctx, const Doc& in) {
-  std::string arn = core::str(in, "ResourceARN");
-  store::Transaction tx = db_.begin();
-  AutoscalingStore st(tx);
-  std::optional<TargetRow> t = st.target_by_arn(arn);
-  if (!t || t->key.account != ctx.account) return target_arn_not_found(arn);
-  json::object tags = t->tags;
-  for (const std::string& k : core::strings(in, "TagKeys")) tags.erase(k);
-  st.set_tags(t->id, tags);
-  tx.commit();
-  return json::object{};
+  return edit_tags(ctx, in, [&](json::object& tags) {
+    for (const std::string& k : core::strings(in, "TagKeys")) tags.erase(k);
+  });
 }
 
 // ListTagsForResource —

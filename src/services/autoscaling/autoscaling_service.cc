@@ -2,6 +2,7 @@
 
 #include "services/autoscaling/autoscaling_service.h"
 
+#include "core/ids.h"
 #include "core/json.h"
 #include "services/autoscaling/errors.h"
 
@@ -17,6 +18,16 @@ std::optional<double> opt_number(const Doc& in, std::string_view key) {
   const boost::json::value* v = in.if_contains(key);
   if (!v || !v->is_number()) return std::nullopt;
   return v->to_number<double>();
+}
+
+std::string child_arn(const TargetKey& k, std::string_view kind, std::string_view label,
+                      const std::string& name) {
+  std::string arn = "arn:" + std::string(core::ids::partition_for_region(k.region)) +
+                    ":autoscaling:" + k.region + ":" + k.account + ":";
+  arn += kind;
+  arn += ":" + core::ids::uuid4() + ":resource/" + k.ns + "/" + k.resource_id + ":";
+  arn += label;
+  return arn + "/" + name;
 }
 
 bool split_service_id(const std::string& resource_id, std::string* cluster,

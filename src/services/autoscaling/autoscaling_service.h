@@ -35,6 +35,12 @@ std::optional<double> opt_number(const Doc& in, std::string_view key);
 std::optional<int64_t> next_run_ms(const Doc& doc, core::TimePoint after,
                                    const core::Clock& clock);
 
+// The ARN of a scaling policy (kind "scalingPolicy", label "policyName") or a scheduled action
+// ("scheduledAction", "scheduledActionName"), with a fresh uuid:
+// arn:aws:autoscaling:<region>:<account>:<kind>:<uuid>:resource/<ns>/<resource id>:<label>/<name>
+std::string child_arn(const TargetKey& k, std::string_view kind, std::string_view label,
+                      const std::string& name);
+
 // The ECS resource id "service/<cluster>/<service>" split; false when it is not one.
 bool split_service_id(const std::string& resource_id, std::string* cluster, std::string* service);
 
@@ -76,6 +82,8 @@ class AutoscalingService {
                                                            const Doc& tracking,
                                                            const std::optional<NamedRow>& old,
                                                            const std::string& policy_arn);
+  Reply edit_tags(const Ctx& ctx, const Doc& in,
+                  const std::function<void(boost::json::object&)>& edit);
   // Deletes the policy's alarms (target tracking), outside any transaction.
   void delete_policy_alarms(const NamedRow& policy);
 

@@ -20,12 +20,6 @@ namespace {
 // "Scaling policies per scalable target" (Application Auto Scaling quotas).
 constexpr int64_t kMaxPoliciesPerTarget = 50;
 
-std::string policy_arn(const TargetKey& k, const std::string& name) {
-  return "arn:" + std::string(core::ids::partition_for_region(k.region)) + ":autoscaling:" +
-         k.region + ":" + k.account + ":scalingPolicy:" + core::ids::uuid4() + ":resource/" +
-         k.ns + "/" + k.resource_id + ":policyName/" + name;
-}
-
 std::string alarm_arn(const TargetKey& k, const std::string& name) {
   return core::ids::arn("cloudwatch", k.region, k.account, "alarm:" + name);
 }
@@ -156,7 +150,7 @@ Reply AutoscalingService::put_scaling_policy(const Ctx& ctx, const Doc& in) {
   NamedRow p;
   p.key = key;
   p.name = name;
-  p.arn = old ? old->arn : policy_arn(key, name);
+  p.arn = old ? old->arn : child_arn(key, "scalingPolicy", "policyName", name);
   p.doc = json::object{{"PolicyARN", p.arn},
                        {"PolicyName", name},
                        {"ServiceNamespace", key.ns},

@@ -19,12 +19,6 @@ namespace {
 // "Scheduled actions per scalable target" (Application Auto Scaling quotas).
 constexpr int64_t kMaxScheduledPerTarget = 200;
 
-std::string scheduled_arn(const TargetKey& k, const std::string& name) {
-  return "arn:" + std::string(core::ids::partition_for_region(k.region)) + ":autoscaling:" +
-         k.region + ":" + k.account + ":scheduledAction:" + core::ids::uuid4() + ":resource/" +
-         k.ns + "/" + k.resource_id + ":scheduledActionName/" + name;
-}
-
 std::optional<core::TimePoint> time_field(const json::object& doc, const char* key) {
   std::optional<double> s = opt_number(doc, key);
   if (!s) return std::nullopt;
@@ -69,7 +63,7 @@ Reply AutoscalingService::put_scheduled_action(const Ctx& ctx, const Doc& in) {
   NamedRow a;
   a.key = key;
   a.name = name;
-  a.arn = old ? old->arn : scheduled_arn(key, name);
+  a.arn = old ? old->arn : child_arn(key, "scheduledAction", "scheduledActionName", name);
   a.doc = old ? old->doc : json::object{};
   // An update changes only what it names.
   for (const char* k : {"Schedule", "Timezone", "StartTime", "EndTime", "ScalableTargetAction"}) {
