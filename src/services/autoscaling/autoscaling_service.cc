@@ -30,8 +30,7 @@ std::string child_arn(const TargetKey& k, std::string_view kind, std::string_vie
   return arn + "/" + name;
 }
 
-bool split_service_id(const std::string& resource_id, std::string* cluster,
-                      std::string* service) {
+bool split_service_id(const std::string& resource_id, std::string* cluster, std::string* service) {
   if (!resource_id.starts_with("service/")) return false;
   size_t slash = resource_id.find('/', 8);
   if (slash == std::string::npos || slash == 8 || slash + 1 == resource_id.size() ||
@@ -61,8 +60,7 @@ void AutoscalingService::register_operations(protocol::ServiceRegistry& registry
           {"PutScheduledAction", protocol::method(this, &S::put_scheduled_action)},
           {"DescribeScheduledActions", protocol::method(this, &S::describe_scheduled_actions)},
           {"DeleteScheduledAction", protocol::method(this, &S::delete_scheduled_action)},
-          {"DescribeScalingActivities",
-           protocol::method(this, &S::describe_scaling_activities)},
+          {"DescribeScalingActivities", protocol::method(this, &S::describe_scaling_activities)},
           {"TagResource", protocol::method(this, &S::tag_resource)},
           {"UntagResource", protocol::method(this, &S::untag_resource)},
           {"ListTagsForResource", protocol::method(this, &S::list_tags_for_resource)},

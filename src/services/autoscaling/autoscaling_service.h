@@ -1,6 +1,7 @@
 #pragma once
 // Application Auto Scaling: scalable targets, scaling policies, scheduled actions, scaling
-// activities and tags. https://docs.aws.amazon.com/autoscaling/application/APIReference/Welcome.html
+// activities and tags.
+// https://docs.aws.amazon.com/autoscaling/application/APIReference/Welcome.html
 //
 // Only ECS services' desiredCount (namespace "ecs", dimension "ecs:service:DesiredCount") can
 // be registered: it is the one Gantry can really scale. Target tracking policies create and own
@@ -32,8 +33,7 @@ std::optional<double> opt_number(const Doc& in, std::string_view key);
 
 // When a scheduled action (its ScheduledAction document) fires next after `after`, in epoch ms;
 // nullopt when never again (scheduled_action_handlers.cc).
-std::optional<int64_t> next_run_ms(const Doc& doc, core::TimePoint after,
-                                   const core::Clock& clock);
+std::optional<int64_t> next_run_ms(const Doc& doc, core::TimePoint after, const core::Clock& clock);
 
 // The ARN of a scaling policy (kind "scalingPolicy", label "policyName") or a scheduled action
 // ("scheduledAction", "scheduledActionName"), with a fresh uuid:

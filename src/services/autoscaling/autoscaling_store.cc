@@ -69,8 +69,8 @@ constexpr std::string_view kKeyWhere =
 
 }  // namespace
 
-std::vector<TargetRow> AutoscalingStore::targets(std::string_view account,
-                                                 std::string_view region, std::string_view ns) {
+std::vector<TargetRow> AutoscalingStore::targets(std::string_view account, std::string_view region,
+                                                 std::string_view ns) {
   static const std::string q = std::string(kTargetColumns) +
                                "WHERE account = ?1 AND region = ?2 AND namespace = ?3 "
                                "ORDER BY resource_id, dimension";
@@ -138,8 +138,7 @@ std::vector<NamedRow> AutoscalingStore::named(Kind kind, std::string_view accoun
 
 std::vector<NamedRow> AutoscalingStore::named_for(Kind kind, const TargetKey& k) {
   static const std::string p = named_sql(Kind::Policy, std::string(kKeyWhere) + "ORDER BY name");
-  static const std::string s =
-      named_sql(Kind::Scheduled, std::string(kKeyWhere) + "ORDER BY name");
+  static const std::string s = named_sql(Kind::Scheduled, std::string(kKeyWhere) + "ORDER BY name");
   std::vector<NamedRow> out;
   tx_.query(
       cached(kind, p, s), [&](const store::Statement& row) { out.push_back(read_named(row)); },
@@ -150,8 +149,7 @@ std::vector<NamedRow> AutoscalingStore::named_for(Kind kind, const TargetKey& k)
 std::optional<NamedRow> AutoscalingStore::named_one(Kind kind, const TargetKey& k,
                                                     std::string_view name) {
   static const std::string p = named_sql(Kind::Policy, std::string(kKeyWhere) + "AND name = ?6");
-  static const std::string s =
-      named_sql(Kind::Scheduled, std::string(kKeyWhere) + "AND name = ?6");
+  static const std::string s = named_sql(Kind::Scheduled, std::string(kKeyWhere) + "AND name = ?6");
   std::optional<NamedRow> out;
   tx_.query(
       cached(kind, p, s), [&](const store::Statement& row) { out = read_named(row); }, k.account,
@@ -215,8 +213,7 @@ void AutoscalingStore::add_activity(const ActivityRow& a) {
   tx_.execute(
       "INSERT INTO aas_activities (account, region, namespace, resource_id, dimension, "
       "activity_id, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-      k.account, k.region, k.ns, k.resource_id, k.dimension, a.activity_id,
-      json::serialize(a.doc));
+      k.account, k.region, k.ns, k.resource_id, k.dimension, a.activity_id, json::serialize(a.doc));
 }
 
 void AutoscalingStore::update_activity(std::string_view activity_id, const json::object& doc) {
@@ -224,10 +221,11 @@ void AutoscalingStore::update_activity(std::string_view activity_id, const json:
               json::serialize(doc));
 }
 
-std::vector<ActivityRow> AutoscalingStore::activities(
-    std::string_view account, std::string_view region, std::string_view ns,
-    const std::optional<std::string>& resource_id, const std::optional<std::string>& dimension,
-    int64_t before_id, int64_t limit) {
+std::vector<ActivityRow> AutoscalingStore::activities(std::string_view account,
+                                                      std::string_view region, std::string_view ns,
+                                                      const std::optional<std::string>& resource_id,
+                                                      const std::optional<std::string>& dimension,
+                                                      int64_t before_id, int64_t limit) {
   std::vector<ActivityRow> out;
   tx_.query(
       "SELECT id, account, region, namespace, resource_id, dimension, activity_id, doc "

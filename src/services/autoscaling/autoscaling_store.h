@@ -40,7 +40,7 @@ struct NamedRow {
   TargetKey key;
   std::string name;
   std::string arn;
-  boost::json::object doc;           // ScalingPolicy or ScheduledAction
+  boost::json::object doc;             // ScalingPolicy or ScheduledAction
   std::optional<int64_t> next_run_ms;  // scheduled actions only
 };
 

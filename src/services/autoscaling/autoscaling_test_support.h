@@ -96,8 +96,9 @@ class AutoscalingTest : public ::testing::Test, protected fakes::RegistryCalls {
   cloudwatch::ActionOutcome fire(const std::string& alarm, const std::string& policy_arn,
                                  std::vector<double> points, double threshold = 70) {
     alarms_.readings[alarm] = {std::move(points), threshold};
-    cloudwatch::AlarmActionEvent ev{"123456789012", "us-east-1", alarm, "arn:alarm", policy_arn,
-                                    "OK", "ALARM", "Threshold Crossed", 0};
+    cloudwatch::AlarmActionEvent ev{"123456789012", "us-east-1",         alarm,
+                                    "arn:alarm",    policy_arn,          "OK",
+                                    "ALARM",        "Threshold Crossed", 0};
     return executor_.invoke(ev);
   }
 

@@ -59,8 +59,8 @@ PolicyDecision decide_policy(const json::object& policy, const std::string& alar
     out_cooldown = cooldown(*tt, "ScaleOutCooldown");
     in_cooldown = cooldown(*tt, "ScaleInCooldown");
   } else if (const json::object* st = core::obj(policy, "StepScalingPolicyConfiguration")) {
-    double metric = aggregate(reading.datapoints,
-                              core::str(*st, "MetricAggregationType", "Average"));
+    double metric =
+        aggregate(reading.datapoints, core::str(*st, "MetricAggregationType", "Average"));
     std::optional<StepAdjustment> step = matching_step(steps_of(*st), metric, reading.threshold);
     if (!step) return no("no step adjustment matches the metric");
     desired = step_capacity(current, adjustment_type(core::str(*st, "AdjustmentType")),
@@ -74,9 +74,9 @@ PolicyDecision decide_policy(const json::object& policy, const std::string& alar
   if (desired == current) return no("the capacity stays " + std::to_string(current));
   bool out = desired > current;
   const json::object* suspended = core::obj(target.doc, "SuspendedState");
-  if (suspended && core::opt_bool(*suspended, out ? "DynamicScalingOutSuspended"
-                                                  : "DynamicScalingInSuspended")
-                       .value_or(false)) {
+  if (suspended &&
+      core::opt_bool(*suspended, out ? "DynamicScalingOutSuspended" : "DynamicScalingInSuspended")
+          .value_or(false)) {
     return no("dynamic scaling is suspended");
   }
   if (!out && service.deploying) return no("a deployment is in progress");

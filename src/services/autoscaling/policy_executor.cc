@@ -40,8 +40,8 @@ cloudwatch::ActionOutcome PolicyExecutor::invoke(const cloudwatch::AlarmActionEv
                      {{"policy", policy->name}, {"why", d.why_not}});
     return {};
   }
-  std::string cause = "monitor alarm " + event.alarm_name + " in state ALARM triggered policy " +
-                      policy->name;
+  std::string cause =
+      "monitor alarm " + event.alarm_name + " in state ALARM triggered policy " + policy->name;
   auto r = scaler_.set_desired(*target, d.desired, cause, d.out);
   if (!r) return {false, r.error().message};
   return {};

@@ -82,14 +82,12 @@ TEST_F(PolicyExecutorTest, NoScaleInWhileADeploymentIsInProgressOrScaleInIsSuspe
   fire(low_, arn_, {10});
   EXPECT_EQ(ecs_.services["c/web"].desired, 3);
   ecs_.services["c/web"].deploying = false;
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount",
            "SuspendedState":{"DynamicScalingInSuspended":true}})"));
   fire(low_, arn_, {10});
   EXPECT_EQ(ecs_.services["c/web"].desired, 3);
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount",
            "SuspendedState":{"DynamicScalingInSuspended":false}})"));
   fire(low_, arn_, {10});

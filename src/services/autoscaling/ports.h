@@ -32,10 +32,9 @@ class ServiceCapacity {
                                                      const std::string& service) = 0;
   // Sets desiredCount the way UpdateService does: the scheduler starts or stops tasks and the
   // service's events say so.
-  virtual protocol::Result<void> set_desired(const std::string& account,
-                                             const std::string& region,
-                                             const std::string& cluster,
-                                             const std::string& service, int64_t desired) = 0;
+  virtual protocol::Result<void> set_desired(const std::string& account, const std::string& region,
+                                             const std::string& cluster, const std::string& service,
+                                             int64_t desired) = 0;
 };
 
 // What an alarm's last evaluation saw (its StateReasonData).

@@ -52,8 +52,8 @@ protocol::Result<void> EcsServiceCapacity::set_desired(const std::string& accoun
 protocol::Result<void> CloudWatchPolicyAlarms::put(const std::string& account,
                                                    const std::string& region,
                                                    const json::object& input) {
-  auto r = registry_.call(RequestContext::internal(account, region), "cloudwatch",
-                          "PutMetricAlarm", input);
+  auto r = registry_.call(RequestContext::internal(account, region), "cloudwatch", "PutMetricAlarm",
+                          input);
   if (!r) return r.error();
   return {};
 }
@@ -63,8 +63,8 @@ void CloudWatchPolicyAlarms::remove(const std::string& account, const std::strin
   // One by one: DeleteAlarms fails as a whole when one name is unknown (deleted by a user).
   for (const std::string& name : names) {
     json::object in{{"AlarmNames", json::array{json::value(name)}}};
-    auto r = registry_.call(RequestContext::internal(account, region), "cloudwatch",
-                            "DeleteAlarms", in);
+    auto r =
+        registry_.call(RequestContext::internal(account, region), "cloudwatch", "DeleteAlarms", in);
     if (!r && r.error().code != "ResourceNotFound") {
       core::log::warn("application-autoscaling: deleting an alarm failed",
                       {{"alarm", name}, {"error", r.error().message}});
@@ -72,11 +72,11 @@ void CloudWatchPolicyAlarms::remove(const std::string& account, const std::strin
   }
 }
 
-AlarmReading CloudWatchPolicyAlarms::reading(const std::string& account,
-                                             const std::string& region, const std::string& name) {
+AlarmReading CloudWatchPolicyAlarms::reading(const std::string& account, const std::string& region,
+                                             const std::string& name) {
   json::object in{{"AlarmNames", json::array{json::value(name)}}};
-  auto r = registry_.call(RequestContext::internal(account, region), "cloudwatch",
-                          "DescribeAlarms", in);
+  auto r =
+      registry_.call(RequestContext::internal(account, region), "cloudwatch", "DescribeAlarms", in);
   AlarmReading out;
   if (!r) return out;
   const json::array* alarms = core::arr(*r, "MetricAlarms");

@@ -60,11 +60,9 @@ class RegistryPortsTest : public ::testing::Test, protected fakes::RegistryCalls
 };
 
 TEST_F(RegistryPortsTest, AwsEcsCpuAboveTheTargetScalesTheServiceOutThroughCloudWatch) {
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount","MinCapacity":1,"MaxCapacity":4})"));
-  json::object out = ok("PutScalingPolicy",
-                        J(R"({"PolicyName":"cpu70","ServiceNamespace":"ecs",
+  json::object out = ok("PutScalingPolicy", J(R"({"PolicyName":"cpu70","ServiceNamespace":"ecs",
       "ResourceId":"service/c/web","ScalableDimension":"ecs:service:DesiredCount",
       "PolicyType":"TargetTrackingScaling","TargetTrackingScalingPolicyConfiguration":{
         "TargetValue":70,"PredefinedMetricSpecification":

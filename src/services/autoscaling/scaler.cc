@@ -22,9 +22,8 @@ json::object Scaler::activity(const TargetKey& key, const std::string& descripti
                       {"StatusCode", "InProgress"}};
 }
 
-void Scaler::record(const TargetKey& key, const std::string& description,
-                    const std::string& cause, const std::string& status,
-                    const std::string& message) {
+void Scaler::record(const TargetKey& key, const std::string& description, const std::string& cause,
+                    const std::string& status, const std::string& message) {
   json::object a = activity(key, description, cause);
   a["StatusCode"] = status;
   a["StatusMessage"] = message;
@@ -51,13 +50,13 @@ protocol::Result<void> Scaler::set_desired(const TargetRow& target, int64_t desi
   std::string cluster;
   std::string service;
   split_service_id(key.resource_id, &cluster, &service);
-  protocol::Result<void> r = capacity_.set_desired(key.account, key.region, cluster, service,
-                                                   desired);
+  protocol::Result<void> r =
+      capacity_.set_desired(key.account, key.region, cluster, service, desired);
   a["EndTime"] = now_s();
   if (r) {
     a["StatusCode"] = "Successful";
-    a["StatusMessage"] = "Successfully set desired count to " + n +
-                         ". Change successfully fulfilled by ecs.";
+    a["StatusMessage"] =
+        "Successfully set desired count to " + n + ". Change successfully fulfilled by ecs.";
   } else {
     a["StatusCode"] = "Failed";
     a["StatusMessage"] = "Failed to set desired count to " + n + ". Reason: " + r.error().message;

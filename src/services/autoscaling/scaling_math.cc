@@ -19,8 +19,8 @@ int64_t target_tracking_capacity(int64_t current, double metric, double target, 
   return std::min(current, std::max(proportional, current - step));
 }
 
-std::optional<StepAdjustment> matching_step(const std::vector<StepAdjustment>& steps,
-                                            double metric, double threshold) {
+std::optional<StepAdjustment> matching_step(const std::vector<StepAdjustment>& steps, double metric,
+                                            double threshold) {
   double d = metric - threshold;
   for (const StepAdjustment& s : steps) {
     bool above = s.lower ? *s.lower >= 0 : (s.upper && *s.upper > 0);

@@ -31,8 +31,8 @@ enum class AdjustmentType { ChangeInCapacity, PercentChangeInCapacity, ExactCapa
 
 // The step whose interval holds metric - threshold. Above the threshold the lower bound is
 // inclusive and the upper bound exclusive; below it, the other way round (AWS's rule).
-std::optional<StepAdjustment> matching_step(const std::vector<StepAdjustment>& steps,
-                                            double metric, double threshold);
+std::optional<StepAdjustment> matching_step(const std::vector<StepAdjustment>& steps, double metric,
+                                            double threshold);
 
 // The capacity a step asks for. PercentChangeInCapacity rounds a change toward zero, except that
 // one smaller than 1 in magnitude becomes 1 (or -1); MinAdjustmentMagnitude then raises a smaller

@@ -33,12 +33,12 @@ struct RateSchedule {
 struct CronSchedule {
   std::bitset<60> minutes;
   std::bitset<24> hours;
-  std::bitset<32> days;      // 1..31
-  std::bitset<13> months;    // 1..12
-  std::bitset<8> weekdays;   // 1..7, 1 = Sunday
-  bool any_day = true;       // day-of-month is ? (or *): weekdays decide
-  bool any_weekday = true;   // day-of-week is ? (or *): days decide
-  std::bitset<200> years;    // 1970..2169; all set for *
+  std::bitset<32> days;     // 1..31
+  std::bitset<13> months;   // 1..12
+  std::bitset<8> weekdays;  // 1..7, 1 = Sunday
+  bool any_day = true;      // day-of-month is ? (or *): weekdays decide
+  bool any_weekday = true;  // day-of-week is ? (or *): days decide
+  std::bitset<200> years;   // 1970..2169; all set for *
 };
 
 struct Schedule {

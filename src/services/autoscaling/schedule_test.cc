@@ -46,8 +46,7 @@ TEST(ScheduleTest, CronFiresAtMatchingMinutesInItsTimeZone) {
   // Saturdays (7) only: 2026-12-12 00:00 UTC.
   EXPECT_EQ(next("cron(0 0 ? * 7 *)", "", kMonday10), at_utc(5 * 86400 - 10 * 3600));
   // The 1st of January 2027.
-  EXPECT_EQ(next("cron(0 0 1 JAN ? 2027)", "", kMonday10),
-            core::TimePoint(seconds(1798761600)));
+  EXPECT_EQ(next("cron(0 0 1 JAN ? 2027)", "", kMonday10), core::TimePoint(seconds(1798761600)));
   // A year that is over never fires.
   EXPECT_FALSE(next("cron(0 0 1 1 ? 2020)", "", kMonday10));
 }

@@ -105,8 +105,8 @@ Reply AutoscalingService::describe_scheduled_actions(const Ctx& ctx, const Doc& 
   std::optional<std::string> resource_id = core::opt_str(in, "ResourceId");
   std::optional<std::string> dimension = core::opt_str(in, "ScalableDimension");
   store::Transaction tx = db_.read();
-  std::vector<NamedRow> rows = AutoscalingStore(tx).named(
-      Kind::Scheduled, ctx.account, ctx.region, core::str(in, "ServiceNamespace"));
+  std::vector<NamedRow> rows = AutoscalingStore(tx).named(Kind::Scheduled, ctx.account, ctx.region,
+                                                          core::str(in, "ServiceNamespace"));
   tx.commit();
   json::array items;
   for (NamedRow& a : rows) {
@@ -128,9 +128,8 @@ Reply AutoscalingService::delete_scheduled_action(const Ctx& ctx, const Doc& in)
   std::optional<NamedRow> a = st.named_one(Kind::Scheduled, key, name);
   if (!a) {
     return errors::object_not_found("No scheduled action found for service namespace: " + key.ns +
-                                    ", resource ID: " + key.resource_id +
-                                    ", scalable dimension: " + key.dimension +
-                                    ", scheduled action name: " + name);
+                                    ", resource ID: " + key.resource_id + ", scalable dimension: " +
+                                    key.dimension + ", scheduled action name: " + name);
   }
   st.delete_named(Kind::Scheduled, a->id);
   tx.commit();

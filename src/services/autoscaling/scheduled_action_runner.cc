@@ -70,8 +70,8 @@ void ScheduledActionRunner::fire(const NamedRow& a) {
     st.set_next_run(a.id, next_run_ms(a.doc, clock_.now(), clock_));
     target = st.target(a.key);
     const json::object* suspended = target ? core::obj(target->doc, "SuspendedState") : nullptr;
-    if (!target || (suspended && core::opt_bool(*suspended, "ScheduledScalingSuspended")
-                                     .value_or(false))) {
+    if (!target ||
+        (suspended && core::opt_bool(*suspended, "ScheduledScalingSuspended").value_or(false))) {
       tx.commit();
       return;
     }

@@ -9,10 +9,9 @@ using std::chrono::seconds;
 class ScheduledActionRunnerTest : public AutoscalingTest {
  protected:
   void put_action(const std::string& name, const std::string& schedule, const std::string& rest) {
-    ok("PutScheduledAction",
-       J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+    ok("PutScheduledAction", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
              "ScalableDimension":"ecs:service:DesiredCount","ScheduledActionName":")" +
-         name + R"(","Schedule":")" + schedule + "\"" + rest + "}"));
+                               name + R"(","Schedule":")" + schedule + "\"" + rest + "}"));
   }
   json::object target() {
     return ok("DescribeScalableTargets", J(R"({"ServiceNamespace":"ecs"})"))
@@ -51,8 +50,7 @@ TEST_F(ScheduledActionRunnerTest, RateActionRepeatsAndSuspensionSkipsIt) {
   clock_.advance(seconds(300));
   EXPECT_EQ(runner_.run_due(), 1);
   EXPECT_EQ(ecs_.services["c/web"].desired, 2);
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount","MaxCapacity":6,
            "SuspendedState":{"ScheduledScalingSuspended":true}})"));
   clock_.advance(seconds(300));
@@ -72,8 +70,7 @@ TEST_F(ScheduledActionRunnerTest, ActionsAreDescribedUpdatedAndDeleted) {
   EXPECT_EQ(actions[0].at("Schedule"), "cron(0 23 * * ? *)");
   EXPECT_EQ(actions[0].at("Timezone"), "Europe/Paris");
   EXPECT_EQ(actions[0].at("ScalableTargetAction").at("MaxCapacity"), 2);
-  EXPECT_EQ(err("PutScheduledAction",
-                J(R"J({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  EXPECT_EQ(err("PutScheduledAction", J(R"J({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
                       "ScalableDimension":"ecs:service:DesiredCount",
                       "ScheduledActionName":"bad","Schedule":"rate(5 weeks)"})J"))
                 .code,

@@ -23,8 +23,8 @@ std::string ecs_service_linked_role(const std::string& account) {
 
 json::object merged_suspended_state(const json::object* old, const json::object* given) {
   json::object s;
-  for (const char* k : {"DynamicScalingInSuspended", "DynamicScalingOutSuspended",
-                        "ScheduledScalingSuspended"}) {
+  for (const char* k :
+       {"DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended"}) {
     bool v = old ? core::opt_bool(*old, k).value_or(false) : false;
     if (given) v = core::opt_bool(*given, k).value_or(v);
     s[k] = v;
@@ -75,12 +75,12 @@ Reply AutoscalingService::register_scalable_target(const Ctx& ctx, const Doc& in
   t.doc["ScalableDimension"] = key.dimension;
   t.doc["MinCapacity"] = new_min;
   t.doc["MaxCapacity"] = new_max;
-  t.doc["RoleARN"] = core::opt_str(in, "RoleARN").value_or(
-      core::opt_str(t.doc, "RoleARN").value_or(ecs_service_linked_role(ctx.account)));
+  t.doc["RoleARN"] =
+      core::opt_str(in, "RoleARN")
+          .value_or(core::opt_str(t.doc, "RoleARN").value_or(ecs_service_linked_role(ctx.account)));
   if (!old) t.doc["CreationTime"] = static_cast<double>(now_ms()) / 1000.0;
-  t.doc["SuspendedState"] = merged_suspended_state(old ? core::obj(old->doc, "SuspendedState")
-                                                       : nullptr,
-                                                   core::obj(in, "SuspendedState"));
+  t.doc["SuspendedState"] = merged_suspended_state(
+      old ? core::obj(old->doc, "SuspendedState") : nullptr, core::obj(in, "SuspendedState"));
   t.doc["ScalableTargetARN"] = t.arn;
   if (!old) {
     if (const json::object* tags = core::obj(in, "Tags")) t.tags = *tags;

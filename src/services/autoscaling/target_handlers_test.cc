@@ -27,8 +27,7 @@ TEST_F(AutoscalingTest, RegisterDefaultsRoleAndSuspendedStateAndDescribesTheTarg
 
 TEST_F(AutoscalingTest, RegisteringAgainUpdatesOnlyWhatItNames) {
   register_web(1, 6);
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount","MaxCapacity":10,
            "SuspendedState":{"DynamicScalingInSuspended":true}})"));
   json::object t = ok("DescribeScalableTargets", J(R"({"ServiceNamespace":"ecs"})"))
@@ -42,28 +41,27 @@ TEST_F(AutoscalingTest, RegisteringAgainUpdatesOnlyWhatItNames) {
 }
 
 TEST_F(AutoscalingTest, RegisterRejectsMissingServiceBadBoundsAndOtherNamespaces) {
-  auto missing = err("RegisterScalableTarget",
-                     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/nope",
+  auto missing =
+      err("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/nope",
                            "ScalableDimension":"ecs:service:DesiredCount","MinCapacity":1,
                            "MaxCapacity":2})"));
   EXPECT_EQ(missing.code, "ValidationException");
   EXPECT_EQ(missing.message, "ECS service doesn't exist: service/c/nope");
-  auto bounds = err("RegisterScalableTarget",
-                    J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  auto bounds =
+      err("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
                           "ScalableDimension":"ecs:service:DesiredCount","MinCapacity":5,
                           "MaxCapacity":2})"));
   EXPECT_EQ(bounds.code, "ValidationException");
-  auto no_bounds = err("RegisterScalableTarget",
-                       J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  auto no_bounds =
+      err("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
                              "ScalableDimension":"ecs:service:DesiredCount"})"));
   EXPECT_EQ(no_bounds.code, "ValidationException");
-  auto ddb = err("RegisterScalableTarget",
-                 J(R"({"ServiceNamespace":"dynamodb","ResourceId":"table/t",
+  auto ddb =
+      err("RegisterScalableTarget", J(R"({"ServiceNamespace":"dynamodb","ResourceId":"table/t",
                        "ScalableDimension":"dynamodb:table:ReadCapacityUnits","MinCapacity":1,
                        "MaxCapacity":2})"));
   EXPECT_EQ(ddb.code, "ValidationException");
-  auto bad_id = err("RegisterScalableTarget",
-                    J(R"({"ServiceNamespace":"ecs","ResourceId":"web",
+  auto bad_id = err("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"web",
                           "ScalableDimension":"ecs:service:DesiredCount","MinCapacity":1,
                           "MaxCapacity":2})"));
   EXPECT_EQ(bad_id.code, "ValidationException");
@@ -72,8 +70,7 @@ TEST_F(AutoscalingTest, RegisterRejectsMissingServiceBadBoundsAndOtherNamespaces
 TEST_F(AutoscalingTest, DeregisterDeletesPoliciesAlarmsAndScheduledActions) {
   register_web();
   put_cpu_policy();
-  ok("PutScheduledAction",
-     J(R"J({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("PutScheduledAction", J(R"J({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount","ScheduledActionName":"night",
            "Schedule":"cron(0 22 * * ? *)","ScalableTargetAction":{"MaxCapacity":2}})J"));
   EXPECT_EQ(alarms_.alarms.size(), 2u);
@@ -104,7 +101,8 @@ TEST_F(AutoscalingTest, DescribeScalableTargetsPages) {
        J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/)" + name +
          R"(","ScalableDimension":"ecs:service:DesiredCount","MinCapacity":1,"MaxCapacity":2})"));
   }
-  json::object p1 = ok("DescribeScalableTargets", J(R"({"ServiceNamespace":"ecs","MaxResults":2})"));
+  json::object p1 =
+      ok("DescribeScalableTargets", J(R"({"ServiceNamespace":"ecs","MaxResults":2})"));
   ASSERT_EQ(p1.at("ScalableTargets").as_array().size(), 2u);
   json::object in{{"ServiceNamespace", "ecs"}, {"NextToken", p1.at("NextToken")}};
   json::object p2 = ok("DescribeScalableTargets", in);
@@ -114,8 +112,7 @@ TEST_F(AutoscalingTest, DescribeScalableTargetsPages) {
 }
 
 TEST_F(AutoscalingTest, TagsLiveOnTheScalableTargetArn) {
-  ok("RegisterScalableTarget",
-     J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
+  ok("RegisterScalableTarget", J(R"({"ServiceNamespace":"ecs","ResourceId":"service/c/web",
            "ScalableDimension":"ecs:service:DesiredCount","MinCapacity":1,"MaxCapacity":2,
            "Tags":{"team":"a"}})"));
   std::string arn(ok("DescribeScalableTargets", J(R"({"ServiceNamespace":"ecs"})"))

@@ -56,10 +56,10 @@ protocol::Result<json::object> predefined(const json::object& spec,
   if (type == "ECSServiceAverageCPUUtilization" || type == "ECSServiceAverageMemoryUtilization") {
     auto dims = ecs_dimensions(resource_id);
     if (!dims) return dims.error();
-    return metric("AWS/ECS",
-                  type == "ECSServiceAverageCPUUtilization" ? "CPUUtilization"
-                                                            : "MemoryUtilization",
-                  "Average", std::move(*dims));
+    return metric(
+        "AWS/ECS",
+        type == "ECSServiceAverageCPUUtilization" ? "CPUUtilization" : "MemoryUtilization",
+        "Average", std::move(*dims));
   }
   if (type == "ALBRequestCountPerTarget") {
     auto dims = alb_dimensions(spec);

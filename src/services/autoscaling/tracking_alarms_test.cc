@@ -17,10 +17,9 @@ const char* kArn =
     "policyName/cpu70";
 
 TEST(TrackingAlarmsTest, CpuPolicyAlarmsFollowTheServiceMetricAsAwsDefinesThem) {
-  auto metric = tracked_metric(
-      J(R"({"TargetValue":70,"PredefinedMetricSpecification":
+  auto metric = tracked_metric(J(R"({"TargetValue":70,"PredefinedMetricSpecification":
             {"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}})"),
-      "service/c/web");
+                               "service/c/web");
   ASSERT_TRUE(metric);
   json::object high = tracking_alarm(*metric, "H", kArn, 70, true);
   EXPECT_EQ(high, J(R"({"Namespace":"AWS/ECS","MetricName":"CPUUtilization","Statistic":"Average",
@@ -74,8 +73,8 @@ TEST(TrackingAlarmsTest, AlarmNamesCarryTheResourceIdAndAFreshUuid) {
   EXPECT_TRUE(a.starts_with("TargetTracking-service/c/web-AlarmHigh-")) << a;
   EXPECT_EQ(a.size(), std::string("TargetTracking-service/c/web-AlarmHigh-").size() + 36);
   EXPECT_NE(a, b);
-  EXPECT_TRUE(tracking_alarm_name("service/c/web", false).starts_with(
-      "TargetTracking-service/c/web-AlarmLow-"));
+  EXPECT_TRUE(tracking_alarm_name("service/c/web", false)
+                  .starts_with("TargetTracking-service/c/web-AlarmLow-"));
 }
 
 }  // namespace
