@@ -152,6 +152,16 @@ TEST_F(PolicyExecutorTest, StepScalingConfigurationIsChecked) {
   EXPECT_EQ(no_target.code, "ObjectNotFoundException");
 }
 
+TEST_F(PolicyExecutorTest, TargetValueMustBePositive) {
+  auto zero = err("PutScalingPolicy", J(R"({"PolicyName":"z","ServiceNamespace":"ecs",
+      "ResourceId":"service/c/web","ScalableDimension":"ecs:service:DesiredCount",
+      "PolicyType":"TargetTrackingScaling","TargetTrackingScalingPolicyConfiguration":{
+        "TargetValue":0,"PredefinedMetricSpecification":
+          {"PredefinedMetricType":"ECSServiceAverageCPUUtilization"}}})"));
+  EXPECT_EQ(zero.code, "ValidationException");
+  EXPECT_EQ(alarms_.alarms.size(), 2u);  // only cpu70's
+}
+
 TEST_F(PolicyExecutorTest, DeletingATargetTrackingPolicyDeletesItsAlarms) {
   const char* in = R"({"PolicyName":"cpu70","ServiceNamespace":"ecs",
       "ResourceId":"service/c/web","ScalableDimension":"ecs:service:DesiredCount"})";

@@ -90,6 +90,10 @@ protocol::Result<json::array> AutoscalingService::put_tracking_alarms(
   }
   AAS_ASSIGN(json::object, metric, tracked_metric(tracking, key.resource_id));
   double target = opt_number(tracking, "TargetValue").value_or(0);
+  // The range CloudWatch can store as a threshold (the alarms' thresholds derive from it).
+  if (!(target >= 8.515920e-109 && target <= 1.174271e+108)) {
+    return errors::validation("TargetValue must be between 8.515920e-109 and 1.174271e+108");
+  }
   bool scale_in = !core::opt_bool(tracking, "DisableScaleIn").value_or(false);
   // An update keeps the alarms' names (AlarmHigh first, as AWS lists them).
   std::optional<std::string> high;
