@@ -212,13 +212,18 @@ void AutoscalingStore::add_activity(const ActivityRow& a) {
   const TargetKey& k = a.key;
   tx_.execute(
       "INSERT INTO aas_activities (account, region, namespace, resource_id, dimension, "
-      "activity_id, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-      k.account, k.region, k.ns, k.resource_id, k.dimension, a.activity_id, json::serialize(a.doc));
+      "activity_id, start_ms, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      k.account, k.region, k.ns, k.resource_id, k.dimension, a.activity_id, a.start_ms,
+      json::serialize(a.doc));
 }
 
 void AutoscalingStore::update_activity(std::string_view activity_id, const json::object& doc) {
   tx_.execute("UPDATE aas_activities SET doc = ?2 WHERE activity_id = ?1", activity_id,
               json::serialize(doc));
+}
+
+int64_t AutoscalingStore::delete_activities_before(int64_t cutoff_ms) {
+  return tx_.execute("DELETE FROM aas_activities WHERE start_ms < ?1", cutoff_ms);
 }
 
 std::vector<ActivityRow> AutoscalingStore::activities(std::string_view account,
@@ -233,7 +238,7 @@ std::vector<ActivityRow> AutoscalingStore::activities(std::string_view account,
       "(?4 IS NULL OR resource_id = ?4) AND (?5 IS NULL OR dimension = ?5) AND id < ?6 "
       "ORDER BY id DESC LIMIT ?7",
       [&](const store::Statement& row) {
-        out.push_back({row.int64(0), read_key(row, 1), row.text(6), parse_object(row.text(7))});
+        out.push_back({row.int64(0), read_key(row, 1), row.text(6), parse_object(row.text(7)), 0});
       },
       account, region, ns, resource_id, dimension, before_id, limit);
   return out;

@@ -49,6 +49,7 @@ struct ActivityRow {
   TargetKey key;
   std::string activity_id;
   boost::json::object doc;  // ScalingActivity
+  int64_t start_ms = 0;
 };
 
 class AutoscalingStore {
@@ -84,6 +85,8 @@ class AutoscalingStore {
 
   void add_activity(const ActivityRow& a);
   void update_activity(std::string_view activity_id, const boost::json::object& doc);
+  // Deletes the activities that started before cutoff_ms; returns how many.
+  int64_t delete_activities_before(int64_t cutoff_ms);
   // Activities of an account, region and namespace (and resource id and dimension, when given),
   // newest first, with id below before_id.
   std::vector<ActivityRow> activities(std::string_view account, std::string_view region,

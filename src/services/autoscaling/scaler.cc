@@ -29,8 +29,8 @@ void Scaler::record(const TargetKey& key, const std::string& description, const 
   a["StatusMessage"] = message;
   a["EndTime"] = a["StartTime"];
   store::Transaction tx = db_.begin();
-  AutoscalingStore(tx).add_activity(
-      {0, key, std::string(a["ActivityId"].as_string()), std::move(a)});
+  std::string id(a["ActivityId"].as_string());
+  AutoscalingStore(tx).add_activity({0, key, id, std::move(a), now_ms()});
   tx.commit();
 }
 
@@ -43,8 +43,8 @@ protocol::Result<void> Scaler::set_desired(const TargetRow& target, int64_t desi
   {
     store::Transaction tx = db_.begin();
     AutoscalingStore st(tx);
-    st.add_activity({0, key, id, a});
-    if (out) st.mark_scaled(target.id, *out, core::to_epoch_millis(clock_.now()));
+    st.add_activity({0, key, id, a, now_ms()});
+    if (out) st.mark_scaled(target.id, *out, now_ms());
     tx.commit();
   }
   std::string cluster;

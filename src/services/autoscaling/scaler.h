@@ -35,7 +35,8 @@ class Scaler {
  private:
   boost::json::object activity(const TargetKey& key, const std::string& description,
                                const std::string& cause) const;
-  double now_s() const { return static_cast<double>(core::to_epoch_millis(clock_.now())) / 1e3; }
+  int64_t now_ms() const { return core::to_epoch_millis(clock_.now()); }
+  double now_s() const { return static_cast<double>(now_ms()) / 1e3; }
 
   store::Db& db_;
   const core::Clock& clock_;

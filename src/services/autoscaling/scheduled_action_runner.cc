@@ -45,8 +45,11 @@ ScheduledActionRunner::ScheduledActionRunner(store::Db& db, const core::Clock& c
 int ScheduledActionRunner::run_due() {
   std::vector<NamedRow> due;
   {
-    store::Transaction tx = db_.read();
-    due = AutoscalingStore(tx).due_scheduled(core::to_epoch_millis(clock_.now()));
+    core::TimePoint now = clock_.now();
+    store::Transaction tx = db_.begin();
+    AutoscalingStore st(tx);
+    st.delete_activities_before(core::to_epoch_millis(now - clock_.scaled(kActivityRetention)));
+    due = st.due_scheduled(core::to_epoch_millis(now));
     tx.commit();
   }
   for (const NamedRow& a : due) {

@@ -11,6 +11,9 @@
 // of its time. Rates are AWS time (divided by the time scale); at() and cron() are wall-clock
 // times and are not scaled.
 //
+// The same worker deletes scaling activities older than kActivityRetention (AWS time):
+// DescribeScalingActivities "describes the scaling activities for the past six weeks".
+//
 // Threads: start()/stop() from the module; wake() from any thread; run_ready() in tests.
 
 #include <chrono>
@@ -25,6 +28,8 @@ namespace services::autoscaling {
 
 class ScheduledActionRunner {
  public:
+  static constexpr std::chrono::hours kActivityRetention{6 * 7 * 24};
+
   ScheduledActionRunner(store::Db& db, const core::Clock& clock, ServiceCapacity& capacity,
                         Scaler& scaler);
 
@@ -33,7 +38,7 @@ class ScheduledActionRunner {
   void wake() { controller_.enqueue("due"); }
   size_t run_ready() { return controller_.run_ready(); }
 
-  // Fires every action due now; returns how many fired.
+  // Fires every action due now and drops expired activities; returns how many actions fired.
   int run_due();
 
  private:

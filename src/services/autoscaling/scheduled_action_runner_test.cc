@@ -58,6 +58,20 @@ TEST_F(ScheduledActionRunnerTest, RateActionRepeatsAndSuspensionSkipsIt) {
   EXPECT_EQ(target().at("MaxCapacity"), 6);  // skipped
 }
 
+TEST_F(ScheduledActionRunnerTest, ActivitiesAreKeptSixWeeks) {
+  register_web(1, 6);
+  put_action("peak", "at(2026-12-07T10:00:30)", R"(,"ScalableTargetAction":{"MinCapacity":2})");
+  clock_.advance(seconds(30));
+  runner_.run_due();
+  ASSERT_EQ(activities().size(), 2u);
+  clock_.advance(std::chrono::hours(6 * 7 * 24) - seconds(1));
+  runner_.run_due();
+  EXPECT_EQ(activities().size(), 2u);
+  clock_.advance(seconds(2));
+  runner_.run_due();
+  EXPECT_TRUE(activities().empty());
+}
+
 TEST_F(ScheduledActionRunnerTest, ActionsAreDescribedUpdatedAndDeleted) {
   register_web();
   put_action("night", "cron(0 22 * * ? *)", R"(,"Timezone":"Europe/Paris",
