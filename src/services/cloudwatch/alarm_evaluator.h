@@ -30,6 +30,21 @@
 
 namespace services::cloudwatch {
 
+// An alarm's periods under the time scale: one period of `period_ms` AWS time lasts `real_ms`
+// of real time. Real timestamps map to a stretched axis on which every real period is one AWS
+// period (bucket k of real_ms is bucket k of period_ms), and back. Scale 1 is the identity.
+struct ScaledAxis {
+  ScaledAxis(int64_t period_ms, double time_scale);
+  int64_t to_axis(int64_t real) const {
+    return real / real_ms * period_ms + real % real_ms * period_ms / real_ms;
+  }
+  int64_t to_real(int64_t axis) const {
+    return axis / period_ms * real_ms + axis % period_ms * real_ms / period_ms;
+  }
+  int64_t period_ms;
+  int64_t real_ms;
+};
+
 class AlarmEvaluator {
  public:
   static constexpr std::chrono::minutes kEvaluateEvery{1};
