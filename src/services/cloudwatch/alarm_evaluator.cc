@@ -187,10 +187,25 @@ void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state,
 reconcile::ReconcileResult AlarmEvaluator::reconcile(const std::string& key) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-  if (ec == std::errc() && end == key.data() + key.size()) {
-    evaluate(id);
+  if (ec != std::errc() || end != key.data() + key.size()) {
+    return reconcile::ReconcileResult::done();
   }
-  return reconcile::ReconcileResult::done();
+  evaluate(id);
+  store::Transaction tx = db_.read();
+  bool alive = CloudWatchStore(tx).alarm_by_id(id).has_value();
+  tx.commit();
+  if (!alive) return reconcile::ReconcileResult::done();
+  return reconcile::ReconcileResult::requeue_after(
+      until_next_evaluation(core::to_epoch_millis(clock_.now()), clock_.time_scale()));
+}
+
+core::Duration until_next_evaluation(int64_t now_ms, double time_scale) {
+  // Just after each (scaled) minute boundary, when the minute that ended has its datapoints:
+  // in-process publishers put theirs at the boundary.
+  const ScaledAxis minute{60000, time_scale};
+  int64_t grace = std::clamp<int64_t>(minute.real_ms / 20, 50, 1000);
+  int64_t next = (now_ms - grace) / minute.real_ms * minute.real_ms + minute.real_ms + grace;
+  return std::chrono::milliseconds(next - now_ms);
 }
 
 }  // namespace services::cloudwatch

@@ -45,6 +45,10 @@ struct ScaledAxis {
   int64_t real_ms;
 };
 
+// How long from now_ms until the next evaluation: a moment after the next boundary of a (scaled)
+// minute, so that an alarm sees a period as soon as it is complete.
+core::Duration until_next_evaluation(int64_t now_ms, double time_scale);
+
 class AlarmEvaluator {
  public:
   static constexpr std::chrono::minutes kEvaluateEvery{1};

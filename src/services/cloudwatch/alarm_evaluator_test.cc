@@ -100,6 +100,17 @@ TEST(ScaledAxisTest, MapsRealPeriodsOntoAwsPeriodsAndBack) {
   EXPECT_EQ(ScaledAxis(60000, 1e9).real_ms, 1);  // never a zero-length period
 }
 
+TEST(UntilNextEvaluationTest, JustAfterTheNextMinuteBoundary) {
+  using std::chrono::milliseconds;
+  constexpr int64_t kMinute = 1699999980000;  // 22:13:00 UTC
+  // Real time: a second after each minute.
+  EXPECT_EQ(until_next_evaluation(kMinute + 40000, 1), milliseconds(21000));  // at :40
+  EXPECT_EQ(until_next_evaluation(kMinute + 500, 1), milliseconds(500));      // in the grace
+  EXPECT_EQ(until_next_evaluation(kMinute + 1000, 1), milliseconds(60000));
+  // --time-scale 60: a minute is a second, the grace 50 ms.
+  EXPECT_EQ(until_next_evaluation(kMinute + 300, 60), milliseconds(750));
+}
+
 // Under --time-scale 60 a 60 s alarm period is one real second: three seconds of breaching
 // datapoints raise a 3-of-3 alarm, and the reason names the real seconds they were put in.
 TEST_F(AlarmEvaluatorTest, PeriodsFollowTheTimeScale) {
