@@ -104,11 +104,19 @@ Reply LogsService::put_log_events(const Ctx& ctx, const Doc& in) {
                            [&](const LogEvent& e) { return e.timestamp_ms <= now + 2 * kHourMs; }) -
       events.begin());
   size_t first = std::max(too_old_end, expired_end);
+  std::span<const LogEvent> accepted;
   if (first < too_new_start) {
-    st.append(*s, std::span<const LogEvent>(events).subspan(first, too_new_start - first), now);
+    accepted = std::span<const LogEvent>(events).subspan(first, too_new_start - first);
+    st.append(*s, accepted, now);
   }
   std::optional<StreamRow> updated = st.stream(g->id, s->name);
+  std::shared_ptr<const GroupMetricFilters> filters =
+      metric_filters_ != nullptr && !accepted.empty() ? metric_filters_->filters(tx, g->id)
+                                                      : nullptr;
   tx.commit();
+  if (filters) {
+    metric_filters_->publish(ctx.account, ctx.region, *filters, accepted);
+  }
 
   Doc reply;
   json::object stream_doc = stream_json(*g, updated ? *updated : *s);
