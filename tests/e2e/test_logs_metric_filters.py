@@ -4,11 +4,12 @@ import datetime
 import json
 import os
 import shutil
-import subprocess
 import time
 
 import pytest
 from botocore.exceptions import ClientError
+
+from conftest import aws_cli
 
 CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
 
@@ -27,6 +28,11 @@ def now_ms():
     return int(time.time() * 1000)
 
 
+def group_with_stream(logs, group):
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+
+
 def stats(cw, ns, name, dimensions=()):
     now = datetime.datetime.now(datetime.timezone.utc)
     points = cw.get_metric_statistics(
@@ -37,8 +43,7 @@ def stats(cw, ns, name, dimensions=()):
 
 
 def test_json_filter_publishes_the_field_value(logs, cw):
-    logs.create_log_group(logGroupName="/app/api")
-    logs.create_log_stream(logGroupName="/app/api", logStreamName="s")
+    group_with_stream(logs, "/app/api")
     logs.put_metric_filter(
         logGroupName="/app/api", filterName="slow", filterPattern="{ $.latency > 100 }",
         metricTransformations=[{"metricName": "SlowLatency", "metricNamespace": "E2E/Api",
@@ -61,8 +66,7 @@ def test_json_filter_publishes_the_field_value(logs, cw):
 
 
 def test_delimited_filter_counts_and_default_value(logs, cw):
-    logs.create_log_group(logGroupName="/app/web")
-    logs.create_log_stream(logGroupName="/app/web", logStreamName="s")
+    group_with_stream(logs, "/app/web")
     logs.put_metric_filter(
         logGroupName="/app/web", filterName="5xx", filterPattern="[ip, user, status=5*, ...]",
         metricTransformations=[{"metricName": "ServerErrors", "metricNamespace": "E2E/Web",
@@ -141,17 +145,7 @@ def test_errors(logs):
 
 @pytest.mark.parametrize("cli", CLIS)
 def test_cli_put_test_describe(cli, endpoint, tmp_path, cw):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
-    env.pop("AWS_PROFILE", None)
-
-    def run(*args):
-        p = subprocess.run([cli, "--endpoint-url", endpoint, "--output", "json", "logs"] +
-                           list(args), env=env, capture_output=True, text=True, timeout=60)
-        assert p.returncode == 0, p.stderr
-        return json.loads(p.stdout) if p.stdout.strip() else {}
-
+    run = aws_cli(cli, endpoint, tmp_path, "logs")
     run("create-log-group", "--log-group-name", "/cli/app")
     run("create-log-stream", "--log-group-name", "/cli/app", "--log-stream-name", "s")
     run("put-metric-filter", "--log-group-name", "/cli/app", "--filter-name", "errors",
