@@ -1,5 +1,5 @@
 #pragma once
-// CloudWatch Logs metric filters: the rows (migrations/0008_logs_metric_filters.sql) and their
+// CloudWatch Logs metric filters: the rows (migrations/0009_logs_metric_filters.sql) and their
 // SQL, inside a caller's Transaction. The wire shapes are in metric_filter_json.h.
 
 #include <cstdint>
