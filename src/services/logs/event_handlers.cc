@@ -124,7 +124,7 @@ Reply LogsService::put_log_events(const Ctx& ctx, const Doc& in) {
   }
   std::optional<StreamRow> updated = st.stream(g->id, s->name);
   std::shared_ptr<const GroupMetricFilters> filters =
-      metric_filters_ != nullptr && !accepted.empty() ? metric_filters_->filters(tx, g->id)
+      metric_filters_ != nullptr && !accepted.empty() ? metric_filters_->filters(tx, *g)
                                                       : nullptr;
   tx.commit();
   if (filters) {

@@ -181,6 +181,26 @@ TEST_F(MetricFilterTest, FiltersGoWithTheirGroup) {
   EXPECT_EQ(sink_.puts.size(), 1u);
 }
 
+TEST_F(MetricFilterTest, AWipedGroupsIdReusedLaterDoesNotInheritItsFilters) {
+  group("g");
+  filter("g", "f", "ERROR", t("1"));
+  stream("g", "s");
+  put("g", "s", {"ERROR boom"});
+  ASSERT_EQ(sink_.puts.size(), 1u);
+  {
+    // What POST /_gantry/reset does after the Logs module's hook: rows gone, no invalidation.
+    store::Transaction tx = db_.begin();
+    tx.exec("DELETE FROM logs_metric_filters; DELETE FROM logs_events; DELETE FROM logs_streams;"
+            "DELETE FROM logs_groups");
+    tx.commit();
+  }
+  clock_.advance(std::chrono::seconds(1));
+  group("other");  // gets g's id
+  stream("other", "s");
+  put("other", "s", {"ERROR boom"});
+  EXPECT_EQ(sink_.puts.size(), 1u);
+}
+
 TEST_F(MetricFilterTest, TestMetricFilterReportsMatchesAndExtractedValues) {
   boost::json::object out = ok("TestMetricFilter", J(R"({
     "filterPattern": "[ip, user, status=5*, ...]",

@@ -1,6 +1,7 @@
 #include "services/logs/metric_filter_index.h"
 
 #include <chrono>
+#include <limits>
 #include <set>
 
 #include "core/log.h"
@@ -86,17 +87,18 @@ std::vector<MetricFilterDatum> evaluate_metric_filters(const GroupMetricFilters&
 }
 
 std::shared_ptr<const GroupMetricFilters> MetricFilterIndex::filters(store::Transaction& tx,
-                                                                     int64_t group_id) {
+                                                                     const GroupRow& group) {
+  const std::pair<int64_t, int64_t> key{group.id, group.created_at_ms};
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = cache_.find(group_id); it != cache_.end()) {
+    if (auto it = cache_.find(key); it != cache_.end()) {
       return it->second;
     }
     generation = generation_;
   }
   std::shared_ptr<GroupMetricFilters> loaded;
-  for (MetricFilterRow& row : MetricFilterStore(tx).for_group(group_id)) {
+  for (MetricFilterRow& row : MetricFilterStore(tx).for_group(group.id)) {
     std::string error;
     std::optional<FilterPattern> p = FilterPattern::parse(row.pattern, &error);
     if (!p) {
@@ -111,7 +113,7 @@ std::shared_ptr<const GroupMetricFilters> MetricFilterIndex::filters(store::Tran
   }
   std::lock_guard<std::mutex> lock(mutex_);
   if (generation == generation_) {
-    cache_[group_id] = loaded;
+    cache_[key] = loaded;
   }
   return loaded;
 }
@@ -119,7 +121,8 @@ std::shared_ptr<const GroupMetricFilters> MetricFilterIndex::filters(store::Tran
 void MetricFilterIndex::invalidate(int64_t group_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++generation_;
-  cache_.erase(group_id);
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  cache_.erase(cache_.lower_bound({group_id, kMin}), cache_.lower_bound({group_id + 1, kMin}));
 }
 
 void MetricFilterIndex::clear() {

@@ -4,7 +4,10 @@
 //
 // Filters are compiled once per group and cached; PutMetricFilter, DeleteMetricFilter and
 // DeleteLogGroup invalidate the group (a generation counter keeps a load that raced with an
-// invalidation out of the cache). A group without filters costs one map lookup per batch.
+// invalidation out of the cache). The cache is keyed by the group's id and creation time, as
+// SQLite hands a deleted group's id to the next group (after DeleteLogGroup, or a reset that
+// wiped the tables under a concurrent ingest). A group without filters costs one map lookup per
+// batch.
 //
 // How events become datums (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/
 // MonitoringPolicyExamples.html): each matching event emits one datum per transformation, at the
@@ -22,11 +25,13 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "services/cloudwatch/metric_sink.h"
 #include "services/logs/filter_pattern.h"
 #include "services/logs/log_sink.h"
+#include "services/logs/logs_store.h"
 #include "services/logs/metric_filter_store.h"
 #include "store/transaction.h"
 
@@ -57,7 +62,7 @@ class MetricFilterIndex {
   explicit MetricFilterIndex(cloudwatch::MetricSink* sink) : sink_(sink) {}
 
   // The compiled filters of a group, read through `tx` when not cached; null when it has none.
-  std::shared_ptr<const GroupMetricFilters> filters(store::Transaction& tx, int64_t group_id);
+  std::shared_ptr<const GroupMetricFilters> filters(store::Transaction& tx, const GroupRow& group);
   void invalidate(int64_t group_id);
   void clear();
 
@@ -69,7 +74,8 @@ class MetricFilterIndex {
   cloudwatch::MetricSink* const sink_;
   std::mutex mutex_;
   uint64_t generation_ = 0;
-  std::map<int64_t, std::shared_ptr<const GroupMetricFilters>> cache_;
+  // (group id, its created_at_ms) -> filters
+  std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const GroupMetricFilters>> cache_;
 };
 
 }  // namespace services::logs

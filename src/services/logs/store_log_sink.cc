@@ -144,7 +144,7 @@ void StoreLogSink::write(Pending& batch) {
         s = row;
       }
       if (metric_filters_ != nullptr) {
-        if (auto filters = metric_filters_->filters(*tx, g->id)) {
+        if (auto filters = metric_filters_->filters(*tx, *g)) {
           filtered.push_back({&key, std::move(filters), &events});
         }
       }
