@@ -51,9 +51,10 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   identities_ = &sts->identities();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
-  std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
   std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
       services::cloudwatch::make_cloudwatch_module(ctx);
+  std::unique_ptr<services::logs::LogsModule> logs =
+      services::logs::make_logs_module(ctx, {.metrics = &cloudwatch->metrics()});
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
