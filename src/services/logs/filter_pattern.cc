@@ -302,28 +302,7 @@ bool match_terms(const std::vector<Term>& terms, std::string_view message) {
 FilterPattern::FilterPattern() = default;
 
 bool FilterPattern::matches(std::string_view message) const {
-  if (!impl_) {
-    return true;
-  }
-  switch (impl_->kind) {
-    case Impl::Kind::Terms:
-      return pattern::match_terms(impl_->terms, message);
-    case Impl::Kind::Json: {
-      boost::system::error_code ec;
-      json::value doc = json::parse(message, ec);
-      if (ec || !(doc.is_object() || doc.is_array())) {
-        return false;
-      }
-      return pattern::evaluate(
-          impl_->expr, [&](const pattern::Comparison& c) { return pattern::json_leaf(doc, c); });
-    }
-    case Impl::Kind::Delimited: {
-      std::vector<std::string_view> tokens = pattern::split_fields(message);
-      std::vector<int> owner;
-      return pattern::match_delimited(*impl_, tokens, owner);
-    }
-  }
-  return false;
+  return !impl_ || match(message).has_value();
 }
 
 struct FilterMatch::Json {
@@ -334,7 +313,8 @@ std::optional<FilterMatch> FilterPattern::match(std::string_view message) const 
   FilterMatch m;
   m.impl_ = impl_.get();
   if (!impl_ || impl_->kind == Impl::Kind::Terms) {
-    return matches(message) ? std::optional<FilterMatch>(std::move(m)) : std::nullopt;
+    bool found = !impl_ || pattern::match_terms(impl_->terms, message);
+    return found ? std::optional<FilterMatch>(std::move(m)) : std::nullopt;
   }
   if (impl_->kind == Impl::Kind::Json) {
     boost::system::error_code ec;
