@@ -7,6 +7,7 @@ pkgs=(
   build-essential cmake ninja-build ccache pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libyaml-cpp-dev libcbor-dev libpugixml-dev zlib1g-dev libre2-dev
+  libhowardhinnant-date-dev  # IANA time zones (Application Auto Scaling's scheduled actions)
   libgtest-dev libgmock-dev libbenchmark-dev
   # sanitizer and fuzzing builds (scripts/sanitize.sh, scripts/fuzz.sh): clang, libFuzzer, symbolizer
   clang-14 libclang-rt-14-dev llvm-14

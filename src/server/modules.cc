@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
+#include "services/autoscaling/autoscaling_module.h"
 #include "services/cloudwatch/cloudwatch_module.h"
 #include "services/ec2/ec2_module.h"
 #include "services/ec2/host_network.h"
@@ -67,6 +68,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
+  std::unique_ptr<services::autoscaling::AutoscalingModule> autoscaling =
+      services::autoscaling::make_autoscaling_module(ctx);
+  cloudwatch->add_action_sink(autoscaling->action_sink());
   if (host_) {
     // After every module's own reset hook: whatever namespaces are left go.
     ctx.on_reset([this] {
@@ -84,6 +88,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(cloudwatch));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
+  modules_.push_back(std::move(autoscaling));
 }
 
 Modules::~Modules() { stop(); }
