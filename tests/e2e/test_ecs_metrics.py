@@ -93,11 +93,12 @@ def test_cpu_and_memory_utilization_from_cgroups(server, tmp_path):
                       lambda: (s := stats(cw, "CPUUtilization", IDLE, since)) and
                       s["SampleCount"] >= 6 and s, timeout=30)
     assert busy["Unit"] == "Percent"
-    # A busy loop keeps a core busy (Fargate's 256 units cap it at a quarter core: 100 %); a
-    # sleeping task uses next to nothing. Other work on the host may slow the loop, not the idle.
-    assert busy["Average"] > 50, busy
-    assert idle["Maximum"] < 10, idle
-    assert busy["Average"] > 10 * max(idle["Average"], 0.1), (busy, idle)
+    # A busy loop would keep a core busy; the task's 256 units cap it at a quarter core (100 %).
+    # A sleeping task uses next to nothing. Other work on a loaded host slows the loop (under a
+    # load average of 20 on 2 cores it got about half its quarter), never the idle task.
+    assert busy["Average"] > 20 and busy["Maximum"] <= 110, busy
+    assert idle["Maximum"] < 5, idle
+    assert busy["Average"] > 10 * max(idle["Average"], 0.5), (busy, idle)
 
     memory = stats(cw, "MemoryUtilization", BUSY, since)
     assert memory["Unit"] == "Percent"
@@ -105,7 +106,7 @@ def test_cpu_and_memory_utilization_from_cgroups(server, tmp_path):
     # The cluster-wide metric counts every task of the cluster.
     cluster = stats(cw, "CPUUtilization", BUSY, since,
                     dims=[{"Name": "ClusterName", "Value": BUSY}])
-    assert cluster["SampleCount"] >= 6 and cluster["Average"] > 50, cluster
+    assert cluster["SampleCount"] >= 6 and cluster["Average"] > 20, cluster
 
     # Container Insights: on for BUSY only.
     def insights(cluster):

@@ -125,12 +125,10 @@ std::vector<EcsMetricsPublisher::Collected> EcsMetricsPublisher::collect(double 
     u->family = family_of(t.task.task_definition_arn);
     u->insights = cluster.insights;
     u->reserved = task_reservation(t.task.doc);
+    // A task's first reading is only a baseline: since its start, the counters hold the
+    // container's own start-up (runc, the init) over too short a time to be a rate.
     std::optional<TaskBaseline> before;
-    if (auto it = baselines_.find(t.task.arn); it != baselines_.end()) {
-      before = it->second;
-    } else if (t.task.started_at) {
-      before = TaskBaseline{0, std::nullopt, *t.task.started_at};  // counters start at zero
-    }
+    if (auto it = baselines_.find(t.task.arn); it != baselines_.end()) before = it->second;
     std::vector<MetricDatum> d = task_metrics(*u, before);
     std::vector<MetricDatum>& out = data[{t.account, t.region}];
     out.insert(out.end(), d.begin(), d.end());

@@ -5,8 +5,8 @@
 //
 // Each period it reads every RUNNING task's containers through the same source as the task
 // metadata endpoint's /stats (RuntimeContainers::stats: the cgroup counters), computes the
-// period's CPU from the change in cumulative CPU time since the task's previous reading (for a
-// task's first reading, since it started), and puts the data through the CloudWatch MetricSink
+// period's CPU from the change in cumulative CPU time since the task's previous reading (a
+// task's first reading gives its memory only), and puts the data through the CloudWatch MetricSink
 // with the reading's timestamp. Container Insights data go only to clusters whose
 // containerInsights setting is on (CreateCluster or UpdateClusterSettings, or the account
 // default at CreateCluster).

@@ -65,7 +65,8 @@ class EcsMetricsPublisherTest : public EcsHandlersTest {
                     {"launchType", "FARGATE"}, {"networkConfiguration", json::parse(kNetwork)}};
     if (!service.empty()) in["group"] = "service:" + service;
     std::vector<std::string> arns;
-    for (const json::value& t : ok("RunTask", in)["tasks"].as_array()) {
+    json::object out = ok("RunTask", in);
+    for (const json::value& t : out["tasks"].as_array()) {
       arns.push_back(S(t.at("taskArn")));
     }
     store::Transaction tx = db_.begin();
@@ -113,10 +114,15 @@ TEST_F(EcsMetricsPublisherTest, OneValuePerRunningTaskPerPeriod) {
   std::vector<std::string> api = running("plain", 2, "api");
   std::vector<std::string> solo = running("plain", 1);
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings());
+  for (const std::string& arn : api) set_usage(arn, 1'000'000'000ULL, 0);
+  set_usage(solo[0], 0, 0);
+  publisher.publish();  // the first reading: a baseline, no CPU yet
+  EXPECT_TRUE(sink_.values("AWS/ECS", "CPUUtilization", {{"ClusterName", "plain"}}).empty());
+  sink_.puts.clear();
   clock_.advance(seconds(60));
   // 256 units are a quarter core; over 60 s: a busy task burnt 15 s (100 %), an idle one 1.5 s.
-  set_usage(api[0], 15'000'000'000ULL, 256 * kMiB);
-  set_usage(api[1], 1'500'000'000ULL, 128 * kMiB);
+  set_usage(api[0], 16'000'000'000ULL, 256 * kMiB);
+  set_usage(api[1], 2'500'000'000ULL, 128 * kMiB);
   set_usage(solo[0], 0, 64 * kMiB);
   publisher.publish();
   EXPECT_EQ(sink_.values("AWS/ECS", "CPUUtilization", service_dims("plain", "api")),
@@ -128,13 +134,14 @@ TEST_F(EcsMetricsPublisherTest, OneValuePerRunningTaskPerPeriod) {
   EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", {{"ClusterName", "plain"}}).size(), 3u);
   for (const Put& p : sink_.puts) {
     EXPECT_EQ(p.at, clock_.now());
-    EXPECT_NE(p.ns, "ECS/ContainerInsights");  // the cluster has it off
+    // "plain" has Container Insights off ("c" publishes its counts: no tasks, no services).
+    if (p.ns == "ECS/ContainerInsights") EXPECT_EQ(p.dimensions.front().value, "c");
   }
 
   // The next period's CPU is the delta since this reading.
   sink_.puts.clear();
   clock_.advance(seconds(30));
-  set_usage(api[0], 15'000'000'000ULL + 3'750'000'000ULL, 256 * kMiB);  // 50 % of 30 s
+  set_usage(api[0], 16'000'000'000ULL + 3'750'000'000ULL, 256 * kMiB);  // 50 % of 30 s
   publisher.publish();
   EXPECT_EQ(sink_.values("AWS/ECS", "CPUUtilization", service_dims("plain", "api")).front(), 50);
 }
@@ -145,9 +152,14 @@ TEST_F(EcsMetricsPublisherTest, OnlyRunningTasksWithReadings) {
       "launchType":"FARGATE","networkConfiguration":)" + std::string(kNetwork) + "}"));
   set_usage(S(pending["tasks"].as_array()[0].at("taskArn")), 1, 1);  // not RUNNING: ignored
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings());
-  EXPECT_EQ(publisher.publish(), 0u);  // the RUNNING one has no container reading yet
+  publisher.publish();  // the RUNNING one has no container reading yet
+  EXPECT_TRUE(sink_.values("AWS/ECS", "MemoryUtilization", {{"ClusterName", "plain"}}).empty());
   set_usage(api[0], 0, kMiB);
-  EXPECT_EQ(publisher.publish(), 2u);  // its memory, per service and cluster (no time passed)
+  publisher.publish();  // its memory, per service and cluster (no time passed: no CPU)
+  EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", {{"ClusterName", "plain"}}),
+            (std::vector<double>{0.1953125}));
+  EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", service_dims("plain", "api")).size(), 1u);
+  EXPECT_TRUE(sink_.values("AWS/ECS", "CPUUtilization", {{"ClusterName", "plain"}}).empty());
 }
 
 TEST_F(EcsMetricsPublisherTest, ContainerInsightsOnlyForAnEnabledCluster) {
@@ -159,6 +171,9 @@ TEST_F(EcsMetricsPublisherTest, ContainerInsightsOnlyForAnEnabledCluster) {
   for (const std::string& arn : in_c) set_usage(arn, 6'000'000'000ULL, 100 * kMiB);
   set_usage(in_plain[0], 0, kMiB);
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings());
+  publisher.publish();
+  sink_.puts.clear();
+  for (const std::string& arn : in_c) set_usage(arn, 12'000'000'000ULL, 100 * kMiB);
   clock_.advance(seconds(60));
   publisher.publish();
   // 6 s over 60 s is a tenth of a core: 102.4 units.
