@@ -1,12 +1,14 @@
 """AWS/ECS and ECS/ContainerInsights metrics from the tasks' real cgroup counters (issue 15): a
 service of two tasks burning CPU reports a CPUUtilization well above an idle service's, memory
 between 0 and 100 %, one sample per task per period; Container Insights metrics appear only for
-the cluster that turned them on. --time-scale 60: ECS's one-minute period lasts a second.
+the cluster that turned them on. --time-scale 60: ECS's one-minute period lasts a second, and --ecs-metrics-period 20 (high resolution) makes
+that a third of a second.
 
 Needs root, runc and skopeo; the module's server is reset and stopped at the end and no namespace
 may remain.
 """
 import datetime
+import time
 
 import pytest
 
@@ -18,12 +20,14 @@ from oci_images import build_busybox_image
 pytestmark = privileged
 
 TIME_SCALE = 60
+PERIOD = 20  # AWS seconds: 1/3 s at TIME_SCALE
 BUSY, IDLE = "busy", "idle"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    g = start_server(str(tmp_path_factory.mktemp("metrics")), time_scale=TIME_SCALE)
+    g = start_server(str(tmp_path_factory.mktemp("metrics")), time_scale=TIME_SCALE,
+                     extra_args=["--ecs-metrics-period", str(PERIOD)])
     yield g
     cleanup_all(Aws(g), clusters=(BUSY, IDLE))
     g.reset()
@@ -85,7 +89,14 @@ def test_cpu_and_memory_utilization_from_cgroups(server, tmp_path):
     wait_until("2 busy and 2 idle tasks RUNNING",
                lambda: len(running(aws, BUSY)) == 2 and len(running(aws, IDLE)) == 2, timeout=60)
 
-    # Each period brings one value per task: at least 3 periods of both tasks.
+    # Each period brings one value per task: 12 more values are 6 periods, 2 s at a third of a
+    # second (6 s at ECS's default minute).
+    def samples():
+        return (stats(cw, "CPUUtilization", BUSY, since) or {"SampleCount": 0})["SampleCount"]
+    n0 = samples()
+    t0 = time.monotonic()
+    wait_until("12 more CPUUtilization samples", lambda: samples() >= n0 + 12, timeout=30)
+    assert time.monotonic() - t0 < 4.5
     busy = wait_until("6 CPUUtilization samples of the busy service",
                       lambda: (s := stats(cw, "CPUUtilization", BUSY, since)) and
                       s["SampleCount"] >= 6 and s, timeout=30)
