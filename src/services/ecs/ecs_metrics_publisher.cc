@@ -1,10 +1,8 @@
 #include "services/ecs/ecs_metrics_publisher.h"
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include "core/json.h"
@@ -52,19 +50,6 @@ std::vector<MetricDatum> insights_counts(store::Transaction& tx, const ClusterRo
 
 }  // namespace
 
-std::optional<NetworkCounters> read_task_network(
-    const std::vector<runtime::ContainerStatus>& containers) {
-  for (const runtime::ContainerStatus& c : containers) {
-    if (c.phase != runtime::ContainerPhase::Running || c.pid <= 0) continue;
-    std::ifstream in("/proc/" + std::to_string(c.pid) + "/net/dev");
-    if (!in) continue;
-    std::stringstream text;
-    text << in.rdbuf();
-    if (std::optional<NetworkCounters> n = parse_net_dev(text.str())) return n;
-  }
-  return std::nullopt;
-}
-
 EcsMetricsPublisher::EcsMetricsPublisher(store::Db& db, const core::Clock& clock,
                                          cloudwatch::MetricSink& sink, TaskReadings readings,
                                          core::Duration period)
@@ -92,9 +77,9 @@ std::optional<TaskUsage> EcsMetricsPublisher::read_task(const std::string& arn,
     any = true;
     if (s->cgroup.cpu) u.cpu_ns += s->cgroup.cpu->usage_ns;
     if (s->cgroup.memory) u.memory_bytes += memory_used(*s->cgroup.memory);
+    if (!u.network && !s->networks.empty()) u.network = network_total(s->networks);
   }
   if (!any) return std::nullopt;
-  if (readings_.network) u.network = readings_.network(arn);
   u.at = now;
   return u;
 }

@@ -25,7 +25,6 @@
 
 #include "core/clock.h"
 #include "reconcile/controller.h"
-#include "runtime/container_manager.h"
 #include "services/cloudwatch/metric_sink.h"
 #include "services/ecs/service_metrics.h"
 #include "services/ecs/task_metadata.h"
@@ -35,18 +34,12 @@ namespace services::ecs {
 
 // Where the readings come from: the runtime in the module, fakes in tests.
 struct TaskReadings {
-  // One container's cgroup reading; nullopt when it is not running.
+  // One container's cgroup reading (and its namespace's interfaces, which every container of
+  // the task shares); nullopt when it is not running.
   std::function<std::optional<ContainerStats>(const std::string& task_arn,
                                               const std::string& container)>
       stats;
-  // The task's interface counters; nullopt when unknown (then no network metrics).
-  std::function<std::optional<NetworkCounters>(const std::string& task_arn)> network;
 };
-
-// The interface counters of the network namespace a running container of `containers` is in
-// (/proc/<pid>/net/dev); nullopt when none runs.
-std::optional<NetworkCounters> read_task_network(
-    const std::vector<runtime::ContainerStatus>& containers);
 
 class EcsMetricsPublisher {
  public:

@@ -96,9 +96,11 @@ class EcsMetricsPublisherTest : public EcsHandlersTest {
               ContainerStats s;
               s.cgroup.cpu = runtime::CgroupCpuStats{.usage_ns = it->second.first};
               s.cgroup.memory = runtime::CgroupMemoryStats{.usage = it->second.second};
+              // The namespace's bytes grow with the CPU time here: 1 byte per ms.
+              s.networks = {{.name = "eth1", .rx_bytes = it->second.first / 1'000'000,
+                             .tx_bytes = it->second.first / 2'000'000}};
               return s;
-            },
-            .network = [](const std::string&) { return std::optional<NetworkCounters>(); }};
+            }};
   }
 
   static cloudwatch::Dimensions service_dims(const std::string& cluster, const std::string& svc) {
@@ -135,7 +137,9 @@ TEST_F(EcsMetricsPublisherTest, OneValuePerRunningTaskPerPeriod) {
   for (const Put& p : sink_.puts) {
     EXPECT_EQ(p.at, clock_.now());
     // "plain" has Container Insights off ("c" publishes its counts: no tasks, no services).
-    if (p.ns == "ECS/ContainerInsights") EXPECT_EQ(p.dimensions.front().value, "c");
+    if (p.ns == "ECS/ContainerInsights") {
+      EXPECT_EQ(p.dimensions.front().value, "c");
+    }
   }
 
   // The next period's CPU is the delta since this reading.
@@ -182,6 +186,11 @@ TEST_F(EcsMetricsPublisherTest, ContainerInsightsOnlyForAnEnabledCluster) {
   EXPECT_EQ(sink_.values("ECS/ContainerInsights", "MemoryUtilized",
                          {{"ClusterName", "c"}, {"TaskDefinitionFamily", "web"}}),
             (std::vector<double>{100, 100}));
+  // 6000 bytes received and 3000 sent in 60 s.
+  EXPECT_EQ(sink_.values("ECS/ContainerInsights", "NetworkRxBytes", service_dims("c", "api")),
+            (std::vector<double>{100, 100}));
+  EXPECT_EQ(sink_.values("ECS/ContainerInsights", "NetworkTxBytes", service_dims("c", "api")),
+            (std::vector<double>{50, 50}));
   EXPECT_EQ(sink_.values("ECS/ContainerInsights", "DesiredTaskCount", service_dims("c", "api")),
             (std::vector<double>{2}));
   EXPECT_EQ(sink_.values("ECS/ContainerInsights", "TaskCount", {{"ClusterName", "c"}}),

@@ -164,16 +164,12 @@ class EcsModule final : public module::Module {
               return containers->stats(task_arn, name);
             }}));
     if (ports_.metrics) {
-      runtime::ContainerManager* manager = manager_.get();
       metrics_ = std::make_unique<EcsMetricsPublisher>(
           ctx_.db, ctx_.clock, *ports_.metrics,
           TaskReadings{.stats = [containers](const std::string& task_arn,
                                              const std::string& name) {
-                         return containers->stats(task_arn, name);
-                       },
-                       .network = [manager](const std::string& task_arn) {
-                         return read_task_network(manager->list(task_arn));
-                       }},
+            return containers->stats(task_arn, name);
+          }},
           options_.metrics_period);
     }
     if (ctx_.on_reset) ctx_.on_reset([this] { reset(); });

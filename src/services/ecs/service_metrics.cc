@@ -1,7 +1,6 @@
 #include "services/ecs/service_metrics.h"
 
 #include <charconv>
-#include <sstream>
 
 #include "core/json.h"
 
@@ -76,28 +75,12 @@ TaskReservation task_reservation(const json::object& task) {
   return r;
 }
 
-std::optional<NetworkCounters> parse_net_dev(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  std::string line;
+NetworkCounters network_total(const std::vector<InterfaceCounters>& interfaces) {
   NetworkCounters out;
-  bool table = false;
-  while (std::getline(in, line)) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;  // the two header lines
-    std::string iface = line.substr(0, colon);
-    iface.erase(0, iface.find_first_not_of(' '));
-    std::istringstream fields(line.substr(colon + 1));
-    std::uint64_t f[9] = {};
-    for (std::uint64_t& x : f) {
-      if (!(fields >> x)) break;
-    }
-    if (!fields) continue;
-    table = true;
-    if (iface == "lo") continue;
-    out.rx_bytes += f[0];
-    out.tx_bytes += f[8];
+  for (const InterfaceCounters& i : interfaces) {
+    out.rx_bytes += i.rx_bytes;
+    out.tx_bytes += i.tx_bytes;
   }
-  if (!table) return std::nullopt;
   return out;
 }
 

@@ -31,6 +31,7 @@
 
 #include "runtime/cgroup.h"
 #include "services/cloudwatch/metric_sink.h"
+#include "services/ecs/net_dev.h"
 
 namespace services::ecs {
 
@@ -61,9 +62,7 @@ struct NetworkCounters {
   std::uint64_t rx_bytes = 0;
   std::uint64_t tx_bytes = 0;
 };
-// Sums /proc/<pid>/net/dev (the kernel's table: two header lines, then "iface: rx_bytes ...
-// (8 receive columns) tx_bytes ..."), skipping "lo"; nullopt when the text has no table.
-std::optional<NetworkCounters> parse_net_dev(std::string_view text);
+NetworkCounters network_total(const std::vector<InterfaceCounters>& interfaces);
 
 // Memory in use by a container as Docker counts it: usage less inactive_file.
 std::uint64_t memory_used(const runtime::CgroupMemoryStats& memory);

@@ -135,22 +135,11 @@ TEST(ServiceCountMetricsTest, DesiredRunningPendingPerService) {
   EXPECT_EQ(cluster[1].name, "ServiceCount");
 }
 
-TEST(ParseNetDevTest, SumsInterfacesButLoopback) {
-  std::string text =
-      "Inter-|   Receive                                                |  Transmit\n"
-      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
-      "drop fifo colls carrier compressed\n"
-      "    lo:     500       5    0    0    0     0          0         0      500       5    0 "
-      "   0    0     0       0          0\n"
-      "  eth0:    1200      10    0    0    0     0          0         0      800       8    0 "
-      "   0    0     0       0          0\n"
-      "  eth1:      34       1    0    0    0     0          0         0        6       1    0 "
-      "   0    0     0       0          0\n";
-  std::optional<NetworkCounters> n = parse_net_dev(text);
-  ASSERT_TRUE(n);
-  EXPECT_EQ(n->rx_bytes, 1234u);
-  EXPECT_EQ(n->tx_bytes, 806u);
-  EXPECT_FALSE(parse_net_dev("no table here\n"));
+TEST(NetworkTotalTest, SumsTheInterfaces) {
+  NetworkCounters n = network_total({{.name = "eth0", .rx_bytes = 1200, .tx_bytes = 800},
+                                     {.name = "eth1", .rx_bytes = 34, .tx_bytes = 6}});
+  EXPECT_EQ(n.rx_bytes, 1234u);
+  EXPECT_EQ(n.tx_bytes, 806u);
 }
 
 TEST(MemoryUsedTest, UsageLessInactiveFile) {
