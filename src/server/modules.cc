@@ -64,7 +64,11 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   services::ec2::HostNetwork* host = host_ ? &host_->network : nullptr;
   std::unique_ptr<module::Module> ecs = services::ecs::make_ecs_module(
       ctx,
-      {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(), .host = host},
+      {.directory = ec2->directory(),
+       .images = ecr->images(),
+       .logs = logs->sink(),
+       .host = host,
+       .metrics = &cloudwatch->metrics()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
