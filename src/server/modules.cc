@@ -65,7 +65,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
       {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(), .host = host},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
-      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
+      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(),
+                                               .host = host,
+                                               .metrics = &cloudwatch->metrics()});
   if (host_) {
     // After every module's own reset hook: whatever namespaces are left go.
     ctx.on_reset([this] {
