@@ -59,6 +59,7 @@ LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
       controller_(make_controller()) {
   subscription_ = snapshots_.subscribe(
       [this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
+  schedule_metrics();
 }
 
 LoadBalancerNodes::~LoadBalancerNodes() {
@@ -92,7 +93,6 @@ void LoadBalancerNodes::start() {
     if (started_) return;
     started_ = true;
     controller_->start();
-    schedule_metrics();
   }
   enqueue_all();
 }

@@ -123,7 +123,7 @@ class LoadBalancerNodes {
   void teardown();
   std::unique_ptr<reconcile::Controller> make_controller();
   void enqueue_all();
-  void schedule_metrics();  // lifecycle_mu_ held
+  void schedule_metrics();  // the first flush of a new controller (lifecycle_mu_ held)
 
   AlbSnapshotSource& snapshots_;
   TargetHealthReporter& health_reporter_;
