@@ -9,9 +9,8 @@ import datetime
 
 import pytest
 
-from alb_env import (AlbClient, fast_target_group, make_alb, own_netns, privileged,
-                     register_web, run_task, start_server, task_ip, wait_target_state,
-                     wait_task, wait_until)
+from alb_env import (AlbClient, fast_target_group, make_alb, module_server, privileged,
+                     register_web, run_task, task_ip, wait_target_state, wait_task, wait_until)
 from alb_env import alb_images, aws, clean, net  # noqa: F401  (fixtures)
 from conftest import client_for
 
@@ -23,14 +22,7 @@ TIME_SCALE = 60
 @pytest.fixture(scope="module")
 def alb_server(tmp_path_factory):
     """alb_env's server, at the time scale where a metrics minute lasts one second."""
-    g = start_server(str(tmp_path_factory.mktemp("alb-metrics")), time_scale=TIME_SCALE)
-    yield g
-    if g.proc.poll() is not None:
-        g.start()
-    g.reset()
-    g.stop()
-    leftover = own_netns(g.data_dir)
-    assert not leftover, "namespaces left behind: %s" % leftover
+    yield from module_server(tmp_path_factory, "alb-metrics", time_scale=TIME_SCALE)
 
 
 def lb_dimension(lb):
