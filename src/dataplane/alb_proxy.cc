@@ -290,7 +290,7 @@ struct AlbProxy::Impl {
       co_return !(co_await send(client, res)) && keep;
     }
     if (action != nullptr && action->type == ActionType::Redirect) {
-      auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
+      auto res = alb_page(answer_status(action), version, keep);
       res.set(http::field::location,
               redirect_location(action->redirect, view,
                                 listener->protocol.empty() ? "HTTP" : listener->protocol, port));
