@@ -14,6 +14,13 @@ namespace {
 
 constexpr const char* kNodesKey = "nodes";
 constexpr const char* kHealthKey = "health";
+constexpr const char* kMetricsKey = "metrics";
+// ELB publishes its metrics in 60-second intervals (of AWS time).
+constexpr auto kMetricsPeriod = std::chrono::seconds(60);
+
+core::Duration metrics_period(const core::Clock& clock) {
+  return std::max<core::Duration>(clock.scaled(kMetricsPeriod), std::chrono::milliseconds(100));
+}
 // A listener that could not be bound (port taken) or a node that could not be made is tried
 // again after this long.
 constexpr auto kRetry = std::chrono::seconds(5);
@@ -52,6 +59,7 @@ LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
       controller_(make_controller()) {
   subscription_ = snapshots_.subscribe(
       [this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
+  schedule_metrics();
 }
 
 LoadBalancerNodes::~LoadBalancerNodes() {
@@ -89,6 +97,12 @@ void LoadBalancerNodes::start() {
   enqueue_all();
 }
 
+void LoadBalancerNodes::schedule_metrics() {
+  if (options_.publish_metrics) {
+    controller_->enqueue_after(kMetricsKey, metrics_period(clock_));
+  }
+}
+
 std::size_t LoadBalancerNodes::run_ready() {
   reconcile::Controller* c;
   {
@@ -116,6 +130,7 @@ void LoadBalancerNodes::reset() {
     controller_ = make_controller();
     started_ = true;
     controller_->start();
+    schedule_metrics();
   }
 }
 
@@ -138,6 +153,7 @@ void LoadBalancerNodes::teardown() {
     }
   }
   nodes_.clear();
+  metrics_.clear();
   std::lock_guard paths(paths_mu_);
   netns_by_lb_.clear();
   host_ports_.clear();
@@ -153,8 +169,16 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
     }
     return ReconcileResult::requeue_after(wait);
   }
+  if (key == kMetricsKey) return ReconcileResult::requeue_after(flush_metrics());
   converge();
   return ReconcileResult::done();
+}
+
+core::Duration LoadBalancerNodes::flush_metrics() {
+  auto counts = metrics_.take();
+  std::vector<AlbMetricDatum> data = alb_metric_data(*snapshots_.current(), counts, clock_.now());
+  if (!data.empty()) options_.publish_metrics(std::move(data));
+  return metrics_period(clock_);
 }
 
 // Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.
@@ -243,6 +267,7 @@ std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(AlbProxy::Options option
   // The server's clock: slow start and sticky cookies follow its time scale, as health checks
   // and deregistration delays do.
   options.clock = &clock_;
+  if (options_.publish_metrics) options.metrics = &metrics_;
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
     return connect(lb, ip, port, timeout);

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -232,6 +233,72 @@ TEST_F(LoadBalancerNodesTest, StopRemovesEveryNode) {
 
   EXPECT_EQ(plane.endpoint_count(), 0u);
   EXPECT_TRUE(nodes.host_ports().empty());
+}
+
+TEST_F(LoadBalancerNodesTest, PublishesTheMinutesMetricsEveryMinuteOfTheClock) {
+  uint16_t bind = free_port();
+  std::vector<AlbMetricDatum> published;
+  LoadBalancerNodes nodes(
+      source, reporter, network, clock,
+      {.port_offset = static_cast<int>(bind) - 80,
+       .publish_metrics = [&](std::vector<AlbMetricDatum> data) {
+         published.insert(published.end(), data.begin(), data.end());
+       }});
+  auto snap = std::make_shared<AlbSnapshot>(*snapshot_of({load_balancer("internet-facing", 80)}));
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/1";
+  group.load_balancer_arns = {kLbArn};
+  group.health_check.enabled = false;
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+  nodes.run_ready();
+  ASSERT_NE(get(bind, "web-50dc6c495c0c9188.us-east-1.elb.localhost").find("200"),
+            std::string::npos);
+  nodes.run_ready();
+  EXPECT_TRUE(published.empty());  // not a minute yet
+
+  clock.advance(std::chrono::seconds(60));
+  nodes.run_ready();
+
+  std::map<std::string, double> seen;
+  for (const auto& d : published) {
+    if (d.dimensions.size() == 1 || d.name == "RequestCountPerTarget") seen[d.name] = d.sum;
+    EXPECT_EQ(d.timestamp, clock.now());
+  }
+  EXPECT_EQ(seen, (std::map<std::string, double>{{"HTTPCode_ELB_2XX_Count", 1},
+                                                 {"RequestCountPerTarget", 0}}));
+}
+
+TEST_F(LoadBalancerNodesTest, KeepsPublishingAfterAReset) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int flushes = 0;
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = 0, .publish_metrics = [&](std::vector<AlbMetricDatum>) {
+                             std::lock_guard lock(mu);
+                             ++flushes;
+                             cv.notify_all();
+                           }});
+  auto snap = std::make_shared<AlbSnapshot>();
+  SnapshotLoadBalancer lb;
+  lb.arn = kLbArn;
+  snap->load_balancers = {lb};
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/1";
+  group.load_balancer_arns = {kLbArn};
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+  auto flushed_after_a_minute = [&] {
+    std::unique_lock lock(mu);
+    int before = flushes;
+    clock.advance(std::chrono::seconds(61));
+    return cv.wait_for(lock, std::chrono::seconds(5), [&] { return flushes > before; });
+  };
+  nodes.start();
+  EXPECT_TRUE(flushed_after_a_minute());
+  nodes.reset();
+  EXPECT_TRUE(flushed_after_a_minute());
+  nodes.stop();
 }
 
 // A worked example of the plan: "same" keeps its node, "moved" changed subnets (remade), "new"

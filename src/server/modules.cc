@@ -71,7 +71,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
        .metrics = &cloudwatch->metrics()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
-      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
+      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(),
+                                               .host = host,
+                                               .metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::autoscaling::AutoscalingModule> autoscaling =
       services::autoscaling::make_autoscaling_module(ctx);
   cloudwatch->add_action_sink(autoscaling->action_sink());
