@@ -4,10 +4,13 @@
 //
 // Counting: every request a proxy answers lands in the AlbCounters of its (load balancer, target
 // group) pair, "" for the group when no forward action took it (a fixed response, a redirect, no
-// rule). Counters are relaxed atomics: a proxy worker finds its pair's counters through its own
-// AlbCountersCache (no lock once cached), and the flush takes them with exchange(0) from another
-// thread. A request counted while the flush runs may land half in this minute and half in the
-// next (its count in one, its response time in the other); sums over minutes stay exact.
+// rule). A request is counted when its exchange ends (a WebSocket tunnel when it closes); a 400 or
+// 413 for a request whose load balancer is not known yet is not counted. Counters are relaxed
+// atomics: a proxy worker finds its pair's counters through its own AlbCountersCache (no lock
+// once cached), and the flush takes them with exchange(0) from another thread. A request counted
+// while the flush runs may land half in this minute and half in the next (its count in one, its
+// response time in the other); sums over minutes stay exact. Pairs are kept until the nodes stop
+// or reset (a worker may hold a reference), so a deleted load balancer's few counters linger.
 //
 // Publishing (alb_metric_data(), pure): as AWS documents it, request metrics only when nonzero —
 // RequestCount counts the requests for which a target was chosen (also when it then failed with
