@@ -33,14 +33,14 @@ std::vector<MetricDatum> insights_counts(store::Transaction& tx, const ClusterRo
   EcsStore st(tx, c.account, c.region);
   std::vector<MetricDatum> out;
   std::int64_t services = 0;
-  for (const std::string& service_arn : st.service_arns(arn, std::nullopt, std::nullopt, "",
-                                                        std::numeric_limits<int64_t>::max())) {
+  for (const std::string& service_arn :
+       st.service_arns(arn, std::nullopt, std::nullopt, "", std::numeric_limits<int64_t>::max())) {
     std::optional<Service> s = st.service(service_arn);
     if (!s || s->status != "ACTIVE") continue;
     ++services;
-    std::vector<MetricDatum> d = service_count_metrics(
-        {cluster, s->name, s->desired_count, s->running_count.value_or(0),
-         s->pending_count.value_or(0)});
+    std::vector<MetricDatum> d =
+        service_count_metrics({cluster, s->name, s->desired_count, s->running_count.value_or(0),
+                               s->pending_count.value_or(0)});
     out.insert(out.end(), d.begin(), d.end());
   }
   std::vector<MetricDatum> d = cluster_count_metrics(cluster, running_tasks, services);
@@ -57,11 +57,8 @@ EcsMetricsPublisher::EcsMetricsPublisher(store::Db& db, const core::Clock& clock
       clock_(clock),
       sink_(sink),
       readings_(std::move(readings)),
-      controller_("ecs-metrics", clock,
-                  [this](const std::string&) {
-                    publish();
-                    return reconcile::ReconcileResult::done();
-                  },
+      period_(publish_period(clock, period)),
+      controller_("ecs-metrics", clock, [this](const std::string&) { return tick(); },
                   {.workers = 1, .resync_period = publish_period(clock, period), .list_keys = [] {
                      return std::vector<std::string>{"metrics"};
                    }}) {}
@@ -133,16 +130,36 @@ std::vector<EcsMetricsPublisher::Collected> EcsMetricsPublisher::collect(double 
   return out;
 }
 
-std::size_t EcsMetricsPublisher::publish() {
+std::size_t EcsMetricsPublisher::publish() { return publish_as_of(clock_.now()); }
+
+std::size_t EcsMetricsPublisher::publish_as_of(core::TimePoint stamp) {
   std::lock_guard lock(mu_);
-  core::TimePoint now = clock_.now();
   std::size_t put = 0;
-  for (const Collected& c : collect(core::to_epoch_seconds(now))) {
+  for (const Collected& c : collect(core::to_epoch_seconds(clock_.now()))) {
     for (const MetricDatum& d : c.data) {
-      if (sink_.put(c.account, c.region, d.ns, d.name, d.dimensions, d.value, d.unit, now)) ++put;
+      if (sink_.put(c.account, c.region, d.ns, d.name, d.dimensions, d.value, d.unit, stamp)) {
+        ++put;
+      }
     }
   }
   return put;
+}
+
+// Once per period, just after its boundary (periods aligned to the epoch, as CloudWatch's are),
+// with the data stamped in the period that just ended: an alarm evaluated right after the
+// boundary (cloudwatch/alarm_evaluator.h) sees it at once. A resync in mid-period only requeues.
+reconcile::ReconcileResult EcsMetricsPublisher::tick() {
+  using std::chrono::milliseconds;
+  const int64_t period = std::chrono::duration_cast<milliseconds>(period_).count();
+  const int64_t now = core::to_epoch_millis(clock_.now());
+  const int64_t boundary = now / period * period;
+  if (boundary != last_boundary_) {
+    last_boundary_ = boundary;
+    publish_as_of(core::from_epoch_millis(boundary - 1));
+  }
+  constexpr int64_t kAfterBoundary = 5;
+  return reconcile::ReconcileResult::requeue_after(
+      milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now())));
 }
 
 }  // namespace services::ecs

@@ -11,11 +11,13 @@
 // containerInsights setting is on (CreateCluster or UpdateClusterSettings, or the account
 // default at CreateCluster).
 //
-// A reconcile::Controller with one key, resynced every period (at least every 200 ms of real
-// time). Threads: start()/stop() from the module; publish() and run_ready() in tests.
+// A reconcile::Controller with one key, requeued for just after each period's boundary (periods
+// of at least 200 ms of real time), so that the data of a period are in as soon as it ends.
+// Threads: start()/stop() from the module; publish() and run_ready() in tests.
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -55,6 +57,8 @@ class EcsMetricsPublisher {
 
   // Reads every RUNNING task now and puts its data; returns how many data were put.
   std::size_t publish();
+  // The same, with the data stamped `stamp`.
+  std::size_t publish_as_of(core::TimePoint stamp);
 
  private:
   struct Collected {
@@ -66,11 +70,15 @@ class EcsMetricsPublisher {
   std::optional<TaskUsage> read_task(const std::string& arn, const std::vector<std::string>& names,
                                      double now);
 
+  reconcile::ReconcileResult tick();
+
   store::Db& db_;
   const core::Clock& clock_;
   cloudwatch::MetricSink& sink_;
   TaskReadings readings_;
-  std::mutex mu_;  // serialises publish()
+  core::Duration period_;       // real time
+  int64_t last_boundary_ = -1;  // epoch ms of the period last published (worker thread only)
+  std::mutex mu_;               // serialises publish()
   std::map<std::string, TaskBaseline> baselines_;  // by task ARN
   reconcile::Controller controller_;
 };

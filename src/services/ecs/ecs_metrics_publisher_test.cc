@@ -61,8 +61,11 @@ class EcsMetricsPublisherTest : public EcsHandlersTest {
   // them RUNNING since the clock's now; returns their ARNs.
   std::vector<std::string> running(const std::string& cluster, int count,
                                    const std::string& service = "") {
-    json::object in{{"cluster", cluster}, {"taskDefinition", "web"}, {"count", count},
-                    {"launchType", "FARGATE"}, {"networkConfiguration", json::parse(kNetwork)}};
+    json::object in{{"cluster", cluster},
+                    {"taskDefinition", "web"},
+                    {"count", count},
+                    {"launchType", "FARGATE"},
+                    {"networkConfiguration", json::parse(kNetwork)}};
     if (!service.empty()) in["group"] = "service:" + service;
     std::vector<std::string> arns;
     json::object out = ok("RunTask", in);
@@ -90,17 +93,18 @@ class EcsMetricsPublisherTest : public EcsHandlersTest {
   TaskReadings readings() {
     return {.stats = [this](const std::string& arn,
                             const std::string& name) -> std::optional<ContainerStats> {
-              std::lock_guard lock(mu_);
-              auto it = usage_.find(arn);
-              if (name != "app" || it == usage_.end()) return std::nullopt;
-              ContainerStats s;
-              s.cgroup.cpu = runtime::CgroupCpuStats{.usage_ns = it->second.first};
-              s.cgroup.memory = runtime::CgroupMemoryStats{.usage = it->second.second};
-              // The namespace's bytes grow with the CPU time here: 1 byte per ms.
-              s.networks = {{.name = "eth1", .rx_bytes = it->second.first / 1'000'000,
-                             .tx_bytes = it->second.first / 2'000'000}};
-              return s;
-            }};
+      std::lock_guard lock(mu_);
+      auto it = usage_.find(arn);
+      if (name != "app" || it == usage_.end()) return std::nullopt;
+      ContainerStats s;
+      s.cgroup.cpu = runtime::CgroupCpuStats{.usage_ns = it->second.first};
+      s.cgroup.memory = runtime::CgroupMemoryStats{.usage = it->second.second};
+      // The namespace's bytes grow with the CPU time here: 1 byte per ms.
+      s.networks = {{.name = "eth1",
+                     .rx_bytes = it->second.first / 1'000'000,
+                     .tx_bytes = it->second.first / 2'000'000}};
+      return s;
+    }};
   }
 
   static cloudwatch::Dimensions service_dims(const std::string& cluster, const std::string& svc) {
@@ -153,7 +157,8 @@ TEST_F(EcsMetricsPublisherTest, OneValuePerRunningTaskPerPeriod) {
 TEST_F(EcsMetricsPublisherTest, OnlyRunningTasksWithReadings) {
   std::vector<std::string> api = running("plain", 1, "api");
   json::object pending = ok("RunTask", J(R"({"cluster":"plain","taskDefinition":"web",
-      "launchType":"FARGATE","networkConfiguration":)" + std::string(kNetwork) + "}"));
+      "launchType":"FARGATE","networkConfiguration":)" +
+                                         std::string(kNetwork) + "}"));
   set_usage(S(pending["tasks"].as_array()[0].at("taskArn")), 1, 1);  // not RUNNING: ignored
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings());
   publisher.publish();  // the RUNNING one has no container reading yet
@@ -197,8 +202,8 @@ TEST_F(EcsMetricsPublisherTest, ContainerInsightsOnlyForAnEnabledCluster) {
             (std::vector<double>{2}));
   EXPECT_EQ(sink_.values("ECS/ContainerInsights", "ServiceCount", {{"ClusterName", "c"}}),
             (std::vector<double>{1}));
-  EXPECT_TRUE(sink_.values("ECS/ContainerInsights", "CpuUtilized", {{"ClusterName", "plain"}})
-                  .empty());
+  EXPECT_TRUE(
+      sink_.values("ECS/ContainerInsights", "CpuUtilized", {{"ClusterName", "plain"}}).empty());
   EXPECT_EQ(sink_.values("AWS/ECS", "CPUUtilization", service_dims("plain", "api")).size(), 1u);
 }
 
@@ -206,13 +211,16 @@ TEST_F(EcsMetricsPublisherTest, PublishesEveryScaledPeriod) {
   std::vector<std::string> api = running("plain", 1, "api");
   set_usage(api[0], 0, kMiB);
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings(), seconds(20));
-  EXPECT_EQ(publisher.run_ready(), 1u);  // the first resync
+  clock_.set(core::TimePoint(seconds(1700000005)));  // 5 s into a 20 s period
+  EXPECT_EQ(publisher.run_ready(), 1u);              // the first resync: published at once
   EXPECT_EQ(publisher.run_ready(), 0u);
-  clock_.advance(seconds(19));
+  clock_.advance(seconds(15));  // the boundary, but not yet the moment after it
   EXPECT_EQ(publisher.run_ready(), 0u);
-  clock_.advance(seconds(1));
+  clock_.advance(std::chrono::milliseconds(5));
   EXPECT_EQ(publisher.run_ready(), 1u);
   EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", service_dims("plain", "api")).size(), 2u);
+  // Each datum is stamped in the period it describes: the one that just ended.
+  EXPECT_EQ(sink_.puts.back().at, core::TimePoint(std::chrono::milliseconds(1700000019999)));
 }
 
 }  // namespace
