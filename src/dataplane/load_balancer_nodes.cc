@@ -43,22 +43,21 @@ std::shared_ptr<const AlbSnapshot> filtered(
 
 }  // namespace
 
-LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
-                                     TargetHealthReporter& health, NodeNetwork network,
-                                     const core::Clock& clock, LoadBalancerNodesOptions options)
+LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots, TargetHealthReporter& health,
+                                     NodeNetwork network, const core::Clock& clock,
+                                     LoadBalancerNodesOptions options)
     : snapshots_(snapshots),
       health_reporter_(health),
       network_(std::move(network)),
       clock_(clock),
       options_(std::move(options)),
-      prober_(std::make_unique<HttpProber>([this](const std::string& lb, const std::string& ip,
-                                                  uint16_t port, std::chrono::milliseconds timeout) {
-        return connect(lb, ip, port, timeout);
-      })),
+      prober_(std::make_unique<HttpProber>(
+          [this](const std::string& lb, const std::string& ip, uint16_t port,
+                 std::chrono::milliseconds timeout) { return connect(lb, ip, port, timeout); })),
       checker_(clock, prober_->probe(), health),
       controller_(make_controller()) {
-  subscription_ = snapshots_.subscribe(
-      [this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
+  subscription_ =
+      snapshots_.subscribe([this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
   schedule_metrics();
 }
 
@@ -70,8 +69,8 @@ LoadBalancerNodes::~LoadBalancerNodes() {
 
 std::string LoadBalancerNodes::endpoint_id(const std::string& load_balancer_arn) {
   size_t slash = load_balancer_arn.rfind('/');
-  return "alb-" + (slash == std::string::npos ? load_balancer_arn
-                                              : load_balancer_arn.substr(slash + 1));
+  return "alb-" +
+         (slash == std::string::npos ? load_balancer_arn : load_balancer_arn.substr(slash + 1));
 }
 
 std::unique_ptr<reconcile::Controller> LoadBalancerNodes::make_controller() {
@@ -174,11 +173,19 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
   return ReconcileResult::done();
 }
 
+// Just after each period's boundary (periods aligned to the epoch, as CloudWatch's are), with the
+// data stamped in the period that just ended, so that an alarm evaluated right after the boundary
+// (an ALBRequestCountPerTarget policy's) sees them at once.
 core::Duration LoadBalancerNodes::flush_metrics() {
+  using std::chrono::milliseconds;
+  const int64_t period = std::chrono::duration_cast<milliseconds>(metrics_period(clock_)).count();
+  const int64_t boundary = core::to_epoch_millis(clock_.now()) / period * period;
   auto counts = metrics_.take();
-  std::vector<AlbMetricDatum> data = alb_metric_data(*snapshots_.current(), counts, clock_.now());
+  std::vector<AlbMetricDatum> data =
+      alb_metric_data(*snapshots_.current(), counts, core::from_epoch_millis(boundary - 1));
   if (!data.empty()) options_.publish_metrics(std::move(data));
-  return metrics_period(clock_);
+  constexpr int64_t kAfterBoundary = 5;
+  return milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now()));
 }
 
 // Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.
@@ -289,7 +296,8 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
       auto fd = netplane::listen_in_netns(node.netns_path, "0.0.0.0", port, 1024, true);
       if (!fd) {
         core::log::warn("load balancer listener not opened in its VPC",
-                        {{"load_balancer", lb.arn}, {"port", std::to_string(port)},
+                        {{"load_balancer", lb.arn},
+                         {"port", std::to_string(port)},
                          {"error", fd.error().message}});
         complete = false;
         continue;
@@ -321,8 +329,9 @@ bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
     if (host_.count(port)) continue;
     int bind_port = static_cast<int>(port) + options_.port_offset;
     if (bind_port <= 0 || bind_port > 65535) {
-      core::log::warn("load balancer port out of range with the offset",
-                      {{"port", std::to_string(port)}, {"offset", std::to_string(options_.port_offset)}});
+      core::log::warn(
+          "load balancer port out of range with the offset",
+          {{"port", std::to_string(port)}, {"offset", std::to_string(options_.port_offset)}});
       continue;
     }
     AlbProxy::Options o;
@@ -365,8 +374,6 @@ int LoadBalancerNodes::connect(const std::string& lb_arn, const std::string& ip,
   return fd->release();
 }
 
-void LoadBalancerNodes::on_drained(const TargetKey& key) {
-  health_reporter_.report_drained(key);
-}
+void LoadBalancerNodes::on_drained(const TargetKey& key) { health_reporter_.report_drained(key); }
 
 }  // namespace dataplane

@@ -17,7 +17,6 @@
 namespace dataplane {
 namespace {
 
-
 const std::string kLbArn =
     "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188";
 
@@ -143,8 +142,8 @@ class LoadBalancerNodesTest : public ::testing::Test {
       int i = 1;
       for (const auto& e : enis) {
         std::string net = "10.0." + std::to_string(i++) + ".";
-        out.push_back({e, "subnet-" + e, net + "10", 24, "02:00:00:00:00:0" + std::to_string(i),
-                       net + "1"});
+        out.push_back(
+            {e, "subnet-" + e, net + "10", 24, "02:00:00:00:00:0" + std::to_string(i), net + "1"});
       }
       return out;
     };
@@ -238,12 +237,11 @@ TEST_F(LoadBalancerNodesTest, StopRemovesEveryNode) {
 TEST_F(LoadBalancerNodesTest, PublishesTheMinutesMetricsEveryMinuteOfTheClock) {
   uint16_t bind = free_port();
   std::vector<AlbMetricDatum> published;
-  LoadBalancerNodes nodes(
-      source, reporter, network, clock,
-      {.port_offset = static_cast<int>(bind) - 80,
-       .publish_metrics = [&](std::vector<AlbMetricDatum> data) {
-         published.insert(published.end(), data.begin(), data.end());
-       }});
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = static_cast<int>(bind) - 80,
+                           .publish_metrics = [&](std::vector<AlbMetricDatum> data) {
+                             published.insert(published.end(), data.begin(), data.end());
+                           }});
   auto snap = std::make_shared<AlbSnapshot>(*snapshot_of({load_balancer("internet-facing", 80)}));
   SnapshotTargetGroup group;
   group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/1";
@@ -263,7 +261,9 @@ TEST_F(LoadBalancerNodesTest, PublishesTheMinutesMetricsEveryMinuteOfTheClock) {
   std::map<std::string, double> seen;
   for (const auto& d : published) {
     if (d.dimensions.size() == 1 || d.name == "RequestCountPerTarget") seen[d.name] = d.sum;
-    EXPECT_EQ(d.timestamp, clock.now());
+    // Stamped in the minute that ended at the last boundary.
+    EXPECT_EQ(d.timestamp,
+              core::from_epoch_millis(core::to_epoch_millis(clock.now()) / 60000 * 60000 - 1));
   }
   EXPECT_EQ(seen, (std::map<std::string, double>{{"HTTPCode_ELB_2XX_Count", 1},
                                                  {"RequestCountPerTarget", 0}}));
