@@ -9,7 +9,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import aws_cli
+from conftest import aws_cli, client_for, wait_for
 
 CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
 
@@ -88,6 +88,31 @@ def test_delimited_filter_counts_and_default_value(logs, cw):
     logs.put_log_events(logGroupName="/app/web", logStreamName="s", logEvents=[
         {"timestamp": now_ms() - 1, "message": "10.0.0.2 bob 503 GET /x"}])
     assert stats(cw, "E2E/Web", "ServerErrors")["SampleCount"] == 3.0
+
+
+@pytest.mark.emulator_only  # --time-scale: a minute of alarm evaluation lasts a second
+def test_an_alarm_fires_on_an_applications_log_lines(tmp_gantry):
+    g = tmp_gantry("--time-scale", "60")
+    logs, cw = client_for(g.endpoint, "logs"), client_for(g.endpoint, "cloudwatch")
+    group_with_stream(logs, "/app/worker")
+    logs.put_metric_filter(
+        logGroupName="/app/worker", filterName="errors", filterPattern="?ERROR ?FATAL",
+        metricTransformations=[{"metricName": "Errors", "metricNamespace": "E2E/Worker",
+                                "metricValue": "1", "defaultValue": 0}])
+    cw.put_metric_alarm(
+        AlarmName="worker-errors", Namespace="E2E/Worker", MetricName="Errors",
+        Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=3,
+        ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching")
+    # A period of a minute lasts a second here: four failures a few seconds ahead, so that the
+    # evaluator has not passed their second yet when they arrive.
+    t = (int(time.time()) + 3) * 1000
+    logs.put_log_events(logGroupName="/app/worker", logStreamName="s", logEvents=[
+        {"timestamp": t + i, "message": m} for i, m in enumerate(
+            ["INFO start", "ERROR db down", "ERROR db down", "FATAL giving up", "ERROR again"])])
+    a = wait_for(lambda: cw.describe_alarms(StateValue="ALARM")["MetricAlarms"], timeout=30,
+                 what="alarm state ALARM")[0]
+    assert a["AlarmName"] == "worker-errors"
+    assert a["StateReason"].startswith("Threshold Crossed: 1 datapoint [4.0 ("), a["StateReason"]
 
 
 def test_test_metric_filter_reports_extracted_values(logs):

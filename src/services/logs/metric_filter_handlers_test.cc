@@ -15,18 +15,27 @@ namespace {
 struct Put {
   std::string ns, name;
   cloudwatch::Dimensions dims;
-  double value;
+  double value;  // the sum of a statistic set
   std::string unit;
   int64_t ts_ms;
+  cloudwatch::StatisticSet stats;
 };
 
 class RecordingSink final : public cloudwatch::MetricSink {
  public:
-  bool put(const std::string&, const std::string&, const std::string& ns, const std::string& name,
-           cloudwatch::Dimensions dims, double value, const std::string& unit,
-           core::TimePoint ts) override {
+  bool put(const std::string& account, const std::string& region, const std::string& ns,
+           const std::string& name, cloudwatch::Dimensions dims, double value,
+           const std::string& unit, core::TimePoint ts) override {
+    return put_statistics(account, region, ns, name, std::move(dims),
+                          {1, value, value, value, {{value, 1}}}, unit, ts);
+  }
+  bool put_statistics(const std::string&, const std::string&, const std::string& ns,
+                      const std::string& name, cloudwatch::Dimensions dims,
+                      const cloudwatch::StatisticSet& stats, const std::string& unit,
+                      core::TimePoint ts) override {
     std::lock_guard<std::mutex> lock(mutex);
-    puts.push_back({ns, name, std::move(dims), value, unit, core::to_epoch_millis(ts)});
+    puts.push_back(
+        {ns, name, std::move(dims), stats.sum, unit, core::to_epoch_millis(ts), stats});
     return true;
   }
   std::mutex mutex;
@@ -246,6 +255,36 @@ TEST_F(MetricFilterTest, PutLogEventsPublishesADatumPerMatchAtTheEventTime) {
   EXPECT_EQ(sink_.puts[0].dims, (cloudwatch::Dimensions{{"Path", "/a"}}));
   EXPECT_EQ(sink_.puts[1].value, 300.5);
   EXPECT_EQ(sink_.puts[1].ts_ms, now_ms() - 8);
+}
+
+TEST_F(MetricFilterTest, DatumsOfOneMillisecondAreOneStatisticSet) {
+  group("g");
+  boost::json::object tr = t("$.ms", "Latency");
+  tr["dimensions"] = J(R"({"Path":"$.path"})");
+  filter("g", "lat", "{ $.ms > 0 }", tr);
+  StoreLogSink sink(db_, clock_);
+  sink.set_metric_filters(&index_);
+  int64_t t0 = now_ms();
+  sink.append({"123456789012", "us-east-1", "g", "task/1"},
+              {{t0, R"({"ms":5,"path":"/a"})"},
+               {t0, R"({"ms":7,"path":"/a"})"},
+               {t0, R"({"ms":5,"path":"/a"})"},
+               {t0, R"({"ms":9,"path":"/b"})"},
+               {t0 + 1, R"({"ms":1,"path":"/a"})"}});
+  sink.flush();
+  ASSERT_EQ(sink_.puts.size(), 3u);  // (/a, t0), (/b, t0), (/a, t0 + 1)
+  const Put* a0 = nullptr;
+  for (const Put& p : sink_.puts) {
+    if (p.ts_ms == t0 && p.dims == cloudwatch::Dimensions{{"Path", "/a"}}) {
+      a0 = &p;
+    }
+  }
+  ASSERT_NE(a0, nullptr);
+  EXPECT_EQ(a0->stats.sample_count, 3);
+  EXPECT_EQ(a0->stats.sum, 17);
+  EXPECT_EQ(a0->stats.minimum, 5);
+  EXPECT_EQ(a0->stats.maximum, 7);
+  EXPECT_EQ(a0->stats.values, (std::vector<std::pair<double, double>>{{5, 2}, {7, 1}}));
 }
 
 TEST_F(MetricFilterTest, DefaultValueForAMinuteWithEventsButNoMatch) {

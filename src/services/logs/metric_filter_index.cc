@@ -1,8 +1,10 @@
 #include "services/logs/metric_filter_index.h"
 
 #include <chrono>
+#include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "core/log.h"
 #include "services/logs/filter_pattern_ast.h"
@@ -131,17 +133,48 @@ void MetricFilterIndex::clear() {
   cache_.clear();
 }
 
+// The datums of one metric, dimension set and millisecond (a burst of output the awslogs shim
+// stamped at once) as one statistic set: the same statistics and percentiles, one write.
+std::vector<FoldedDatums> fold_datums(std::vector<MetricFilterDatum> datums) {
+  using Key = std::tuple<uintptr_t, int64_t, cloudwatch::Dimensions>;
+  std::map<Key, FoldedDatums> folded;
+  std::map<Key, std::map<double, double>> counts;
+  for (MetricFilterDatum& d : datums) {
+    Key key{reinterpret_cast<uintptr_t>(d.transformation), d.timestamp_ms, d.dimensions};
+    auto [it, fresh] = folded.try_emplace(key);
+    cloudwatch::StatisticSet& s = it->second.stats;
+    if (fresh) {
+      it->second.transformation = d.transformation;
+      it->second.dimensions = std::move(d.dimensions);
+      it->second.timestamp_ms = d.timestamp_ms;
+      s.minimum = s.maximum = d.value;
+    }
+    s.sample_count += 1;
+    s.sum += d.value;
+    s.minimum = std::min(s.minimum, d.value);
+    s.maximum = std::max(s.maximum, d.value);
+    counts[key][d.value] += 1;
+  }
+  std::vector<FoldedDatums> out;
+  out.reserve(folded.size());
+  for (auto& [key, f] : folded) {
+    f.stats.values.assign(counts[key].begin(), counts[key].end());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 void MetricFilterIndex::publish(const std::string& account, const std::string& region,
                                 const GroupMetricFilters& filters,
                                 std::span<const LogEvent> events) {
   if (sink_ == nullptr || events.empty()) {
     return;
   }
-  for (MetricFilterDatum& d : evaluate_metric_filters(filters, events)) {
-    const MetricTransformation& t = *d.transformation;
-    sink_->put(account, region, t.metric_namespace, t.metric_name, std::move(d.dimensions),
-               d.value, t.unit.value_or("None"),
-               core::from_epoch_millis(d.timestamp_ms));
+  for (FoldedDatums& f : fold_datums(evaluate_metric_filters(filters, events))) {
+    const MetricTransformation& t = *f.transformation;
+    sink_->put_statistics(account, region, t.metric_namespace, t.metric_name,
+                          std::move(f.dimensions), f.stats, t.unit.value_or("None"),
+                          core::from_epoch_millis(f.timestamp_ms));
   }
 }
 

@@ -56,6 +56,15 @@ struct MetricFilterDatum {
 std::vector<MetricFilterDatum> evaluate_metric_filters(const GroupMetricFilters& filters,
                                                       std::span<const LogEvent> events);
 
+// Datums of one transformation, dimension set and timestamp, folded into a statistic set.
+struct FoldedDatums {
+  const MetricTransformation* transformation = nullptr;
+  cloudwatch::Dimensions dimensions;
+  int64_t timestamp_ms = 0;
+  cloudwatch::StatisticSet stats;
+};
+std::vector<FoldedDatums> fold_datums(std::vector<MetricFilterDatum> datums);
+
 class MetricFilterIndex {
  public:
   // `sink` may be null: filters are then kept and tested but publish nothing.
@@ -66,7 +75,8 @@ class MetricFilterIndex {
   void invalidate(int64_t group_id);
   void clear();
 
-  // Evaluates `events` of one group and puts the datums; call outside any transaction.
+  // Evaluates `events` of one group and puts the datums, those of one metric, dimension set and
+  // millisecond as one statistic set; call outside any transaction.
   void publish(const std::string& account, const std::string& region,
                const GroupMetricFilters& filters, std::span<const LogEvent> events);
 
