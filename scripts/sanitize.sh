@@ -41,10 +41,21 @@ unit() {
   return $status
 }
 
+# Reports also go to files (log_path), so that one from a process whose output nobody reads (a
+# detached gantry-shim, a server a test killed) is not lost: any file there fails the run.
 e2e() {
   build gantry gantry-shim gantry-init
   sanitizer_env 0
-  GANTRY_BIN=$root/build-san/gantry scripts/pytest.sh -q "${@:-tests/e2e}"
+  local reports=$root/build-san/e2e-reports/$(date -u +%Y%m%dT%H%M%S) status=0
+  mkdir -p "$reports"
+  ASAN_OPTIONS+=":log_path=$reports/asan" UBSAN_OPTIONS+=":log_path=$reports/ubsan" \
+    GANTRY_BIN=$root/build-san/gantry scripts/pytest.sh -q "${@:-tests/e2e}" || status=1
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "sanitize.sh: sanitizer reports in $reports:" >&2
+    head -n 60 "$reports"/* >&2
+    status=1
+  fi
+  return $status
 }
 
 case "${1:-all}" in
