@@ -124,6 +124,7 @@ class LoadBalancerNodes {
   std::unique_ptr<reconcile::Controller> make_controller();
   void enqueue_all();
   void schedule_metrics();  // the first flush of a new controller (lifecycle_mu_ held)
+  void on_snapshot();  // the subscription: running listeners follow at once, then enqueue_all()
 
   AlbSnapshotSource& snapshots_;
   TargetHealthReporter& health_reporter_;

@@ -209,6 +209,25 @@ TEST_F(LoadBalancerNodesTest, RemovesTheNodeAndClosesThePortWhenTheLoadBalancerG
   EXPECT_EQ(get(port, "x"), "");
 }
 
+// The running listeners take a new snapshot when it is published, not when the reconciler next
+// runs: once the API shows a change (a target draining), no new request may miss it. (The e2e
+// test of DeleteService --force sent a request to a draining target under ASan's slower timing.)
+TEST_F(LoadBalancerNodesTest, RunningListenersFollowAPublishedSnapshotAtOnce) {
+  uint16_t bind = free_port();
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = static_cast<int>(bind) - 80});
+  auto lb = load_balancer("internet-facing", 80);
+  source.publish(snapshot_of({lb}));
+  nodes.run_ready();
+  ASSERT_NE(get(bind, lb.dns_name).find("from the node"), std::string::npos);
+
+  lb.listeners[0].rules[0].actions[0].fixed_response.body = "from the next snapshot";
+  source.publish(snapshot_of({lb}));  // and no run_ready(): the reconciler has not run
+
+  std::string res = get(bind, lb.dns_name);
+  EXPECT_NE(res.find("from the next snapshot"), std::string::npos) << res;
+}
+
 TEST_F(LoadBalancerNodesTest, RemakesTheNodeWhenItsSubnetsChange) {
   LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
   auto lb = load_balancer("internet-facing", free_port());
