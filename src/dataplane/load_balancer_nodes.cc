@@ -193,7 +193,7 @@ void LoadBalancerNodes::teardown() {
 
 ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
   if (key == kHealthKey) {
-    checker_.update(snapshots_.current());
+    checker_.update(probe_view(snapshots_.current()));
     checker_.check_due();
     core::Duration wait = kHealthPoll;
     if (auto next = checker_.next_due()) {
@@ -211,6 +211,26 @@ core::Duration LoadBalancerNodes::flush_metrics() {
   std::vector<AlbMetricDatum> data = alb_metric_data(*snapshots_.current(), counts, clock_.now());
   if (!data.empty()) options_.publish_metrics(std::move(data));
   return metrics_period(clock_);
+}
+
+// Each target group probed only from load balancers whose node is up: until then (after a
+// restart, for a new load balancer) a probe cannot leave a namespace that does not exist yet,
+// which is no fault of the target's, so its targets get no verdict. (Under ASan a restarted
+// server took long enough to make its nodes that every target failed its checks and ECS stopped
+// the tasks.)
+std::shared_ptr<const AlbSnapshot> LoadBalancerNodes::probe_view(
+    std::shared_ptr<const AlbSnapshot> snap) const {
+  if (!network_.plane) return snap;
+  std::set<std::string> up;
+  {
+    std::lock_guard paths(paths_mu_);
+    for (const auto& [arn, path] : netns_by_lb_) up.insert(arn);
+  }
+  auto out = std::make_shared<AlbSnapshot>(*snap);
+  for (auto& [arn, group] : out->target_groups) {
+    std::erase_if(group.load_balancer_arns, [&](const std::string& lb) { return !up.count(lb); });
+  }
+  return out;
 }
 
 // Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.

@@ -55,8 +55,19 @@ class FakeSource final : public AlbSnapshotSource {
 
 class NullReporter final : public TargetHealthReporter {
  public:
-  void report_health(const std::vector<TargetHealthReport>&) override {}
+  void report_health(const std::vector<TargetHealthReport>& r) override {
+    std::lock_guard lock(mu);
+    reports.insert(reports.end(), r.begin(), r.end());
+  }
   void report_drained(const TargetKey&) override {}
+  std::vector<TargetHealthReport> taken() {
+    std::lock_guard lock(mu);
+    return reports;
+  }
+
+ private:
+  std::mutex mu;
+  std::vector<TargetHealthReport> reports;
 };
 
 // A load balancer with two ENIs and one HTTP listener whose default rule answers with a fixed
@@ -226,6 +237,35 @@ TEST_F(LoadBalancerNodesTest, RunningListenersFollowAPublishedSnapshotAtOnce) {
 
   std::string res = get(bind, lb.dns_name);
   EXPECT_NE(res.find("from the next snapshot"), std::string::npos) << res;
+}
+
+// A target is not judged while its load balancer has no node to probe from: after a restart
+// the node takes a while to make (under ASan, long enough for every target to fail its checks and
+// ECS to stop the tasks). Here the node cannot be made at all.
+TEST_F(LoadBalancerNodesTest, NoHealthVerdictWhileTheNodeIsNotUp) {
+  network.interfaces = [](const std::string&, const std::string&, const std::string&,
+                          const std::vector<std::string>&)
+      -> std::optional<std::vector<netplane::InterfaceSpec>> { return std::nullopt; };
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  auto snap = std::make_shared<AlbSnapshot>();
+  snap->version = 1;
+  snap->load_balancers = {load_balancer("internet-facing", free_port())};
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/1";
+  group.health_check.interval_seconds = 5;
+  group.health_check.timeout_seconds = 2;
+  group.load_balancer_arns = {kLbArn};
+  group.targets = {SnapshotTarget{.id = "10.0.1.20", .port = 8080, .state = TargetState::Healthy}};
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+
+  for (int i = 0; i < 4; ++i) {
+    nodes.run_ready();
+    clock.advance(std::chrono::seconds(10));
+  }
+
+  ASSERT_EQ(plane.endpoint_count(), 0u);
+  EXPECT_TRUE(reporter.taken().empty());
 }
 
 TEST_F(LoadBalancerNodesTest, RemakesTheNodeWhenItsSubnetsChange) {
