@@ -41,6 +41,16 @@ std::shared_ptr<const AlbSnapshot> filtered(
   return out;
 }
 
+// What the listeners of one load balancer's node see: that load balancer only.
+std::shared_ptr<const AlbSnapshot> node_view(const AlbSnapshot& snap, const std::string& arn) {
+  return filtered(snap, [&](const SnapshotLoadBalancer& l) { return l.arn == arn; });
+}
+
+// What the host's listeners see: the internet-facing load balancers.
+std::shared_ptr<const AlbSnapshot> public_view(const AlbSnapshot& snap) {
+  return filtered(snap, [](const SnapshotLoadBalancer& l) { return l.scheme != "internal"; });
+}
+
 }  // namespace
 
 LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots, TargetHealthReporter& health,
@@ -57,8 +67,30 @@ LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots, TargetHealthR
       checker_(clock, prober_->probe(), health),
       controller_(make_controller()) {
   subscription_ =
-      snapshots_.subscribe([this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
+      snapshots_.subscribe([this](std::shared_ptr<const AlbSnapshot>) { on_snapshot(); });
   schedule_metrics();
+}
+
+// On the publishing thread, before the change it publishes is acknowledged: the running
+// listeners take the new snapshot at once, so that no new request goes to a target the API
+// already shows draining. Making and removing nodes and listeners (namespaces: slow) is left to
+// the reconciler. try_lock: a converge under way installs the latest snapshot itself and runs
+// again for this one; waiting for it could deadlock (teardown() holds the lock while it stops
+// proxies whose threads may be publishing a drained target).
+void LoadBalancerNodes::on_snapshot() {
+  {
+    std::unique_lock lock(converge_mu_, std::try_to_lock);
+    if (lock.owns_lock()) {
+      std::shared_ptr<const AlbSnapshot> snap = snapshots_.current();
+      for (auto& [arn, node] : nodes_) {
+        auto view = node_view(*snap, arn);
+        for (auto& [port, proxy] : node.listeners) proxy->update(view);
+      }
+      auto view = public_view(*snap);
+      for (auto& [port, proxy] : host_) proxy->update(view);
+    }
+  }
+  enqueue_all();
 }
 
 LoadBalancerNodes::~LoadBalancerNodes() {
@@ -160,7 +192,7 @@ void LoadBalancerNodes::teardown() {
 
 ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
   if (key == kHealthKey) {
-    checker_.update(snapshots_.current());
+    checker_.update(probe_view(snapshots_.current()));
     checker_.check_due();
     core::Duration wait = kHealthPoll;
     if (auto next = checker_.next_due()) {
@@ -186,6 +218,26 @@ core::Duration LoadBalancerNodes::flush_metrics() {
   if (!data.empty()) options_.publish_metrics(std::move(data));
   constexpr int64_t kAfterBoundary = 5;
   return milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now()));
+}
+
+// Each target group probed only from load balancers whose node is up: until then (after a
+// restart, for a new load balancer) a probe cannot leave a namespace that does not exist yet,
+// which is no fault of the target's, so its targets get no verdict. (Under ASan a restarted
+// server took long enough to make its nodes that every target failed its checks and ECS stopped
+// the tasks.)
+std::shared_ptr<const AlbSnapshot> LoadBalancerNodes::probe_view(
+    std::shared_ptr<const AlbSnapshot> snap) const {
+  if (!network_.plane) return snap;
+  std::set<std::string> up;
+  {
+    std::lock_guard paths(paths_mu_);
+    for (const auto& [arn, path] : netns_by_lb_) up.insert(arn);
+  }
+  auto out = std::make_shared<AlbSnapshot>(*snap);
+  for (auto& [arn, group] : out->target_groups) {
+    std::erase_if(group.load_balancer_arns, [&](const std::string& lb) { return !up.count(lb); });
+  }
+  return out;
 }
 
 // Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.
@@ -288,7 +340,7 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
     auto it = nodes_.find(lb.arn);
     if (it == nodes_.end()) continue;
     Node& node = it->second;
-    auto view = filtered(snap, [&](const SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
+    auto view = node_view(snap, lb.arn);
     std::set<uint16_t> ports = served_ports(lb);
     keep_listeners(node.listeners, ports, view);
     for (uint16_t port : ports) {
@@ -319,10 +371,9 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
 
 bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
   bool complete = true;
-  auto public_view =
-      filtered(snap, [](const SnapshotLoadBalancer& l) { return l.scheme != "internal"; });
+  auto view = public_view(snap);
   std::set<uint16_t> ports = host_listener_ports(snap);
-  for (uint16_t port : keep_listeners(host_, ports, public_view)) {
+  for (uint16_t port : keep_listeners(host_, ports, view)) {
     core::log::info("load balancer port closed", {{"port", std::to_string(port)}});
   }
   for (uint16_t port : ports) {
@@ -339,7 +390,7 @@ bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
     o.port = static_cast<uint16_t>(bind_port);
     o.listener_port = port;
     o.threads = options_.proxy_threads;
-    auto proxy = make_proxy(std::move(o), public_view);
+    auto proxy = make_proxy(std::move(o), view);
     std::string address = options_.address + ":" + std::to_string(bind_port);
     if (auto ec = proxy->start()) {
       core::log::warn("load balancer port not bound",

@@ -124,6 +124,10 @@ class LoadBalancerNodes {
   std::unique_ptr<reconcile::Controller> make_controller();
   void enqueue_all();
   void schedule_metrics();  // the first flush of a new controller (lifecycle_mu_ held)
+  // What the health checker gets: `snap` with each group's load balancers narrowed to those
+  // whose node is up.
+  std::shared_ptr<const AlbSnapshot> probe_view(std::shared_ptr<const AlbSnapshot> snap) const;
+  void on_snapshot();  // the subscription: running listeners follow at once, then enqueue_all()
 
   AlbSnapshotSource& snapshots_;
   TargetHealthReporter& health_reporter_;
