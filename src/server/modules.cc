@@ -16,6 +16,7 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
 #include "services/sts/sts_module.h"
 
@@ -54,6 +55,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
   std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
       services::cloudwatch::make_cloudwatch_module(ctx);
+  std::unique_ptr<services::kms::KmsModule> kms = services::kms::make_kms_module(ctx);
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -81,6 +83,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));
   modules_.push_back(std::move(cloudwatch));
+  modules_.push_back(std::move(kms));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
 }
