@@ -17,6 +17,16 @@ namespace {
 // "The alias name must begin with alias/ followed by a name ... The alias name cannot begin
 // with alias/aws/. The alias/aws/ prefix is reserved for AWS managed keys."
 protocol::Result<void> check_alias_name(std::string_view name) {
+  // The model's pattern ^[a-zA-Z0-9:/_-]+$, which the validator leaves to the service.
+  for (char c : name) {
+    bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == ':' || c == '/' || c == '_' || c == '-';
+    if (!allowed) {
+      return errors::constraint("aliasName", std::string(name),
+                                "Member must satisfy regular expression pattern: "
+                                "^[a-zA-Z0-9:/_-]+$");
+    }
+  }
   if (!name.starts_with("alias/")) return errors::alias_prefix();
   if (name.starts_with("alias/aws/")) return errors::reserved_alias();
   if (name.size() == 6) {
