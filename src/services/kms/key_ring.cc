@@ -3,6 +3,7 @@
 #include "core/ids.h"
 #include "services/kms/aes_gcm.h"
 #include "services/kms/ciphertext_blob.h"
+#include "services/kms/envelope.h"
 #include "services/kms/errors.h"
 
 namespace services::kms {
@@ -202,6 +203,34 @@ protocol::Result<Keys::Decrypted> KeyRing::decrypt(std::string_view account,
   if (!opened) return opened.error();
   tx.commit();
   return Decrypted{std::move(opened->second), kms::key_arn(opened->first)};
+}
+
+protocol::Result<Keys::Encrypted> KeyRing::seal_envelope(std::string_view account,
+                                                         std::string_view region,
+                                                         std::string_view key,
+                                                         std::string_view plaintext,
+                                                         const EncryptionContext& context) {
+  std::string data_key = aes_gcm::random_bytes(aes_gcm::kKeyBytes);
+  protocol::Result<Encrypted> wrapped = encrypt(account, region, key, data_key, context);
+  if (!wrapped) return wrapped;
+  std::string header = envelope_header(wrapped->ciphertext);
+  std::string sealed = aes_gcm::seal(data_key, plaintext, header + canonical_context(context));
+  return Encrypted{header + sealed, std::move(wrapped->key_arn)};
+}
+
+protocol::Result<Keys::Decrypted> KeyRing::open_envelope(std::string_view account,
+                                                         std::string_view region,
+                                                         std::string_view envelope,
+                                                         const EncryptionContext& context) {
+  std::optional<ParsedEnvelope> parsed = parse_envelope(envelope);
+  if (!parsed) return errors::invalid_ciphertext();
+  protocol::Result<Decrypted> data_key = decrypt(account, region, parsed->key_blob, context, {});
+  if (!data_key) return data_key;
+  if (data_key->plaintext.size() != aes_gcm::kKeyBytes) return errors::invalid_ciphertext();
+  std::optional<std::string> plaintext = aes_gcm::open(
+      data_key->plaintext, parsed->sealed, parsed->header + canonical_context(context));
+  if (!plaintext) return errors::invalid_ciphertext();
+  return Decrypted{std::move(*plaintext), std::move(data_key->key_arn)};
 }
 
 protocol::Result<std::string> KeyRing::key_arn(std::string_view account, std::string_view region,

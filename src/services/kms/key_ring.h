@@ -37,6 +37,12 @@ class KeyRing final : public Keys {
                                       std::string_view ciphertext,
                                       const EncryptionContext& context,
                                       std::optional<std::string_view> key) override;
+  protocol::Result<Encrypted> seal_envelope(std::string_view account, std::string_view region,
+                                            std::string_view key, std::string_view plaintext,
+                                            const EncryptionContext& context) override;
+  protocol::Result<Decrypted> open_envelope(std::string_view account, std::string_view region,
+                                            std::string_view envelope,
+                                            const EncryptionContext& context) override;
   protocol::Result<std::string> key_arn(std::string_view account, std::string_view region,
                                         std::string_view key) override;
 

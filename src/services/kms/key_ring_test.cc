@@ -75,3 +75,48 @@ TEST_F(KeyRingTest, StoredMaterialIsSealed) {
 
 }  // namespace
 }  // namespace services::kms
+
+namespace services::kms {
+namespace {
+
+TEST_F(KeyRingTest, EnvelopesCarryValuesPastEncryptsLimit) {
+  std::string id = create_key();
+  std::string big(65536, 'v');
+  auto e = keys().seal_envelope("123456789012", "us-east-1", id, big, {{"SecretARN", "s"}});
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->key_arn, arn_of(id));
+  EXPECT_EQ(e->ciphertext.find(std::string(64, 'v')), std::string::npos);
+  auto d = keys().open_envelope("123456789012", "us-east-1", e->ciphertext, {{"SecretARN", "s"}});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->plaintext, big);
+  EXPECT_EQ(d->key_arn, arn_of(id));
+  auto empty = keys().seal_envelope("123456789012", "us-east-1", id, "", {});
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(keys().open_envelope("123456789012", "us-east-1", empty->ciphertext, {})->plaintext,
+            "");
+}
+
+TEST_F(KeyRingTest, EnvelopeTamperingAndContextMismatchAreInvalidCiphertext) {
+  std::string id = create_key();
+  auto e = keys().seal_envelope("123456789012", "us-east-1", id, "value", {{"k", "v"}});
+  ASSERT_TRUE(e);
+  EXPECT_EQ(keys().open_envelope("123456789012", "us-east-1", e->ciphertext, {}).error().code,
+            "InvalidCiphertextException");
+  // The version, the blob length, the data key's sealed bytes and the value's tag.
+  std::size_t n = e->ciphertext.size();
+  for (std::size_t i : {std::size_t(0), std::size_t(1), n - 5 - 28 - 1, n - 1}) {
+    std::string tampered = e->ciphertext;
+    tampered[i] = static_cast<char>(tampered[i] ^ 1);
+    EXPECT_EQ(
+        keys().open_envelope("123456789012", "us-east-1", tampered, {{"k", "v"}}).error().code,
+        "InvalidCiphertextException")
+        << "byte " << i;
+  }
+  ok("DisableKey", boost::json::object{{"KeyId", id}});
+  EXPECT_EQ(
+      keys().open_envelope("123456789012", "us-east-1", e->ciphertext, {{"k", "v"}}).error().code,
+      "DisabledException");
+}
+
+}  // namespace
+}  // namespace services::kms

@@ -53,6 +53,21 @@ class Keys {
                                               std::string_view ciphertext,
                                               const EncryptionContext& context,
                                               std::optional<std::string_view> key = {}) = 0;
+  // Envelope encryption for values of any size (Secrets Manager's secrets reach 64 KiB, past
+  // Encrypt's 4096 bytes), as AWS services do it: a fresh 256-bit data key from GenerateDataKey
+  // under `key` encrypts `plaintext` with AES-256-GCM, and the result carries the data key's
+  // ciphertext blob (envelope.h has the format). Same key rules and errors as encrypt();
+  // `plaintext` may be empty.
+  virtual protocol::Result<Encrypted> seal_envelope(std::string_view account,
+                                                    std::string_view region, std::string_view key,
+                                                    std::string_view plaintext,
+                                                    const EncryptionContext& context) = 0;
+  // Opens a seal_envelope() result: the data key is decrypted as decrypt() would (the key must
+  // still be Enabled); InvalidCiphertextException for anything else.
+  virtual protocol::Result<Decrypted> open_envelope(std::string_view account,
+                                                    std::string_view region,
+                                                    std::string_view envelope,
+                                                    const EncryptionContext& context) = 0;
   // KMS DescribeKey's KeyMetadata.Arn: the ARN of the key that `key` names (any state), creating
   // an AWS managed key on first use. For callers that show or store the key they encrypted with.
   virtual protocol::Result<std::string> key_arn(std::string_view account, std::string_view region,
