@@ -35,8 +35,8 @@ CipherCtx init(std::string_view key, std::string_view nonce, bool encrypt) {
   CHECK(EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
                           encrypt ? 1 : 0) == 1);
   CHECK(EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1);
-  CHECK(EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, bytes(key), bytes(nonce),
-                          encrypt ? 1 : 0) == 1);
+  CHECK(EVP_CipherInit_ex(ctx.get(), nullptr, nullptr, bytes(key), bytes(nonce), encrypt ? 1 : 0) ==
+        1);
   return ctx;
 }
 

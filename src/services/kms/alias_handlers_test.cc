@@ -36,7 +36,8 @@ TEST_F(KmsHandlersTest, AliasNamesMustStartWithAliasAndNotAliasAws) {
 TEST_F(KmsHandlersTest, CreateAliasTwiceIsAlreadyExists) {
   std::string id = create_key();
   ok("CreateAlias", object{{"AliasName", "alias/app"}, {"TargetKeyId", id}});
-  protocol::AwsError e = err("CreateAlias", object{{"AliasName", "alias/app"}, {"TargetKeyId", id}});
+  protocol::AwsError e =
+      err("CreateAlias", object{{"AliasName", "alias/app"}, {"TargetKeyId", id}});
   EXPECT_EQ(e.code, "AlreadyExistsException");
   EXPECT_EQ(e.message,
             "An alias with the name arn:aws:kms:us-east-1:123456789012:alias/app already exists");
@@ -111,7 +112,8 @@ TEST_F(KmsHandlersTest, ListAliasesPages) {
   object p1 = ok("ListAliases", object{{"KeyId", id}, {"Limit", 2}});
   EXPECT_EQ(names(p1), (std::vector<std::string>{"alias/k1", "alias/k2"}));
   ASSERT_TRUE(p1.at("Truncated").as_bool());
-  object p2 = ok("ListAliases", object{{"KeyId", id}, {"Limit", 2}, {"Marker", p1.at("NextMarker")}});
+  object p2 =
+      ok("ListAliases", object{{"KeyId", id}, {"Limit", 2}, {"Marker", p1.at("NextMarker")}});
   EXPECT_EQ(names(p2), std::vector<std::string>{"alias/k3"});
   EXPECT_FALSE(p2.at("Truncated").as_bool());
 }

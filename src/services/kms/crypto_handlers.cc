@@ -68,9 +68,9 @@ Reply KmsService::decrypt(const Ctx& ctx, const Doc& in) {
   std::optional<std::string> ref = core::opt_str(in, "KeyId");
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
-  auto opened = ring_.open_in(st, ctx.account, ctx.region, *blob,
-                              context_of(in, "EncryptionContext"),
-                              ref ? std::optional<std::string_view>(*ref) : std::nullopt);
+  auto opened =
+      ring_.open_in(st, ctx.account, ctx.region, *blob, context_of(in, "EncryptionContext"),
+                    ref ? std::optional<std::string_view>(*ref) : std::nullopt);
   if (!opened) return opened.error();
   if (dry_run(in)) return errors::dry_run();
   tx.commit();
@@ -96,8 +96,8 @@ Reply KmsService::re_encrypt(const Ctx& ctx, const Doc& in) {
       ring_.usable_in(st, ctx.account, ctx.region, core::str(in, "DestinationKeyId"));
   if (!destination) return destination.error();
   if (dry_run(in)) return errors::dry_run();
-  std::string out_blob = ring_.seal(*destination, opened->second,
-                                    context_of(in, "DestinationEncryptionContext"));
+  std::string out_blob =
+      ring_.seal(*destination, opened->second, context_of(in, "DestinationEncryptionContext"));
   tx.commit();
   return json::object{{"CiphertextBlob", std::move(out_blob)},
                       {"SourceKeyId", key_arn(opened->first)},

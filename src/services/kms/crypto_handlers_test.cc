@@ -42,8 +42,8 @@ TEST_F(KmsHandlersTest, EncryptionContextMustMatch) {
                                   {"EncryptionContext", object{{"purpose", "other"}}}})
                 .code,
             "InvalidCiphertextException");
-  EXPECT_EQ(ok("Decrypt", object{{"CiphertextBlob", blob},
-                                 {"EncryptionContext", object{{"purpose", "test"}}}})
+  EXPECT_EQ(ok("Decrypt",
+               object{{"CiphertextBlob", blob}, {"EncryptionContext", object{{"purpose", "test"}}}})
                 .at("Plaintext"),
             "hello");
 }
@@ -67,11 +67,11 @@ TEST_F(KmsHandlersTest, AnotherRegionCannotDecrypt) {
 
 TEST_F(KmsHandlersTest, EncryptChecksAlgorithmAndDryRun) {
   std::string id = create_key();
-  EXPECT_EQ(err("Encrypt", object{{"KeyId", id},
-                                  {"Plaintext", "x"},
-                                  {"EncryptionAlgorithm", "RSAES_OAEP_SHA_256"}})
-                .code,
-            "InvalidKeyUsageException");
+  EXPECT_EQ(
+      err("Encrypt",
+          object{{"KeyId", id}, {"Plaintext", "x"}, {"EncryptionAlgorithm", "RSAES_OAEP_SHA_256"}})
+          .code,
+      "InvalidKeyUsageException");
   EXPECT_EQ(err("Encrypt", object{{"KeyId", id}, {"Plaintext", "x"}, {"DryRun", true}}).code,
             "DryRunOperationException");
   EXPECT_EQ(err("Encrypt", object{{"KeyId", id}, {"Plaintext", std::string(4097, 'x')}}).code,
@@ -96,19 +96,19 @@ TEST_F(KmsHandlersTest, GenerateDataKeyReturnsAKeyAndItsCiphertext) {
                 .size(),
             64u);
   EXPECT_EQ(err("GenerateDataKey", object{{"KeyId", id}}).code, "ValidationException");
-  EXPECT_EQ(err("GenerateDataKey", object{{"KeyId", id}, {"KeySpec", "AES_256"},
-                                          {"NumberOfBytes", 32}})
-                .code,
-            "ValidationException");
+  EXPECT_EQ(
+      err("GenerateDataKey", object{{"KeyId", id}, {"KeySpec", "AES_256"}, {"NumberOfBytes", 32}})
+          .code,
+      "ValidationException");
   EXPECT_EQ(err("GenerateDataKey", object{{"KeyId", id}, {"NumberOfBytes", 1025}}).code,
             "ValidationException");
 }
 
 TEST_F(KmsHandlersTest, GenerateDataKeyWithoutPlaintextHidesTheKey) {
   std::string id = create_key();
-  object dk = ok("GenerateDataKeyWithoutPlaintext",
-                 object{{"KeyId", id}, {"KeySpec", "AES_256"},
-                        {"EncryptionContext", object{{"k", "v"}}}});
+  object dk =
+      ok("GenerateDataKeyWithoutPlaintext",
+         object{{"KeyId", id}, {"KeySpec", "AES_256"}, {"EncryptionContext", object{{"k", "v"}}}});
   EXPECT_FALSE(dk.contains("Plaintext"));
   object dec = ok("Decrypt", object{{"CiphertextBlob", dk.at("CiphertextBlob")},
                                     {"EncryptionContext", object{{"k", "v"}}}});

@@ -24,8 +24,7 @@ std::optional<ParsedEnvelope> parse_envelope(std::string_view envelope) {
   if (n == 0 || envelope.size() < 3 + n + aes_gcm::kOverhead) {
     return std::nullopt;
   }
-  return ParsedEnvelope{std::string(envelope.substr(0, 3 + n)),
-                        std::string(envelope.substr(3, n)),
+  return ParsedEnvelope{std::string(envelope.substr(0, 3 + n)), std::string(envelope.substr(3, n)),
                         std::string(envelope.substr(3 + n))};
 }
 

@@ -42,9 +42,7 @@ inline protocol::AwsError invalid_alias_name(std::string m) {
   return {"InvalidAliasNameException", std::move(m)};
 }
 // Names under alias/aws/ belong to AWS managed keys.
-inline protocol::AwsError reserved_alias() {
-  return {"NotAuthorizedException", ""};
-}
+inline protocol::AwsError reserved_alias() { return {"NotAuthorizedException", ""}; }
 inline protocol::AwsError disabled(const std::string& key_arn) {
   return {"DisabledException", key_arn + " is disabled."};
 }
@@ -75,15 +73,16 @@ inline protocol::AwsError invalid_marker() {
   return {"InvalidMarkerException", "The marker is not valid."};
 }
 inline protocol::AwsError dry_run() {
-  return {"DryRunOperationException", "The request would have succeeded, but the DryRun option is set."};
+  return {"DryRunOperationException",
+          "The request would have succeeded, but the DryRun option is set."};
 }
 // What the key policy of an AWS managed key answers to a change (it allows only use and reads).
 inline protocol::AwsError access_denied(const std::string& caller_arn, const std::string& action,
                                         const std::string& key_arn) {
-  return {"AccessDeniedException", "User: " + caller_arn + " is not authorized to perform: kms:" +
-                                       action + " on resource: " + key_arn +
-                                       " because no resource-based policy allows the kms:" +
-                                       action + " action"};
+  return {"AccessDeniedException",
+          "User: " + caller_arn + " is not authorized to perform: kms:" + action +
+              " on resource: " + key_arn +
+              " because no resource-based policy allows the kms:" + action + " action"};
 }
 
 }  // namespace services::kms::errors

@@ -51,7 +51,7 @@ void create_key_file(const std::filesystem::path& file, std::string_view text) {
 }
 
 void narrow_permissions(const std::filesystem::path& file) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) != 0) fail_errno("stat " + file.string());
   if ((st.st_mode & 077) != 0) {
     core::log::warn("kms host key was readable by others; narrowing it to 0600",

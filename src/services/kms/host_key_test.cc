@@ -25,7 +25,7 @@ class HostKeyTest : public ::testing::Test {
 
   fs::path file() const { return root_ / "kms" / "host.key"; }
   static mode_t mode_of(const fs::path& p) {
-    struct stat st{};
+    struct stat st {};
     EXPECT_EQ(::stat(p.c_str(), &st), 0);
     return st.st_mode & 0777;
   }

@@ -6,8 +6,8 @@
 
 #include "core/json.h"
 #include "services/kms/errors.h"
-#include "services/kms/kms_service.h"
 #include "services/kms/key_settings.h"
+#include "services/kms/kms_service.h"
 
 namespace services::kms {
 
@@ -44,15 +44,17 @@ protocol::Result<void> check_key_kind(const Doc& in) {
                               ".");
   }
   if (key_spec != "SYMMETRIC_DEFAULT") {
-    return errors::unsupported("Gantry implements only symmetric encryption KMS keys "
-                               "(SYMMETRIC_DEFAULT); KeySpec " +
-                               key_spec + " is not supported.");
+    return errors::unsupported(
+        "Gantry implements only symmetric encryption KMS keys "
+        "(SYMMETRIC_DEFAULT); KeySpec " +
+        key_spec + " is not supported.");
   }
   std::string origin = core::str(in, "Origin", "AWS_KMS");
   if (origin != "AWS_KMS") {
-    return errors::unsupported("Gantry implements only KMS keys with key material from KMS "
-                               "(AWS_KMS); Origin " +
-                               origin + " is not supported.");
+    return errors::unsupported(
+        "Gantry implements only KMS keys with key material from KMS "
+        "(AWS_KMS); Origin " +
+        origin + " is not supported.");
   }
   if (std::optional<std::string> store = core::opt_str(in, "CustomKeyStoreId")) {
     return protocol::AwsError{"CustomKeyStoreNotFoundException",
@@ -64,7 +66,9 @@ protocol::Result<void> check_key_kind(const Doc& in) {
   return {};
 }
 
-json::object key_reply(const KeyRow& key) { return json::object{{"KeyMetadata", key_metadata(key)}}; }
+json::object key_reply(const KeyRow& key) {
+  return json::object{{"KeyMetadata", key_metadata(key)}};
+}
 
 }  // namespace
 
@@ -149,8 +153,8 @@ Reply KmsService::schedule_key_deletion(const Ctx& ctx, const Doc& in) {
     key.state = std::string(kPendingDeletion);
     key.deletion_date_ms = now + days * kDayMs;
     key.deletion_due_ms =
-        now + std::chrono::duration_cast<std::chrono::milliseconds>(ring_.clock().scaled(window))
-                  .count();
+        now +
+        std::chrono::duration_cast<std::chrono::milliseconds>(ring_.clock().scaled(window)).count();
     key.pending_window_days = days;
     st.update_key(key);
     return json::object{{"KeyId", key_arn(key)},

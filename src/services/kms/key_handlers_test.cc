@@ -50,30 +50,30 @@ TEST_F(KmsHandlersTest, DescribeKeyErrorsNameTheMissingKey) {
   // Keys are regional: the same id in another region is another (missing) key.
   std::string id = create_key();
   EXPECT_EQ(err("DescribeKey", object{{"KeyId", id}}, ctx("eu-west-1")).code, "NotFoundException");
-  EXPECT_EQ(err("DescribeKey", object{{"KeyId", "arn:aws:kms:eu-west-1:123456789012:key/" + id}})
-                .code,
-            "NotFoundException");
+  EXPECT_EQ(
+      err("DescribeKey", object{{"KeyId", "arn:aws:kms:eu-west-1:123456789012:key/" + id}}).code,
+      "NotFoundException");
 }
 
 TEST_F(KmsHandlersTest, CreateKeyRejectsWhatItCannotBe) {
   EXPECT_EQ(err("CreateKey", object{{"KeySpec", "RSA_2048"}}).code,
             "UnsupportedOperationException");
-  EXPECT_EQ(err("CreateKey", object{{"KeySpec", "HMAC_256"}, {"KeyUsage", "GENERATE_VERIFY_MAC"}})
-                .code,
-            "UnsupportedOperationException");
+  EXPECT_EQ(
+      err("CreateKey", object{{"KeySpec", "HMAC_256"}, {"KeyUsage", "GENERATE_VERIFY_MAC"}}).code,
+      "UnsupportedOperationException");
   EXPECT_EQ(err("CreateKey", object{{"KeyUsage", "SIGN_VERIFY"}}).code, "ValidationException");
-  EXPECT_EQ(err("CreateKey", object{{"KeySpec", "ECC_NIST_P256"}, {"KeyUsage", "ENCRYPT_DECRYPT"}})
-                .code,
-            "ValidationException");
+  EXPECT_EQ(
+      err("CreateKey", object{{"KeySpec", "ECC_NIST_P256"}, {"KeyUsage", "ENCRYPT_DECRYPT"}}).code,
+      "ValidationException");
   EXPECT_EQ(err("CreateKey", object{{"KeySpec", "NOT_A_SPEC"}}).code, "ValidationException");
-  EXPECT_EQ(err("CreateKey", object{{"Origin", "EXTERNAL"}}).code,
-            "UnsupportedOperationException");
+  EXPECT_EQ(err("CreateKey", object{{"Origin", "EXTERNAL"}}).code, "UnsupportedOperationException");
   EXPECT_EQ(err("CreateKey", object{{"Policy", "{not json"}}).code,
             "MalformedPolicyDocumentException");
-  EXPECT_EQ(err("CreateKey", object{{"Tags", boost::json::array{object{{"TagKey", "aws:x"},
-                                                                       {"TagValue", "v"}}}}})
-                .code,
-            "TagException");
+  EXPECT_EQ(
+      err("CreateKey",
+          object{{"Tags", boost::json::array{object{{"TagKey", "aws:x"}, {"TagValue", "v"}}}}})
+          .code,
+      "TagException");
   // Nothing was created by the failures.
   EXPECT_TRUE(ok("ListKeys").at("Keys").as_array().empty());
 }
@@ -185,8 +185,7 @@ TEST_F(KmsHandlersTest, AwsManagedKeyIsCreatedOnFirstUseAndCannotBeChanged) {
   EXPECT_EQ(err("ScheduleKeyDeletion", object{{"KeyId", id}}).code, "AccessDeniedException");
   EXPECT_EQ(ok("GetKeyRotationStatus", object{{"KeyId", id}}).at("KeyRotationEnabled"), true);
   std::string policy(ok("GetKeyPolicy", object{{"KeyId", id}}).at("Policy").as_string());
-  EXPECT_NE(policy.find("\"kms:ViaService\" : \"ssm.us-east-1.amazonaws.com\""),
-            std::string::npos);
+  EXPECT_NE(policy.find("\"kms:ViaService\" : \"ssm.us-east-1.amazonaws.com\""), std::string::npos);
 }
 
 }  // namespace

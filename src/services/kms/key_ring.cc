@@ -57,8 +57,8 @@ KeyRow KeyRing::create_managed_in(KmsStore& st, std::string_view account, std::s
   k.rotation_period_days = 365;
   k.next_rotation_ms = k.created_at_ms + 365 * kDayMs;
   st.insert_key(k);
-  st.insert_alias(AliasRow{k.account, k.region, std::string(alias.name), k.key_id,
-                           k.created_at_ms, k.created_at_ms});
+  st.insert_alias(AliasRow{k.account, k.region, std::string(alias.name), k.key_id, k.created_at_ms,
+                           k.created_at_ms});
   return k;
 }
 
@@ -227,8 +227,8 @@ protocol::Result<Keys::Decrypted> KeyRing::open_envelope(std::string_view accoun
   protocol::Result<Decrypted> data_key = decrypt(account, region, parsed->key_blob, context, {});
   if (!data_key) return data_key;
   if (data_key->plaintext.size() != aes_gcm::kKeyBytes) return errors::invalid_ciphertext();
-  std::optional<std::string> plaintext = aes_gcm::open(
-      data_key->plaintext, parsed->sealed, parsed->header + canonical_context(context));
+  std::optional<std::string> plaintext = aes_gcm::open(data_key->plaintext, parsed->sealed,
+                                                       parsed->header + canonical_context(context));
   if (!plaintext) return errors::invalid_ciphertext();
   return Decrypted{std::move(*plaintext), std::move(data_key->key_arn)};
 }

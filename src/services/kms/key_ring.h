@@ -34,8 +34,7 @@ class KeyRing final : public Keys {
                                       std::string_view key, std::string_view plaintext,
                                       const EncryptionContext& context) override;
   protocol::Result<Decrypted> decrypt(std::string_view account, std::string_view region,
-                                      std::string_view ciphertext,
-                                      const EncryptionContext& context,
+                                      std::string_view ciphertext, const EncryptionContext& context,
                                       std::optional<std::string_view> key) override;
   protocol::Result<Encrypted> seal_envelope(std::string_view account, std::string_view region,
                                             std::string_view key, std::string_view plaintext,
@@ -57,8 +56,7 @@ class KeyRing final : public Keys {
   // The blob's plaintext and the key that opened it: InvalidCiphertextException for anything that
   // is not a blob of this key under this context; IncorrectKeyException when `ref` names another
   // key than the blob's.
-  protocol::Result<std::pair<KeyRow, std::string>> open_in(KmsStore& st,
-                                                           std::string_view account,
+  protocol::Result<std::pair<KeyRow, std::string>> open_in(KmsStore& st, std::string_view account,
                                                            std::string_view region,
                                                            std::string_view blob,
                                                            const EncryptionContext& context,

@@ -18,14 +18,15 @@ TEST_F(KmsHandlersTest, TagsAreAddedReplacedRemovedAndListedInOrder) {
             (array{tag("a", "2"), tag("b", "3")}));
   ok("UntagResource", object{{"KeyId", id}, {"TagKeys", array{"a", "missing"}}});
   EXPECT_EQ(ok("ListResourceTags", object{{"KeyId", id}}).at("Tags"), (array{tag("b", "3")}));
-  EXPECT_EQ(err("TagResource", object{{"KeyId", id}, {"Tags", array{tag("x", "1"), tag("x", "2")}}})
-                .code,
-            "TagException");
+  EXPECT_EQ(
+      err("TagResource", object{{"KeyId", id}, {"Tags", array{tag("x", "1"), tag("x", "2")}}}).code,
+      "TagException");
 }
 
 TEST_F(KmsHandlersTest, ListResourceTagsPages) {
   std::string id = create_key();
-  ok("TagResource", object{{"KeyId", id}, {"Tags", array{tag("a", ""), tag("b", ""), tag("c", "")}}});
+  ok("TagResource",
+     object{{"KeyId", id}, {"Tags", array{tag("a", ""), tag("b", ""), tag("c", "")}}});
   object p1 = ok("ListResourceTags", object{{"KeyId", id}, {"Limit", 2}});
   EXPECT_EQ(p1.at("Tags").as_array().size(), 2u);
   ASSERT_TRUE(p1.at("Truncated").as_bool());

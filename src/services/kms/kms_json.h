@@ -24,9 +24,9 @@ std::string alias_arn(std::string_view account, std::string_view region, std::st
 
 // An AWS managed key's alias, the service it serves and the description AWS gives it.
 struct ManagedAlias {
-  std::string_view name;         // "alias/aws/ssm"
-  std::string_view service;      // "ssm"
-  std::string_view service_name; // "AWS Systems Manager"
+  std::string_view name;          // "alias/aws/ssm"
+  std::string_view service;       // "ssm"
+  std::string_view service_name;  // "AWS Systems Manager"
   std::string_view description;
 };
 std::span<const ManagedAlias> managed_aliases();

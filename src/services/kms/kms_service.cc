@@ -41,8 +41,8 @@ void KmsService::register_operations(protocol::ServiceRegistry& registry) {
 Reply KmsService::with_key(const Ctx& ctx, const Doc& in, const KeyStep& step) {
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
-  protocol::Result<KeyRow> key = ring_.resolve_in(st, ctx.account, ctx.region,
-                                                  core::str(in, "KeyId"));
+  protocol::Result<KeyRow> key =
+      ring_.resolve_in(st, ctx.account, ctx.region, core::str(in, "KeyId"));
   if (!key) return key.error();
   Reply out = step(st, *key);
   if (out) tx.commit();

@@ -76,8 +76,7 @@ class KmsService {
 
 // AccessDeniedException for a change to an AWS managed key, whose key policy allows only its use
 // and reads.
-protocol::Result<void> customer_managed(const Ctx& ctx, const KeyRow& key,
-                                        std::string_view action);
+protocol::Result<void> customer_managed(const Ctx& ctx, const KeyRow& key, std::string_view action);
 // The page size of a list call: its Limit, else `fallback`.
 int64_t page_limit(const Doc& in, int64_t fallback);
 

@@ -43,8 +43,7 @@ KeyRow read_key(const store::Statement& row) {
 }
 
 AliasRow read_alias(const store::Statement& row) {
-  return AliasRow{row.text(0), row.text(1),  row.text(2),
-                  row.text(3), row.int64(4), row.int64(5)};
+  return AliasRow{row.text(0), row.text(1), row.text(2), row.text(3), row.int64(4), row.int64(5)};
 }
 
 std::string select_keys(std::string_view where) {
@@ -82,9 +81,9 @@ void KmsStore::update_key(const KeyRow& k) {
       "deletion_due_ms = ?7, pending_window_days = ?8, policy = ?9, rotation_enabled = ?10, "
       "rotation_period_days = ?11, next_rotation_ms = ?12, tags = ?13 "
       "WHERE account = ?1 AND region = ?2 AND key_id = ?3",
-      k.account, k.region, k.key_id, k.description, k.state, k.deletion_date_ms,
-      k.deletion_due_ms, k.pending_window_days, k.policy, k.rotation_enabled ? 1 : 0,
-      k.rotation_period_days, k.next_rotation_ms, json::serialize(k.tags));
+      k.account, k.region, k.key_id, k.description, k.state, k.deletion_date_ms, k.deletion_due_ms,
+      k.pending_window_days, k.policy, k.rotation_enabled ? 1 : 0, k.rotation_period_days,
+      k.next_rotation_ms, json::serialize(k.tags));
 }
 
 std::vector<KeyRow> KmsStore::keys_after(std::string_view account, std::string_view region,
@@ -93,8 +92,8 @@ std::vector<KeyRow> KmsStore::keys_after(std::string_view account, std::string_v
       select_keys("account = ?1 AND region = ?2 AND key_id > ?3 ORDER BY key_id LIMIT ?4");
   std::vector<KeyRow> out;
   tx_.query(
-      q, [&](const store::Statement& row) { out.push_back(read_key(row)); }, account, region,
-      after, limit);
+      q, [&](const store::Statement& row) { out.push_back(read_key(row)); }, account, region, after,
+      limit);
   return out;
 }
 
@@ -103,9 +102,8 @@ void KmsStore::purge_deleted(std::string_view account, std::string_view region, 
       "DELETE FROM kms_aliases WHERE account = ?1 AND region = ?2 AND key_id IN (SELECT key_id "
       "FROM kms_keys WHERE account = ?1 AND region = ?2 AND deletion_due_ms <= ?3)",
       account, region, now_ms);
-  tx_.execute(
-      "DELETE FROM kms_keys WHERE account = ?1 AND region = ?2 AND deletion_due_ms <= ?3",
-      account, region, now_ms);
+  tx_.execute("DELETE FROM kms_keys WHERE account = ?1 AND region = ?2 AND deletion_due_ms <= ?3",
+              account, region, now_ms);
 }
 
 std::optional<AliasRow> KmsStore::alias(std::string_view account, std::string_view region,
@@ -133,8 +131,8 @@ void KmsStore::retarget_alias(const AliasRow& a, std::string_view key_id, int64_
 }
 
 void KmsStore::delete_alias(const AliasRow& a) {
-  tx_.execute("DELETE FROM kms_aliases WHERE account = ?1 AND region = ?2 AND name = ?3",
-              a.account, a.region, a.name);
+  tx_.execute("DELETE FROM kms_aliases WHERE account = ?1 AND region = ?2 AND name = ?3", a.account,
+              a.region, a.name);
 }
 
 std::vector<AliasRow> KmsStore::aliases_after(std::string_view account, std::string_view region,

@@ -36,7 +36,7 @@ struct KeyRow {
   bool rotation_enabled = false;
   std::optional<int64_t> rotation_period_days;
   std::optional<int64_t> next_rotation_ms;
-  boost::json::object tags;  // tag key -> value
+  boost::json::object tags;     // tag key -> value
   std::string sealed_material;  // HostKey::seal output; never the material itself
 };
 

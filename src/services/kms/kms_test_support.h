@@ -20,10 +20,8 @@
 // EXPECT_EQ(reply.at("KeyId"), id): a JSON string member against a std::string.
 namespace boost::json {
 template <class S>
-  requires std::same_as<S, std::string>
-bool operator==(const value& v, const S& s) {
-  return v.is_string() && v.get_string() == s;
-}
+requires std::same_as<S, std::string>
+bool operator==(const value& v, const S& s) { return v.is_string() && v.get_string() == s; }
 }  // namespace boost::json
 
 namespace services::kms {
