@@ -204,12 +204,17 @@ def files_containing(root, needle):
     return hits
 
 
+def server_on(d):
+    """A server of this test's own on data directory `d` (made if missing)."""
+    own_server_only()
+    os.makedirs(d, exist_ok=True)
+    return GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+
+
 @pytest.mark.emulator_only
 def test_keys_survive_a_restart_and_nothing_is_stored_in_the_clear(tmp_path):
-    own_server_only()
     d = str(tmp_path / "data")
-    os.makedirs(d)
-    g = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g = server_on(d)
     try:
         kms = client_for(g.endpoint, "kms")
         key = kms.create_key()["KeyMetadata"]["KeyId"]
@@ -225,7 +230,7 @@ def test_keys_survive_a_restart_and_nothing_is_stored_in_the_clear(tmp_path):
     assert files_containing(d, MARKER) == []
     assert files_containing(d, dk["Plaintext"]) == []
 
-    g2 = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g2 = server_on(d)
     try:
         kms = client_for(g2.endpoint, "kms")
         assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == MARKER
@@ -239,10 +244,8 @@ def test_keys_survive_a_restart_and_nothing_is_stored_in_the_clear(tmp_path):
 
 @pytest.mark.emulator_only
 def test_a_different_host_key_cannot_read_the_keys(tmp_path):
-    own_server_only()
     d = str(tmp_path / "data")
-    os.makedirs(d)
-    g = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g = server_on(d)
     try:
         kms = client_for(g.endpoint, "kms")
         blob = kms.encrypt(KeyId=kms.create_key()["KeyMetadata"]["KeyId"],
@@ -251,7 +254,7 @@ def test_a_different_host_key_cannot_read_the_keys(tmp_path):
         g.stop()
     host_key = os.path.join(d, "kms", "host.key")
     os.unlink(host_key)  # the server makes a new host key at start
-    g2 = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g2 = server_on(d)
     try:
         with pytest.raises(ClientError) as e:
             client_for(g2.endpoint, "kms").decrypt(CiphertextBlob=blob)

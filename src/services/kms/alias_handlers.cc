@@ -35,8 +35,10 @@ protocol::Result<void> check_alias_name(std::string_view name) {
   return {};
 }
 
-// TargetKeyId names a key (id or ARN), never an alias.
-protocol::Result<void> check_target(std::string_view target) {
+// CreateAlias and UpdateAlias: a valid name, and a TargetKeyId that names a key (id or ARN),
+// never an alias.
+protocol::Result<void> check_alias_request(std::string_view name, std::string_view target) {
+  if (auto ok = check_alias_name(name); !ok) return ok;
   if (target.starts_with("alias/") || target.find(":alias/") != std::string_view::npos) {
     return errors::validation("Aliases must refer to keys. Not aliases");
   }
@@ -45,21 +47,28 @@ protocol::Result<void> check_target(std::string_view target) {
 
 }  // namespace
 
+protocol::Result<KeyRow> KmsService::alias_target_in(KmsStore& st, const Ctx& ctx,
+                                                     std::string_view target,
+                                                     std::string_view action) {
+  protocol::Result<KeyRow> key = ring_.resolve_in(st, ctx.account, ctx.region, target);
+  if (!key) return key;
+  if (auto ok = customer_managed(ctx, *key, action); !ok) return ok.error();
+  if (key->state == kPendingDeletion) return errors::pending_deletion(key_arn(*key));
+  return key;
+}
+
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
 Reply KmsService::create_alias(const Ctx& ctx, const Doc& in) {
   std::string name = core::str(in, "AliasName");
   std::string target = core::str(in, "TargetKeyId");
-  if (auto ok = check_alias_name(name); !ok) return ok.error();
-  if (auto ok = check_target(target); !ok) return ok.error();
+  if (auto ok = check_alias_request(name, target); !ok) return ok.error();
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
   if (st.alias(ctx.account, ctx.region, name)) {
     return errors::alias_exists(alias_arn(ctx.account, ctx.region, name));
   }
-  protocol::Result<KeyRow> key = ring_.resolve_in(st, ctx.account, ctx.region, target);
+  protocol::Result<KeyRow> key = alias_target_in(st, ctx, target, "CreateAlias");
   if (!key) return key.error();
-  if (auto ok = customer_managed(ctx, *key, "CreateAlias"); !ok) return ok.error();
-  if (key->state == kPendingDeletion) return errors::pending_deletion(key_arn(*key));
   int64_t now = ring_.now_ms();
   st.insert_alias(AliasRow{ctx.account, ctx.region, name, key->key_id, now, now});
   tx.commit();
@@ -85,16 +94,13 @@ Reply KmsService::delete_alias(const Ctx& ctx, const Doc& in) {
 Reply KmsService::update_alias(const Ctx& ctx, const Doc& in) {
   std::string name = core::str(in, "AliasName");
   std::string target = core::str(in, "TargetKeyId");
-  if (auto ok = check_alias_name(name); !ok) return ok.error();
-  if (auto ok = check_target(target); !ok) return ok.error();
+  if (auto ok = check_alias_request(name, target); !ok) return ok.error();
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
   std::optional<AliasRow> alias = st.alias(ctx.account, ctx.region, name);
   if (!alias) return errors::alias_not_found(alias_arn(ctx.account, ctx.region, name));
-  protocol::Result<KeyRow> key = ring_.resolve_in(st, ctx.account, ctx.region, target);
+  protocol::Result<KeyRow> key = alias_target_in(st, ctx, target, "UpdateAlias");
   if (!key) return key.error();
-  if (auto ok = customer_managed(ctx, *key, "UpdateAlias"); !ok) return ok.error();
-  if (key->state == kPendingDeletion) return errors::pending_deletion(key_arn(*key));
   st.retarget_alias(*alias, key->key_id, ring_.now_ms());
   tx.commit();
   return json::object{};
@@ -104,12 +110,8 @@ Reply KmsService::update_alias(const Ctx& ctx, const Doc& in) {
 // Without KeyId the list also has the predefined aliases of AWS managed keys that do not exist
 // yet, "aliases without a TargetKeyId field", as AWS lists them.
 Reply KmsService::list_aliases(const Ctx& ctx, const Doc& in) {
-  std::string after;
-  if (std::optional<std::string> m = core::opt_str(in, "Marker")) {
-    std::optional<std::string> name = parse_marker(*m);
-    if (!name) return errors::invalid_marker();
-    after = *name;
-  }
+  protocol::Result<std::string> after = page_after(in);
+  if (!after) return after.error();
   int64_t limit = page_limit(in, 100);
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
@@ -122,12 +124,12 @@ Reply KmsService::list_aliases(const Ctx& ctx, const Doc& in) {
     st.purge_deleted(ctx.account, ctx.region, ring_.now_ms());
   }
   std::map<std::string, json::object> page;  // by name
-  for (const AliasRow& a : st.aliases_after(ctx.account, ctx.region, after, limit + 1, key_id)) {
+  for (const AliasRow& a : st.aliases_after(ctx.account, ctx.region, *after, limit + 1, key_id)) {
     page.emplace(a.name, alias_entry(a));
   }
   if (!key_id) {
     for (const ManagedAlias& m : managed_aliases()) {
-      if (std::string(m.name) > after && !page.contains(std::string(m.name)) &&
+      if (std::string(m.name) > *after && !page.contains(std::string(m.name)) &&
           !st.alias(ctx.account, ctx.region, m.name)) {
         page.emplace(std::string(m.name),
                      json::object{{"AliasName", m.name},

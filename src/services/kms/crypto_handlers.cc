@@ -26,19 +26,23 @@ protocol::Result<void> check_algorithm(const Doc& in, std::string_view member) {
   return {};
 }
 
-protocol::Result<std::string> ciphertext_of(const Doc& in) {
+bool dry_run(const Doc& in) { return core::opt_bool(in, "DryRun").value_or(false); }
+
+}  // namespace
+
+protocol::Result<std::pair<KeyRow, std::string>> KmsService::open_request(
+    KmsStore& st, const Ctx& ctx, const Doc& in, std::string_view context_member,
+    std::string_view key_member) {
   std::optional<std::string> blob = core::opt_str(in, "CiphertextBlob");
   if (!blob) {
     return errors::validation(
         "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
         "constraint: Member must not be null");
   }
-  return std::move(*blob);
+  std::optional<std::string> ref = core::opt_str(in, key_member);
+  return ring_.open_in(st, ctx.account, ctx.region, *blob, context_of(in, context_member),
+                       ref ? std::optional<std::string_view>(*ref) : std::nullopt);
 }
-
-bool dry_run(const Doc& in) { return core::opt_bool(in, "DryRun").value_or(false); }
-
-}  // namespace
 
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html
 Reply KmsService::encrypt(const Ctx& ctx, const Doc& in) {
@@ -62,15 +66,10 @@ Reply KmsService::encrypt(const Ctx& ctx, const Doc& in) {
 // optional. KMS can get this information from metadata that it adds to the symmetric ciphertext
 // blob."
 Reply KmsService::decrypt(const Ctx& ctx, const Doc& in) {
-  protocol::Result<std::string> blob = ciphertext_of(in);
-  if (!blob) return blob.error();
   if (auto ok = check_algorithm(in, "EncryptionAlgorithm"); !ok) return ok.error();
-  std::optional<std::string> ref = core::opt_str(in, "KeyId");
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
-  auto opened =
-      ring_.open_in(st, ctx.account, ctx.region, *blob, context_of(in, "EncryptionContext"),
-                    ref ? std::optional<std::string_view>(*ref) : std::nullopt);
+  auto opened = open_request(st, ctx, in, "EncryptionContext", "KeyId");
   if (!opened) return opened.error();
   if (dry_run(in)) return errors::dry_run();
   tx.commit();
@@ -81,16 +80,11 @@ Reply KmsService::decrypt(const Ctx& ctx, const Doc& in) {
 
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_ReEncrypt.html
 Reply KmsService::re_encrypt(const Ctx& ctx, const Doc& in) {
-  protocol::Result<std::string> blob = ciphertext_of(in);
-  if (!blob) return blob.error();
   if (auto ok = check_algorithm(in, "SourceEncryptionAlgorithm"); !ok) return ok.error();
   if (auto ok = check_algorithm(in, "DestinationEncryptionAlgorithm"); !ok) return ok.error();
-  std::optional<std::string> source_ref = core::opt_str(in, "SourceKeyId");
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
-  auto opened =
-      ring_.open_in(st, ctx.account, ctx.region, *blob, context_of(in, "SourceEncryptionContext"),
-                    source_ref ? std::optional<std::string_view>(*source_ref) : std::nullopt);
+  auto opened = open_request(st, ctx, in, "SourceEncryptionContext", "SourceKeyId");
   if (!opened) return opened.error();
   protocol::Result<KeyRow> destination =
       ring_.usable_in(st, ctx.account, ctx.region, core::str(in, "DestinationKeyId"));

@@ -97,17 +97,13 @@ Reply KmsService::describe_key(const Ctx& ctx, const Doc& in) {
 
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeys.html
 Reply KmsService::list_keys(const Ctx& ctx, const Doc& in) {
-  std::string after;
-  if (std::optional<std::string> m = core::opt_str(in, "Marker")) {
-    std::optional<std::string> key = parse_marker(*m);
-    if (!key) return errors::invalid_marker();
-    after = *key;
-  }
+  protocol::Result<std::string> after = page_after(in);
+  if (!after) return after.error();
   int64_t limit = page_limit(in, 100);
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
   st.purge_deleted(ctx.account, ctx.region, ring_.now_ms());
-  std::vector<KeyRow> keys = st.keys_after(ctx.account, ctx.region, after, limit + 1);
+  std::vector<KeyRow> keys = st.keys_after(ctx.account, ctx.region, *after, limit + 1);
   tx.commit();
   bool truncated = static_cast<int64_t>(keys.size()) > limit;
   if (truncated) keys.resize(static_cast<std::size_t>(limit));

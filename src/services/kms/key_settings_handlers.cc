@@ -58,18 +58,14 @@ Reply KmsService::untag_resource(const Ctx& ctx, const Doc& in) {
 
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_ListResourceTags.html
 Reply KmsService::list_resource_tags(const Ctx& ctx, const Doc& in) {
-  std::string after;
-  if (std::optional<std::string> m = core::opt_str(in, "Marker")) {
-    std::optional<std::string> key = parse_marker(*m);
-    if (!key) return errors::invalid_marker();
-    after = *key;
-  }
+  protocol::Result<std::string> after = page_after(in);
+  if (!after) return after.error();
   int64_t limit = page_limit(in, 50);
   return with_key(ctx, in, [&](KmsStore&, KeyRow& key) -> Reply {
     json::array page;
     bool truncated = false;
     for (json::value& tag : tag_list(key.tags)) {
-      if (std::string(tag.as_object().at("TagKey").as_string()) <= after) continue;
+      if (std::string(tag.as_object().at("TagKey").as_string()) <= *after) continue;
       if (static_cast<int64_t>(page.size()) == limit) {
         truncated = true;
         break;

@@ -70,4 +70,12 @@ int64_t page_limit(const Doc& in, int64_t fallback) {
   return core::opt_int(in, "Limit").value_or(fallback);
 }
 
+protocol::Result<std::string> page_after(const Doc& in) {
+  std::optional<std::string> m = core::opt_str(in, "Marker");
+  if (!m) return std::string();
+  std::optional<std::string> after = parse_marker(*m);
+  if (!after) return errors::invalid_marker();
+  return std::move(*after);
+}
+
 }  // namespace services::kms

@@ -70,6 +70,16 @@ class KmsService {
   // pending deletion (KMSInvalidStateException).
   Reply change_key(const Ctx& ctx, const Doc& in, std::string_view action, const KeyStep& step);
   Reply data_key(const Ctx& ctx, const Doc& in, bool with_plaintext);
+  // The key that an alias may point at (CreateAlias, UpdateAlias): a customer managed key that
+  // is not pending deletion.
+  protocol::Result<KeyRow> alias_target_in(KmsStore& st, const Ctx& ctx, std::string_view target,
+                                           std::string_view action);
+  // Decrypt and ReEncrypt: the blob of in["CiphertextBlob"] opened under the context of
+  // in[context_member], checked against the key in[key_member] names when given.
+  protocol::Result<std::pair<KeyRow, std::string>> open_request(KmsStore& st, const Ctx& ctx,
+                                                                const Doc& in,
+                                                                std::string_view context_member,
+                                                                std::string_view key_member);
 
   KeyRing& ring_;
 };
@@ -79,5 +89,8 @@ class KmsService {
 protocol::Result<void> customer_managed(const Ctx& ctx, const KeyRow& key, std::string_view action);
 // The page size of a list call: its Limit, else `fallback`.
 int64_t page_limit(const Doc& in, int64_t fallback);
+// The sort key after which a list call's page starts: its Marker decoded, "" without one;
+// InvalidMarkerException for a marker that this server did not write.
+protocol::Result<std::string> page_after(const Doc& in);
 
 }  // namespace services::kms
