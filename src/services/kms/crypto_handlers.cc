@@ -44,21 +44,27 @@ protocol::Result<std::pair<KeyRow, std::string>> KmsService::open_request(
                        ref ? std::optional<std::string_view>(*ref) : std::nullopt);
 }
 
-// https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html
-Reply KmsService::encrypt(const Ctx& ctx, const Doc& in) {
-  if (auto ok = check_algorithm(in, "EncryptionAlgorithm"); !ok) return ok.error();
+Reply KmsService::use_key(const Ctx& ctx, const Doc& in, const KeyStep& step) {
   store::Transaction tx = ring_.db().begin();
   KmsStore st(tx);
   protocol::Result<KeyRow> key =
       ring_.usable_in(st, ctx.account, ctx.region, core::str(in, "KeyId"));
   if (!key) return key.error();
   if (dry_run(in)) return errors::dry_run();
-  std::string blob =
-      ring_.seal(*key, core::str(in, "Plaintext"), context_of(in, "EncryptionContext"));
-  tx.commit();
-  return json::object{{"CiphertextBlob", std::move(blob)},
-                      {"KeyId", key_arn(*key)},
-                      {"EncryptionAlgorithm", kSymmetric}};
+  Reply out = step(st, *key);
+  if (out) tx.commit();
+  return out;
+}
+
+// https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html
+Reply KmsService::encrypt(const Ctx& ctx, const Doc& in) {
+  if (auto ok = check_algorithm(in, "EncryptionAlgorithm"); !ok) return ok.error();
+  return use_key(ctx, in, [&](KmsStore&, KeyRow& key) -> Reply {
+    return json::object{{"CiphertextBlob", ring_.seal(key, core::str(in, "Plaintext"),
+                                                      context_of(in, "EncryptionContext"))},
+                        {"KeyId", key_arn(key)},
+                        {"EncryptionAlgorithm", kSymmetric}};
+  });
 }
 
 // https://docs.aws.amazon.com/kms/latest/APIReference/API_Decrypt.html
@@ -110,18 +116,14 @@ Reply KmsService::data_key(const Ctx& ctx, const Doc& in, bool with_plaintext) {
     return errors::validation("Please specify either number of bytes or key spec.");
   }
   std::size_t n = spec ? (*spec == "AES_128" ? 16 : 32) : static_cast<std::size_t>(*bytes);
-  store::Transaction tx = ring_.db().begin();
-  KmsStore st(tx);
-  protocol::Result<KeyRow> key =
-      ring_.usable_in(st, ctx.account, ctx.region, core::str(in, "KeyId"));
-  if (!key) return key.error();
-  if (dry_run(in)) return errors::dry_run();
-  std::string plaintext = aes_gcm::random_bytes(n);
-  std::string blob = ring_.seal(*key, plaintext, context_of(in, "EncryptionContext"));
-  tx.commit();
-  json::object out{{"CiphertextBlob", std::move(blob)}, {"KeyId", key_arn(*key)}};
-  if (with_plaintext) out["Plaintext"] = std::move(plaintext);
-  return out;
+  return use_key(ctx, in, [&](KmsStore&, KeyRow& key) -> Reply {
+    std::string plaintext = aes_gcm::random_bytes(n);
+    json::object out{
+        {"CiphertextBlob", ring_.seal(key, plaintext, context_of(in, "EncryptionContext"))},
+        {"KeyId", key_arn(key)}};
+    if (with_plaintext) out["Plaintext"] = std::move(plaintext);
+    return out;
+  });
 }
 
 Reply KmsService::generate_data_key(const Ctx& ctx, const Doc& in) {

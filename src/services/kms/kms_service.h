@@ -69,6 +69,9 @@ class KmsService {
   // with_key for a change that the key policy of an AWS managed key forbids, on a key that is not
   // pending deletion (KMSInvalidStateException).
   Reply change_key(const Ctx& ctx, const Doc& in, std::string_view action, const KeyStep& step);
+  // Runs `step` on the key in["KeyId"] names, which must be Enabled, in one write transaction
+  // that commits when the step succeeds; DryRunOperationException instead when in["DryRun"].
+  Reply use_key(const Ctx& ctx, const Doc& in, const KeyStep& step);
   Reply data_key(const Ctx& ctx, const Doc& in, bool with_plaintext);
   // The key that an alias may point at (CreateAlias, UpdateAlias): a customer managed key that
   // is not pending deletion.
