@@ -1,5 +1,5 @@
 #pragma once
-// KMS rows <-> SQL (tables of migrations/0010_kms.sql), inside a caller's Transaction. Plain
+// KMS rows <-> SQL (tables of migrations/0011_kms.sql), inside a caller's Transaction. Plain
 // structs in, plain structs out; the wire shapes live in kms_json.cc.
 
 #include <boost/json/object.hpp>
