@@ -17,6 +17,7 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
 #include "services/sts/sts_module.h"
 
@@ -56,6 +57,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
       services::cloudwatch::make_cloudwatch_module(ctx);
   std::unique_ptr<services::logs::LogsModule> logs =
       services::logs::make_logs_module(ctx, {.metrics = &cloudwatch->metrics()});
+  std::unique_ptr<services::kms::KmsModule> kms = services::kms::make_kms_module(ctx);
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -92,6 +94,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));
   modules_.push_back(std::move(cloudwatch));
+  modules_.push_back(std::move(kms));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
