@@ -250,6 +250,17 @@ def machine():
         model, os.cpu_count(), platform.release(), os.getloadavg()[0])
 
 
+def start_harness(procs, harness, be_port, threads, extra=()):
+    """The harness in front of the backend; (process, the port it listens on)."""
+    p = procs.start_with_stdout([harness, "--backend-port", str(be_port), "--threads",
+                                 str(threads)] + list(extra))
+    line = p.stdout.readline()
+    m = re.match(r"listening (\d+)", line)
+    if not m:
+        raise RuntimeError("harness did not start: %r" % line)
+    return p, int(m.group(1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
@@ -260,7 +271,8 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", default="", help="comma-separated subset: direct,haproxy,nginx,gantry")
+    ap.add_argument("--only", default="",
+                    help="comma-separated subset: direct,haproxy,nginx,gantry,gantry-metrics")
     ap.add_argument("--smoke", action="store_true",
                     help="1 round of 1 s per proxy; non-zero exit on any failure")
     args = ap.parse_args()
@@ -317,14 +329,12 @@ def main():
         targets["nginx"] = ng_port
         groups["nginx"] = ng.pid
 
-        gp = procs.start_with_stdout([harness, "--backend-port", str(be_port), "--threads",
-                                      str(args.threads)])
-        line = gp.stdout.readline()
-        m = re.match(r"listening (\d+)", line)
-        if not m:
-            raise RuntimeError("harness did not start: %r" % line)
-        targets["gantry"] = int(m.group(1))
+        gp, targets["gantry"] = start_harness(procs, harness, be_port, args.threads)
         groups["gantry"] = gp.pid
+        # The same proxy counting every request for its CloudWatch metrics, as the server's do.
+        gm, targets["gantry-metrics"] = start_harness(procs, harness, be_port, args.threads,
+                                                      ["--metrics", "1"])
+        groups["gantry-metrics"] = gm.pid
 
         if args.only:
             keep = set(args.only.split(","))
@@ -345,7 +355,7 @@ def main():
                 print("round %d %-8s %10.0f req/s  p50 %.2f ms  p99 %.2f ms  cpu %.1f us/req  "
                       "non-2xx %d %s" % (r + 1, name, res["rps"], res["p50"], res["p99"],
                                          res["cpu_us"], res["non2xx"], res["errors"]), flush=True)
-        for name, p in (("backend", be), ("gantry", gp)):
+        for name, p in (("backend", be), ("gantry", gp), ("gantry-metrics", gm)):
             if p.poll() is not None:
                 raise RuntimeError("%s exited with %s during the bench" % (name, p.returncode))
     finally:
@@ -354,7 +364,7 @@ def main():
 
     v = versions()
     names = {"direct": "backend direct (no proxy)", "haproxy": "HAProxy", "nginx": "nginx proxy",
-             "gantry": "Gantry AlbProxy"}
+             "gantry": "Gantry AlbProxy", "gantry-metrics": "Gantry AlbProxy, metrics counted"}
     print()
     print("Machine: %s" % start_info)
     print("Versions: %s; %s; %s" % (v["haproxy"], v["nginx"], v["wrk"]))

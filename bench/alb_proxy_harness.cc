@@ -3,8 +3,10 @@
 // to a target group holding one healthy target on 127.0.0.1, reached through a loopback
 // Connector.
 //
-// Usage: alb_proxy_harness --backend-port P [--port 0] [--threads 2]
-// Prints "listening <port>" once it accepts, then runs until SIGINT or SIGTERM.
+// Usage: alb_proxy_harness --backend-port P [--port 0] [--threads 2] [--metrics 0|1]
+// Prints "listening <port>" once it accepts, then runs until SIGINT or SIGTERM. --metrics 1 counts
+// every request for CloudWatch as the server does (dataplane/alb_metrics.h) and prints the count
+// taken at the end to stderr.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,6 +20,7 @@
 #include <cstring>
 #include <string>
 
+#include "dataplane/alb_metrics.h"
 #include "dataplane/alb_proxy.h"
 
 namespace {
@@ -78,7 +81,7 @@ std::shared_ptr<dataplane::AlbSnapshot> bench_snapshot(uint16_t backend_port) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int backend_port = 0, port = 0, threads = 2;
+  int backend_port = 0, port = 0, threads = 2, metrics = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     int value = std::atoi(argv[i + 1]);
@@ -88,6 +91,8 @@ int main(int argc, char** argv) {
       port = value;
     else if (flag == "--threads")
       threads = value;
+    else if (flag == "--metrics")
+      metrics = value;
   }
   if (backend_port <= 0) {
     std::fprintf(stderr, "usage: %s --backend-port P [--port 0] [--threads 2]\n", argv[0]);
@@ -105,6 +110,8 @@ int main(int argc, char** argv) {
   opts.port = static_cast<uint16_t>(port);
   opts.listener_port = 80;
   opts.threads = threads;
+  dataplane::AlbMetrics counted;
+  if (metrics != 0) opts.metrics = &counted;
   dataplane::AlbProxy proxy(opts, connect_loopback,
                             bench_snapshot(static_cast<uint16_t>(backend_port)));
   if (auto ec = proxy.start()) {
@@ -116,5 +123,11 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   proxy.stop();
+  if (metrics != 0) {
+    uint64_t requests = 0;
+    for (const auto& [key, counts] : counted.take()) requests += counts.requests;
+    std::fprintf(stderr, "metrics: %llu requests counted\n",
+                 static_cast<unsigned long long>(requests));
+  }
   return 0;
 }

@@ -92,6 +92,7 @@ struct Flags {
   int64_t prune_interval = 30;
   int64_t log_segment_kb = 8192;
   int64_t log_max_segments = 4;
+  int64_t ecs_metrics_period = 60;
 };
 
 po::options_description server_flags(Flags& f, server::Options& o) {
@@ -140,7 +141,9 @@ po::options_description server_flags(Flags& f, server::Options& o) {
       ("log-segment-kb", po::value(&f.log_segment_kb)->default_value(f.log_segment_kb),
        "KiB per segment of a container's captured output")
       ("log-max-segments", po::value(&f.log_max_segments)->default_value(f.log_max_segments),
-       "segments of captured output kept per container (the oldest unforwarded go beyond it)");
+       "segments of captured output kept per container (the oldest unforwarded go beyond it)")
+      ("ecs-metrics-period", po::value(&f.ecs_metrics_period)->default_value(f.ecs_metrics_period),
+       "seconds (AWS time, time-scaled) between AWS/ECS metric publications (ECS: 60)");
   return desc;
 }
 
@@ -183,8 +186,10 @@ std::string apply_limits(const Flags& f, services::ecs::EcsOptions& ecs) {
       f.layer_cache_max_mb < 0 || f.layer_max_idle < 0) {
     return "--stopped-task-ttl, --stopped-bundle-*, --layer-* must not be negative";
   }
-  if (f.prune_interval < 1 || f.log_segment_kb < 1 || f.log_max_segments < 1) {
-    return "--prune-interval, --log-segment-kb and --log-max-segments must be at least 1";
+  if (f.prune_interval < 1 || f.log_segment_kb < 1 || f.log_max_segments < 1 ||
+      f.ecs_metrics_period < 1) {
+    return "--prune-interval, --log-segment-kb, --log-max-segments and --ecs-metrics-period "
+           "must be at least 1";
   }
   constexpr uint64_t kMiB = 1 << 20;
   ecs.stopped_task_ttl = std::chrono::seconds(f.stopped_task_ttl);
@@ -196,6 +201,7 @@ std::string apply_limits(const Flags& f, services::ecs::EcsOptions& ecs) {
   ecs.prune_period = std::chrono::seconds(f.prune_interval);
   ecs.log_segment_bytes = static_cast<uint64_t>(f.log_segment_kb) * 1024;
   ecs.log_max_segments = static_cast<uint64_t>(f.log_max_segments);
+  ecs.metrics_period = std::chrono::seconds(f.ecs_metrics_period);
   return {};
 }
 

@@ -286,6 +286,22 @@ fi
 say "aws ecs wait services-stable"
 progress seed-frontend seed-backend
 
+# ---------------------------------------------------------------- 7. autoscaling
+# The seeds scale at 70 % CPU or memory: seed-backend between 2 and 6 tasks, one target tracking
+# policy per metric (either one scales out; scale-in needs both). Registering again updates.
+say "autoscaling: seed-backend 2..6 tasks, target tracking at 70 % CPU and 70 % memory"
+SCALABLE=(--service-namespace ecs --scalable-dimension ecs:service:DesiredCount
+  --resource-id "service/$CLUSTER/seed-backend")
+aws_ application-autoscaling register-scalable-target "${SCALABLE[@]}" \
+  --min-capacity 2 --max-capacity 6 >/dev/null
+for metric in CPU Memory; do
+  aws_ application-autoscaling put-scaling-policy "${SCALABLE[@]}" \
+    --policy-name "seed-backend-${metric,,}70" --policy-type TargetTrackingScaling \
+    --target-tracking-scaling-policy-configuration "{\"TargetValue\": 70.0,
+      \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": \"ECSServiceAverage${metric}Utilization\"},
+      \"ScaleOutCooldown\": 60, \"ScaleInCooldown\": 120}" >/dev/null
+done
+
 say "curl $URL/"
 get / | grep -o '<title>[^<]*</title>' || die "GET / through the ALB failed"
 say "curl $URL/stats"
@@ -333,6 +349,8 @@ cat <<EOF
             $URL/stats     (the backend: the task's CPU and memory as JSON)
   No DNS?   curl -H 'Host: $DNS' http://127.0.0.1:$alb_port/
   Logs      aws --endpoint-url $GANTRY_ENDPOINT logs tail $LOG_GROUP --follow
+  Scaling   $here/load.sh   (CPU load on /stats/burn: a scale-out and back; run the server with
+            --time-scale 60 to see it in a minute or two instead of about 25)
   Services  aws --endpoint-url $GANTRY_ENDPOINT ecs describe-services --cluster $CLUSTER --services seed-frontend seed-backend
   Tear down $here/teardown.sh   (or: curl -X POST $GANTRY_ENDPOINT/_gantry/reset)
 EOF

@@ -12,6 +12,10 @@ CLUSTER=seed
 text() { local v; v=$(aws_ "$@" --output text 2>/dev/null); [[ $v == None ]] && v=""; printf '%s' "$v"; }
 quiet() { aws_ "$@" >/dev/null 2>&1; }
 
+say "autoscaling: deregister seed-backend (its policies and their alarms go with it)"
+quiet application-autoscaling deregister-scalable-target --service-namespace ecs \
+  --scalable-dimension ecs:service:DesiredCount --resource-id "service/$CLUSTER/seed-backend"
+
 say "services (scale to 0, delete --force, wait services-inactive)"
 services=()
 for s in seed-frontend seed-backend; do

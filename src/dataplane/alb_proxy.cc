@@ -17,6 +17,7 @@
 
 #include "dataplane/alb_connect.h"
 #include "dataplane/alb_http.h"
+#include "dataplane/alb_metrics.h"
 #include "dataplane/alb_stickiness.h"
 #include "dataplane/alb_target_picker.h"
 #include "dataplane/alb_upstream.h"
@@ -39,6 +40,7 @@ struct Worker {
   // on, so that a request takes no lock.
   std::shared_ptr<const AlbSnapshot> snapshot;
   uint64_t snapshot_generation = ~uint64_t{0};
+  AlbCountersCache counters;  // finds this worker's metric counters without a lock
   std::thread thread;
 };
 
@@ -78,7 +80,19 @@ struct ForwardRequest {
   unsigned version;               // the client's HTTP version
   std::optional<Ms> tunnel_idle;  // a WebSocket upgrade: the tunnel's idle timeout
   AlbTargetPicker::Cookies sticky;
+  AlbRequestOutcome outcome{.target_chosen = true};  // what forward() saw, for the metrics
 };
+
+// The status answer() sends for `action`.
+int answer_status(const RuleAction* action) {
+  if (action != nullptr && action->type == ActionType::FixedResponse) {
+    return action->fixed_response.status_code;
+  }
+  if (action != nullptr && action->type == ActionType::Redirect) {
+    return action->redirect.status_code == 302 ? 302 : 301;
+  }
+  return 503;
+}
 
 }  // namespace
 
@@ -132,6 +146,13 @@ struct AlbProxy::Impl {
       prune_pool(w);
     }
     return w->snapshot;
+  }
+
+  // Counts one request of `lb` (through `group`, or none) in the metrics, if they are kept.
+  void count(Worker* w, const std::shared_ptr<const AlbSnapshot>& snapshot,
+             const SnapshotLoadBalancer& lb, const SnapshotTargetGroup* group,
+             const AlbRequestOutcome& outcome) {
+    if (opts.metrics != nullptr) w->counters.get(*opts.metrics, snapshot, lb, group).record(outcome);
   }
 
   uint16_t listener_port() const { return opts.listener_port != 0 ? opts.listener_port : bound; }
@@ -214,6 +235,7 @@ struct AlbProxy::Impl {
     }
     const auto* action = listener == nullptr ? nullptr : match_action(*listener, view);
     if (action == nullptr || action->type != ActionType::Forward) {
+      if (lb != nullptr) count(w, snapshot, *lb, nullptr, {.elb_status = answer_status(action)});
       co_return co_await answer(client, action, view, listener, port, version, keep);
     }
     core::TimePoint now = clock().now();
@@ -223,6 +245,7 @@ struct AlbProxy::Impl {
     auto target =
         group == nullptr ? std::nullopt : picker->pick_target(*group, cookies, now, sticky);
     if (!target) {
+      count(w, snapshot, *lb, group, {.elb_status = 503});
       auto page = alb_page(503, version, keep);
       co_return !(co_await send(client, page)) && keep;
     }
@@ -246,6 +269,7 @@ struct AlbProxy::Impl {
     TargetKey key{group->arn, target->id, target->port};
     picker->selector().started(key);
     bool ok = co_await forward(w, client, buffer, bufs, parser, fr);
+    count(w, snapshot, *lb, group, fr.outcome);
     if (picker->selector().finished(key) == 0) report_if_drained(w, key);
     co_return (ok && fr.client_keep);
   }
@@ -266,7 +290,7 @@ struct AlbProxy::Impl {
       co_return !(co_await send(client, res)) && keep;
     }
     if (action != nullptr && action->type == ActionType::Redirect) {
-      auto res = alb_page(action->redirect.status_code == 302 ? 302 : 301, version, keep);
+      auto res = alb_page(answer_status(action), version, keep);
       res.set(http::field::location,
               redirect_location(action->redirect, view,
                                 listener->protocol.empty() ? "HTTP" : listener->protocol, port));
@@ -364,7 +388,8 @@ struct AlbProxy::Impl {
       bool timed_out = false;
       auto up = co_await open_upstream(w, fr.lb_arn, fr.ip, fr.port, fr.timeout, reused, timed_out);
       if (!up) {
-        auto page = alb_page(timed_out ? 504 : 502, fr.version, false);
+        fr.outcome.elb_status = timed_out ? 504 : 502;
+        auto page = alb_page(fr.outcome.elb_status, fr.version, false);
         co_await send(client, page);
         co_return false;
       }
@@ -374,6 +399,7 @@ struct AlbProxy::Impl {
         if (co_await send(client, cont)) co_return false;
       }
       beast::error_code ec;
+      auto sent_at = std::chrono::steady_clock::now();
       SendResult sent =
           co_await send_request(client, buffer, parser, fr.fwd, *up, bufs, fr.timeout, ec);
       if (sent == SendResult::ClientGone) co_return false;
@@ -381,10 +407,13 @@ struct AlbProxy::Impl {
       if (sent == SendResult::Sent) ec = co_await read_response_head(*up, parsed, head, fr.timeout);
       if (ec) {
         if (reused && bodyless && !is_timeout(ec)) continue;
-        auto page = alb_page(is_timeout(ec) ? 504 : 502, fr.version, false);
+        fr.outcome.elb_status = is_timeout(ec) ? 504 : 502;
+        auto page = alb_page(fr.outcome.elb_status, fr.version, false);
         co_await send(client, page);
         co_return false;
       }
+      fr.outcome.target_status = parsed->get().result_int();
+      fr.outcome.target_time = std::chrono::steady_clock::now() - sent_at;
       if (fr.tunnel_idle && parsed->get().result() == http::status::switching_protocols) {
         co_await relay_upgrade(client, buffer, *up, *parsed, fr.version, fr.timeout,
                                *fr.tunnel_idle);
@@ -392,6 +421,7 @@ struct AlbProxy::Impl {
       }
       co_return co_await relay_response(w, client, bufs, up, *parsed, fr);
     }
+    fr.outcome.elb_status = 502;
     auto page = alb_page(502, fr.version, false);
     co_await send(client, page);
     co_return false;

@@ -32,6 +32,8 @@
 
 namespace dataplane {
 
+class AlbMetrics;
+
 class AlbProxy {
  public:
   // See connector.h; the proxy owns the fd it returns, and answers 502 on -1 (504 when it
@@ -65,6 +67,9 @@ class AlbProxy {
     // Stamps sticky-cookie expiries and times slow start (scaled by its time_scale()). nullptr:
     // the system clock. Must outlive the proxy.
     const core::Clock* clock = nullptr;
+    // Where requests are counted for CloudWatch (alb_metrics.h); nullptr: not counted. Must
+    // outlive the proxy.
+    AlbMetrics* metrics = nullptr;
   };
 
   AlbProxy(Options options, Connector connector,

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <thread>
 
+#include "dataplane/alb_metrics.h"
+
 namespace dataplane {
 namespace {
 
@@ -299,6 +301,52 @@ TEST_F(ProxyFixture, NoRegisteredTargetsGive503) {
   EXPECT_EQ(res.result_int(), 503);
   EXPECT_EQ(res[http::field::server], "awselb/2.0");
   EXPECT_NE(res.body().find("503 Service Temporarily Unavailable"), std::string::npos);
+}
+
+TEST_F(ProxyFixture, CountsEachRequestForTheMetricsByWhoAnsweredIt) {
+  Backend a("a");
+  AlbMetrics metrics;
+  AlbProxy::Options opts;
+  opts.metrics = &metrics;
+  auto proxy = make(snapshot({target(a.port())}), opts);
+  Client c(proxy->bound_port());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.get("/").result_int(), 200);
+  EXPECT_EQ(c.get("/eof").result_int(), 404);
+  EXPECT_EQ(c.get("/fixed").result_int(), 418);
+  EXPECT_EQ(c.get("/moved").result_int(), 302);
+  auto counts = metrics.take();
+  const AlbCounts& forwarded = counts.at({"arn:lb/1", "arn:tg/web"});
+  EXPECT_EQ(forwarded.requests, 4u);
+  EXPECT_EQ(forwarded.target_codes[0], 3u);  // 2XX
+  EXPECT_EQ(forwarded.target_codes[2], 1u);  // 4XX
+  EXPECT_EQ(forwarded.response_times.count, 4u);
+  EXPECT_GT(forwarded.response_times.max_us, 0u);
+  const AlbCounts& answered = counts.at({"arn:lb/1", ""});
+  EXPECT_EQ(answered.requests, 0u);  // no target was chosen
+  EXPECT_EQ(answered.elb_codes[2], 1u);  // the fixed 418
+  EXPECT_EQ(answered.elb_codes[1], 1u);  // the redirect
+  EXPECT_TRUE(metrics.take().empty());   // taken: the next minute starts from zero
+}
+
+TEST_F(ProxyFixture, CountsTheLoadBalancers5xxWithTheTargetGroupItTried) {
+  uint16_t closed_port;
+  {
+    Backend gone("gone");
+    closed_port = gone.port();
+  }
+  AlbMetrics metrics;
+  AlbProxy::Options opts;
+  opts.metrics = &metrics;
+  auto refused = make(snapshot({target(closed_port)}), opts);
+  EXPECT_EQ(Client(refused->bound_port()).get("/").result_int(), 502);
+  auto empty = make(snapshot({}), opts);
+  EXPECT_EQ(Client(empty->bound_port()).get("/").result_int(), 503);
+  const AlbCounts& c = metrics.take().at({"arn:lb/1", "arn:tg/web"});
+  EXPECT_EQ(c.requests, 1u);  // the 502 chose a target, the 503 found none
+  EXPECT_EQ(c.elb_codes[3], 2u);
+  EXPECT_EQ(c.elb_5xx[1], 1u);  // 502
+  EXPECT_EQ(c.elb_5xx[2], 1u);  // 503
+  EXPECT_EQ(c.response_times.count, 0u);
 }
 
 TEST_F(ProxyFixture, RefusedConnectionGives502) {

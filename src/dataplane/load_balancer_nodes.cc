@@ -14,6 +14,13 @@ namespace {
 
 constexpr const char* kNodesKey = "nodes";
 constexpr const char* kHealthKey = "health";
+constexpr const char* kMetricsKey = "metrics";
+// ELB publishes its metrics in 60-second intervals (of AWS time).
+constexpr auto kMetricsPeriod = std::chrono::seconds(60);
+
+core::Duration metrics_period(const core::Clock& clock) {
+  return std::max<core::Duration>(clock.scaled(kMetricsPeriod), std::chrono::milliseconds(100));
+}
 // A listener that could not be bound (port taken) or a node that could not be made is tried
 // again after this long.
 constexpr auto kRetry = std::chrono::seconds(5);
@@ -34,24 +41,56 @@ std::shared_ptr<const AlbSnapshot> filtered(
   return out;
 }
 
+// What the listeners of one load balancer's node see: that load balancer only.
+std::shared_ptr<const AlbSnapshot> node_view(const AlbSnapshot& snap, const std::string& arn) {
+  return filtered(snap, [&](const SnapshotLoadBalancer& l) { return l.arn == arn; });
+}
+
+// What the host's listeners see: the internet-facing load balancers.
+std::shared_ptr<const AlbSnapshot> public_view(const AlbSnapshot& snap) {
+  return filtered(snap, [](const SnapshotLoadBalancer& l) { return l.scheme != "internal"; });
+}
+
 }  // namespace
 
-LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots,
-                                     TargetHealthReporter& health, NodeNetwork network,
-                                     const core::Clock& clock, LoadBalancerNodesOptions options)
+LoadBalancerNodes::LoadBalancerNodes(AlbSnapshotSource& snapshots, TargetHealthReporter& health,
+                                     NodeNetwork network, const core::Clock& clock,
+                                     LoadBalancerNodesOptions options)
     : snapshots_(snapshots),
       health_reporter_(health),
       network_(std::move(network)),
       clock_(clock),
       options_(std::move(options)),
-      prober_(std::make_unique<HttpProber>([this](const std::string& lb, const std::string& ip,
-                                                  uint16_t port, std::chrono::milliseconds timeout) {
-        return connect(lb, ip, port, timeout);
-      })),
+      prober_(std::make_unique<HttpProber>(
+          [this](const std::string& lb, const std::string& ip, uint16_t port,
+                 std::chrono::milliseconds timeout) { return connect(lb, ip, port, timeout); })),
       checker_(clock, prober_->probe(), health),
       controller_(make_controller()) {
-  subscription_ = snapshots_.subscribe(
-      [this](std::shared_ptr<const AlbSnapshot>) { enqueue_all(); });
+  subscription_ =
+      snapshots_.subscribe([this](std::shared_ptr<const AlbSnapshot>) { on_snapshot(); });
+  schedule_metrics();
+}
+
+// On the publishing thread, before the change it publishes is acknowledged: the running
+// listeners take the new snapshot at once, so that no new request goes to a target the API
+// already shows draining. Making and removing nodes and listeners (namespaces: slow) is left to
+// the reconciler. try_lock: a converge under way installs the latest snapshot itself and runs
+// again for this one; waiting for it could deadlock (teardown() holds the lock while it stops
+// proxies whose threads may be publishing a drained target).
+void LoadBalancerNodes::on_snapshot() {
+  {
+    std::unique_lock lock(converge_mu_, std::try_to_lock);
+    if (lock.owns_lock()) {
+      std::shared_ptr<const AlbSnapshot> snap = snapshots_.current();
+      for (auto& [arn, node] : nodes_) {
+        auto view = node_view(*snap, arn);
+        for (auto& [port, proxy] : node.listeners) proxy->update(view);
+      }
+      auto view = public_view(*snap);
+      for (auto& [port, proxy] : host_) proxy->update(view);
+    }
+  }
+  enqueue_all();
 }
 
 LoadBalancerNodes::~LoadBalancerNodes() {
@@ -62,8 +101,8 @@ LoadBalancerNodes::~LoadBalancerNodes() {
 
 std::string LoadBalancerNodes::endpoint_id(const std::string& load_balancer_arn) {
   size_t slash = load_balancer_arn.rfind('/');
-  return "alb-" + (slash == std::string::npos ? load_balancer_arn
-                                              : load_balancer_arn.substr(slash + 1));
+  return "alb-" +
+         (slash == std::string::npos ? load_balancer_arn : load_balancer_arn.substr(slash + 1));
 }
 
 std::unique_ptr<reconcile::Controller> LoadBalancerNodes::make_controller() {
@@ -87,6 +126,12 @@ void LoadBalancerNodes::start() {
     controller_->start();
   }
   enqueue_all();
+}
+
+void LoadBalancerNodes::schedule_metrics() {
+  if (options_.publish_metrics) {
+    controller_->enqueue_after(kMetricsKey, metrics_period(clock_));
+  }
 }
 
 std::size_t LoadBalancerNodes::run_ready() {
@@ -116,6 +161,7 @@ void LoadBalancerNodes::reset() {
     controller_ = make_controller();
     started_ = true;
     controller_->start();
+    schedule_metrics();
   }
 }
 
@@ -138,6 +184,7 @@ void LoadBalancerNodes::teardown() {
     }
   }
   nodes_.clear();
+  metrics_.clear();
   std::lock_guard paths(paths_mu_);
   netns_by_lb_.clear();
   host_ports_.clear();
@@ -145,7 +192,7 @@ void LoadBalancerNodes::teardown() {
 
 ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
   if (key == kHealthKey) {
-    checker_.update(snapshots_.current());
+    checker_.update(probe_view(snapshots_.current()));
     checker_.check_due();
     core::Duration wait = kHealthPoll;
     if (auto next = checker_.next_due()) {
@@ -153,8 +200,44 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
     }
     return ReconcileResult::requeue_after(wait);
   }
+  if (key == kMetricsKey) return ReconcileResult::requeue_after(flush_metrics());
   converge();
   return ReconcileResult::done();
+}
+
+// Just after each period's boundary (periods aligned to the epoch, as CloudWatch's are), with the
+// data stamped in the period that just ended, so that an alarm evaluated right after the boundary
+// (an ALBRequestCountPerTarget policy's) sees them at once.
+core::Duration LoadBalancerNodes::flush_metrics() {
+  using std::chrono::milliseconds;
+  const int64_t period = std::chrono::duration_cast<milliseconds>(metrics_period(clock_)).count();
+  const int64_t boundary = core::to_epoch_millis(clock_.now()) / period * period;
+  auto counts = metrics_.take();
+  std::vector<AlbMetricDatum> data =
+      alb_metric_data(*snapshots_.current(), counts, core::from_epoch_millis(boundary - 1));
+  if (!data.empty()) options_.publish_metrics(std::move(data));
+  constexpr int64_t kAfterBoundary = 5;
+  return milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now()));
+}
+
+// Each target group probed only from load balancers whose node is up: until then (after a
+// restart, for a new load balancer) a probe cannot leave a namespace that does not exist yet,
+// which is no fault of the target's, so its targets get no verdict. (Under ASan a restarted
+// server took long enough to make its nodes that every target failed its checks and ECS stopped
+// the tasks.)
+std::shared_ptr<const AlbSnapshot> LoadBalancerNodes::probe_view(
+    std::shared_ptr<const AlbSnapshot> snap) const {
+  if (!network_.plane) return snap;
+  std::set<std::string> up;
+  {
+    std::lock_guard paths(paths_mu_);
+    for (const auto& [arn, path] : netns_by_lb_) up.insert(arn);
+  }
+  auto out = std::make_shared<AlbSnapshot>(*snap);
+  for (auto& [arn, group] : out->target_groups) {
+    std::erase_if(group.load_balancer_arns, [&](const std::string& lb) { return !up.count(lb); });
+  }
+  return out;
 }
 
 // Read → plan (node_plan.h) → apply: nodes first, so that their listeners find their namespaces.
@@ -243,6 +326,7 @@ std::unique_ptr<AlbProxy> LoadBalancerNodes::make_proxy(AlbProxy::Options option
   // The server's clock: slow start and sticky cookies follow its time scale, as health checks
   // and deregistration delays do.
   options.clock = &clock_;
+  if (options_.publish_metrics) options.metrics = &metrics_;
   AlbProxy::Connector connector = [this](const std::string& lb, const std::string& ip,
                                          uint16_t port, std::chrono::milliseconds timeout) {
     return connect(lb, ip, port, timeout);
@@ -256,7 +340,7 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
     auto it = nodes_.find(lb.arn);
     if (it == nodes_.end()) continue;
     Node& node = it->second;
-    auto view = filtered(snap, [&](const SnapshotLoadBalancer& l) { return l.arn == lb.arn; });
+    auto view = node_view(snap, lb.arn);
     std::set<uint16_t> ports = served_ports(lb);
     keep_listeners(node.listeners, ports, view);
     for (uint16_t port : ports) {
@@ -264,7 +348,8 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
       auto fd = netplane::listen_in_netns(node.netns_path, "0.0.0.0", port, 1024, true);
       if (!fd) {
         core::log::warn("load balancer listener not opened in its VPC",
-                        {{"load_balancer", lb.arn}, {"port", std::to_string(port)},
+                        {{"load_balancer", lb.arn},
+                         {"port", std::to_string(port)},
                          {"error", fd.error().message}});
         complete = false;
         continue;
@@ -286,18 +371,18 @@ bool LoadBalancerNodes::converge_node_listeners(const AlbSnapshot& snap) {
 
 bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
   bool complete = true;
-  auto public_view =
-      filtered(snap, [](const SnapshotLoadBalancer& l) { return l.scheme != "internal"; });
+  auto view = public_view(snap);
   std::set<uint16_t> ports = host_listener_ports(snap);
-  for (uint16_t port : keep_listeners(host_, ports, public_view)) {
+  for (uint16_t port : keep_listeners(host_, ports, view)) {
     core::log::info("load balancer port closed", {{"port", std::to_string(port)}});
   }
   for (uint16_t port : ports) {
     if (host_.count(port)) continue;
     int bind_port = static_cast<int>(port) + options_.port_offset;
     if (bind_port <= 0 || bind_port > 65535) {
-      core::log::warn("load balancer port out of range with the offset",
-                      {{"port", std::to_string(port)}, {"offset", std::to_string(options_.port_offset)}});
+      core::log::warn(
+          "load balancer port out of range with the offset",
+          {{"port", std::to_string(port)}, {"offset", std::to_string(options_.port_offset)}});
       continue;
     }
     AlbProxy::Options o;
@@ -305,7 +390,7 @@ bool LoadBalancerNodes::converge_host_listeners(const AlbSnapshot& snap) {
     o.port = static_cast<uint16_t>(bind_port);
     o.listener_port = port;
     o.threads = options_.proxy_threads;
-    auto proxy = make_proxy(std::move(o), public_view);
+    auto proxy = make_proxy(std::move(o), view);
     std::string address = options_.address + ":" + std::to_string(bind_port);
     if (auto ec = proxy->start()) {
       core::log::warn("load balancer port not bound",
@@ -340,8 +425,6 @@ int LoadBalancerNodes::connect(const std::string& lb_arn, const std::string& ip,
   return fd->release();
 }
 
-void LoadBalancerNodes::on_drained(const TargetKey& key) {
-  health_reporter_.report_drained(key);
-}
+void LoadBalancerNodes::on_drained(const TargetKey& key) { health_reporter_.report_drained(key); }
 
 }  // namespace dataplane

@@ -11,6 +11,8 @@
 //     0.0.0.0:P, i.e. on its ENI addresses: that is how clients inside the VPC reach it.
 //   - Targets are connected to from the node's namespace (Connector), and an active health
 //     checker probes them from there, reporting verdicts to the control plane.
+//   - With publish_metrics set, the proxies count requests (alb_metrics.h) and a third key,
+//     "metrics", hands the minute's AWS/ApplicationELB data points to it every 60 s of AWS time.
 //
 // Level-triggered: one reconcile key "nodes" converges nodes and listeners to the current
 // snapshot; a second key "health" runs the due health checks and requeues itself for the next.
@@ -27,6 +29,7 @@
 
 #include "core/clock.h"
 #include "dataplane/alb_config.h"
+#include "dataplane/alb_metrics.h"
 #include "dataplane/alb_proxy.h"
 #include "dataplane/health_checker.h"
 #include "dataplane/http_prober.h"
@@ -42,6 +45,9 @@ struct LoadBalancerNodesOptions {
   std::string address = "127.0.0.1";  // where internet-facing listeners are served on the host
   int port_offset = 0;                // listener port P is served on P + port_offset
   int proxy_threads = 2;              // worker threads of each host listener
+  // Receives each minute's CloudWatch data points, on a reconcile worker; empty: requests are
+  // not counted.
+  std::function<void(std::vector<AlbMetricDatum>)> publish_metrics;
 };
 
 // What the nodes need from EC2 and the network plane; narrow so that tests can fake it.
@@ -93,6 +99,8 @@ class LoadBalancerNodes {
   };
 
   reconcile::ReconcileResult reconcile(const std::string& key);
+  // Takes the counters and publishes the interval's data points; when the next flush is due.
+  core::Duration flush_metrics();
   // Converges nodes and listeners to the current snapshot; requeues itself when something failed.
   void converge();
   // The steps of converge(). make_node() and the listener steps return false when something
@@ -115,6 +123,11 @@ class LoadBalancerNodes {
   void teardown();
   std::unique_ptr<reconcile::Controller> make_controller();
   void enqueue_all();
+  void schedule_metrics();  // the first flush of a new controller (lifecycle_mu_ held)
+  // What the health checker gets: `snap` with each group's load balancers narrowed to those
+  // whose node is up.
+  std::shared_ptr<const AlbSnapshot> probe_view(std::shared_ptr<const AlbSnapshot> snap) const;
+  void on_snapshot();  // the subscription: running listeners follow at once, then enqueue_all()
 
   AlbSnapshotSource& snapshots_;
   TargetHealthReporter& health_reporter_;
@@ -124,6 +137,7 @@ class LoadBalancerNodes {
   // Reset first in the destructor: its connect threads call connect(), which reads the maps below.
   std::unique_ptr<HttpProber> prober_;
   HealthChecker checker_;
+  AlbMetrics metrics_;  // counted by every proxy; cleared by teardown() once they are stopped
 
   std::mutex converge_mu_;  // one converge() at a time; guards nodes_ and host_
   std::map<std::string, Node> nodes_;                       // by load balancer ARN

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -15,7 +16,6 @@
 
 namespace dataplane {
 namespace {
-
 
 const std::string kLbArn =
     "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188";
@@ -54,8 +54,19 @@ class FakeSource final : public AlbSnapshotSource {
 
 class NullReporter final : public TargetHealthReporter {
  public:
-  void report_health(const std::vector<TargetHealthReport>&) override {}
+  void report_health(const std::vector<TargetHealthReport>& r) override {
+    std::lock_guard lock(mu);
+    reports.insert(reports.end(), r.begin(), r.end());
+  }
   void report_drained(const TargetKey&) override {}
+  std::vector<TargetHealthReport> taken() {
+    std::lock_guard lock(mu);
+    return reports;
+  }
+
+ private:
+  std::mutex mu;
+  std::vector<TargetHealthReport> reports;
 };
 
 // A load balancer with two ENIs and one HTTP listener whose default rule answers with a fixed
@@ -142,8 +153,8 @@ class LoadBalancerNodesTest : public ::testing::Test {
       int i = 1;
       for (const auto& e : enis) {
         std::string net = "10.0." + std::to_string(i++) + ".";
-        out.push_back({e, "subnet-" + e, net + "10", 24, "02:00:00:00:00:0" + std::to_string(i),
-                       net + "1"});
+        out.push_back(
+            {e, "subnet-" + e, net + "10", 24, "02:00:00:00:00:0" + std::to_string(i), net + "1"});
       }
       return out;
     };
@@ -208,6 +219,54 @@ TEST_F(LoadBalancerNodesTest, RemovesTheNodeAndClosesThePortWhenTheLoadBalancerG
   EXPECT_EQ(get(port, "x"), "");
 }
 
+// The running listeners take a new snapshot when it is published, not when the reconciler next
+// runs: once the API shows a change (a target draining), no new request may miss it. (The e2e
+// test of DeleteService --force sent a request to a draining target under ASan's slower timing.)
+TEST_F(LoadBalancerNodesTest, RunningListenersFollowAPublishedSnapshotAtOnce) {
+  uint16_t bind = free_port();
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = static_cast<int>(bind) - 80});
+  auto lb = load_balancer("internet-facing", 80);
+  source.publish(snapshot_of({lb}));
+  nodes.run_ready();
+  ASSERT_NE(get(bind, lb.dns_name).find("from the node"), std::string::npos);
+
+  lb.listeners[0].rules[0].actions[0].fixed_response.body = "from the next snapshot";
+  source.publish(snapshot_of({lb}));  // and no run_ready(): the reconciler has not run
+
+  std::string res = get(bind, lb.dns_name);
+  EXPECT_NE(res.find("from the next snapshot"), std::string::npos) << res;
+}
+
+// A target is not judged while its load balancer has no node to probe from: after a restart
+// the node takes a while to make (under ASan, long enough for every target to fail its checks and
+// ECS to stop the tasks). Here the node cannot be made at all.
+TEST_F(LoadBalancerNodesTest, NoHealthVerdictWhileTheNodeIsNotUp) {
+  network.interfaces = [](const std::string&, const std::string&, const std::string&,
+                          const std::vector<std::string>&)
+      -> std::optional<std::vector<netplane::InterfaceSpec>> { return std::nullopt; };
+  LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
+  auto snap = std::make_shared<AlbSnapshot>();
+  snap->version = 1;
+  snap->load_balancers = {load_balancer("internet-facing", free_port())};
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/1";
+  group.health_check.interval_seconds = 5;
+  group.health_check.timeout_seconds = 2;
+  group.load_balancer_arns = {kLbArn};
+  group.targets = {SnapshotTarget{.id = "10.0.1.20", .port = 8080, .state = TargetState::Healthy}};
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+
+  for (int i = 0; i < 4; ++i) {
+    nodes.run_ready();
+    clock.advance(std::chrono::seconds(10));
+  }
+
+  ASSERT_EQ(plane.endpoint_count(), 0u);
+  EXPECT_TRUE(reporter.taken().empty());
+}
+
 TEST_F(LoadBalancerNodesTest, RemakesTheNodeWhenItsSubnetsChange) {
   LoadBalancerNodes nodes(source, reporter, network, clock, {.port_offset = 0});
   auto lb = load_balancer("internet-facing", free_port());
@@ -232,6 +291,73 @@ TEST_F(LoadBalancerNodesTest, StopRemovesEveryNode) {
 
   EXPECT_EQ(plane.endpoint_count(), 0u);
   EXPECT_TRUE(nodes.host_ports().empty());
+}
+
+TEST_F(LoadBalancerNodesTest, PublishesTheMinutesMetricsEveryMinuteOfTheClock) {
+  uint16_t bind = free_port();
+  std::vector<AlbMetricDatum> published;
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = static_cast<int>(bind) - 80,
+                           .publish_metrics = [&](std::vector<AlbMetricDatum> data) {
+                             published.insert(published.end(), data.begin(), data.end());
+                           }});
+  auto snap = std::make_shared<AlbSnapshot>(*snapshot_of({load_balancer("internet-facing", 80)}));
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/1";
+  group.load_balancer_arns = {kLbArn};
+  group.health_check.enabled = false;
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+  nodes.run_ready();
+  ASSERT_NE(get(bind, "web-50dc6c495c0c9188.us-east-1.elb.localhost").find("200"),
+            std::string::npos);
+  nodes.run_ready();
+  EXPECT_TRUE(published.empty());  // not a minute yet
+
+  clock.advance(std::chrono::seconds(60));
+  nodes.run_ready();
+
+  std::map<std::string, double> seen;
+  for (const auto& d : published) {
+    if (d.dimensions.size() == 1 || d.name == "RequestCountPerTarget") seen[d.name] = d.sum;
+    // Stamped in the minute that ended at the last boundary.
+    EXPECT_EQ(d.timestamp,
+              core::from_epoch_millis(core::to_epoch_millis(clock.now()) / 60000 * 60000 - 1));
+  }
+  EXPECT_EQ(seen, (std::map<std::string, double>{{"HTTPCode_ELB_2XX_Count", 1},
+                                                 {"RequestCountPerTarget", 0}}));
+}
+
+TEST_F(LoadBalancerNodesTest, KeepsPublishingAfterAReset) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int flushes = 0;
+  LoadBalancerNodes nodes(source, reporter, network, clock,
+                          {.port_offset = 0, .publish_metrics = [&](std::vector<AlbMetricDatum>) {
+                             std::lock_guard lock(mu);
+                             ++flushes;
+                             cv.notify_all();
+                           }});
+  auto snap = std::make_shared<AlbSnapshot>();
+  SnapshotLoadBalancer lb;
+  lb.arn = kLbArn;
+  snap->load_balancers = {lb};
+  SnapshotTargetGroup group;
+  group.arn = "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/1";
+  group.load_balancer_arns = {kLbArn};
+  snap->target_groups[group.arn] = group;
+  source.publish(snap);
+  auto flushed_after_a_minute = [&] {
+    std::unique_lock lock(mu);
+    int before = flushes;
+    clock.advance(std::chrono::seconds(61));
+    return cv.wait_for(lock, std::chrono::seconds(5), [&] { return flushes > before; });
+  };
+  nodes.start();
+  EXPECT_TRUE(flushed_after_a_minute());
+  nodes.reset();
+  EXPECT_TRUE(flushed_after_a_minute());
+  nodes.stop();
 }
 
 // A worked example of the plan: "same" keeps its node, "moved" changed subnets (remade), "new"

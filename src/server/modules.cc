@@ -17,6 +17,7 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
 #include "services/sts/sts_module.h"
 
@@ -52,9 +53,11 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   identities_ = &sts->identities();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
-  std::unique_ptr<services::logs::LogsModule> logs = services::logs::make_logs_module(ctx);
   std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
       services::cloudwatch::make_cloudwatch_module(ctx);
+  std::unique_ptr<services::logs::LogsModule> logs =
+      services::logs::make_logs_module(ctx, {.metrics = &cloudwatch->metrics()});
+  std::unique_ptr<services::kms::KmsModule> kms = services::kms::make_kms_module(ctx);
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -63,10 +66,16 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   services::ec2::HostNetwork* host = host_ ? &host_->network : nullptr;
   std::unique_ptr<module::Module> ecs = services::ecs::make_ecs_module(
       ctx,
-      {.directory = ec2->directory(), .images = ecr->images(), .logs = logs->sink(), .host = host},
+      {.directory = ec2->directory(),
+       .images = ecr->images(),
+       .logs = logs->sink(),
+       .host = host,
+       .metrics = &cloudwatch->metrics()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
-      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(), .host = host});
+      services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(),
+                                               .host = host,
+                                               .metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::autoscaling::AutoscalingModule> autoscaling =
       services::autoscaling::make_autoscaling_module(ctx);
   cloudwatch->add_action_sink(autoscaling->action_sink());
@@ -85,6 +94,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));
   modules_.push_back(std::move(cloudwatch));
+  modules_.push_back(std::move(kms));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));

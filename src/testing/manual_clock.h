@@ -14,9 +14,12 @@ class ManualClock final : public core::Clock {
   core::TimePoint now() const override { return core::TimePoint(core::Duration(now_.load())); }
   void advance(core::Duration d) { now_ += d.count(); }
   void set(core::TimePoint t) { now_ = t.time_since_epoch().count(); }
+  double time_scale() const override { return scale_.load(); }
+  void set_time_scale(double scale) { scale_ = scale; }
 
  private:
   std::atomic<int64_t> now_;
+  std::atomic<double> scale_{1.0};
 };
 
 }  // namespace fakes

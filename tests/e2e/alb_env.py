@@ -517,11 +517,10 @@ def cleanup_all(aws, clusters=(CLUSTER,)):
 # ---------------------------------------------------------------------------------------------
 # pytest fixtures: `from alb_env import alb_server, alb_images, aws, net, clean` in a test module
 
-@pytest.fixture(scope="module")
-def alb_server(tmp_path_factory):
-    """One server per test module; at the end it is reset and stopped, and no network namespace
-    it made may remain."""
-    g = start_server(str(tmp_path_factory.mktemp("alb")))
+def module_server(tmp_path_factory, name="alb", **kw):
+    """The body of a module's `alb_server` fixture (start_server's `kw`, e.g. time_scale): yields
+    the server; at the end it is reset and stopped, and no network namespace it made may remain."""
+    g = start_server(str(tmp_path_factory.mktemp(name)), **kw)
     yield g
     if g.proc.poll() is not None:
         # It died during the module: a new server on the same data dir cleans up after it.
@@ -530,6 +529,12 @@ def alb_server(tmp_path_factory):
     g.stop()
     leftover = own_netns(g.data_dir)
     assert not leftover, "namespaces left behind: %s" % leftover
+
+
+@pytest.fixture(scope="module")
+def alb_server(tmp_path_factory):
+    """One server per test module (module_server)."""
+    yield from module_server(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

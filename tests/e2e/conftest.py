@@ -274,3 +274,19 @@ def http_json(url, method="GET", data=None, headers=None):
     req = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, json.loads(r.read() or b"null")
+
+
+def aws_cli(cli, endpoint, tmp_path, service):
+    """run(*args) for one AWS CLI (`cli`, a path) and service against `endpoint`, with test
+    credentials and none of the user's config: the parsed JSON output; asserts success."""
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
+    env.pop("AWS_PROFILE", None)
+
+    def run(*args):
+        p = subprocess.run([cli, "--endpoint-url", endpoint, "--output", "json", service] +
+                           list(args), env=env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout) if p.stdout.strip() else {}
+    return run

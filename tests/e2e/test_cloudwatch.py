@@ -51,6 +51,17 @@ def put_minutes(cw, ns, name, values, dims=None, end=None):
     return end
 
 
+def put_scaled_minutes(cw, ns, name, values, ahead=2):
+    """For a server at --time-scale 60, whose alarm periods of a minute last a second: one
+    datapoint per second, the last `ahead` seconds from now, so that whichever second the
+    evaluator looks at next, the last three periods hold the last values."""
+    end = utcnow().replace(microsecond=0) + datetime.timedelta(seconds=ahead + 1)
+    cw.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": name, "Value": v, "Unit": "Percent",
+         "Timestamp": end - datetime.timedelta(seconds=len(values) - i)}
+        for i, v in enumerate(values)])
+
+
 def test_put_and_get_metric_statistics(cw):
     end = put_minutes(cw, "App/Web", "Latency", [10, 20, 30, 40],
                       dims=[{"Name": "Service", "Value": "web"}])
@@ -210,8 +221,9 @@ def test_alarm_validation(cw):
 def test_alarm_goes_to_alarm_when_datapoints_breach(tmp_gantry):
     g = tmp_gantry("--time-scale", "60")
     cw = client_for(g.endpoint, "cloudwatch")
-    cw.put_metric_alarm(**alarm_args("cpu"))
-    put_minutes(cw, "App/Cpu", "CPU", [85.0, 90.0, 95.0])
+    # Once the datapoints are behind it, "ignore" keeps the state they led to.
+    cw.put_metric_alarm(**alarm_args("cpu", TreatMissingData="ignore"))
+    put_scaled_minutes(cw, "App/Cpu", "CPU", [85.0, 90.0, 95.0, 95.0, 95.0])
     a = wait_until(lambda: cw.describe_alarms(StateValue="ALARM")["MetricAlarms"],
                    what="alarm state ALARM")[0]
     assert a["StateReason"].startswith("Threshold Crossed: 3 out of the last 3 datapoints [95.0 (")
@@ -219,7 +231,8 @@ def test_alarm_goes_to_alarm_when_datapoints_breach(tmp_gantry):
         "were greater than the threshold (70.0) (minimum 3 datapoints for "
         "INSUFFICIENT_DATA -> ALARM transition).")
     data = json.loads(a["StateReasonData"])
-    assert data["recentDatapoints"] == [95.0, 90.0, 85.0] and data["threshold"] == 70.0
+    assert data["recentDatapoints"][0] == 95.0 and data["threshold"] == 70.0
+    assert len(data["recentDatapoints"]) == 3 and min(data["recentDatapoints"]) >= 85.0
     actions = wait_until(lambda: cw.describe_alarm_history(
         AlarmName="cpu", HistoryItemType="Action")["AlarmHistoryItems"], what="action item")
     assert actions[0]["HistorySummary"] == \
@@ -284,11 +297,17 @@ def aws(request, tmp_path):
 def test_cli_metrics_alarm_and_wait(aws, tmp_gantry):
     g = tmp_gantry("--time-scale", "60")
     run = aws(g.endpoint)
-    end = minute_floor(utcnow())
-    for i, v in enumerate([80, 85, 90]):
-        t = (end - datetime.timedelta(minutes=3 - i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        run("put-metric-data", "--namespace", "Cli/App", "--metric-name", "Load",
-            "--dimensions", "Host=h1", "--value", str(v), "--timestamp", t, "--unit", "Count")
+    run("put-metric-alarm", "--alarm-name", "load-high", "--namespace", "Cli/App",
+        "--metric-name", "Load", "--dimensions", "Name=Host,Value=h1", "--statistic", "Average",
+        "--period", "60", "--evaluation-periods", "2", "--threshold", "50",
+        "--comparison-operator", "GreaterThanThreshold", "--treat-missing-data", "ignore")
+    # One datapoint per second (a minute at this scale), the last two seconds ahead, in one call.
+    end = utcnow().replace(microsecond=0) + datetime.timedelta(seconds=3)
+    data = [{"MetricName": "Load", "Dimensions": [{"Name": "Host", "Value": "h1"}], "Value": v,
+             "Unit": "Count",
+             "Timestamp": (end - datetime.timedelta(seconds=5 - i)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            for i, v in enumerate([80, 85, 90, 90, 90])]
+    run("put-metric-data", "--namespace", "Cli/App", "--metric-data", json.dumps(data))
     listed = run("list-metrics", "--namespace", "Cli/App")["Metrics"]
     assert listed == [{"Namespace": "Cli/App", "MetricName": "Load",
                        "Dimensions": [{"Name": "Host", "Value": "h1"}]}]
@@ -298,10 +317,6 @@ def test_cli_metrics_alarm_and_wait(aws, tmp_gantry):
                 "--end-time", end.isoformat(), "--period", "600")
     assert stats["Datapoints"][0]["Maximum"] == 90.0
 
-    run("put-metric-alarm", "--alarm-name", "load-high", "--namespace", "Cli/App",
-        "--metric-name", "Load", "--dimensions", "Name=Host,Value=h1", "--statistic", "Average",
-        "--period", "60", "--evaluation-periods", "2", "--threshold", "50",
-        "--comparison-operator", "GreaterThanThreshold")
     run("wait", "alarm-exists", "--alarm-names", "load-high")
     wait_until(lambda: run("describe-alarms", "--alarm-names", "load-high")["MetricAlarms"][0][
         "StateValue"] == "ALARM", what="CLI alarm ALARM")

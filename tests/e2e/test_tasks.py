@@ -294,6 +294,11 @@ def test_task_reads_its_cgroup_stats_from_the_metadata_endpoint(aws, images, vpc
     assert stats["pids_stats"]["current"] >= 1, stats
     assert list(task_stats) == [runtime_id], task_stats
     assert task_stats[runtime_id]["memory_stats"]["limit"] == 64 * 1048576, task_stats
+    # The interfaces of the task's namespace (its ENI, not loopback) as Docker's "networks": the
+    # answer to the first request has arrived by the second.
+    nets = task_stats[runtime_id]["networks"]
+    assert nets and "lo" not in nets, nets
+    assert sum(n["rx_bytes"] for n in nets.values()) > 0, nets
     # A STOPPED task's containers are removed, their cgroups with them, in every hierarchy.
     left = glob.glob("/sys/fs/cgroup/*/gantry/" + runtime_id) + \
         glob.glob("/sys/fs/cgroup/gantry/" + runtime_id)

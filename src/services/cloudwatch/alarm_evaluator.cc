@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <cmath>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -36,6 +37,11 @@ AlarmRule rule_of(const json::object& d) {
 }
 
 }  // namespace
+
+ScaledAxis::ScaledAxis(int64_t period_ms, double time_scale)
+    : period_ms(period_ms),
+      real_ms(std::max<int64_t>(
+          1, std::llround(static_cast<double>(period_ms) / std::max(time_scale, 1e-9)))) {}
 
 AlarmEvaluator::AlarmEvaluator(store::Db& db, const core::Clock& clock)
     : db_(db),
@@ -73,13 +79,20 @@ AlarmEvaluator::Range AlarmEvaluator::read_range(CloudWatchStore& st, const Alar
     q.period_s = r.rule.period_s;
     queries.push_back(std::move(q));
   }
+  // Under a time scale an alarm period is period/scale of real time. The queries run on an axis
+  // stretched by the scale (real bucket k of real_ms is axis bucket k of period_ms), so that
+  // statistics and math see AWS periods; points come back to real time for the history.
   int64_t period_ms = r.rule.period_s * 1000;
-  int64_t end = now_ms / period_ms * period_ms;
+  const ScaledAxis axis{period_ms, clock_.time_scale()};
+  int64_t end = axis.to_axis(now_ms / axis.real_ms * axis.real_ms);
   int64_t start = end - (r.rule.evaluation_periods + kExtraPeriods) * period_ms;
   SampleFetch fetch = [&](const MetricQuery& q, int64_t from, int64_t to) {
     std::optional<int64_t> id =
         st.metric_id(alarm.account, alarm.region, q.ns, q.name, q.dimensions);
-    return id ? st.samples(*id, from, to) : std::vector<Sample>{};
+    std::vector<Sample> out =
+        id ? st.samples(*id, axis.to_real(from), axis.to_real(to)) : std::vector<Sample>{};
+    for (Sample& s : out) s.ts_ms = axis.to_axis(s.ts_ms);
+    return out;
   };
   Series series;
   std::map<int64_t, double> counts;
@@ -94,7 +107,7 @@ AlarmEvaluator::Range AlarmEvaluator::read_range(CloudWatchStore& st, const Alar
     }
   }
   for (int64_t t = start; t < end; t += period_ms) {
-    EvalPoint p{t, std::nullopt, 0};
+    EvalPoint p{axis.to_real(t), std::nullopt, 0};
     if (auto it = series.points.find(t); it != series.points.end() && std::isfinite(it->second)) {
       p.value = it->second;
       p.sample_count = counts.count(t) ? counts[t] : 1.0;
@@ -174,10 +187,25 @@ void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state,
 reconcile::ReconcileResult AlarmEvaluator::reconcile(const std::string& key) {
   int64_t id = 0;
   auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-  if (ec == std::errc() && end == key.data() + key.size()) {
-    evaluate(id);
+  if (ec != std::errc() || end != key.data() + key.size()) {
+    return reconcile::ReconcileResult::done();
   }
-  return reconcile::ReconcileResult::done();
+  evaluate(id);
+  store::Transaction tx = db_.read();
+  bool alive = CloudWatchStore(tx).alarm_by_id(id).has_value();
+  tx.commit();
+  if (!alive) return reconcile::ReconcileResult::done();
+  return reconcile::ReconcileResult::requeue_after(
+      until_next_evaluation(core::to_epoch_millis(clock_.now()), clock_.time_scale()));
+}
+
+core::Duration until_next_evaluation(int64_t now_ms, double time_scale) {
+  // Just after each (scaled) minute boundary, when the minute that ended has its datapoints:
+  // in-process publishers put theirs at the boundary.
+  const ScaledAxis minute{60000, time_scale};
+  int64_t grace = std::clamp<int64_t>(minute.real_ms / 20, 50, 1000);
+  int64_t next = (now_ms - grace) / minute.real_ms * minute.real_ms + minute.real_ms + grace;
+  return std::chrono::milliseconds(next - now_ms);
 }
 
 }  // namespace services::cloudwatch

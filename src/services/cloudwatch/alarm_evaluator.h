@@ -30,6 +30,25 @@
 
 namespace services::cloudwatch {
 
+// An alarm's periods under the time scale: one period of `period_ms` AWS time lasts `real_ms`
+// of real time. Real timestamps map to a stretched axis on which every real period is one AWS
+// period (bucket k of real_ms is bucket k of period_ms), and back. Scale 1 is the identity.
+struct ScaledAxis {
+  ScaledAxis(int64_t period_ms, double time_scale);
+  int64_t to_axis(int64_t real) const {
+    return real / real_ms * period_ms + real % real_ms * period_ms / real_ms;
+  }
+  int64_t to_real(int64_t axis) const {
+    return axis / period_ms * real_ms + axis % period_ms * real_ms / period_ms;
+  }
+  int64_t period_ms;
+  int64_t real_ms;
+};
+
+// How long from now_ms until the next evaluation: a moment after the next boundary of a (scaled)
+// minute, so that an alarm sees a period as soon as it is complete.
+core::Duration until_next_evaluation(int64_t now_ms, double time_scale);
+
 class AlarmEvaluator {
  public:
   static constexpr std::chrono::minutes kEvaluateEvery{1};

@@ -88,6 +88,55 @@ TEST_F(AlarmEvaluatorTest, BreachingDatapointsRaiseTheAlarmAndRunItsActions) {
             (json::array{95.0, 90.0, 85.0}));
 }
 
+TEST(ScaledAxisTest, MapsRealPeriodsOntoAwsPeriodsAndBack) {
+  ScaledAxis same{60000, 1};
+  EXPECT_EQ(same.real_ms, 60000);
+  EXPECT_EQ(same.to_axis(1700000012345), 1700000012345);
+  ScaledAxis fast{60000, 60};  // a minute lasts a second
+  EXPECT_EQ(fast.real_ms, 1000);
+  EXPECT_EQ(fast.to_axis(3000), 180000);
+  EXPECT_EQ(fast.to_axis(3999), 239940);  // still in the 4th period
+  EXPECT_EQ(fast.to_real(fast.to_axis(1700000012000)), 1700000012000);
+  EXPECT_EQ(ScaledAxis(60000, 1e9).real_ms, 1);  // never a zero-length period
+}
+
+TEST(UntilNextEvaluationTest, JustAfterTheNextMinuteBoundary) {
+  using std::chrono::milliseconds;
+  constexpr int64_t kMinute = 1699999980000;  // 22:13:00 UTC
+  // Real time: a second after each minute.
+  EXPECT_EQ(until_next_evaluation(kMinute + 40000, 1), milliseconds(21000));  // at :40
+  EXPECT_EQ(until_next_evaluation(kMinute + 500, 1), milliseconds(500));      // in the grace
+  EXPECT_EQ(until_next_evaluation(kMinute + 1000, 1), milliseconds(60000));
+  // --time-scale 60: a minute is a second, the grace 50 ms.
+  EXPECT_EQ(until_next_evaluation(kMinute + 300, 60), milliseconds(750));
+}
+
+// Under --time-scale 60 a 60 s alarm period is one real second: three seconds of breaching
+// datapoints raise a 3-of-3 alarm, and the reason names the real seconds they were put in.
+TEST_F(AlarmEvaluatorTest, PeriodsFollowTheTimeScale) {
+  clock_.set_time_scale(60);
+  put_alarm("cpu", 3, 3);
+  boost::json::array data;
+  for (int i = 3; i >= 1; --i) {
+    data.push_back(
+        json::object{{"MetricName", "Cpu"}, {"Value", 100.0 - i}, {"Timestamp", now_s() - i}});
+  }
+  ok("PutMetricData", json::object{{"Namespace", "App"}, {"MetricData", data}});
+  evaluator_.run_ready();
+  json::object a = alarm("cpu");
+  EXPECT_EQ(a["StateValue"], "ALARM");
+  EXPECT_EQ(a["StateReason"],
+            "Threshold Crossed: 3 out of the last 3 datapoints [99.0 (14/11/23 22:12:59), 98.0 "
+            "(14/11/23 22:12:58), 97.0 (14/11/23 22:12:57)] were greater than the threshold "
+            "(70.0) (minimum 3 datapoints for INSUFFICIENT_DATA -> ALARM transition).");
+  // In real time the same samples are all within one minute: one datapoint out of 3 needed.
+  clock_.set_time_scale(1);
+  ok("SetAlarmState",
+     json::object{{"AlarmName", "cpu"}, {"StateValue", "OK"}, {"StateReason", "test"}});
+  evaluator_.run_ready();
+  EXPECT_EQ(alarm("cpu")["StateValue"], "OK");
+}
+
 TEST_F(AlarmEvaluatorTest, RecoveryRunsOkActionsAndFailuresAreRecorded) {
   put_alarm("cpu", 1, 1);
   put_minutes("App", "Cpu", {85});

@@ -3,6 +3,7 @@
 #include "services/cloudwatch/metric_retention.h"
 
 #include <boost/json.hpp>
+#include <tuple>
 
 #include "services/cloudwatch/cloudwatch_test_support.h"
 #include "services/cloudwatch/store_metric_sink.h"
@@ -88,6 +89,26 @@ TEST_F(MetricRetentionTest, SinkAcceptsAwsNamespacesAndRejectsBadData) {
   json::object r = ok("ListMetrics", R"({"Namespace":"AWS/ECS"})");
   ASSERT_EQ(r["Metrics"].as_array().size(), 1u);
   EXPECT_EQ(r["Metrics"].as_array()[0].at("Dimensions").as_array()[0].at("Name"), "ClusterName");
+}
+
+TEST_F(MetricRetentionTest, SinkStoresAStatisticSetAsOneSample) {
+  StoreMetricSink sink(db_, clock_);
+  StatisticSet set{4, 1.0, 0.1, 0.55, {{0.1, 1}, {0.15, 2}, {0.55, 1}}};
+  EXPECT_TRUE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, set,
+                                  "Seconds", clock_.now()));
+  std::vector<Sample> s = stored("Latency");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].unit, "Seconds");
+  EXPECT_EQ(std::make_tuple(s[0].count, s[0].sum, s[0].min, s[0].max),
+            std::make_tuple(4.0, 1.0, 0.1, 0.55));
+  EXPECT_EQ(s[0].values, set.values);
+  StatisticSet empty{0, 0, 0, 0, {}};
+  EXPECT_FALSE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, empty,
+                                   "Seconds", clock_.now()));
+  StatisticSet inverted{2, 1, 0.9, 0.1, {}};
+  EXPECT_FALSE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, inverted,
+                                   "Seconds", clock_.now()));
+  EXPECT_EQ(stored("Latency").size(), 1u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -20,6 +21,16 @@ struct Dimension {
 };
 using Dimensions = std::vector<Dimension>;
 
+// Many observations at once, as PutMetricData's StatisticValues with Values/Counts: the
+// statistics are exact, `values` ((value, count) pairs) serve percentiles and may be empty.
+struct StatisticSet {
+  double sample_count = 0;
+  double sum = 0;
+  double minimum = 0;
+  double maximum = 0;
+  std::vector<std::pair<double, double>> values;
+};
+
 class MetricSink {
  public:
   virtual ~MetricSink() = default;
@@ -29,6 +40,16 @@ class MetricSink {
   virtual bool put(const std::string& account, const std::string& region, const std::string& ns,
                    const std::string& name, Dimensions dimensions, double value,
                    const std::string& unit, core::TimePoint timestamp) = 0;
+  // Stores a statistic set (the ALB's TargetResponseTime) under put()'s checks, also false when
+  // sample_count is not positive. A sink that keeps single values only gets the average.
+  virtual bool put_statistics(const std::string& account, const std::string& region,
+                              const std::string& ns, const std::string& name,
+                              Dimensions dimensions, const StatisticSet& stats,
+                              const std::string& unit, core::TimePoint timestamp) {
+    if (stats.sample_count <= 0) return false;
+    return put(account, region, ns, name, std::move(dimensions), stats.sum / stats.sample_count,
+               unit, timestamp);
+  }
 };
 
 }  // namespace services::cloudwatch

@@ -12,12 +12,24 @@ namespace services::cloudwatch {
 bool StoreMetricSink::put(const std::string& account, const std::string& region,
                           const std::string& ns, const std::string& name, Dimensions dimensions,
                           double value, const std::string& unit, core::TimePoint timestamp) {
+  return put_statistics(account, region, ns, name, std::move(dimensions),
+                        StatisticSet{1, value, value, value, {{value, 1.0}}}, unit, timestamp);
+}
+
+bool StoreMetricSink::put_statistics(const std::string& account, const std::string& region,
+                                     const std::string& ns, const std::string& name,
+                                     Dimensions dimensions, const StatisticSet& stats,
+                                     const std::string& unit, core::TimePoint timestamp) {
+  bool finite = std::isfinite(stats.sum) && std::isfinite(stats.minimum) &&
+                std::isfinite(stats.maximum) && stats.sample_count > 0 &&
+                stats.minimum <= stats.maximum;
+  for (const auto& [v, n] : stats.values) finite = finite && std::isfinite(v) && n > 0;
   std::sort(dimensions.begin(), dimensions.end());
   bool unique = std::adjacent_find(dimensions.begin(), dimensions.end(),
                                    [](const Dimension& a, const Dimension& b) {
                                      return a.name == b.name;
                                    }) == dimensions.end();
-  if (!valid_unit(unit) || dimensions.size() > 30 || !unique || !std::isfinite(value) ||
+  if (!valid_unit(unit) || dimensions.size() > 30 || !unique || !finite ||
       ns.empty() || name.empty()) {
     core::log::warn("cloudwatch: metric dropped", {{"namespace", ns}, {"metric", name}});
     return false;
@@ -25,9 +37,11 @@ bool StoreMetricSink::put(const std::string& account, const std::string& region,
   Sample s;
   s.ts_ms = core::to_epoch_millis(timestamp);
   s.unit = unit;
-  s.count = 1;
-  s.sum = s.min = s.max = value;
-  s.values = {{value, 1.0}};
+  s.count = stats.sample_count;
+  s.sum = stats.sum;
+  s.min = stats.minimum;
+  s.max = stats.maximum;
+  s.values = stats.values;
   store::Transaction tx = db_.begin();
   CloudWatchStore st(tx);
   int64_t id =

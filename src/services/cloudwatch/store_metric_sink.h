@@ -15,6 +15,9 @@ class StoreMetricSink final : public MetricSink {
   bool put(const std::string& account, const std::string& region, const std::string& ns,
            const std::string& name, Dimensions dimensions, double value, const std::string& unit,
            core::TimePoint timestamp) override;
+  bool put_statistics(const std::string& account, const std::string& region, const std::string& ns,
+                      const std::string& name, Dimensions dimensions, const StatisticSet& stats,
+                      const std::string& unit, core::TimePoint timestamp) override;
 
  private:
   store::Db& db_;

@@ -19,6 +19,7 @@
 #include "runtime/image/image_puller.h"
 #include "runtime/process.h"
 #include "services/ecs/ec2_task_network.h"
+#include "services/ecs/ecs_metrics_publisher.h"
 #include "services/ecs/ecs_json.h"
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/ecs_store.h"
@@ -95,11 +96,13 @@ class EcsModule final : public module::Module {
     controller_->start();
     scheduler_->start();
     pruner_->start();
+    if (metrics_) metrics_->start();
   }
 
   void stop() override {
     sweeper_.stop();
     if (!controller_) return;
+    if (metrics_) metrics_->stop();
     pruner_->stop();
     scheduler_->stop();
     controller_->stop();
@@ -160,6 +163,15 @@ class EcsModule final : public module::Module {
             .stats = [containers](const std::string& task_arn, const std::string& name) {
               return containers->stats(task_arn, name);
             }}));
+    if (ports_.metrics) {
+      metrics_ = std::make_unique<EcsMetricsPublisher>(
+          ctx_.db, ctx_.clock, *ports_.metrics,
+          TaskReadings{.stats = [containers](const std::string& task_arn,
+                                             const std::string& name) {
+            return containers->stats(task_arn, name);
+          }},
+          options_.metrics_period);
+    }
     if (ctx_.on_reset) ctx_.on_reset([this] { reset(); });
   }
 
@@ -222,6 +234,7 @@ class EcsModule final : public module::Module {
   std::unique_ptr<TaskController> controller_;
   std::unique_ptr<RollingServiceScheduler> scheduler_;
   std::unique_ptr<RuntimePruner> pruner_;
+  std::unique_ptr<EcsMetricsPublisher> metrics_;
 };
 
 }  // namespace

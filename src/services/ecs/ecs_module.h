@@ -11,6 +11,7 @@
 #include "runtime/log_segments.h"
 #include "runtime/prune_plan.h"
 #include "services/ec2/host_network.h"
+#include "services/cloudwatch/metric_sink.h"
 #include "services/ec2/network_directory.h"
 #include "services/ecr/image_store.h"
 #include "services/logs/log_sink.h"
@@ -22,6 +23,7 @@ struct EcsPorts {
   ecr::ImageStore& images;           // task images pushed to Gantry's ECR
   logs::LogSink& logs;               // the awslogs driver
   ec2::HostNetwork* host = nullptr;  // null: tasks are stored as rows only
+  cloudwatch::MetricSink* metrics = nullptr;  // AWS/ECS metrics of running tasks; null: none
 };
 
 // What the module keeps, and for how long (the server's flags).
@@ -35,6 +37,9 @@ struct EcsOptions {
   // Each container's captured output on disk (runtime/log_segments.h).
   std::uint64_t log_segment_bytes = runtime::kDefaultLogSegmentBytes;
   std::uint64_t log_max_segments = runtime::kDefaultLogMaxSegments;
+  // How often running tasks' metrics are published (AWS time): ECS's one minute, or less for
+  // high-resolution metrics.
+  std::chrono::seconds metrics_period{60};
 };
 
 std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports,

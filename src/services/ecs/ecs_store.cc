@@ -416,6 +416,15 @@ std::vector<UnstoppedTask> unstopped_tasks(store::Db& db) {
   return out;
 }
 
+std::vector<ClusterRow> active_clusters(store::Transaction& tx) {
+  std::vector<ClusterRow> out;
+  tx.query("SELECT account, region, doc FROM ecs_clusters WHERE status = 'ACTIVE'",
+           [&](const store::Statement& row) {
+             out.push_back({row.text(0), row.text(1), parse_doc(row.text(2))});
+           });
+  return out;
+}
+
 std::vector<StoppedTaskRow> stopped_tasks(store::Transaction& tx) {
   std::vector<StoppedTaskRow> out;
   tx.query(

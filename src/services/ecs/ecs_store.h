@@ -131,6 +131,14 @@ struct UnstoppedTask {
 };
 std::vector<UnstoppedTask> unstopped_tasks(store::Db& db);
 
+// An ACTIVE cluster's document with the account and region of its row (the metrics publisher).
+struct ClusterRow {
+  std::string account;
+  std::string region;
+  boost::json::object doc;
+};
+std::vector<ClusterRow> active_clusters(store::Transaction& tx);
+
 // A STOPPED task as the stopped-task sweeper sees it (stopped_task_sweeper.h), every account and
 // region.
 struct StoppedTaskRow {

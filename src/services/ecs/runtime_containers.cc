@@ -345,6 +345,9 @@ std::optional<ContainerStats> RuntimeContainers::stats(const std::string& task_a
   out.host_memory = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                     static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   out.read_at = core::to_epoch_seconds(clock_.now());
+  if (s->phase == runtime::ContainerPhase::Running) {
+    out.networks = read_net_dev(s->pid).value_or(std::vector<InterfaceCounters>{});
+  }
   return out;
 }
 

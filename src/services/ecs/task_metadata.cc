@@ -234,6 +234,18 @@ json::object memory_stats_doc(const ContainerStats& s) {
   return out;
 }
 
+// Docker's per-interface counters.
+json::object networks_doc(const std::vector<InterfaceCounters>& interfaces) {
+  json::object out;
+  for (const InterfaceCounters& i : interfaces) {
+    out[i.name] = json::object{{"rx_bytes", i.rx_bytes},     {"rx_packets", i.rx_packets},
+                               {"rx_errors", i.rx_errors},   {"rx_dropped", i.rx_dropped},
+                               {"tx_bytes", i.tx_bytes},     {"tx_packets", i.tx_packets},
+                               {"tx_errors", i.tx_errors},   {"tx_dropped", i.tx_dropped}};
+  }
+  return out;
+}
+
 }  // namespace
 
 json::object docker_stats(std::string_view container, const std::string& runtime_id,
@@ -244,13 +256,15 @@ json::object docker_stats(std::string_view container, const std::string& runtime
   if (s.cgroup.pids && s.cgroup.pids->limit) {
     pids["limit"] = *s.cgroup.pids->limit;
   }
-  return json::object{{"read", read},
-                      {"name", container},
-                      {"id", runtime_id},
-                      {"num_procs", 0},
-                      {"pids_stats", std::move(pids)},
-                      {"cpu_stats", cpu_stats_doc(s)},
-                      {"memory_stats", memory_stats_doc(s)}};
+  json::object out{{"read", read},
+                   {"name", container},
+                   {"id", runtime_id},
+                   {"num_procs", 0},
+                   {"pids_stats", std::move(pids)},
+                   {"cpu_stats", cpu_stats_doc(s)},
+                   {"memory_stats", memory_stats_doc(s)}};
+  if (!s.networks.empty()) out["networks"] = networks_doc(s.networks);
+  return out;
 }
 
 }  // namespace services::ecs

@@ -9,8 +9,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/cgroup.h"
+#include "services/ecs/net_dev.h"
 
 namespace services::ecs {
 
@@ -28,6 +30,8 @@ struct ContainerStats {
   uint32_t online_cpus = 1;
   uint64_t host_memory = 0;  // bytes; Docker's memory limit of a container without one
   double read_at = 0;        // epoch seconds
+  // The interfaces of the task's network namespace (Docker's "networks"); empty: unknown.
+  std::vector<InterfaceCounters> networks;
 };
 
 // The metadata URI path segment of a container: "<32-hex task id>-<container name>".

@@ -75,8 +75,18 @@ TEST(DockerStatsTest, AContainerWithoutLimitsReportsTheHostsMemoryAndNoPidsLimit
   EXPECT_FALSE(doc.at("pids_stats").as_object().contains("limit"));
 }
 
+TEST(DockerStatsTest, NetworksPerInterfaceAsDockerNamesThem) {
+  ContainerStats s = sample(runtime::CgroupVersion::V2);
+  s.networks = {{"eth1", 1200, 10, 1, 2, 800, 8, 3, 4}};
+  json::object doc = docker_stats("app", "abc", s);
+  EXPECT_EQ(doc.at("networks"), json::parse(R"({"eth1":{"rx_bytes":1200,"rx_packets":10,
+      "rx_errors":1,"rx_dropped":2,"tx_bytes":800,"tx_packets":8,"tx_errors":3,
+      "tx_dropped":4}})"));
+}
+
 TEST(DockerStatsTest, UnreadControllersReportZerosAndAnEmptyMemoryObject) {
   json::object doc = docker_stats("app", "abc", ContainerStats{});
+  EXPECT_FALSE(doc.contains("networks"));  // unknown
   EXPECT_EQ(doc.at("cpu_stats").at("cpu_usage").at("total_usage"), 0u);
   EXPECT_TRUE(doc.at("memory_stats").as_object().empty());
   EXPECT_EQ(doc.at("pids_stats").at("current"), 0u);

@@ -40,6 +40,21 @@ std::optional<std::vector<netplane::InterfaceSpec>> node_interfaces(
   return out;
 }
 
+// Hands the data plane's data points to CloudWatch, one put per datum.
+void publish(cloudwatch::MetricSink& sink, const std::vector<dataplane::AlbMetricDatum>& data) {
+  for (const dataplane::AlbMetricDatum& d : data) {
+    cloudwatch::Dimensions dims;
+    for (const auto& [name, value] : d.dimensions) dims.push_back({name, value});
+    if (d.values.empty() && d.count == 1) {
+      sink.put(d.account, d.region, dataplane::kAlbNamespace, d.name, std::move(dims), d.sum,
+               d.unit, d.timestamp);
+    } else {
+      sink.put_statistics(d.account, d.region, dataplane::kAlbNamespace, d.name, std::move(dims),
+                          {d.count, d.sum, d.min, d.max, d.values}, d.unit, d.timestamp);
+    }
+  }
+}
+
 class Elbv2Module final : public module::Module {
  public:
   Elbv2Module(module::ModuleContext& ctx, Elbv2Ports ports)
@@ -59,10 +74,16 @@ class Elbv2Module final : public module::Module {
                                 const std::vector<std::string>& eni_ids) {
             return node_interfaces(host.directory, account, region, vpc_id, eni_ids);
           }};
+      dataplane::LoadBalancerNodesOptions options{.address = ctx.alb_address,
+                                                  .port_offset = ctx.alb_port_offset};
+      if (cloudwatch::MetricSink* sink = ports.metrics) {
+        options.publish_metrics = [sink](std::vector<dataplane::AlbMetricDatum> data) {
+          publish(*sink, data);
+        };
+      }
       nodes_ = std::make_unique<dataplane::LoadBalancerNodes>(
           service_.snapshots(), service_.health_reporter(), std::move(network), ctx.clock,
-          dataplane::LoadBalancerNodesOptions{.address = ctx.alb_address,
-                                              .port_offset = ctx.alb_port_offset});
+          std::move(options));
     }
     ctx.on_reset([this] {
       if (nodes_) nodes_->reset();

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "module/module.h"
+#include "services/cloudwatch/metric_sink.h"
 #include "services/ec2/host_network.h"
 #include "services/ec2/network_directory.h"
 
@@ -14,6 +15,8 @@ namespace services::elbv2 {
 struct Elbv2Ports {
   ec2::NetworkDirectory& directory;  // subnets, security groups and VPCs of load balancers
   ec2::HostNetwork* host = nullptr;  // null: load balancers are configured but not served
+  // Where the data plane publishes AWS/ApplicationELB metrics; null: not published.
+  cloudwatch::MetricSink* metrics = nullptr;
 };
 
 std::unique_ptr<module::Module> make_elbv2_module(module::ModuleContext& ctx, Elbv2Ports ports);

@@ -26,6 +26,12 @@ inline protocol::AwsError stream_not_found() {
 inline protocol::AwsError resource_not_found() {
   return {"ResourceNotFoundException", "The specified resource does not exist."};
 }
+inline protocol::AwsError metric_filter_not_found() {
+  return {"ResourceNotFoundException", "The specified metric filter does not exist."};
+}
+inline protocol::AwsError limit_exceeded() {
+  return {"LimitExceededException", "Resource limit exceeded."};
+}
 inline protocol::AwsError too_many_tags(std::string m) {
   return {"TooManyTagsException", std::move(m)};
 }

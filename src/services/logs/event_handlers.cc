@@ -37,6 +37,32 @@ void cap_bytes(std::vector<EventRow>& events) {
   }
 }
 
+// Where PutLogEvents' rejected events end and start. Events are chronological, so the rejected
+// ones are a prefix (too old or expired) and a suffix (too new).
+struct Admission {
+  size_t too_old_end = 0;
+  size_t expired_end = 0;
+  size_t too_new_start = 0;
+};
+
+Admission admit(const std::vector<LogEvent>& events, int64_t now,
+                std::optional<int64_t> retention_cutoff) {
+  auto end_before = [&](int64_t cutoff) {
+    return static_cast<size_t>(
+        std::partition_point(events.begin(), events.end(),
+                             [&](const LogEvent& e) { return e.timestamp_ms < cutoff; }) -
+        events.begin());
+  };
+  Admission a;
+  a.too_old_end = end_before(now - 14 * kDayMs);
+  a.expired_end = retention_cutoff ? end_before(*retention_cutoff) : 0;
+  a.too_new_start = static_cast<size_t>(
+      std::partition_point(events.begin(), events.end(),
+                           [&](const LogEvent& e) { return e.timestamp_ms <= now + 2 * kHourMs; }) -
+      events.begin());
+  return a;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
@@ -88,27 +114,22 @@ Reply LogsService::put_log_events(const Ctx& ctx, const Doc& in) {
     return s.error();
   }
   int64_t now = now_ms();
-  // Events are chronological, so the rejected ones are a prefix (too old or expired) and a
-  // suffix (too new).
-  auto end_before = [&](int64_t cutoff) {
-    return static_cast<size_t>(
-        std::partition_point(events.begin(), events.end(),
-                             [&](const LogEvent& e) { return e.timestamp_ms < cutoff; }) -
-        events.begin());
-  };
-  size_t too_old_end = end_before(now - 14 * kDayMs);
-  std::optional<int64_t> cutoff = retention_cutoff_ms(*g, clock_);
-  size_t expired_end = cutoff ? end_before(*cutoff) : 0;
-  size_t too_new_start = static_cast<size_t>(
-      std::partition_point(events.begin(), events.end(),
-                           [&](const LogEvent& e) { return e.timestamp_ms <= now + 2 * kHourMs; }) -
-      events.begin());
+  auto [too_old_end, expired_end, too_new_start] =
+      admit(events, now, retention_cutoff_ms(*g, clock_));
   size_t first = std::max(too_old_end, expired_end);
+  std::span<const LogEvent> accepted;
   if (first < too_new_start) {
-    st.append(*s, std::span<const LogEvent>(events).subspan(first, too_new_start - first), now);
+    accepted = std::span<const LogEvent>(events).subspan(first, too_new_start - first);
+    st.append(*s, accepted, now);
   }
   std::optional<StreamRow> updated = st.stream(g->id, s->name);
+  std::shared_ptr<const GroupMetricFilters> filters =
+      metric_filters_ != nullptr && !accepted.empty() ? metric_filters_->filters(tx, *g)
+                                                      : nullptr;
   tx.commit();
+  if (filters) {
+    metric_filters_->publish(ctx.account, ctx.region, *filters, accepted);
+  }
 
   Doc reply;
   json::object stream_doc = stream_json(*g, updated ? *updated : *s);

@@ -3,6 +3,7 @@
 
 #include "services/logs/filter_pattern.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
@@ -181,9 +182,10 @@ std::vector<std::string_view> split_fields(std::string_view m) {
 }
 
 // Binds the pattern's fields from fields[fi] on to the message tokens from tokens[ti] on, "..."
-// taking any number of them, and checks the conditions once every field is bound.
+// taking any number of them, and checks the conditions once every field is bound. owner[t] is
+// set to the field token t bound to (-1: taken by "...").
 bool match_delimited(const FilterPattern::Impl& p, const std::vector<std::string_view>& tokens,
-                     size_t fi, size_t ti, Bindings& bound) {
+                     size_t fi, size_t ti, Bindings& bound, std::vector<int>& owner) {
   if (fi == p.fields.size()) {
     if (ti != tokens.size()) {
       return false;
@@ -197,7 +199,10 @@ bool match_delimited(const FilterPattern::Impl& p, const std::vector<std::string
   }
   if (p.fields[fi] == "...") {
     for (size_t skip = ti; skip <= tokens.size(); ++skip) {
-      if (match_delimited(p, tokens, fi + 1, skip, bound)) {
+      if (skip > ti) {
+        owner[skip - 1] = -1;
+      }
+      if (match_delimited(p, tokens, fi + 1, skip, bound, owner)) {
         return true;
       }
     }
@@ -206,8 +211,63 @@ bool match_delimited(const FilterPattern::Impl& p, const std::vector<std::string
   if (ti >= tokens.size()) {
     return false;
   }
-  bound[p.fields[fi]] = tokens[ti];
-  return match_delimited(p, tokens, fi + 1, ti + 1, bound);
+  if (!p.fields[fi].empty()) {
+    bound[p.fields[fi]] = tokens[ti];
+  }
+  owner[ti] = static_cast<int>(fi);
+  return match_delimited(p, tokens, fi + 1, ti + 1, bound, owner);
+}
+
+// "[]" matches every event; its fields are all unnamed.
+bool match_delimited(const FilterPattern::Impl& p, const std::vector<std::string_view>& tokens,
+                     std::vector<int>& owner) {
+  owner.assign(tokens.size(), -1);
+  if (p.fields.empty()) {
+    return true;
+  }
+  Bindings bound;
+  return match_delimited(p, tokens, 0, 0, bound, owner);
+}
+
+// The text of a JSON scalar: a string without its quotes, a number or boolean as JSON writes it.
+std::optional<std::string> scalar_text(const json::value* v) {
+  if (v == nullptr) {
+    return std::nullopt;
+  }
+  if (v->is_string()) {
+    return std::string(v->as_string());
+  }
+  if (v->is_double()) {
+    char buf[32];  // shortest round-trip form: 12.5, not JSON's 1.25E1
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v->get_double());
+    return std::string(buf, ec == std::errc() ? end : buf);
+  }
+  if (v->is_number() || v->is_bool()) {
+    return json::serialize(*v);
+  }
+  return std::nullopt;
+}
+
+void collect_selectors(const Expr& e, std::vector<const Comparison*>* out) {
+  if (e.kind == Expr::Kind::Leaf) {
+    out->push_back(&e.cmp);
+  }
+  for (const Expr& k : e.kids) {
+    collect_selectors(k, out);
+  }
+}
+
+// "$3" -> 3; nullopt for anything else.
+std::optional<size_t> position_ref(std::string_view ref) {
+  if (ref.size() < 2 || ref[0] != '$') {
+    return std::nullopt;
+  }
+  size_t n = 0;
+  auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), n);
+  if (ec != std::errc() || end != ref.data() + ref.size() || n == 0) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 // Every Require term found, no Exclude term found, and one Any term found if there are any.
@@ -242,28 +302,112 @@ bool match_terms(const std::vector<Term>& terms, std::string_view message) {
 FilterPattern::FilterPattern() = default;
 
 bool FilterPattern::matches(std::string_view message) const {
-  if (!impl_) {
-    return true;
+  return !impl_ || match(message).has_value();
+}
+
+struct FilterMatch::Json {
+  json::value doc;
+};
+
+std::optional<FilterMatch> FilterPattern::match(std::string_view message) const {
+  FilterMatch m;
+  m.impl_ = impl_.get();
+  if (!impl_ || impl_->kind == Impl::Kind::Terms) {
+    bool found = !impl_ || pattern::match_terms(impl_->terms, message);
+    return found ? std::optional<FilterMatch>(std::move(m)) : std::nullopt;
   }
-  switch (impl_->kind) {
-    case Impl::Kind::Terms:
-      return pattern::match_terms(impl_->terms, message);
-    case Impl::Kind::Json: {
-      boost::system::error_code ec;
-      json::value doc = json::parse(message, ec);
-      if (ec || !(doc.is_object() || doc.is_array())) {
-        return false;
+  if (impl_->kind == Impl::Kind::Json) {
+    boost::system::error_code ec;
+    auto parsed = std::make_shared<FilterMatch::Json>();
+    parsed->doc = json::parse(message, ec);
+    if (ec || !(parsed->doc.is_object() || parsed->doc.is_array())) {
+      return std::nullopt;
+    }
+    if (!pattern::evaluate(impl_->expr, [&](const pattern::Comparison& c) {
+          return pattern::json_leaf(parsed->doc, c);
+        })) {
+      return std::nullopt;
+    }
+    m.json_ = std::move(parsed);
+    return m;
+  }
+  m.tokens_ = pattern::split_fields(message);
+  if (!pattern::match_delimited(*impl_, m.tokens_, m.owner_)) {
+    return std::nullopt;
+  }
+  return m;
+}
+
+FilterPattern::Kind FilterPattern::kind() const {
+  if (!impl_ || impl_->kind == Impl::Kind::Terms) {
+    return Kind::Terms;
+  }
+  return impl_->kind == Impl::Kind::Json ? Kind::Json : Kind::Delimited;
+}
+
+bool FilterPattern::has_field(std::string_view ref) const {
+  switch (kind()) {
+    case Kind::Terms:
+      return false;
+    case Kind::Json: {
+      std::vector<pattern::PathStep> path;
+      std::string error;
+      return ref.starts_with("$.") && pattern::parse_selector(ref, &path, &error) && !path.empty();
+    }
+    case Kind::Delimited:
+      if (pattern::position_ref(ref)) {
+        return true;
       }
-      return pattern::evaluate(
-          impl_->expr, [&](const pattern::Comparison& c) { return pattern::json_leaf(doc, c); });
-    }
-    case Impl::Kind::Delimited: {
-      std::vector<std::string_view> tokens = pattern::split_fields(message);
-      pattern::Bindings bound;
-      return pattern::match_delimited(*impl_, tokens, 0, 0, bound);
-    }
+      return ref.size() > 1 && ref[0] == '$' && ref.substr(1) != "..." &&
+             std::find(impl_->fields.begin(), impl_->fields.end(), ref.substr(1)) !=
+                 impl_->fields.end();
   }
   return false;
+}
+
+std::optional<std::string> FilterMatch::value(std::string_view ref) const {
+  if (json_) {
+    std::vector<pattern::PathStep> path;
+    std::string error;
+    if (!ref.starts_with("$.") || !pattern::parse_selector(ref, &path, &error)) {
+      return std::nullopt;
+    }
+    return pattern::scalar_text(pattern::resolve(json_->doc, path));
+  }
+  if (impl_ == nullptr || impl_->kind != FilterPattern::Impl::Kind::Delimited) {
+    return std::nullopt;
+  }
+  if (std::optional<size_t> n = pattern::position_ref(ref)) {
+    return *n <= tokens_.size() ? std::optional<std::string>(tokens_[*n - 1]) : std::nullopt;
+  }
+  for (size_t t = 0; t < tokens_.size(); ++t) {
+    if (owner_[t] >= 0 && "$" + impl_->fields[owner_[t]] == ref) {
+      return std::string(tokens_[t]);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> FilterMatch::extracted() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (json_) {
+    std::vector<const pattern::Comparison*> leaves;
+    pattern::collect_selectors(impl_->expr, &leaves);
+    for (const pattern::Comparison* c : leaves) {
+      std::optional<std::string> v = pattern::scalar_text(pattern::resolve(json_->doc, c->path));
+      bool seen = std::any_of(out.begin(), out.end(), [&](const auto& e) { return e.first == c->field; });
+      if (v && !seen) {
+        out.emplace_back(c->field, std::move(*v));
+      }
+    }
+    return out;
+  }
+  for (size_t t = 0; t < tokens_.size(); ++t) {
+    bool named = owner_[t] >= 0 && !impl_->fields[owner_[t]].empty();
+    out.emplace_back(named ? "$" + impl_->fields[owner_[t]] : "$" + std::to_string(t + 1),
+                     std::string(tokens_[t]));
+  }
+  return out;
 }
 
 }  // namespace services::logs

@@ -18,8 +18,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace services::logs {
+
+class FilterMatch;
 
 class FilterPattern {
  public:
@@ -30,12 +34,41 @@ class FilterPattern {
 
   bool matches(std::string_view message) const;
   bool matches_all() const { return impl_ == nullptr; }
+  // The match with the event's fields (for metric filters), or nullopt when it does not match.
+  // The FilterMatch refers to `message` and this pattern: both must outlive it.
+  std::optional<FilterMatch> match(std::string_view message) const;
+
+  enum class Kind { Terms, Json, Delimited };
+  Kind kind() const;
+  // Whether `ref` can name a field of the events this pattern matches: "$.selector" for a JSON
+  // pattern; "$name" (one of its fields) or "$N" (the Nth field) for a space-delimited one.
+  bool has_field(std::string_view ref) const;
 
   struct Impl;
 
  private:
   explicit FilterPattern(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
+};
+
+// The fields of an event that matched a JSON or space-delimited pattern.
+class FilterMatch {
+ public:
+  // The text of the field `ref` names (see FilterPattern::has_field): a JSON string, number or
+  // boolean; nullopt when the event has no such scalar.
+  std::optional<std::string> value(std::string_view ref) const;
+  // What TestMetricFilter reports as extractedValues: for a space-delimited pattern every field
+  // of the event, as "$name" when the pattern names it and "$N" (its position) when not; for a
+  // JSON pattern the selectors the pattern uses that hold a scalar; nothing for terms.
+  std::vector<std::pair<std::string, std::string>> extracted() const;
+
+ private:
+  friend class FilterPattern;
+  struct Json;
+  const FilterPattern::Impl* impl_ = nullptr;
+  std::shared_ptr<const Json> json_;         // the parsed event, JSON patterns
+  std::vector<std::string_view> tokens_;     // the event's fields, space-delimited patterns
+  std::vector<int> owner_;                   // per token: the pattern field it bound to, or -1
 };
 
 }  // namespace services::logs

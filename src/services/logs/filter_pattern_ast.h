@@ -52,6 +52,9 @@ struct PathStep {
   int64_t index = -1;
 };
 
+// The path of a JSON selector ("$.a.b[0]", "$['k']"); false with *error set when it is invalid.
+bool parse_selector(std::string_view selector, std::vector<PathStep>* path, std::string* error);
+
 struct Comparison {
   std::string field;           // selector text or delimited field name
   std::vector<PathStep> path;  // JSON only

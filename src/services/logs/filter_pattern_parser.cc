@@ -40,6 +40,7 @@ class Parser {
   Parser(std::string_view text, std::string* error) : lex_(text, error) {}
 
   Lexer& lexer() { return lex_; }
+  bool selector(std::string_view sel, std::vector<PathStep>* path) { return parse_path(sel, path); }
 
   // or := and ('||' and)* ; and := unary ('&&' unary)* ; unary := '(' or ')' | comparison
   bool parse_or(Expr* out, bool json, const std::string& default_field) {
@@ -236,6 +237,15 @@ class Parser {
   Lexer lex_;
 };
 
+}  // namespace
+
+bool parse_selector(std::string_view selector, std::vector<PathStep>* path, std::string* error) {
+  Parser p("", error);
+  return p.selector(selector, path) && !p.lexer().failed();
+}
+
+namespace {
+
 void collect_fields(const Expr& e, std::vector<std::string>* out) {
   if (e.kind == Expr::Kind::Leaf) {
     out->push_back(e.cmp.field);
@@ -280,6 +290,11 @@ bool parse_delimited_pattern(std::string_view body, FilterPattern::Impl* impl, s
   Parser p(body, error);
   Lexer& lex = p.lexer();
   while (lex.peek().kind != Token::Kind::End) {
+    if (lex.peek().kind == Token::Kind::Comma) {
+      lex.take();  // an unnamed field: [a, , b]
+      impl->fields.emplace_back();
+      continue;
+    }
     if (lex.peek().kind != Token::Kind::Word) {
       *error = "Expected a field name in the space-delimited filter pattern";
       return false;
@@ -298,6 +313,9 @@ bool parse_delimited_pattern(std::string_view body, FilterPattern::Impl* impl, s
     }
     if (lex.peek().kind == Token::Kind::Comma) {
       lex.take();
+      if (lex.peek().kind == Token::Kind::End) {
+        impl->fields.emplace_back();  // a trailing unnamed field: [..., status,]
+      }
     } else if (lex.peek().kind != Token::Kind::End) {
       *error = "Expected ',' between fields of the space-delimited filter pattern";
       return false;

@@ -104,5 +104,79 @@ TEST(FilterPatternTest, BackreferencesAndLookaroundAreInvalid) {
   EXPECT_TRUE(match("%^[A-Z]{3}-\\d+$%", "ABC-42"));
 }
 
+using Values = std::vector<std::pair<std::string, std::string>>;
+
+std::optional<Values> extracted(std::string_view pattern, std::string_view message) {
+  std::string error;
+  std::optional<FilterPattern> p = FilterPattern::parse(pattern, &error);
+  EXPECT_TRUE(p) << pattern << ": " << error;
+  std::optional<FilterMatch> m = p ? p->match(message) : std::nullopt;
+  return m ? std::optional<Values>(m->extracted()) : std::nullopt;
+}
+
+// AWS's TestMetricFilter examples (API_TestMetricFilter.html) on an Apache access log line.
+constexpr std::string_view kApache =
+    R"(127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534)";
+
+TEST(FilterPatternTest, DelimitedMatchesExtractNamedFieldsAndNumberTheRest) {
+  EXPECT_EQ(extracted("[ip, identity, user_id, timestamp, request, status_code, size]", kApache),
+            (Values{{"$ip", "127.0.0.1"},
+                    {"$identity", "-"},
+                    {"$user_id", "frank"},
+                    {"$timestamp", "10/Oct/2000:13:25:15 -0700"},
+                    {"$request", "GET /apache_pb.gif HTTP/1.0"},
+                    {"$status_code", "200"},
+                    {"$size", "1534"}}));
+  EXPECT_EQ(extracted("[..., status_code=200, size]", kApache),
+            (Values{{"$1", "127.0.0.1"},
+                    {"$2", "-"},
+                    {"$3", "frank"},
+                    {"$4", "10/Oct/2000:13:25:15 -0700"},
+                    {"$5", "GET /apache_pb.gif HTTP/1.0"},
+                    {"$status_code", "200"},
+                    {"$size", "1534"}}));
+  std::optional<Values> all = extracted("[]", kApache);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 7u);
+  EXPECT_EQ(all->back(), (std::pair<std::string, std::string>{"$7", "1534"}));
+  std::optional<Values> trailing = extracted("[..., request=*.gif*, status_code=2*,]", kApache);
+  ASSERT_TRUE(trailing);
+  EXPECT_EQ(trailing->back(), (std::pair<std::string, std::string>{"$7", "1534"}));
+  EXPECT_FALSE(extracted("[..., status_code=404, size]", kApache));
+}
+
+TEST(FilterPatternTest, MatchValuesForMetricTransformations) {
+  std::string error;
+  std::optional<FilterPattern> p = FilterPattern::parse("[ip, user, status, bytes]", &error);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->has_field("$bytes"));
+  EXPECT_TRUE(p->has_field("$2"));
+  EXPECT_FALSE(p->has_field("$size"));
+  EXPECT_FALSE(p->has_field("$.bytes"));
+  std::optional<FilterMatch> m = p->match("1.2.3.4 bob 200 1500");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->value("$bytes"), "1500");
+  EXPECT_EQ(m->value("$2"), "bob");
+  EXPECT_EQ(m->value("$9"), std::nullopt);
+
+  p = FilterPattern::parse(R"({ $.level = "ERROR" })", &error);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->has_field("$.latency"));
+  EXPECT_FALSE(p->has_field("$latency"));
+  m = p->match(R"({"level":"ERROR","latency":12.5,"http":{"status":500},"tags":["a"]})");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->value("$.latency"), "12.5");
+  EXPECT_EQ(m->value("$.http.status"), "500");
+  EXPECT_EQ(m->value("$.tags"), std::nullopt);
+  EXPECT_EQ(m->value("$.missing"), std::nullopt);
+  EXPECT_EQ(m->extracted(), (Values{{"$.level", "ERROR"}}));
+
+  p = FilterPattern::parse("ERROR", &error);
+  ASSERT_TRUE(p);
+  EXPECT_FALSE(p->has_field("$.x"));
+  EXPECT_TRUE(p->match("ERROR x"));
+  EXPECT_TRUE(p->match("ERROR x")->extracted().empty());
+}
+
 }  // namespace
 }  // namespace services::logs

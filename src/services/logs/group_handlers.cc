@@ -76,6 +76,9 @@ Reply LogsService::delete_log_group(const Ctx& ctx, const Doc& in) {
   }
   st.delete_group(g->id);
   tx.commit();
+  if (metric_filters_ != nullptr) {
+    metric_filters_->invalidate(g->id);  // the id may be reused by a new group
+  }
   return Doc{};
 }
 

@@ -14,11 +14,19 @@ namespace {
 
 class LogsModuleImpl final : public LogsModule {
  public:
-  explicit LogsModuleImpl(module::ModuleContext& ctx)
-      : service_(ctx.db, ctx.clock), sink_(ctx.db, ctx.clock), sweeper_(ctx.db, ctx.clock) {
+  LogsModuleImpl(module::ModuleContext& ctx, LogsPorts ports)
+      : metric_filters_(ports.metrics),
+        service_(ctx.db, ctx.clock),
+        sink_(ctx.db, ctx.clock),
+        sweeper_(ctx.db, ctx.clock) {
     service_.set_retention_listener([this](int64_t group_id) { sweeper_.enqueue(group_id); });
+    service_.set_metric_filters(&metric_filters_);
+    sink_.set_metric_filters(&metric_filters_);
     service_.register_operations(ctx.registry);
-    ctx.on_reset([this] { sink_.discard(); });
+    ctx.on_reset([this] {
+      sink_.discard();
+      metric_filters_.clear();
+    });
   }
   ~LogsModuleImpl() override { stop(); }
 
@@ -34,6 +42,7 @@ class LogsModuleImpl final : public LogsModule {
   }
 
  private:
+  MetricFilterIndex metric_filters_;
   LogsService service_;
   StoreLogSink sink_;
   RetentionSweeper sweeper_;
@@ -41,8 +50,8 @@ class LogsModuleImpl final : public LogsModule {
 
 }  // namespace
 
-std::unique_ptr<LogsModule> make_logs_module(module::ModuleContext& ctx) {
-  return std::make_unique<LogsModuleImpl>(ctx);
+std::unique_ptr<LogsModule> make_logs_module(module::ModuleContext& ctx, LogsPorts ports) {
+  return std::make_unique<LogsModuleImpl>(ctx, ports);
 }
 
 }  // namespace services::logs

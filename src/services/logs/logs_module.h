@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "module/module.h"
+#include "services/cloudwatch/metric_sink.h"
 #include "services/logs/log_sink.h"
 
 namespace services::logs {
@@ -14,6 +15,12 @@ class LogsModule : public module::Module {
   virtual LogSink& sink() = 0;
 };
 
-std::unique_ptr<LogsModule> make_logs_module(module::ModuleContext& ctx);
+// What the Logs module uses from other modules.
+struct LogsPorts {
+  // Where metric filters publish their datums; null: filters are kept but publish nothing.
+  cloudwatch::MetricSink* metrics = nullptr;
+};
+
+std::unique_ptr<LogsModule> make_logs_module(module::ModuleContext& ctx, LogsPorts ports = {});
 
 }  // namespace services::logs

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "protocol/service_registry.h"
 #include "services/logs/logs_store.h"
+#include "services/logs/metric_filter_index.h"
 #include "store/db.h"
 
 namespace services::logs {
@@ -36,6 +37,9 @@ class LogsService {
     on_retention_changed_ = std::move(listener);
   }
 
+  // Metric filters apply to PutLogEvents through `index` (set before serving; may stay unset).
+  void set_metric_filters(MetricFilterIndex* index) { metric_filters_ = index; }
+
   // group_handlers.cc
   Reply create_log_group(const Ctx& ctx, const Doc& in);
   Reply delete_log_group(const Ctx& ctx, const Doc& in);
@@ -53,6 +57,12 @@ class LogsService {
   Reply get_log_events(const Ctx& ctx, const Doc& in);
   // filter_handler.cc
   Reply filter_log_events(const Ctx& ctx, const Doc& in);
+
+  // metric_filter_handlers.cc
+  Reply put_metric_filter(const Ctx& ctx, const Doc& in);
+  Reply describe_metric_filters(const Ctx& ctx, const Doc& in);
+  Reply delete_metric_filter(const Ctx& ctx, const Doc& in);
+  Reply test_metric_filter(const Ctx& ctx, const Doc& in);
 
   // tag_handlers.cc
   Reply tag_log_group(const Ctx& ctx, const Doc& in);
@@ -78,6 +88,7 @@ class LogsService {
   store::Db& db_;
   const core::Clock& clock_;
   std::function<void(int64_t)> on_retention_changed_;
+  MetricFilterIndex* metric_filters_ = nullptr;
 };
 
 }  // namespace services::logs

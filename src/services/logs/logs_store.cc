@@ -102,6 +102,7 @@ int64_t LogsStore::insert_group(const GroupRow& g) {
 void LogsStore::delete_group(int64_t group_id) {
   tx_.execute("DELETE FROM logs_events WHERE group_id = ?1", group_id);
   tx_.execute("DELETE FROM logs_streams WHERE group_id = ?1", group_id);
+  tx_.execute("DELETE FROM logs_metric_filters WHERE group_id = ?1", group_id);
   tx_.execute("DELETE FROM logs_groups WHERE id = ?1", group_id);
 }
 

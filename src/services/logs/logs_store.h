@@ -81,7 +81,7 @@ class LogsStore {
                                 std::string_view name);
   // Throws std::system_error(store::errc::unique_constraint) when the name is taken.
   int64_t insert_group(const GroupRow& group);
-  // Deletes the group with its streams and events.
+  // Deletes the group with its streams, events and metric filters.
   void delete_group(int64_t group_id);
   // Groups of one account and region, by name.
   std::vector<GroupRow> groups(std::string_view account, std::string_view region);

@@ -118,6 +118,13 @@ void StoreLogSink::drain() {
 
 void StoreLogSink::write(Pending& batch) {
   int64_t now = core::to_epoch_millis(clock_.now());
+  // Published once the events are committed, outside the transaction.
+  struct Filtered {
+    const Key* key;
+    std::shared_ptr<const GroupMetricFilters> filters;
+    const std::vector<LogEvent>* events;
+  };
+  std::vector<Filtered> filtered;
   try {
     std::optional<store::Transaction> tx(db_.begin());
     size_t in_tx = 0;
@@ -135,6 +142,11 @@ void StoreLogSink::write(Pending& batch) {
         row.group_id = g->id;
         row.name = stream;
         s = row;
+      }
+      if (metric_filters_ != nullptr) {
+        if (auto filters = metric_filters_->filters(*tx, *g)) {
+          filtered.push_back({&key, std::move(filters), &events});
+        }
       }
       std::span<const LogEvent> all(events);
       for (size_t at = 0; at < all.size();) {
@@ -154,6 +166,11 @@ void StoreLogSink::write(Pending& batch) {
     tx->commit();
   } catch (const std::exception& e) {
     core::log::error("logs sink: flush failed", {{"error", e.what()}});
+    return;
+  }
+  for (const Filtered& f : filtered) {
+    const auto& [account, region, group, stream] = *f.key;
+    metric_filters_->publish(account, region, *f.filters, *f.events);
   }
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "services/logs/log_sink.h"
+#include "services/logs/metric_filter_index.h"
 #include "store/db.h"
 
 namespace services::logs {
@@ -39,6 +40,9 @@ class StoreLogSink final : public LogSink {
   ~StoreLogSink() override;
   StoreLogSink(const StoreLogSink&) = delete;
   StoreLogSink& operator=(const StoreLogSink&) = delete;
+
+  // Written events go through the groups' metric filters (call before start()).
+  void set_metric_filters(MetricFilterIndex* index) { metric_filters_ = index; }
 
   void start();
   // Writes everything still queued and joins the flusher. Idempotent.
@@ -66,6 +70,7 @@ class StoreLogSink final : public LogSink {
   store::Db& db_;
   const core::Clock& clock_;
   const Options options_;
+  MetricFilterIndex* metric_filters_ = nullptr;
 
   std::mutex flush_mutex_;  // held while a batch is written; taken before mutex_
 
