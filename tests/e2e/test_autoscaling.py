@@ -85,10 +85,10 @@ class Env:
             ScalableDimension=DIM, PolicyType="TargetTrackingScaling",
             TargetTrackingScalingPolicyConfiguration=cfg)
 
-    def put_cpu(self, service, values, ahead=2):
-        """One datapoint per minute of the server's scaled clock (a second at --time-scale 60,
-        as the alarm's periods are) for the service's CPUUtilization, the last one `ahead`
-        seconds from now: the alarm sees them for `ahead` more evaluations."""
+    def put_cpu(self, service, values, ahead=20):
+        """CPUUtilization readings for the service, one per minute of AWS time: at
+        --time-scale 60 an alarm period of a minute lasts a second, so one datapoint per second,
+        the last `ahead` seconds from now, so that the alarm keeps seeing them that long."""
         end = utcnow().replace(microsecond=0) + datetime.timedelta(seconds=ahead + 1)
         data = [{"MetricName": "CPUUtilization", "Value": v, "Unit": "Percent",
                  "Timestamp": end - datetime.timedelta(seconds=len(values) - i),
@@ -180,13 +180,13 @@ def test_target_tracking_scales_out_and_back_in(env):
     assert any(policy["PolicyARN"] in i["HistorySummary"]
                for i in history["AlarmHistoryItems"])
 
-    # Real readings: minutes at 95 % keep AlarmHigh in ALARM, and CloudWatch invokes the
+    # Real readings: three minutes at 95 % keep AlarmHigh in ALARM, and CloudWatch invokes the
     # policy at every evaluation; 1 -> 2, then after the 300 s (5 s scaled) cooldown
     # ceil(2 * 95 / 70) = 3, the maximum.
     api = env.service("api", 1)
     env.register(api, 1, 3)
     api_high = env.cpu_policy(api, custom=True)["Alarms"][0]["AlarmName"]
-    env.put_cpu("api", [95.0] * 12, ahead=9)  # in ALARM for ~10 s: past the cooldown
+    env.put_cpu("api", [95.0] * 25)
     wait_for(lambda: env.desired("api") == 2, timeout=15, what="scale out to 2")
     wait_for(lambda: env.desired("api") == 3, timeout=20, what="scale out to 3")
     acts = env.activities(api)
@@ -207,7 +207,7 @@ def test_target_tracking_scales_out_and_back_in(env):
     worker = env.service("worker", 3)
     env.register(worker, 1, 5)
     worker_low = env.cpu_policy(worker, custom=True)["Alarms"][1]["AlarmName"]
-    env.put_cpu("worker", [10.0] * 20, ahead=5)  # 15 of 15 for ~5 evaluations
+    env.put_cpu("worker", [10.0] * 35)
     wait_for(lambda: len(env.cw.describe_alarm_history(
         AlarmName=worker_low, HistoryItemType="Action")["AlarmHistoryItems"]) >= 3,
         timeout=20, what="three invocations of the scale-in policy")
@@ -297,8 +297,8 @@ def test_scale_in_to_minimum_with_real_tasks(task_server, tmp_path):
     env.register(worker, 1, 5)
     low = env.cpu_policy(worker, custom=True)["Alarms"][1]["AlarmName"]
     # Fifteen minutes at 10 % of a 70 % target: 3 -> 2 -> 1 (the minimum), a task at a time,
-    # the second after the 300 s (5 s scaled) scale-in cooldown: 15 of 15 for ~10 evaluations.
-    env.put_cpu("worker", [10.0] * 25, ahead=10)
+    # the second after the 300 s (5 s scaled) scale-in cooldown.
+    env.put_cpu("worker", [10.0] * 35)
     wait_for(lambda: env.desired("worker") == 1, timeout=40, what="scale in to 1")
     acts = env.activities(worker)
     assert [a["Description"] for a in acts] == ["Setting desired count to 1.",
