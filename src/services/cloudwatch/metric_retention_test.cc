@@ -90,5 +90,23 @@ TEST_F(MetricRetentionTest, SinkAcceptsAwsNamespacesAndRejectsBadData) {
   EXPECT_EQ(r["Metrics"].as_array()[0].at("Dimensions").as_array()[0].at("Name"), "ClusterName");
 }
 
+TEST_F(MetricRetentionTest, SinkPutAllStoresTheValidValuesTogether) {
+  StoreMetricSink sink(db_, clock_);
+  std::vector<Datum> data = {
+      {"AWS/ECS", "CPUUtilization", {{"ClusterName", "c"}}, 10, "Percent"},
+      {"AWS/ECS", "CPUUtilization", {{"ClusterName", "c"}}, 30, "Percent"},
+      {"AWS/ECS", "Bad", {}, 1, "Furlongs"},
+      {"AWS/ECS", "MemoryUtilization", {{"ClusterName", "c"}}, 5, "Percent"}};
+  EXPECT_EQ(sink.put_all("123456789012", "us-east-1", data, clock_.now()), 3u);
+  json::object r = ok("ListMetrics", R"({"Namespace":"AWS/ECS"})");
+  EXPECT_EQ(r["Metrics"].as_array().size(), 2u);
+  store::Transaction tx = db_.read();
+  CloudWatchStore st(tx);
+  std::optional<int64_t> id = st.metric_id("123456789012", "us-east-1", "AWS/ECS",
+                                           "CPUUtilization", {{"ClusterName", "c"}});
+  ASSERT_TRUE(id);
+  EXPECT_EQ(st.samples(*id, 0, INT64_MAX).size(), 2u);
+}
+
 }  // namespace
 }  // namespace services::cloudwatch

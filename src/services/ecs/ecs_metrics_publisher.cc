@@ -138,9 +138,7 @@ std::size_t EcsMetricsPublisher::publish() {
   core::TimePoint now = clock_.now();
   std::size_t put = 0;
   for (const Collected& c : collect(core::to_epoch_seconds(now))) {
-    for (const MetricDatum& d : c.data) {
-      if (sink_.put(c.account, c.region, d.ns, d.name, d.dimensions, d.value, d.unit, now)) ++put;
-    }
+    put += sink_.put_all(c.account, c.region, c.data, now);  // one transaction in the store
   }
   return put;
 }
