@@ -18,6 +18,19 @@ core::Duration publish_period(const core::Clock& clock, core::Duration period) {
   return std::max<core::Duration>(clock.scaled(period), std::chrono::milliseconds(200));
 }
 
+}  // namespace
+
+core::Duration until_next_publication(core::TimePoint now, core::Duration period) {
+  using std::chrono::milliseconds;
+  int64_t real = std::max<int64_t>(1, std::chrono::duration_cast<milliseconds>(period).count());
+  int64_t offset = real / 10;
+  int64_t now_ms = core::to_epoch_millis(now);
+  int64_t next = (now_ms - offset) / real * real + real + offset;
+  return milliseconds(next - now_ms);
+}
+
+namespace {
+
 using ClusterKey = std::tuple<std::string, std::string, std::string>;  // account, region, ARN
 
 struct ClusterInfo {
@@ -58,13 +71,13 @@ EcsMetricsPublisher::EcsMetricsPublisher(store::Db& db, const core::Clock& clock
       sink_(sink),
       readings_(std::move(readings)),
       controller_("ecs-metrics", clock,
-                  [this](const std::string&) {
+                  [this, real = publish_period(clock, period)](const std::string&) {
                     publish();
-                    return reconcile::ReconcileResult::done();
+                    return reconcile::ReconcileResult::requeue_after(
+                        until_next_publication(clock_.now(), real));
                   },
-                  {.workers = 1, .resync_period = publish_period(clock, period), .list_keys = [] {
-                     return std::vector<std::string>{"metrics"};
-                   }}) {}
+                  // Listed once at start; each publication schedules the next.
+                  {.workers = 1, .list_keys = [] { return std::vector<std::string>{"metrics"}; }}) {}
 
 std::optional<TaskUsage> EcsMetricsPublisher::read_task(const std::string& arn,
                                                         const std::vector<std::string>& names,

@@ -11,8 +11,11 @@
 // containerInsights setting is on (CreateCluster or UpdateClusterSettings, or the account
 // default at CreateCluster).
 //
-// A reconcile::Controller with one key, resynced every period (at least every 200 ms of real
-// time). Threads: start()/stop() from the module; publish() and run_ready() in tests.
+// Publications keep to the epoch-aligned periods (of real time: period / time scale, at least
+// 200 ms) on which CloudWatch's alarm evaluator judges a scaled minute, each a tenth of a period
+// after a boundary: every task gives one value to each period, and the period is complete when
+// the evaluator looks just after its end. A reconcile::Controller with one key that requeues
+// itself. Threads: start()/stop() from the module; publish() and run_ready() in tests.
 
 #include <chrono>
 #include <cstddef>
@@ -40,6 +43,10 @@ struct TaskReadings {
                                               const std::string& container)>
       stats;
 };
+
+// How long from `now` until the next publication: a tenth of `period` (real time) after the
+// next epoch-aligned boundary of `period`.
+core::Duration until_next_publication(core::TimePoint now, core::Duration period);
 
 class EcsMetricsPublisher {
  public:

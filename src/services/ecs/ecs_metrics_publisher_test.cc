@@ -205,14 +205,30 @@ TEST_F(EcsMetricsPublisherTest, ContainerInsightsOnlyForAnEnabledCluster) {
 TEST_F(EcsMetricsPublisherTest, PublishesEveryScaledPeriod) {
   std::vector<std::string> api = running("plain", 1, "api");
   set_usage(api[0], 0, kMiB);
+  // The clock starts on a 20 s boundary: a publication at start, then 2 s after each boundary.
   EcsMetricsPublisher publisher(db_, clock_, sink_, readings(), seconds(20));
-  EXPECT_EQ(publisher.run_ready(), 1u);  // the first resync
+  EXPECT_EQ(publisher.run_ready(), 1u);  // at start
   EXPECT_EQ(publisher.run_ready(), 0u);
+  clock_.advance(seconds(1));
+  EXPECT_EQ(publisher.run_ready(), 0u);
+  clock_.advance(seconds(1));
+  EXPECT_EQ(publisher.run_ready(), 1u);  // boundary + 2 s
   clock_.advance(seconds(19));
   EXPECT_EQ(publisher.run_ready(), 0u);
   clock_.advance(seconds(1));
-  EXPECT_EQ(publisher.run_ready(), 1u);
-  EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", service_dims("plain", "api")).size(), 2u);
+  EXPECT_EQ(publisher.run_ready(), 1u);  // the next boundary + 2 s
+  EXPECT_EQ(sink_.values("AWS/ECS", "MemoryUtilization", service_dims("plain", "api")).size(), 3u);
+}
+
+TEST(UntilNextPublicationTest, ATenthOfAPeriodAfterTheNextBoundary) {
+  using std::chrono::milliseconds;
+  auto at = [](int64_t ms) { return core::from_epoch_millis(ms); };
+  // 1 s periods (a minute at --time-scale 60): at 5.000 s the next is 5.100 s, at 5.100 s 6.100 s.
+  EXPECT_EQ(until_next_publication(at(5000), seconds(1)), milliseconds(100));
+  EXPECT_EQ(until_next_publication(at(5100), seconds(1)), milliseconds(1000));
+  EXPECT_EQ(until_next_publication(at(5099), seconds(1)), milliseconds(1));
+  EXPECT_EQ(until_next_publication(at(5700), seconds(1)), milliseconds(400));
+  EXPECT_EQ(until_next_publication(at(120'000), seconds(60)), milliseconds(6000));
 }
 
 }  // namespace
