@@ -94,8 +94,8 @@ TEST_F(MetricRetentionTest, SinkAcceptsAwsNamespacesAndRejectsBadData) {
 TEST_F(MetricRetentionTest, SinkStoresAStatisticSetAsOneSample) {
   StoreMetricSink sink(db_, clock_);
   StatisticSet set{4, 1.0, 0.1, 0.55, {{0.1, 1}, {0.15, 2}, {0.55, 1}}};
-  EXPECT_TRUE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, set,
-                                  "Seconds", clock_.now()));
+  EXPECT_TRUE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, set, "Seconds",
+                                  clock_.now()));
   std::vector<Sample> s = stored("Latency");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].unit, "Seconds");
@@ -109,6 +109,24 @@ TEST_F(MetricRetentionTest, SinkStoresAStatisticSetAsOneSample) {
   EXPECT_FALSE(sink.put_statistics("123456789012", "us-east-1", "App", "Latency", {}, inverted,
                                    "Seconds", clock_.now()));
   EXPECT_EQ(stored("Latency").size(), 1u);
+}
+
+TEST_F(MetricRetentionTest, SinkPutAllStoresTheValidValuesTogether) {
+  StoreMetricSink sink(db_, clock_);
+  std::vector<Datum> data = {
+      {"AWS/ECS", "CPUUtilization", {{"ClusterName", "c"}}, 10, "Percent"},
+      {"AWS/ECS", "CPUUtilization", {{"ClusterName", "c"}}, 30, "Percent"},
+      {"AWS/ECS", "Bad", {}, 1, "Furlongs"},
+      {"AWS/ECS", "MemoryUtilization", {{"ClusterName", "c"}}, 5, "Percent"}};
+  EXPECT_EQ(sink.put_all("123456789012", "us-east-1", data, clock_.now()), 3u);
+  json::object r = ok("ListMetrics", R"({"Namespace":"AWS/ECS"})");
+  EXPECT_EQ(r["Metrics"].as_array().size(), 2u);
+  store::Transaction tx = db_.read();
+  CloudWatchStore st(tx);
+  std::optional<int64_t> id = st.metric_id("123456789012", "us-east-1", "AWS/ECS", "CPUUtilization",
+                                           {{"ClusterName", "c"}});
+  ASSERT_TRUE(id);
+  EXPECT_EQ(st.samples(*id, 0, INT64_MAX).size(), 2u);
 }
 
 }  // namespace

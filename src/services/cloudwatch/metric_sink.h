@@ -5,6 +5,7 @@
 //
 // Thread-safe: put() may be called from any thread.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,6 +32,16 @@ struct StatisticSet {
   std::vector<std::pair<double, double>> values;
 };
 
+// One value of a metric, for put_all().
+struct Datum {
+  std::string ns;
+  std::string name;
+  Dimensions dimensions;
+  double value = 0;
+  std::string unit;
+  bool operator==(const Datum&) const = default;
+};
+
 class MetricSink {
  public:
   virtual ~MetricSink() = default;
@@ -49,6 +60,16 @@ class MetricSink {
     if (stats.sample_count <= 0) return false;
     return put(account, region, ns, name, std::move(dimensions), stats.sum / stats.sample_count,
                unit, timestamp);
+  }
+  // Stores many values with one timestamp, at once where the sink can (the store: in one
+  // transaction); returns how many were stored. By default, put() one by one.
+  virtual std::size_t put_all(const std::string& account, const std::string& region,
+                              const std::vector<Datum>& data, core::TimePoint timestamp) {
+    std::size_t stored = 0;
+    for (const Datum& d : data) {
+      stored += put(account, region, d.ns, d.name, d.dimensions, d.value, d.unit, timestamp);
+    }
+    return stored;
   }
 };
 

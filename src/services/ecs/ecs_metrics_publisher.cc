@@ -136,11 +136,7 @@ std::size_t EcsMetricsPublisher::publish_as_of(core::TimePoint stamp) {
   std::lock_guard lock(mu_);
   std::size_t put = 0;
   for (const Collected& c : collect(core::to_epoch_seconds(clock_.now()))) {
-    for (const MetricDatum& d : c.data) {
-      if (sink_.put(c.account, c.region, d.ns, d.name, d.dimensions, d.value, d.unit, stamp)) {
-        ++put;
-      }
-    }
+    put += sink_.put_all(c.account, c.region, c.data, stamp);  // one transaction in the store
   }
   return put;
 }

@@ -39,14 +39,7 @@ inline constexpr std::string_view kEcsNamespace = "AWS/ECS";
 inline constexpr std::string_view kInsightsNamespace = "ECS/ContainerInsights";
 
 // One datum to put.
-struct MetricDatum {
-  std::string ns;
-  std::string name;
-  cloudwatch::Dimensions dimensions;
-  double value = 0;
-  std::string unit;
-  bool operator==(const MetricDatum&) const = default;
-};
+using MetricDatum = cloudwatch::Datum;
 
 // What a task reserves: task-level cpu and memory when set (Fargate), else the sum over its
 // containers (cpu; memoryReservation, else memory), as ECS counts a service's reservation.
