@@ -48,6 +48,7 @@ sys.path.append("/usr/lib/python3/dist-packages")
 
 import conftest  # noqa: E402
 import alb_env  # noqa: E402
+import results_md  # noqa: E402
 
 SECTION = "## Rolling deployment under load"
 CLUSTER = alb_env.CLUSTER
@@ -278,20 +279,6 @@ def report(b, args):
     return "\n".join(lines) + "\n"
 
 
-def write_section(text):
-    path = os.path.join(HERE, "RESULTS.md")
-    with open(path) as f:
-        old = f.read()
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("\n" + old[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--gantry-bin", default=conftest.BINARY)
@@ -340,7 +327,7 @@ def main():
     if leftover:
         sys.exit("namespaces left behind: %s (server log: /tmp/rolling-bench.log)" % leftover)
     if not args.no_write:
-        write_section(text)
+        results_md.write_section(SECTION, text)
     v2_only = [x.strip() for x in b.after] == ["v2"]
     ok = b.result["failures"] == 0 and b.result["requests"] >= args.min_requests and v2_only
     if not ok:

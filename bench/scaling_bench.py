@@ -48,18 +48,10 @@ sys.path.append("/usr/lib/python3/dist-packages")
 
 import conftest  # noqa: E402
 import alb_env  # noqa: E402
+import results_md  # noqa: E402
 from alb_env import CLUSTER  # noqa: E402
 
 SECTION = "## Autoscaling"
-
-BURN_CGI = """#!/bin/sh
-i=0
-n=${QUERY_STRING:-20000}
-while [ "$i" -lt "$n" ]; do i=$((i + 1)); done
-body="burned $(cat /www/host)"
-printf 'Content-Type: text/plain\\r\\nContent-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
-"""
-
 
 def loadavg():
     with open("/proc/loadavg") as f:
@@ -120,7 +112,7 @@ class Reaction:
         self.server = alb_env.start_server(os.path.join(self.tmp, "data"), time_scale=self.scale)
         aws = self.aws = aws_of(self.server)
         layout = alb_env.web_layout(os.path.join(self.tmp, "img"), "scale",
-                                    extra_files={"/www/cgi-bin/burn.sh": BURN_CGI})
+                                    extra_files={"/www/cgi-bin/burn.sh": alb_env.BURN_CGI})
         image = alb_env.push_layout(self.server, layout, "scale")
         net = alb_env.make_network(aws)
         self.tg = alb_env.fast_target_group(aws, "scale", net["vpc"])
@@ -314,20 +306,6 @@ def report(args, runs, cost):
     return "\n".join(lines) + "\n"
 
 
-def write_section(text):
-    path = os.path.join(HERE, "RESULTS.md")
-    with open(path) as f:
-        old = f.read()
-    start = old.find(SECTION + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + ("\n" + old[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--gantry-bin", default=conftest.BINARY)
@@ -382,7 +360,7 @@ def main():
         served = fastest.times["served"] - fastest.times["load"]
         print("note: load → extra task serving %.1f s at time scale %g" % (served, fastest.scale))
     if not args.no_write:
-        write_section(text)
+        results_md.write_section(SECTION, text)
 
 
 if __name__ == "__main__":

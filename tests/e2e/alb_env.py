@@ -180,6 +180,16 @@ printf 'Content-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
 """
 
 
+# CPU: QUERY_STRING shell loop turns (the task's cgroup quota caps them), then the task's
+# hostname. The autoscaling tests and bench/scaling_bench.py load tasks with it.
+BURN_CGI = """#!/bin/sh
+i=0
+n=${QUERY_STRING:-20000}
+while [ "$i" -lt "$n" ]; do i=$((i + 1)); done
+body="burned $(cat /www/host)"
+printf 'Content-Type: text/plain\\r\\nContent-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
+"""
+
 def web_layout(dest, version, extra_files=None):
     """busybox httpd on 8080: / answers '<version>', /health 'ok', /host the task's hostname
     (written at start), /stats 'stats <version>', /cgi-bin/slow.sh?N 'slow <version>' after N

@@ -14,22 +14,13 @@ import time
 import pytest
 
 from conftest import client_for
-from alb_env import (CLUSTER, Aws, Load, alb_get, cleanup_all, fast_target_group, make_alb,
-                     make_network, own_netns, privileged, push_layout, register_web,
+from alb_env import (BURN_CGI, CLUSTER, Aws, Load, alb_get, cleanup_all, fast_target_group,
+                     make_alb, make_network, own_netns, privileged, push_layout, register_web,
                      start_server, target_health, wait_until, web_layout)
 
 pytestmark = privileged
 
 TIME_SCALE = 60
-
-# CPU: QUERY_STRING shell loop turns, then the task's hostname.
-BURN_CGI = """#!/bin/sh
-i=0
-n=${QUERY_STRING:-20000}
-while [ "$i" -lt "$n" ]; do i=$((i + 1)); done
-body="burned $(cat /www/host)"
-printf 'Content-Type: text/plain\\r\\nContent-Length: %d\\r\\n\\r\\n%s' "${#body}" "$body"
-"""
 
 # Memory: starts a process that holds a 256 MiB string for QUERY_STRING seconds, answers at once.
 HOG_CGI = """#!/bin/sh
