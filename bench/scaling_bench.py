@@ -250,7 +250,8 @@ class Cost:
             left -= n
 
         def all_running():
-            arns = aws.ecs.list_tasks(cluster=CLUSTER, desiredStatus="RUNNING")["taskArns"]
+            arns = [a for page in aws.ecs.get_paginator("list_tasks").paginate(
+                cluster=CLUSTER, desiredStatus="RUNNING") for a in page["taskArns"]]
             running = 0
             for i in range(0, len(arns), 100):
                 running += sum(1 for x in aws.ecs.describe_tasks(
