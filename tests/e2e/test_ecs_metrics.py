@@ -106,8 +106,10 @@ def test_cpu_and_memory_utilization_from_cgroups(server, tmp_path):
     assert busy["Unit"] == "Percent"
     # A busy loop would keep a core busy; the task's 256 units cap it at a quarter core (100 %).
     # A sleeping task uses next to nothing. Other work on a loaded host slows the loop (under a
-    # load average of 20 on 2 cores it got about half its quarter), never the idle task.
-    assert busy["Average"] > 20 and busy["Maximum"] <= 110, busy
+    # load average of 20 on 2 cores it got about half its quarter), never the idle task. The
+    # quota is enforced per 100 ms CFS period, so a 333 ms window (20 AWS seconds here) may hold
+    # one CFS period's quota more or less than its share: up to about 130 %, never more.
+    assert busy["Average"] > 20 and busy["Maximum"] <= 135, busy
     assert idle["Maximum"] < 5, idle
     assert busy["Average"] > 10 * max(idle["Average"], 0.5), (busy, idle)
 
