@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "core/log.h"
+#include "core/period.h"
 #include "netplane/netns.h"
 
 namespace dataplane {
@@ -211,13 +212,14 @@ ReconcileResult LoadBalancerNodes::reconcile(const std::string& key) {
 core::Duration LoadBalancerNodes::flush_metrics() {
   using std::chrono::milliseconds;
   const int64_t period = std::chrono::duration_cast<milliseconds>(metrics_period(clock_)).count();
-  const int64_t boundary = core::to_epoch_millis(clock_.now()) / period * period;
+  const int64_t boundary = core::period_start_ms(core::to_epoch_millis(clock_.now()), period);
   auto counts = metrics_.take();
   std::vector<AlbMetricDatum> data =
       alb_metric_data(*snapshots_.current(), counts, core::from_epoch_millis(boundary - 1));
   if (!data.empty()) options_.publish_metrics(std::move(data));
   constexpr int64_t kAfterBoundary = 5;
-  return milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now()));
+  return core::until_after_next_boundary(core::to_epoch_millis(clock_.now()), period,
+                                         kAfterBoundary);
 }
 
 // Each target group probed only from load balancers whose node is up: until then (after a

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/period.h"
 #include "services/cloudwatch/alarm_history.h"
 #include "services/cloudwatch/cloudwatch_json.h"
 #include "services/cloudwatch/metric_query.h"
@@ -204,8 +205,7 @@ core::Duration until_next_evaluation(int64_t now_ms, double time_scale) {
   // in-process publishers put theirs at the boundary.
   const ScaledAxis minute{60000, time_scale};
   int64_t grace = std::clamp<int64_t>(minute.real_ms / 20, 50, 1000);
-  int64_t next = (now_ms - grace) / minute.real_ms * minute.real_ms + minute.real_ms + grace;
-  return std::chrono::milliseconds(next - now_ms);
+  return core::until_after_next_boundary(now_ms - grace, minute.real_ms);
 }
 
 }  // namespace services::cloudwatch

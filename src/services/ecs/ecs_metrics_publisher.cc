@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "core/period.h"
 #include "services/ecs/ecs_store.h"
 #include "store/transaction.h"
 
@@ -148,14 +149,14 @@ reconcile::ReconcileResult EcsMetricsPublisher::tick() {
   using std::chrono::milliseconds;
   const int64_t period = std::chrono::duration_cast<milliseconds>(period_).count();
   const int64_t now = core::to_epoch_millis(clock_.now());
-  const int64_t boundary = now / period * period;
+  const int64_t boundary = core::period_start_ms(now, period);
   if (boundary != last_boundary_) {
     last_boundary_ = boundary;
     publish_as_of(core::from_epoch_millis(boundary - 1));
   }
   constexpr int64_t kAfterBoundary = 5;
   return reconcile::ReconcileResult::requeue_after(
-      milliseconds(boundary + period + kAfterBoundary - core::to_epoch_millis(clock_.now())));
+      core::until_after_next_boundary(core::to_epoch_millis(clock_.now()), period, kAfterBoundary));
 }
 
 }  // namespace services::ecs
