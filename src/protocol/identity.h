@@ -2,6 +2,7 @@
 // Who owns an access key. STS (temporary credentials) and the configured static key pairs
 // implement this; ApiPlane asks it for every signed request.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@ struct Principal {
   std::string secret_access_key;
   std::string session_token;                 // empty for long-term keys
   std::optional<core::TimePoint> expires_at;  // temporary credentials only
+  // STS session tags (AssumeRole Tags, a web identity token's tags): aws:PrincipalTag/<key> for
+  // the session, over the role's own tags.
+  std::map<std::string, std::string> session_tags;
 };
 
 class IdentityResolver {
