@@ -150,7 +150,7 @@ TEST_F(EnforceTest, StrictModeDoesNotAuthorize) {
                             &authorizer};
   EXPECT_EQ(send(create, "AKIAUSER", "user-secret").status, 400);
   EXPECT_EQ(send(create, "AKIAUSER", "user-secret", "127.0.0.1", &strict).status, 200);
-  EXPECT_EQ(send(create, "AKIAUSER", "wrong-secret", "127.0.0.1", &strict).status, 400);
+  EXPECT_EQ(send(create, "AKIAUSER", "wrong-secret", "127.0.0.1", &strict).status, 403);
 }
 
 }  // namespace

@@ -176,8 +176,10 @@ TEST(ArnMatchTest, EachSegmentIsMatchedSeparately) {
   EXPECT_TRUE(arn_match(pat("arn:aws:ecs:*:*:service/web/*"),
                         "arn:aws:ecs:us-east-1:123456789012:service/web/api"));
   // A wildcard does not reach across the colons between segments.
-  EXPECT_FALSE(arn_match(pat("arn:aws:ecs:us-*:service/*"),
-                         "arn:aws:ecs:us-east-1:123456789012:service/web/api"));
+  EXPECT_FALSE(arn_match(pat("arn:aws:ecs:*:123456789012:*"),
+                         "arn:aws:ecs:us-east-1:000000000000:x:123456789012:y"));
+  EXPECT_TRUE(arn_match(pat("arn:aws:ecs:*:000000000000:*"),
+                        "arn:aws:ecs:us-east-1:000000000000:x:123456789012:y"));
   EXPECT_TRUE(arn_match(pat("arn:aws:logs:*:*:log-group:/ecs/web:*"),
                         "arn:aws:logs:us-east-1:1:log-group:/ecs/web:log-stream:a"));
   EXPECT_FALSE(arn_match(pat("arn:aws:ecs:*:*:service/Web/*"),
