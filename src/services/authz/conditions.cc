@@ -270,6 +270,17 @@ std::optional<double> parse_date(std::string_view s) {
   return core::to_epoch_seconds(*t);
 }
 
+std::string_view arn_account(std::string_view arn) {
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    pos = arn.find(':', pos);
+    if (pos == std::string_view::npos) return {};
+    ++pos;
+  }
+  std::size_t end = arn.find(':', pos);
+  return end == std::string_view::npos ? std::string_view() : arn.substr(pos, end - pos);
+}
+
 bool ip_in_cidr(std::string_view ip, std::string_view cidr) {
   std::string net(cidr);
   int bits = -1;

@@ -53,6 +53,10 @@ bool condition_holds(const ConditionClause& clause, const KeyValues& keys);
 // seconds or a +hh:mm offset) or epoch seconds, to epoch seconds.
 std::optional<double> parse_date(std::string_view text);
 
+// The account field of an ARN ("arn:aws:iam::123456789012:user/x" -> "123456789012"); empty
+// when `arn` has fewer than five colons.
+std::string_view arn_account(std::string_view arn);
+
 // Is `ip` inside `cidr` ("203.0.113.0/24", "2001:db8::/32", or one address)?
 bool ip_in_cidr(std::string_view ip, std::string_view cidr);
 

@@ -7,26 +7,20 @@
 namespace services::authz {
 namespace {
 
-std::string_view arn_account(std::string_view arn) {
-  // arn:partition:service:region:account:resource
-  std::size_t pos = 0;
-  for (int i = 0; i < 4; ++i) {
-    pos = arn.find(':', pos);
-    if (pos == std::string_view::npos) return {};
-    ++pos;
-  }
-  return arn.substr(pos, arn.find(':', pos) - pos);
-}
-
 // The part of an ARN after "<account>:" ("user/path/name", "assumed-role/R/S", "root").
 std::string_view arn_resource(std::string_view arn) {
   std::string_view account = arn_account(arn);
-  if (account.data() == nullptr) return {};
+  if (account.empty()) return {};
   std::size_t start = static_cast<std::size_t>(account.data() - arn.data()) + account.size() + 1;
   return start <= arn.size() ? arn.substr(start) : std::string_view();
 }
 
 bool is_root(std::string_view arn) { return arn.starts_with("arn:aws:iam::") && arn.ends_with(":root"); }
+
+iam::AuthzResult decide(const std::vector<SourcedPolicy>& policies, const EvalInput& in) {
+  Evaluation e = evaluate(policies, in);
+  return {e.decision, "", std::move(e.matched)};
+}
 
 }  // namespace
 
@@ -80,11 +74,10 @@ iam::AuthzResult PolicyAuthority::authorize(const iam::AuthzRequest& request) co
     }
   }
   KeyValues keys = context_keys(request);
-  Evaluation e = evaluate(policies, {.action = request.action,
-                                     .resource = request.resource,
-                                     .principal = request.principal_arn,
-                                     .keys = keys});
-  iam::AuthzResult r{e.decision, "", std::move(e.matched)};
+  iam::AuthzResult r = decide(policies, {.action = request.action,
+                                         .resource = request.resource,
+                                         .principal = request.principal_arn,
+                                         .keys = keys});
   if (!r.allowed()) r.message = denial_message(request, r.decision);
   return r;
 }
@@ -93,11 +86,10 @@ iam::AuthzResult PolicyAuthority::authorize_trust(const iam::RoleInfo& role,
                                                   const iam::AuthzRequest& request) const {
   std::vector<SourcedPolicy> policies{{role.arn, cache_.get(role.assume_role_policy)}};
   KeyValues keys = context_keys(request);
-  Evaluation e = evaluate(policies, {.action = request.action,
-                                     .resource = role.arn,
-                                     .principal = request.principal_arn,
-                                     .keys = keys});
-  iam::AuthzResult r{e.decision, "", std::move(e.matched)};
+  iam::AuthzResult r = decide(policies, {.action = request.action,
+                                         .resource = role.arn,
+                                         .principal = request.principal_arn,
+                                         .keys = keys});
   if (!r.allowed()) {
     // AssumeRole's denial names the role and gives no reason.
     r.message = "User: " + request.principal_arn + " is not authorized to perform: " +

@@ -5,18 +5,6 @@
 namespace services::authz {
 namespace {
 
-// The account field of an ARN ("arn:aws:iam::123456789012:user/x" -> "123456789012").
-std::string_view arn_account(std::string_view arn) {
-  std::size_t pos = 0;
-  for (int i = 0; i < 4; ++i) {
-    pos = arn.find(':', pos);
-    if (pos == std::string_view::npos) return {};
-    ++pos;
-  }
-  std::size_t end = arn.find(':', pos);
-  return end == std::string_view::npos ? std::string_view() : arn.substr(pos, end - pos);
-}
-
 // "arn:aws:sts::A:assumed-role/R/S" -> the role name R; empty for any other ARN.
 std::string_view assumed_role_name(std::string_view arn) {
   std::size_t p = arn.find(":assumed-role/");
