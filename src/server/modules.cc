@@ -52,8 +52,9 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
-  // TODO(#16): .directory = &iam->directory() once the IAM module is on main; until then only
-  // the accounts' root users pass --auth enforce.
+  // TODO(#16): make authz first and pass &authz->authority() to IAM and STS, then
+  // authz->connect({.directory = &iam->directory(), ...}) once the IAM module is on main; until
+  // then only the accounts' root users pass --auth enforce.
   std::unique_ptr<services::authz::AuthzModule> authz =
       services::authz::make_authz_module(ctx, {.directory = nullptr, .identities = identities_});
   authorizer_ = &authz->authorizer();

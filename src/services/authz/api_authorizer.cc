@@ -71,16 +71,14 @@ std::optional<protocol::AwsError> ApiAuthorizer::authorize(const protocol::Reque
   if (!ctx.source_ip.empty()) request.keys["aws:SourceIp"] = {ctx.source_ip};
   if (!ctx.caller_user_id.empty()) request.keys["aws:userid"] = {ctx.caller_user_id};
   request.keys["aws:SecureTransport"] = {"false"};  // Gantry's API is plain HTTP
-  if (identities_ && !ctx.access_key_id.empty()) {
+  // Session tags exist only on STS sessions; a user's key needs no second lookup.
+  if (identities_ && ctx.caller_arn.find(":assumed-role/") != std::string::npos) {
     if (std::optional<protocol::Principal> p = identities_->lookup(ctx.access_key_id)) {
       for (const auto& [k, v] : p->session_tags) request.keys["aws:PrincipalTag/" + k] = {v};
     }
   }
-  for (std::string& resource : target.resources) {
-    request.resource = std::move(resource);
-    iam::AuthzResult result = authority_.authorize(request);
-    if (!result.allowed()) return denial_error(ctx.service, request, result);
-  }
+  iam::AuthzResult result = authority_.authorize_each(request, target.resources);
+  if (!result.allowed()) return denial_error(ctx.service, request, result);
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 
 #include "protocol/authorizer.h"
 #include "protocol/identity.h"
+#include "services/authz/policy_authority.h"
 #include "services/iam/authority.h"
 
 namespace services::authz {
@@ -14,14 +15,17 @@ namespace services::authz {
 class ApiAuthorizer final : public protocol::Authorizer {
  public:
   // `identities` (may be null) gives a temporary principal's STS session tags.
-  ApiAuthorizer(const iam::Authority& authority, const protocol::IdentityResolver* identities)
+  ApiAuthorizer(const PolicyAuthority& authority, const protocol::IdentityResolver* identities)
       : authority_(authority), identities_(identities) {}
+
+  // Sets the identities after construction; before the server serves.
+  void connect(const protocol::IdentityResolver* identities) { identities_ = identities; }
 
   std::optional<protocol::AwsError> authorize(const protocol::RequestContext& ctx,
                                               const boost::json::object& input) const override;
 
  private:
-  const iam::Authority& authority_;
+  const PolicyAuthority& authority_;
   const protocol::IdentityResolver* identities_;
 };
 

@@ -13,6 +13,10 @@ class Impl final : public AuthzModule {
 
   const iam::Authority& authority() const override { return authority_; }
   const protocol::Authorizer& authorizer() const override { return authorizer_; }
+  void connect(AuthzPorts ports) override {
+    authority_.connect(ports.directory);
+    authorizer_.connect(ports.identities);
+  }
 
  private:
   PolicyAuthority authority_;

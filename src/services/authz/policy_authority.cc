@@ -63,6 +63,12 @@ KeyValues PolicyAuthority::context_keys(const iam::AuthzRequest& request) const 
 }
 
 iam::AuthzResult PolicyAuthority::authorize(const iam::AuthzRequest& request) const {
+  iam::AuthzRequest r = request;
+  return authorize_each(r, {request.resource});
+}
+
+iam::AuthzResult PolicyAuthority::authorize_each(iam::AuthzRequest& request,
+                                                 const std::vector<std::string>& resources) const {
   // The root user of the account may do anything in it.
   if (is_root(request.principal_arn) && arn_account(request.principal_arn) == request.account) {
     return {iam::Decision::Allow, "", {}};
@@ -74,11 +80,18 @@ iam::AuthzResult PolicyAuthority::authorize(const iam::AuthzRequest& request) co
     }
   }
   KeyValues keys = context_keys(request);
-  iam::AuthzResult r = decide(policies, {.action = request.action,
-                                         .resource = request.resource,
-                                         .principal = request.principal_arn,
-                                         .keys = keys});
-  if (!r.allowed()) r.message = denial_message(request, r.decision);
+  iam::AuthzResult r;
+  for (const std::string& resource : resources) {
+    request.resource = resource;
+    r = decide(policies, {.action = request.action,
+                          .resource = request.resource,
+                          .principal = request.principal_arn,
+                          .keys = keys});
+    if (!r.allowed()) {
+      r.message = denial_message(request, r.decision);
+      break;
+    }
+  }
   return r;
 }
 

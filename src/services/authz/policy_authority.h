@@ -19,9 +19,19 @@ class PolicyAuthority final : public iam::Authority {
   PolicyAuthority(const iam::Directory* directory, const core::Clock& clock)
       : directory_(directory), clock_(clock) {}
 
+  // Sets the directory after construction (the IAM module wants the authority first); before
+  // the server serves.
+  void connect(const iam::Directory* directory) { directory_ = directory; }
+
   iam::AuthzResult authorize(const iam::AuthzRequest& request) const override;
   iam::AuthzResult authorize_trust(const iam::RoleInfo& role,
                                    const iam::AuthzRequest& request) const override;
+
+  // authorize() for each of `resources` in turn, reading the principal's policies and keys once
+  // (DescribeServices names up to 10 services): Allow, or the first denial, with
+  // request.resource set to the resource denied.
+  iam::AuthzResult authorize_each(iam::AuthzRequest& request,
+                                  const std::vector<std::string>& resources) const;
 
   // The request's keys plus the global ones AWS adds: aws:PrincipalArn, aws:PrincipalAccount,
   // aws:PrincipalTag/* (session tags in request.keys win), aws:RequestedRegion, aws:CurrentTime,

@@ -127,6 +127,20 @@ TEST_F(PolicyAuthorityTest, AnAssumedRoleSessionHasItsRolesTagsAndUserId) {
                      session).allowed());
 }
 
+TEST_F(PolicyAuthorityTest, EveryResourceOfARequestMustBeAllowed) {
+  dir.allow(kUser, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:DescribeServices",
+                      "Resource":"arn:aws:ecs:*:*:service/web/*"}})");
+  iam::AuthzRequest r{.principal_arn = kUser, .action = "ecs:DescribeServices", .resource = "",
+                      .account = kAcct, .region = "us-east-1"};
+  EXPECT_TRUE(authority.authorize_each(r, {kService, kService + "2"}).allowed());
+  iam::AuthzResult d =
+      authority.authorize_each(r, {kService, "arn:aws:ecs:us-east-1:123456789012:service/db/x"});
+  EXPECT_FALSE(d.allowed());
+  EXPECT_EQ(r.resource, "arn:aws:ecs:us-east-1:123456789012:service/db/x");
+  EXPECT_NE(d.message.find("on resource: arn:aws:ecs:us-east-1:123456789012:service/db/x "),
+            std::string::npos);
+}
+
 TEST_F(PolicyAuthorityTest, AnUnparseableStoredPolicyGrantsNothing) {
   dir.allow(kUser, "{oops");
   dir.allow(kUser, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:List*","Resource":"*"}})");
