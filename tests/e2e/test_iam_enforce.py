@@ -35,6 +35,17 @@ def enforce(tmp_gantry):
     return g, root_iam, account
 
 
+def test_the_root_key_stays_all_powerful_and_unknown_keys_are_refused(tmp_gantry):
+    g = tmp_gantry("--auth", "enforce", "--credentials", "%s:%s" % ROOT)
+    ecs = client_for(g.endpoint, "ecs", key=ROOT[0], secret=ROOT[1])
+    assert ecs.create_cluster(clusterName="web")["cluster"]["status"] == "ACTIVE"
+    ec2 = client_for(g.endpoint, "ec2", key=ROOT[0], secret=ROOT[1])
+    assert ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"].startswith("vpc-")
+    with pytest.raises(ClientError) as e:
+        client_for(g.endpoint, "ecs", key="AKIDUNKNOWN", secret="x").list_clusters()
+    assert denied(e)[0] == "UnrecognizedClientException"
+
+
 def make_user(root_iam, name, document):
     arn = root_iam.create_user(UserName=name)["User"]["Arn"]
     root_iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=document)

@@ -15,12 +15,18 @@ namespace {
 
 constexpr const char* kAcct = "123456789012";
 const std::string kUserArn = "arn:aws:iam::123456789012:user/ci";
+const std::string kSessionArn = "arn:aws:sts::123456789012:assumed-role/deploy/s1";
 
 class Keys final : public protocol::IdentityResolver {
  public:
   std::optional<protocol::Principal> lookup(std::string_view key) const override {
     if (key == "AKIAROOT") return protocol::Principal{.account = kAcct, .arn = "arn:aws:iam::123456789012:root",
                                                       .user_id = kAcct, .secret_access_key = "root-secret"};
+    if (key == "ASIASESSION") {
+      return protocol::Principal{.account = kAcct, .arn = kSessionArn, .user_id = "AROADEPLOY:s1",
+                                 .secret_access_key = "session-secret",
+                                 .session_tags = {{"team", "web"}}};
+    }
     if (key == "AKIAUSER") return protocol::Principal{.account = kAcct, .arn = kUserArn,
                                                       .user_id = "AIDAUSER", .secret_access_key = "user-secret"};
     return std::nullopt;
@@ -141,6 +147,23 @@ TEST_F(EnforceTest, Ec2DenialIsUnauthorizedOperationWithAnEncodedMessage) {
             std::string::npos)
       << res.body;
   EXPECT_NE(res.body.find("Encoded authorization failure message: "), std::string::npos);
+}
+
+TEST_F(EnforceTest, AnAssumedRoleSessionsTagsAreItsPrincipalTags) {
+  dir.allow(kSessionArn, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+      "Action":"ecs:CreateCluster","Resource":"*",
+      "Condition":{"StringEquals":{"aws:PrincipalTag/team":"web","aws:userid":"AROADEPLOY:s1"}}}})");
+  EXPECT_EQ(send(create, "ASIASESSION", "session-secret").status, 200);
+  dir.policies.clear();
+  dir.allow(kSessionArn, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+      "Action":"ecs:CreateCluster","Resource":"*",
+      "Condition":{"StringEquals":{"aws:PrincipalTag/team":"db"}}}})");
+  http::Response res = send(create, "ASIASESSION", "session-secret");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_NE(res.body.find("User: arn:aws:sts::123456789012:assumed-role/deploy/s1 is not "
+                          "authorized to perform: ecs:CreateCluster"),
+            std::string::npos)
+      << res.body;
 }
 
 // --auth strict behaves as before: signatures checked, policies not.
