@@ -48,10 +48,11 @@ json::object parameter_json(std::string_view name, std::string_view arn, const V
   return o;
 }
 
-json::object metadata_json(const ParameterRow& p, std::string_view arn) {
-  const VersionRow& v = p.current();
-  json::object o{{"Name", p.name},
-                 {"ARN", arn},
+namespace {
+
+// The members ParameterMetadata and ParameterHistory share: one version's settings.
+json::object version_fields(std::string_view name, const VersionRow& v) {
+  json::object o{{"Name", name},
                  {"Type", v.type},
                  {"LastModifiedDate", epoch_seconds(v.modified_at_ms)},
                  {"LastModifiedUser", v.modified_by},
@@ -65,22 +66,20 @@ json::object metadata_json(const ParameterRow& p, std::string_view arn) {
   return o;
 }
 
+}  // namespace
+
+json::object metadata_json(const ParameterRow& p, std::string_view arn) {
+  json::object o = version_fields(p.name, p.current());
+  o["ARN"] = arn;
+  return o;
+}
+
 json::object history_json(std::string_view name, const VersionRow& v, std::string_view value) {
+  json::object o = version_fields(name, v);
   json::array labels;
   for (const std::string& l : v.labels) labels.emplace_back(l);
-  json::object o{{"Name", name},
-                 {"Type", v.type},
-                 {"LastModifiedDate", epoch_seconds(v.modified_at_ms)},
-                 {"LastModifiedUser", v.modified_by},
-                 {"Value", value},
-                 {"Version", v.version},
-                 {"Labels", std::move(labels)},
-                 {"Tier", v.tier},
-                 {"Policies", policy_list(v.policies)},
-                 {"DataType", v.data_type}};
-  if (!v.key_id.empty()) o["KeyId"] = v.key_id;
-  if (!v.description.empty()) o["Description"] = v.description;
-  if (!v.allowed_pattern.empty()) o["AllowedPattern"] = v.allowed_pattern;
+  o["Value"] = value;
+  o["Labels"] = std::move(labels);
   return o;
 }
 
