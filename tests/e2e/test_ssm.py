@@ -3,15 +3,12 @@ custom keys, a disabled key), paging, labels, history, tags, the public /aws/ser
 the AWS CLI, and no SecureString plaintext in the data directory or the server's log."""
 import base64
 import os
-import shutil
 
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import GantryProcess, aws_cli, client_for, own_server_only
-
-CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
-CLIS = list(dict.fromkeys(CLIS))
+from test_kms import CLIS, error, files_containing
 
 
 @pytest.fixture
@@ -22,11 +19,6 @@ def ssm(make_client):
 @pytest.fixture
 def kms(make_client):
     return make_client("kms")
-
-
-def error(excinfo):
-    e = excinfo.value.response
-    return e["Error"]["Code"], e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 # --- parameters and versions ----------------------------------------------------------------
@@ -253,20 +245,6 @@ def test_aws_cli(cli, endpoint, tmp_path):
 # --- secrecy at rest ------------------------------------------------------------------------
 
 MARKER = "GANTRY-SSM-SECURESTRING-MARKER-c41e"
-
-
-def files_containing(root, needle):
-    hits = []
-    for d, _, names in os.walk(root):
-        for n in names:
-            p = os.path.join(d, n)
-            try:
-                with open(p, "rb") as f:
-                    if needle in f.read():
-                        hits.append(p)
-            except OSError:
-                pass
-    return hits
 
 
 @pytest.mark.emulator_only
