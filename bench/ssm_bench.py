@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from ecs_bench import client, free_port, measure, p50_p99, stop, wait_listening
+from ecs_bench import client, free_port, measure, print_comparison, stop, wait_listening
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "bench-secret-value-0123456789"
@@ -107,16 +107,7 @@ def main():
 
     print("%s UTC; load average %s at the start, %s at the end; %d rounds, servers in turn\n" %
           (started, load_start, " ".join(open("/proc/loadavg").read().split()[:3]), args.rounds))
-    print("| Operation | Gantry p50 | Gantry p99 | moto p50 | moto p99 | moto p50 / Gantry p50 |")
-    print("|---|---|---|---|---|---|")
-    for op in samples["gantry"]:
-        g50, g99 = p50_p99(samples["gantry"][op])
-        if "moto" in samples:
-            m50, m99 = p50_p99(samples["moto"][op])
-            print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx |" %
-                  (op, g50, g99, m50, m99, m50 / g50))
-        else:
-            print("| %s | %.2f ms | %.2f ms | n/a | n/a | n/a |" % (op, g50, g99))
+    print_comparison(samples)
 
 
 if __name__ == "__main__":
