@@ -17,6 +17,7 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/iam/iam_module.h"
 #include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
 #include "services/sts/sts_module.h"
@@ -48,6 +49,7 @@ struct Modules::Host {
 
 Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
                  services::ecs::EcsOptions ecs_options) {
+  std::unique_ptr<services::iam::IamModule> iam = services::iam::make_iam_module(ctx);
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
@@ -89,6 +91,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
     });
   }
   // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
+  modules_.push_back(std::move(iam));
   modules_.push_back(std::move(sts));
   modules_.push_back(std::move(ec2));
   modules_.push_back(std::move(ecr));
