@@ -133,11 +133,18 @@ protocol::Result<void> merge_tags(const json::array& tags, json::object& into) {
   return {};
 }
 
+// "The service removes any spaces specified for the beginning or end of a parameter name."
+std::string trimmed(std::string name) {
+  name.erase(0, name.find_first_not_of(' '));
+  name.erase(name.find_last_not_of(' ') + 1);
+  return name;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
 Reply SsmService::put_parameter(const Ctx& ctx, const Doc& in) {
-  std::string name = core::str(in, "Name");
+  std::string name = trimmed(core::str(in, "Name"));
   if (auto ok = check_name(name); !ok) return ok.error();
   bool overwrite = core::opt_bool(in, "Overwrite").value_or(false);
   const json::array* tags = core::arr(in, "Tags");
