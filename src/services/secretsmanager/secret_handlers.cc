@@ -97,36 +97,38 @@ Reply SecretsManagerService::create_secret(const Ctx& ctx, const Doc& in) {
 Reply SecretsManagerService::update_secret(const Ctx& ctx, const Doc& in) {
   protocol::Result<std::optional<Plain>> value = value_of(in);
   if (!value) return value.error();
-  SecretRow secret;
-  {
-    store::Transaction tx = vault_.db().begin();
-    SmStore st(tx);
-    protocol::Result<SecretRow> s =
-        vault_.live_in(st, ctx.account, ctx.region, core::str(in, "SecretId"));
-    if (!s) return s.error();
-    tx.commit();
-    secret = std::move(*s);
-  }
+  protocol::Result<SecretRow> before = live_secret(ctx, in);
+  if (!before) return before.error();
+  SecretRow secret = *before;
   if (std::optional<std::string> d = core::opt_str(in, "Description")) secret.description = *d;
+  std::vector<VersionRow> resealed;
   if (std::optional<std::string> k = core::opt_str(in, "KmsKeyId")) {
     secret.kms_key_id = *k;
     if (auto key = vault_.keys().key_arn(ctx.account, ctx.region, key_of(secret)); !key) {
       return errors::encryption_failure(key.error());
     }
+    if (key_of(secret) != key_of(*before)) {
+      auto r = reseal_labelled(*before, secret);
+      if (!r) return r.error();
+      resealed = std::move(*r);
+    }
   }
-  json::object out = arn_and_name(secret);
-  if (!*value) {
-    secret.last_changed_ms = vault_.now_ms();
+  {
     store::Transaction tx = vault_.db().begin();
     SmStore st(tx);
+    secret.last_changed_ms = vault_.now_ms();
     st.update(secret);
+    for (const VersionRow& v : resealed) {
+      if (st.version(v.secret_arn, v.version_id)) st.reseal(v);
+    }
     tx.commit();
-    return out;
   }
+  json::object out = arn_and_name(secret);
+  if (!*value) return out;
   protocol::Result<VersionRow> sealed = vault_.seal(secret, token_of(in), **value);
   if (!sealed) return sealed.error();
   std::string version_id = sealed->version_id;
-  auto stages = commit_version(secret, std::move(*sealed), {std::string(kCurrent)}, true);
+  auto stages = commit_version(secret, std::move(*sealed), {std::string(kCurrent)});
   if (!stages) return stages.error();
   out["VersionId"] = version_id;
   return out;
