@@ -41,6 +41,8 @@ class SecretsManagerService {
   Reply restore_secret(const Ctx& ctx, const Doc& in);
   Reply tag_resource(const Ctx& ctx, const Doc& in);
   Reply untag_resource(const Ctx& ctx, const Doc& in);
+  Reply rotate_secret(const Ctx& ctx, const Doc& in);
+  Reply cancel_rotate_secret(const Ctx& ctx, const Doc& in);
 
   // value_handlers.cc
   Reply get_secret_value(const Ctx& ctx, const Doc& in);
@@ -52,8 +54,6 @@ class SecretsManagerService {
   // list_handlers.cc
   Reply list_secrets(const Ctx& ctx, const Doc& in);
   Reply get_random_password(const Ctx& ctx, const Doc& in);
-  Reply rotate_secret(const Ctx& ctx, const Doc& in);
-  Reply cancel_rotate_secret(const Ctx& ctx, const Doc& in);
 
   // policy_handlers.cc
   Reply put_resource_policy(const Ctx& ctx, const Doc& in);

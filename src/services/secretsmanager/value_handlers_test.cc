@@ -221,6 +221,21 @@ TEST_F(SecretsManagerTest, BatchGetReportsPerSecretErrors) {
   EXPECT_EQ(err("BatchGetSecretValue", J("{}")).code, "InvalidParameterException");
 }
 
+TEST_F(SecretsManagerTest, BatchGetByFiltersPages) {
+  for (const char* n : {"app/a", "app/b", "app/c", "other"}) create(n, std::string(n) + "-value");
+  json::object in = J(R"({"Filters":[{"Key":"name","Values":["app/"]}],"MaxResults":2})");
+  json::object first = ok("BatchGetSecretValue", in);
+  ASSERT_EQ(first.at("SecretValues").as_array().size(), 2u);
+  ASSERT_TRUE(first.contains("NextToken"));
+  in["NextToken"] = first.at("NextToken");
+  json::object second = ok("BatchGetSecretValue", in);
+  ASSERT_EQ(second.at("SecretValues").as_array().size(), 1u);
+  EXPECT_EQ(second.at("SecretValues").as_array()[0].at("SecretString"), "app/c-value");
+  EXPECT_FALSE(second.contains("NextToken"));
+  EXPECT_EQ(err("BatchGetSecretValue", J(R"({"SecretIdList":["app/a"],"MaxResults":2})")).code,
+            "InvalidParameterException");
+}
+
 TEST_F(SecretsManagerTest, RotationWithoutALambdaFailsAsAwsDoes) {
   create("rot", "v");
   EXPECT_EQ(err("RotateSecret", J(R"({"SecretId":"rot"})")).code, "InvalidRequestException");
