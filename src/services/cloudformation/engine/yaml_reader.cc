@@ -51,6 +51,7 @@ json::value plain_scalar(const std::string& s) {
 }
 
 json::value convert(const YAML::Node& node);
+json::value convert_content(const YAML::Node& node);
 
 // `!GetAtt A.B` (scalar) splits at the first dot; the list form passes through.
 json::value short_form(const std::string& tag, const YAML::Node& node) {
@@ -59,7 +60,7 @@ json::value short_form(const std::string& tag, const YAML::Node& node) {
   if (node.IsScalar()) {
     arg = json::string(node.Scalar());  // a tagged scalar is never typed
   } else {
-    arg = convert(node);
+    arg = convert_content(node);  // the tag is this function's; the content may hold others
   }
   if (name == "GetAtt" && arg.is_string()) {
     std::string s(arg.as_string());
@@ -78,6 +79,11 @@ json::value convert(const YAML::Node& node) {
   if (tag.size() > 1 && tag[0] == '!' && tag[1] != '!') {
     return short_form(tag, node);
   }
+  return convert_content(node);
+}
+
+json::value convert_content(const YAML::Node& node) {
+  const std::string& tag = node.Tag();
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
