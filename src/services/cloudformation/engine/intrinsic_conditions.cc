@@ -1,6 +1,7 @@
 // The condition functions of the evaluator (intrinsics.h): Fn::If, Fn::Equals, Fn::And, Fn::Or,
 // Fn::Not, Fn::Contains and Condition. Messages as CloudFormation words them.
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 
 #include "services/cloudformation/engine/errors.h"
@@ -99,23 +100,52 @@ std::optional<json::value> Evaluator::fn_not(const json::value& arg) const {
   return !evaluate_boolean((*args)[0]);
 }
 
+std::vector<std::string> Evaluator::string_list(const json::value& v,
+                                                const std::string& fn) const {
+  json::value list = resolve_required(v);
+  if (!list.is_array()) {
+    fail("Template error: " + fn + " requires a list as its first element");
+  }
+  std::vector<std::string> out;
+  for (const json::value& item : list.get_array()) {
+    out.push_back(scalar_text(item).value_or(""));
+  }
+  return out;
+}
+
 // Fn::Contains [list, value]: whether the list holds the value (Rules; CDK's bootstrap check).
 std::optional<json::value> Evaluator::contains(const json::value& arg) const {
   const json::array* args = arg.if_array();
   if (!args || args->size() != 2) {
     fail("Template error: Fn::Contains requires a list argument with two elements");
   }
-  json::value list = resolve_required((*args)[0]);
-  if (!list.is_array()) {
-    fail("Template error: Fn::Contains requires a list as its first element");
+  std::vector<std::string> list = string_list((*args)[0], "Fn::Contains");
+  std::string wanted = scalar_text(resolve_required((*args)[1])).value_or("");
+  return std::find(list.begin(), list.end(), wanted) != list.end();
+}
+
+// Fn::EachMemberEquals [list, value]: every member equals the value.
+std::optional<json::value> Evaluator::each_member_equals(const json::value& arg) const {
+  const json::array* args = arg.if_array();
+  if (!args || args->size() != 2) {
+    fail("Template error: Fn::EachMemberEquals requires a list argument with two elements");
   }
-  std::optional<std::string> wanted = scalar_text(resolve_required((*args)[1]));
-  for (const json::value& item : list.get_array()) {
-    if (scalar_text(item) == wanted) {
-      return true;
-    }
+  std::vector<std::string> list = string_list((*args)[0], "Fn::EachMemberEquals");
+  std::string wanted = scalar_text(resolve_required((*args)[1])).value_or("");
+  return std::all_of(list.begin(), list.end(), [&](const std::string& m) { return m == wanted; });
+}
+
+// Fn::EachMemberIn [list, allowed]: every member of the first list is in the second.
+std::optional<json::value> Evaluator::each_member_in(const json::value& arg) const {
+  const json::array* args = arg.if_array();
+  if (!args || args->size() != 2) {
+    fail("Template error: Fn::EachMemberIn requires a list argument with two elements");
   }
-  return false;
+  std::vector<std::string> list = string_list((*args)[0], "Fn::EachMemberIn");
+  std::vector<std::string> allowed = string_list((*args)[1], "Fn::EachMemberIn");
+  return std::all_of(list.begin(), list.end(), [&](const std::string& m) {
+    return std::find(allowed.begin(), allowed.end(), m) != allowed.end();
+  });
 }
 
 std::optional<json::value> Evaluator::condition_fn(const json::value& arg) const {

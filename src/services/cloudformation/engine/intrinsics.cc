@@ -73,6 +73,8 @@ const std::map<std::string, Evaluator::Fn, std::less<>>& Evaluator::functions() 
       {"Fn::Or", &Evaluator::fn_or},
       {"Fn::Not", &Evaluator::fn_not},
       {"Fn::Contains", &Evaluator::contains},
+      {"Fn::EachMemberEquals", &Evaluator::each_member_equals},
+      {"Fn::EachMemberIn", &Evaluator::each_member_in},
       {"Fn::FindInMap", &Evaluator::find_in_map},
       {"Fn::Base64", &Evaluator::base64},
       {"Fn::Length", &Evaluator::length},

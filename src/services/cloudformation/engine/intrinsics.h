@@ -6,7 +6,8 @@
 //
 // Supported: Ref, Fn::GetAtt, Fn::Join, Fn::Sub (both forms; ${AWS::Region}, ${Res.Attr},
 // ${!Literal}), Fn::Select, Fn::Split, Fn::ImportValue, Fn::GetAZs, Fn::Cidr, Fn::If,
-// Fn::Equals, Fn::And, Fn::Or, Fn::Not, Fn::Contains, Condition, Fn::FindInMap, Fn::Base64,
+// Fn::Equals, Fn::And, Fn::Or, Fn::Not, Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn
+// (the last three for Rules), Condition, Fn::FindInMap, Fn::Base64,
 // and, under the AWS::LanguageExtensions transform, Fn::Length, Fn::ToJsonString and
 // Fn::FindInMap's DefaultValue. Pseudo parameters: AWS::Region, AWS::AccountId,
 // AWS::StackName, AWS::StackId, AWS::Partition, AWS::URLSuffix, AWS::NotificationARNs and
@@ -101,6 +102,9 @@ class Evaluator {
   std::optional<boost::json::value> fn_or(const boost::json::value& arg) const;
   std::optional<boost::json::value> fn_not(const boost::json::value& arg) const;
   std::optional<boost::json::value> contains(const boost::json::value& arg) const;
+  std::optional<boost::json::value> each_member_equals(const boost::json::value& arg) const;
+  std::optional<boost::json::value> each_member_in(const boost::json::value& arg) const;
+  std::vector<std::string> string_list(const boost::json::value& v, const std::string& fn) const;
   std::optional<boost::json::value> condition_fn(const boost::json::value& arg) const;
   std::optional<boost::json::value> find_in_map(const boost::json::value& arg) const;
   std::optional<boost::json::value> base64(const boost::json::value& arg) const;
