@@ -20,6 +20,13 @@ T ok(protocol::Result<T> r) {
   return std::move(*r);
 }
 
+inline void ok(protocol::Result<void> r) {
+  if (!r) {
+    ADD_FAILURE() << "unexpected " << r.error().code << ": " << r.error().message;
+    throw std::runtime_error(r.error().message);
+  }
+}
+
 // "<code>: <message>" of the error `r` holds; "" (and a failed test) when it holds a value.
 template <class T>
 std::string error_of(const protocol::Result<T>& r) {
