@@ -10,6 +10,7 @@
 
 #include "services/cloudformation/engine/errors.h"
 #include "services/cloudformation/engine/intrinsics.h"
+#include "services/cloudformation/engine/values.h"
 
 namespace services::cloudformation::engine {
 
@@ -69,15 +70,11 @@ std::string format_block(const Block& b, u128 address, int prefix) {
 }
 
 int64_t integer(const std::string& s, const char* what) {
-  try {
-    size_t used = 0;
-    int64_t v = std::stoll(s, &used);
-    if (used == s.size()) {
-      return v;
-    }
-  } catch (const std::exception&) {
+  std::optional<int64_t> v = parse_integer(s);
+  if (!v) {
+    fail(std::string("Template error: Fn::Cidr requires ") + what + " to be an integer, got " + s);
   }
-  fail(std::string("Template error: Fn::Cidr requires ") + what + " to be an integer, got " + s);
+  return *v;
 }
 
 }  // namespace

@@ -75,8 +75,7 @@ std::vector<std::string> evaluation_order(Needs needs) {
 
 }  // namespace
 
-protocol::Result<ConditionValues> evaluate_conditions(const Template& t,
-                                                      const StackIdentity& stack,
+protocol::Result<ConditionValues> evaluate_conditions(const Template& t, const StackIdentity& stack,
                                                       const ParameterValues& params) {
   try {
     ConditionValues values;

@@ -12,8 +12,7 @@
 
 namespace services::cloudformation::engine {
 
-protocol::Result<ConditionValues> evaluate_conditions(const Template& t,
-                                                      const StackIdentity& stack,
+protocol::Result<ConditionValues> evaluate_conditions(const Template& t, const StackIdentity& stack,
                                                       const ParameterValues& params);
 
 }  // namespace services::cloudformation::engine

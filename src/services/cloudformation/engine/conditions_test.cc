@@ -9,8 +9,8 @@ namespace {
 
 StackIdentity stack() { return {"123456789012", "eu-west-1", "s", "arn:s"}; }
 
-protocol::Result<ConditionValues> conditions(const std::string& body,
-                                             std::map<std::string, std::string, std::less<>> given = {}) {
+protocol::Result<ConditionValues> conditions(
+    const std::string& body, std::map<std::string, std::string, std::less<>> given = {}) {
   Template t = ok(parse_template(body + "Resources: {A: {Type: T}}\n"));
   ParameterValues p = ok(resolve_parameters(t, given));
   return evaluate_conditions(t, stack(), p);

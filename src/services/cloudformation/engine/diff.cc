@@ -1,7 +1,7 @@
 #include "services/cloudformation/engine/diff.h"
 
-#include <boost/json/object.hpp>
 #include <algorithm>
+#include <boost/json/object.hpp>
 #include <set>
 
 namespace services::cloudformation::engine {
@@ -52,8 +52,9 @@ std::vector<ResourceChange> diff_resources(const ResolvedResources& before,
       out.push_back({id, ChangeAction::Add, added.type, false, {}});
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const ResourceChange& a, const ResourceChange& b) { return a.logical_id < b.logical_id; });
+  std::sort(out.begin(), out.end(), [](const ResourceChange& a, const ResourceChange& b) {
+    return a.logical_id < b.logical_id;
+  });
   return out;
 }
 

@@ -14,7 +14,8 @@ ResolvedResource res(const char* type, const char* props) {
 TEST(DiffTest, FindsAddedRemovedAndChangedPropertiesPerLogicalId) {
   ResolvedResources before = {
       {"Cluster", res("AWS::ECS::Cluster", R"({"ClusterName": "c"})")},
-      {"Task", res("AWS::ECS::TaskDefinition", R"({"Cpu": "256", "Family": "web", "Memory": "512"})")},
+      {"Task",
+       res("AWS::ECS::TaskDefinition", R"({"Cpu": "256", "Family": "web", "Memory": "512"})")},
       {"Old", res("AWS::Logs::LogGroup", "null")},
       {"Swap", res("AWS::SNS::Topic", "{}")},
   };

@@ -96,7 +96,8 @@ std::string resolve_secret(std::string_view ref, std::string_view key,
   }
   boost::system::error_code ec;
   json::value doc = json::parse(secret, ec);
-  const json::value* v = !ec && doc.is_object() ? doc.get_object().if_contains(s.json_key) : nullptr;
+  const json::value* v =
+      !ec && doc.is_object() ? doc.get_object().if_contains(s.json_key) : nullptr;
   if (!v) {
     fail("Could not find SecretString key " + s.json_key + " in secret " + s.secret_id);
   }
@@ -104,8 +105,7 @@ std::string resolve_secret(std::string_view ref, std::string_view key,
 }
 
 // One "{{resolve:...}}" body ("ssm:/a/b:2"), resolved.
-std::string resolve_one(std::string_view ref, const DynamicReferenceHooks& hooks,
-                        bool& sensitive) {
+std::string resolve_one(std::string_view ref, const DynamicReferenceHooks& hooks, bool& sensitive) {
   size_t colon = ref.find(':');
   std::string_view service = ref.substr(0, colon);
   std::string_view key = colon == std::string_view::npos ? "" : ref.substr(colon + 1);
@@ -131,7 +131,8 @@ std::string resolve_string(std::string_view s, const DynamicReferenceHooks& hook
       return out;
     }
     out += s.substr(0, open);
-    out += resolve_one(s.substr(open + kOpen.size(), close - open - kOpen.size()), hooks, sensitive);
+    out +=
+        resolve_one(s.substr(open + kOpen.size(), close - open - kOpen.size()), hooks, sensitive);
     s = s.substr(close + 2);
   }
 }
@@ -139,8 +140,9 @@ std::string resolve_string(std::string_view s, const DynamicReferenceHooks& hook
 json::value walk(const json::value& v, const DynamicReferenceHooks& hooks, bool& sensitive) {
   if (v.is_string()) {
     std::string_view s = v.get_string();
-    return s.find(kOpen) == std::string_view::npos ? v
-                                                   : json::value(resolve_string(s, hooks, sensitive));
+    return s.find(kOpen) == std::string_view::npos
+               ? v
+               : json::value(resolve_string(s, hooks, sensitive));
   }
   if (const json::array* a = v.if_array()) {
     json::array out;

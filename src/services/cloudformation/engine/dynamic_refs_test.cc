@@ -25,8 +25,7 @@ class DynamicRefsTest : public ::testing::Test {
       return "v(" + std::string(name) + ")";
     };
     hooks_.secret_string = [this](const SecretReference& s) -> protocol::Result<std::string> {
-      asked_.push_back(s.secret_id + "|" + s.json_key + "|" + s.version_stage + "|" +
-                       s.version_id);
+      asked_.push_back(s.secret_id + "|" + s.json_key + "|" + s.version_stage + "|" + s.version_id);
       return std::string(R"j({"username":"app","password":"pw","port":5432})j");
     };
   }
@@ -42,8 +41,7 @@ class DynamicRefsTest : public ::testing::Test {
 TEST_F(DynamicRefsTest, SsmReferencesResolveInsideStringsWithOrWithoutVersion) {
   ResolvedValue r = resolve(
       R"j({"Image": "repo:{{resolve:ssm:/app/tag}}", "List": ["{{resolve:ssm:/a:3}}-{{resolve:ssm:b}}", 7]})j");
-  EXPECT_EQ(json::serialize(r.value),
-            R"j({"Image":"repo:v(/app/tag)","List":["v(/a)-v(b)",7]})j");
+  EXPECT_EQ(json::serialize(r.value), R"j({"Image":"repo:v(/app/tag)","List":["v(/a)-v(b)",7]})j");
   EXPECT_FALSE(r.sensitive);
   EXPECT_EQ(asked_, (std::vector<std::string>{"/app/tag@latest", "/a@3", "b@latest"}));
 }
@@ -58,8 +56,7 @@ TEST_F(DynamicRefsTest, SecureAndSecretValuesAreMarkedSensitive) {
   r = resolve(R"j({"U": "{{resolve:secretsmanager:db:SecretString:username}}",
                   "Port": "{{resolve:secretsmanager:db:SecretString:port::v-1}}",
                   "All": "{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:1:secret:db-AbC:SecretString:password:AWSPREVIOUS}}"})j");
-  EXPECT_EQ(json::serialize(r.value),
-            R"j({"U":"app","Port":"5432","All":"pw"})j");
+  EXPECT_EQ(json::serialize(r.value), R"j({"U":"app","Port":"5432","All":"pw"})j");
   EXPECT_TRUE(r.sensitive);
   EXPECT_EQ(asked_, (std::vector<std::string>{
                         "db|username||", "db|port||v-1",
@@ -67,8 +64,9 @@ TEST_F(DynamicRefsTest, SecureAndSecretValuesAreMarkedSensitive) {
 }
 
 TEST_F(DynamicRefsTest, ErrorsNameTheReference) {
-  EXPECT_EQ(error_of(resolve_dynamic_references(json::parse(R"j("{{resolve:ssm:/missing}}")j"), hooks_)),
-            "ParameterNotFound: Parameter /missing not found.");
+  EXPECT_EQ(
+      error_of(resolve_dynamic_references(json::parse(R"j("{{resolve:ssm:/missing}}")j"), hooks_)),
+      "ParameterNotFound: Parameter /missing not found.");
   EXPECT_EQ(error_of(resolve_dynamic_references(json::parse(R"j("{{resolve:s3:x}}")j"), hooks_)),
             "ValidationError: Dynamic reference {{resolve:s3:x}} is malformed: the service must "
             "be ssm, ssm-secure or secretsmanager");

@@ -15,9 +15,7 @@ inline protocol::AwsError validation_error(std::string message) {
   return {"ValidationError", std::move(message)};
 }
 
-[[noreturn]] inline void fail(std::string message) {
-  throw validation_error(std::move(message));
-}
+[[noreturn]] inline void fail(std::string message) { throw validation_error(std::move(message)); }
 
 // "Template format error: " + what.
 [[noreturn]] inline void format_error(const std::string& what) {

@@ -10,8 +10,8 @@ namespace {
 
 using Waves = std::vector<std::vector<std::string>>;
 
-protocol::Result<DependencyGraph> graph(const std::string& body,
-                                        std::map<std::string, std::string, std::less<>> given = {}) {
+protocol::Result<DependencyGraph> graph(
+    const std::string& body, std::map<std::string, std::string, std::less<>> given = {}) {
   Template t = ok(parse_template(body));
   ParameterValues p = ok(resolve_parameters(t, given));
   ConditionValues c = ok(evaluate_conditions(t, {"1", "us-east-1", "s", "arn:s"}, p));
@@ -41,12 +41,10 @@ Resources:
     Type: AWS::SSM::Parameter
     Properties: {Value: !GetAtt Lb.DNSName}
 )"));
-  EXPECT_EQ(g.creation_waves(), (Waves{{"Lb", "Tg", "Cluster", "Logs"},
-                                       {"Listener", "Task", "Url"},
-                                       {"Service"}}));
-  EXPECT_EQ(g.deletion_waves(), (Waves{{"Service", "Url"},
-                                       {"Listener", "Task", "Cluster"},
-                                       {"Lb", "Tg", "Logs"}}));
+  EXPECT_EQ(g.creation_waves(),
+            (Waves{{"Lb", "Tg", "Cluster", "Logs"}, {"Listener", "Task", "Url"}, {"Service"}}));
+  EXPECT_EQ(g.deletion_waves(),
+            (Waves{{"Service", "Url"}, {"Listener", "Task", "Cluster"}, {"Lb", "Tg", "Logs"}}));
   EXPECT_EQ(g.dependents_of("Lb"), (std::set<std::string>{"Listener", "Service", "Url"}));
 }
 

@@ -29,15 +29,17 @@ bool Evaluator::evaluate_boolean(const json::value& v) const {
   if (s == "true" || s == "false") {
     return *s == "true";
   }
-  fail("Template error: Conditions can only be boolean operations on parameters and other "
-       "conditions");
+  fail(
+      "Template error: Conditions can only be boolean operations on parameters and other "
+      "conditions");
 }
 
 std::optional<json::value> Evaluator::fn_if(const json::value& arg) const {
   const json::array* args = arg.if_array();
   if (!args || args->empty() || !(*args)[0].is_string()) {
-    fail("Template error: Fn::If requires a list argument with the first element being a "
-         "condition");
+    fail(
+        "Template error: Fn::If requires a list argument with the first element being a "
+        "condition");
   }
   if (args->size() != 3) {
     fail("Template error: Fn::If requires a list argument with three elements");
@@ -100,8 +102,19 @@ std::optional<json::value> Evaluator::fn_not(const json::value& arg) const {
   return !evaluate_boolean((*args)[0]);
 }
 
-std::vector<std::string> Evaluator::string_list(const json::value& v,
-                                                const std::string& fn) const {
+namespace {
+
+const json::array& two_elements(const json::value& arg, const std::string& fn) {
+  const json::array* args = arg.if_array();
+  if (!args || args->size() != 2) {
+    fail("Template error: " + fn + " requires a list argument with two elements");
+  }
+  return *args;
+}
+
+}  // namespace
+
+std::vector<std::string> Evaluator::string_list(const json::value& v, const std::string& fn) const {
   json::value list = resolve_required(v);
   if (!list.is_array()) {
     fail("Template error: " + fn + " requires a list as its first element");
@@ -115,34 +128,25 @@ std::vector<std::string> Evaluator::string_list(const json::value& v,
 
 // Fn::Contains [list, value]: whether the list holds the value (Rules; CDK's bootstrap check).
 std::optional<json::value> Evaluator::contains(const json::value& arg) const {
-  const json::array* args = arg.if_array();
-  if (!args || args->size() != 2) {
-    fail("Template error: Fn::Contains requires a list argument with two elements");
-  }
-  std::vector<std::string> list = string_list((*args)[0], "Fn::Contains");
-  std::string wanted = scalar_text(resolve_required((*args)[1])).value_or("");
+  const json::array& args = two_elements(arg, "Fn::Contains");
+  std::vector<std::string> list = string_list(args[0], "Fn::Contains");
+  std::string wanted = scalar_text(resolve_required(args[1])).value_or("");
   return std::find(list.begin(), list.end(), wanted) != list.end();
 }
 
 // Fn::EachMemberEquals [list, value]: every member equals the value.
 std::optional<json::value> Evaluator::each_member_equals(const json::value& arg) const {
-  const json::array* args = arg.if_array();
-  if (!args || args->size() != 2) {
-    fail("Template error: Fn::EachMemberEquals requires a list argument with two elements");
-  }
-  std::vector<std::string> list = string_list((*args)[0], "Fn::EachMemberEquals");
-  std::string wanted = scalar_text(resolve_required((*args)[1])).value_or("");
+  const json::array& args = two_elements(arg, "Fn::EachMemberEquals");
+  std::vector<std::string> list = string_list(args[0], "Fn::EachMemberEquals");
+  std::string wanted = scalar_text(resolve_required(args[1])).value_or("");
   return std::all_of(list.begin(), list.end(), [&](const std::string& m) { return m == wanted; });
 }
 
 // Fn::EachMemberIn [list, allowed]: every member of the first list is in the second.
 std::optional<json::value> Evaluator::each_member_in(const json::value& arg) const {
-  const json::array* args = arg.if_array();
-  if (!args || args->size() != 2) {
-    fail("Template error: Fn::EachMemberIn requires a list argument with two elements");
-  }
-  std::vector<std::string> list = string_list((*args)[0], "Fn::EachMemberIn");
-  std::vector<std::string> allowed = string_list((*args)[1], "Fn::EachMemberIn");
+  const json::array& args = two_elements(arg, "Fn::EachMemberIn");
+  std::vector<std::string> list = string_list(args[0], "Fn::EachMemberIn");
+  std::vector<std::string> allowed = string_list(args[1], "Fn::EachMemberIn");
   return std::all_of(list.begin(), list.end(), [&](const std::string& m) {
     return std::find(allowed.begin(), allowed.end(), m) != allowed.end();
   });

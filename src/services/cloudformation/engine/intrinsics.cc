@@ -148,9 +148,9 @@ std::optional<json::value> Evaluator::ref_name(std::string_view name) const {
     return std::nullopt;
   }
   const std::pair<std::string_view, const std::string*> pseudo[] = {
-      {"AWS::Region", &stack_.region},         {"AWS::AccountId", &stack_.account},
-      {"AWS::StackName", &stack_.stack_name},  {"AWS::StackId", &stack_.stack_id},
-      {"AWS::Partition", &stack_.partition},   {"AWS::URLSuffix", &stack_.url_suffix}};
+      {"AWS::Region", &stack_.region},        {"AWS::AccountId", &stack_.account},
+      {"AWS::StackName", &stack_.stack_name}, {"AWS::StackId", &stack_.stack_id},
+      {"AWS::Partition", &stack_.partition},  {"AWS::URLSuffix", &stack_.url_suffix}};
   for (const auto& [pseudo_name, value] : pseudo) {
     if (name == pseudo_name) {
       return json::string(*value);
@@ -192,8 +192,9 @@ std::optional<json::value> Evaluator::get_att(const json::value& arg) const {
     attr = scalar_text(resolve_required(arg.get_array()[1])).value_or("");
   }
   if (resource.empty() || attr.empty()) {
-    fail("Template error: every Fn::GetAtt object requires two non-empty parameters, the resource "
-         "name and the resource attribute");
+    fail(
+        "Template error: every Fn::GetAtt object requires two non-empty parameters, the resource "
+        "name and the resource attribute");
   }
   return attribute(resource, attr);
 }
@@ -243,16 +244,11 @@ std::optional<json::value> Evaluator::select(const json::value& arg) const {
   }
   const json::array& args = arg.get_array();
   std::string index_text = resolve_string(args[0], kSelectIndexError);
-  int64_t index = -1;
-  try {
-    size_t used = 0;
-    index = std::stoll(index_text, &used);
-    if (used != index_text.size()) {
-      fail(kSelectIndexError);
-    }
-  } catch (const std::logic_error&) {
+  std::optional<int64_t> index_or = parse_integer(index_text);
+  if (!index_or) {
     fail(kSelectIndexError);
   }
+  int64_t index = *index_or;
   if (args.size() != 2) {
     fail(kSelectListError);
   }
@@ -345,8 +341,8 @@ std::optional<json::value> Evaluator::find_in_map(const json::value& arg) const 
 }
 
 std::optional<json::value> Evaluator::base64(const json::value& arg) const {
-  std::string s =
-      resolve_string(arg, "Template error: every Fn::Base64 object must have a String-typed value.");
+  std::string s = resolve_string(
+      arg, "Template error: every Fn::Base64 object must have a String-typed value.");
   return json::string(core::base64_encode(s));
 }
 

@@ -35,7 +35,7 @@ Resources:
     params_ = ok(resolve_parameters(tpl_, given));
     conditions_ = ok(evaluate_conditions(tpl_, stack_, params_));
     values_["Lb"] = {"arn:lb/app/web/1", json::object{{"DNSName", "web-1.elb.local"},
-                                                     {"LoadBalancerFullName", "app/web/1"}}};
+                                                      {"LoadBalancerFullName", "app/web/1"}}};
     EvalHooks hooks;
     hooks.resource = [this](std::string_view id) -> const ResourceValues* {
       auto it = values_.find(std::string(id));
@@ -45,8 +45,8 @@ Resources:
       if (name == "vpc-id") {
         return std::string("vpc-123");
       }
-      return protocol::AwsError("ValidationError", "No export named " + std::string(name) +
-                                                       " found.");
+      return protocol::AwsError("ValidationError",
+                                "No export named " + std::string(name) + " found.");
     };
     eval_.emplace(tpl_, stack_, params_, conditions_, hooks);
   }
@@ -77,7 +77,8 @@ TEST_F(IntrinsicsTest, RefGivesPseudoParametersParametersAndPhysicalIds) {
   EXPECT_EQ(eval("!Ref AWS::Region"), R"("us-east-1")");
   EXPECT_EQ(eval("!Ref AWS::AccountId"), R"("123456789012")");
   EXPECT_EQ(eval("!Ref AWS::StackName"), R"("app")");
-  EXPECT_EQ(eval("!Ref AWS::StackId"), R"("arn:aws:cloudformation:us-east-1:123456789012:stack/app/1")");
+  EXPECT_EQ(eval("!Ref AWS::StackId"),
+            R"("arn:aws:cloudformation:us-east-1:123456789012:stack/app/1")");
   EXPECT_EQ(eval("!Ref AWS::Partition"), R"("aws")");
   EXPECT_EQ(eval("!Ref AWS::URLSuffix"), R"("amazonaws.com")");
   EXPECT_EQ(eval("!Ref AWS::NotificationARNs"), "[]");
@@ -143,8 +144,7 @@ TEST_F(IntrinsicsTest, SubBothForms) {
   EXPECT_EQ(eval("!Sub '${AWS::StackName}-${Env}-${AWS::Region}'"), R"("app-prod-us-east-1")");
   EXPECT_EQ(eval("!Sub 'http://${Lb.DNSName}/'"), R"("http://web-1.elb.local/")");
   EXPECT_EQ(eval("!Sub 'arn:${Lb}'"), R"("arn:arn:lb/app/web/1")");
-  EXPECT_EQ(eval("!Sub '${!Literal} and ${!AWS::Region}'"),
-            R"("${Literal} and ${AWS::Region}")");
+  EXPECT_EQ(eval("!Sub '${!Literal} and ${!AWS::Region}'"), R"("${Literal} and ${AWS::Region}")");
   EXPECT_EQ(eval("!Sub ['${Host}:${Port}', {Host: !GetAtt Lb.DNSName}]"),
             R"("web-1.elb.local:8080")");
   EXPECT_EQ(eval("!Sub ['${Env}', {Env: overridden}]"), R"("overridden")");

@@ -5,12 +5,16 @@
 namespace services::cloudformation::engine {
 namespace {
 
-constexpr std::array<std::string_view, 10> kAwsTypes = {
-    "AWS::EC2::AvailabilityZone::Name", "AWS::EC2::Image::Id",
-    "AWS::EC2::Instance::Id",           "AWS::EC2::KeyPair::KeyName",
-    "AWS::EC2::SecurityGroup::GroupName", "AWS::EC2::SecurityGroup::Id",
-    "AWS::EC2::Subnet::Id",             "AWS::EC2::Volume::Id",
-    "AWS::EC2::VPC::Id",                "AWS::Route53::HostedZone::Id"};
+constexpr std::array<std::string_view, 10> kAwsTypes = {"AWS::EC2::AvailabilityZone::Name",
+                                                        "AWS::EC2::Image::Id",
+                                                        "AWS::EC2::Instance::Id",
+                                                        "AWS::EC2::KeyPair::KeyName",
+                                                        "AWS::EC2::SecurityGroup::GroupName",
+                                                        "AWS::EC2::SecurityGroup::Id",
+                                                        "AWS::EC2::Subnet::Id",
+                                                        "AWS::EC2::Volume::Id",
+                                                        "AWS::EC2::VPC::Id",
+                                                        "AWS::Route53::HostedZone::Id"};
 
 bool is_aws_type(std::string_view t) {
   for (std::string_view a : kAwsTypes) {

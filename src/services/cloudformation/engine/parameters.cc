@@ -45,18 +45,6 @@ std::string num(double d) { return scalar_text(boost::json::value(d)).value_or("
   fail("Parameter '" + p.name + "' " + reason);
 }
 
-std::optional<double> as_number(const std::string& s) {
-  try {
-    size_t used = 0;
-    double d = std::stod(s, &used);
-    if (used == s.size()) {
-      return d;
-    }
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
-
 void check_member(const ParameterDecl& p, const ParameterType& type, const std::string& value) {
   if (p.allowed_pattern) {
     RE2 re(*p.allowed_pattern);
@@ -68,7 +56,7 @@ void check_member(const ParameterDecl& p, const ParameterType& type, const std::
     }
   }
   if (type.number) {
-    std::optional<double> n = as_number(value);
+    std::optional<double> n = parse_number(value);
     if (!n) {
       violated(p, "must be a number");
     }
@@ -105,7 +93,8 @@ void check_constraints(const ParameterDecl& p, const ParameterType& type, const 
   }
 }
 
-ParameterValue resolve_one(const ParameterDecl& p, std::string text, const SsmParameterLookup& ssm) {
+ParameterValue resolve_one(const ParameterDecl& p, std::string text,
+                           const SsmParameterLookup& ssm) {
   ParameterType type = *parse_parameter_type(p.type);
   ParameterValue v;
   v.no_echo = p.no_echo;

@@ -18,9 +18,9 @@
 namespace services::cloudformation::engine {
 
 struct ParameterValue {
-  std::string text;                 // as given (lists comma-joined), after SSM resolution
-  boost::json::value ref_value;     // what Ref gives: a string, or a list of strings
-  bool no_echo = false;             // DescribeStacks shows "****"
+  std::string text;                     // as given (lists comma-joined), after SSM resolution
+  boost::json::value ref_value;         // what Ref gives: a string, or a list of strings
+  bool no_echo = false;                 // DescribeStacks shows "****"
   std::optional<std::string> ssm_name;  // AWS::SSM::Parameter::Value<...>: the name resolved
 };
 using ParameterValues = std::map<std::string, ParameterValue, std::less<>>;

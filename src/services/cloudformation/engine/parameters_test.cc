@@ -27,7 +27,8 @@ TEST(ParametersTest, GivenValuesWinOverDefaultsAndListsBecomeLists) {
   Names: {Type: CommaDelimitedList, Default: "a, b ,c"}
   Secret: {Type: String, NoEcho: true, Default: s}
 )");
-  ParameterValues v = ok(resolve_parameters(t, {{"Env", "prod"}, {"Subnets", "subnet-1,subnet-2"}}));
+  ParameterValues v =
+      ok(resolve_parameters(t, {{"Env", "prod"}, {"Subnets", "subnet-1,subnet-2"}}));
   EXPECT_EQ(v.at("Env").ref_value, "prod");
   EXPECT_EQ(v.at("Count").ref_value, "2");
   EXPECT_EQ(boost::json::serialize(v.at("Subnets").ref_value), R"(["subnet-1","subnet-2"])");
@@ -37,9 +38,9 @@ TEST(ParametersTest, GivenValuesWinOverDefaultsAndListsBecomeLists) {
 }
 
 TEST(ParametersTest, MissingValuesAreListedInTemplateOrder) {
-  EXPECT_EQ(error("  B: {Type: String}\n  A: {Type: String}\n  C: {Type: String, Default: x}\n",
-                  {}),
-            "ValidationError: Parameters: [B, A] must have values");
+  EXPECT_EQ(
+      error("  B: {Type: String}\n  A: {Type: String}\n  C: {Type: String, Default: x}\n", {}),
+      "ValidationError: Parameters: [B, A] must have values");
   EXPECT_EQ(error("  A: {Type: String, Default: x}\n", {{"Nope", "1"}}),
             "ValidationError: Parameters: [Nope] do not exist in the template");
 }

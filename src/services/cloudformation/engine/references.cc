@@ -75,8 +75,7 @@ bool collect_function(std::string_view key, const json::value& arg,
 
 }  // namespace
 
-void collect_references(const json::value& v, const ConditionValues* conditions,
-                        References& out) {
+void collect_references(const json::value& v, const ConditionValues* conditions, References& out) {
   if (const json::array* a = v.if_array()) {
     for (const json::value& item : *a) {
       collect_references(item, conditions, out);
@@ -87,8 +86,7 @@ void collect_references(const json::value& v, const ConditionValues* conditions,
   if (!o) {
     return;
   }
-  if (o->size() == 1 &&
-      collect_function(o->begin()->key(), o->begin()->value(), conditions, out)) {
+  if (o->size() == 1 && collect_function(o->begin()->key(), o->begin()->value(), conditions, out)) {
     return;
   }
   for (const auto& kv : *o) {

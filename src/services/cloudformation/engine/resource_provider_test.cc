@@ -12,8 +12,9 @@ class FakeLogGroup : public ResourceProvider {
  public:
   protocol::Result<ProvisionResult> create(const ResourceRequest& req) override {
     std::string name = req.stack->stack_name + "-" + req.logical_id;
-    return ProvisionResult{name, {{"Arn", "arn:aws:logs:" + req.stack->region + ":" +
-                                              req.stack->account + ":log-group:" + name}}};
+    return ProvisionResult{name,
+                           {{"Arn", "arn:aws:logs:" + req.stack->region + ":" + req.stack->account +
+                                        ":log-group:" + name}}};
   }
   protocol::Result<ProvisionResult> update(const ResourceRequest& req) override {
     return ProvisionResult{req.physical_id, {}};

@@ -12,9 +12,10 @@ namespace {
 namespace json = boost::json;
 
 const std::set<std::string, std::less<>> kRuleFunctions = {
-    "Fn::And",      "Fn::Or",     "Fn::Not",         "Fn::Equals", "Fn::Contains",
-    "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::RefAll", "Fn::ValueOf", "Fn::ValueOfAll",
-    "Ref"};
+    "Fn::And",          "Fn::Or",       "Fn::Not",
+    "Fn::Equals",       "Fn::Contains", "Fn::EachMemberEquals",
+    "Fn::EachMemberIn", "Fn::RefAll",   "Fn::ValueOf",
+    "Fn::ValueOfAll",   "Ref"};
 const std::set<std::string, std::less<>> kAccountFunctions = {"Fn::RefAll", "Fn::ValueOf",
                                                               "Fn::ValueOfAll"};
 
@@ -65,7 +66,8 @@ void check_rules(const Template& t) {
   }
   for (const std::string& f : functions) {
     if (kAccountFunctions.contains(f)) {
-      fail("Template error: " + f + " is not supported by Gantry's CloudFormation (it reads the "
+      fail("Template error: " + f +
+           " is not supported by Gantry's CloudFormation (it reads the "
            "account's EC2 resources)");
     }
   }
@@ -96,8 +98,8 @@ protocol::Result<void> evaluate_rules(const Evaluator& eval) {
         }
         if (!eval.evaluate_boolean(assertion->at("Assert"))) {
           const json::value* d = assertion->if_contains("AssertDescription");
-          fail(d ? scalar_text(*d).value_or("") : "Template error: Assertion failed for rule " +
-                                                      std::string(name));
+          fail(d ? scalar_text(*d).value_or("")
+                 : "Template error: Assertion failed for rule " + std::string(name));
         }
       }
     }

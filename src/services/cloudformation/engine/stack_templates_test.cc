@@ -1,7 +1,8 @@
 // The engine end to end on real templates (testdata/): seed 004's network and app stacks, which
-// export and import VPC and subnet ids, and a CDK-synthesized ApplicationLoadBalancedFargateService.
-// Each is deployed the way the stack worker will deploy it (parameters, conditions, rules, graph,
-// then each creation wave resolved and "created"), with fake physical ids and attributes.
+// export and import VPC and subnet ids, and a CDK-synthesized
+// ApplicationLoadBalancedFargateService. Each is deployed the way the stack worker will deploy it
+// (parameters, conditions, rules, graph, then each creation wave resolved and "created"), with fake
+// physical ids and attributes.
 
 #include <gtest/gtest.h>
 
@@ -35,14 +36,25 @@ std::string read(const std::string& name) {
 // The resource types issue 17 lists for the first providers.
 bool first_types(std::string_view type) {
   static const std::set<std::string, std::less<>> kTypes = {
-      "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::InternetGateway",
-      "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::RouteTable", "AWS::EC2::Route",
-      "AWS::EC2::SubnetRouteTableAssociation", "AWS::EC2::SecurityGroup",
-      "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::ECS::Cluster",
-      "AWS::ECS::TaskDefinition", "AWS::ECS::Service",
-      "AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancingV2::TargetGroup",
-      "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
-      "AWS::Logs::LogGroup", "AWS::CDK::Metadata"};
+      "AWS::EC2::VPC",
+      "AWS::EC2::Subnet",
+      "AWS::EC2::InternetGateway",
+      "AWS::EC2::VPCGatewayAttachment",
+      "AWS::EC2::RouteTable",
+      "AWS::EC2::Route",
+      "AWS::EC2::SubnetRouteTableAssociation",
+      "AWS::EC2::SecurityGroup",
+      "AWS::EC2::SecurityGroupIngress",
+      "AWS::EC2::SecurityGroupEgress",
+      "AWS::ECS::Cluster",
+      "AWS::ECS::TaskDefinition",
+      "AWS::ECS::Service",
+      "AWS::ElasticLoadBalancingV2::LoadBalancer",
+      "AWS::ElasticLoadBalancingV2::TargetGroup",
+      "AWS::ElasticLoadBalancingV2::Listener",
+      "AWS::ElasticLoadBalancingV2::ListenerRule",
+      "AWS::Logs::LogGroup",
+      "AWS::CDK::Metadata"};
   return kTypes.contains(type);
 }
 
@@ -77,10 +89,12 @@ struct Deployed {
 
 class StackTemplatesTest : public ::testing::Test {
  protected:
-  Deployed deploy(const std::string& file, const Given& given, const std::string& region = "us-east-1") {
+  Deployed deploy(const std::string& file, const Given& given,
+                  const std::string& region = "us-east-1") {
     Template t = ok(parse_template(read(file)));
-    StackIdentity stack{"123456789012", region, stack_name_,
-                        "arn:aws:cloudformation:" + region + ":123456789012:stack/" + stack_name_ + "/1"};
+    StackIdentity stack{
+        "123456789012", region, stack_name_,
+        "arn:aws:cloudformation:" + region + ":123456789012:stack/" + stack_name_ + "/1"};
     ParameterValues params = ok(resolve_parameters(t, given, ssm_));
     ConditionValues conditions = ok(evaluate_conditions(t, stack, params));
     std::map<std::string, ResourceValues> created;
@@ -159,13 +173,14 @@ TEST_F(StackTemplatesTest, AppStackImportsTheNetworkAndResolvesEveryResource) {
   exports_ = deploy("network.json", {}).exports;
   stack_name_ = "app";
   Deployed d = deploy("app.json", {});
-  EXPECT_EQ(d.waves, (Waves{{"ECSCluster", "cloudwatchLogsGroup", "fargateDemoALBSecurityGroup",
-                             "fargateDemoSecuityGroup", "fargateDemoTargetGroup", "apiTargetGroup"},
-                            {"fargateDemoSecurityGroupIngress", "fargateDemoTaskDefinition",
-                             "fargateDemoALB"},
-                            {"fargateDemoALBListener"},
-                            {"apiListenerRule"},
-                            {"fargateDemoService"}}));
+  EXPECT_EQ(
+      d.waves,
+      (Waves{{"ECSCluster", "cloudwatchLogsGroup", "fargateDemoALBSecurityGroup",
+              "fargateDemoSecuityGroup", "fargateDemoTargetGroup", "apiTargetGroup"},
+             {"fargateDemoSecurityGroupIngress", "fargateDemoTaskDefinition", "fargateDemoALB"},
+             {"fargateDemoALBListener"},
+             {"apiListenerRule"},
+             {"fargateDemoService"}}));
 
   const json::value& task = d.resources.at("fargateDemoTaskDefinition").properties;
   EXPECT_FALSE(task.get_object().contains("ExecutionRoleArn"));  // AWS::NoValue
@@ -176,12 +191,14 @@ TEST_F(StackTemplatesTest, AppStackImportsTheNetworkAndResolvesEveryResource) {
             R"("awslogs-region":"us-east-1","awslogs-stream-prefix":"fargate-demo-app"}})");
   EXPECT_EQ(json::serialize(d.resources.at("fargateDemoALB").properties.at("Subnets")),
             R"(["subnet-PublicSubnetOne","subnet-PublicSubnetTwo"])");
-  EXPECT_EQ(d.resources.at("fargateDemoSecurityGroupIngress").properties.at("SourceSecurityGroupId"),
-            "sg-fargateDemoALBSecurityGroup");
+  EXPECT_EQ(
+      d.resources.at("fargateDemoSecurityGroupIngress").properties.at("SourceSecurityGroupId"),
+      "sg-fargateDemoALBSecurityGroup");
   const json::value& service = d.resources.at("fargateDemoService").properties;
   EXPECT_EQ(service.at("DesiredCount"), "2");
-  EXPECT_EQ(json::serialize(service.at("NetworkConfiguration").at("AwsvpcConfiguration").at("Subnets")),
-            R"(["subnet-PrivateSubnetOne","subnet-PrivateSubnetTwo"])");
+  EXPECT_EQ(
+      json::serialize(service.at("NetworkConfiguration").at("AwsvpcConfiguration").at("Subnets")),
+      R"(["subnet-PrivateSubnetOne","subnet-PrivateSubnetTwo"])");
   EXPECT_EQ(d.outputs.at("ServiceUrl"), "http://fargateDemoALB.elb.localhost");
   EXPECT_EQ(d.outputs.at("ServiceName"), "fargateDemoService");
   EXPECT_EQ(d.exports.at("app-ClusterName"), "ECSCluster-id");

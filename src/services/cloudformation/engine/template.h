@@ -38,7 +38,7 @@ struct ResourceDecl {
   boost::json::value properties;  // an object, or null when absent
   std::vector<std::string> depends_on;
   std::optional<std::string> condition;
-  std::string deletion_policy = "Delete";       // Delete, Retain, Snapshot (RetainExceptOnCreate)
+  std::string deletion_policy = "Delete";  // Delete, Retain, Snapshot (RetainExceptOnCreate)
   std::string update_replace_policy = "Delete";
   boost::json::value metadata, creation_policy, update_policy;  // stored; null when absent
 };
@@ -52,7 +52,7 @@ struct OutputDecl {
 };
 
 struct Template {
-  boost::json::object body;  // the whole document, as read
+  boost::json::object body;    // the whole document, as read
   std::string format_version;  // "2010-09-09" or empty
   std::string description;
   boost::json::value metadata;

@@ -15,14 +15,30 @@ namespace {
 
 namespace json = boost::json;
 
-const std::set<std::string, std::less<>> kSections = {
-    "AWSTemplateFormatVersion", "Description", "Metadata",  "Parameters", "Rules", "Mappings",
-    "Conditions",               "Transform",   "Resources", "Outputs",    "Hooks"};
-const std::set<std::string, std::less<>> kParameterProperties = {
-    "Type",      "Default",  "AllowedValues", "AllowedPattern", "MinLength",  "MaxLength",
-    "MinValue",  "MaxValue", "NoEcho",        "Description",    "ConstraintDescription"};
+const std::set<std::string, std::less<>> kSections = {"AWSTemplateFormatVersion",
+                                                      "Description",
+                                                      "Metadata",
+                                                      "Parameters",
+                                                      "Rules",
+                                                      "Mappings",
+                                                      "Conditions",
+                                                      "Transform",
+                                                      "Resources",
+                                                      "Outputs",
+                                                      "Hooks"};
+const std::set<std::string, std::less<>> kParameterProperties = {"Type",
+                                                                 "Default",
+                                                                 "AllowedValues",
+                                                                 "AllowedPattern",
+                                                                 "MinLength",
+                                                                 "MaxLength",
+                                                                 "MinValue",
+                                                                 "MaxValue",
+                                                                 "NoEcho",
+                                                                 "Description",
+                                                                 "ConstraintDescription"};
 const std::set<std::string, std::less<>> kResourceAttributes = {
-    "Type",     "Properties",     "DependsOn",    "Condition", "DeletionPolicy",
+    "Type",     "Properties",     "DependsOn",    "Condition",           "DeletionPolicy",
     "Metadata", "CreationPolicy", "UpdatePolicy", "UpdateReplacePolicy", "Version"};
 const std::set<std::string, std::less<>> kPolicies = {"Delete", "Retain", "Snapshot",
                                                       "RetainExceptOnCreate"};
@@ -44,14 +60,8 @@ std::optional<double> number_member(const json::object& o, std::string_view key,
   if (!v) {
     return std::nullopt;
   }
-  std::optional<std::string> text = scalar_text(*v);
-  try {
-    size_t used = 0;
-    double d = std::stod(text.value_or(""), &used);
-    if (used == text->size()) {
-      return d;
-    }
-  } catch (const std::exception&) {
+  if (std::optional<double> d = parse_number(scalar_text(*v).value_or(""))) {
+    return d;
   }
   format_error("Parameter '" + param + "' " + std::string(key) + " must be a number.");
 }
@@ -183,9 +193,9 @@ ResourceDecl model_resource(const std::string& id, const json::value& v) {
   }
   r.deletion_policy = policy(o, "DeletionPolicy", id);
   r.update_replace_policy = policy(o, "UpdateReplacePolicy", id);
-  for (auto [key, field] : {std::pair{"Metadata", &r.metadata},
-                            std::pair{"CreationPolicy", &r.creation_policy},
-                            std::pair{"UpdatePolicy", &r.update_policy}}) {
+  for (auto [key, field] :
+       {std::pair{"Metadata", &r.metadata}, std::pair{"CreationPolicy", &r.creation_policy},
+        std::pair{"UpdatePolicy", &r.update_policy}}) {
     if (const json::value* m = o.if_contains(key)) {
       *field = *m;
     }

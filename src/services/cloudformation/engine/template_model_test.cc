@@ -109,8 +109,8 @@ TEST(TemplateModelTest, AcceptsEveryParameterTypeCloudFormationDoes) {
         "List<AWS::EC2::Subnet::Id>", "AWS::EC2::SecurityGroup::Id", "AWS::SSM::Parameter::Name",
         "AWS::SSM::Parameter::Value<String>", "AWS::SSM::Parameter::Value<List<String>>",
         "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"}) {
-    std::string body = std::string("Parameters: {P: {Type: '") + type +
-                       "'}}\nResources: {A: {Type: T}}\n";
+    std::string body =
+        std::string("Parameters: {P: {Type: '") + type + "'}}\nResources: {A: {Type: T}}\n";
     EXPECT_TRUE(parse_template(body).has_value()) << type;
   }
   EXPECT_FALSE(parse_template("Parameters: {P: {Type: 'List<String>'}}\nResources: {A: {Type: T}}")

@@ -9,13 +9,13 @@
 //
 // YAML plain scalars are typed the way CloudFormation types them (its parser is YAML 1.1 for
 // booleans): true/false/yes/no/on/off in lower, Title and UPPER case are booleans, so `Value: yes`
-// reaches a String property as "true", as it does on AWS (aws-cli#5257 documents that CloudFormation
-// treats YAML 1.1 booleans as booleans; `y`/`n` stay strings). `~`, `null` and an empty value are
-// null. A plain scalar that is a canonical decimal integer (`80`, `-3`, `0`) is an integer. Every
-// other scalar keeps its exact text as a string: `010` is "010" (not octal 8), `1e3` is "1e3",
-// `0.50` is "0.50", `2010-09-09` is "2010-09-09" (no timestamp), so nothing is mangled the way a
-// YAML 1.1 loader would; CloudFormation hands properties to providers as strings anyway. Quoted
-// scalars and `!!str` are always strings.
+// reaches a String property as "true", as it does on AWS (aws-cli#5257 documents that
+// CloudFormation treats YAML 1.1 booleans as booleans; `y`/`n` stay strings). `~`, `null` and an
+// empty value are null. A plain scalar that is a canonical decimal integer (`80`, `-3`, `0`) is an
+// integer. Every other scalar keeps its exact text as a string: `010` is "010" (not octal 8), `1e3`
+// is "1e3", `0.50` is "0.50", `2010-09-09` is "2010-09-09" (no timestamp), so nothing is mangled
+// the way a YAML 1.1 loader would; CloudFormation hands properties to providers as strings anyway.
+// Quoted scalars and `!!str` are always strings.
 
 #include <boost/json/object.hpp>
 #include <string_view>

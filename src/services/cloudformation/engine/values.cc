@@ -1,6 +1,7 @@
 #include "services/cloudformation/engine/values.h"
 
 #include <charconv>
+#include <stdexcept>
 
 namespace services::cloudformation::engine {
 
@@ -22,6 +23,30 @@ std::optional<std::string> scalar_text(const boost::json::value& v) {
     default:
       return std::nullopt;
   }
+}
+
+std::optional<double> parse_number(const std::string& s) {
+  try {
+    size_t used = 0;
+    double d = std::stod(s, &used);
+    if (used == s.size()) {
+      return d;
+    }
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> parse_integer(const std::string& s) {
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(s, &used);
+    if (used == s.size()) {
+      return v;
+    }
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
 }
 
 std::string bracket_list(const std::vector<std::string>& names) {
