@@ -17,6 +17,7 @@
 #include "services/cloudformation/engine/errors.h"
 #include "services/cloudformation/engine/graph.h"
 #include "services/cloudformation/engine/rules.h"
+#include "services/cloudformation/engine/stack_plan.h"
 #include "services/cloudformation/engine/values.h"
 
 namespace services::cloudformation::engine {
@@ -92,11 +93,13 @@ class StackTemplatesTest : public ::testing::Test {
   Deployed deploy(const std::string& file, const Given& given,
                   const std::string& region = "us-east-1") {
     Template t = ok(parse_template(read(file)));
-    StackIdentity stack{
-        "123456789012", region, stack_name_,
-        "arn:aws:cloudformation:" + region + ":123456789012:stack/" + stack_name_ + "/1"};
-    ParameterValues params = ok(resolve_parameters(t, given, ssm_));
-    ConditionValues conditions = ok(evaluate_conditions(t, stack, params));
+    StackInputs in{
+        {"123456789012", region, stack_name_,
+         "arn:aws:cloudformation:" + region + ":123456789012:stack/" + stack_name_ + "/1"},
+        given,
+        ssm_,
+        supported_};
+    StackPlan plan = ok(plan_stack(t, in));
     std::map<std::string, ResourceValues> created;
     EvalHooks hooks;
     hooks.resource = [&](std::string_view id) -> const ResourceValues* {
@@ -110,10 +113,8 @@ class StackTemplatesTest : public ::testing::Test {
       }
       return it->second;
     };
-    Evaluator eval(t, stack, params, conditions, hooks);
-    ok(evaluate_rules(eval));
-    ok(check_resource_types(t, supported_, [&](std::string_view c) { return eval.condition(c); }));
-    DependencyGraph graph = ok(build_graph(t, conditions));
+    Evaluator eval(t, in.stack, plan.parameters, plan.conditions, hooks);
+    const DependencyGraph& graph = plan.graph;
     Deployed d;
     d.waves = graph.creation_waves();
     for (const auto& wave : d.waves) {
@@ -126,7 +127,7 @@ class StackTemplatesTest : public ::testing::Test {
       }
     }
     for (const OutputDecl& o : t.outputs) {
-      if (o.condition && !conditions.at(*o.condition)) {
+      if (o.condition && !plan.conditions.at(*o.condition)) {
         continue;
       }
       std::string value = *scalar_text(ok(eval.try_resolve(o.value)));
@@ -210,6 +211,22 @@ TEST_F(StackTemplatesTest, AppStackImportsTheNetworkAndResolvesEveryResource) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].logical_id, "fargateDemoTaskDefinition");
   EXPECT_EQ(changes[0].changed_properties, std::vector<std::string>{"ExecutionRoleArn"});
+}
+
+TEST_F(StackTemplatesTest, PlanRefusesBeforeAnythingIsCreated) {
+  Template cdk = ok(parse_template(read("cdk/WebStack.template.json")));
+  StackInputs in{{"1", "us-east-1", "WebStack", "arn:s"}, {}, ssm_, first_types};
+  EXPECT_EQ(error_of(plan_stack(cdk, in)),
+            "ValidationError: Template format error: Unrecognized resource types: "
+            "[AWS::ApplicationAutoScaling::ScalableTarget, "
+            "AWS::ApplicationAutoScaling::ScalingPolicy, AWS::IAM::Policy, AWS::IAM::Role]");
+  in.ssm = {};  // parameters come first: without Parameter Store there is no version to check
+  EXPECT_EQ(error_of(plan_stack(cdk, in)),
+            "ValidationError: Unable to fetch parameters [/cdk-bootstrap/hnb659fds/version] from "
+            "parameter store for this account.");
+  Template app = ok(parse_template(read("app.json")));
+  EXPECT_EQ(error_of(plan_stack(app, {{}, {{"cpuAllocation", "300"}}, {}, {}})),
+            "ValidationError: Parameter 'cpuAllocation' must be one of AllowedValues");
 }
 
 TEST_F(StackTemplatesTest, AppStackWithoutTheNetworkFailsOnTheMissingExport) {
