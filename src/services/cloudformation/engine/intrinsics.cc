@@ -100,7 +100,9 @@ std::optional<json::value> Evaluator::resolve(const json::value& v) const {
   if (o.size() == 1) {
     const auto& [key, arg] = *o.begin();
     auto fn = functions().find(std::string_view(key));
-    if (fn != functions().end()) {
+    // {"Condition": {...}} is data (an IAM statement's condition block), not the function.
+    bool data = key == "Condition" && !arg.is_string();
+    if (fn != functions().end() && !data) {
       return (this->*(fn->second))(arg);
     }
     if (key.starts_with("Fn::")) {

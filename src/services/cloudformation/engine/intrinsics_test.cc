@@ -169,6 +169,8 @@ TEST_F(IntrinsicsTest, ConditionFunctions) {
   EXPECT_EQ(eval("!Or [!Condition IsDev, !Equals [a, b]]"), "false");
   EXPECT_EQ(eval("!Not [!Equals [a, b]]"), "true");
   EXPECT_EQ(eval("!Contains [[a, b], b]"), "true");
+  EXPECT_EQ(eval("{Condition: {StringEquals: {'aws:SourceAccount': !Ref AWS::AccountId}}}"),
+            R"({"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}})");
   EXPECT_EQ(error("!If [Nope, a, b]"),
             "ValidationError: Template error: unresolved condition dependency Nope in Fn::If");
   EXPECT_EQ(error("!If [IsProd, a]"),
