@@ -1,17 +1,24 @@
 #include "services/cloudformation/engine/stack_plan.h"
 
 #include "services/cloudformation/engine/conditions.h"
+#include "services/cloudformation/engine/for_each.h"
 #include "services/cloudformation/engine/rules.h"
 
 namespace services::cloudformation::engine {
 
-protocol::Result<StackPlan> plan_stack(const Template& t, const StackInputs& in) {
+protocol::Result<StackPlan> plan_stack(const Template& given, const StackInputs& in) {
   StackPlan plan;
-  protocol::Result<ParameterValues> params = resolve_parameters(t, in.parameters, in.ssm);
+  protocol::Result<ParameterValues> params = resolve_parameters(given, in.parameters, in.ssm);
   if (!params) {
     return params.error();
   }
   plan.parameters = std::move(*params);
+  protocol::Result<Template> expanded = expand_for_each(given, in.stack, plan.parameters);
+  if (!expanded) {
+    return expanded.error();
+  }
+  plan.tpl = std::move(*expanded);
+  const Template& t = plan.tpl;
   protocol::Result<ConditionValues> conditions = evaluate_conditions(t, in.stack, plan.parameters);
   if (!conditions) {
     return conditions.error();

@@ -5,7 +5,7 @@
 // as the operation's ValidationError.
 //
 //   StackPlan plan = plan_stack(tpl, inputs).value();
-//   Evaluator eval(tpl, inputs.stack, plan.parameters, plan.conditions, hooks);
+//   Evaluator eval(plan.tpl, inputs.stack, plan.parameters, plan.conditions, hooks);
 //   for (const auto& wave : plan.graph.creation_waves()) { ... }
 
 #include <functional>
@@ -29,13 +29,14 @@ struct StackInputs {
 };
 
 struct StackPlan {
+  Template tpl;  // the template run: the one given, with its Fn::ForEach loops expanded
   ParameterValues parameters;
   ConditionValues conditions;
   DependencyGraph graph;
 };
 
-// In CloudFormation's order: parameters, conditions, rules, resource types (of the resources
-// present), then references and cycles.
+// In CloudFormation's order: parameters, the AWS::LanguageExtensions loops (for_each.h),
+// conditions, rules, resource types (of the resources present), then references and cycles.
 protocol::Result<StackPlan> plan_stack(const Template& t, const StackInputs& in);
 
 }  // namespace services::cloudformation::engine

@@ -113,20 +113,20 @@ class StackTemplatesTest : public ::testing::Test {
       }
       return it->second;
     };
-    Evaluator eval(t, in.stack, plan.parameters, plan.conditions, hooks);
+    Evaluator eval(plan.tpl, in.stack, plan.parameters, plan.conditions, hooks);
     const DependencyGraph& graph = plan.graph;
     Deployed d;
     d.waves = graph.creation_waves();
     for (const auto& wave : d.waves) {
       for (const std::string& id : wave) {
-        const ResourceDecl& r = *t.find_resource(id);
+        const ResourceDecl& r = *plan.tpl.find_resource(id);
         json::value props = ok(eval.try_resolve(r.properties));
         props = ok(resolve_dynamic_references(props, {})).value;
         d.resources[id] = {r.type, props};
         created[id] = fake_create(id, r.type);
       }
     }
-    for (const OutputDecl& o : t.outputs) {
+    for (const OutputDecl& o : plan.tpl.outputs) {
       if (o.condition && !plan.conditions.at(*o.condition)) {
         continue;
       }

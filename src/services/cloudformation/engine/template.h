@@ -58,6 +58,7 @@ struct Template {
   boost::json::value metadata;
   std::vector<std::string> transforms;  // Transform, as a list
   bool language_extensions = false;     // Transform includes AWS::LanguageExtensions
+  bool has_for_each = false;  // Fn::ForEach loops in Resources or Outputs, not yet expanded
   std::vector<ParameterDecl> parameters;
   boost::json::object mappings;
   boost::json::object conditions;

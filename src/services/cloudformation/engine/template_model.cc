@@ -342,14 +342,22 @@ protocol::Result<Template> model_template(json::object body) {
       t.rules = *r;
     }
     const json::object* resources = section_object(t.body, "Resources");
-    if (!resources || resources->empty()) {
+    if (!resources || resources->empty()) {  // a lone Fn::ForEach counts: it makes resources
       format_error("At least one Resources member must be defined.");
     }
     for (const auto& [id, decl] : *resources) {
+      if (t.language_extensions && id.starts_with("Fn::ForEach::")) {
+        t.has_for_each = true;  // expanded once parameters are known (for_each.h)
+        continue;
+      }
       t.resources.push_back(model_resource(std::string(id), decl));
     }
     if (const json::object* outputs = section_object(t.body, "Outputs")) {
       for (const auto& [name, decl] : *outputs) {
+        if (t.language_extensions && name.starts_with("Fn::ForEach::")) {
+          t.has_for_each = true;
+          continue;
+        }
         t.outputs.push_back(model_output(std::string(name), decl));
       }
     }
