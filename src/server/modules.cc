@@ -47,9 +47,10 @@ struct Modules::Host {
 };
 
 Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
-                 services::ecs::EcsOptions ecs_options) {
-  std::unique_ptr<services::sts::StsModule> sts =
-      services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
+                 services::ecs::EcsOptions ecs_options,
+                 std::map<std::string, std::filesystem::path> oidc_jwks) {
+  std::unique_ptr<services::sts::StsModule> sts = services::sts::make_sts_module(
+      ctx, {.static_keys = std::move(static_keys), .oidc_jwks = std::move(oidc_jwks)});
   identities_ = &sts->identities();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
