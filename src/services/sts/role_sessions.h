@@ -31,8 +31,8 @@ struct SessionSpec {
 struct RoleSessionsOptions {
   const iam::Directory* directory = nullptr;  // null: roles are not looked up
   const iam::Authority* authority = nullptr;  // null: trust policies are not evaluated
-  // AssumeRole and CredentialIssuer evaluate trust policies (AssumeRoleWithWebIdentity always
-  // does when an Authority is wired).
+  // --auth enforce: AssumeRole and CredentialIssuer evaluate trust policies
+  // (AssumeRoleWithWebIdentity always does when IAM and an Authority are wired).
   bool enforce_trust = false;
 };
 
@@ -41,7 +41,12 @@ class RoleSessions final : public CredentialIssuer {
   RoleSessions(IdentityStore& identities, const core::Clock& clock, RoleSessionsOptions options);
 
   const iam::Directory* directory() const { return options_.directory; }
-  bool enforce_trust() const { return options_.enforce_trust && options_.authority != nullptr; }
+  // Trust policies are evaluated in enforce mode when IAM (which holds them) and the Authority
+  // are both wired.
+  bool enforce_trust() const {
+    return options_.enforce_trust && options_.authority != nullptr &&
+           options_.directory != nullptr;
+  }
 
   // The role `role_arn` names: IAM's when a Directory is wired (nullopt if IAM has none), else
   // one made from the ARN (nullopt if it is no role ARN), with IAM's largest MaxSessionDuration.

@@ -17,11 +17,10 @@ class StsModuleImpl final : public StsModule {
  public:
   StsModuleImpl(module::ModuleContext& ctx, StsPorts ports)
       : identities_(ctx.db, std::move(ports.static_keys), ctx.default_account, ports.directory),
-        // TODO(sts): AuthMode::Enforce alone once protocol/api_plane.h has it (#16).
         sessions_(identities_, ctx.clock,
                   {.directory = ports.directory,
                    .authority = ports.authority,
-                   .enforce_trust = ctx.auth_mode != protocol::AuthMode::Default}),
+                   .enforce_trust = ctx.auth_mode == protocol::AuthMode::Enforce}),
         service_(identities_, sessions_, oidc_keys_, ctx.clock) {
     for (const auto& [issuer, file] : ports.oidc_jwks) {
       std::string error;

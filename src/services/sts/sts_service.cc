@@ -130,8 +130,7 @@ protocol::Result<json::object> StsService::assume_role(const protocol::RequestCo
     return errors::access_denied(not_authorized(ctx.caller_arn, "sts:AssumeRole", role_arn));
   }
   if (auto err = check_duration(spec.duration_seconds, *role, chained)) return *err;
-  // TODO(sts): read AuthMode::Enforce once protocol/api_plane.h has it (#16); until then any
-  // mode stricter than default evaluates the trust policy.
+  // --auth enforce: the trust policy must allow the caller.
   if (sessions_.enforce_trust()) {
     if (auto refused =
             sessions_.refused_action(*role, ctx.caller_arn, "sts:AssumeRole",
