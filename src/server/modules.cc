@@ -18,8 +18,11 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/iam/iam_module.h"
 #include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
+#include "services/secretsmanager/secretsmanager_module.h"
+#include "services/ssm/ssm_module.h"
 #include "services/sts/sts_module.h"
 
 namespace server {
@@ -50,14 +53,18 @@ struct Modules::Host {
 Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
                  services::ecs::EcsOptions ecs_options,
                  std::map<std::string, std::filesystem::path> oidc_jwks) {
-  std::unique_ptr<services::sts::StsModule> sts = services::sts::make_sts_module(
-      ctx, {.static_keys = std::move(static_keys), .oidc_jwks = std::move(oidc_jwks)});
+  // IAM, STS and the policy evaluator need each other's ports: authz is made first and
+  // connected once IAM's directory and STS's identities exist (authz_module.h).
+  std::unique_ptr<services::authz::AuthzModule> authz = services::authz::make_authz_module(ctx);
+  std::unique_ptr<services::iam::IamModule> iam =
+      services::iam::make_iam_module(ctx, {.authority = &authz->authority()});
+  std::unique_ptr<services::sts::StsModule> sts =
+      services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys),
+                                           .directory = &iam->directory(),
+                                           .authority = &authz->authority(),
+                                           .oidc_jwks = std::move(oidc_jwks)});
   identities_ = &sts->identities();
-  // TODO(#16): make authz first and pass &authz->authority() to IAM and STS, then
-  // authz->connect({.directory = &iam->directory(), ...}) once the IAM module is on main; until
-  // then only the accounts' root users pass --auth enforce.
-  std::unique_ptr<services::authz::AuthzModule> authz =
-      services::authz::make_authz_module(ctx, {.directory = nullptr, .identities = identities_});
+  authz->connect({.directory = &iam->directory(), .identities = identities_});
   authorizer_ = &authz->authorizer();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
@@ -66,6 +73,10 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::logs::LogsModule> logs =
       services::logs::make_logs_module(ctx, {.metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::kms::KmsModule> kms = services::kms::make_kms_module(ctx);
+  std::unique_ptr<services::ssm::SsmModule> ssm =
+      services::ssm::make_ssm_module(ctx, {.keys = kms->keys()});
+  std::unique_ptr<services::secretsmanager::SecretsManagerModule> secretsmanager =
+      services::secretsmanager::make_secretsmanager_module(ctx, {.keys = kms->keys()});
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -97,6 +108,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
     });
   }
   // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
+  modules_.push_back(std::move(iam));
   modules_.push_back(std::move(sts));
   modules_.push_back(std::move(authz));
   modules_.push_back(std::move(ec2));
@@ -104,6 +116,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(logs));
   modules_.push_back(std::move(cloudwatch));
   modules_.push_back(std::move(kms));
+  modules_.push_back(std::move(ssm));
+  modules_.push_back(std::move(secretsmanager));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
