@@ -292,6 +292,32 @@ def test_openid_connect_provider(iam, account):
     assert error(e) == ("NoSuchEntity", 404)
 
 
+# --- policy simulation ----------------------------------------------------------------------
+
+def test_simulate_principal_policy(iam, account):
+    iam.create_user(UserName="reader")
+    iam.put_user_policy(UserName="reader", PolicyName="read", PolicyDocument=json.dumps(READ_S3))
+    results = iam.simulate_principal_policy(
+        PolicySourceArn="arn:aws:iam::%s:user/reader" % account,
+        ActionNames=["s3:GetObject", "s3:PutObject"],
+        ResourceArns=["arn:aws:s3:::bucket/key"])["EvaluationResults"]
+    decisions = {r["EvalActionName"]: r["EvalDecision"] for r in results}
+    assert decisions == {"s3:GetObject": "allowed", "s3:PutObject": "implicitDeny"}
+    allowed = [r for r in results if r["EvalDecision"] == "allowed"][0]
+    assert allowed["EvalResourceName"] == "arn:aws:s3:::bucket/key"
+    assert allowed["MatchedStatements"][0]["SourcePolicyId"] == "read"
+
+
+def test_simulate_custom_policy_explicit_deny_wins(iam):
+    deny = {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+    results = iam.simulate_custom_policy(
+        PolicyInputList=[json.dumps(READ_S3), json.dumps(deny)],
+        ActionNames=["s3:GetObject", "ecs:ListClusters"])["EvaluationResults"]
+    decisions = {r["EvalActionName"]: r["EvalDecision"] for r in results}
+    assert decisions == {"s3:GetObject": "explicitDeny", "ecs:ListClusters": "implicitDeny"}
+
+
 # --- the AWS CLI ----------------------------------------------------------------------------
 
 @pytest.fixture(params=CLIS)
