@@ -14,7 +14,11 @@
 #include "services/cloudwatch/metric_sink.h"
 #include "services/ec2/network_directory.h"
 #include "services/ecr/image_store.h"
+#include "services/iam/authority.h"
 #include "services/logs/log_sink.h"
+#include "services/secretsmanager/secret_reader.h"
+#include "services/ssm/parameter_reader.h"
+#include "services/sts/credential_issuer.h"
 
 namespace services::ecs {
 
@@ -24,6 +28,11 @@ struct EcsPorts {
   logs::LogSink& logs;               // the awslogs driver
   ec2::HostNetwork* host = nullptr;  // null: tasks are stored as rows only
   cloudwatch::MetricSink* metrics = nullptr;  // AWS/ECS metrics of running tasks; null: none
+  // Identity and secrets (#16); each null: that feature off, as before.
+  sts::CredentialIssuer* credentials = nullptr;     // task-role credentials
+  ssm::ParameterReader* parameters = nullptr;       // `secrets` from SSM Parameter Store
+  secretsmanager::SecretReader* secrets = nullptr;  // `secrets`, repositoryCredentials
+  const iam::Authority* authority = nullptr;        // the execution role, in enforce mode
 };
 
 // What the module keeps, and for how long (the server's flags).
@@ -40,6 +49,9 @@ struct EcsOptions {
   // How often running tasks' metrics are published (AWS time): ECS's one minute, or less for
   // high-resolution metrics.
   std::chrono::seconds metrics_period{60};
+  // `--auth enforce`: the execution role's permissions are checked (needs EcsPorts::authority).
+  // TODO(taskid): set from module::ModuleContext::auth_mode once AuthMode::Enforce lands (#16).
+  bool enforce_execution_role = false;
 };
 
 std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports,
