@@ -109,7 +109,8 @@ po::options_description server_flags(Flags& f, server::Options& o) {
       ("region", po::value(&o.region)->default_value(o.region), "default region")
       ("auth", po::value(&f.auth)->default_value(f.auth),
        "default: accept any credentials (a 12-digit access key id selects that account); "
-       "strict: verify SigV4 against --credentials and STS-issued keys")
+       "strict: verify SigV4 against --credentials and STS-issued keys; "
+       "enforce: strict, and allow IAM users and roles only what their policies allow")
       ("credentials", po::value(&o.credentials)->composing(),
        "AKID:SECRET[:ACCOUNT] key pair for strict auth; repeatable, or comma-separated in the env")
       ("disable-reset", po::bool_switch(), "refuse POST /_gantry/reset")
@@ -224,8 +225,10 @@ std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Opt
   o.port = static_cast<uint16_t>(port);
   if (f.auth == "strict") {
     o.auth_mode = protocol::AuthMode::Strict;
+  } else if (f.auth == "enforce") {
+    o.auth_mode = protocol::AuthMode::Enforce;
   } else if (f.auth != "default") {
-    return "--auth must be default or strict";
+    return "--auth must be default, strict or enforce";
   }
   if (std::string error = apply_limits(f, o.ecs); !error.empty()) {
     return error;

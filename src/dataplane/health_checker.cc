@@ -1,5 +1,6 @@
 #include "dataplane/health_checker.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
 #include <set>
@@ -123,10 +124,12 @@ std::vector<ProbeResult> HealthChecker::probe_all(const std::vector<Job>& jobs) 
   auto round = std::make_shared<Round>();
   round->results.resize(jobs.size());
   round->pending = jobs.size();
+  core::Duration longest{};
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
-    probe_(ProbeRequest{job.load_balancer_arn, job.ip, job.port, job.hc.path,
-                        aws_seconds(clock_, job.hc.timeout_seconds)},
+    core::Duration timeout = aws_seconds(clock_, job.hc.timeout_seconds);
+    longest = std::max(longest, timeout);
+    probe_(ProbeRequest{job.load_balancer_arn, job.ip, job.port, job.hc.path, timeout},
            [round, i](ProbeResult r) {
              std::lock_guard lock(round->mu);
              if (round->results[i]) return;  // a second call: ignored
@@ -134,11 +137,17 @@ std::vector<ProbeResult> HealthChecker::probe_all(const std::vector<Job>& jobs) 
              if (--round->pending == 0) round->cv.notify_all();
            });
   }
+  // A probe answers by its timeout; one that has not by twice that (a stuck connect, a lost
+  // callback) counts as timed out, so that it cannot stall every other target's checks.
+  auto deadline = std::chrono::steady_clock::now() + 2 * longest + std::chrono::milliseconds(100);
   std::unique_lock lock(round->mu);
-  round->cv.wait(lock, [&] { return round->pending == 0; });
+  round->cv.wait_until(lock, deadline, [&] { return round->pending == 0; });
   std::vector<ProbeResult> results;
   results.reserve(jobs.size());
-  for (const auto& r : round->results) results.push_back(*r);
+  for (auto& r : round->results) {
+    if (!r) r = ProbeResult{ProbeResult::Outcome::Timeout, 0};  // late calls are ignored
+    results.push_back(*r);
+  }
   return results;
 }
 

@@ -42,7 +42,8 @@ struct ProbeRequest {
 };
 
 // Sends "GET <path> HTTP/1.1" to ip:port from the load balancer and reads the status line; calls
-// `done` exactly once, on any thread, at the latest when the timeout has passed.
+// `done` exactly once, on any thread, at the latest when the timeout has passed. The checker
+// stops waiting at twice the timeout and counts a probe that has not answered as timed out.
 using ProbeDone = std::function<void(ProbeResult)>;
 using Probe = std::function<void(ProbeRequest request, ProbeDone done)>;
 

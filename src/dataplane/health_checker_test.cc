@@ -134,6 +134,25 @@ TEST(HealthChecker, TimeoutsAndRefusalsHaveTheirOwnReasons) {
   }
 }
 
+// A probe that never calls back (a stuck connect, a lost callback) must not stall the checks
+// of every other target: it counts as a timeout once twice its timeout has passed.
+TEST(HealthChecker, AProbeThatNeverAnswersCountsAsATimeout) {
+  fakes::ManualClock clock;
+  clock.set_time_scale(100);  // the 5 s timeout is 50 ms of real time
+  RecordingReporter reporter;
+  std::vector<ProbeDone> kept;  // never called until the end
+  HealthChecker checker(
+      clock, [&](ProbeRequest, ProbeDone done) { kept.push_back(std::move(done)); }, reporter);
+  checker.update(snapshot(TargetState::Healthy));
+  EXPECT_EQ(checker.check_due(), 1);
+  clock.advance(10s);
+  EXPECT_EQ(checker.check_due(), 1);
+  ASSERT_EQ(reporter.reports.size(), 1u);
+  EXPECT_EQ(reporter.reports[0].reason, "Target.Timeout");
+  for (auto& done : kept) done(status(200));  // late answers are ignored
+  EXPECT_EQ(reporter.reports.size(), 1u);
+}
+
 TEST(HealthChecker, UnhealthyTargetHealsAfterHealthyThreshold) {
   fakes::ManualClock clock;
   RecordingReporter reporter;

@@ -6,6 +6,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "protocol/auth_errors.h"
+#include "protocol/authorizer.h"
 #include "protocol/aws_chunked.h"
 #include "protocol/codec.h"
 #include "protocol/content_encoding.h"
@@ -60,8 +61,12 @@ AuthProblem signature_problem(sigv4::Failure failure) {
 }  // namespace
 
 ApiPlane::ApiPlane(const ServiceRegistry& registry, const IdentityResolver& identities,
-                   const core::Clock& clock, ApiOptions options)
-    : registry_(registry), identities_(identities), clock_(clock), options_(std::move(options)) {}
+                   const core::Clock& clock, ApiOptions options, const Authorizer* authorizer)
+    : registry_(registry),
+      identities_(identities),
+      clock_(clock),
+      options_(std::move(options)),
+      authorizer_(authorizer) {}
 
 void ApiPlane::handle(const http::Request& req, http::Response& res, CallSummary& summary) const {
   RequestContext ctx = new_context(req);
@@ -102,6 +107,7 @@ RequestContext ApiPlane::new_context(const http::Request& req) const {
   ctx.request_id = core::ids::uuid4();
   ctx.received_at = clock_.now();
   ctx.host = std::string(req.header("Host"));
+  ctx.source_ip = req.remote_address;
   ctx.account = options_.default_account;
   ctx.region = options_.default_region;
   ctx.caller_arn = "arn:aws:iam::" + ctx.account + ":root";
@@ -141,10 +147,13 @@ std::optional<AwsError> ApiPlane::serve(const http::Request& req, const sigv4::P
   const OperationDef& op = *decoded->operation;
   ctx.operation = std::string(op.name);
   summary.operation = ctx.operation;
-  if (options_.auth_mode == AuthMode::Strict && !auth.signed_request && !op.auth_none) {
+  if (verify_signatures() && !auth.signed_request && !op.auth_none) {
     return auth_error(AuthProblem::MissingToken, ctx.protocol);
   }
   if (auto err = validate_input(model, op, decoded->input, ctx.protocol)) return err;
+  if (options_.auth_mode == AuthMode::Enforce && authorizer_ != nullptr && !op.auth_none) {
+    if (auto err = authorizer_->authorize(ctx, decoded->input)) return err;
+  }
   const Handler* handler = registry_.find(model.name, op.name);
   if (handler == nullptr) {
     return AwsError{"NotImplemented",
@@ -177,7 +186,7 @@ std::optional<AwsError> ApiPlane::authenticate(const http::Request& req,
   } else {
     ctx.caller_user_id = ctx.access_key_id.empty() ? ctx.account : ctx.access_key_id;
   }
-  if (options_.auth_mode != AuthMode::Strict) return std::nullopt;
+  if (!verify_signatures()) return std::nullopt;
   if (!principal) return auth_error(AuthProblem::UnknownKey, ctx.protocol);
   if (!principal->session_token.empty() && principal->session_token != auth.security_token) {
     return auth_error(AuthProblem::InvalidToken, ctx.protocol);
@@ -199,7 +208,7 @@ std::optional<AwsError> ApiPlane::unchunk(const http::Request& req, const sigv4:
                                           const RequestContext& ctx, http::Request& out) const {
   std::optional<std::string_view> secret;
   std::string secret_storage;
-  if (options_.auth_mode == AuthMode::Strict) {
+  if (verify_signatures()) {
     if (auto p = identities_.lookup(auth.scope.access_key_id)) {
       secret_storage = p->secret_access_key;
       secret = secret_storage;

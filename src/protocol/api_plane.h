@@ -14,12 +14,16 @@
 
 namespace protocol {
 
+class Authorizer;
 class Codec;
 namespace sigv4 {
 struct ParsedAuth;
 }  // namespace sigv4
 
-enum class AuthMode { Default, Strict };
+// Default: signatures parsed, not checked. Strict: SigV4 verified against known keys.
+// Enforce: Strict plus IAM: every call by a principal other than its account's root is
+// authorized by its identity policies (protocol::Authorizer) after decode and validation.
+enum class AuthMode { Default, Strict, Enforce };
 
 struct ApiOptions {
   std::string default_account = "000000000000";
@@ -39,8 +43,9 @@ struct CallSummary {
 
 class ApiPlane {
  public:
+  // `authorizer` is called in Enforce mode only; null there lets every verified caller through.
   ApiPlane(const ServiceRegistry& registry, const IdentityResolver& identities,
-           const core::Clock& clock, ApiOptions options);
+           const core::Clock& clock, ApiOptions options, const Authorizer* authorizer = nullptr);
 
   void handle(const http::Request& req, http::Response& res, CallSummary& summary) const;
 
@@ -63,6 +68,8 @@ class ApiPlane {
   const IdentityResolver& identities_;
   const core::Clock& clock_;
   ApiOptions options_;
+  const Authorizer* authorizer_;
+  bool verify_signatures() const { return options_.auth_mode != AuthMode::Default; }
 };
 
 }  // namespace protocol

@@ -19,6 +19,7 @@ struct RequestContext {
   std::string caller_arn;      // arn:aws:iam::<account>:root, or an assumed-role session ARN
   std::string caller_user_id;  // GetCallerIdentity's UserId
   std::string host;            // Host header as the client sent it
+  std::string source_ip;       // the peer's address (aws:SourceIp); empty for in-process calls
   Protocol protocol = Protocol::Json;
   core::TimePoint received_at{};
 

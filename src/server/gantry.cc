@@ -16,6 +16,21 @@
 #include "store/db.h"
 
 namespace server {
+namespace {
+
+std::string auth_name(protocol::AuthMode mode) {
+  switch (mode) {
+    case protocol::AuthMode::Strict:
+      return "strict";
+    case protocol::AuthMode::Enforce:
+      return "enforce";
+    case protocol::AuthMode::Default:
+      break;
+  }
+  return "default";
+}
+
+}  // namespace
 
 struct Gantry::Impl {
   Options options;
@@ -46,8 +61,7 @@ struct Gantry::Impl {
       : options(std::move(o)),
         clock(options.time_scale),
         db(store::Db::open(options.data_dir / "gantry.db")),
-        admin(registry, options.enable_reset,
-              options.auth_mode == protocol::AuthMode::Strict ? "strict" : "default"),
+        admin(registry, options.enable_reset, auth_name(options.auth_mode)),
         http(http::ServerOptions{.address = options.listen_address,
                                  .port = options.port,
                                  .body_limit = options.body_limit,
@@ -78,9 +92,10 @@ struct Gantry::Impl {
     modules = std::make_unique<Modules>(ctx, keys_of(options), options.ecs);
     api = std::make_unique<protocol::ApiPlane>(
         registry, modules->identities(), clock,
-        protocol::ApiOptions{options.account, options.region, options.auth_mode});
+        protocol::ApiOptions{options.account, options.region, options.auth_mode},
+        &modules->authorizer());
     admin.on_reset([this] { db.wipe(); });
-    if (options.auth_mode == protocol::AuthMode::Strict) {
+    if (options.auth_mode != protocol::AuthMode::Default) {
       admin.require_root_signature(modules->identities(), clock);
     }
   }
@@ -174,8 +189,7 @@ int Gantry::run() {
   }
   core::log::info("listening", {{"address", o.listen_address + ":" + std::to_string(port)},
                                 {"data_dir", o.data_dir.string()},
-                                {"auth", o.auth_mode == protocol::AuthMode::Strict ? "strict"
-                                                                                    : "default"},
+                                {"auth", auth_name(o.auth_mode)},
                                 {"models", std::string(protocol::models_source())}});
   impl_->http.run();
   core::log::info("stopped");

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "netplane/instance_names.h"
 #include "netplane/nft_netplane.h"
+#include "services/authz/authz_module.h"
 #include "services/autoscaling/autoscaling_module.h"
 #include "services/cloudwatch/cloudwatch_module.h"
 #include "services/ec2/ec2_module.h"
@@ -51,6 +52,12 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
+  // TODO(#16): make authz first and pass &authz->authority() to IAM and STS, then
+  // authz->connect({.directory = &iam->directory(), ...}) once the IAM module is on main; until
+  // then only the accounts' root users pass --auth enforce.
+  std::unique_ptr<services::authz::AuthzModule> authz =
+      services::authz::make_authz_module(ctx, {.directory = nullptr, .identities = identities_});
+  authorizer_ = &authz->authorizer();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
   std::unique_ptr<services::cloudwatch::CloudWatchModule> cloudwatch =
@@ -90,6 +97,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   }
   // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
   modules_.push_back(std::move(sts));
+  modules_.push_back(std::move(authz));
   modules_.push_back(std::move(ec2));
   modules_.push_back(std::move(ecr));
   modules_.push_back(std::move(logs));

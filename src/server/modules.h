@@ -7,12 +7,14 @@
 //   logs ─────── LogSink ──────────────────┼──> ecs
 //   host network (netplane + EC2 sync) ────┴──> ecs (tasks), elbv2 (load balancer nodes)
 //
-//   sts ──────── IdentityResolver ─────────────> the server's API plane (SigV4)
+//   sts ──────── IdentityResolver ─────────────> the server's API plane (SigV4), authz
+//   iam ──────── Directory ────────────────────> authz ── Authority, Authorizer ──> API plane
 
 #include <memory>
 #include <vector>
 
 #include "module/module.h"
+#include "protocol/authorizer.h"
 #include "protocol/identity.h"
 #include "services/ecs/ecs_module.h"
 #include "services/sts/identity_store.h"
@@ -36,9 +38,12 @@ class Modules {
 
   // STS's identities, for the API plane's SigV4 checks.
   protocol::IdentityResolver& identities() { return *identities_; }
+  // IAM policy evaluation for the API plane in --auth enforce mode.
+  const protocol::Authorizer& authorizer() { return *authorizer_; }
 
  private:
   protocol::IdentityResolver* identities_ = nullptr;
+  const protocol::Authorizer* authorizer_ = nullptr;
   struct Host;
   std::unique_ptr<Host> host_;  // null without a host network (not root, or GANTRY_TASKS=off)
   std::vector<std::unique_ptr<module::Module>> modules_;

@@ -83,7 +83,7 @@ class EcrModuleImpl final : public EcrModule {
         RegistryOptions{
             .default_account = ctx.default_account,
             .default_region = ctx.default_region,
-            .strict_auth = ctx.auth_mode == protocol::AuthMode::Strict,
+            .strict_auth = ctx.auth_mode != protocol::AuthMode::Default,
             .on_images_changed = [this](const RepoKey& key) { images_changed(key); },
         }));
     ctx.on_reset([this] {
