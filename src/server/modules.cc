@@ -77,7 +77,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
        .images = ecr->images(),
        .logs = logs->sink(),
        .host = host,
-       .metrics = &cloudwatch->metrics()},
+       .metrics = &cloudwatch->metrics(),
+       .authority = &authz->authority()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(),

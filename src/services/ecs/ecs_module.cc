@@ -116,7 +116,7 @@ class EcsModule final : public module::Module {
   // ecs-tasks.amazonaws.com, as ECS checks before it accepts a task; RegisterTaskDefinition in
   // enforce mode: Fargate's executionRoleArn requirement for ECR images.
   void install_identity_checks() {
-    bool enforce = options_.enforce_execution_role && ports_.authority;
+    bool enforce = ctx_.auth_mode == protocol::AuthMode::Enforce && ports_.authority;
     service_.set_execution_role_required(enforce);
     if (ports_.authority && enforce) {
       execution_role_ = std::make_unique<ExecutionRoleCheck>(*ports_.authority);

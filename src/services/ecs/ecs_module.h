@@ -32,7 +32,7 @@ struct EcsPorts {
   sts::CredentialIssuer* credentials = nullptr;     // task-role credentials
   ssm::ParameterReader* parameters = nullptr;       // `secrets` from SSM Parameter Store
   secretsmanager::SecretReader* secrets = nullptr;  // `secrets`, repositoryCredentials
-  const iam::Authority* authority = nullptr;        // the execution role, in enforce mode
+  const iam::Authority* authority = nullptr;  // the execution role, in `--auth enforce` mode
 };
 
 // What the module keeps, and for how long (the server's flags).
@@ -49,9 +49,6 @@ struct EcsOptions {
   // How often running tasks' metrics are published (AWS time): ECS's one minute, or less for
   // high-resolution metrics.
   std::chrono::seconds metrics_period{60};
-  // `--auth enforce`: the execution role's permissions are checked (needs EcsPorts::authority).
-  // TODO(taskid): set from module::ModuleContext::auth_mode once AuthMode::Enforce lands (#16).
-  bool enforce_execution_role = false;
 };
 
 std::unique_ptr<module::Module> make_ecs_module(module::ModuleContext& ctx, EcsPorts ports,
