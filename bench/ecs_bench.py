@@ -114,6 +114,20 @@ def p50_p99(samples):
     return statistics.median(samples), samples[max(0, int(len(samples) * 0.99) - 1)]
 
 
+def print_comparison(samples):
+    """The Markdown table of {"gantry"|"moto": {operation: latencies}}, moto when measured."""
+    print("| Operation | Gantry p50 | Gantry p99 | moto p50 | moto p99 | moto p50 / Gantry p50 |")
+    print("|---|---|---|---|---|---|")
+    for op in samples["gantry"]:
+        g50, g99 = p50_p99(samples["gantry"][op])
+        if "moto" in samples:
+            m50, m99 = p50_p99(samples["moto"][op])
+            print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx |" %
+                  (op, g50, g99, m50, m99, m50 / g50))
+        else:
+            print("| %s | %.2f ms | %.2f ms | n/a | n/a | n/a |" % (op, g50, g99))
+
+
 def raw_call(endpoint):
     """The same request without boto3: one keep-alive connection, SigV4 from botocore's signer
     computed once (neither server checks request freshness here), response bytes read but not
@@ -293,16 +307,7 @@ def main():
                                  " ".join(open("/proc/loadavg").read().split()[:3]),
                                  "running as containers" if args.tasks_on else "off",
                                  args.rounds))
-    print("| Operation | Gantry p50 | Gantry p99 | moto p50 | moto p99 | moto p50 / Gantry p50 |")
-    print("|---|---|---|---|---|---|")
-    for op in samples["gantry"]:
-        g50, g99 = p50_p99(samples["gantry"][op])
-        if "moto" in samples:
-            m50, m99 = p50_p99(samples["moto"][op])
-            print("| %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.1fx |" %
-                  (op, g50, g99, m50, m99, m50 / g50))
-        else:
-            print("| %s | %.2f ms | %.2f ms | n/a | n/a | n/a |" % (op, g50, g99))
+    print_comparison(samples)
 
 
 if __name__ == "__main__":

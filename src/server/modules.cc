@@ -20,6 +20,8 @@
 #include "services/elbv2/elbv2_module.h"
 #include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
+#include "services/secretsmanager/secretsmanager_module.h"
+#include "services/ssm/ssm_module.h"
 #include "services/sts/sts_module.h"
 
 namespace server {
@@ -65,6 +67,10 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   std::unique_ptr<services::logs::LogsModule> logs =
       services::logs::make_logs_module(ctx, {.metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::kms::KmsModule> kms = services::kms::make_kms_module(ctx);
+  std::unique_ptr<services::ssm::SsmModule> ssm =
+      services::ssm::make_ssm_module(ctx, {.keys = kms->keys()});
+  std::unique_ptr<services::secretsmanager::SecretsManagerModule> secretsmanager =
+      services::secretsmanager::make_secretsmanager_module(ctx, {.keys = kms->keys()});
   if (host_network_wanted()) {
     host_ = std::make_unique<Host>(ec2->directory(), ctx);
   } else {
@@ -104,6 +110,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(logs));
   modules_.push_back(std::move(cloudwatch));
   modules_.push_back(std::move(kms));
+  modules_.push_back(std::move(ssm));
+  modules_.push_back(std::move(secretsmanager));
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
