@@ -84,6 +84,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
        .logs = logs->sink(),
        .host = host,
        .metrics = &cloudwatch->metrics(),
+       .parameters = &ssm->parameters(),
+       .secrets = &secretsmanager->secrets(),
        .authority = &authz->authority()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =

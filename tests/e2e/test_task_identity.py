@@ -27,6 +27,8 @@ pytestmark = privileged + [
 
 ACCOUNT = "000000000000"
 CLUSTER = "identity"
+# Default mode checks no execution role: an ARN is enough, as in the other task tests.
+EXEC_ROLE = "arn:aws:iam::%s:role/ecsTaskExecutionRole" % ACCOUNT
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
     "Action": "sts:AssumeRole"}]})
@@ -167,7 +169,7 @@ def test_app_signs_as_its_task_role_with_no_keys(default_env):
         "Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}]})
     env.ssm.put_parameter(Name="/identity/greeting", Value="hello-from-ssm", Type="String")
     td = env.register("whoami", env.image, ["python3", "-c", WHOAMI], taskRoleArn=role,
-                      executionRoleArn=env.role("exec-role"))
+                      executionRoleArn=EXEC_ROLE)
     arn = env.run(td)
     task_id = arn.rsplit("/", 1)[1]
     msgs = env.messages(arn, "PARAM ")
@@ -186,7 +188,7 @@ def test_task_without_task_role_has_no_credentials(default_env):
              "except Exception as e:\n"
              "    print('STATUS', getattr(e, 'code', e), flush=True)\n")
     td = env.register("norole", env.image, ["python3", "-c", probe],
-                      executionRoleArn="arn:aws:iam::%s:role/exec-role" % ACCOUNT)
+                      executionRoleArn=EXEC_ROLE)
     arn = env.run(td)
     msgs = env.messages(arn, "STATUS ")
     assert "URI None" in msgs and "STATUS 400" in msgs, msgs
@@ -199,7 +201,7 @@ def test_secrets_reach_the_environment_and_nowhere_else(default_env):
     secret_arn = env.sm.create_secret(Name="identity/api",
                                       SecretString=json.dumps({"key": api_key}))["ARN"]
     td = env.register("secrets", env.image, ["python3", "-c", HASHES],
-                      executionRoleArn=env.role("exec-secrets"),
+                      executionRoleArn=EXEC_ROLE,
                       container={"secrets": [
                           {"name": "DB_PASSWORD", "valueFrom": "/identity/db-password"},
                           {"name": "API_KEY", "valueFrom": secret_arn + ":key::"}]})
@@ -210,8 +212,9 @@ def test_secrets_reach_the_environment_and_nowhere_else(default_env):
         assert want in msgs, msgs
     # The runtime bundle carries the environment: readable by root only.
     task_id = arn.rsplit("/", 1)[1]
-    configs = [p for p in glob.glob(os.path.join(env.g.data_dir, "**", "config.json"),
-                                    recursive=True) if task_id in open(p, errors="replace").read()]
+    configs = [p for p in glob.glob(os.path.join(env.g.data_dir, "runtime", "containers", "*",
+                                                 "config.json"))
+               if task_id in open(p, errors="replace").read()]
     assert configs
     for p in configs:
         assert stat.S_IMODE(os.stat(p).st_mode) == 0o600, p
@@ -227,7 +230,7 @@ def test_secrets_reach_the_environment_and_nowhere_else(default_env):
 def test_missing_parameter_stops_the_task_in_ecs_words(default_env):
     env = default_env
     td = env.register("missing", env.image, ["python3", "-c", "print(1)"],
-                      executionRoleArn=env.role("exec-missing"),
+                      executionRoleArn=EXEC_ROLE,
                       container={"secrets": [{"name": "X", "valueFrom": "/identity/nope"}]})
     t = env.wait_stopped(env.run(td))
     assert t["stopCode"] == "TaskFailedToStart"

@@ -40,9 +40,8 @@ protocol::Result<std::string> json_key_value(const std::string& secret, const st
   boost::system::error_code ec;
   json::value v = json::parse(secret, ec);
   if (ec || !v.is_object()) {
-    char c = secret.empty() ? ' ' : secret.front();
-    return failure(asm_failure(ec ? "invalid character '" + std::string(1, c) +
-                                        "' looking for beginning of value"
+    // Go's json error, without the character it quotes: that would be part of the secret.
+    return failure(asm_failure(ec ? "invalid character looking for beginning of value"
                                   : "json: cannot unmarshal into Go value of type "
                                     "map[string]interface {}"));
   }
