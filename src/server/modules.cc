@@ -18,6 +18,7 @@
 #include "services/ecr/ecr_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
+#include "services/iam/iam_module.h"
 #include "services/kms/kms_module.h"
 #include "services/logs/logs_module.h"
 #include "services/secretsmanager/secretsmanager_module.h"
@@ -51,14 +52,15 @@ struct Modules::Host {
 
 Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
                  services::ecs::EcsOptions ecs_options) {
+  // IAM, STS and the policy evaluator need each other's ports: authz is made first and
+  // connected once IAM's directory and STS's identities exist (authz_module.h).
+  std::unique_ptr<services::authz::AuthzModule> authz = services::authz::make_authz_module(ctx);
+  std::unique_ptr<services::iam::IamModule> iam =
+      services::iam::make_iam_module(ctx, {.authority = &authz->authority()});
   std::unique_ptr<services::sts::StsModule> sts =
       services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
   identities_ = &sts->identities();
-  // TODO(#16): make authz first and pass &authz->authority() to IAM and STS, then
-  // authz->connect({.directory = &iam->directory(), ...}) once the IAM module is on main; until
-  // then only the accounts' root users pass --auth enforce.
-  std::unique_ptr<services::authz::AuthzModule> authz =
-      services::authz::make_authz_module(ctx, {.directory = nullptr, .identities = identities_});
+  authz->connect({.directory = &iam->directory(), .identities = identities_});
   authorizer_ = &authz->authorizer();
   std::unique_ptr<services::ec2::Ec2Module> ec2 = services::ec2::make_ec2_module(ctx);
   std::unique_ptr<services::ecr::EcrModule> ecr = services::ecr::make_ecr_module(ctx);
@@ -105,6 +107,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
     });
   }
   // ECS re-adopts its tasks' namespaces before ELBv2's nodes come up in the same VPCs.
+  modules_.push_back(std::move(iam));
   modules_.push_back(std::move(sts));
   modules_.push_back(std::move(authz));
   modules_.push_back(std::move(ec2));
