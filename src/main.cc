@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "runtime/image/oci_layout_source.h"
 #include "server/gantry.h"
+#include "services/sts/oidc_keys.h"
 
 namespace po = boost::program_options;
 
@@ -83,6 +84,7 @@ struct Flags {
   std::string auth = "default";
   std::string data_dir;
   std::string port_file;
+  std::vector<std::string> oidc_jwks;  // ISSUER_URL=PATH
   // Growth limits, turned into server::Options::ecs (services/ecs/ecs_module.h).
   int64_t stopped_task_ttl = 3600;
   int64_t stopped_bundle_ttl = 0;
@@ -113,6 +115,9 @@ po::options_description server_flags(Flags& f, server::Options& o) {
        "enforce: strict, and allow IAM users and roles only what their policies allow")
       ("credentials", po::value(&o.credentials)->composing(),
        "AKID:SECRET[:ACCOUNT] key pair for strict auth; repeatable, or comma-separated in the env")
+      ("oidc-jwks", po::value(&f.oidc_jwks)->composing(),
+       "ISSUER_URL=PATH: the JWKS file that verifies web identity tokens of that OpenID Connect "
+       "issuer (AssumeRoleWithWebIdentity); repeatable, or comma-separated in the env")
       ("disable-reset", po::bool_switch(), "refuse POST /_gantry/reset")
       ("port-file", po::value(&f.port_file), "write the bound port here once listening")
       ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
@@ -237,6 +242,13 @@ std::string apply_flags(const Flags& f, const po::variables_map& vm, server::Opt
     return "--header-timeout must be at least 1 second";
   }
   o.credentials = split_commas(o.credentials);
+  for (const std::string& text : split_commas(f.oidc_jwks)) {
+    std::string issuer, path;
+    if (!services::sts::parse_oidc_jwks_flag(text, &issuer, &path)) {
+      return "--oidc-jwks wants ISSUER_URL=PATH, got '" + text + "'";
+    }
+    o.oidc_jwks[issuer] = absolute_file(path);
+  }
   o.enable_reset = !vm["disable-reset"].as<bool>();
   try {
     o.data_dir = absolute_dir(f.data_dir);

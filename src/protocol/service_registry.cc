@@ -36,8 +36,8 @@ const Handler* ServiceRegistry::find(std::string_view service, std::string_view 
 namespace {
 
 constexpr std::string_view kInternalCandidates[] = {
-    "ServerException", "InternalServerError", "InternalServerException", "InternalFailure",
-    "ServiceUnavailableException"};
+    "ServerException", "InternalServerError",         "InternalServerException",
+    "InternalFailure", "ServiceUnavailableException", "InternalServiceError"};
 
 // The server error the operation itself lists, if any: CloudWatch Logs defines both
 // InternalServerException (newer operations) and ServiceUnavailableException, and PutLogEvents

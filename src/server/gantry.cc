@@ -89,7 +89,7 @@ struct Gantry::Impl {
         .alb_address = options.alb_address,
         .alb_port_offset = options.alb_port_offset,
     };
-    modules = std::make_unique<Modules>(ctx, keys_of(options), options.ecs);
+    modules = std::make_unique<Modules>(ctx, keys_of(options), options.ecs, options.oidc_jwks);
     api = std::make_unique<protocol::ApiPlane>(
         registry, modules->identities(), clock,
         protocol::ApiOptions{options.account, options.region, options.auth_mode},

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct Options {
   std::string region = "us-east-1";
   protocol::AuthMode auth_mode = protocol::AuthMode::Default;
   std::vector<std::string> credentials;  // "AKID:SECRET[:ACCOUNT]"
+  std::map<std::string, std::filesystem::path> oidc_jwks;  // issuer URL -> JWKS file
   bool enable_reset = true;
   std::filesystem::path port_file;        // written once listening (tests use port 0)
   int threads = 2;

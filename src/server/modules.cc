@@ -51,14 +51,18 @@ struct Modules::Host {
 };
 
 Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
-                 services::ecs::EcsOptions ecs_options) {
+                 services::ecs::EcsOptions ecs_options,
+                 std::map<std::string, std::filesystem::path> oidc_jwks) {
   // IAM, STS and the policy evaluator need each other's ports: authz is made first and
   // connected once IAM's directory and STS's identities exist (authz_module.h).
   std::unique_ptr<services::authz::AuthzModule> authz = services::authz::make_authz_module(ctx);
   std::unique_ptr<services::iam::IamModule> iam =
       services::iam::make_iam_module(ctx, {.authority = &authz->authority()});
   std::unique_ptr<services::sts::StsModule> sts =
-      services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys)});
+      services::sts::make_sts_module(ctx, {.static_keys = std::move(static_keys),
+                                           .directory = &iam->directory(),
+                                           .authority = &authz->authority(),
+                                           .oidc_jwks = std::move(oidc_jwks)});
   identities_ = &sts->identities();
   authz->connect({.directory = &iam->directory(), .identities = identities_});
   authorizer_ = &authz->authorizer();

@@ -10,7 +10,10 @@
 //   sts ──────── IdentityResolver ─────────────> the server's API plane (SigV4), authz
 //   iam ──────── Directory ────────────────────> authz ── Authority, Authorizer ──> API plane
 
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "module/module.h"
@@ -25,9 +28,11 @@ class Modules {
  public:
   // Builds every module; registers their operation tables and planes through `ctx`.
   // `static_keys` are the --credentials key pairs, which STS resolves with its own; `ecs` says
-  // what ECS keeps (stopped tasks, bundles, layers, captured output).
+  // what ECS keeps (stopped tasks, bundles, layers, captured output); `oidc_jwks` the JWKS files
+  // of OpenID Connect issuers (--oidc-jwks).
   Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKey> static_keys,
-          services::ecs::EcsOptions ecs = {});
+          services::ecs::EcsOptions ecs = {},
+          std::map<std::string, std::filesystem::path> oidc_jwks = {});
   ~Modules();
   Modules(const Modules&) = delete;
   Modules& operator=(const Modules&) = delete;

@@ -28,8 +28,15 @@ def test_twelve_digit_access_key_selects_account(endpoint):
     assert sts.get_caller_identity()["Account"] == "123456789012"
 
 
-@pytest.mark.emulator_only  # any role in any account
-def test_assume_role_credentials_identify_the_role(endpoint, sts):
+TRUST_OWN_ACCOUNT = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]})
+
+
+@pytest.mark.emulator_only  # a 12-digit access key selects the account
+def test_assume_role_credentials_identify_the_role(endpoint):
+    client_for(endpoint, "iam", key="111122223333").create_role(
+        RoleName="deployer", AssumeRolePolicyDocument=TRUST_OWN_ACCOUNT)
+    sts = client_for(endpoint, "sts", key="111122223333")
     out = sts.assume_role(RoleArn="arn:aws:iam::111122223333:role/deployer",
                           RoleSessionName="ci-run", DurationSeconds=900)
     creds = out["Credentials"]
@@ -213,6 +220,8 @@ def test_strict_mode_rejects_an_expired_signature(strict):
 
 @pytest.mark.emulator_only
 def test_strict_mode_verifies_sts_issued_credentials(strict):
+    client_for(strict.endpoint, "iam", key="AKIDSTRICT", secret="rightsecret").create_role(
+        RoleName="app", AssumeRolePolicyDocument=TRUST_OWN_ACCOUNT)
     admin = client_for(strict.endpoint, "sts", key="AKIDSTRICT", secret="rightsecret")
     out = admin.assume_role(RoleArn="arn:aws:iam::444455556666:role/app", RoleSessionName="s1")
     c = out["Credentials"]

@@ -1,4 +1,4 @@
-// ListSecrets, GetRandomPassword and rotation settings (RotateSecret, CancelRotateSecret).
+// The operations that name no secret: ListSecrets and GetRandomPassword.
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -8,7 +8,6 @@
 #include "services/secretsmanager/password.h"
 #include "services/secretsmanager/secretsmanager_service.h"
 #include "services/secretsmanager/sm_json.h"
-#include "services/secretsmanager/staging.h"
 
 namespace services::secretsmanager {
 
@@ -73,46 +72,6 @@ Reply SecretsManagerService::get_random_password(const Ctx&, const Doc& in) {
   protocol::Result<std::string> password = random_password(rules);
   if (!password) return password.error();
   return json::object{{"RandomPassword", std::move(*password)}};
-}
-
-// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
-// Secrets Manager checks that it may invoke the rotation function before it stores the settings
-// or starts a rotation ("When you add a Lambda rotation function ARN to your secret, Secrets
-// Manager checks the permissions of the function"). Gantry runs no Lambda functions: a named
-// function is one it cannot invoke, and a secret without one has none to rotate with.
-Reply SecretsManagerService::rotate_secret(const Ctx& ctx, const Doc& in) {
-  return with_secret(ctx, in, true, [&](SmStore&, SecretRow& s) -> Reply {
-    if (const json::object* rules = core::obj(in, "RotationRules")) {
-      if (rules->contains("AutomaticallyAfterDays") && rules->contains("ScheduleExpression")) {
-        return errors::invalid_parameter(
-            "You can't specify both AutomaticallyAfterDays and ScheduleExpression.");
-      }
-    }
-    std::string lambda = core::str(in, "RotationLambdaARN");
-    if (lambda.empty() && !s.rotation_lambda_arn) {
-      return errors::invalid_request(
-          "No Lambda rotation function ARN is associated with this "
-          "secret.");
-    }
-    return errors::cannot_invoke_lambda();
-  });
-}
-
-// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CancelRotateSecret.html
-Reply SecretsManagerService::cancel_rotate_secret(const Ctx& ctx, const Doc& in) {
-  return with_secret(ctx, in, true, [&](SmStore& st, SecretRow& s) -> Reply {
-    json::object out{{"ARN", s.arn}, {"Name", s.name}};
-    std::vector<VersionRow> versions = st.versions(s.arn);
-    if (const VersionRow* pending = holder(versions, kPending)) {
-      out["VersionId"] = pending->version_id;
-    }
-    if (s.rotation_enabled) {
-      s.rotation_enabled = false;
-      s.last_changed_ms = vault_.now_ms();
-      st.update(s);
-    }
-    return out;
-  });
 }
 
 }  // namespace services::secretsmanager

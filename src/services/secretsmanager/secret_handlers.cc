@@ -1,5 +1,5 @@
 // Secrets: CreateSecret, UpdateSecret, DescribeSecret, DeleteSecret, RestoreSecret, TagResource,
-// UntagResource.
+// UntagResource, and the rotation settings (RotateSecret, CancelRotateSecret).
 
 #include <boost/json.hpp>
 
@@ -7,6 +7,7 @@
 #include "services/secretsmanager/errors.h"
 #include "services/secretsmanager/secretsmanager_service.h"
 #include "services/secretsmanager/sm_json.h"
+#include "services/secretsmanager/staging.h"
 #include "store/store_errors.h"
 
 namespace services::secretsmanager {
@@ -97,36 +98,38 @@ Reply SecretsManagerService::create_secret(const Ctx& ctx, const Doc& in) {
 Reply SecretsManagerService::update_secret(const Ctx& ctx, const Doc& in) {
   protocol::Result<std::optional<Plain>> value = value_of(in);
   if (!value) return value.error();
-  SecretRow secret;
-  {
-    store::Transaction tx = vault_.db().begin();
-    SmStore st(tx);
-    protocol::Result<SecretRow> s =
-        vault_.live_in(st, ctx.account, ctx.region, core::str(in, "SecretId"));
-    if (!s) return s.error();
-    tx.commit();
-    secret = std::move(*s);
-  }
+  protocol::Result<SecretRow> before = live_secret(ctx, in);
+  if (!before) return before.error();
+  SecretRow secret = *before;
   if (std::optional<std::string> d = core::opt_str(in, "Description")) secret.description = *d;
+  std::vector<VersionRow> resealed;
   if (std::optional<std::string> k = core::opt_str(in, "KmsKeyId")) {
     secret.kms_key_id = *k;
     if (auto key = vault_.keys().key_arn(ctx.account, ctx.region, key_of(secret)); !key) {
       return errors::encryption_failure(key.error());
     }
+    if (key_of(secret) != key_of(*before)) {
+      auto r = reseal_labelled(*before, secret);
+      if (!r) return r.error();
+      resealed = std::move(*r);
+    }
   }
-  json::object out = arn_and_name(secret);
-  if (!*value) {
-    secret.last_changed_ms = vault_.now_ms();
+  {
     store::Transaction tx = vault_.db().begin();
     SmStore st(tx);
+    secret.last_changed_ms = vault_.now_ms();
     st.update(secret);
+    for (const VersionRow& v : resealed) {
+      if (st.version(v.secret_arn, v.version_id)) st.reseal(v);
+    }
     tx.commit();
-    return out;
   }
+  json::object out = arn_and_name(secret);
+  if (!*value) return out;
   protocol::Result<VersionRow> sealed = vault_.seal(secret, token_of(in), **value);
   if (!sealed) return sealed.error();
   std::string version_id = sealed->version_id;
-  auto stages = commit_version(secret, std::move(*sealed), {std::string(kCurrent)}, true);
+  auto stages = commit_version(secret, std::move(*sealed), {std::string(kCurrent)});
   if (!stages) return stages.error();
   out["VersionId"] = version_id;
   return out;
@@ -213,6 +216,46 @@ Reply SecretsManagerService::untag_resource(const Ctx& ctx, const Doc& in) {
     s.last_changed_ms = vault_.now_ms();
     st.update(s);
     return json::object{};
+  });
+}
+
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
+// Secrets Manager checks that it may invoke the rotation function before it stores the settings
+// or starts a rotation ("When you add a Lambda rotation function ARN to your secret, Secrets
+// Manager checks the permissions of the function"). Gantry runs no Lambda functions: a named
+// function is one it cannot invoke, and a secret without one has none to rotate with.
+Reply SecretsManagerService::rotate_secret(const Ctx& ctx, const Doc& in) {
+  return with_secret(ctx, in, true, [&](SmStore&, SecretRow& s) -> Reply {
+    if (const json::object* rules = core::obj(in, "RotationRules")) {
+      if (rules->contains("AutomaticallyAfterDays") && rules->contains("ScheduleExpression")) {
+        return errors::invalid_parameter(
+            "You can't specify both AutomaticallyAfterDays and ScheduleExpression.");
+      }
+    }
+    std::string lambda = core::str(in, "RotationLambdaARN");
+    if (lambda.empty() && !s.rotation_lambda_arn) {
+      return errors::invalid_request(
+          "No Lambda rotation function ARN is associated with this "
+          "secret.");
+    }
+    return errors::cannot_invoke_lambda();
+  });
+}
+
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CancelRotateSecret.html
+Reply SecretsManagerService::cancel_rotate_secret(const Ctx& ctx, const Doc& in) {
+  return with_secret(ctx, in, true, [&](SmStore& st, SecretRow& s) -> Reply {
+    json::object out{{"ARN", s.arn}, {"Name", s.name}};
+    std::vector<VersionRow> versions = st.versions(s.arn);
+    if (const VersionRow* pending = holder(versions, kPending)) {
+      out["VersionId"] = pending->version_id;
+    }
+    if (s.rotation_enabled) {
+      s.rotation_enabled = false;
+      s.last_changed_ms = vault_.now_ms();
+      st.update(s);
+    }
+    return out;
   });
 }
 

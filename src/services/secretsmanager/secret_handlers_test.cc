@@ -175,5 +175,13 @@ TEST_F(SecretsManagerTest, ReaderAnswersWhatGetSecretValueAnswers) {
             "ResourceNotFoundException");
 }
 
+// The model's server error is InternalServiceError ("An error occurred on the server side."): an
+// unexpected exception in a handler reaches the client with that code.
+TEST(SecretsManagerModelTest, InternalErrorsUseTheModelsCode) {
+  const protocol::ServiceModel* model = protocol::find_model("secretsmanager");
+  ASSERT_NE(model, nullptr);
+  EXPECT_EQ(protocol::internal_error_code(*model), "InternalServiceError");
+}
+
 }  // namespace
 }  // namespace services::secretsmanager

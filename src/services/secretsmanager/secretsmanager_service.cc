@@ -69,6 +69,36 @@ Reply SecretsManagerService::with_secret(const Ctx& ctx, const Doc& in, bool liv
   return out;
 }
 
+protocol::Result<SecretRow> SecretsManagerService::live_secret(const Ctx& ctx, const Doc& in) {
+  store::Transaction tx = vault_.db().begin();
+  SmStore st(tx);
+  protocol::Result<SecretRow> s =
+      vault_.live_in(st, ctx.account, ctx.region, core::str(in, "SecretId"));
+  if (s) tx.commit();
+  return s;
+}
+
+protocol::Result<std::vector<VersionRow>> SecretsManagerService::reseal_labelled(
+    const SecretRow& before, const SecretRow& after) {
+  std::vector<VersionRow> versions;
+  {
+    store::Transaction tx = vault_.db().read();
+    versions = SmStore(tx).versions(before.arn);
+    tx.commit();
+  }
+  std::vector<VersionRow> out;
+  for (const VersionRow& v : versions) {
+    if (v.stages.empty()) continue;
+    protocol::Result<Plain> plain = vault_.open(before, v);
+    if (!plain) continue;
+    protocol::Result<VersionRow> sealed = vault_.seal(after, v.version_id, *plain);
+    if (!sealed) return sealed.error();
+    sealed->created_at_ms = v.created_at_ms;
+    out.push_back(std::move(*sealed));
+  }
+  return out;
+}
+
 protocol::Result<std::optional<VersionRow>> SecretsManagerService::same_version(
     const SecretRow& secret, const std::string& token, const Plain& value) {
   std::optional<VersionRow> existing;
@@ -85,8 +115,7 @@ protocol::Result<std::optional<VersionRow>> SecretsManagerService::same_version(
 }
 
 protocol::Result<std::vector<std::string>> SecretsManagerService::commit_version(
-    const SecretRow& secret, VersionRow version, std::vector<std::string> stages,
-    bool update_secret) {
+    const SecretRow& secret, VersionRow version, std::vector<std::string> stages) {
   store::Transaction tx = vault_.db().begin();
   SmStore st(tx);
   std::optional<SecretRow> now_secret = st.by_arn(secret.arn);
@@ -113,9 +142,8 @@ protocol::Result<std::vector<std::string>> SecretsManagerService::commit_version
   for (const VersionRow& old : versions_to_prune(versions, vault_.now_ms())) {
     st.erase_version(old);
   }
-  SecretRow updated = update_secret ? secret : *now_secret;
-  updated.last_changed_ms = vault_.now_ms();
-  st.update(updated);
+  now_secret->last_changed_ms = vault_.now_ms();
+  st.update(*now_secret);
   tx.commit();
   return versions.back().stages;
 }

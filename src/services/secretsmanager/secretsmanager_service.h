@@ -41,6 +41,8 @@ class SecretsManagerService {
   Reply restore_secret(const Ctx& ctx, const Doc& in);
   Reply tag_resource(const Ctx& ctx, const Doc& in);
   Reply untag_resource(const Ctx& ctx, const Doc& in);
+  Reply rotate_secret(const Ctx& ctx, const Doc& in);
+  Reply cancel_rotate_secret(const Ctx& ctx, const Doc& in);
 
   // value_handlers.cc
   Reply get_secret_value(const Ctx& ctx, const Doc& in);
@@ -52,8 +54,6 @@ class SecretsManagerService {
   // list_handlers.cc
   Reply list_secrets(const Ctx& ctx, const Doc& in);
   Reply get_random_password(const Ctx& ctx, const Doc& in);
-  Reply rotate_secret(const Ctx& ctx, const Doc& in);
-  Reply cancel_rotate_secret(const Ctx& ctx, const Doc& in);
 
   // policy_handlers.cc
   Reply put_resource_policy(const Ctx& ctx, const Doc& in);
@@ -66,12 +66,19 @@ class SecretsManagerService {
   // Runs `step` on the secret in["SecretId"] names (any state, or only a live one), in one write
   // transaction that commits when the step succeeds.
   Reply with_secret(const Ctx& ctx, const Doc& in, bool live_only, const SecretStep& step);
+  // The live secret in["SecretId"] names, read in its own transaction.
+  protocol::Result<SecretRow> live_secret(const Ctx& ctx, const Doc& in);
+  // UpdateSecret with a new KmsKeyId: "Secrets Manager uses [it] to encrypt new secret versions
+  // as well as any existing versions with the staging labels AWSCURRENT, AWSPENDING, or
+  // AWSPREVIOUS." The labelled versions of `before`, opened and sealed again for `after`; a
+  // version its old key no longer opens keeps its old seal. EncryptionFailure from the new key.
+  protocol::Result<std::vector<VersionRow>> reseal_labelled(const SecretRow& before,
+                                                            const SecretRow& after);
   // Stores `version` (already sealed) as a new version of `secret` with `stages` moved onto it,
   // prunes deprecated versions and stamps LastChangedDate. Returns the new version's labels.
   protocol::Result<std::vector<std::string>> commit_version(const SecretRow& secret,
                                                             VersionRow version,
-                                                            std::vector<std::string> stages,
-                                                            bool update_secret);
+                                                            std::vector<std::string> stages);
   // ClientRequestToken idempotency against an existing version: the version when it holds the
   // same value, ResourceExistsException when it holds another, nullopt when there is none.
   protocol::Result<std::optional<VersionRow>> same_version(const SecretRow& secret,

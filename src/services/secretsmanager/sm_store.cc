@@ -187,6 +187,13 @@ void SmStore::touch_version(const VersionRow& v, int64_t now_ms) {
       v.secret_arn, v.version_id, now_ms);
 }
 
+void SmStore::reseal(const VersionRow& v) {
+  tx_.execute(
+      "UPDATE sm_secret_versions SET sealed = ?3, key_arn = ?4 "
+      "WHERE secret_arn = ?1 AND version_id = ?2",
+      v.secret_arn, v.version_id, core::base64_encode(v.sealed), v.key_arn);
+}
+
 void SmStore::erase_version(const VersionRow& v) {
   tx_.execute("DELETE FROM sm_secret_versions WHERE secret_arn = ?1 AND version_id = ?2",
               v.secret_arn, v.version_id);

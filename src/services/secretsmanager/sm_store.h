@@ -74,6 +74,8 @@ class SmStore {
   void insert_version(const VersionRow& v);
   void set_stages(const VersionRow& v);
   void touch_version(const VersionRow& v, int64_t now_ms);
+  // Writes a version's sealed value and key (UpdateSecret's new key).
+  void reseal(const VersionRow& v);
   void erase_version(const VersionRow& v);
 
  private:

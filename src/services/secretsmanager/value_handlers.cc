@@ -102,16 +102,9 @@ Reply SecretsManagerService::put_secret_value(const Ctx& ctx, const Doc& in) {
   if (!*value) {
     return errors::invalid_parameter("You must provide either SecretString or SecretBinary.");
   }
-  SecretRow secret;
-  {
-    store::Transaction tx = vault_.db().begin();
-    SmStore st(tx);
-    protocol::Result<SecretRow> s =
-        vault_.live_in(st, ctx.account, ctx.region, core::str(in, "SecretId"));
-    if (!s) return s.error();
-    tx.commit();
-    secret = std::move(*s);
-  }
+  protocol::Result<SecretRow> found = live_secret(ctx, in);
+  if (!found) return found.error();
+  const SecretRow& secret = *found;
   std::string token = token_of(in);
   json::object out{{"ARN", secret.arn}, {"Name", secret.name}, {"VersionId", token}};
   auto same = same_version(secret, token, **value);
@@ -124,7 +117,7 @@ Reply SecretsManagerService::put_secret_value(const Ctx& ctx, const Doc& in) {
   if (!core::arr(in, "VersionStages")) stages = {std::string(kCurrent)};
   protocol::Result<VersionRow> sealed = vault_.seal(secret, token, **value);
   if (!sealed) return sealed.error();
-  auto attached = commit_version(secret, std::move(*sealed), std::move(stages), false);
+  auto attached = commit_version(secret, std::move(*sealed), std::move(stages));
   if (!attached) return attached.error();
   out["VersionStages"] = labels(*attached);
   return out;

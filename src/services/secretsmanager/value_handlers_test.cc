@@ -118,6 +118,25 @@ TEST_F(SecretsManagerTest, UpdateSecretChangesMetadataAndAddsAVersion) {
   EXPECT_EQ(ok("DescribeSecret", J(R"({"SecretId":"up"})")).at("Description"), "new");
 }
 
+// UpdateSecret's KmsKeyId: "the KMS key that Secrets Manager uses to encrypt new secret versions
+// as well as any existing versions with the staging labels AWSCURRENT, AWSPENDING, or
+// AWSPREVIOUS." Once re-encrypted, the labelled versions no longer need the old key.
+TEST_F(SecretsManagerTest, ANewKeyReencryptsTheLabelledVersions) {
+  std::string old_key = create_key();
+  std::string new_key = create_key();
+  ok("CreateSecret", json::object{{"Name", "rk"}, {"SecretString", "one"}, {"KmsKeyId", old_key}});
+  put("rk", "two");
+  ok("UpdateSecret", json::object{{"SecretId", "rk"}, {"KmsKeyId", new_key}});
+  disable_key(old_key);
+  EXPECT_EQ(value_of("rk"), "two");
+  EXPECT_EQ(value_of("rk", "AWSPREVIOUS"), "one");
+  EXPECT_EQ(ok("DescribeSecret", J(R"({"SecretId":"rk"})")).at("KmsKeyId"), new_key);
+  // Moving back to the disabled key cannot seal anything under it.
+  EXPECT_EQ(err("UpdateSecret", json::object{{"SecretId", "rk"}, {"KmsKeyId", old_key}}).code,
+            "EncryptionFailure");
+  EXPECT_EQ(ok("DescribeSecret", J(R"({"SecretId":"rk"})")).at("KmsKeyId"), new_key);
+}
+
 // "Secrets Manager keeps 100 of the most recent versions, but it keeps all secret versions
 // created in the last 24 hours."
 TEST_F(SecretsManagerTest, DeprecatedVersionsArePrunedPast100AfterADay) {
@@ -200,6 +219,21 @@ TEST_F(SecretsManagerTest, BatchGetReportsPerSecretErrors) {
   ASSERT_EQ(out.at("Errors").as_array().size(), 1u);
   EXPECT_EQ(out.at("Errors").as_array()[0].at("ErrorCode"), "ResourceNotFoundException");
   EXPECT_EQ(err("BatchGetSecretValue", J("{}")).code, "InvalidParameterException");
+}
+
+TEST_F(SecretsManagerTest, BatchGetByFiltersPages) {
+  for (const char* n : {"app/a", "app/b", "app/c", "other"}) create(n, std::string(n) + "-value");
+  json::object in = J(R"({"Filters":[{"Key":"name","Values":["app/"]}],"MaxResults":2})");
+  json::object first = ok("BatchGetSecretValue", in);
+  ASSERT_EQ(first.at("SecretValues").as_array().size(), 2u);
+  ASSERT_TRUE(first.contains("NextToken"));
+  in["NextToken"] = first.at("NextToken");
+  json::object second = ok("BatchGetSecretValue", in);
+  ASSERT_EQ(second.at("SecretValues").as_array().size(), 1u);
+  EXPECT_EQ(second.at("SecretValues").as_array()[0].at("SecretString"), "app/c-value");
+  EXPECT_FALSE(second.contains("NextToken"));
+  EXPECT_EQ(err("BatchGetSecretValue", J(R"({"SecretIdList":["app/a"],"MaxResults":2})")).code,
+            "InvalidParameterException");
 }
 
 TEST_F(SecretsManagerTest, RotationWithoutALambdaFailsAsAwsDoes) {

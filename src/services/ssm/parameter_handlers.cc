@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "services/ssm/errors.h"
 #include "services/ssm/parameter_names.h"
+#include "services/ssm/parameter_policies.h"
 #include "services/ssm/ssm_json.h"
 #include "services/ssm/ssm_service.h"
 
@@ -111,11 +112,15 @@ protocol::Result<VersionRow> plan_version(const Ctx& ctx, const Doc& in, const V
   v.allowed_pattern = core::str(in, "AllowedPattern", prev ? prev->allowed_pattern : "");
   v.data_type = core::str(in, "DataType", prev ? prev->data_type : "text");
   v.policies = core::str(in, "Policies", prev ? prev->policies : "");
+  if (v.policies == "[]") v.policies.clear();
   if (v.type == "SecureString") {
     std::string kept = prev && prev->type == "SecureString" ? prev->key_id : "alias/aws/ssm";
     v.key_id = core::str(in, "KeyId", kept);
   }
   if (auto ok = check_data_type(v); !ok) return ok.error();
+  if (in.contains("Policies")) {
+    if (auto ok = check_policies(core::str(in, "Policies")); !ok) return ok.error();
+  }
   if (auto ok = check_pattern(v.allowed_pattern, v.value); !ok) return ok.error();
   protocol::Result<std::string> tier = tier_for(in, prev, v.value.size(), !v.policies.empty());
   if (!tier) return tier.error();
@@ -133,11 +138,18 @@ protocol::Result<void> merge_tags(const json::array& tags, json::object& into) {
   return {};
 }
 
+// "The service removes any spaces specified for the beginning or end of a parameter name."
+std::string trimmed(std::string name) {
+  name.erase(0, name.find_first_not_of(' '));
+  name.erase(name.find_last_not_of(' ') + 1);
+  return name;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
 Reply SsmService::put_parameter(const Ctx& ctx, const Doc& in) {
-  std::string name = core::str(in, "Name");
+  std::string name = trimmed(core::str(in, "Name"));
   if (auto ok = check_name(name); !ok) return ok.error();
   bool overwrite = core::opt_bool(in, "Overwrite").value_or(false);
   const json::array* tags = core::arr(in, "Tags");

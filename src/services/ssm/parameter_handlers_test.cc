@@ -73,6 +73,12 @@ TEST_F(SsmHandlersTest, PutRefusesBadNamesAsAwsDoes) {
   EXPECT_EQ(code_for("a/b").code, "ValidationException");
   EXPECT_EQ(code_for("/a b").code, "ValidationException");
   EXPECT_EQ(code_for("/a//b").code, "ValidationException");
+  // Spaces around a name go; spaces inside it are an error.
+  EXPECT_EQ(ok("PutParameter", J(R"({"Name":"  /spaced  ","Value":"v","Type":"String"})"))
+                .at("Version")
+                .as_int64(),
+            1);
+  EXPECT_EQ(value_of("/spaced"), "v");
   std::string deep;
   for (int i = 0; i < 15; ++i) deep += "/l" + std::to_string(i);
   EXPECT_EQ(ok("PutParameter", object{{"Name", deep}, {"Value", "v"}, {"Type", "String"}})

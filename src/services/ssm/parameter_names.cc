@@ -47,8 +47,6 @@ std::string parameter_arn(std::string_view account, std::string_view region,
   return core::ids::arn("ssm", region, account, "parameter/" + name_key(name));
 }
 
-bool is_reserved_aws_path(std::string_view name) { return lower(name).starts_with("/aws/"); }
-
 protocol::Result<void> check_name(std::string_view name) {
   std::string bare = lower(name_key(name));
   bool is_path = std::count(name.begin(), name.end(), '/') > 1;

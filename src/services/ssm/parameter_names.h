@@ -18,8 +18,6 @@ namespace services::ssm {
 std::string name_key(std::string_view name);
 // arn:aws:ssm:<region>:<account>:parameter/<name without leading slash>
 std::string parameter_arn(std::string_view account, std::string_view region, std::string_view name);
-// "/aws/service/..." and the like: the public parameters that AWS owns.
-bool is_reserved_aws_path(std::string_view name);
 
 // PutParameter's name rules: ValidationException for a malformed name or an "aws"/"ssm" prefix,
 // AccessDeniedException for a path under /aws, HierarchyLevelLimitExceededException past 15

@@ -1,8 +1,47 @@
 #include "services/sts/identity_store.h"
 
+#include <boost/json.hpp>
+
 #include "core/ids.h"
 
 namespace services::sts {
+namespace {
+
+namespace json = boost::json;
+
+std::string tags_text(const std::map<std::string, std::string>& tags) {
+  json::object o;
+  for (const auto& [k, v] : tags) o[k] = v;
+  return json::serialize(o);
+}
+
+std::map<std::string, std::string> tags_of(const std::string& text) {
+  std::map<std::string, std::string> tags;
+  json::value v = json::parse(text);
+  if (!v.is_object()) return tags;
+  for (const auto& [k, value] : v.as_object()) {
+    if (value.is_string()) tags.emplace(std::string(k), std::string(value.as_string()));
+  }
+  return tags;
+}
+
+std::string keys_text(const std::vector<std::string>& keys) {
+  json::array a;
+  for (const std::string& k : keys) a.emplace_back(k);
+  return json::serialize(a);
+}
+
+std::vector<std::string> keys_of(const std::string& text) {
+  std::vector<std::string> keys;
+  json::value v = json::parse(text);
+  if (!v.is_array()) return keys;
+  for (const json::value& k : v.as_array()) {
+    if (k.is_string()) keys.emplace_back(k.as_string());
+  }
+  return keys;
+}
+
+}  // namespace
 
 bool parse_static_key(std::string_view text, StaticKey* out) {
   std::size_t a = text.find(':');
@@ -24,8 +63,8 @@ bool parse_static_key(std::string_view text, StaticKey* out) {
 }
 
 IdentityStore::IdentityStore(store::Db& db, std::vector<StaticKey> keys,
-                             std::string default_account)
-    : db_(db) {
+                             std::string default_account, const iam::Directory* directory)
+    : db_(db), directory_(directory) {
   for (StaticKey& k : keys) {
     protocol::Principal p;
     p.account = k.account.empty() ? default_account : k.account;
@@ -41,32 +80,58 @@ std::optional<protocol::Principal> IdentityStore::lookup(std::string_view access
     return it->second;
   }
   std::optional<protocol::Principal> found;
+  {
+    store::Transaction tx = db_.read();
+    tx.query(
+        "SELECT secret_access_key, session_token, account, arn, user_id, expires_at_ms, "
+        "session_tags FROM sts_credentials WHERE access_key_id = ?",
+        [&](const store::Statement& row) {
+          protocol::Principal p;
+          p.secret_access_key = row.text(0);
+          p.session_token = row.text(1);
+          p.account = row.text(2);
+          p.arn = row.text(3);
+          p.user_id = row.text(4);
+          p.expires_at = core::from_epoch_millis(row.int64(5));
+          p.session_tags = tags_of(row.text(6));
+          found = std::move(p);
+        },
+        access_key_id);
+  }
+  if (found || directory_ == nullptr) return found;
+  // Directory reads in its own transaction: called after ours has ended.
+  std::optional<iam::AccessKeyInfo> key = directory_->find_access_key(access_key_id);
+  if (!key || !key->active) return std::nullopt;
+  protocol::Principal p;
+  p.account = key->account;
+  p.arn = key->user_arn;
+  p.user_id = key->user_id;
+  p.secret_access_key = key->secret_access_key;
+  return p;
+}
+
+std::optional<SessionExtras> IdentityStore::session_extras(std::string_view access_key_id) const {
+  std::optional<SessionExtras> found;
   store::Transaction tx = db_.read();
   tx.query(
-      "SELECT secret_access_key, session_token, account, arn, user_id, expires_at_ms "
-      "FROM sts_credentials WHERE access_key_id = ?",
+      "SELECT transitive_tag_keys, source_identity FROM sts_credentials WHERE access_key_id = ?",
       [&](const store::Statement& row) {
-        protocol::Principal p;
-        p.secret_access_key = row.text(0);
-        p.session_token = row.text(1);
-        p.account = row.text(2);
-        p.arn = row.text(3);
-        p.user_id = row.text(4);
-        p.expires_at = core::from_epoch_millis(row.int64(5));
-        found = std::move(p);
+        found = SessionExtras{keys_of(row.text(0)), row.text(1)};
       },
       access_key_id);
   return found;
 }
 
-void IdentityStore::save_temporary(const std::string& access_key_id,
-                                   const protocol::Principal& p) {
+void IdentityStore::save_temporary(const std::string& access_key_id, const protocol::Principal& p,
+                                   const SessionExtras& extras) {
   store::Transaction tx = db_.begin();
   tx.execute(
       "INSERT INTO sts_credentials (access_key_id, secret_access_key, session_token, account, "
-      "arn, user_id, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "arn, user_id, expires_at_ms, session_tags, transitive_tag_keys, source_identity) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       access_key_id, p.secret_access_key, p.session_token, p.account, p.arn, p.user_id,
-      core::to_epoch_millis(p.expires_at.value_or(core::TimePoint{})));
+      core::to_epoch_millis(p.expires_at.value_or(core::TimePoint{})), tags_text(p.session_tags),
+      keys_text(extras.transitive_tag_keys), extras.source_identity);
   tx.commit();
 }
 

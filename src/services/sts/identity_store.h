@@ -1,7 +1,8 @@
 #pragma once
-// Access keys and what they map to: the key pairs configured at start-up (long-term keys, used
-// by strict auth) and the temporary credentials that STS issues, stored in SQLite so that they
-// survive a restart. Implements protocol::IdentityResolver for the API plane.
+// Access keys and what they map to: the key pairs configured at start-up (long-term root keys,
+// used by strict auth), IAM users' access keys (read from iam::Directory when one is wired) and
+// the temporary credentials that STS issues, stored in SQLite so that they survive a restart.
+// Implements protocol::IdentityResolver for the API plane. Thread-safe.
 
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "protocol/identity.h"
+#include "services/iam/directory.h"
 #include "store/db.h"
 
 namespace services::sts {
@@ -22,17 +24,33 @@ struct StaticKey {
 // Parses "AKID:SECRET[:ACCOUNT]". False when malformed.
 bool parse_static_key(std::string_view text, StaticKey* out);
 
+// What a temporary session carries besides its principal, for role chaining: the transitive
+// session tags and the source identity pass to the next session.
+struct SessionExtras {
+  std::vector<std::string> transitive_tag_keys;
+  std::string source_identity;
+};
+
 class IdentityStore final : public protocol::IdentityResolver {
  public:
-  IdentityStore(store::Db& db, std::vector<StaticKey> keys, std::string default_account);
+  // `directory` may be null (no IAM module): then only static and temporary keys resolve.
+  IdentityStore(store::Db& db, std::vector<StaticKey> keys, std::string default_account,
+                const iam::Directory* directory = nullptr);
 
+  // Static keys first, then STS's temporary keys, then IAM users' keys. An IAM key that is
+  // Inactive or deleted resolves to nothing, as an unknown key does.
   std::optional<protocol::Principal> lookup(std::string_view access_key_id) const override;
 
+  // The role-chaining extras of a temporary key; nullopt for any other key.
+  std::optional<SessionExtras> session_extras(std::string_view access_key_id) const;
+
   // Stores temporary credentials; `principal.secret_access_key` and `session_token` are set.
-  void save_temporary(const std::string& access_key_id, const protocol::Principal& principal);
+  void save_temporary(const std::string& access_key_id, const protocol::Principal& principal,
+                      const SessionExtras& extras = {});
 
  private:
   store::Db& db_;
+  const iam::Directory* directory_;
   std::map<std::string, protocol::Principal, std::less<>> static_keys_;
 };
 

@@ -1,9 +1,11 @@
 #include "services/sts/sts_service.h"
 
+#include <cctype>
+
 #include "core/ids.h"
 #include "core/json.h"
-#include "core/sha256.h"
 #include "services/sts/errors.h"
+#include "services/sts/sts_json.h"
 
 namespace services::sts {
 namespace {
@@ -11,99 +13,143 @@ namespace {
 namespace json = boost::json;
 
 constexpr int64_t kDefaultAssumeRoleSeconds = 3600;
-constexpr int64_t kMaxAssumeRoleSeconds = 43200;
 constexpr int64_t kDefaultSessionTokenSeconds = 43200;
 constexpr int64_t kMaxSessionTokenSeconds = 129600;
 constexpr int64_t kMinDurationSeconds = 900;
 
-int64_t int_or(const json::object& in, std::string_view key, int64_t fallback) {
-  const json::value* v = in.if_contains(key);
-  return v && v->is_int64() ? v->get_int64() : fallback;
+bool is_account_id(std::string_view s) {
+  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-// A role's unique id (AROA...) is stable for the role, as in IAM: derived from its ARN.
-std::string role_unique_id(std::string_view role_arn) {
-  std::string digest = core::sha256(role_arn);
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  std::string id = "AROA";
-  for (int i = 0; i < 17; ++i) id += kAlphabet[static_cast<unsigned char>(digest[i]) % 32];
-  return id;
+bool is_role_arn(const std::string& text) {
+  core::ids::ParsedArn arn;
+  return core::ids::parse_arn(text, &arn) && arn.service == "iam" &&
+         arn.resource.starts_with("role/") && is_account_id(arn.account);
+}
+
+std::optional<protocol::AwsError> check_source_identity(const std::string& value) {
+  if (!is_session_name_text(value)) {
+    return errors::pattern_mismatch(value, "sourceIdentity", "[\\w+=,.@-]*");
+  }
+  std::string prefix = value.substr(0, 4);
+  for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (prefix == "aws:") {
+    return errors::validation("SourceIdentity cannot start with the prefix 'aws:'.");
+  }
+  return std::nullopt;
+}
+
+// The request's condition keys for a trust policy (sts:ExternalId, aws:RequestTag/<key>, ...).
+iam::ConditionKeys assume_role_keys(const json::object& in, const SessionSpec& spec) {
+  iam::ConditionKeys keys{{"sts:RoleSessionName", {spec.session_name}}};
+  if (auto external_id = core::opt_str(in, "ExternalId")) keys["sts:ExternalId"] = {*external_id};
+  if (!spec.source_identity.empty()) keys["sts:SourceIdentity"] = {spec.source_identity};
+  if (!spec.tags.empty()) {
+    std::vector<std::string>& tag_keys = keys["aws:TagKeys"];
+    for (const auto& [k, v] : spec.tags) {
+      keys["aws:RequestTag/" + k] = {v};
+      tag_keys.push_back(k);
+    }
+  }
+  if (!spec.transitive_tag_keys.empty()) keys["sts:TransitiveTagKeys"] = spec.transitive_tag_keys;
+  return keys;
 }
 
 }  // namespace
 
-StsService::StsService(IdentityStore& identities, const core::Clock& clock)
-    : identities_(identities), clock_(clock) {}
+StsService::StsService(IdentityStore& identities, RoleSessions& sessions, const OidcKeys& oidc_keys,
+                       const core::Clock& clock)
+    : identities_(identities), sessions_(sessions), oidc_keys_(oidc_keys), clock_(clock) {}
 
 void StsService::register_operations(protocol::ServiceRegistry& registry) {
   registry.add("sts",
                {
                    {"GetCallerIdentity", protocol::method(this, &StsService::get_caller_identity)},
+                   {"GetAccessKeyInfo", protocol::method(this, &StsService::get_access_key_info)},
                    {"AssumeRole", protocol::method(this, &StsService::assume_role)},
+                   {"AssumeRoleWithWebIdentity",
+                    protocol::method(this, &StsService::assume_role_with_web_identity)},
                    {"GetSessionToken", protocol::method(this, &StsService::get_session_token)},
                });
 }
 
-json::object StsService::issue(const std::string& account, const std::string& arn,
-                               const std::string& user_id, int64_t duration_seconds) {
-  protocol::Principal p;
-  p.account = account;
-  p.arn = arn;
-  p.user_id = user_id;
-  p.secret_access_key = core::ids::random_secret(40);
-  p.session_token = "FwoGZXIvYXdzE" + core::ids::random_secret(343);
-  p.expires_at = clock_.now() + std::chrono::seconds(duration_seconds);
-  std::string access_key_id = "ASIA" + core::ids::random_upper_alnum(16);
-  identities_.save_temporary(access_key_id, p);
-  return {{"AccessKeyId", access_key_id},
-          {"SecretAccessKey", p.secret_access_key},
-          {"SessionToken", p.session_token},
-          {"Expiration", core::to_epoch_seconds(*p.expires_at)}};
-}
-
-// GetCallerIdentity — https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+// GetCallerIdentity —
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 protocol::Result<json::object> StsService::get_caller_identity(const protocol::RequestContext& ctx,
                                                                const json::object&) {
   return json::object{
       {"UserId", ctx.caller_user_id}, {"Account", ctx.account}, {"Arn", ctx.caller_arn}};
 }
 
+// GetAccessKeyInfo — https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html
+protocol::Result<json::object> StsService::get_access_key_info(const protocol::RequestContext& ctx,
+                                                               const json::object& in) {
+  std::string key = core::str(in, "AccessKeyId");
+  if (std::optional<protocol::Principal> p = identities_.lookup(key)) {
+    return json::object{{"Account", p->account}};
+  }
+  // A key this server never issued: AWS reads the account out of the key id itself; ours carry
+  // none, so the caller's account answers (default auth accepts any key as that account's).
+  return json::object{{"Account", ctx.account}};
+}
+
 // AssumeRole — https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 protocol::Result<json::object> StsService::assume_role(const protocol::RequestContext& ctx,
                                                        const json::object& in) {
   std::string role_arn = core::str(in, "RoleArn");
-  std::string session = core::str(in, "RoleSessionName");
-  core::ids::ParsedArn arn;
-  if (!core::ids::parse_arn(role_arn, &arn) || arn.service != "iam" ||
-      !arn.resource.starts_with("role/") || arn.account.size() != 12) {
+  SessionSpec spec{
+      .session_name = core::str(in, "RoleSessionName"),
+      .duration_seconds = core::opt_int(in, "DurationSeconds").value_or(kDefaultAssumeRoleSeconds),
+      .transitive_tag_keys = core::strings(in, "TransitiveTagKeys"),
+      .source_identity = core::str(in, "SourceIdentity")};
+  if (auto err = check_session_name(spec.session_name)) return *err;
+  if (!is_role_arn(role_arn)) {
     return errors::validation("1 validation error detected: Value '" + role_arn +
                               "' at 'roleArn' failed to satisfy constraint: Member must satisfy "
                               "regular expression pattern: arn:aws:iam::\\d{12}:role/.+");
   }
-  int64_t duration = int_or(in, "DurationSeconds", kDefaultAssumeRoleSeconds);
-  if (duration < kMinDurationSeconds || duration > kMaxAssumeRoleSeconds) {
-    // Beyond the role's MaxSessionDuration (at most 12 h).
-    return errors::validation(
-        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  auto tags = session_tags(in);
+  if (!tags) return tags.error();
+  spec.tags = std::move(*tags);
+  if (!spec.source_identity.empty()) {
+    if (auto err = check_source_identity(spec.source_identity)) return *err;
   }
-  std::string role_name = arn.resource.substr(arn.resource.rfind('/') + 1);
-  std::string assumed_id = role_unique_id(role_arn) + ":" + session;
-  std::string assumed_arn = "arn:" + arn.partition + ":sts::" + arn.account + ":assumed-role/" +
-                            role_name + "/" + session;
-  json::object credentials = issue(arn.account, assumed_arn, assumed_id, duration);
-  json::object out{{"Credentials", std::move(credentials)},
-                   {"AssumedRoleUser", {{"AssumedRoleId", assumed_id}, {"Arn", assumed_arn}}}};
-  if (in.contains("Policy") || in.contains("Tags")) {
-    out["PackedPolicySize"] = 6;
+  // Role chaining: a role session passes its transitive tags and source identity along.
+  bool chained = ctx.caller_arn.find(":assumed-role/") != std::string::npos;
+  if (std::optional<SessionExtras> chain = identities_.session_extras(ctx.access_key_id)) {
+    std::optional<protocol::Principal> caller = identities_.lookup(ctx.access_key_id);
+    for (const std::string& k : chain->transitive_tag_keys) {
+      if (!caller || !caller->session_tags.contains(k)) continue;
+      spec.tags.insert_or_assign(k, caller->session_tags.at(k));
+      spec.transitive_tag_keys.push_back(k);
+    }
+    if (spec.source_identity.empty()) spec.source_identity = chain->source_identity;
   }
-  (void)ctx;
+  std::optional<iam::RoleInfo> role = sessions_.find_role(role_arn);
+  if (!role) {
+    return errors::access_denied(not_authorized(ctx.caller_arn, "sts:AssumeRole", role_arn));
+  }
+  if (auto err = check_duration(spec.duration_seconds, *role, chained)) return *err;
+  // --auth enforce: the trust policy must allow the caller.
+  if (sessions_.enforce_trust()) {
+    if (auto refused =
+            sessions_.refused_action(*role, ctx.caller_arn, "sts:AssumeRole",
+                                     assume_role_keys(in, spec), !spec.tags.empty(), ctx.region)) {
+      return errors::access_denied(not_authorized(ctx.caller_arn, *refused, role->arn));
+    }
+  }
+  TemporaryCredentials c = sessions_.issue(*role, spec);
+  json::object out{{"Credentials", credentials_json(c)},
+                   {"AssumedRoleUser", assumed_role_user_json(c)}};
+  if (in.contains("Policy") || !spec.tags.empty()) out["PackedPolicySize"] = 6;
+  if (!spec.source_identity.empty()) out["SourceIdentity"] = spec.source_identity;
   return out;
 }
 
 // GetSessionToken — https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
 protocol::Result<json::object> StsService::get_session_token(const protocol::RequestContext& ctx,
                                                              const json::object& in) {
-  int64_t duration = int_or(in, "DurationSeconds", kDefaultSessionTokenSeconds);
+  int64_t duration = core::opt_int(in, "DurationSeconds").value_or(kDefaultSessionTokenSeconds);
   if (duration < kMinDurationSeconds || duration > kMaxSessionTokenSeconds) {
     return errors::validation("1 validation error detected: Value '" + std::to_string(duration) +
                               "' at 'durationSeconds' failed to satisfy constraint: Member must "
@@ -112,8 +158,10 @@ protocol::Result<json::object> StsService::get_session_token(const protocol::Req
   if (ctx.caller_arn.find(":assumed-role/") != std::string::npos) {
     return errors::access_denied("Cannot call GetSessionToken with session credentials");
   }
-  return json::object{
-      {"Credentials", issue(ctx.account, ctx.caller_arn, ctx.caller_user_id, duration)}};
+  TemporaryCredentials c = new_key_pair(clock_.now() + std::chrono::seconds(duration));
+  identities_.save_temporary(c.access_key_id,
+                             principal_for(c, ctx.account, ctx.caller_arn, ctx.caller_user_id));
+  return json::object{{"Credentials", credentials_json(c)}};
 }
 
 }  // namespace services::sts
