@@ -90,6 +90,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
        .logs = logs->sink(),
        .host = host,
        .metrics = &cloudwatch->metrics(),
+       .credentials = &sts->issuer(),
        .parameters = &ssm->parameters(),
        .secrets = &secretsmanager->secrets(),
        .authority = &authz->authority()},
