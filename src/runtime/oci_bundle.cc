@@ -278,7 +278,17 @@ Result<void> write_bundle(const ContainerSpec& spec, const std::string& id, cons
   if (Result<void> r = write_text(dir / "hostname", spec.hostname + "\n"); !r) {
     return r;
   }
-  return write_text(dir / "config.json", json::serialize(oci_config(spec, id, dir, options)));
+  // config.json carries the process environment, which may hold resolved secrets (ECS
+  // `secrets`): readable by root only, as the runtime's own state files are.
+  fs::path config = dir / "config.json";
+  {
+    std::ofstream touch(config, std::ios::binary | std::ios::trunc);
+  }
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write, ec);
+  if (ec) {
+    return Error(ec, "chmod " + config.string());
+  }
+  return write_text(config, json::serialize(oci_config(spec, id, dir, options)));
 }
 
 }  // namespace runtime

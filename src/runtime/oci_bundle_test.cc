@@ -160,5 +160,19 @@ TEST_F(OciBundleTest, WritesHostsResolvConfAndHostname) {
   fs::remove_all(dir);
 }
 
+// config.json holds the process environment, and so any secret an ECS task resolved into it.
+TEST_F(OciBundleTest, ConfigJsonIsReadableByItsOwnerOnly) {
+  fs::path dir = fs::temp_directory_path() / ("gantry-bundle-" + core::ids::random_hex(8));
+  fs::create_directories(dir);
+  ContainerSpec s = spec();
+  s.env.push_back("DB_PASSWORD=hunter2");
+  BundleOptions options;
+  options.task_volume_dir = dir / "volumes";
+  ASSERT_TRUE(write_bundle(s, "c1", dir, options));
+  EXPECT_EQ(fs::status(dir / "config.json").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace runtime

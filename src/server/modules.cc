@@ -89,7 +89,11 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
        .images = ecr->images(),
        .logs = logs->sink(),
        .host = host,
-       .metrics = &cloudwatch->metrics()},
+       .metrics = &cloudwatch->metrics(),
+       .credentials = &sts->issuer(),
+       .parameters = &ssm->parameters(),
+       .secrets = &secretsmanager->secrets(),
+       .authority = &authz->authority()},
       ecs_options);
   std::unique_ptr<module::Module> elbv2 =
       services::elbv2::make_elbv2_module(ctx, {.directory = ec2->directory(),

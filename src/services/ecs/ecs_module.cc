@@ -80,6 +80,7 @@ class EcsModule final : public module::Module {
                                      const std::vector<std::string>& groups) {
       return check_network(*dir, c, subnets, groups);
     });
+    install_identity_checks();
     if (ports.host && runtime::find_in_path("runc")) {
       install_runtime(*ports.host);
     } else {
@@ -111,6 +112,25 @@ class EcsModule final : public module::Module {
   }
 
  private:
+  // RunTask: the task role (and in enforce mode the execution role) must be assumable by
+  // ecs-tasks.amazonaws.com, as ECS checks before it accepts a task; RegisterTaskDefinition in
+  // enforce mode: Fargate's executionRoleArn requirement for ECR images.
+  void install_identity_checks() {
+    bool enforce = ctx_.auth_mode == protocol::AuthMode::Enforce && ports_.authority;
+    service_.set_execution_role_required(enforce);
+    if (ports_.authority && enforce) {
+      execution_role_ = std::make_unique<ExecutionRoleCheck>(*ports_.authority);
+    }
+    if (ports_.parameters || ports_.secrets) {
+      secrets_ = std::make_unique<TaskSecrets>(SecretPorts{ports_.parameters, ports_.secrets});
+    }
+    sts::CredentialIssuer* issuer = ports_.credentials;
+    if (!issuer) return;
+    task_credentials_ = std::make_unique<TaskCredentials>(ctx_.db, *issuer, ctx_.clock);
+    role_check_ = role_checker(*issuer, enforce);
+    service_.set_role_checker(role_check_);
+  }
+
   void install_runtime(ec2::HostNetwork& host) {
     network_ = std::make_unique<Ec2TaskNetwork>(
         host.directory, host.plane, host.sync,
@@ -133,16 +153,21 @@ class EcsModule final : public module::Module {
                                               puller_->cache(), options_.prune,
                                               options_.prune_period);
     controller_ = std::make_unique<TaskController>(ctx_.db, ctx_.clock, *network_, *containers_);
+    controller_->set_identity(TaskIdentity{.credentials = task_credentials_.get(),
+                                           .secrets = secrets_.get(),
+                                           .execution_role = execution_role_.get()});
     service_.set_task_launcher(*controller_);
     ec2::NetworkDirectory* zones = &host.directory;
     scheduler_ = std::make_unique<RollingServiceScheduler>(
         ctx_.db, ctx_.clock, *controller_, ctx_.registry,
-        ServiceSchedulerOptions{.subnet_zone = [zones](const std::string& account,
-                                                       const std::string& region,
-                                                       const std::string& subnet) {
-          auto found = zones->resolve_subnets(account, region, {subnet});
-          return found.empty() ? std::string() : found.front().availability_zone;
-        }});
+        ServiceSchedulerOptions{.subnet_zone =
+                                    [zones](const std::string& account, const std::string& region,
+                                            const std::string& subnet) {
+                                      auto found = zones->resolve_subnets(account, region, {subnet});
+                                      return found.empty() ? std::string()
+                                                           : found.front().availability_zone;
+                                    },
+                                .launch_check = role_check_});
     service_.set_service_scheduler(*scheduler_);
     controller_->set_on_task_changed(
         [s = scheduler_.get()](const TaskRef& task, const std::string& service_name) {
@@ -162,7 +187,8 @@ class EcsModule final : public module::Module {
             },
             .stats = [containers](const std::string& task_arn, const std::string& name) {
               return containers->stats(task_arn, name);
-            }}));
+            },
+            .credentials = credentials_source()}));
     if (ports_.metrics) {
       metrics_ = std::make_unique<EcsMetricsPublisher>(
           ctx_.db, ctx_.clock, *ports_.metrics,
@@ -173,6 +199,17 @@ class EcsModule final : public module::Module {
           options_.metrics_period);
     }
     if (ctx_.on_reset) ctx_.on_reset([this] { reset(); });
+  }
+
+  std::function<TaskCredentials::Reply(const std::string&, const std::string&, const std::string&,
+                                       const std::string&, int)>
+  credentials_source() {
+    TaskCredentials* creds = task_credentials_.get();
+    if (!creds) return {};
+    return [creds](const std::string& account, const std::string& region, const std::string& id,
+                   const std::string& peer, int version) {
+      return creds->serve(account, region, id, peer, version);
+    };
   }
 
   // Unstopped tasks' VPCs get their namespaces and listeners back; namespaces of tasks and VPCs
@@ -227,6 +264,10 @@ class EcsModule final : public module::Module {
   EcsOptions options_;
   EcsService service_;
   StoppedTaskSweeper sweeper_;
+  std::unique_ptr<TaskCredentials> task_credentials_;
+  std::unique_ptr<TaskSecrets> secrets_;
+  std::unique_ptr<ExecutionRoleCheck> execution_role_;
+  RoleChecker role_check_;  // unset without an STS issuer
   std::unique_ptr<Ec2TaskNetwork> network_;
   std::unique_ptr<runtime::ContainerManager> manager_;
   std::unique_ptr<runtime::image::ImagePuller> puller_;

@@ -14,7 +14,11 @@
 #include "services/cloudwatch/metric_sink.h"
 #include "services/ec2/network_directory.h"
 #include "services/ecr/image_store.h"
+#include "services/iam/authority.h"
 #include "services/logs/log_sink.h"
+#include "services/secretsmanager/secret_reader.h"
+#include "services/ssm/parameter_reader.h"
+#include "services/sts/credential_issuer.h"
 
 namespace services::ecs {
 
@@ -24,6 +28,11 @@ struct EcsPorts {
   logs::LogSink& logs;               // the awslogs driver
   ec2::HostNetwork* host = nullptr;  // null: tasks are stored as rows only
   cloudwatch::MetricSink* metrics = nullptr;  // AWS/ECS metrics of running tasks; null: none
+  // Identity and secrets (#16); each null: that feature off, as before.
+  sts::CredentialIssuer* credentials = nullptr;     // task-role credentials
+  ssm::ParameterReader* parameters = nullptr;       // `secrets` from SSM Parameter Store
+  secretsmanager::SecretReader* secrets = nullptr;  // `secrets`, repositoryCredentials
+  const iam::Authority* authority = nullptr;  // the execution role, in `--auth enforce` mode
 };
 
 // What the module keeps, and for how long (the server's flags).

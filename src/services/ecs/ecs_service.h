@@ -41,6 +41,12 @@ using NetworkChecker = std::function<std::string(const Ctx& ctx,
                                                  const std::vector<std::string>& subnets,
                                                  const std::vector<std::string>& groups)>;
 
+// RunTask's check of the roles a task would run with (ECS assumes them before it accepts the
+// task): nullopt, or the ClientException to answer. Called outside any store transaction with
+// the task definition and RunTask's input.
+using RoleChecker = std::function<std::optional<protocol::AwsError>(
+    const Ctx& ctx, const boost::json::object& task_definition, const boost::json::object& in)>;
+
 class EcsService {
  public:
   EcsService(store::Db& db, const core::Clock& clock);
@@ -51,6 +57,11 @@ class EcsService {
   void set_service_scheduler(ServiceScheduler& scheduler) { scheduler_ = &scheduler; }
   // Unset: subnets and security groups are taken on trust.
   void set_network_checker(NetworkChecker checker) { network_checker_ = std::move(checker); }
+  // Unset: roles are taken on trust.
+  void set_role_checker(RoleChecker checker) { role_checker_ = std::move(checker); }
+  // `--auth enforce`: a Fargate task definition with an ECR image needs an executionRoleArn,
+  // as on AWS (off by default: task definitions registered before needed none).
+  void set_execution_role_required(bool required) { execution_role_required_ = required; }
 
   // cluster_handlers.cc
   Reply create_cluster(const Ctx& ctx, const Doc& in);
@@ -143,6 +154,8 @@ class EcsService {
   store::Db& db_;
   const core::Clock& clock_;
   NetworkChecker network_checker_;
+  RoleChecker role_checker_;
+  bool execution_role_required_ = false;
   NoopTaskLauncher noop_launcher_;
   NoopServiceScheduler noop_scheduler_;
   TaskLauncher* launcher_ = &noop_launcher_;

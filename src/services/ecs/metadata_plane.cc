@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/query_string.h"
 #include "services/ecs/ecs_json.h"
 #include "store/transaction.h"
 
@@ -86,6 +87,32 @@ json::object MetadataPlane::stats_of(const json::object& task, const std::string
   return doc;
 }
 
+// /v2/credentials/<id> (the agent routes "/v2/credentials" without a slash nowhere: 404) and
+// /v1/credentials?id=<id>.
+void MetadataPlane::serve_credentials(const http::Request& req, const std::string& account,
+                                      const std::string& region,
+                                      const std::vector<std::string>& parts,
+                                      http::Response& res) {
+  int version = parts[1] == "v1" ? 1 : 2;
+  std::string id;
+  if (version == 2) {
+    if (parts.size() < 4) {
+      not_found(res, "404 page not found");
+      return;
+    }
+    for (std::size_t i = 3; i < parts.size(); ++i) id += (i > 3 ? "/" : "") + parts[i];
+  } else {
+    for (const auto& [key, value] : core::parse_query(req.query(), false)) {
+      if (key == "id") id = value;
+    }
+  }
+  TaskCredentials::Reply r = sources_.credentials
+                                 ? sources_.credentials(account, region, id, req.remote_address,
+                                                        version)
+                                 : TaskCredentials::not_found(version);
+  reply(res, r.status, r.body);
+}
+
 void MetadataPlane::handle(http::Request& req, http::Response& res) {
   // vpc/<account>/<region>/<vpc-id>
   std::vector<std::string> label = split(req.listener, '/');
@@ -97,6 +124,11 @@ void MetadataPlane::handle(http::Request& req, http::Response& res) {
   const std::string& region = label[2];
   std::string path = req.target.substr(0, req.target.find('?'));
   std::vector<std::string> parts = split(path, '/');  // "", "v4", token, ...
+  if (req.method == "GET" && parts.size() >= 3 && parts[2] == "credentials" &&
+      (parts[1] == "v1" || parts[1] == "v2")) {
+    serve_credentials(req, account, region, parts, res);
+    return;
+  }
   if (req.method != "GET" || parts.size() < 3 || (parts[1] != "v4" && parts[1] != "v3")) {
     not_found(res, "404 page not found");
     return;

@@ -7,6 +7,8 @@
 //   GET /v4/<token>/task        the task with every container
 //   GET /v4/<token>/stats       Docker-style stats of the container
 //   GET /v4/<token>/task/stats  stats of every container, keyed by runtime id
+//   GET /v2/credentials/<id>    the task role's credentials (task_credentials.h), and the
+//                               older /v1/credentials?id=<id>
 //
 // <token> is "<task id>-<container name>" (task_metadata.h); a token naming a task of another
 // VPC listener's account or region is unknown (404), as is a task that is gone.
@@ -16,9 +18,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "module/module.h"
+#include "services/ecs/task_credentials.h"
 #include "services/ecs/task_metadata.h"
 #include "store/db.h"
 
@@ -36,6 +40,12 @@ struct MetadataSources {
   std::function<std::optional<ContainerStats>(const std::string& task_arn,
                                               const std::string& container)>
       stats;
+  // Task-role credentials by id, for a request from `peer`; unset: no task has any (every id
+  // is unknown).
+  std::function<TaskCredentials::Reply(const std::string& account, const std::string& region,
+                                       const std::string& id, const std::string& peer,
+                                       int api_version)>
+      credentials;
 };
 
 class MetadataPlane final : public module::Plane {
@@ -55,6 +65,9 @@ class MetadataPlane final : public module::Plane {
   std::optional<Found> find(const std::string& account, const std::string& region,
                             const std::string& task_id);
   // Stats with precpu_stats/precpu from the previous read of the same container.
+  void serve_credentials(const http::Request& req, const std::string& account,
+                         const std::string& region, const std::vector<std::string>& parts,
+                         http::Response& res);
   boost::json::object stats_of(const boost::json::object& task, const std::string& container,
                                const std::string& runtime_id);
 

@@ -87,6 +87,10 @@ std::string no_container_instance_event(std::string_view service) {
          "information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
 }
 
+std::string failed_to_launch_event(std::string_view service, std::string_view error) {
+  return svc(service) + " failed to launch a task with (error " + std::string(error) + ").";
+}
+
 std::string scaling_activity_reason(std::string_view deployment_id) {
   return "Scaling activity initiated by (deployment " + std::string(deployment_id) + ")";
 }

@@ -35,6 +35,8 @@ std::string deployment_failed_event(std::string_view service, std::string_view d
 std::string rolling_back_event(std::string_view service, std::string_view deployment_id);
 std::string start_impaired_event(std::string_view service);
 std::string no_container_instance_event(std::string_view service);
+// A task ECS would not launch, e.g. its role could not be assumed (task_credentials.h).
+std::string failed_to_launch_event(std::string_view service, std::string_view error);
 
 // The stoppedReason of tasks the scheduler stops, and of tasks that failed their ELB checks.
 std::string scaling_activity_reason(std::string_view deployment_id);

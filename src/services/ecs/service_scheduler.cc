@@ -378,6 +378,12 @@ void RollingServiceScheduler::launch_tasks(Pass& p, const Deployment& primary, i
     p.deduped_events.push_back(no_container_instance_event(p.service.name));
     return;
   }
+  if (options_.launch_check && p.task_definition) {
+    if (auto e = options_.launch_check(p.ctx, *p.task_definition, json::object{})) {
+      p.deduped_events.push_back(failed_to_launch_event(p.service.name, e->message));
+      return;
+    }
+  }
   const std::optional<json::object>& nc = primary.network_configuration;
   const std::vector<std::string>& subnets = primary.subnets;
   std::map<std::string, std::string> zone_of;

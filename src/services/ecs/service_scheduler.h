@@ -41,6 +41,12 @@ struct ServiceSchedulerOptions {
   std::function<std::string(const std::string& account, const std::string& region,
                             const std::string& subnet_id)>
       subnet_zone;
+  // Whether ECS would launch a task of the PRIMARY's task definition (its roles can be
+  // assumed); the error's message goes into a "failed to launch a task" event. Unset: always.
+  std::function<std::optional<protocol::AwsError>(const protocol::RequestContext& ctx,
+                                                  const boost::json::object& task_definition,
+                                                  const boost::json::object& in)>
+      launch_check;
 };
 
 struct ServicePlan;

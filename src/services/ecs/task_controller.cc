@@ -156,6 +156,7 @@ ReconcileResult TaskController::deprovision(Pass& pass) {
   update(pass, [&](Task& t) { mark_deprovisioning(t, pass.now); });
   containers_.remove(pass.ref);
   network_.detach(pass.ref);
+  forget_identity(arn);
   {
     std::lock_guard lock(mu_);
     for (auto it = stop_sent_.lower_bound(arn + "/");
@@ -187,17 +188,88 @@ ReconcileResult TaskController::attach_network(Pass& pass) {
   return ReconcileResult::requeue_after(core::Duration::zero());
 }
 
+Authorize TaskController::execution_authorizer(const Pass& pass) const {
+  if (!identity_.execution_role) return {};
+  std::string role;
+  if (const json::object* o = obj(pass.task.doc, "overrides")) role = str(*o, "executionRoleArn");
+  if (role.empty()) role = str(pass.task_definition, "executionRoleArn");
+  // TODO(taskid): a task definition registered before enforce mode may have none; ECS refuses
+  // such definitions at registration (validation.cc), so they are not checked here (#16).
+  if (role.empty()) return {};
+  std::string task_id = pass.ref.task_arn.substr(pass.ref.task_arn.rfind('/') + 1);
+  return identity_.execution_role->authorizer(pass.ref.account, pass.ref.region, role, task_id);
+}
+
+bool TaskController::prepare_identity(Pass& pass, const Authorize& authorize) {
+  const TaskRef& ref = pass.ref;
+  if (authorize) {
+    if (std::string e = ExecutionRoleCheck::check_registry_auth(authorize, pass.defs);
+        !e.empty()) {
+      fail(pass, e, "");
+      return false;
+    }
+  }
+  if (identity_.secrets) {
+    auto auth = identity_.secrets->check_registry_auth(ref.account, ref.region, pass.defs,
+                                                       authorize);
+    if (!auth) {
+      fail(pass, auth.error().message, "");
+      return false;
+    }
+    auto env = identity_.secrets->resolve(ref.account, ref.region, pass.defs, authorize);
+    if (!env) {
+      fail(pass, env.error().message, "");
+      return false;
+    }
+    std::lock_guard lock(mu_);
+    secrets_[ref.task_arn] = std::move(*env);
+  }
+  std::string role = task_role_of(pass.task.doc, pass.task_definition);
+  if (identity_.credentials && !role.empty()) {
+    std::string id;
+    if (const json::object* c = obj(pass.task.doc, kCredentialsMember)) id = str(*c, "id");
+    if (id.empty()) id = core::ids::uuid4();
+    if (auto issued = identity_.credentials->issue(id, ref.task_arn, role); !issued) {
+      fail(pass, issued.error().message, "");
+      return false;
+    }
+    update(pass, [&](Task& t) {
+      t.doc[kCredentialsMember] = json::object{{"id", id}, {"roleArn", role}};
+    });
+  }
+  return true;
+}
+
 bool TaskController::prepare_containers(Pass& pass) {
   if (pass.task.pull_stopped_at) return true;
   update(pass, [&](Task& t) { t.pull_started_at = pass.now; });
+  Authorize authorize = execution_authorizer(pass);
+  if (!prepare_identity(pass, authorize)) return false;
   for (const auto& [name, def] : pass.defs) {
+    if (authorize) {
+      std::string denied = ExecutionRoleCheck::check_pull(authorize, str(def, "image"),
+                                                          pass.ref.account, pass.ref.region);
+      if (!denied.empty()) {
+        fail(pass, denied, name);
+        return false;
+      }
+    }
     auto pulled = containers_.pull(pass.ref, str(def, "image"));
     if (!pulled) {
       fail(pass, "CannotPullContainerError: " + pulled.error().message, name);
       return false;
     }
   }
+  std::string task_id = pass.ref.task_arn.substr(pass.ref.task_arn.rfind('/') + 1);
   for (const auto& [name, def] : pass.defs) {
+    if (authorize) {
+      std::string denied = ExecutionRoleCheck::check_logs(authorize, def, pass.ref.account,
+                                                          pass.ref.region, task_id);
+      if (!denied.empty()) {
+        fail(pass, denied, name);
+        return false;
+      }
+    }
     auto logging = containers_.prepare_logging(pass.ref, def);
     if (!logging) {
       fail(pass, logging.error().message, name);
@@ -208,14 +280,48 @@ bool TaskController::prepare_containers(Pass& pass) {
   return true;
 }
 
+protocol::Result<EnvList> TaskController::secret_environment(Pass& pass,
+                                                             const std::string& container) {
+  if (!identity_.secrets) return EnvList{};
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = secrets_.find(pass.ref.task_arn); it != secrets_.end()) {
+      auto c = it->second.find(container);
+      return c == it->second.end() ? EnvList{} : c->second;
+    }
+  }
+  // Resolved before a restart: again, now.
+  auto env = identity_.secrets->resolve(pass.ref.account, pass.ref.region, pass.defs,
+                                        execution_authorizer(pass));
+  if (!env) return env.error();
+  std::lock_guard lock(mu_);
+  auto& all = secrets_[pass.ref.task_arn] = std::move(*env);
+  auto c = all.find(container);
+  return c == all.end() ? EnvList{} : c->second;
+}
+
+void TaskController::forget_identity(const std::string& task_arn) {
+  {
+    std::lock_guard lock(mu_);
+    secrets_.erase(task_arn);
+  }
+  if (identity_.credentials) identity_.credentials->forget(task_arn);
+}
+
 // PENDING: images first, then the containers in dependsOn order; ACTIVATING once all run.
 ReconcileResult TaskController::start_containers(Pass& pass) {
   if (!prepare_containers(pass)) return ReconcileResult::done();
   StartPlan plan = plan_container_starts(pass.defs, pass.seen);
   for (const std::string& name : plan.start) {
-    auto started = containers_.start(
-        pass.ref, container_launch(pass.task, name, pass.task_definition, pass.defs,
-                                   pass.ref.region, options_.default_api_endpoint));
+    ContainerLaunch launch = container_launch(pass.task, name, pass.task_definition, pass.defs,
+                                              pass.ref.region, options_.default_api_endpoint);
+    auto secrets = secret_environment(pass, name);
+    if (!secrets) {
+      fail(pass, secrets.error().message, "");
+      return ReconcileResult::done();
+    }
+    for (auto& kv : *secrets) launch.extra_environment.push_back(std::move(kv));
+    auto started = containers_.start(pass.ref, launch);
     if (!started) {
       fail(pass, "CannotStartContainerError: " + started.error().message, name);
       return ReconcileResult::done();
@@ -227,6 +333,10 @@ ReconcileResult TaskController::start_containers(Pass& pass) {
     return ReconcileResult::done();
   }
   if (!plan.all_started) return ReconcileResult::requeue_after(kPollWhileStarting);
+  {
+    std::lock_guard lock(mu_);
+    secrets_.erase(pass.ref.task_arn);  // every container has its values now
+  }
   // ECS reports ACTIVATING between the containers starting and RUNNING (where it registers
   // load balancer targets and service discovery); the next pass makes the task RUNNING.
   update(pass, [&](Task& t) {

@@ -13,6 +13,7 @@
 // resync over every unstopped task enqueue them, so a restart re-adopts running tasks.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -21,8 +22,11 @@
 #include "core/clock.h"
 #include "reconcile/controller.h"
 #include "services/ecs/model.h"
+#include "services/ecs/execution_role.h"
 #include "services/ecs/records.h"
+#include "services/ecs/task_credentials.h"
 #include "services/ecs/task_ports.h"
+#include "services/ecs/task_secrets.h"
 #include "store/db.h"
 
 namespace services::ecs {
@@ -33,6 +37,15 @@ struct TaskControllerOptions {
   // Extra environment for every container, e.g. AWS_ENDPOINT_URL when the network port has
   // none to offer.
   std::string default_api_endpoint;
+};
+
+// What a task gets from IAM, STS, SSM and Secrets Manager when it starts; each may be null (that
+// feature off: today's behaviour).
+struct TaskIdentity {
+  TaskCredentials* credentials = nullptr;  // task-role credentials (task_credentials.h)
+  const TaskSecrets* secrets = nullptr;    // `secrets` and repositoryCredentials
+  // Set only in `--auth enforce` mode: the execution role's permissions are checked.
+  const ExecutionRoleCheck* execution_role = nullptr;
 };
 
 class TaskController final : public TaskLauncher {
@@ -57,6 +70,9 @@ class TaskController final : public TaskLauncher {
     on_task_changed_ = std::move(callback);
   }
 
+  // Set before start().
+  void set_identity(TaskIdentity identity) { identity_ = identity; }
+
   // One pass over one task; public for tests (which drive it with run_ready()).
   reconcile::ReconcileResult reconcile(const std::string& task_arn);
   reconcile::Controller& controller() { return *controller_; }
@@ -73,6 +89,15 @@ class TaskController final : public TaskLauncher {
   reconcile::ReconcileResult start_containers(Pass& pass);
   // PENDING: images and log configurations, once per task; false when the launch failed.
   bool prepare_containers(Pass& pass);
+  // PENDING, before any pull: registry auth, secrets and task-role credentials (ECS's task
+  // resources); false when the launch failed.
+  bool prepare_identity(Pass& pass, const Authorize& authorize);
+  // The execution role's check in enforce mode, else null.
+  Authorize execution_authorizer(const Pass& pass) const;
+  // The resolved `secrets` of one container (from prepare_identity, or resolved again after a
+  // restart).
+  protocol::Result<EnvList> secret_environment(Pass& pass, const std::string& container);
+  void forget_identity(const std::string& task_arn);
 
   store::Db& db_;
   const core::Clock& clock_;
@@ -83,6 +108,10 @@ class TaskController final : public TaskLauncher {
   std::function<void(const TaskRef&, const std::string&)> on_task_changed_;
   std::mutex mu_;
   std::set<std::string> stop_sent_;  // "<taskArn>/<container>" already sent SIGTERM
+  TaskIdentity identity_;
+  // Secret values between the pull and the containers' creation, by task ARN then container;
+  // only in memory, dropped once every container started.
+  std::map<std::string, std::map<std::string, EnvList>> secrets_;
 };
 
 }  // namespace services::ecs

@@ -7,6 +7,7 @@
 #include "services/ecs/ecs_service.h"
 #include "services/ecs/ecs_store.h"
 #include "services/ecs/errors.h"
+#include "services/ecs/execution_role.h"
 #include "services/ecs/validation.h"
 
 namespace services::ecs {
@@ -27,6 +28,17 @@ Reply EcsService::register_task_definition(const Ctx& ctx, const Doc& in) {
   protocol::Result<Doc> td = check_task_definition(in);
   if (!td) {
     return td.error();
+  }
+  std::vector<std::string> requires_compat = strings(in, "requiresCompatibilities");
+  bool fargate = std::find(requires_compat.begin(), requires_compat.end(), "FARGATE") !=
+                 requires_compat.end();
+  if (execution_role_required_ && fargate && !in.contains("executionRoleArn")) {
+    for (const json::value& c : *arr(*td, "containerDefinitions")) {
+      if (is_ecr_image(str(c.as_object(), "image"))) {
+        return errors::client(
+            "Fargate requires task definition to have execution role ARN to support ECR images.");
+      }
+    }
   }
   json::array tags;
   if (const json::array* t = arr(in, "tags")) {

@@ -85,6 +85,21 @@ Reply EcsService::run_task(const Ctx& ctx, const Doc& in) {
   if (auto r = check_run_task_input(in, tags); !r) {
     return r.error();
   }
+  if (role_checker_) {
+    // ECS assumes the task's roles before it accepts the task; the check reads IAM in its own
+    // transaction, so it runs before ours.
+    std::optional<Doc> td;
+    {
+      store::Transaction tx = db_.read();
+      EcsStore st(tx, ctx.account, ctx.region);
+      td = find_task_definition(st, ctx, str(in, "taskDefinition"));
+    }
+    if (td && str(*td, "status") == "ACTIVE") {
+      if (std::optional<protocol::AwsError> e = role_checker_(ctx, *td, in)) {
+        return *e;
+      }
+    }
+  }
   return create_in_cluster(
       ctx, in, [&](store::Transaction& tx, EcsStore& st, const Doc& cluster) -> Reply {
         std::optional<Doc> td = find_task_definition(st, ctx, str(in, "taskDefinition"));

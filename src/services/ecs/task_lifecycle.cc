@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "services/ecs/ecs_json.h"
+#include "services/ecs/task_credentials.h"
 #include "services/ecs/task_metadata.h"
 
 namespace services::ecs {
@@ -281,6 +282,9 @@ ContainerLaunch container_launch(const Task& task, const std::string& name,
                    "http://169.254.170.2/v4/" + metadata_token(task.arn, name));
   env.emplace_back("ECS_CONTAINER_METADATA_URI",
                    "http://169.254.170.2/v3/" + metadata_token(task.arn, name));
+  if (const json::object* c = obj(task.doc, kCredentialsMember)) {
+    env.emplace_back("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/" + str(*c, "id"));
+  }
   return launch;
 }
 

@@ -294,6 +294,12 @@ protocol::Result<void> check_container(const json::object& c, const TaskRules& r
   if (auto r = check_port_mappings(c, rules.awsvpc); !r) {
     return r;
   }
+  if (const json::array* secrets = arr(c, "secrets");
+      secrets && !secrets->empty() && !rules.in.contains("executionRoleArn")) {
+    return errors::client(
+        "When you are specifying container secrets, you must also specify a value for "
+        "'executionRoleArn'.");
+  }
   if (rules.fargate) {
     if (const json::object* lc = obj(c, "logConfiguration");
         lc && str(*lc, "logDriver") == "awslogs" && !rules.in.contains("executionRoleArn")) {

@@ -75,6 +75,9 @@ RegistryPlane::RegistryPlane(EcrStore& store, UploadStore& uploads, const TokenI
       options_(std::move(options)) {}
 
 bool RegistryPlane::owns(const http::Request& head) const {
+  // Port 80 of a VPC's listener is 169.254.170.2, the ECS task metadata endpoint, whose
+  // credentials path (/v2/credentials/<id>) is not the registry's.
+  if (head.listener.starts_with("vpc/") && head.local_port == 80) return false;
   std::string_view path = head.path();
   return path == "/v2" || path.starts_with("/v2/");
 }
