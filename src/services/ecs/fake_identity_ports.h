@@ -20,20 +20,27 @@ class FakeIssuer final : public sts::CredentialIssuer {
   explicit FakeIssuer(const core::Clock& clock) : clock_(clock) {}
   protocol::Result<sts::TemporaryCredentials> assume_role(
       const sts::AssumeRoleByService& r) override {
-    if (r.session_name != "ecs-run-task") calls.push_back(r);
+    calls.push_back(r);
     if (!roles.count(r.role_arn)) {
       return protocol::AwsError{"NoSuchEntity", "The role with name x cannot be found.", 404};
     }
-    // RunTask's check (session "ecs-run-task") is not counted: its credentials are never used.
-    std::string n = r.session_name == "ecs-run-task" ? "0" : std::to_string(++issued);
+    std::string n = std::to_string(++issued);
     std::string name = r.role_arn.substr(r.role_arn.rfind('/') + 1);
     return sts::TemporaryCredentials{
         "ASIAFAKE" + n, "secret-" + n, "token-" + n, clock_.now() + r.duration, r.role_arn,
         "arn:aws:sts::123456789012:assumed-role/" + name + "/" + r.session_name,
         "AROAFAKE:" + r.session_name};
   }
+  protocol::Result<void> check_assume_role(const sts::AssumeRoleByService& r) override {
+    ++checks;
+    if (!roles.count(r.role_arn)) {
+      return protocol::AwsError{"NoSuchEntity", "The role with name x cannot be found.", 404};
+    }
+    return {};
+  }
   std::set<std::string> roles;
   std::vector<sts::AssumeRoleByService> calls;
+  int checks = 0;
   int issued = 0;
 
  private:

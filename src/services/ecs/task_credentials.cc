@@ -61,10 +61,10 @@ role_checker(sts::CredentialIssuer& issuer, bool check_execution_role) {
     }
     for (const std::string& role : roles) {
       if (role.empty()) continue;
-      auto r = p->assume_role({.role_arn = role,
-                               .session_name = "ecs-run-task",
-                               .duration = std::chrono::seconds(900),
-                               .service_principal = std::string(kEcsTasksPrincipal)});
+      auto r = p->check_assume_role({.role_arn = role,
+                                     .session_name = "ecs-run-task",
+                                     .duration = std::chrono::seconds(900),
+                                     .service_principal = std::string(kEcsTasksPrincipal)});
       if (!r) return protocol::AwsError{"ClientException", unable_to_assume_role(role)};
     }
     return std::nullopt;

@@ -119,6 +119,10 @@ class TaskIdentityTest : public EcsHandlersTest {
 TEST_F(TaskIdentityTest, TaskWithATaskRoleGetsTheRelativeUriAndItsCredentials) {
   ASSERT_TRUE(register_id("", ",\"taskRoleArn\":\"" + std::string(kTaskRole) + "\""));
   std::string arn = run();
+  // RunTask checked the role without opening a session: one unused session per launch would
+  // pile up in STS's table on every scheduler pass.
+  EXPECT_EQ(issuer_.checks, 1);
+  EXPECT_TRUE(issuer_.calls.empty());
   converge(arn);
   ASSERT_EQ(describe(arn).at("lastStatus"), "RUNNING");
   std::string uri = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");

@@ -48,6 +48,9 @@ class CredentialIssuer {
   // Failures: NoSuchEntity when the role does not exist (IAM's wording, "The role with name X
   // cannot be found."), AccessDenied when its trust policy refuses the service principal.
   virtual protocol::Result<TemporaryCredentials> assume_role(const AssumeRoleByService& request) = 0;
+  // assume_role()'s checks without issuing credentials (ECS validates a task's roles at RunTask
+  // this way, on every launch, without leaving sessions behind).
+  virtual protocol::Result<void> check_assume_role(const AssumeRoleByService& request) = 0;
 };
 
 }  // namespace services::sts

@@ -125,6 +125,13 @@ std::optional<SessionExtras> IdentityStore::session_extras(std::string_view acce
 void IdentityStore::save_temporary(const std::string& access_key_id, const protocol::Principal& p,
                                    const SessionExtras& extras) {
   store::Transaction tx = db_.begin();
+  // Issued at the latest kMaxDuration before they expire: whatever expired a day before that
+  // is at least a day out of date now.
+  constexpr std::chrono::hours kMaxDuration{36};  // GetSessionToken's 129600 s
+  constexpr std::chrono::hours kKeepExpired{24};
+  tx.execute("DELETE FROM sts_credentials WHERE expires_at_ms < ?",
+             core::to_epoch_millis(p.expires_at.value_or(core::TimePoint{}) - kMaxDuration -
+                                   kKeepExpired));
   tx.execute(
       "INSERT INTO sts_credentials (access_key_id, secret_access_key, session_token, account, "
       "arn, user_id, expires_at_ms, session_tags, transitive_tag_keys, source_identity) "

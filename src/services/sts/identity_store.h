@@ -45,6 +45,9 @@ class IdentityStore final : public protocol::IdentityResolver {
   std::optional<SessionExtras> session_extras(std::string_view access_key_id) const;
 
   // Stores temporary credentials; `principal.secret_access_key` and `session_token` are set.
+  // Credentials that expired a day or more before these were issued are forgotten at the same
+  // time (a later request with them gets InvalidClientTokenId rather than ExpiredToken), so the
+  // table stays bounded while tasks renew their role's credentials.
   void save_temporary(const std::string& access_key_id, const protocol::Principal& principal,
                       const SessionExtras& extras = {});
 

@@ -151,8 +151,7 @@ TemporaryCredentials RoleSessions::issue(const iam::RoleInfo& role, const Sessio
   return c;
 }
 
-protocol::Result<TemporaryCredentials> RoleSessions::assume_role(
-    const AssumeRoleByService& request) {
+protocol::Result<iam::RoleInfo> RoleSessions::checked_role(const AssumeRoleByService& request) {
   if (auto err = check_session_name(request.session_name)) return *err;
   std::optional<iam::RoleInfo> role = find_role(request.role_arn);
   if (!role) {
@@ -167,6 +166,19 @@ protocol::Result<TemporaryCredentials> RoleSessions::assume_role(
       return errors::access_denied(not_authorized(request.service_principal, *refused, role->arn));
     }
   }
+  return *role;
+}
+
+protocol::Result<void> RoleSessions::check_assume_role(const AssumeRoleByService& request) {
+  auto role = checked_role(request);
+  if (!role) return role.error();
+  return {};
+}
+
+protocol::Result<TemporaryCredentials> RoleSessions::assume_role(
+    const AssumeRoleByService& request) {
+  auto role = checked_role(request);
+  if (!role) return role.error();
   return issue(*role, {.session_name = request.session_name,
                        .duration_seconds = request.duration.count(),
                        .tags = request.session_tags});

@@ -62,8 +62,12 @@ class RoleSessions final : public CredentialIssuer {
   TemporaryCredentials issue(const iam::RoleInfo& role, const SessionSpec& spec);
 
   protocol::Result<TemporaryCredentials> assume_role(const AssumeRoleByService& request) override;
+  protocol::Result<void> check_assume_role(const AssumeRoleByService& request) override;
 
  private:
+  // The role `request` names once every check of assume_role() has passed.
+  protocol::Result<iam::RoleInfo> checked_role(const AssumeRoleByService& request);
+
   IdentityStore& identities_;
   const core::Clock& clock_;
   RoleSessionsOptions options_;

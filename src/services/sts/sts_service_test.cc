@@ -233,6 +233,47 @@ TEST_F(StsServiceTest, CredentialIssuerRefusesMissingRolesAndUntrustedServices) 
                               .service_principal = "ecs-tasks.amazonaws.com"});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "AccessDenied");
+  // The check alone (ECS's at RunTask) refuses the same way.
+  protocol::Result<void> checked = sessions_->check_assume_role(
+      {.role_arn = arn("lambda-only"), .session_name = "t1",
+       .service_principal = "ecs-tasks.amazonaws.com"});
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code, "AccessDenied");
+}
+
+int stored_sessions(store::Db& db) {
+  int n = 0;
+  store::Transaction tx = db.read();
+  tx.query("SELECT COUNT(*) FROM sts_credentials",
+           [&](const store::Statement& row) { n = static_cast<int>(row.int64(0)); });
+  return n;
+}
+
+TEST_F(StsServiceTest, CheckingARoleIssuesNoSession) {
+  directory_.add_role("task-role");
+  AssumeRoleByService request{.role_arn = arn("task-role"), .session_name = "t1",
+                              .service_principal = "ecs-tasks.amazonaws.com"};
+  ASSERT_TRUE(sessions_->check_assume_role(request));
+  EXPECT_EQ(stored_sessions(db_), 0);
+  ASSERT_TRUE(sessions_->assume_role(request));
+  EXPECT_EQ(stored_sessions(db_), 1);
+}
+
+// Tasks renew their role's credentials every half hour: sessions that expired long ago go, so
+// that the table stays bounded.
+TEST_F(StsServiceTest, SessionsExpiredForADayAreForgottenWhenNewOnesAreIssued) {
+  directory_.add_role("task-role");
+  AssumeRoleByService request{.role_arn = arn("task-role"), .session_name = "t1",
+                              .service_principal = "ecs-tasks.amazonaws.com"};
+  protocol::Result<TemporaryCredentials> old = sessions_->assume_role(request);
+  ASSERT_TRUE(old);
+  clock_.advance(std::chrono::hours(30));  // expired 29 h ago: kept (ExpiredToken still)
+  ASSERT_TRUE(sessions_->assume_role(request));
+  EXPECT_TRUE(identities_->lookup(old->access_key_id));
+  clock_.advance(std::chrono::hours(40));  // expired 69 h ago
+  ASSERT_TRUE(sessions_->assume_role(request));
+  EXPECT_FALSE(identities_->lookup(old->access_key_id));
+  EXPECT_EQ(stored_sessions(db_), 2);
 }
 
 }  // namespace
