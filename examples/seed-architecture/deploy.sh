@@ -37,6 +37,35 @@ text() { local v; v=$(aws_ "$@" --output text); [[ $v == None ]] && v=""; printf
 tag_spec() { echo "ResourceType=$1,Tags=[{Key=Name,Value=$2},{Key=project,Value=seed}]"; }
 elapsed() { echo "$((SECONDS - started))s"; }
 
+# ---------------------------------------------------------------- 0. IAM roles, SSM parameter
+# The seeds' two roles: the execution role ECS uses to pull images, write logs and read the
+# backend's secret, and the backend's task role (what its code may call, with the credentials
+# at 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI). Seed 004 keeps its database
+# password in Parameter Store as a SecureString; the backend gets it as $DB_PASSWORD.
+say "IAM roles ecsTaskExecutionRole and seed-backend-task, SSM SecureString /seed/db-password"
+TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+role() { # name: created with the ECS tasks trust policy unless it exists
+  aws_ iam get-role --role-name "$1" >/dev/null 2>&1 ||
+    aws_ iam create-role --role-name "$1" --assume-role-policy-document "$TRUST" >/dev/null
+}
+role ecsTaskExecutionRole
+aws_ iam attach-role-policy --role-name ecsTaskExecutionRole \
+  --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy
+SEED_PARAMS="arn:aws:ssm:$REGION:$ACCOUNT:parameter/seed/*"
+aws_ iam put-role-policy --role-name ecsTaskExecutionRole --policy-name seed-secrets \
+  --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+    \"Action\":[\"ssm:GetParameters\",\"kms:Decrypt\"],\"Resource\":[\"$SEED_PARAMS\",\"*\"]}]}"
+role seed-backend-task
+aws_ iam put-role-policy --role-name seed-backend-task --policy-name read-seed-parameters \
+  --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+    \"Action\":[\"ssm:GetParameter\",\"ssm:GetParameters\"],\"Resource\":\"$SEED_PARAMS\"}]}"
+TASK_ROLE="arn:aws:iam::$ACCOUNT:role/seed-backend-task"
+if ! aws_ ssm get-parameter --name /seed/db-password >/dev/null 2>&1; then
+  aws_ ssm put-parameter --name /seed/db-password --type SecureString \
+    --value "$(text secretsmanager get-random-password --exclude-punctuation --password-length 24 \
+      --query RandomPassword)" >/dev/null
+fi
+
 # ---------------------------------------------------------------- 1. ECR
 say "ECR repositories frontend and backend"
 for repo in frontend backend; do
@@ -121,7 +150,11 @@ out=$(aws_ logs create-log-group --log-group-name "$LOG_GROUP" 2>&1) ||
 # task_definition <service> <tag> <port>: the family's latest revision if it already runs this
 # image, else a new revision. Prints the task definition ARN.
 task_definition() {
-  local family=seed-$1 image=$REGISTRY_URI/$1:$2 current
+  local family=seed-$1 image=$REGISTRY_URI/$1:$2 current extra_task="" extra_container=""
+  if [[ $1 == backend ]]; then
+    extra_task=$'\n  "taskRoleArn": "'"$TASK_ROLE"'",'
+    extra_container=$'\n    "secrets": [{"name": "DB_PASSWORD", "valueFrom": "/seed/db-password"}],'
+  fi
   current=$(text ecs describe-task-definition --task-definition "$family" \
     --query 'taskDefinition.[containerDefinitions[0].image, taskDefinitionArn]' 2>/dev/null || true)
   if [[ ${current%%$'\t'*} == "$image" ]]; then
@@ -136,13 +169,13 @@ task_definition() {
   "networkMode": "awsvpc",
   "cpu": "256",
   "memory": "512",
-  "executionRoleArn": "$EXECUTION_ROLE",
+  "executionRoleArn": "$EXECUTION_ROLE",$extra_task
   "containerDefinitions": [{
     "name": "$1",
     "image": "$image",
     "essential": true,
     "portMappings": [{"containerPort": $3, "protocol": "tcp"}],
-    "environment": [{"name": "SERVICE", "value": "$1"}],
+    "environment": [{"name": "SERVICE", "value": "$1"}],$extra_container
     "logConfiguration": {
       "logDriver": "awslogs",
       "options": {"awslogs-group": "$LOG_GROUP", "awslogs-region": "$REGION",

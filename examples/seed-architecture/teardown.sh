@@ -89,4 +89,12 @@ say "ECR repositories"
 for repo in frontend backend; do
   quiet ecr delete-repository --repository-name "$repo" --force
 done
+say "IAM roles and the SSM parameter"
+quiet ssm delete-parameter --name /seed/db-password
+quiet iam delete-role-policy --role-name seed-backend-task --policy-name read-seed-parameters
+quiet iam delete-role --role-name seed-backend-task
+quiet iam delete-role-policy --role-name ecsTaskExecutionRole --policy-name seed-secrets
+quiet iam detach-role-policy --role-name ecsTaskExecutionRole \
+  --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy
+quiet iam delete-role --role-name ecsTaskExecutionRole
 say "done"
