@@ -16,9 +16,7 @@ the first call. The servers take turns round by round, so a change in the host's
 skipped, with a note, only when it is not installed.
 """
 import argparse
-import importlib.util
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,29 +27,13 @@ import urllib.request
 import boto3
 import botocore.config
 
+from bench_servers import (check_running, free_port, moto_available, start_gantry, start_moto,
+                           stop, wait_listening)
+
 SERVICES = 100
 TASKS = 100
 BATCH = 10  # services per DescribeServices call
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with %s" % (proc.args[0], proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listening on port %d" % port)
 
 
 def client(endpoint, service="ecs"):
@@ -220,16 +202,6 @@ def wait_all_running(endpoint, count, timeout=300):
     raise RuntimeError("the bench tasks did not all reach RUNNING")
 
 
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry-bin", default=os.environ.get("GANTRY_BIN",
@@ -248,11 +220,7 @@ def main():
     else:
         sizes = {"services": SERVICES, "tasks": TASKS, "iterations": args.iterations,
                  "warmup": 20}
-    with_moto = importlib.util.find_spec("moto") is not None
-    if not with_moto:
-        if not args.smoke:
-            raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
-        print("note: moto is not installed; the moto comparison is skipped")
+    with_moto = moto_available(args.smoke)
 
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -261,20 +229,12 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix="ecs-bench-") as d:
             gport = free_port()
-            env = dict(os.environ)
-            if not args.tasks_on:
-                env["GANTRY_TASKS"] = "off"
-            os.makedirs(os.path.join(d, "data"))
-            gantry = subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
-                 os.path.join(d, "data"), "--log-level", "warn"], env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            gantry = start_gantry(args.gantry_bin, os.path.join(d, "data"), gport,
+                                  tasks_off=not args.tasks_on)
             procs.append(gantry)
             if with_moto:
                 mport = free_port()
-                moto = subprocess.Popen(
-                    [sys.executable, "-m", "moto.server", "-p", str(mport)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                moto = start_moto(mport)
                 procs.append(moto)
             wait_listening(gport, gantry)
             gendpoint = "http://127.0.0.1:%d" % gport
@@ -291,10 +251,7 @@ def main():
                     for op, fn in ops.items():
                         samples.setdefault(server, {}).setdefault(op, []).extend(
                             measure(fn, per_round, sizes["warmup"] if r == 0 else 0))
-            for p in procs:
-                if p.poll() is not None:
-                    raise RuntimeError("%s exited with %s during the bench" % (p.args[0],
-                                                                             p.returncode))
+            check_running(procs)
             if args.tasks_on:
                 urllib.request.urlopen(urllib.request.Request(
                     gendpoint + "/_gantry/reset", method="POST", data=b""), timeout=120)
