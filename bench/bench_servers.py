@@ -45,6 +45,23 @@ def start_moto(port):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def start_gantry_and_moto(gantry_bin, data_dir, with_moto, procs, tasks_off=True):
+    """Gantry on `data_dir` (start_gantry) and, with_moto, moto_server beside it. Both go into
+    `procs` as soon as they start, for the caller to stop() even when a start fails; returns
+    {"gantry": endpoint, "moto": endpoint} (moto only with_moto) once each listens."""
+    servers = {}
+    port = free_port()
+    procs.append(start_gantry(gantry_bin, data_dir, port, tasks_off=tasks_off))
+    servers["gantry"] = (port, procs[-1])
+    if with_moto:
+        port = free_port()
+        procs.append(start_moto(port))
+        servers["moto"] = (port, procs[-1])
+    for port, proc in servers.values():
+        wait_listening(port, proc)
+    return {name: "http://127.0.0.1:%d" % port for name, (port, _) in servers.items()}
+
+
 def moto_available(smoke):
     """Whether moto is installed. Without it a full run exits; a smoke run prints a note and goes
     on without the moto comparison."""

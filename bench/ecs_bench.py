@@ -27,8 +27,7 @@ import urllib.request
 import boto3
 import botocore.config
 
-from bench_servers import (check_running, free_port, moto_available, start_gantry, start_moto,
-                           stop, wait_listening)
+from bench_servers import check_running, moto_available, start_gantry_and_moto, stop
 
 SERVICES = 100
 TASKS = 100
@@ -172,14 +171,15 @@ def prepare(endpoint, sizes, bridge_tasks=False, image="nginx"):
             "ListTasks, raw HTTP": raw("ListTasks", {"cluster": "bench"})}
 
 
-def push_task_image(endpoint, port, workdir):
+def push_task_image(endpoint, workdir):
     """A busybox httpd image in the server's ECR (tests/e2e/oci_images.py); its image URI."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
     from oci_images import build_busybox_image
     layout = build_busybox_image(os.path.join(workdir, "img"), cmd=["httpd", "-f", "-p", "80"])
     repo = client(endpoint, "ecr").create_repository(repositoryName="bench-web")["repository"]
+    registry = endpoint.split("//")[1]  # the registry is on the API's host and port
     subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
-                    "oci:%s:latest" % layout, "docker://127.0.0.1:%d/bench-web:latest" % port],
+                    "oci:%s:latest" % layout, "docker://%s/bench-web:latest" % registry],
                    check=True, capture_output=True)
     return repo["repositoryUri"] + ":latest"
 
@@ -228,23 +228,15 @@ def main():
     samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="ecs-bench-") as d:
-            gport = free_port()
-            gantry = start_gantry(args.gantry_bin, os.path.join(d, "data"), gport,
-                                  tasks_off=not args.tasks_on)
-            procs.append(gantry)
-            if with_moto:
-                mport = free_port()
-                moto = start_moto(mport)
-                procs.append(moto)
-            wait_listening(gport, gantry)
-            gendpoint = "http://127.0.0.1:%d" % gport
-            image = push_task_image(gendpoint, gport, d) if args.tasks_on else "nginx"
+            endpoints = start_gantry_and_moto(args.gantry_bin, os.path.join(d, "data"),
+                                              with_moto, procs, tasks_off=not args.tasks_on)
+            gendpoint = endpoints["gantry"]
+            image = push_task_image(gendpoint, d) if args.tasks_on else "nginx"
             calls = {"gantry": prepare(gendpoint, sizes, image=image)}
             if args.tasks_on:
                 wait_all_running(gendpoint, sizes["tasks"])
-            if with_moto:
-                wait_listening(mport, moto)
-                calls["moto"] = prepare("http://127.0.0.1:%d" % mport, sizes, bridge_tasks=True)
+            if "moto" in endpoints:
+                calls["moto"] = prepare(endpoints["moto"], sizes, bridge_tasks=True)
             per_round = max(1, sizes["iterations"] // args.rounds)
             for r in range(args.rounds):
                 for server, ops in calls.items():

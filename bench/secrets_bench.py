@@ -19,8 +19,7 @@ import os
 import tempfile
 import time
 
-from bench_servers import (check_running, free_port, moto_available, start_gantry, start_moto,
-                           stop, wait_listening)
+from bench_servers import check_running, moto_available, start_gantry_and_moto, stop
 from ecs_bench import client, measure, p50_p99
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -68,18 +67,9 @@ def main():
     samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="secrets-bench-") as d:
-            gport = free_port()
-            gantry = start_gantry(args.gantry_bin, os.path.join(d, "data"), gport)
-            procs.append(gantry)
-            if with_moto:
-                mport = free_port()
-                moto = start_moto(mport)
-                procs.append(moto)
-            wait_listening(gport, gantry)
-            calls = {"gantry": prepare("http://127.0.0.1:%d" % gport, secrets)}
-            if with_moto:
-                wait_listening(mport, moto)
-                calls["moto"] = prepare("http://127.0.0.1:%d" % mport, secrets)
+            endpoints = start_gantry_and_moto(args.gantry_bin, os.path.join(d, "data"),
+                                              with_moto, procs)
+            calls = {name: prepare(endpoint, secrets) for name, endpoint in endpoints.items()}
             per_round = max(1, iterations // args.rounds)
             for r in range(args.rounds):
                 for server, fn in calls.items():
