@@ -16,9 +16,7 @@ the first call. The servers take turns round by round, so a change in the host's
 skipped, with a note, only when it is not installed.
 """
 import argparse
-import importlib.util
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,29 +27,12 @@ import urllib.request
 import boto3
 import botocore.config
 
+from bench_servers import check_running, moto_available, start_gantry_and_moto, stop
+
 SERVICES = 100
 TASKS = 100
 BATCH = 10  # services per DescribeServices call
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with %s" % (proc.args[0], proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listening on port %d" % port)
 
 
 def client(endpoint, service="ecs"):
@@ -190,14 +171,15 @@ def prepare(endpoint, sizes, bridge_tasks=False, image="nginx"):
             "ListTasks, raw HTTP": raw("ListTasks", {"cluster": "bench"})}
 
 
-def push_task_image(endpoint, port, workdir):
+def push_task_image(endpoint, workdir):
     """A busybox httpd image in the server's ECR (tests/e2e/oci_images.py); its image URI."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
     from oci_images import build_busybox_image
     layout = build_busybox_image(os.path.join(workdir, "img"), cmd=["httpd", "-f", "-p", "80"])
     repo = client(endpoint, "ecr").create_repository(repositoryName="bench-web")["repository"]
+    registry = endpoint.split("//")[1]  # the registry is on the API's host and port
     subprocess.run(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false",
-                    "oci:%s:latest" % layout, "docker://127.0.0.1:%d/bench-web:latest" % port],
+                    "oci:%s:latest" % layout, "docker://%s/bench-web:latest" % registry],
                    check=True, capture_output=True)
     return repo["repositoryUri"] + ":latest"
 
@@ -220,16 +202,6 @@ def wait_all_running(endpoint, count, timeout=300):
     raise RuntimeError("the bench tasks did not all reach RUNNING")
 
 
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry-bin", default=os.environ.get("GANTRY_BIN",
@@ -248,11 +220,7 @@ def main():
     else:
         sizes = {"services": SERVICES, "tasks": TASKS, "iterations": args.iterations,
                  "warmup": 20}
-    with_moto = importlib.util.find_spec("moto") is not None
-    if not with_moto:
-        if not args.smoke:
-            raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
-        print("note: moto is not installed; the moto comparison is skipped")
+    with_moto = moto_available(args.smoke)
 
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -260,41 +228,22 @@ def main():
     samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="ecs-bench-") as d:
-            gport = free_port()
-            env = dict(os.environ)
-            if not args.tasks_on:
-                env["GANTRY_TASKS"] = "off"
-            os.makedirs(os.path.join(d, "data"))
-            gantry = subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
-                 os.path.join(d, "data"), "--log-level", "warn"], env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(gantry)
-            if with_moto:
-                mport = free_port()
-                moto = subprocess.Popen(
-                    [sys.executable, "-m", "moto.server", "-p", str(mport)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                procs.append(moto)
-            wait_listening(gport, gantry)
-            gendpoint = "http://127.0.0.1:%d" % gport
-            image = push_task_image(gendpoint, gport, d) if args.tasks_on else "nginx"
+            endpoints = start_gantry_and_moto(args.gantry_bin, os.path.join(d, "data"),
+                                              with_moto, procs, tasks_off=not args.tasks_on)
+            gendpoint = endpoints["gantry"]
+            image = push_task_image(gendpoint, d) if args.tasks_on else "nginx"
             calls = {"gantry": prepare(gendpoint, sizes, image=image)}
             if args.tasks_on:
                 wait_all_running(gendpoint, sizes["tasks"])
-            if with_moto:
-                wait_listening(mport, moto)
-                calls["moto"] = prepare("http://127.0.0.1:%d" % mport, sizes, bridge_tasks=True)
+            if "moto" in endpoints:
+                calls["moto"] = prepare(endpoints["moto"], sizes, bridge_tasks=True)
             per_round = max(1, sizes["iterations"] // args.rounds)
             for r in range(args.rounds):
                 for server, ops in calls.items():
                     for op, fn in ops.items():
                         samples.setdefault(server, {}).setdefault(op, []).extend(
                             measure(fn, per_round, sizes["warmup"] if r == 0 else 0))
-            for p in procs:
-                if p.poll() is not None:
-                    raise RuntimeError("%s exited with %s during the bench" % (p.args[0],
-                                                                             p.returncode))
+            check_running(procs)
             if args.tasks_on:
                 urllib.request.urlopen(urllib.request.Request(
                     gendpoint + "/_gantry/reset", method="POST", data=b""), timeout=120)

@@ -22,15 +22,14 @@ moto is skipped, with a note, only when it is not installed.
 """
 import argparse
 import datetime
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
-import ecs_bench  # same directory: server start-up, network and cluster population
+import bench_servers  # same directory: starting, checking and stopping the servers
+import ecs_bench  # same directory: the boto3 client, network and cluster population
 
 TARGET = "AmazonEC2ContainerServiceV20141113.DescribeServices"
 CONNECTIONS = (1, 16)
@@ -175,11 +174,7 @@ def main():
         services, args.duration, args.warmup = ecs_bench.BATCH, 1, 0
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed")
-    with_moto = importlib.util.find_spec("moto") is not None
-    if not with_moto:
-        if not args.smoke:
-            raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
-        print("note: moto is not installed; the moto comparison is skipped")
+    with_moto = bench_servers.moto_available(args.smoke)
 
     results = {"started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                "load_start": load_average()}
@@ -191,23 +186,16 @@ def main():
             if args.baseline_bin:
                 gantries["baseline"] = args.baseline_bin
             for name, binary in gantries.items():
-                port = ecs_bench.free_port()
-                os.makedirs(os.path.join(d, name))
-                procs.append(subprocess.Popen(
-                    [binary, "--listen", "127.0.0.1:%d" % port, "--data-dir",
-                     os.path.join(d, name), "--log-level", "warn"],
-                    env=dict(os.environ, GANTRY_TASKS="off"),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                port = bench_servers.free_port()
+                procs.append(bench_servers.start_gantry(binary, os.path.join(d, name), port))
                 servers[name] = (port, procs[-1])
             if with_moto:
-                mport = ecs_bench.free_port()
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "moto.server", "-p", str(mport)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                mport = bench_servers.free_port()
+                procs.append(bench_servers.start_moto(mport))
                 servers["moto"] = (mport, procs[-1])
             scripts = {}
             for name, (port, proc) in servers.items():
-                ecs_bench.wait_listening(port, proc)
+                bench_servers.wait_listening(port, proc)
                 scripts[name] = prepare("http://127.0.0.1:%d" % port, services, d, name)
             # Interleaved, so that both servers see the same host load at each connection count.
             for c in CONNECTIONS:
@@ -222,7 +210,7 @@ def main():
                                            (name, proc.returncode))
     finally:
         for p in procs:
-            ecs_bench.stop(p)
+            bench_servers.stop(p)
     results["load_end"] = load_average()
     print_table(results, args)
 

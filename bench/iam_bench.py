@@ -21,7 +21,6 @@ server lets the user call an operation its policy does not allow.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +30,9 @@ import botocore.config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ecs_bench import free_port, measure, p50_p99, stop, wait_listening  # noqa: E402
+from bench_servers import (check_running, free_port, start_gantry, stop,  # noqa: E402
+                           wait_listening)
+from ecs_bench import measure, p50_p99  # noqa: E402
 import results_md  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -128,13 +129,8 @@ def main():
             endpoints = {}
             for mode in ("strict", "enforce"):
                 port = free_port()
-                os.makedirs(os.path.join(d, mode))
-                p = subprocess.Popen(
-                    [args.gantry_bin, "--listen", "127.0.0.1:%d" % port, "--data-dir",
-                     os.path.join(d, mode), "--log-level", "warn", "--auth", mode,
-                     "--credentials", "%s:%s" % ROOT_KEY],
-                    env=dict(os.environ, GANTRY_TASKS="off"),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                p = start_gantry(args.gantry_bin, os.path.join(d, mode), port,
+                                 ["--auth", mode, "--credentials", "%s:%s" % ROOT_KEY])
                 procs.append(p)
                 wait_listening(port, p)
                 endpoints[mode] = "http://127.0.0.1:%d" % port
@@ -149,9 +145,7 @@ def main():
                 for label, fn in calls.items():
                     samples.setdefault(label, []).extend(
                         measure(fn, per_round, warmup if r == 0 else 0))
-            for p in procs:
-                if p.poll() is not None:
-                    raise RuntimeError("gantry exited with %s during the bench" % p.returncode)
+            check_running(procs)
     finally:
         for p in procs:
             stop(p)

@@ -15,50 +15,19 @@ material, then the value itself), as AWS does; moto keeps values in memory in th
 note, only when it is not installed.
 """
 import argparse
-import importlib.util
 import os
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
-import boto3
-import botocore.config
+from bench_servers import check_running, moto_available, start_gantry_and_moto, stop
+from ecs_bench import client, measure, p50_p99
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with %s" % (proc.args[0], proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listening on port %d" % port)
-
-
-def client(endpoint):
-    cfg = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"},
-                                 parameter_validation=False, connect_timeout=5, read_timeout=30)
-    return boto3.client("secretsmanager", endpoint_url=endpoint, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test", config=cfg)
-
-
 def prepare(endpoint, secrets):
     """Creates the secrets; returns a call that reads the next one's current value."""
-    sm = client(endpoint)
+    sm = client(endpoint, "secretsmanager")
     names = []
     for i in range(secrets):
         name = "bench/app-%03d" % i
@@ -77,32 +46,6 @@ def prepare(endpoint, secrets):
     return call
 
 
-def measure(fn, iterations, warmup):
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(iterations):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return samples
-
-
-def p50_p99(samples):
-    samples = sorted(samples)
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.99) - 1)]
-
-
-def stop(proc):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry-bin", default=os.environ.get("GANTRY_BIN",
@@ -116,11 +59,7 @@ def main():
         secrets, iterations, warmup, args.rounds = 5, 5, 1, 1
     else:
         secrets, iterations, warmup = 100, args.iterations, 20
-    with_moto = importlib.util.find_spec("moto") is not None
-    if not with_moto:
-        if not args.smoke:
-            raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
-        print("note: moto is not installed; the moto comparison is skipped")
+    with_moto = moto_available(args.smoke)
 
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -128,33 +67,15 @@ def main():
     samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="secrets-bench-") as d:
-            gport = free_port()
-            os.makedirs(os.path.join(d, "data"))
-            gantry = subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
-                 os.path.join(d, "data"), "--log-level", "warn"],
-                env=dict(os.environ, GANTRY_TASKS="off"),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(gantry)
-            if with_moto:
-                mport = free_port()
-                moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(mport)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                procs.append(moto)
-            wait_listening(gport, gantry)
-            calls = {"gantry": prepare("http://127.0.0.1:%d" % gport, secrets)}
-            if with_moto:
-                wait_listening(mport, moto)
-                calls["moto"] = prepare("http://127.0.0.1:%d" % mport, secrets)
+            endpoints = start_gantry_and_moto(args.gantry_bin, os.path.join(d, "data"),
+                                              with_moto, procs)
+            calls = {name: prepare(endpoint, secrets) for name, endpoint in endpoints.items()}
             per_round = max(1, iterations // args.rounds)
             for r in range(args.rounds):
                 for server, fn in calls.items():
                     samples.setdefault(server, []).extend(
                         measure(fn, per_round, warmup if r == 0 else 0))
-            for p in procs:
-                if p.poll() is not None:
-                    raise RuntimeError("%s exited with %s during the bench" % (p.args[0],
-                                                                             p.returncode))
+            check_running(procs)
     finally:
         for p in procs:
             stop(p)

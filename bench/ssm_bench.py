@@ -11,14 +11,12 @@ calls per operation, one round; exits non-zero on any error. moto is skipped, wi
 when it is not installed.
 """
 import argparse
-import importlib.util
 import os
-import subprocess
-import sys
 import tempfile
 import time
 
-from ecs_bench import client, free_port, measure, print_comparison, stop, wait_listening
+from bench_servers import check_running, moto_available, start_gantry_and_moto, stop
+from ecs_bench import client, measure, print_comparison
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "bench-secret-value-0123456789"
@@ -61,11 +59,7 @@ def main():
     iterations, warmup = (5, 1) if args.smoke else (args.iterations, 20)
     if args.smoke:
         args.rounds = 1
-    with_moto = importlib.util.find_spec("moto") is not None
-    if not with_moto:
-        if not args.smoke:
-            raise SystemExit("moto is not installed (see scripts/install-deps.sh)")
-        print("note: moto is not installed; the moto comparison is skipped")
+    with_moto = moto_available(args.smoke)
 
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
@@ -73,34 +67,16 @@ def main():
     samples = {}
     try:
         with tempfile.TemporaryDirectory(prefix="ssm-bench-") as d:
-            gport = free_port()
-            os.makedirs(os.path.join(d, "data"))
-            gantry = subprocess.Popen(
-                [args.gantry_bin, "--listen", "127.0.0.1:%d" % gport, "--data-dir",
-                 os.path.join(d, "data"), "--log-level", "warn"],
-                env=dict(os.environ, GANTRY_TASKS="off"),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(gantry)
-            if with_moto:
-                mport = free_port()
-                moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(mport)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                procs.append(moto)
-            wait_listening(gport, gantry)
-            calls = {"gantry": prepare("http://127.0.0.1:%d" % gport)}
-            if with_moto:
-                wait_listening(mport, moto)
-                calls["moto"] = prepare("http://127.0.0.1:%d" % mport)
+            endpoints = start_gantry_and_moto(args.gantry_bin, os.path.join(d, "data"),
+                                              with_moto, procs)
+            calls = {name: prepare(endpoint) for name, endpoint in endpoints.items()}
             per_round = max(1, iterations // args.rounds)
             for r in range(args.rounds):
                 for server, ops in calls.items():
                     for op, fn in ops.items():
                         samples.setdefault(server, {}).setdefault(op, []).extend(
                             measure(fn, per_round, warmup if r == 0 else 0))
-            for p in procs:
-                if p.poll() is not None:
-                    raise RuntimeError("%s exited with %s during the bench" % (p.args[0],
-                                                                             p.returncode))
+            check_running(procs)
     finally:
         for p in procs:
             stop(p)

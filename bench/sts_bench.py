@@ -25,6 +25,8 @@ import tempfile
 import time
 import urllib.request
 
+from bench_servers import free_port, start_gantry, start_moto, stop, wait_listening
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 KEY, SECRET = "AKIDBENCH", "benchsecret"
@@ -46,39 +48,6 @@ def signed_lua(port):
     return "\n".join(lines) + "\n"
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def start(binary, data_dir, port, extra=()):
-    proc = subprocess.Popen([binary, "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
-                             "--log-level", "warn"] + list(extra), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    return proc
-
-
-def start_moto(port):
-    return subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_listening(port, proc, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server on port %d exited with %s" % (port, proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.01)
-    raise RuntimeError("server on port %d did not listen" % port)
-
-
 def check_reply(port, lua):
     """One request with the same body and headers as the load; the reply must be the identity."""
     headers = dict(re.findall(r'wrk.headers\["([^"]+)"\] = "([^"]*)"', lua))
@@ -96,7 +65,7 @@ def time_to_listening(binary, runs=20):
         with tempfile.TemporaryDirectory() as d:
             port = free_port()
             t0 = time.perf_counter()
-            proc = start(binary, d, port)
+            proc = start_gantry(binary, d, port, tasks_off=False)
             while True:
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=0.05).close()
@@ -176,9 +145,8 @@ def main():
                                 ("Gantry --auth strict",
                                  ["--auth", "strict", "--credentials", KEY + ":" + SECRET])):
                 ports[name] = free_port()
-                os.makedirs(os.path.join(d, str(len(ports))))
-                procs[name] = start(args.binary, os.path.join(d, str(len(ports))), ports[name],
-                                    extra)
+                procs[name] = start_gantry(args.binary, os.path.join(d, str(len(ports))),
+                                           ports[name], extra, tasks_off=False)
             if with_moto:
                 ports["moto"] = free_port()
                 procs["moto"] = start_moto(ports["moto"])
@@ -202,8 +170,7 @@ def main():
                     raise RuntimeError("%s exited with %s under load" % (name, proc.returncode))
         finally:
             for proc in procs.values():
-                proc.terminate()
-                proc.wait()
+                stop(proc)
     print("### sts GetCallerIdentity (query protocol, keep-alive)\n")
     print("%s UTC; load average %s at the start, %s at the end; wrk -t2 -c%d -d%ds, %d rounds, "
           "servers in turn; medians of the rounds\n" % (

@@ -10,6 +10,7 @@ skipped. See README.md.
 """
 import json
 import os
+import shutil
 import socket
 import signal
 import subprocess
@@ -274,6 +275,12 @@ def http_json(url, method="GET", data=None, headers=None):
     req = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, json.loads(r.read() or b"null")
+
+
+# The AWS CLIs on this machine (the one on PATH and Debian's), each once: tests that run the CLI
+# take `cli` from @pytest.mark.parametrize("cli", CLIS) and so run once per CLI, or not at all.
+CLIS = list(dict.fromkeys(c for c in [shutil.which("aws"), "/usr/bin/aws"]
+                          if c and os.path.exists(c)))
 
 
 def aws_cli(cli, endpoint, tmp_path, service):

@@ -3,26 +3,17 @@ restart, and no plaintext in the data directory."""
 import base64
 import json
 import os
-import shutil
-import subprocess
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import GantryProcess, client_for, own_server_only
-
-CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
-CLIS = list(dict.fromkeys(CLIS))
+from conftest import CLIS, aws_cli, client_for
+from secrets_env import error, files_containing, server_on
 
 
 @pytest.fixture
 def kms(make_client):
     return make_client("kms")
-
-
-def error(excinfo):
-    e = excinfo.value.response
-    return e["Error"]["Code"], e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 # --- keys and aliases -----------------------------------------------------------------------
@@ -162,17 +153,7 @@ def test_rotation_and_policy_are_stored(kms):
 
 @pytest.mark.parametrize("cli", CLIS)
 def test_aws_cli_encrypt_decrypt(cli, endpoint, tmp_path):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
-    env.pop("AWS_PROFILE", None)
-
-    def aws(*args):
-        p = subprocess.run([cli, "--endpoint-url", endpoint, "--output", "json", "kms"]
-                           + list(args), env=env, capture_output=True, timeout=60)
-        assert p.returncode == 0, p.stderr.decode()
-        return json.loads(p.stdout) if p.stdout.strip() else {}
-
+    aws = aws_cli(cli, endpoint, tmp_path, "kms")
     key = aws("create-key", "--description", "cli")["KeyMetadata"]["KeyId"]
     aws("create-alias", "--alias-name", "alias/cli", "--target-key-id", key)
     (tmp_path / "plain").write_bytes(b"cli secret \x01\x02")
@@ -188,27 +169,6 @@ def test_aws_cli_encrypt_decrypt(cli, endpoint, tmp_path):
 # --- persistence and secrecy at rest --------------------------------------------------------
 
 MARKER = b"GANTRY-KMS-PLAINTEXT-MARKER-7f3a91"
-
-
-def files_containing(root, needle):
-    hits = []
-    for d, _, names in os.walk(root):
-        for n in names:
-            p = os.path.join(d, n)
-            try:
-                with open(p, "rb") as f:
-                    if needle in f.read():
-                        hits.append(p)
-            except OSError:
-                pass
-    return hits
-
-
-def server_on(d):
-    """A server of this test's own on data directory `d` (made if missing)."""
-    own_server_only()
-    os.makedirs(d, exist_ok=True)
-    return GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
 
 
 @pytest.mark.emulator_only

@@ -3,26 +3,18 @@ labels, deletion and restore, filters, random passwords, errors in AWS's words, 
 in the data directory or the server's log."""
 import base64
 import os
-import shutil
 import string
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import GantryProcess, aws_cli, client_for, own_server_only
-
-CLIS = [c for c in [shutil.which("aws"), "/usr/bin/aws"] if c and os.path.exists(c)]
-CLIS = list(dict.fromkeys(CLIS))
+from conftest import CLIS, aws_cli, client_for
+from secrets_env import error_message, files_containing, server_on
 
 
 @pytest.fixture
 def sm(make_client):
     return make_client("secretsmanager")
-
-
-def error(excinfo):
-    e = excinfo.value.response
-    return e["Error"]["Code"], e["Error"]["Message"]
 
 
 def stages(sm, secret_id):
@@ -58,20 +50,20 @@ def test_binary_secret(sm):
 def test_errors_in_aws_words(sm):
     with pytest.raises(ClientError) as e:
         sm.get_secret_value(SecretId="e2e/none")
-    assert error(e) == ("ResourceNotFoundException",
-                        "Secrets Manager can't find the specified secret.")
+    assert error_message(e) == ("ResourceNotFoundException",
+                                "Secrets Manager can't find the specified secret.")
     sm.create_secret(Name="e2e/dup", SecretString="x")
     with pytest.raises(ClientError) as e:
         sm.create_secret(Name="e2e/dup", SecretString="y")
-    assert error(e) == ("ResourceExistsException",
-                        "The operation failed because the secret e2e/dup already exists.")
+    assert error_message(e) == ("ResourceExistsException",
+                                "The operation failed because the secret e2e/dup already exists.")
     with pytest.raises(ClientError) as e:
         sm.create_secret(Name="bad name", SecretString="y")
-    assert error(e)[0] == "ValidationException"
+    assert error_message(e)[0] == "ValidationException"
     with pytest.raises(ClientError) as e:
         sm.delete_secret(SecretId="e2e/dup", RecoveryWindowInDays=7,
                          ForceDeleteWithoutRecovery=True)
-    assert error(e)[0] == "InvalidParameterException"
+    assert error_message(e)[0] == "InvalidParameterException"
 
 
 def test_client_request_token_is_idempotent_for_the_same_value(sm):
@@ -81,7 +73,7 @@ def test_client_request_token_is_idempotent_for_the_same_value(sm):
     assert a["ARN"] == b["ARN"] and b["VersionId"] == token
     with pytest.raises(ClientError) as e:
         sm.create_secret(Name="e2e/idem", SecretString="two", ClientRequestToken=token)
-    assert error(e)[0] == "ResourceExistsException"
+    assert error_message(e)[0] == "ResourceExistsException"
 
 
 # --- staging labels -------------------------------------------------------------------------
@@ -101,7 +93,7 @@ def test_staging_labels_move_with_put_and_update_stage(sm):
     with pytest.raises(ClientError) as e:
         sm.update_secret_version_stage(SecretId="e2e/rot", VersionStage="AWSCURRENT",
                                        MoveToVersionId=v3)
-    assert error(e)[0] == "InvalidParameterException"
+    assert error_message(e)[0] == "InvalidParameterException"
     sm.update_secret_version_stage(SecretId="e2e/rot", VersionStage="AWSCURRENT",
                                    MoveToVersionId=v3, RemoveFromVersionId=v2)
     assert stages(sm, "e2e/rot") == {v2: ["AWSPREVIOUS"], v3: ["AWSPENDING", "AWSCURRENT"]}
@@ -127,7 +119,7 @@ def test_update_secret_adds_a_version_and_changes_the_key(sm, make_client):
     kms.disable_key(KeyId=key)
     with pytest.raises(ClientError) as e:
         sm.get_secret_value(SecretId="e2e/upd")
-    assert error(e)[0] == "DecryptionFailure"
+    assert error_message(e)[0] == "DecryptionFailure"
     kms.enable_key(KeyId=key)
     assert sm.get_secret_value(SecretId="e2e/upd")["SecretString"] == "two"
 
@@ -140,13 +132,15 @@ def test_delete_restore_and_force_delete(sm):
     assert "DeletionDate" in r
     with pytest.raises(ClientError) as e:
         sm.get_secret_value(SecretId="e2e/del")
-    assert error(e) == ("InvalidRequestException", "You can't perform this operation on the "
-                        "secret because it was marked for deletion.")
+    assert error_message(e) == ("InvalidRequestException",
+                                "You can't perform this operation on the secret because it was "
+                                "marked for deletion.")
     assert "DeletedDate" in sm.describe_secret(SecretId="e2e/del")
     with pytest.raises(ClientError) as e:
         sm.create_secret(Name="e2e/del", SecretString="w")
-    assert error(e) == ("InvalidRequestException", "You can't create this secret because a "
-                        "secret with this name is already scheduled for deletion.")
+    assert error_message(e) == ("InvalidRequestException",
+                                "You can't create this secret because a secret with this name is "
+                                "already scheduled for deletion.")
     names = [s["Name"] for s in sm.list_secrets()["SecretList"]]
     assert "e2e/del" not in names
     names = [s["Name"] for s in sm.list_secrets(IncludePlannedDeletion=True)["SecretList"]]
@@ -156,7 +150,7 @@ def test_delete_restore_and_force_delete(sm):
     sm.delete_secret(SecretId="e2e/del", ForceDeleteWithoutRecovery=True)
     with pytest.raises(ClientError) as e:
         sm.describe_secret(SecretId="e2e/del")
-    assert error(e)[0] == "ResourceNotFoundException"
+    assert error_message(e)[0] == "ResourceNotFoundException"
     sm.create_secret(Name="e2e/del", SecretString="again")
 
 
@@ -205,19 +199,19 @@ def test_get_random_password(sm):
     with pytest.raises(ClientError) as e:
         sm.get_random_password(ExcludeNumbers=True, ExcludePunctuation=True,
                                ExcludeUppercase=True, ExcludeLowercase=True)
-    assert error(e)[0] == "InvalidParameterException"
+    assert error_message(e)[0] == "InvalidParameterException"
 
 
 def test_rotation_needs_a_lambda_function(sm, account):
     sm.create_secret(Name="e2e/rotate", SecretString="v")
     with pytest.raises(ClientError) as e:
         sm.rotate_secret(SecretId="e2e/rotate")
-    assert error(e)[0] == "InvalidRequestException"
+    assert error_message(e)[0] == "InvalidRequestException"
     fn = "arn:aws:lambda:us-east-1:%s:function:no-such-rotator" % account
     with pytest.raises(ClientError) as e:
         sm.rotate_secret(SecretId="e2e/rotate", RotationLambdaARN=fn,
                          RotationRules={"AutomaticallyAfterDays": 30})
-    assert error(e)[0] == "AccessDeniedException"
+    assert error_message(e)[0] == "AccessDeniedException"
     assert "RotationEnabled" not in sm.describe_secret(SecretId="e2e/rotate")
 
 
@@ -231,7 +225,7 @@ def test_resource_policy(sm, account):
     assert sm.validate_resource_policy(ResourcePolicy=policy)["PolicyValidationPassed"] is True
     with pytest.raises(ClientError) as e:
         sm.put_resource_policy(SecretId=arn, ResourcePolicy="{nope")
-    assert error(e)[0] == "MalformedPolicyDocumentException"
+    assert error_message(e)[0] == "MalformedPolicyDocumentException"
     sm.delete_resource_policy(SecretId=arn)
     assert "ResourcePolicy" not in sm.get_resource_policy(SecretId=arn)
 
@@ -253,27 +247,10 @@ def test_aws_cli(cli, endpoint, tmp_path):
 MARKER = "GANTRY-SECRET-PLAINTEXT-MARKER-5c1e07"
 
 
-def files_containing(root, needle):
-    hits = []
-    for d, _, names in os.walk(root):
-        for n in names:
-            p = os.path.join(d, n)
-            try:
-                with open(p, "rb") as f:
-                    if needle in f.read():
-                        hits.append(p)
-            except OSError:
-                pass
-    return hits
-
-
 @pytest.mark.emulator_only
 def test_no_plaintext_in_the_data_directory_or_the_log(tmp_path):
-    own_server_only()
     d = str(tmp_path / "data")
-    os.makedirs(d)
-    g = GantryProcess(d, ["--log-level", "debug"],
-                      env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g = server_on(d, ["--log-level", "debug"])
     try:
         sm = client_for(g.endpoint, "secretsmanager")
         sm.create_secret(Name="e2e/rest", SecretString=MARKER + "-string")
@@ -288,7 +265,7 @@ def test_no_plaintext_in_the_data_directory_or_the_log(tmp_path):
     # The SQLite file, its WAL, the KMS host key file and the server's log.
     assert files_containing(d, MARKER.encode()) == []
     assert files_containing(d, base64.b64encode((MARKER + "-binary").encode())) == []
-    g2 = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g2 = server_on(d)
     try:
         sm = client_for(g2.endpoint, "secretsmanager")
         assert sm.get_secret_value(SecretId="e2e/rest",

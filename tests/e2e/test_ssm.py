@@ -2,13 +2,12 @@
 custom keys, a disabled key), paging, labels, history, tags, the public /aws/service/ parameters,
 the AWS CLI, and no SecureString plaintext in the data directory or the server's log."""
 import base64
-import os
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import GantryProcess, aws_cli, client_for, own_server_only
-from test_kms import CLIS, error, files_containing
+from conftest import CLIS, aws_cli, client_for
+from secrets_env import error, files_containing, server_on
 
 
 @pytest.fixture
@@ -249,10 +248,8 @@ MARKER = "GANTRY-SSM-SECURESTRING-MARKER-c41e"
 
 @pytest.mark.emulator_only
 def test_no_secure_string_plaintext_at_rest_or_in_the_log(tmp_path):
-    own_server_only()
     d = str(tmp_path / "data")
-    os.makedirs(d)
-    g = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g = server_on(d)
     try:
         ssm = client_for(g.endpoint, "ssm")
         ssm.put_parameter(Name="/rest/pw", Value=MARKER, Type="SecureString")
@@ -267,7 +264,7 @@ def test_no_secure_string_plaintext_at_rest_or_in_the_log(tmp_path):
     finally:
         g.stop()
     assert files_containing(d, MARKER.encode()) == []
-    g2 = GantryProcess(d, env=dict(os.environ, GANTRY_TASKS="off")).start()
+    g2 = server_on(d)
     try:
         ssm = client_for(g2.endpoint, "ssm")
         assert ssm.get_parameter(Name="/rest/pw:cur", WithDecryption=True)["Parameter"][
