@@ -1,0 +1,63 @@
+// ServiceClient and the providers' shared helpers (service_client.h).
+
+#include "services/cloudformation/resources/service_client.h"
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+
+namespace services::cloudformation::resources {
+
+protocol::Result<boost::json::object> ServiceClient::call(const engine::StackIdentity& stack,
+                                                          std::string_view service,
+                                                          std::string_view operation,
+                                                          const boost::json::object& input) const {
+  return registry_.call(protocol::RequestContext::internal(stack.account, stack.region), service,
+                        operation, input);
+}
+
+namespace {
+
+std::string random_suffix() {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof(alphabet) - 2);
+  std::string s(13, ' ');
+  for (char& c : s) c = alphabet[pick(rng)];
+  return s;
+}
+
+}  // namespace
+
+std::string generated_name(const engine::StackIdentity& stack, std::string_view logical_id,
+                           std::size_t max_length, bool lower) {
+  std::string suffix = random_suffix();
+  std::string stack_part = stack.stack_name, logical_part(logical_id);
+  // "-" + suffix and "-" between: 15 characters; the rest is split, the stack name first.
+  std::size_t room = max_length > 15 ? max_length - 15 : 0;
+  if (stack_part.size() + logical_part.size() > room) {
+    std::size_t half = room / 2;
+    std::size_t stack_len = std::min(stack_part.size(), std::max(half, room - std::min(room, logical_part.size())));
+    stack_part.resize(stack_len);
+    logical_part.resize(std::min(logical_part.size(), room - stack_len));
+  }
+  std::string name = stack_part + "-" + logical_part + "-" + suffix;
+  if (max_length <= 32) {
+    name.erase(std::remove_if(name.begin(), name.end(),
+                              [](unsigned char c) { return !std::isalnum(c) && c != '-'; }),
+               name.end());
+  }
+  if (lower) {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  if (name.size() > max_length) name.resize(max_length);
+  return name;
+}
+
+const boost::json::object& properties(const boost::json::value& v) {
+  static const boost::json::object empty;
+  return v.is_object() ? v.get_object() : empty;
+}
+
+}  // namespace services::cloudformation::resources

@@ -1,0 +1,46 @@
+#pragma once
+// What every resource provider calls the owning service with: the in-process client
+// (protocol::ServiceRegistry::call, the HTTP path's validation included), as the stack's account
+// root in the stack's region, never over HTTP (STYLE.md §1).
+//
+//   ServiceClient client(registry);
+//   auto out = client.call(*req.stack, "ec2", "CreateVpc", {{"CidrBlock", "10.0.0.0/16"}});
+//
+// Also the helpers each provider would otherwise repeat: CloudFormation's generated physical
+// names, reading resolved properties.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "protocol/aws_error.h"
+#include "protocol/service_registry.h"
+#include "services/cloudformation/engine/intrinsics.h"
+
+namespace services::cloudformation::resources {
+
+class ServiceClient {
+ public:
+  explicit ServiceClient(const protocol::ServiceRegistry& registry) : registry_(registry) {}
+
+  protocol::Result<boost::json::object> call(const engine::StackIdentity& stack,
+                                             std::string_view service, std::string_view operation,
+                                             const boost::json::object& input) const;
+
+ private:
+  const protocol::ServiceRegistry& registry_;
+};
+
+// The name CloudFormation generates for a resource whose name property is not given:
+// "<stack>-<logical id>-<13 random upper-case letters and digits>", the stack and logical id
+// parts shortened so that the whole fits `max_length`; lower-cased when `lower` (ECR repository
+// names, S3 buckets). Load balancer and target group names (32) keep only [A-Za-z0-9-].
+std::string generated_name(const engine::StackIdentity& stack, std::string_view logical_id,
+                           std::size_t max_length, bool lower = false);
+
+// The resolved properties as an object ({} when the template gives none).
+const boost::json::object& properties(const boost::json::value& v);
+
+}  // namespace services::cloudformation::resources
