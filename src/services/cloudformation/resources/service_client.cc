@@ -60,4 +60,23 @@ const boost::json::object& properties(const boost::json::value& v) {
   return v.is_object() ? v.get_object() : empty;
 }
 
+boost::json::array stack_tags(const engine::ResourceRequest& req,
+                              const boost::json::value* template_tags) {
+  boost::json::array tags{
+      boost::json::object{{"Key", "aws:cloudformation:stack-name"},
+                          {"Value", req.stack->stack_name}},
+      boost::json::object{{"Key", "aws:cloudformation:logical-id"}, {"Value", req.logical_id}},
+      boost::json::object{{"Key", "aws:cloudformation:stack-id"}, {"Value", req.stack->stack_id}}};
+  if (template_tags && template_tags->is_array()) {
+    for (const boost::json::value& t : template_tags->get_array()) tags.push_back(t);
+  }
+  return tags;
+}
+
+protocol::AwsError missing_property(const engine::ResourceRequest& req, std::string_view name) {
+  return {"ValidationError", "Properties validation failed for resource " + req.logical_id +
+                                 " with message: #: required key [" + std::string(name) +
+                                 "] not found"};
+}
+
 }  // namespace services::cloudformation::resources

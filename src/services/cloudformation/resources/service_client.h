@@ -9,6 +9,7 @@
 // Also the helpers each provider would otherwise repeat: CloudFormation's generated physical
 // names, reading resolved properties.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
@@ -18,6 +19,7 @@
 #include "protocol/aws_error.h"
 #include "protocol/service_registry.h"
 #include "services/cloudformation/engine/intrinsics.h"
+#include "services/cloudformation/engine/resource_provider.h"
 
 namespace services::cloudformation::resources {
 
@@ -42,5 +44,16 @@ std::string generated_name(const engine::StackIdentity& stack, std::string_view 
 
 // The resolved properties as an object ({} when the template gives none).
 const boost::json::object& properties(const boost::json::value& v);
+
+// The tags CloudFormation adds to every taggable resource it creates, as [{Key, Value}]
+// (aws:cloudformation:stack-name, aws:cloudformation:logical-id, aws:cloudformation:stack-id),
+// followed by the template's own `Tags` list when `template_tags` is given.
+boost::json::array stack_tags(const engine::ResourceRequest& req,
+                              const boost::json::value* template_tags = nullptr);
+
+// The error CloudFormation's schema check gives before calling a handler:
+// ValidationError "Properties validation failed for resource <logical id> with message:
+// #: required key [<name>] not found".
+protocol::AwsError missing_property(const engine::ResourceRequest& req, std::string_view name);
 
 }  // namespace services::cloudformation::resources
