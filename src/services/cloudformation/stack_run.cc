@@ -26,6 +26,7 @@ StackRun::StackRun(StackWorker& worker, std::string stack_id)
   for (const json::value& a : s.notification_arns) {
     if (a.is_string()) identity_.notification_arns.emplace_back(a.as_string());
   }
+  if (w_.env_.dynamic_refs) refs_ = w_.env_.dynamic_refs(identity_);
 }
 
 Stack StackRun::load() {
@@ -99,7 +100,7 @@ protocol::Result<PlannedStack> StackRun::plan(const std::string& body,
   engine::StackInputs in;
   in.stack = identity_;
   in.parameters = parameter_map(params);
-  in.ssm = w_.env_.ssm_parameter;
+  in.ssm = w_.env_.ssm_parameter ? w_.env_.ssm_parameter(identity_) : nullptr;
   const engine::ResourceProviders& providers = w_.providers_;
   in.supported_type = [&providers](std::string_view t) { return providers.supports(t); };
   auto p = engine::plan_stack(*tpl, in);
@@ -153,7 +154,7 @@ protocol::Result<StackRun::Resolved> StackRun::resolve(const engine::Evaluator& 
   if (!stored) return stored.error();
   Resolved out{*stored, *stored};
   if (engine::has_dynamic_references(out.stored)) {
-    auto applied = engine::resolve_dynamic_references(out.stored, w_.env_.dynamic_refs);
+    auto applied = engine::resolve_dynamic_references(out.stored, refs_);
     if (!applied) return applied.error();
     out.applied = std::move(applied->value);
   }
@@ -242,7 +243,7 @@ bool StackRun::update_one(const engine::Evaluator& eval, const ResourceDecl& d,
   engine::ResourceProvider* p = w_.providers_.find(d.type);
   json::value previous = old.properties;
   if (engine::has_dynamic_references(previous)) {
-    if (auto prev = engine::resolve_dynamic_references(previous, w_.env_.dynamic_refs)) {
+    if (auto prev = engine::resolve_dynamic_references(previous, refs_)) {
       previous = prev->value;
     }
   }
@@ -271,7 +272,7 @@ bool StackRun::revert_one(const StackResource& now, const StackResource& old) {
   json::value target = old.properties, current = now.properties;
   for (json::value* v : {&target, &current}) {
     if (!engine::has_dynamic_references(*v)) continue;
-    if (auto resolved = engine::resolve_dynamic_references(*v, w_.env_.dynamic_refs)) {
+    if (auto resolved = engine::resolve_dynamic_references(*v, refs_)) {
       *v = resolved->value;
     }
   }
@@ -316,7 +317,7 @@ bool StackRun::delete_one(StackResource row, bool retain, RowMode mode) {
   ResourceRequest req{&identity_, row.logical_id, row.type, row.properties, json::value(),
                       row.physical_id};
   if (engine::has_dynamic_references(req.properties)) {
-    if (auto v = engine::resolve_dynamic_references(req.properties, w_.env_.dynamic_refs)) {
+    if (auto v = engine::resolve_dynamic_references(req.properties, refs_)) {
       req.properties = v->value;
     }
   }

@@ -94,6 +94,7 @@ class StackRun {
   StackWorker& w_;
   std::string stack_id_;
   engine::StackIdentity identity_;
+  engine::DynamicReferenceHooks refs_;
   std::mutex mu_;
   std::map<std::string, engine::ResourceValues, std::less<>> values_;
   std::set<std::string> imports_;

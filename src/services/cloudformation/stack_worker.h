@@ -29,9 +29,12 @@ namespace services::cloudformation {
 enum class OperationKind { Create, Update, Delete };
 
 // What the engine needs from the rest of Gantry, beyond the providers.
+// Each reads as the stack's account, in the stack's region.
 struct StackEnvironment {
-  engine::SsmParameterLookup ssm_parameter;       // AWS::SSM::Parameter::Value<...> parameters
-  engine::DynamicReferenceHooks dynamic_refs;     // {{resolve:...}} in properties
+  // AWS::SSM::Parameter::Value<...> parameters.
+  std::function<engine::SsmParameterLookup(const engine::StackIdentity&)> ssm_parameter;
+  // {{resolve:...}} in properties.
+  std::function<engine::DynamicReferenceHooks(const engine::StackIdentity&)> dynamic_refs;
   std::function<std::vector<std::string>(std::string_view region)> availability_zones;
 };
 
