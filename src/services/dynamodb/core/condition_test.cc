@@ -164,15 +164,13 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
            {"attribute_type(a, :one)",
             c + "Incorrect operand type for operator or function; operator or function: "
                 "attribute_type, operand type: N"},
-           {"attribute_type(a, :a)",
-            c + "Invalid attribute type name found; type: a, valid types: "
-                "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"},
+           {"attribute_type(a, :a)", c + "Invalid attribute type name found; type: a, valid types: "
+                                         "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"},
            {"a < :t",
             c + "Incorrect operand type for operator or function; operator or function: <, "
                 "operand type: BOOL"},
-           {"a = a",
-            c + "The first operand must be distinct from the remaining operands for this "
-                "operator or function; operator: =, first operand: [a]"},
+           {"a = a", c + "The first operand must be distinct from the remaining operands for this "
+                         "operator or function; operator: =, first operand: [a]"},
            {"a BETWEEN :n20 AND :n10",
             c + "The BETWEEN operator requires upper bound to be greater than or equal to lower "
                 "bound; lower bound operand: AttributeValue: {N:20}, upper bound operand: "
@@ -218,7 +216,8 @@ TEST(ConditionTest, ReportsUnusedNamesAndValuesAcrossExpressions) {
     ctx.check_unused();
     FAIL() << "unused #b not reported";
   } catch (const protocol::AwsError& e) {
-    EXPECT_EQ(e.message, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}");
+    EXPECT_EQ(e.message,
+              "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}");
   }
   parse_update("SET #b = :y", ctx);
   EXPECT_NO_THROW(ctx.check_unused());
@@ -229,7 +228,8 @@ TEST(ConditionTest, ReportsUnusedNamesAndValuesAcrossExpressions) {
     values_only.check_unused();
     FAIL() << "unused :y not reported";
   } catch (const protocol::AwsError& e) {
-    EXPECT_EQ(e.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
+    EXPECT_EQ(e.message,
+              "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
   }
 }
 
