@@ -146,6 +146,10 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
             c + "An expression attribute value used in expression is not defined; attribute "
                 "value: :nope"},
            {"foo(a)", c + "Invalid function name; function: foo"},
+           {"ATTRIBUTE_EXISTS(a)", c + "Invalid function name; function: ATTRIBUTE_EXISTS"},
+           {"a = if_not_exists(b, :s)",
+            c + "The function is not allowed in a condition expression; function: "
+                "if_not_exists"},
            {"attribute_exists(a) = :s",
             c + "The function is not allowed to be used this way in an expression; function: "
                 "attribute_exists"},

@@ -288,7 +288,14 @@ OperandPtr Parser::parse_call(std::string name) {
   bool ok = update_mode ? known(call->function, kUpdateFunctions)
                         : known(call->function, kConditionFunctions);
   if (!ok) {
-    record(Problem::UnknownFunction, "Invalid function name; function: " + call->function);
+    // A function of the other expression kind is named as such, not as unknown.
+    bool other_kind = update_mode ? known(call->function, kConditionFunctions)
+                                  : known(call->function, kUpdateFunctions);
+    record(Problem::UnknownFunction,
+           other_kind ? "The function is not allowed in " +
+                            std::string(update_mode ? "an update" : "a condition") +
+                            " expression; function: " + call->function
+                      : "Invalid function name; function: " + call->function);
     return call;
   }
   if (update_mode) {

@@ -183,7 +183,9 @@ TEST(UpdateTest, RejectsBadExpressionsWithDynamoDbsMessages) {
             u + "The \"REMOVE\" section can only be used once in an update expression;"},
            {"SET status = :one",
             u + "Attribute name is a reserved keyword; reserved keyword: status"},
-           {"SET a = size(b)", u + "Invalid function name; function: size"},
+           {"SET a = size(b)",
+            u + "The function is not allowed in an update expression; function: size"},
+           {"SET a = nope(b)", u + "Invalid function name; function: nope"},
            {"SET #x = :one",
             u + "An expression attribute name used in the document path is not defined; "
                 "attribute name: #x"},
