@@ -189,6 +189,16 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
        }) {
     EXPECT_EQ(error_of(t.expression), t.message) << t.expression;
   }
+  std::string long_text = "a = :s";
+  while (long_text.size() <= 4096) {
+    long_text += " OR a = :s";
+  }
+  EXPECT_EQ(error_of(long_text, "FilterExpression"),
+            "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; "
+            "expression size: " +
+                std::to_string(long_text.size()));
+  EXPECT_EQ(error_of(long_text.substr(0, 4096 - 10) + " OR a = :s").find("size"),
+            std::string::npos);
   EXPECT_EQ(error_of("a = = b", "FilterExpression"),
             "Invalid FilterExpression: Syntax error; token: \"=\", near: \"= = b\"");
 }

@@ -70,6 +70,8 @@ std::vector<Token> tokenize(std::string_view text) {
   }
 }
 
+constexpr std::size_t kMaxExpressionSize = 4096;
+
 constexpr std::array<std::string_view, 6> kConditionFunctions = {
     "attribute_exists", "attribute_not_exists",
     "attribute_type",   "begins_with",
@@ -98,6 +100,11 @@ Parser::Parser(std::string_view text, ExpressionContext& ctx, std::string_view k
   if (std::all_of(text.begin(), text.end(),
                   [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     fail("The expression can not be empty;");
+  }
+  // "Expression parameters": an expression string is at most 4 KB.
+  if (text.size() > kMaxExpressionSize) {
+    fail("Expression size has exceeded the maximum allowed size; expression size: " +
+         std::to_string(text.size()));
   }
   tokens_ = tokenize(text_);
 }
