@@ -1,4 +1,4 @@
-// AWS::EC2::EIP and AWS::EC2::NatGateway against the real EC2 handlers.
+// AWS::EC2::EIP, EIPAssociation and NatGateway against the real EC2 handlers.
 
 #include "services/cloudformation/resources/ec2_providers_test_support.h"
 
@@ -81,6 +81,37 @@ TEST_F(AddressProvidersTest, NatGatewayStabilizesWhenAvailableAndReleasesItsAddr
   EXPECT_TRUE(
       provider("AWS::EC2::Subnet").remove(request("AWS::EC2::Subnet", "S", nullptr, subnet)));
   EXPECT_TRUE(provider("AWS::EC2::VPC").remove(request("AWS::EC2::VPC", "V", nullptr, vpc)));
+}
+
+TEST_F(AddressProvidersTest, EipAssociationRefIsTheAssociationId) {
+  std::string vpc = make_vpc();
+  std::string subnet = make_subnet(vpc, "10.0.1.0/24");
+  std::string igw(
+      ok("CreateInternetGateway", "{}")["InternetGateway"].at("InternetGatewayId").as_string());
+  ok("AttachInternetGateway", {{"VpcId", vpc}, {"InternetGatewayId", igw}});
+  std::string eni(ok("CreateNetworkInterface", {{"SubnetId", subnet}})["NetworkInterface"]
+                      .at("NetworkInterfaceId")
+                      .as_string());
+  engine::ProvisionResult eip = create("AWS::EC2::EIP", "Ip", R"({"Domain":"vpc"})");
+  std::string allocation = text(eip.attributes.at("AllocationId"));
+
+  engine::ResourceProvider& p = provider("AWS::EC2::EIPAssociation");
+  auto req = request("AWS::EC2::EIPAssociation", "Assoc",
+                     json::object{{"AllocationId", allocation}, {"NetworkInterfaceId", eni}});
+  engine::ProvisionResult assoc = value(p.create(req));
+  ASSERT_TRUE(assoc.physical_id.starts_with("eipassoc-"));
+  EXPECT_EQ(text(assoc.attributes.at("Id")), assoc.physical_id);
+  json::object live = describe("DescribeAddresses", "AllocationIds", allocation, "Addresses");
+  EXPECT_EQ(text(live["AssociationId"]), assoc.physical_id);
+  EXPECT_EQ(text(live["NetworkInterfaceId"]), eni);
+  EXPECT_EQ(p.update_behavior("AllocationId"), UpdateBehavior::Replacement);
+  EXPECT_EQ(p.update_behavior("NetworkInterfaceId"), UpdateBehavior::Replacement);
+  auto now = existing(req, assoc);
+  EXPECT_EQ(value(p.read(now)).properties,
+            (json::object{{"AllocationId", allocation}, {"NetworkInterfaceId", eni}}));
+  expect_deleted(p, now, "InvalidAssociationID.NotFound");
+  live = describe("DescribeAddresses", "AllocationIds", allocation, "Addresses");
+  EXPECT_FALSE(live.contains("AssociationId"));
 }
 
 TEST_F(AddressProvidersTest, NatGatewayWithoutSubnetFailsSchemaValidation) {

@@ -63,7 +63,12 @@ TEST_F(NetworkProvidersTest, VpcLifecycleWithDnsAttributesTagsAndDefaults) {
   EXPECT_EQ(tag(live, "Team"), "net");
   EXPECT_EQ(tag(live, "aws:cloudformation:stack-name"), "net");
 
-  EXPECT_EQ(text(value(p.read(next)).attributes.at("CidrBlock")), "10.1.0.0/16");
+  engine::ProvisionResult read = value(p.read(next));
+  EXPECT_EQ(text(read.attributes.at("CidrBlock")), "10.1.0.0/16");
+  // The live properties drift detection compares with the template's.
+  EXPECT_EQ(read.properties, json::parse(R"({"CidrBlock":"10.1.0.0/16","InstanceTenancy":"default",
+                                             "EnableDnsSupport":false,
+                                             "EnableDnsHostnames":false})"));
   // Deleting takes the default security group and route table with it; again is a no-op.
   expect_deleted(p, next, "InvalidVpcID.NotFound");
   EXPECT_EQ(err("DescribeSecurityGroups",
@@ -110,7 +115,12 @@ TEST_F(NetworkProvidersTest, SubnetLifecycleUpdatesMapPublicIpOnLaunchInPlace) {
   live = describe("DescribeSubnets", "SubnetIds", subnet.physical_id, "Subnets");
   EXPECT_EQ(live["MapPublicIpOnLaunch"], false);
 
-  EXPECT_EQ(text(value(p.read(next)).attributes.at("CidrBlock")), "10.0.1.0/24");
+  engine::ProvisionResult read = value(p.read(next));
+  EXPECT_EQ(text(read.attributes.at("CidrBlock")), "10.0.1.0/24");
+  // MapPublicIpOnLaunch as the template wrote it (a string); the others as booleans.
+  EXPECT_EQ(read.properties, json::parse(R"({"VpcId":")" + vpc + R"(","CidrBlock":"10.0.1.0/24",
+      "AvailabilityZone":"us-east-1b","MapPublicIpOnLaunch":"false",
+      "AssignIpv6AddressOnCreation":false,"EnableDns64":false})"));
   expect_deleted(p, next, "InvalidSubnetID.NotFound");
   // The subnet gone, its VPC can go.
   EXPECT_TRUE(provider("AWS::EC2::VPC").remove(request("AWS::EC2::VPC", "V", nullptr, vpc)));

@@ -19,6 +19,7 @@ void add_ec2_providers(engine::ResourceProviders& out, const ServiceClient& clie
   out.add("AWS::EC2::SecurityGroupEgress", make_ec2_security_group_egress(client));
   out.add("AWS::EC2::EIP", make_ec2_eip(client));
   out.add("AWS::EC2::NatGateway", make_ec2_nat_gateway(client));
+  out.add("AWS::EC2::EIPAssociation", make_ec2_eip_association(client));
 }
 
 }  // namespace services::cloudformation::resources

@@ -25,5 +25,6 @@ std::unique_ptr<engine::ResourceProvider> make_ec2_security_group_egress(
     const ServiceClient& client);
 std::unique_ptr<engine::ResourceProvider> make_ec2_eip(const ServiceClient& client);
 std::unique_ptr<engine::ResourceProvider> make_ec2_nat_gateway(const ServiceClient& client);
+std::unique_ptr<engine::ResourceProvider> make_ec2_eip_association(const ServiceClient& client);
 
 }  // namespace services::cloudformation::resources

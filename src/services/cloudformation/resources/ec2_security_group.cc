@@ -157,9 +157,15 @@ class SecurityGroupProvider final : public Ec2Provider {
     if (!group) {
       return group.error();
     }
-    return engine::ProvisionResult{
+    engine::ProvisionResult r{
         physical_id,
         {{"GroupId", core::str(*group, "GroupId")}, {"VpcId", core::str(*group, "VpcId")}}};
+    r.properties = {{"GroupDescription", core::str(*group, "Description")},
+                    {"GroupName", core::str(*group, "GroupName")}};
+    if (by_id) {
+      r.properties["VpcId"] = core::str(*group, "VpcId");
+    }
+    return r;
   }
 };
 

@@ -82,7 +82,10 @@ TEST_F(SecurityProvidersTest, GroupGetsAGeneratedNameItsRulesAndLosesTheDefaultE
             (std::vector<std::string>{"in tcp 22-22 10.0.0.0/8", "in tcp 443-443 0.0.0.0/0",
                                       "out -1 -1--1 0.0.0.0/0"}));
 
-  EXPECT_EQ(text(value(p.read(next)).attributes.at("GroupId")), group.physical_id);
+  engine::ProvisionResult read = value(p.read(next));
+  EXPECT_EQ(text(read.attributes.at("GroupId")), group.physical_id);
+  EXPECT_EQ(read.properties,
+            (json::object{{"GroupDescription", "web tasks"}, {"GroupName", name}, {"VpcId", vpc}}));
   expect_deleted(p, next, "InvalidGroup.NotFound");
 }
 

@@ -139,6 +139,13 @@ class SubnetProvider final : public Ec2Provider {
                     {"NetworkAclAssociationId", acl_association},
                     {"SubnetId", subnet_id},
                     {"VpcId", core::str(*subnet, "VpcId")}};
+    r.properties = {{"VpcId", core::str(*subnet, "VpcId")},
+                    {"CidrBlock", core::str(*subnet, "CidrBlock")},
+                    {"AvailabilityZone", core::str(*subnet, "AvailabilityZone")}};
+    for (const BoolAttribute& a : kBoolAttributes) {
+      r.properties[a.name] =
+          as_given(req, a.name, core::opt_bool(*subnet, a.name).value_or(a.fallback));
+    }
     return r;
   }
 };

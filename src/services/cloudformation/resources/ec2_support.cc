@@ -80,6 +80,14 @@ bool changed(const engine::ResourceRequest& req, std::string_view name) {
   return *now != *before;
 }
 
+json::value as_given(const engine::ResourceRequest& req, std::string_view name, json::value live) {
+  const json::value* given = properties(req.properties).if_contains(name);
+  if (given != nullptr && given->is_string() && !live.is_string()) {
+    return json::value(prop_str(json::object{{"v", live}}, "v"));
+  }
+  return live;
+}
+
 bool is_not_found(const protocol::AwsError& e) {
   return e.code.ends_with(".NotFound") || e.code.ends_with("NotFound");
 }

@@ -30,6 +30,12 @@ protocol::Result<std::string> required(const engine::ResourceRequest& req, std::
 // Whether `name` differs between the request's properties and its previous properties.
 bool changed(const engine::ResourceRequest& req, std::string_view name);
 
+// A live value for read()'s properties, in the form the template gave `name`: a boolean or number
+// as its text where the template wrote a string ("true", "80", as parameters pass them), so that
+// drift detection compares like with like.
+boost::json::value as_given(const engine::ResourceRequest& req, std::string_view name,
+                            boost::json::value live);
+
 // An EC2 error that says the resource is gone: "<X>.NotFound", "NatGatewayNotFound".
 bool is_not_found(const protocol::AwsError& e);
 // Such an error for a resource that has no Describe of its own (a route, an attachment).

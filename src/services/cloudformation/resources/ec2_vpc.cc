@@ -57,7 +57,28 @@ class VpcProvider final : public Ec2Provider {
 
   // The live VPC's Ref and GetAtt values (the provider interface carries no properties).
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    return result(req, req.physical_id);
+    auto r = result(req, req.physical_id);
+    if (!r) {
+      return r.error();
+    }
+    auto vpc = describe_one(req, "DescribeVpcs", "VpcIds", req.physical_id, "Vpcs");
+    if (!vpc) {
+      return vpc.error();
+    }
+    r->properties = {{"CidrBlock", core::str(*vpc, "CidrBlock")},
+                     {"InstanceTenancy", core::str(*vpc, "InstanceTenancy")}};
+    for (std::string_view name : {"EnableDnsSupport", "EnableDnsHostnames"}) {
+      std::string attribute(name);
+      attribute[0] = 'e';  // "enableDnsSupport"
+      auto out =
+          call(req, "DescribeVpcAttribute", {{"VpcId", req.physical_id}, {"Attribute", attribute}});
+      if (!out) {
+        return out.error();
+      }
+      const json::object* v = core::obj(*out, name);
+      r->properties[name] = as_given(req, name, v && core::opt_bool(*v, "Value").value_or(false));
+    }
+    return r;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
