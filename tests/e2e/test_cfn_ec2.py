@@ -266,3 +266,43 @@ def test_subnet_ec2_refuses_rolls_the_stack_back_with_ec2s_error(cfn, ec2):
     # The rollback deleted the VPC it had made.
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.30.0.0/16"]}])["Vpcs"]
     assert vpcs == []
+
+
+def test_drift_of_ec2_resources(cfn, ec2):
+    template = {
+        "Parameters": {"Public": {"Type": "String", "Default": "true"}},
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC",
+                    "Properties": {"CidrBlock": "10.40.0.0/16", "EnableDnsHostnames": True}},
+            "Subnet": {"Type": "AWS::EC2::Subnet",
+                       "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.40.1.0/24",
+                                      "MapPublicIpOnLaunch": {"Ref": "Public"}}},
+            "Sg": {"Type": "AWS::EC2::SecurityGroup",
+                   "Properties": {"GroupDescription": "drift", "VpcId": {"Ref": "Vpc"}}},
+        },
+    }
+    cfn.create_stack(StackName="e2e-drift", TemplateBody=json.dumps(template))
+    cfn.get_waiter("stack_create_complete").wait(StackName="e2e-drift",
+                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+    def drifts():
+        detection = cfn.detect_stack_drift(StackName="e2e-drift")["StackDriftDetectionId"]
+        status = cfn.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
+        assert status["DetectionStatus"] == "DETECTION_COMPLETE"
+        return {d["LogicalResourceId"]: d for d in
+                cfn.describe_stack_resource_drifts(StackName="e2e-drift")["StackResourceDrifts"]}
+
+    # Untouched, every resource is in sync (a "true" parameter against a live boolean included).
+    assert {k: d["StackResourceDriftStatus"] for k, d in drifts().items()} == {
+        "Vpc": "IN_SYNC", "Subnet": "IN_SYNC", "Sg": "IN_SYNC"}
+
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
+                 cfn.describe_stack_resources(StackName="e2e-drift")["StackResources"]}
+    ec2.modify_subnet_attribute(SubnetId=resources["Subnet"], MapPublicIpOnLaunch={"Value": False})
+    ec2.delete_security_group(GroupId=resources["Sg"])
+    found = drifts()
+    assert found["Vpc"]["StackResourceDriftStatus"] == "IN_SYNC"
+    assert found["Sg"]["StackResourceDriftStatus"] == "DELETED"
+    assert found["Subnet"]["StackResourceDriftStatus"] == "MODIFIED"
+    diff = found["Subnet"]["PropertyDifferences"][0]
+    assert diff["PropertyPath"] == "/MapPublicIpOnLaunch"
