@@ -48,16 +48,12 @@ class EipAssociationProvider final : public Ec2Provider {
   }
 
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto out =
-        call(req, "DescribeAddresses",
-             {{"Filters",
-               json::array{json::object{{"Name", "association-id"},
-                                        {"Values", json::array{json::value(req.physical_id)}}}}}});
-    if (!out) {
-      return out.error();
+    auto addresses =
+        describe_where(req, "DescribeAddresses", "association-id", req.physical_id, "Addresses");
+    if (!addresses) {
+      return addresses.error();
     }
-    const json::array* addresses = core::arr(*out, "Addresses");
-    if (addresses == nullptr || addresses->empty()) {
+    if (addresses->empty()) {
       return not_found("InvalidAssociationID.NotFound",
                        "The association ID '" + req.physical_id + "'");
     }

@@ -109,15 +109,13 @@ class SubnetProvider final : public Ec2Provider {
       return subnet.error();
     }
     // The subnet's association with its VPC's network ACL.
-    auto acls = call(
-        req, "DescribeNetworkAcls",
-        {{"Filters", json::array{json::object{{"Name", "association.subnet-id"},
-                                              {"Values", json::array{json::value(subnet_id)}}}}}});
+    auto acls = describe_where(req, "DescribeNetworkAcls", "association.subnet-id", subnet_id,
+                               "NetworkAcls");
     if (!acls) {
       return acls.error();
     }
     std::string acl_association;
-    for (const json::value& acl : *core::arr(*acls, "NetworkAcls")) {
+    for (const json::value& acl : *acls) {
       for (const json::value& a : *core::arr(acl.as_object(), "Associations")) {
         if (core::str(a.as_object(), "SubnetId") == subnet_id) {
           acl_association = core::str(a.as_object(), "NetworkAclAssociationId");

@@ -44,16 +44,13 @@ class SubnetRouteTableAssociationProvider final : public Ec2Provider {
   }
 
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto out =
-        call(req, "DescribeRouteTables",
-             {{"Filters",
-               json::array{json::object{{"Name", "association.route-table-association-id"},
-                                        {"Values", json::array{json::value(req.physical_id)}}}}}});
-    if (!out) {
-      return out.error();
+    auto tables =
+        describe_where(req, "DescribeRouteTables", "association.route-table-association-id",
+                       req.physical_id, "RouteTables");
+    if (!tables) {
+      return tables.error();
     }
-    const json::array* tables = core::arr(*out, "RouteTables");
-    if (tables == nullptr || tables->empty()) {
+    if (tables->empty()) {
       return not_found("InvalidAssociationID.NotFound",
                        "The association ID '" + req.physical_id + "'");
     }

@@ -238,6 +238,20 @@ protocol::Result<json::object> Ec2Provider::describe_one(const engine::ResourceR
   return items->front().get_object();
 }
 
+protocol::Result<json::array> Ec2Provider::describe_where(const engine::ResourceRequest& req,
+                                                          std::string_view op,
+                                                          std::string_view name,
+                                                          const std::string& value,
+                                                          std::string_view out_member) const {
+  json::array filters{json::object{{"Name", name}, {"Values", json::array{json::value(value)}}}};
+  auto out = call(req, op, {{"Filters", std::move(filters)}});
+  if (!out) {
+    return out.error();
+  }
+  const json::array* items = core::arr(*out, out_member);
+  return items ? *items : json::array();
+}
+
 protocol::Result<void> Ec2Provider::delete_idempotent(const engine::ResourceRequest& req,
                                                       std::string_view op,
                                                       const json::object& input) const {

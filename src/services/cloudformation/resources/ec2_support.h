@@ -82,6 +82,12 @@ class Ec2Provider : public engine::ResourceProvider {
                                                      std::string_view ids_member,
                                                      const std::string& id,
                                                      std::string_view out_member) const;
+  // What DescribeX returns in `out_member` for one filter `name` = `value` ("DescribeRouteTables",
+  // "vpc-id", id, "RouteTables"); empty when nothing matches.
+  protocol::Result<boost::json::array> describe_where(const engine::ResourceRequest& req,
+                                                      std::string_view op, std::string_view name,
+                                                      const std::string& value,
+                                                      std::string_view out_member) const;
   // Runs a Delete call; a resource already gone is success.
   protocol::Result<void> delete_idempotent(const engine::ResourceRequest& req, std::string_view op,
                                            const boost::json::object& input) const;

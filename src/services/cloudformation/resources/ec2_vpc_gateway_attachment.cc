@@ -117,15 +117,12 @@ class VpcGatewayAttachmentProvider final : public Ec2Provider {
   // The internet gateway attached to `vpc_id`; a NotFound error when there is none.
   protocol::Result<std::string> attached_gateway(const engine::ResourceRequest& req,
                                                  const std::string& vpc_id) const {
-    auto out = call(
-        req, "DescribeInternetGateways",
-        {{"Filters", json::array{json::object{{"Name", "attachment.vpc-id"},
-                                              {"Values", json::array{json::value(vpc_id)}}}}}});
-    if (!out) {
-      return out.error();
+    auto gateways = describe_where(req, "DescribeInternetGateways", "attachment.vpc-id", vpc_id,
+                                   "InternetGateways");
+    if (!gateways) {
+      return gateways.error();
     }
-    const json::array* gateways = core::arr(*out, "InternetGateways");
-    if (gateways == nullptr || gateways->empty()) {
+    if (gateways->empty()) {
       return not_found("InvalidAttachment.NotFound",
                        "The attachment of an internet gateway to '" + vpc_id + "'");
     }
