@@ -70,8 +70,7 @@ class ListenerRuleProvider final : public engine::ResourceProvider {
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "Actions" || property == "Conditions" || property == "Priority";
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:

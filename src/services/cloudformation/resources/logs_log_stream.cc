@@ -44,8 +44,9 @@ class LogStreamProvider final : public engine::ResourceProvider {
   }
 
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto out = client_.call(*req.stack, "logs", "DescribeLogStreams",
-                            {{"logGroupName", group(req)}, {"logStreamNamePrefix", req.physical_id}});
+    auto out =
+        client_.call(*req.stack, "logs", "DescribeLogStreams",
+                     {{"logGroupName", group(req)}, {"logStreamNamePrefix", req.physical_id}});
     if (!out) {
       return out.error();
     }

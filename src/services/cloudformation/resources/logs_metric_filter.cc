@@ -29,7 +29,8 @@ json::object transformation(const json::object& t) {
     json::object map;
     for (const json::value& d : dims->get_array()) {
       if (d.is_object()) {
-        map[lb::text(d.get_object(), "Key").value_or("")] = lb::text(d.get_object(), "Value").value_or("");
+        map[lb::text(d.get_object(), "Key").value_or("")] =
+            lb::text(d.get_object(), "Value").value_or("");
       }
     }
     out["dimensions"] = std::move(map);
@@ -75,8 +76,7 @@ class MetricFilterProvider final : public engine::ResourceProvider {
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "FilterPattern" || property == "MetricTransformations" ||
                     property == "ApplyOnTransformedLogs";
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:
