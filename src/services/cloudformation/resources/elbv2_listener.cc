@@ -82,7 +82,12 @@ class ListenerProvider final : public engine::ResourceProvider {
     if (!out) {
       return out.error();
     }
-    return result(lb::text(lb::first_of(*out, "Listeners"), "ListenerArn").value_or(""));
+    json::object doc = lb::first_of(*out, "Listeners");
+    engine::ProvisionResult res = result(lb::text(doc, "ListenerArn").value_or(""));
+    json::object live;
+    lb::copy_present(doc, live, {"LoadBalancerArn", "Port", "Protocol", "SslPolicy"});
+    res.properties = lb::live_properties(req, std::move(live));
+    return res;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -94,7 +94,19 @@ class LoadBalancerProvider final : public engine::ResourceProvider {
     if (!doc) {
       return doc.error();
     }
-    return result(*doc);
+    engine::ProvisionResult out = result(*doc);
+    json::object live{{"Name", doc->at("LoadBalancerName")}};
+    lb::copy_present(*doc, live, {"Scheme", "Type", "IpAddressType", "SecurityGroups"});
+    json::array subnets;
+    if (const json::value* zones = doc->if_contains("AvailabilityZones");
+        zones && zones->is_array()) {
+      for (const json::value& z : zones->get_array()) {
+        subnets.push_back(z.at("SubnetId"));
+      }
+    }
+    live["Subnets"] = std::move(subnets);
+    out.properties = lb::live_properties(req, std::move(live));
+    return out;
   }
 
   protocol::Result<engine::Progress> stabilize(const engine::ResourceRequest& req) override {

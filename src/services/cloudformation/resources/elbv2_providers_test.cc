@@ -167,6 +167,8 @@ TEST_F(Elbv2ProvidersTest, LoadBalancerReadsThenRemovesIdempotently) {
   auto read = provider("LoadBalancer").read(req);
   ASSERT_TRUE(read);
   EXPECT_EQ(read->attributes, lb.attributes);
+  EXPECT_EQ(read->properties.at("Subnets"), (json::array{"subnet-a", "subnet-b"}));
+  EXPECT_EQ(read->properties.at("Scheme"), "internet-facing");
   expect_gone("LoadBalancer", req, "LoadBalancerNotFound");
   EXPECT_TRUE(network_.live().empty()) << "the load balancer's interfaces are released";
 }
@@ -233,7 +235,13 @@ TEST_F(Elbv2ProvidersTest, TargetGroupUpdateBehaviorAndRemoval) {
   ResourceRequest req = request("Tg", R"({"Port":80,"Protocol":"HTTP","VpcId":"vpc-1",
       "TargetType":"ip","Targets":[{"Id":"10.0.1.5"}]})");
   req.physical_id = created("TargetGroup", req).physical_id;
-  ASSERT_TRUE(p.read(req));
+  auto live = p.read(req);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->properties.at("Port"), 80);
+  EXPECT_EQ(live->properties.at("HealthCheckPath"), "/");
+  // Changed behind the stack's back: read() shows it (drift detection's MODIFIED).
+  ok("ModifyTargetGroup", {{"TargetGroupArn", req.physical_id}, {"HealthCheckPath", "/changed"}});
+  EXPECT_EQ(p.read(req)->properties.at("HealthCheckPath"), "/changed");
   expect_gone("TargetGroup", req, "TargetGroupNotFound");
 }
 

@@ -95,7 +95,13 @@ class TargetGroupProvider final : public engine::ResourceProvider {
     if (!out) {
       return out.error();
     }
-    return result(lb::first_of(*out, "TargetGroups"));
+    json::object doc = lb::first_of(*out, "TargetGroups");
+    engine::ProvisionResult res = result(doc);
+    json::object live{{"Name", doc.at("TargetGroupName")}};
+    lb::copy_present(doc, live, {"Port", "Protocol", "ProtocolVersion", "VpcId", "TargetType"});
+    lb::copy_present(doc, live, kHealthCheck);
+    res.properties = lb::live_properties(req, std::move(live));
+    return res;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

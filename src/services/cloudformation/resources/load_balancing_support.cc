@@ -87,7 +87,32 @@ json::value typed(const protocol::ServiceModel& m, uint32_t shape, const json::v
   }
 }
 
+// `live` in the JSON types of `expected` wherever their text is the same.
+json::value aligned(const json::value& expected, json::value live) {
+  if (expected.is_array() && live.is_array() &&
+      expected.get_array().size() == live.get_array().size()) {
+    for (std::size_t i = 0; i < live.get_array().size(); ++i) {
+      live.get_array()[i] = aligned(expected.get_array()[i], live.get_array()[i]);
+    }
+    return live;
+  }
+  if (expected.is_object() && live.is_object()) {
+    for (auto& kv : live.get_object()) {
+      if (const json::value* e = expected.get_object().if_contains(kv.key())) {
+        kv.value() = aligned(*e, kv.value());
+      }
+    }
+    return live;
+  }
+  std::optional<std::string> a = engine::scalar_text(expected), b = engine::scalar_text(live);
+  return a && b && *a == *b ? expected : live;
+}
+
 }  // namespace
+
+json::object live_properties(const engine::ResourceRequest& req, json::object live) {
+  return aligned(properties(req.properties), std::move(live)).as_object();
+}
 
 protocol::Result<json::object> typed_call(const ServiceClient& client,
                                           const engine::ResourceRequest& req,

@@ -87,6 +87,10 @@ json::object named_elbv2_input(const engine::ResourceRequest& req);
 // [{Key, Value}] attributes of `props[key]` with their Values as text (ELBv2 wants strings).
 json::array key_values(const json::object& props, std::string_view key);
 
+// read()'s live properties as drift detection compares them: where the template gave the same
+// value in another JSON type (80 and "80", true and "true"), the template's form.
+json::object live_properties(const engine::ResourceRequest& req, json::object live);
+
 // ELBv2's Modify<X>Attributes (`operation`) on `arn` (the `arn_member` of its input) with the
 // template's `key` attributes; nothing when the template gives none.
 protocol::Result<void> modify_elbv2_attributes(const ServiceClient& client,

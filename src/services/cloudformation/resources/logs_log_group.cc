@@ -124,8 +124,15 @@ class LogGroupProvider final : public engine::ResourceProvider {
     }
     for (const json::value& g : out->at("logGroups").as_array()) {
       if (lb::text(g.as_object(), "logGroupName") == name) {
-        return engine::ProvisionResult{
-            name, json::object{{"Arn", lb::text(g.as_object(), "arn").value_or("")}}};
+        const json::object& doc = g.as_object();
+        engine::ProvisionResult res{name, json::object{{"Arn", lb::text(doc, "arn").value_or("")}}};
+        json::object live{{"LogGroupName", name}};
+        lb::copy_renamed(doc, live,
+                         {{"retentionInDays", "RetentionInDays"},
+                          {"kmsKeyId", "KmsKeyId"},
+                          {"logGroupClass", "LogGroupClass"}});
+        res.properties = lb::live_properties(req, std::move(live));
+        return res;
       }
     }
     return protocol::AwsError{"ResourceNotFoundException",

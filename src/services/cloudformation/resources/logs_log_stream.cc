@@ -52,7 +52,10 @@ class LogStreamProvider final : public engine::ResourceProvider {
     }
     for (const json::value& s : out->at("logStreams").as_array()) {
       if (lb::text(s.as_object(), "logStreamName") == req.physical_id) {
-        return engine::ProvisionResult{req.physical_id, {}};
+        engine::ProvisionResult res{req.physical_id, {}};
+        res.properties = lb::live_properties(
+            req, {{"LogGroupName", group(req)}, {"LogStreamName", req.physical_id}});
+        return res;
       }
     }
     return protocol::AwsError{"ResourceNotFoundException",

@@ -66,7 +66,11 @@ class MetricFilterProvider final : public engine::ResourceProvider {
     }
     for (const json::value& f : out->at("metricFilters").as_array()) {
       if (lb::text(f.as_object(), "filterName") == req.physical_id) {
-        return engine::ProvisionResult{req.physical_id, {}};
+        engine::ProvisionResult res{req.physical_id, {}};
+        json::object live{{"FilterName", req.physical_id}, {"LogGroupName", group(req)}};
+        lb::copy_renamed(f.as_object(), live, {{"filterPattern", "FilterPattern"}});
+        res.properties = lb::live_properties(req, std::move(live));
+        return res;
       }
     }
     return protocol::AwsError{"ResourceNotFoundException",

@@ -74,6 +74,8 @@ TEST_F(LogsProvidersTest, LogGroupRefIsItsNameAndArnEndsWithStar) {
   EXPECT_EQ(read->attributes.at("Arn").as_string(),
             "arn:aws:logs:us-east-1:123456789012:log-group:" + req.physical_id + ":*");
   EXPECT_EQ(group(req.physical_id).at("retentionInDays"), 7);
+  // The live value in the template's form ("7"), so that drift detection finds it in sync.
+  EXPECT_EQ(read->properties.at("RetentionInDays"), "7");
   json::object tags = ok("ListTagsLogGroup", json::object{{"logGroupName", req.physical_id}})
                           .at("tags")
                           .as_object();
