@@ -2,11 +2,13 @@
 Ref and Fn::GetAtt values as documented, an in-place update that keeps every physical id, drift
 detection on untouched resources, and delete-stack leaving nothing behind."""
 import json
+import os
+import subprocess
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CLIS, aws_cli
+from conftest import CLIS, wait_for
 
 TEMPLATE = {
     "AWSTemplateFormatVersion": "2010-09-09",
@@ -59,7 +61,6 @@ TEMPLATE = {
         "AlbFullName": {"Value": {"Fn::GetAtt": ["Alb", "LoadBalancerFullName"]}},
         "ZoneId": {"Value": {"Fn::GetAtt": ["Alb", "CanonicalHostedZoneID"]}},
         "TgFullName": {"Value": {"Fn::GetAtt": ["Web", "TargetGroupFullName"]}},
-        "TgLbs": {"Value": {"Fn::Join": [",", {"Fn::GetAtt": ["Web", "LoadBalancerArns"]}]}},
         "LogArn": {"Value": {"Fn::GetAtt": ["Logs", "Arn"]}},
         "RuleDefault": {"Value": {"Fn::GetAtt": ["Api", "IsDefault"]}},
         "ListenerArn": {"Value": {"Fn::GetAtt": ["Http", "ListenerArn"]}},
@@ -80,12 +81,20 @@ def network(make_client):
     return {"vpc": vpc, "subnets": subnets, "sg": sg}
 
 
-def deploy(aws, tmp_path, network, *overrides):
+def deploy(cli, endpoint, tmp_path, network, *overrides):
+    """`aws cloudformation deploy` (whose output is text, not JSON) of TEMPLATE as stack "lb"."""
     path = tmp_path / "lb.json"
     path.write_text(json.dumps(TEMPLATE))
-    aws("deploy", "--template-file", str(path), "--stack-name", "lb",
-        "--parameter-overrides", "VpcId=" + network["vpc"],
-        "Subnets=" + ",".join(network["subnets"]), "AlbGroup=" + network["sg"], *overrides)
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
+    env.pop("AWS_PROFILE", None)
+    p = subprocess.run([cli, "--endpoint-url", endpoint, "cloudformation", "deploy",
+                        "--template-file", str(path), "--stack-name", "lb",
+                        "--parameter-overrides", "VpcId=" + network["vpc"],
+                        "Subnets=" + ",".join(network["subnets"]), "AlbGroup=" + network["sg"],
+                        *overrides], env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
 
 
 def physical_ids(cfn):
@@ -96,8 +105,7 @@ def physical_ids(cfn):
 @pytest.mark.parametrize("cli", CLIS)
 def test_deploy_update_and_delete(cli, endpoint, tmp_path, make_client, network):
     cfn, elbv2, logs = make_client("cloudformation"), make_client("elbv2"), make_client("logs")
-    aws = aws_cli(cli, endpoint, tmp_path, "cloudformation")
-    deploy(aws, tmp_path, network)
+    deploy(cli, endpoint, tmp_path, network)
 
     stack = cfn.describe_stacks(StackName="lb")["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
@@ -120,7 +128,7 @@ def test_deploy_update_and_delete(cli, endpoint, tmp_path, make_client, network)
     assert (tg["Port"], tg["HealthCheckPath"], tg["Matcher"]) == (8080, "/health",
                                                                   {"HttpCode": "200-299"})
     assert out["TgFullName"] == "targetgroup/" + ids["Web"].split(":targetgroup/")[1]
-    assert out["TgLbs"] == ids["Alb"]
+    assert tg["LoadBalancerArns"] == [ids["Alb"]]
 
     # The listener and its rule.
     assert out["ListenerArn"] == ids["Http"]
@@ -147,7 +155,7 @@ def test_deploy_update_and_delete(cli, endpoint, tmp_path, make_client, network)
             if d["StackResourceDriftStatus"] != "IN_SYNC"} == {}
 
     # No-interruption changes update in place: every physical id stays.
-    deploy(aws, tmp_path, network, "HealthPath=/ready", "Retention=14")
+    deploy(cli, endpoint, tmp_path, network, "HealthPath=/ready", "Retention=14")
     assert cfn.describe_stacks(StackName="lb")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
     assert physical_ids(cfn) == ids
     assert elbv2.describe_target_groups(TargetGroupArns=[ids["Web"]])["TargetGroups"][0][
@@ -173,8 +181,8 @@ def test_failed_resource_reports_the_services_error(make_client, network):
         "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
         "Properties": {"Subnets": [network["subnets"][0]]}}}}
     cfn.create_stack(StackName="bad", TemplateBody=json.dumps(template))
-    cfn.get_waiter("stack_rollback_complete").wait(StackName="bad",
-                                                   WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    wait_for(lambda: cfn.describe_stacks(StackName="bad")["Stacks"][0]["StackStatus"] ==
+             "ROLLBACK_COMPLETE", timeout=60, what="ROLLBACK_COMPLETE")
     events = cfn.describe_stack_events(StackName="bad")["StackEvents"]
     failed = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"
               and e["LogicalResourceId"] == "Alb"]
