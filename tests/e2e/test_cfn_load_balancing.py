@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import CLIS, wait_for
+from test_elbv2 import ec2, network  # noqa: F401 (fixtures: a VPC, two subnets, a group)
 
 TEMPLATE = {
     "AWSTemplateFormatVersion": "2010-09-09",
@@ -66,19 +67,6 @@ TEMPLATE = {
         "ListenerArn": {"Value": {"Fn::GetAtt": ["Http", "ListenerArn"]}},
     },
 }
-
-
-@pytest.fixture
-def network(make_client):
-    """A VPC with two subnets in two zones and a security group, made with the EC2 API."""
-    ec2 = make_client("ec2")
-    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.%d.0/24" % (i + 1),
-                                 AvailabilityZone=z)["Subnet"]["SubnetId"]
-               for i, z in enumerate(zones)]
-    sg = ec2.create_security_group(GroupName="alb", Description="ALB", VpcId=vpc)["GroupId"]
-    return {"vpc": vpc, "subnets": subnets, "sg": sg}
 
 
 def deploy(cli, endpoint, tmp_path, network, *overrides):
