@@ -16,6 +16,7 @@
 #include "services/ec2/host_network.h"
 #include "services/ec2/netplane_sync.h"
 #include "services/ecr/ecr_module.h"
+#include "services/dynamodb/dynamodb_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
 #include "services/iam/iam_module.h"
@@ -101,6 +102,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
                                                .metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::autoscaling::AutoscalingModule> autoscaling =
       services::autoscaling::make_autoscaling_module(ctx);
+  std::unique_ptr<module::Module> dynamodb = services::dynamodb::make_dynamodb_module(ctx);
   cloudwatch->add_action_sink(autoscaling->action_sink());
   if (host_) {
     // After every module's own reset hook: whatever namespaces are left go.
@@ -125,6 +127,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
+  modules_.push_back(std::move(dynamodb));
 }
 
 Modules::~Modules() { stop(); }

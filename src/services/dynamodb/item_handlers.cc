@@ -1,0 +1,193 @@
+// PutItem, GetItem, DeleteItem and UpdateItem.
+
+#include "core/json.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/core/attribute_value.h"
+#include "services/dynamodb/core/legacy.h"
+#include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/errors.h"
+#include "services/dynamodb/item_keys.h"
+#include "services/dynamodb/item_writer.h"
+#include "services/dynamodb/request_checks.h"
+#include "services/dynamodb/wire_values.h"
+
+namespace services::dynamodb {
+namespace {
+
+namespace json = boost::json;
+
+json::object& object_member(json::object& req, std::string_view name) {
+  json::value* v = req.if_contains(name);
+  if (!v || !v->is_object()) {
+    throw errors::validation("1 validation error detected: Value null at '" +
+                             std::string(1, static_cast<char>(std::tolower(name[0]))) +
+                             std::string(name.substr(1)) +
+                             "' failed to satisfy constraint: Member must not be null");
+  }
+  return v->as_object();
+}
+
+// The reply's Attributes (converted back to the model's blobs) and ConsumedCapacity.
+json::object reply(const Doc& req, const std::string& table, const Consumed& cost,
+                   std::optional<json::object> attributes) {
+  json::object out;
+  if (attributes && !attributes->empty()) {
+    item_from_wire(*attributes);
+    out["Attributes"] = std::move(*attributes);
+  }
+  json::object cc = consumed_capacity(core::str(req, "ReturnConsumedCapacity"), table, cost);
+  if (!cc.empty()) out["ConsumedCapacity"] = std::move(cc);
+  return out;
+}
+
+// ConditionalCheckFailedException, with the item when ReturnValuesOnConditionCheckFailure asks.
+protocol::AwsError condition_failed(const Doc& req, const std::optional<json::object>& old) {
+  if (old && core::str(req, "ReturnValuesOnConditionCheckFailure") == "ALL_OLD") {
+    json::object item = *old;
+    item_from_wire(item);
+    return errors::conditional_check_failed(std::move(item));
+  }
+  return errors::conditional_check_failed();
+}
+
+void check_key_not_updated(const Table& table, const Update& update) {
+  for (const Path& path : update.paths()) {
+    const std::string& name = path.front().name;
+    if (name == table.keys.hash.name || (table.keys.range && name == table.keys.range->name)) {
+      throw errors::invalid("Cannot update attribute " + name +
+                            ". This attribute is part of the key");
+    }
+  }
+}
+
+}  // namespace
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+Reply DynamoDbService::put_item(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(req, {"ConditionExpression"}, {"Expected"},
+                              "ConditionExpression is null");
+  json::object& item = object_member(req, "Item");
+  validate_item(item);
+  check_item_size(item);
+  ExpressionContext ectx = expression_context(req);
+  Condition condition = write_condition(req, ectx);
+  ectx.check_unused();
+  std::string rv = return_values(req, {"NONE", "ALL_OLD"});
+  std::string name = core::str(req, "TableName");
+  store::Transaction tx = db_.begin();
+  DdbStore st(tx);
+  std::shared_ptr<const Table> table = active_table(st, ctx, name);
+  RowKey key = item_row_key(*table, item);
+  check_index_keys(*table, item);
+  std::optional<json::object> old = read_item(st, key);
+  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
+  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &item);
+  tx.commit();
+  return reply(req, name, cost, rv == "ALL_OLD" ? std::move(old) : std::nullopt);
+}
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html
+Reply DynamoDbService::get_item(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(req, {"ProjectionExpression"}, {"AttributesToGet"},
+                              "ProjectionExpression is null");
+  json::object& key_in = object_member(req, "Key");
+  validate_item(key_in);
+  ExpressionContext ectx = expression_context(req);
+  Projection projection = read_projection(req, ectx);
+  ectx.check_unused();
+  bool consistent = core::opt_bool(req, "ConsistentRead").value_or(false);
+  std::string name = core::str(req, "TableName");
+  std::optional<json::object> item;
+  {
+    store::Transaction tx = db_.read();
+    DdbStore st(tx);
+    std::shared_ptr<const Table> table = active_table(st, ctx, name);
+    item = read_item(st, key_row_key(*table, key_in));
+  }
+  Consumed cost;
+  cost.table = read_units(item ? item_size(*item) : 0, consistent);
+  json::object out;
+  if (item) {
+    json::object projected = project_item(projection, *item);
+    item_from_wire(projected);
+    out["Item"] = std::move(projected);
+  }
+  json::object cc = consumed_capacity(core::str(req, "ReturnConsumedCapacity"), name, cost);
+  if (!cc.empty()) out["ConsumedCapacity"] = std::move(cc);
+  return out;
+}
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html
+Reply DynamoDbService::delete_item(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(req, {"ConditionExpression"}, {"Expected"},
+                              "ConditionExpression is null");
+  json::object& key_in = object_member(req, "Key");
+  validate_item(key_in);
+  ExpressionContext ectx = expression_context(req);
+  Condition condition = write_condition(req, ectx);
+  ectx.check_unused();
+  std::string rv = return_values(req, {"NONE", "ALL_OLD"});
+  std::string name = core::str(req, "TableName");
+  store::Transaction tx = db_.begin();
+  DdbStore st(tx);
+  std::shared_ptr<const Table> table = active_table(st, ctx, name);
+  RowKey key = key_row_key(*table, key_in);
+  std::optional<json::object> old = read_item(st, key);
+  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
+  Consumed cost;
+  cost.table = 1;
+  if (old) cost = write_item(st, *table, key, &*old, nullptr);
+  tx.commit();
+  return reply(req, name, cost, rv == "ALL_OLD" ? std::move(old) : std::nullopt);
+}
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
+Reply DynamoDbService::update_item(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(req, {"UpdateExpression", "ConditionExpression"},
+                              {"AttributeUpdates", "Expected"},
+                              "UpdateExpression and ConditionExpression are null");
+  json::object& key_in = object_member(req, "Key");
+  validate_item(key_in);
+  ExpressionContext ectx = expression_context(req);
+  Update update;
+  if (auto text = core::opt_str(req, "UpdateExpression")) {
+    update = parse_update(*text, ectx);
+  } else if (const json::object* updates = core::obj(req, "AttributeUpdates")) {
+    update = update_from_attribute_updates(*updates);
+  }
+  Condition condition = write_condition(req, ectx);
+  ectx.check_unused();
+  std::string rv =
+      return_values(req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
+  std::string name = core::str(req, "TableName");
+  store::Transaction tx = db_.begin();
+  DdbStore st(tx);
+  std::shared_ptr<const Table> table = active_table(st, ctx, name);
+  RowKey key = key_row_key(*table, key_in);
+  check_key_not_updated(*table, update);
+  std::optional<json::object> old = read_item(st, key);
+  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
+  json::object updated = update.apply(old ? *old : key_in);
+  if (item_size(updated) > kMaxItemSize) {
+    return errors::validation("Item size to update has exceeded the maximum allowed size");
+  }
+  check_index_keys(*table, updated);
+  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &updated);
+  tx.commit();
+  std::optional<json::object> attributes;
+  if (rv == "ALL_OLD") attributes = std::move(old);
+  if (rv == "ALL_NEW") attributes = std::move(updated);
+  if (rv == "UPDATED_OLD" && old) attributes = project(*old, update.paths());
+  if (rv == "UPDATED_NEW") attributes = project(updated, update.paths());
+  return reply(req, name, cost, std::move(attributes));
+}
+
+}  // namespace services::dynamodb

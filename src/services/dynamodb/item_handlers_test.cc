@@ -1,0 +1,183 @@
+#include <set>
+#include <string>
+
+#include "services/dynamodb/dynamodb_test_support.h"
+
+namespace services::dynamodb {
+namespace {
+
+namespace json = boost::json;
+
+class ItemHandlersTest : public DynamoDbTest {};
+
+TEST_F(ItemHandlersTest, BinaryValuesRoundTripAsRawBytes) {
+  create("t");
+  json::object item{{"pk", J(R"({"S": "a"})")},
+                    {"b", json::object{{"B", std::string("\0\xff", 2)}}},
+                    {"bs", json::object{{"BS", json::array{"x", std::string("\0", 1)}}}}};
+  ok("PutItem", json::object{{"TableName", "t"}, {"Item", item}});
+  json::object got = ok("GetItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}}})");
+  EXPECT_EQ(got.at("Item").at("b").at("B"), std::string("\0\xff", 2));
+  EXPECT_EQ(got.at("Item").at("bs").at("BS").as_array().size(), 2u);
+}
+
+TEST_F(ItemHandlersTest, ItemCountAndSizeFollowWrites) {
+  create("t");
+  put("t", R"({"pk": {"S": "a"}, "v": {"S": "12345"}})");
+  put("t", R"({"pk": {"S": "b"}})");
+  ok("DeleteItem", R"({"TableName": "t", "Key": {"pk": {"S": "b"}}})");
+  json::object t = ok("DescribeTable", R"({"TableName": "t"})").at("Table").as_object();
+  EXPECT_EQ(t.at("ItemCount").as_int64(), 1);
+  // "pk" (2) + "a" (1) + "v" (1) + "12345" (5)
+  EXPECT_EQ(t.at("TableSizeBytes").as_int64(), 9);
+}
+
+TEST_F(ItemHandlersTest, WriteUnitsCountStartedKilobytesOfTheLargerItem) {
+  create("t");
+  std::string big(1100, 'x');
+  json::object in{{"TableName", "t"},
+                  {"ReturnConsumedCapacity", "TOTAL"},
+                  {"Item", json::object{{"pk", J(R"({"S": "a"})")},
+                                        {"v", json::object{{"S", big}}}}}};
+  EXPECT_EQ(ok("PutItem", in).at("ConsumedCapacity").at("CapacityUnits").as_double(), 2.0);
+  // The delete of a 1.1 KB item costs as much as its write.
+  json::object del = ok("DeleteItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}},
+      "ReturnConsumedCapacity": "TOTAL"})");
+  EXPECT_EQ(del.at("ConsumedCapacity").at("CapacityUnits").as_double(), 2.0);
+  // An eventually consistent read of nothing costs half a unit.
+  json::object get = ok("GetItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}},
+      "ReturnConsumedCapacity": "TOTAL"})");
+  EXPECT_EQ(get.at("ConsumedCapacity").at("CapacityUnits").as_double(), 0.5);
+}
+
+TEST_F(ItemHandlersTest, ConditionFailureReturnsTheOldItemWhenAsked) {
+  create("t");
+  put("t", R"({"pk": {"S": "a"}, "v": {"N": "1"}})");
+  protocol::AwsError e = err("PutItem", R"({"TableName": "t", "Item": {"pk": {"S": "a"}},
+      "ConditionExpression": "attribute_not_exists(pk)",
+      "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})");
+  EXPECT_EQ(e.code, "ConditionalCheckFailedException");
+  EXPECT_EQ(e.message, "The conditional request failed");
+  EXPECT_EQ(json::serialize(e.fields.at("Item")), R"({"pk":{"S":"a"},"v":{"N":"1"}})");
+}
+
+TEST_F(ItemHandlersTest, ExpressionAndLegacyParametersDoNotMix) {
+  create("t");
+  protocol::AwsError e = err("PutItem", R"({"TableName": "t", "Item": {"pk": {"S": "a"}},
+      "ConditionExpression": "attribute_exists(pk)",
+      "Expected": {"pk": {"Exists": false}}})");
+  EXPECT_EQ(e.message,
+            "Can not use both expression and non-expression parameters in the same request: "
+            "Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}");
+}
+
+TEST_F(ItemHandlersTest, GlobalIndexFollowsKeyChangesAndDeletes) {
+  create("t", "", J(R"({"AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+      "GlobalSecondaryIndexes": [{"IndexName": "by_g",
+          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+          "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["x"]}}]})"));
+  put("t", R"({"pk": {"S": "a"}, "g": {"S": "one"}, "x": {"N": "1"}, "y": {"N": "2"}})");
+  put("t", R"({"pk": {"S": "b"}, "g": {"S": "one"}})");
+  put("t", R"({"pk": {"S": "c"}})");  // no g: not in the sparse index
+  auto query = [&](const std::string& g) {
+    json::object in = J(R"({"TableName": "t", "IndexName": "by_g",
+        "KeyConditionExpression": "g = :g"})");
+    in["ExpressionAttributeValues"] = json::object{{":g", json::object{{"S", g}}}};
+    return ok("Query", in);
+  };
+  json::object one = query("one");
+  EXPECT_EQ(one.at("Count").as_int64(), 2);
+  // INCLUDE projects the keys and x, not y.
+  for (const json::value& item : one.at("Items").as_array()) {
+    EXPECT_FALSE(item.as_object().contains("y"));
+  }
+  ok("UpdateItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}},
+      "UpdateExpression": "SET g = :g", "ExpressionAttributeValues": {":g": {"S": "two"}}})");
+  EXPECT_EQ(query("one").at("Count").as_int64(), 1);
+  EXPECT_EQ(query("two").at("Count").as_int64(), 1);
+  ok("DeleteItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}}})");
+  EXPECT_EQ(query("two").at("Count").as_int64(), 0);
+}
+
+TEST_F(ItemHandlersTest, IndexKeyOfTheWrongTypeIsRejected) {
+  create("t", "", J(R"({"AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+      "GlobalSecondaryIndexes": [{"IndexName": "by_g",
+          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+          "Projection": {"ProjectionType": "ALL"}}]})"));
+  protocol::AwsError e = err("PutItem", R"({"TableName": "t",
+      "Item": {"pk": {"S": "a"}, "g": {"N": "1"}}})");
+  EXPECT_EQ(e.message,
+            "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S "
+            "Actual: N IndexName: by_g");
+}
+
+TEST_F(ItemHandlersTest, QueryPagesByLimitAndResumesAfterTheLastKey) {
+  create("t", "N");
+  for (int i = 0; i < 7; ++i) {
+    put("t", R"({"pk": {"S": "p"}, "sk": {"N": ")" + std::to_string(i - 3) + R"("}})");
+  }
+  json::object in = J(R"({"TableName": "t", "KeyConditionExpression": "pk = :p",
+      "ExpressionAttributeValues": {":p": {"S": "p"}}, "Limit": 3})");
+  std::vector<std::string> seen;
+  for (int page = 0; page < 5; ++page) {
+    json::object out = ok("Query", in);
+    for (const json::value& item : out.at("Items").as_array()) {
+      seen.push_back(std::string(item.at("sk").at("N").as_string()));
+    }
+    if (!out.contains("LastEvaluatedKey")) break;
+    in["ExclusiveStartKey"] = out.at("LastEvaluatedKey");
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"-3", "-2", "-1", "0", "1", "2", "3"}));
+}
+
+TEST_F(ItemHandlersTest, ScanSegmentsPartitionTheTable) {
+  create("t");
+  for (int i = 0; i < 40; ++i) put("t", R"({"pk": {"S": "k)" + std::to_string(i) + R"("}})");
+  std::multiset<std::string> seen;
+  for (int seg = 0; seg < 4; ++seg) {
+    json::object in = J(R"({"TableName": "t", "TotalSegments": 4})");
+    in["Segment"] = seg;
+    json::object out = ok("Scan", in);
+    EXPECT_LT(out.at("Count").as_int64(), 40) << "one segment holds every partition";
+    for (const json::value& item : out.at("Items").as_array()) {
+      seen.insert(std::string(item.at("pk").at("S").as_string()));
+    }
+  }
+  EXPECT_EQ(seen.size(), 40u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 40u);
+}
+
+TEST_F(ItemHandlersTest, TransactionCancelsEveryWriteWhenOneConditionFails) {
+  create("t");
+  put("t", R"({"pk": {"S": "a"}, "v": {"N": "1"}})");
+  protocol::AwsError e = err("TransactWriteItems", R"({"TransactItems": [
+      {"Put": {"TableName": "t", "Item": {"pk": {"S": "b"}}}},
+      {"ConditionCheck": {"TableName": "t", "Key": {"pk": {"S": "a"}},
+                          "ConditionExpression": "v = :two",
+                          "ExpressionAttributeValues": {":two": {"N": "2"}}}}]})");
+  EXPECT_EQ(e.code, "TransactionCanceledException");
+  EXPECT_EQ(e.message,
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            "[None, ConditionalCheckFailed]");
+  EXPECT_FALSE(ok("GetItem", R"({"TableName": "t", "Key": {"pk": {"S": "b"}}})").contains("Item"));
+}
+
+TEST_F(ItemHandlersTest, ClientRequestTokenReplaysWithoutWritingTwice) {
+  create("t");
+  std::string req = R"({"ClientRequestToken": "tok", "TransactItems": [
+      {"Update": {"TableName": "t", "Key": {"pk": {"S": "a"}},
+                  "UpdateExpression": "ADD n :one",
+                  "ExpressionAttributeValues": {":one": {"N": "1"}}}}]})";
+  ok("TransactWriteItems", req);
+  ok("TransactWriteItems", req);
+  EXPECT_EQ(ok("GetItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}}})")
+                .at("Item").at("n").at("N"),
+            "1");
+  json::object other = J(req);
+  other["TransactItems"].as_array()[0].as_object()["Update"].as_object()["UpdateExpression"] =
+      "ADD m :one";
+  EXPECT_EQ(err("TransactWriteItems", other).code, "IdempotentParameterMismatchException");
+}
+
+}  // namespace
+}  // namespace services::dynamodb

@@ -1,0 +1,166 @@
+#include <chrono>
+
+#include "services/dynamodb/dynamodb_test_support.h"
+
+namespace services::dynamodb {
+namespace {
+
+class TableHandlersTest : public DynamoDbTest {};
+
+TEST_F(TableHandlersTest, TableIsCreatingThenActiveAfterItsTransition) {
+  ok("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})");
+  EXPECT_EQ(ok("DescribeTable", R"({"TableName": "t"})").at("Table").at("TableStatus"),
+            "CREATING");
+  // Items cannot be written until the table is ACTIVE, as on AWS.
+  EXPECT_EQ(err("PutItem", R"({"TableName": "t", "Item": {"id": {"S": "a"}}})").code,
+            "ResourceNotFoundException");
+  clock_.advance(std::chrono::seconds(2));
+  boost::json::object t = ok("DescribeTable", R"({"TableName": "t"})").at("Table").as_object();
+  EXPECT_EQ(t.at("TableStatus"), "ACTIVE");
+  EXPECT_EQ(t.at("BillingModeSummary").at("BillingMode"), "PAY_PER_REQUEST");
+  EXPECT_EQ(t.at("TableArn"), "arn:aws:dynamodb:us-east-1:123456789012:table/t");
+}
+
+TEST_F(TableHandlersTest, TimeScaleShortensTheTransition) {
+  clock_.set_time_scale(10);
+  ok("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})");
+  clock_.advance(std::chrono::milliseconds(150));
+  EXPECT_EQ(ok("DescribeTable", R"({"TableName": "t"})").at("Table").at("TableStatus"),
+            "ACTIVE");
+}
+
+struct BadCreate {
+  const char* request;
+  const char* message;
+};
+
+class CreateTableValidationTest : public DynamoDbTest,
+                                  public ::testing::WithParamInterface<BadCreate> {};
+
+TEST_P(CreateTableValidationTest, AnswersDynamoDbsMessage) {
+  protocol::AwsError e = err("CreateTable", GetParam().request);
+  EXPECT_EQ(e.code, "ValidationException");
+  EXPECT_EQ(e.message, GetParam().message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Messages, CreateTableValidationTest,
+    ::testing::Values(
+        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "b", "AttributeType": "S"}]})",
+                  "One or more parameter values were invalid: Some index key attributes are not "
+                  "defined in AttributeDefinitions. Keys: [a], AttributeDefinitions: [b]"},
+        BadCreate{R"({"TableName": "t",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})",
+                  "One or more parameter values were invalid: ReadCapacityUnits and "
+                  "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
+        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"},
+                          {"AttributeName": "a", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})",
+                  "Invalid KeySchema: Some index key attribute have no definition"},
+        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
+                                     {"AttributeName": "b", "AttributeType": "S"}],
+            "LocalSecondaryIndexes": [{"IndexName": "l1",
+                "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"},
+                              {"AttributeName": "b", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}}]})",
+                  "One or more parameter values were invalid: Table KeySchema does not have a "
+                  "range key, which is required when specifying a LocalSecondaryIndex"},
+        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
+                                     {"AttributeName": "b", "AttributeType": "S"},
+                                     {"AttributeName": "c", "AttributeType": "S"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "g1",
+                "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}]})",
+                  "One or more parameter values were invalid: Some AttributeDefinitions are not "
+                  "used. AttributeDefinitions: [a, b, c], keys used: [a, b]"},
+        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "g1",
+                "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]}}]})",
+                  "One or more parameter values were invalid: ProjectionType is KEYS_ONLY, but "
+                  "NonKeyAttributes is specified"}));
+
+TEST_F(TableHandlersTest, CreatingAnExistingTableIsResourceInUse) {
+  create("t");
+  protocol::AwsError e = err("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+      "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})");
+  EXPECT_EQ(e.code, "ResourceInUseException");
+  EXPECT_EQ(e.message, "Table already exists: t");
+}
+
+TEST_F(TableHandlersTest, ListTablesPagesInNameOrder) {
+  for (const char* n : {"c", "a", "b"}) create(n);
+  boost::json::object first = ok("ListTables", R"({"Limit": 2})");
+  EXPECT_EQ(boost::json::serialize(first.at("TableNames")), R"(["a","b"])");
+  EXPECT_EQ(first.at("LastEvaluatedTableName"), "b");
+  boost::json::object rest = ok("ListTables", R"({"Limit": 2, "ExclusiveStartTableName": "b"})");
+  EXPECT_EQ(boost::json::serialize(rest.at("TableNames")), R"(["c"])");
+  EXPECT_FALSE(rest.contains("LastEvaluatedTableName"));
+}
+
+TEST_F(TableHandlersTest, DeleteTableRemovesItsItemsAndName) {
+  create("t");
+  put("t", R"({"pk": {"S": "a"}})");
+  EXPECT_EQ(ok("DeleteTable", R"({"TableName": "t"})").at("TableDescription").at("TableStatus"),
+            "DELETING");
+  EXPECT_EQ(err("DescribeTable", R"({"TableName": "t"})").code, "ResourceNotFoundException");
+  create("t");
+  EXPECT_EQ(ok("Scan", R"({"TableName": "t"})").at("Count").as_int64(), 0);
+}
+
+TEST_F(TableHandlersTest, DeletionProtectionBlocksDelete) {
+  create("t", "", J(R"({"DeletionProtectionEnabled": true})"));
+  EXPECT_EQ(err("DeleteTable", R"({"TableName": "t"})").code, "ValidationException");
+  ok("UpdateTable", R"({"TableName": "t", "DeletionProtectionEnabled": false})");
+  settle();
+  ok("DeleteTable", R"({"TableName": "t"})");
+}
+
+TEST_F(TableHandlersTest, UnchangedThroughputIsAValidationError) {
+  ok("CreateTable", R"({"TableName": "t",
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})");
+  settle();
+  protocol::AwsError e = err("UpdateTable", R"({"TableName": "t",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})");
+  EXPECT_EQ(e.code, "ValidationException");
+  EXPECT_NE(e.message.find("The provisioned throughput for the table will not change"),
+            std::string::npos);
+  boost::json::object d = ok("UpdateTable", R"({"TableName": "t",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 10, "WriteCapacityUnits": 5}})");
+  EXPECT_EQ(d.at("TableDescription").at("TableStatus"), "UPDATING");
+  EXPECT_EQ(d.at("TableDescription").at("ProvisionedThroughput").at("ReadCapacityUnits").as_int64(),
+            10);
+}
+
+TEST_F(TableHandlersTest, TagsAreAddedReplacedAndRemoved) {
+  create("t");
+  std::string arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t";
+  boost::json::object tag{{"ResourceArn", arn},
+                          {"Tags", J(R"({"l": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]})").at("l")}};
+  ok("TagResource", tag);
+  tag["Tags"] = J(R"({"l": [{"Key": "a", "Value": "3"}]})").at("l");
+  ok("TagResource", tag);
+  ok("UntagResource", boost::json::object{{"ResourceArn", arn}, {"TagKeys", {"b"}}});
+  boost::json::object tags = ok("ListTagsOfResource", boost::json::object{{"ResourceArn", arn}});
+  EXPECT_EQ(boost::json::serialize(tags.at("Tags")), R"([{"Key":"a","Value":"3"}])");
+}
+
+}  // namespace
+}  // namespace services::dynamodb
