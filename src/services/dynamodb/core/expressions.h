@@ -25,6 +25,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -64,15 +65,14 @@ class ExpressionContext {
   // (names first) or the same for ExpressionAttributeValues. Call after all parses.
   void check_unused() const;
 
-  // Used by the parser. `kind` is the expression's parameter name, for messages.
-  const std::string& name(std::string_view placeholder, std::string_view kind);
-  const boost::json::value& value(std::string_view placeholder, std::string_view kind);
+  // Used by the parser: the substitution for "#n" / ":v", recorded as used; null when the
+  // request does not define it.
+  const std::string* find_name(std::string_view placeholder);
+  const boost::json::value* find_value(std::string_view placeholder);
 
  private:
-  boost::json::object names_;
-  boost::json::object values_;
-  bool has_names_ = false;
-  bool has_values_ = false;
+  std::map<std::string, std::string, std::less<>> names_;
+  std::map<std::string, boost::json::value, std::less<>> values_;
   std::set<std::string, std::less<>> used_names_;
   std::set<std::string, std::less<>> used_values_;
 };
