@@ -206,7 +206,7 @@ def test_query_sort_conditions_order_and_paging(ddb):
     assert [i["sk"]["N"] for i in out["Items"]][:2] == ["40", "30"]
     pages = list(ddb.get_paginator("query").paginate(PaginationConfig={"PageSize": 4}, **q))
     assert [p["Count"] for p in pages][:2] == [4, 2]
-    assert pages[0]["LastEvaluatedKey"] == {"pk": {"S": "p"}, "sk": {"N": "10"}}
+    assert pages[0]["LastEvaluatedKey"] == {"pk": {"S": "p"}, "sk": {"N": "20"}}
     assert ddb.query(Select="COUNT", **q)["Count"] == 6
     assert "Items" not in ddb.query(Select="COUNT", **q)
     ddb.update_item(TableName=name, Key={"pk": {"S": "p"}, "sk": {"N": "20"}},

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <concepts>
 #include <string>
 
 #include "protocol/service_registry.h"
@@ -14,6 +15,13 @@
 #include "store/db.h"
 #include "testing/manual_clock.h"
 #include "testing/registry_calls.h"
+
+// EXPECT_EQ(reply.at("TableStatus"), std::string(...)): a JSON string member against a string.
+namespace boost::json {
+template <class S>
+requires std::same_as<S, std::string>
+bool operator==(const value& v, const S& s) { return v.is_string() && v.get_string() == s; }
+}  // namespace boost::json
 
 namespace services::dynamodb {
 

@@ -60,32 +60,67 @@ void check_key_not_updated(const Table& table, const Update& update) {
   }
 }
 
+// A write request's parts, checked before any table is read: the request in wire form, its Item
+// or Key (validated), its update and condition and its ReturnValues.
+struct WriteRequest {
+  Doc req;
+  json::object target;
+  Update update;
+  Condition condition;
+  std::string return_values;
+  std::string table_name;
+};
+
+enum class WriteKind { Put, Delete, Update };
+
+WriteRequest parse_write(const Doc& in, WriteKind kind) {
+  WriteRequest w;
+  w.req = in;
+  request_to_wire(w.req);
+  std::string_view target = kind == WriteKind::Put ? "Item" : "Key";
+  if (kind == WriteKind::Update) {
+    check_expression_parameters(w.req, {"UpdateExpression", "ConditionExpression"},
+                                {"AttributeUpdates", "Expected"},
+                                "UpdateExpression and ConditionExpression are null");
+  } else {
+    check_expression_parameters(w.req, {"ConditionExpression"}, {"Expected"},
+                                "ConditionExpression is null");
+  }
+  w.target = object_member(w.req, target);
+  validate_item(w.target);
+  if (target == "Item") check_item_size(w.target);
+  ExpressionContext ectx = expression_context(w.req);
+  if (auto text = core::opt_str(w.req, "UpdateExpression")) {
+    w.update = parse_update(*text, ectx);
+  } else if (const json::object* updates = core::obj(w.req, "AttributeUpdates")) {
+    w.update = update_from_attribute_updates(*updates);
+  }
+  w.condition = write_condition(w.req, ectx);
+  ectx.check_unused();
+  w.return_values =
+      kind == WriteKind::Update
+          ? return_values(w.req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"})
+          : return_values(w.req, {"NONE", "ALL_OLD"});
+  w.table_name = core::str(w.req, "TableName");
+  return w;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
 Reply DynamoDbService::put_item(const Ctx& ctx, const Doc& in) {
-  Doc req = in;
-  request_to_wire(req);
-  check_expression_parameters(req, {"ConditionExpression"}, {"Expected"},
-                              "ConditionExpression is null");
-  json::object& item = object_member(req, "Item");
-  validate_item(item);
-  check_item_size(item);
-  ExpressionContext ectx = expression_context(req);
-  Condition condition = write_condition(req, ectx);
-  ectx.check_unused();
-  std::string rv = return_values(req, {"NONE", "ALL_OLD"});
-  std::string name = core::str(req, "TableName");
+  WriteRequest w = parse_write(in, WriteKind::Put);
   store::Transaction tx = db_.begin();
   DdbStore st(tx);
-  std::shared_ptr<const Table> table = active_table(st, ctx, name);
-  RowKey key = item_row_key(*table, item);
-  check_index_keys(*table, item);
+  std::shared_ptr<const Table> table = active_table(st, ctx, w.table_name);
+  RowKey key = item_row_key(*table, w.target);
+  check_index_keys(*table, w.target);
   std::optional<json::object> old = read_item(st, key);
-  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
-  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &item);
+  if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
+  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &w.target);
   tx.commit();
-  return reply(req, name, cost, rv == "ALL_OLD" ? std::move(old) : std::nullopt);
+  return reply(w.req, w.table_name, cost,
+               w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
 }
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html
@@ -123,58 +158,34 @@ Reply DynamoDbService::get_item(const Ctx& ctx, const Doc& in) {
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html
 Reply DynamoDbService::delete_item(const Ctx& ctx, const Doc& in) {
-  Doc req = in;
-  request_to_wire(req);
-  check_expression_parameters(req, {"ConditionExpression"}, {"Expected"},
-                              "ConditionExpression is null");
-  json::object& key_in = object_member(req, "Key");
-  validate_item(key_in);
-  ExpressionContext ectx = expression_context(req);
-  Condition condition = write_condition(req, ectx);
-  ectx.check_unused();
-  std::string rv = return_values(req, {"NONE", "ALL_OLD"});
-  std::string name = core::str(req, "TableName");
+  WriteRequest w = parse_write(in, WriteKind::Delete);
   store::Transaction tx = db_.begin();
   DdbStore st(tx);
-  std::shared_ptr<const Table> table = active_table(st, ctx, name);
-  RowKey key = key_row_key(*table, key_in);
+  std::shared_ptr<const Table> table = active_table(st, ctx, w.table_name);
+  RowKey key = key_row_key(*table, w.target);
   std::optional<json::object> old = read_item(st, key);
-  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
+  if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
   Consumed cost;
   cost.table = 1;
   if (old) cost = write_item(st, *table, key, &*old, nullptr);
   tx.commit();
-  return reply(req, name, cost, rv == "ALL_OLD" ? std::move(old) : std::nullopt);
+  return reply(w.req, w.table_name, cost,
+               w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
 }
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
 Reply DynamoDbService::update_item(const Ctx& ctx, const Doc& in) {
-  Doc req = in;
-  request_to_wire(req);
-  check_expression_parameters(req, {"UpdateExpression", "ConditionExpression"},
-                              {"AttributeUpdates", "Expected"},
-                              "UpdateExpression and ConditionExpression are null");
-  json::object& key_in = object_member(req, "Key");
-  validate_item(key_in);
-  ExpressionContext ectx = expression_context(req);
-  Update update;
-  if (auto text = core::opt_str(req, "UpdateExpression")) {
-    update = parse_update(*text, ectx);
-  } else if (const json::object* updates = core::obj(req, "AttributeUpdates")) {
-    update = update_from_attribute_updates(*updates);
-  }
-  Condition condition = write_condition(req, ectx);
-  ectx.check_unused();
-  std::string rv =
-      return_values(req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"});
-  std::string name = core::str(req, "TableName");
+  WriteRequest w = parse_write(in, WriteKind::Update);
+  const Update& update = w.update;
+  std::string rv = w.return_values;
   store::Transaction tx = db_.begin();
   DdbStore st(tx);
-  std::shared_ptr<const Table> table = active_table(st, ctx, name);
+  std::shared_ptr<const Table> table = active_table(st, ctx, w.table_name);
+  const json::object& key_in = w.target;
   RowKey key = key_row_key(*table, key_in);
   check_key_not_updated(*table, update);
   std::optional<json::object> old = read_item(st, key);
-  if (!condition.evaluate(old ? *old : json::object())) return condition_failed(req, old);
+  if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
   json::object updated = update.apply(old ? *old : key_in);
   if (item_size(updated) > kMaxItemSize) {
     return errors::validation("Item size to update has exceeded the maximum allowed size");
@@ -187,7 +198,7 @@ Reply DynamoDbService::update_item(const Ctx& ctx, const Doc& in) {
   if (rv == "ALL_NEW") attributes = std::move(updated);
   if (rv == "UPDATED_OLD" && old) attributes = project(*old, update.paths());
   if (rv == "UPDATED_NEW") attributes = project(updated, update.paths());
-  return reply(req, name, cost, std::move(attributes));
+  return reply(w.req, w.table_name, cost, std::move(attributes));
 }
 
 }  // namespace services::dynamodb

@@ -8,16 +8,16 @@ namespace {
 class TableHandlersTest : public DynamoDbTest {};
 
 TEST_F(TableHandlersTest, TableIsCreatingThenActiveAfterItsTransition) {
-  ok("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  ok("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})");
-  EXPECT_EQ(ok("DescribeTable", R"({"TableName": "t"})").at("Table").at("TableStatus"),
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})j");
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").at("TableStatus"),
             "CREATING");
   // Items cannot be written until the table is ACTIVE, as on AWS.
-  EXPECT_EQ(err("PutItem", R"({"TableName": "t", "Item": {"id": {"S": "a"}}})").code,
+  EXPECT_EQ(err("PutItem", R"j({"TableName": "t", "Item": {"id": {"S": "a"}}})j").code,
             "ResourceNotFoundException");
   clock_.advance(std::chrono::seconds(2));
-  boost::json::object t = ok("DescribeTable", R"({"TableName": "t"})").at("Table").as_object();
+  boost::json::object t = ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").as_object();
   EXPECT_EQ(t.at("TableStatus"), "ACTIVE");
   EXPECT_EQ(t.at("BillingModeSummary").at("BillingMode"), "PAY_PER_REQUEST");
   EXPECT_EQ(t.at("TableArn"), "arn:aws:dynamodb:us-east-1:123456789012:table/t");
@@ -25,11 +25,11 @@ TEST_F(TableHandlersTest, TableIsCreatingThenActiveAfterItsTransition) {
 
 TEST_F(TableHandlersTest, TimeScaleShortensTheTransition) {
   clock_.set_time_scale(10);
-  ok("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  ok("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})");
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})j");
   clock_.advance(std::chrono::milliseconds(150));
-  EXPECT_EQ(ok("DescribeTable", R"({"TableName": "t"})").at("Table").at("TableStatus"),
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").at("TableStatus"),
             "ACTIVE");
 }
 
@@ -50,100 +50,101 @@ TEST_P(CreateTableValidationTest, AnswersDynamoDbsMessage) {
 INSTANTIATE_TEST_SUITE_P(
     Messages, CreateTableValidationTest,
     ::testing::Values(
-        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
-            "AttributeDefinitions": [{"AttributeName": "b", "AttributeType": "S"}]})",
+            "AttributeDefinitions": [{"AttributeName": "b", "AttributeType": "S"}]})j",
                   "One or more parameter values were invalid: Some index key attributes are not "
                   "defined in AttributeDefinitions. Keys: [a], AttributeDefinitions: [b]"},
-        BadCreate{R"({"TableName": "t",
+        BadCreate{R"j({"TableName": "t",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
-            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})",
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})j",
                   "One or more parameter values were invalid: ReadCapacityUnits and "
                   "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
-        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"},
                           {"AttributeName": "a", "KeyType": "RANGE"}],
-            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})",
+            "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})j",
                   "Invalid KeySchema: Some index key attribute have no definition"},
-        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
                                      {"AttributeName": "b", "AttributeType": "S"}],
-            "LocalSecondaryIndexes": [{"IndexName": "l1",
+            "LocalSecondaryIndexes": [{"IndexName": "lsi1",
                 "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"},
                               {"AttributeName": "b", "KeyType": "RANGE"}],
-                "Projection": {"ProjectionType": "ALL"}}]})",
+                "Projection": {"ProjectionType": "ALL"}}]})j",
                   "One or more parameter values were invalid: Table KeySchema does not have a "
                   "range key, which is required when specifying a LocalSecondaryIndex"},
-        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
                                      {"AttributeName": "b", "AttributeType": "S"},
                                      {"AttributeName": "c", "AttributeType": "S"}],
-            "GlobalSecondaryIndexes": [{"IndexName": "g1",
+            "GlobalSecondaryIndexes": [{"IndexName": "gsi1",
                 "KeySchema": [{"AttributeName": "b", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"}}]})",
+                "Projection": {"ProjectionType": "ALL"}}]})j",
                   "One or more parameter values were invalid: Some AttributeDefinitions are not "
                   "used. AttributeDefinitions: [a, b, c], keys used: [a, b]"},
-        BadCreate{R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}],
-            "GlobalSecondaryIndexes": [{"IndexName": "g1",
+            "GlobalSecondaryIndexes": [{"IndexName": "gsi1",
                 "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]}}]})",
+                "Projection": {"ProjectionType": "KEYS_ONLY", "NonKeyAttributes": ["x"]}}]})j",
                   "One or more parameter values were invalid: ProjectionType is KEYS_ONLY, but "
                   "NonKeyAttributes is specified"}));
 
 TEST_F(TableHandlersTest, CreatingAnExistingTableIsResourceInUse) {
   create("t");
-  protocol::AwsError e = err("CreateTable", R"({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  protocol::AwsError e = err("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})");
+      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})j");
   EXPECT_EQ(e.code, "ResourceInUseException");
   EXPECT_EQ(e.message, "Table already exists: t");
 }
 
 TEST_F(TableHandlersTest, ListTablesPagesInNameOrder) {
-  for (const char* n : {"c", "a", "b"}) create(n);
-  boost::json::object first = ok("ListTables", R"({"Limit": 2})");
-  EXPECT_EQ(boost::json::serialize(first.at("TableNames")), R"(["a","b"])");
-  EXPECT_EQ(first.at("LastEvaluatedTableName"), "b");
-  boost::json::object rest = ok("ListTables", R"({"Limit": 2, "ExclusiveStartTableName": "b"})");
-  EXPECT_EQ(boost::json::serialize(rest.at("TableNames")), R"(["c"])");
+  for (const char* n : {"ccc", "aaa", "bbb"}) create(n);
+  boost::json::object first = ok("ListTables", R"j({"Limit": 2})j");
+  EXPECT_EQ(boost::json::serialize(first.at("TableNames")), R"j(["aaa","bbb"])j");
+  EXPECT_EQ(first.at("LastEvaluatedTableName"), "bbb");
+  boost::json::object rest =
+      ok("ListTables", R"j({"Limit": 2, "ExclusiveStartTableName": "bbb"})j");
+  EXPECT_EQ(boost::json::serialize(rest.at("TableNames")), R"j(["ccc"])j");
   EXPECT_FALSE(rest.contains("LastEvaluatedTableName"));
 }
 
 TEST_F(TableHandlersTest, DeleteTableRemovesItsItemsAndName) {
   create("t");
-  put("t", R"({"pk": {"S": "a"}})");
-  EXPECT_EQ(ok("DeleteTable", R"({"TableName": "t"})").at("TableDescription").at("TableStatus"),
+  put("t", R"j({"pk": {"S": "a"}})j");
+  EXPECT_EQ(ok("DeleteTable", R"j({"TableName": "t"})j").at("TableDescription").at("TableStatus"),
             "DELETING");
-  EXPECT_EQ(err("DescribeTable", R"({"TableName": "t"})").code, "ResourceNotFoundException");
+  EXPECT_EQ(err("DescribeTable", R"j({"TableName": "t"})j").code, "ResourceNotFoundException");
   create("t");
-  EXPECT_EQ(ok("Scan", R"({"TableName": "t"})").at("Count").as_int64(), 0);
+  EXPECT_EQ(ok("Scan", R"j({"TableName": "t"})j").at("Count").as_int64(), 0);
 }
 
 TEST_F(TableHandlersTest, DeletionProtectionBlocksDelete) {
-  create("t", "", J(R"({"DeletionProtectionEnabled": true})"));
-  EXPECT_EQ(err("DeleteTable", R"({"TableName": "t"})").code, "ValidationException");
-  ok("UpdateTable", R"({"TableName": "t", "DeletionProtectionEnabled": false})");
+  create("t", "", J(R"j({"DeletionProtectionEnabled": true})j"));
+  EXPECT_EQ(err("DeleteTable", R"j({"TableName": "t"})j").code, "ValidationException");
+  ok("UpdateTable", R"j({"TableName": "t", "DeletionProtectionEnabled": false})j");
   settle();
-  ok("DeleteTable", R"({"TableName": "t"})");
+  ok("DeleteTable", R"j({"TableName": "t"})j");
 }
 
 TEST_F(TableHandlersTest, UnchangedThroughputIsAValidationError) {
-  ok("CreateTable", R"({"TableName": "t",
+  ok("CreateTable", R"j({"TableName": "t",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})");
+      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})j");
   settle();
-  protocol::AwsError e = err("UpdateTable", R"({"TableName": "t",
-      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})");
+  protocol::AwsError e = err("UpdateTable", R"j({"TableName": "t",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})j");
   EXPECT_EQ(e.code, "ValidationException");
   EXPECT_NE(e.message.find("The provisioned throughput for the table will not change"),
             std::string::npos);
-  boost::json::object d = ok("UpdateTable", R"({"TableName": "t",
-      "ProvisionedThroughput": {"ReadCapacityUnits": 10, "WriteCapacityUnits": 5}})");
+  boost::json::object d = ok("UpdateTable", R"j({"TableName": "t",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 10, "WriteCapacityUnits": 5}})j");
   EXPECT_EQ(d.at("TableDescription").at("TableStatus"), "UPDATING");
   EXPECT_EQ(d.at("TableDescription").at("ProvisionedThroughput").at("ReadCapacityUnits").as_int64(),
             10);
@@ -153,13 +154,13 @@ TEST_F(TableHandlersTest, TagsAreAddedReplacedAndRemoved) {
   create("t");
   std::string arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t";
   boost::json::object tag{{"ResourceArn", arn},
-                          {"Tags", J(R"({"l": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]})").at("l")}};
+                          {"Tags", J(R"j({"l": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]})j").at("l")}};
   ok("TagResource", tag);
-  tag["Tags"] = J(R"({"l": [{"Key": "a", "Value": "3"}]})").at("l");
+  tag["Tags"] = J(R"j({"l": [{"Key": "a", "Value": "3"}]})j").at("l");
   ok("TagResource", tag);
   ok("UntagResource", boost::json::object{{"ResourceArn", arn}, {"TagKeys", {"b"}}});
   boost::json::object tags = ok("ListTagsOfResource", boost::json::object{{"ResourceArn", arn}});
-  EXPECT_EQ(boost::json::serialize(tags.at("Tags")), R"([{"Key":"a","Value":"3"}])");
+  EXPECT_EQ(boost::json::serialize(tags.at("Tags")), R"j([{"Key":"a","Value":"3"}])j");
 }
 
 }  // namespace

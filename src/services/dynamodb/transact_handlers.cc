@@ -90,42 +90,9 @@ protocol::AwsError cancelled(const json::array& reasons) {
   return e;
 }
 
-}  // namespace
-
-// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
-Reply DynamoDbService::transact_write_items(const Ctx& ctx, const Doc& in) {
-  const json::array* elements = core::arr(in, "TransactItems");
-  if (!elements || elements->empty() || elements->size() > 100) {
-    throw errors::validation(
-        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-        "Member must have length less than or equal to 100");
-  }
-  std::vector<WriteOp> ops;
-  for (const json::value& e : *elements) ops.push_back(parse_op(e.as_object()));
-  std::string token = core::str(in, "ClientRequestToken");
-  std::string token_key = ctx.account + "\n" + ctx.region + "\n" + token;
-  std::string canonical = json::serialize(in.at("TransactItems"));
-  int64_t now = core::to_epoch_millis(clock_.now());
-  int64_t window =
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          clock_.scaled(std::chrono::milliseconds(kTokenWindowMs))).count();
-  store::Transaction tx = db_.begin();
-  DdbStore st(tx);
-  if (!token.empty()) {
-    TransactionTokens::Seen seen = tokens_.check(token_key, canonical, now, window);
-    if (seen == TransactionTokens::Seen::Different) return errors::idempotent_parameter_mismatch();
-    if (seen == TransactionTokens::Seen::Same) return json::object();
-  }
-  std::set<std::pair<int64_t, std::string>> touched;
-  for (WriteOp& op : ops) {
-    op.table = active_table(st, ctx, op.table_name);
-    op.key = op.kind == Kind::Put ? item_row_key(*op.table, op.item_or_key)
-                                  : key_row_key(*op.table, op.item_or_key);
-    if (op.kind == Kind::Put) check_index_keys(*op.table, op.item_or_key);
-    if (!touched.insert({op.table->id, op.key.h + std::string(1, '\0') + op.key.s}).second) {
-      throw errors::validation("Transaction request cannot include multiple operations on one item");
-    }
-  }
+// Reads every item and evaluates its condition: TransactionCanceledException with one reason
+// per element when any fails.
+std::optional<protocol::AwsError> check_conditions(DdbStore& st, std::vector<WriteOp>& ops) {
   json::array reasons;
   bool failed = false;
   for (WriteOp& op : ops) {
@@ -144,6 +111,46 @@ Reply DynamoDbService::transact_write_items(const Ctx& ctx, const Doc& in) {
     reasons.push_back(std::move(reason));
   }
   if (failed) return cancelled(reasons);
+  return std::nullopt;
+}
+
+}  // namespace
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+Reply DynamoDbService::transact_write_items(const Ctx& ctx, const Doc& in) {
+  const json::array* elements = core::arr(in, "TransactItems");
+  if (!elements || elements->empty() || elements->size() > 100) {
+    throw errors::validation(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+        "Member must have length less than or equal to 100");
+  }
+  std::vector<WriteOp> ops;
+  for (const json::value& e : *elements) ops.push_back(parse_op(e.as_object()));
+  std::string token = core::str(in, "ClientRequestToken");
+  std::string token_key = ctx.account + "\n" + ctx.region + "\n" + token;
+  std::string canonical = json::serialize(in.at("TransactItems"));
+  int64_t now = core::to_epoch_millis(clock_.now());
+  store::Transaction tx = db_.begin();
+  DdbStore st(tx);
+  if (!token.empty()) {
+    int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         clock_.scaled(std::chrono::milliseconds(kTokenWindowMs)))
+                         .count();
+    TransactionTokens::Seen seen = tokens_.check(token_key, canonical, now, window);
+    if (seen == TransactionTokens::Seen::Different) return errors::idempotent_parameter_mismatch();
+    if (seen == TransactionTokens::Seen::Same) return json::object();
+  }
+  std::set<std::pair<int64_t, std::string>> touched;
+  for (WriteOp& op : ops) {
+    op.table = active_table(st, ctx, op.table_name);
+    op.key = op.kind == Kind::Put ? item_row_key(*op.table, op.item_or_key)
+                                  : key_row_key(*op.table, op.item_or_key);
+    if (op.kind == Kind::Put) check_index_keys(*op.table, op.item_or_key);
+    if (!touched.insert({op.table->id, op.key.h + std::string(1, '\0') + op.key.s}).second) {
+      throw errors::validation("Transaction request cannot include multiple operations on one item");
+    }
+  }
+  if (std::optional<protocol::AwsError> e = check_conditions(st, ops)) return *e;
   std::map<std::string, Consumed> costs;
   for (WriteOp& op : ops) {
     const json::object* old = op.old ? &*op.old : nullptr;
