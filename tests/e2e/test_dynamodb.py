@@ -315,3 +315,24 @@ def test_acknowledged_writes_survive_kill_9(tmp_gantry, tmp_path):
     g2 = tmp_gantry(data_dir=d)
     ddb2 = client_for(g2.endpoint, "dynamodb")
     assert ddb2.scan(TableName=name, Select="COUNT")["Count"] == 50
+
+
+@pytest.mark.emulator_only
+def test_ttl_deletes_expired_items_in_the_background(tmp_gantry):
+    # DynamoDB deletes expired items "within a few days"; here the sweep runs every 10 s of AWS
+    # time, which --time-scale 50 makes 0.2 s.
+    from conftest import wait_for
+    g = tmp_gantry("--time-scale", "50")
+    ddb = client_for(g.endpoint, "dynamodb")
+    name = make_table(ddb, range_key=False)
+    ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True,
+                                                                     "AttributeName": "exp"})
+    assert ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"] == \
+        {"TimeToLiveStatus": "ENABLED", "AttributeName": "exp"}
+    import time as _time
+    past, future = int(_time.time()) - 60, int(_time.time()) + 3600
+    ddb.put_item(TableName=name, Item={"pk": {"S": "old"}, "exp": {"N": str(past)}})
+    ddb.put_item(TableName=name, Item={"pk": {"S": "new"}, "exp": {"N": str(future)}})
+    wait_for(lambda: "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "old"}}),
+             timeout=30, interval=0.1, what="the expired item to go")
+    assert "Item" in ddb.get_item(TableName=name, Key={"pk": {"S": "new"}})

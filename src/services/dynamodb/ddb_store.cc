@@ -80,6 +80,25 @@ void DdbStore::add_figures(int64_t id, int64_t items, int64_t bytes) {
       id, items, bytes);
 }
 
+std::vector<TableRow> DdbStore::tables_with_ttl() {
+  std::vector<TableRow> out;
+  tx_.query(
+      "SELECT id, account, region, name, description, created_ms FROM ddb_tables "
+      "WHERE json_extract(description, '$.TimeToLive.Enabled') = 1",
+      [&](const store::Statement& st) {
+        TableRow r;
+        r.id = st.int64(0);
+        r.account = st.text(1);
+        r.region = st.text(2);
+        r.name = st.text(3);
+        boost::json::value d = parse_or(st.text(4), boost::json::object());
+        r.description = d.is_object() ? d.as_object() : boost::json::object();
+        r.created_ms = st.int64(5);
+        out.push_back(std::move(r));
+      });
+  return out;
+}
+
 std::optional<std::string> DdbStore::item(const RowKey& key) {
   store::Statement st = tx_.prepare(
       "SELECT item FROM ddb_items WHERE space = ?1 AND h = ?2 AND s = ?3 AND u = ?4");

@@ -66,6 +66,8 @@ class DdbStore {
   std::vector<std::string> names_after(std::string_view account, std::string_view region,
                                        std::string_view after, int64_t limit);
   void add_figures(int64_t id, int64_t items, int64_t bytes);
+  // Every table (of any account and region) whose TimeToLive is enabled.
+  std::vector<TableRow> tables_with_ttl();
 
   std::optional<std::string> item(const RowKey& key);
   void put_item(const RowKey& key, std::string_view item);

@@ -1,19 +1,25 @@
 #include "services/dynamodb/dynamodb_module.h"
 
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/ttl_sweeper.h"
 
 namespace services::dynamodb {
 namespace {
 
 class DynamoDbModule final : public module::Module {
  public:
-  explicit DynamoDbModule(module::ModuleContext& ctx) : service_(ctx.db, ctx.clock) {
+  explicit DynamoDbModule(module::ModuleContext& ctx)
+      : service_(ctx.db, ctx.clock), sweeper_(ctx.db, ctx.clock) {
     service_.register_operations(ctx.registry);
     ctx.on_reset([this] { service_.reset(); });
   }
 
+  void start() override { sweeper_.start(); }
+  void stop() override { sweeper_.stop(); }
+
  private:
   DynamoDbService service_;
+  TtlSweeper sweeper_;
 };
 
 }  // namespace

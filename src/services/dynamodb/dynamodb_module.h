@@ -1,6 +1,6 @@
 #pragma once
-// The DynamoDB module: the DynamoDB operation table over the server's store. It needs no other
-// module.
+// The DynamoDB module: the DynamoDB operation table over the server's store, and the TTL
+// sweeper (ttl_sweeper.h) as its background work. It needs no other module.
 
 #include <memory>
 
