@@ -336,3 +336,26 @@ def test_ttl_deletes_expired_items_in_the_background(tmp_gantry):
     wait_for(lambda: "Item" not in ddb.get_item(TableName=name, Key={"pk": {"S": "old"}}),
              timeout=30, interval=0.1, what="the expired item to go")
     assert "Item" in ddb.get_item(TableName=name, Key={"pk": {"S": "new"}})
+
+
+def test_backup_is_a_copy_and_restores_into_a_new_table(ddb):
+    name = make_table(ddb, range_key=False)
+    ddb.put_item(TableName=name, Item={"pk": {"S": "kept"}})
+    arn = ddb.create_backup(TableName=name, BackupName="nightly")["BackupDetails"]["BackupArn"]
+    ddb.put_item(TableName=name, Item={"pk": {"S": "after"}})
+    ddb.delete_item(TableName=name, Key={"pk": {"S": "kept"}})
+    described = ddb.describe_backup(BackupArn=arn)["BackupDescription"]
+    assert described["BackupDetails"]["BackupStatus"] == "AVAILABLE"
+    assert described["SourceTableDetails"]["TableName"] == name
+    assert [b["BackupArn"] for b in ddb.list_backups(TableName=name)["BackupSummaries"]] == [arn]
+    target = name + "-restored"
+    ddb.restore_table_from_backup(TargetTableName=target, BackupArn=arn)
+    ddb.get_waiter("table_exists").wait(TableName=target, WaiterConfig=FAST)
+    assert [i["pk"]["S"] for i in ddb.scan(TableName=target)["Items"]] == ["kept"]
+    with pytest.raises(ClientError) as e:
+        ddb.restore_table_from_backup(TargetTableName=target, BackupArn=arn)
+    assert error(e) == ("TableAlreadyExistsException", 400)
+    ddb.delete_backup(BackupArn=arn)
+    with pytest.raises(ClientError) as e:
+        ddb.describe_backup(BackupArn=arn)
+    assert error(e) == ("BackupNotFoundException", 400)

@@ -53,6 +53,7 @@ using RowVisitor = std::function<bool(const RowKey& key, const std::string& item
 class DdbStore {
  public:
   explicit DdbStore(store::Transaction& tx) : tx_(tx) {}
+  store::Transaction& transaction() { return tx_; }
 
   std::optional<TableRow> table(std::string_view account, std::string_view region,
                                 std::string_view name);

@@ -57,6 +57,13 @@ class DynamoDbService {
   Reply describe_continuous_backups(const Ctx& ctx, const Doc& in);
   Reply update_continuous_backups(const Ctx& ctx, const Doc& in);
 
+  // backup_handlers.cc
+  Reply create_backup(const Ctx& ctx, const Doc& in);
+  Reply describe_backup(const Ctx& ctx, const Doc& in);
+  Reply list_backups(const Ctx& ctx, const Doc& in);
+  Reply delete_backup(const Ctx& ctx, const Doc& in);
+  Reply restore_table_from_backup(const Ctx& ctx, const Doc& in);
+
   // item_handlers.cc
   Reply put_item(const Ctx& ctx, const Doc& in);
   Reply get_item(const Ctx& ctx, const Doc& in);

@@ -29,3 +29,19 @@ CREATE TABLE ddb_items (
   item  BLOB NOT NULL,
   PRIMARY KEY (space, h, s, u)
 ) WITHOUT ROWID;
+
+-- On-demand backups: a real copy of a table's items (ddb_items rows in space -id * 64, indexes
+-- rebuilt on restore) and the source table's description as it was.
+CREATE TABLE ddb_backups (
+  id          INTEGER PRIMARY KEY,
+  arn         TEXT NOT NULL UNIQUE,
+  account     TEXT NOT NULL,
+  region      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  table_name  TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  item_count  INTEGER NOT NULL,
+  size_bytes  INTEGER NOT NULL
+);
+CREATE INDEX ddb_backups_by_table ON ddb_backups (account, region, table_name);
