@@ -168,8 +168,8 @@ void remove(json::object& item, const Path& path) {
 
 bool is_set(std::string_view type) { return type == "SS" || type == "NS" || type == "BS"; }
 
-// ADD: a number is added to a number, a set's members to a set of the same type; a missing
-// attribute takes the operand's value.
+// ADD: a number is added to a number, a set's members to a set of the same type (and, for the
+// legacy AttributeUpdates only, a list to a list); a missing attribute takes the operand's value.
 json::value add_value(const json::value* current, const json::value& operand) {
   if (!current) {
     return operand;
@@ -183,6 +183,12 @@ json::value add_value(const json::value* current, const json::value& operand) {
     Number sum = Number::add(Number::parse(member(out).get_string()),
                              Number::parse(member(operand).get_string()));
     member(out) = json::string(sum.to_string());
+    return out;
+  }
+  if (type == "L") {  // legacy AttributeUpdates ADD appends to a list
+    for (const json::value& e : member(operand).get_array()) {
+      member(out).get_array().push_back(e);
+    }
     return out;
   }
   if (!is_set(type)) {
