@@ -359,3 +359,34 @@ def test_backup_is_a_copy_and_restores_into_a_new_table(ddb):
     with pytest.raises(ClientError) as e:
         ddb.describe_backup(BackupArn=arn)
     assert error(e) == ("BackupNotFoundException", 400)
+
+
+def test_legacy_parameters(ddb):
+    name = make_table(ddb)
+    for i in range(4):
+        ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"N": str(i)},
+                                           "v": {"S": "x%d" % i}})
+    ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"N": "0"}, "v": {"S": "y"}},
+                 Expected={"v": {"Value": {"S": "x0"}}})
+    with pytest.raises(ClientError) as e:
+        ddb.put_item(TableName=name, Item={"pk": {"S": "p"}, "sk": {"N": "0"}},
+                     Expected={"v": {"Exists": False}})
+    assert error(e) == ("ConditionalCheckFailedException", 400)
+    out = ddb.query(TableName=name, KeyConditions={
+        "pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "p"}]},
+        "sk": {"ComparisonOperator": "GE", "AttributeValueList": [{"N": "2"}]}},
+        AttributesToGet=["v"])
+    assert out["Items"] == [{"v": {"S": "x2"}}, {"v": {"S": "x3"}}]
+    ddb.update_item(TableName=name, Key={"pk": {"S": "p"}, "sk": {"N": "1"}},
+                    AttributeUpdates={"n": {"Action": "ADD", "Value": {"N": "5"}}})
+    out = ddb.scan(TableName=name, ScanFilter={
+        "n": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "5"}]}})
+    assert [i["sk"]["N"] for i in out["Items"]] == ["1"]
+    with pytest.raises(ClientError) as e:
+        ddb.query(TableName=name, KeyConditionExpression="pk = :p", AttributesToGet=["v"],
+                  ExpressionAttributeValues={":p": {"S": "p"}})
+    assert error_message(e) == (
+        "ValidationException",
+        "Can not use both expression and non-expression parameters in the same request: "
+        "Non-expression parameters: {AttributesToGet} Expression parameters: "
+        "{KeyConditionExpression}")
