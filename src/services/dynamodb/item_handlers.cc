@@ -28,15 +28,26 @@ json::object& object_member(json::object& req, std::string_view name) {
 }
 
 // The reply's Attributes (converted back to the model's blobs) and ConsumedCapacity.
-json::object reply(const Doc& req, const std::string& table, const Consumed& cost,
-                   std::optional<json::object> attributes) {
+// With ReturnItemCollectionMetrics SIZE on a table with local secondary indexes: the item
+// collection's partition key and DynamoDB's size estimate range in GB (the collections here stay
+// far below 1 GB).
+json::object reply(const Doc& req, const Table& table, const json::object& key_source,
+                   const Consumed& cost, std::optional<json::object> attributes) {
   json::object out;
   if (attributes && !attributes->empty()) {
     item_from_wire(*attributes);
     out["Attributes"] = std::move(*attributes);
   }
-  json::object cc = consumed_capacity(core::str(req, "ReturnConsumedCapacity"), table, cost);
+  json::object cc = consumed_capacity(core::str(req, "ReturnConsumedCapacity"), table.name, cost);
   if (!cc.empty()) out["ConsumedCapacity"] = std::move(cc);
+  bool has_lsi = std::any_of(table.indexes.begin(), table.indexes.end(),
+                             [](const Index& i) { return !i.global; });
+  if (has_lsi && core::str(req, "ReturnItemCollectionMetrics") == "SIZE") {
+    json::object key{{table.keys.hash.name, key_source.at(table.keys.hash.name)}};
+    item_from_wire(key);
+    out["ItemCollectionMetrics"] = json::object{{"ItemCollectionKey", std::move(key)},
+                                                {"SizeEstimateRangeGB", json::array{0.0, 1.0}}};
+  }
   return out;
 }
 
@@ -119,7 +130,7 @@ Reply DynamoDbService::put_item(const Ctx& ctx, const Doc& in) {
   if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
   Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &w.target);
   tx.commit();
-  return reply(w.req, w.table_name, cost,
+  return reply(w.req, *table, w.target, cost,
                w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
 }
 
@@ -169,7 +180,7 @@ Reply DynamoDbService::delete_item(const Ctx& ctx, const Doc& in) {
   cost.table = 1;
   if (old) cost = write_item(st, *table, key, &*old, nullptr);
   tx.commit();
-  return reply(w.req, w.table_name, cost,
+  return reply(w.req, *table, w.target, cost,
                w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
 }
 
@@ -198,7 +209,7 @@ Reply DynamoDbService::update_item(const Ctx& ctx, const Doc& in) {
   if (rv == "ALL_NEW") attributes = std::move(updated);
   if (rv == "UPDATED_OLD" && old) attributes = project(*old, update.paths());
   if (rv == "UPDATED_NEW") attributes = project(updated, update.paths());
-  return reply(w.req, w.table_name, cost, std::move(attributes));
+  return reply(w.req, *table, w.target, cost, std::move(attributes));
 }
 
 }  // namespace services::dynamodb

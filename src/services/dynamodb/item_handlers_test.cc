@@ -179,5 +179,38 @@ TEST_F(ItemHandlersTest, ClientRequestTokenReplaysWithoutWritingTwice) {
   EXPECT_EQ(err("TransactWriteItems", other).code, "IdempotentParameterMismatchException");
 }
 
+TEST_F(ItemHandlersTest, ItemCollectionMetricsOnlyForTablesWithLocalIndexes) {
+  create("t", "N", J(R"j({"AttributeDefinitions": [{"AttributeName": "l", "AttributeType": "S"}],
+      "LocalSecondaryIndexes": [{"IndexName": "by_l",
+          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "l", "KeyType": "RANGE"}],
+          "Projection": {"ProjectionType": "KEYS_ONLY"}}]})j"));
+  json::object out = ok("PutItem", R"j({"TableName": "t", "ReturnItemCollectionMetrics": "SIZE",
+      "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "l": {"S": "x"}}})j");
+  EXPECT_EQ(json::serialize(out.at("ItemCollectionMetrics")),
+            R"j({"ItemCollectionKey":{"pk":{"S":"a"}},"SizeEstimateRangeGB":[0E0,1E0]})j");
+  create("plain");
+  EXPECT_FALSE(ok("PutItem", R"j({"TableName": "plain", "ReturnItemCollectionMetrics": "SIZE",
+      "Item": {"pk": {"S": "a"}}})j").contains("ItemCollectionMetrics"));
+}
+
+TEST_F(ItemHandlersTest, LocalIndexQueryFetchesUnprojectedAttributesFromTheTable) {
+  create("t", "N", J(R"j({"AttributeDefinitions": [{"AttributeName": "l", "AttributeType": "S"}],
+      "LocalSecondaryIndexes": [{"IndexName": "by_l",
+          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "l", "KeyType": "RANGE"}],
+          "Projection": {"ProjectionType": "KEYS_ONLY"}}]})j"));
+  put("t", R"j({"pk": {"S": "a"}, "sk": {"N": "1"}, "l": {"S": "b"}, "other": {"N": "7"}})j");
+  put("t", R"j({"pk": {"S": "a"}, "sk": {"N": "2"}, "l": {"S": "a"}, "other": {"N": "8"}})j");
+  json::object keys = ok("Query", R"j({"TableName": "t", "IndexName": "by_l",
+      "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}})j");
+  EXPECT_EQ(json::serialize(keys.at("Items").at(0)),
+            R"j({"pk":{"S":"a"},"sk":{"N":"2"},"l":{"S":"a"}})j");
+  json::object all = ok("Query", R"j({"TableName": "t", "IndexName": "by_l",
+      "Select": "ALL_ATTRIBUTES", "KeyConditionExpression": "pk = :p",
+      "ExpressionAttributeValues": {":p": {"S": "a"}}})j");
+  EXPECT_EQ(all.at("Items").at(0).at("other").at("N"), "8");
+}
+
 }  // namespace
 }  // namespace services::dynamodb
