@@ -163,5 +163,61 @@ TEST_F(TableHandlersTest, TagsAreAddedReplacedAndRemoved) {
   EXPECT_EQ(boost::json::serialize(tags.at("Tags")), R"j([{"Key":"a","Value":"3"}])j");
 }
 
+TEST_F(TableHandlersTest, StreamsAndBillingChangeThroughUpdateTable) {
+  create("t");
+  boost::json::object d = ok("UpdateTable", R"j({"TableName": "t",
+      "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}})j")
+                              .at("TableDescription").as_object();
+  std::string label = std::string(d.at("LatestStreamLabel").as_string());
+  EXPECT_EQ(label, "2023-11-14T22:13:25.000");  // the ManualClock's start + 5 s
+  EXPECT_EQ(d.at("LatestStreamArn"),
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/" + label);
+  EXPECT_EQ(d.at("StreamSpecification").at("StreamViewType"), "NEW_AND_OLD_IMAGES");
+  // A change while UPDATING is refused, as on AWS.
+  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "t", "TableClass": "STANDARD"})j").code,
+            "ResourceInUseException");
+  settle();
+  d = ok("UpdateTable", R"j({"TableName": "t", "BillingMode": "PROVISIONED",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}})j")
+          .at("TableDescription").as_object();
+  EXPECT_EQ(d.at("BillingModeSummary").at("BillingMode"), "PROVISIONED");
+  EXPECT_EQ(d.at("ProvisionedThroughput").at("WriteCapacityUnits").as_int64(), 4);
+  settle();
+  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "t"})j").message,
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+}
+
+TEST_F(TableHandlersTest, DeletingAGlobalIndexDropsItsRows) {
+  create("t", "", J(R"j({"AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+      "GlobalSecondaryIndexes": [{"IndexName": "by_g",
+          "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+          "Projection": {"ProjectionType": "ALL"}}]})j"));
+  put("t", R"j({"pk": {"S": "a"}, "g": {"S": "x"}})j");
+  ok("UpdateTable", R"j({"TableName": "t",
+      "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "by_g"}}]})j");
+  settle();
+  EXPECT_FALSE(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").as_object().contains(
+      "GlobalSecondaryIndexes"));
+  EXPECT_EQ(err("Query", R"j({"TableName": "t", "IndexName": "by_g",
+      "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}})j")
+                .message,
+            "The table does not have the specified index: by_g");
+  // A new index in the same slot starts empty of the old rows, then backfills.
+  ok("UpdateTable", R"j({"TableName": "t",
+      "AttributeDefinitions": [{"AttributeName": "h", "AttributeType": "S"}],
+      "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_h",
+          "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}],
+          "Projection": {"ProjectionType": "ALL"}}}]})j");
+  boost::json::object gsi = ok("DescribeTable", R"j({"TableName": "t"})j")
+                                .at("Table").at("GlobalSecondaryIndexes").at(0).as_object();
+  EXPECT_EQ(gsi.at("IndexStatus"), "CREATING");
+  EXPECT_EQ(gsi.at("ItemCount").as_int64(), 0);
+  settle();
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j")
+                .at("Table").at("GlobalSecondaryIndexes").at(0).at("IndexStatus"),
+            "ACTIVE");
+}
+
 }  // namespace
 }  // namespace services::dynamodb
