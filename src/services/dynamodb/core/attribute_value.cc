@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/serialize.hpp>
 #include <set>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
 
 #include "core/base64.h"
 #include "protocol/aws_error.h"
@@ -16,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kTypes = {"S",  "N",  "B",  "BOOL", "NULL",
-                                                     "M",  "L",  "SS", "NS",   "BS"};
+constexpr std::array<std::string_view, 10> kTypes = {"S", "N", "B",  "BOOL", "NULL",
+                                                     "M", "L", "SS", "NS",   "BS"};
 const std::string kInvalid = "One or more parameter values were invalid: ";
 
 [[noreturn]] void invalid(std::string message) {
@@ -79,14 +78,13 @@ void validate_set(std::string_view type, json::value& member) {
     if (set.empty()) {
       invalid(kInvalid + "An number set  may not be empty");
     }
-    std::vector<Number> seen;
+    std::set<std::string> seen;  // order keys: equal numbers ("1", "1.0") have equal keys
     for (json::value& m : set) {
       Number n = Number::parse(m.get_string());
       m = n.to_string();
-      if (std::find(seen.begin(), seen.end(), n) != seen.end()) {
+      if (!seen.insert(n.order_key()).second) {
         invalid("Input collection contains duplicates");
       }
-      seen.push_back(n);
     }
   } else {
     if (set.empty()) {
@@ -122,7 +120,8 @@ void validate_at(json::value& v, int depth) {
     }
   }
   if (count == 0) {
-    invalid("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    invalid(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   }
   if (count > 1) {
     invalid(
@@ -222,8 +221,8 @@ void check_key_value(std::string_view name, const json::value& v, std::string_vi
                      KeyRole role) {
   std::string_view type = type_of(v);
   if (type != expected_type) {
-    invalid(kInvalid + "Type mismatch for key " + std::string(name) + " expected: " +
-            std::string(expected_type) + " actual: " + std::string(type));
+    invalid(kInvalid + "Type mismatch for key " + std::string(name) +
+            " expected: " + std::string(expected_type) + " actual: " + std::string(type));
   }
   const json::value& member = v.as_object().begin()->value();
   if (member.get_string().empty()) {
@@ -365,9 +364,10 @@ std::size_t item_size(const json::object& item) {
   return size;
 }
 
-void check_item_size(const json::object& item) {
+void check_item_size(const json::object& item, bool update) {
   if (item_size(item) > kMaxItemSize) {
-    invalid("Item size has exceeded the maximum allowed size");
+    invalid(update ? "Item size to update has exceeded the maximum allowed size"
+                   : "Item size has exceeded the maximum allowed size");
   }
 }
 

@@ -73,7 +73,8 @@ std::string order_key(const boost::json::value& v);
 // their members. item_size() adds each attribute name's UTF-8 length.
 std::size_t value_size(const boost::json::value& v);
 std::size_t item_size(const boost::json::object& item);
-// Throws "Item size has exceeded the maximum allowed size" when item_size() > 400 KB.
-void check_item_size(const boost::json::object& item);
+// Throws "Item size has exceeded the maximum allowed size" when item_size() > 400 KB, or, for
+// the result of an UpdateItem, "Item size to update has exceeded the maximum allowed size".
+void check_item_size(const boost::json::object& item, bool update = false);
 
 }  // namespace services::dynamodb

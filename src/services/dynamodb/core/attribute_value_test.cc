@@ -97,7 +97,8 @@ TEST(AttributeValueTest, RewritesNumbersCanonicallyAndDropsNullMembers) {
   json::object item = json::parse(R"({
     "n": {"N": "001.500"}, "ns": {"NS": ["1e2", "-0.0"]},
     "m": {"M": {"x": {"N": "+7", "S": null}}}
-  })").as_object();
+  })")
+                          .as_object();
   validate_item(item);
   EXPECT_EQ(json::serialize(item),
             R"({"n":{"N":"1.5"},"ns":{"NS":["100","0"]},"m":{"M":{"x":{"N":"7"}}}})");
@@ -124,7 +125,7 @@ TEST(AttributeValueTest, OrderKeysSortStringsByUtf8BytesAndBinaryByBytes) {
   auto key = [](std::string_view text) { return order_key(json::parse(text)); };
   EXPECT_LT(key(R"({"S": "Z"})"), key(R"({"S": "a"})"));
   EXPECT_LT(key(R"({"S": "a"})"), key(R"({"S": "ab"})"));
-  EXPECT_LT(key(R"({"S": "z"})"), key(R"({"S": "é"})"));  // U+00E9 is 0xC3 0xA9
+  EXPECT_LT(key(R"({"S": "z"})"), key(R"({"S": "é"})"));        // U+00E9 is 0xC3 0xA9
   EXPECT_LT(key(R"({"B": "AQ=="})"), key(R"({"B": "gA=="})"));  // 0x01 < 0x80
   EXPECT_LT(key(R"({"N": "-10"})"), key(R"({"N": "2"})"));
 }
@@ -141,7 +142,8 @@ TEST(AttributeValueTest, CountsItemSizeAsDocumented) {
     "m": {"M": {"k": {"S": "v"}}},
     "l": {"L": [{"N": "1"}, {"S": ""}]},
     "ss": {"SS": ["ab", "c"]}
-  })").as_object();
+  })")
+                          .as_object();
   // id 2+3, n 1+(3+1), b 1+3, t 1+1, z 1+1, m 1+(3+1+1+1), l 1+(3+1+2+1+0), ss 2+3
   EXPECT_EQ(item_size(item), 5u + 5 + 4 + 2 + 2 + 7 + 8 + 5);
   EXPECT_NO_THROW(check_item_size(item));
@@ -152,6 +154,12 @@ TEST(AttributeValueTest, CountsItemSizeAsDocumented) {
     FAIL() << "a 400 KB value plus its name fits";
   } catch (const protocol::AwsError& e) {
     EXPECT_EQ(e.message, "Item size has exceeded the maximum allowed size");
+  }
+  try {
+    check_item_size(big, /*update=*/true);
+    FAIL() << "a 400 KB value plus its name fits";
+  } catch (const protocol::AwsError& e) {
+    EXPECT_EQ(e.message, "Item size to update has exceeded the maximum allowed size");
   }
 }
 

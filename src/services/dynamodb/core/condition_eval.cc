@@ -70,9 +70,8 @@ bool contains(const json::value& a, const json::value& b) {
   }
   if ((ta == "SS" || ta == "NS" || ta == "BS") && tb == ta.substr(0, 1)) {
     const json::array& set = member(a).get_array();
-    return std::any_of(set.begin(), set.end(), [&](const json::value& m) {
-      return values_equal(typed(tb, m), b);
-    });
+    return std::any_of(set.begin(), set.end(),
+                       [&](const json::value& m) { return values_equal(typed(tb, m), b); });
   }
   if (ta == "L") {
     const json::array& list = member(a).get_array();

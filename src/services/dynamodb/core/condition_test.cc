@@ -146,6 +146,10 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
             c + "An expression attribute value used in expression is not defined; attribute "
                 "value: :nope"},
            {"foo(a)", c + "Invalid function name; function: foo"},
+           {"ATTRIBUTE_EXISTS(a)", c + "Invalid function name; function: ATTRIBUTE_EXISTS"},
+           {"a = if_not_exists(b, :s)",
+            c + "The function is not allowed in a condition expression; function: "
+                "if_not_exists"},
            {"attribute_exists(a) = :s",
             c + "The function is not allowed to be used this way in an expression; function: "
                 "attribute_exists"},
@@ -164,15 +168,13 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
            {"attribute_type(a, :one)",
             c + "Incorrect operand type for operator or function; operator or function: "
                 "attribute_type, operand type: N"},
-           {"attribute_type(a, :a)",
-            c + "Invalid attribute type name found; type: a, valid types: "
-                "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"},
+           {"attribute_type(a, :a)", c + "Invalid attribute type name found; type: a, valid types: "
+                                         "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"},
            {"a < :t",
             c + "Incorrect operand type for operator or function; operator or function: <, "
                 "operand type: BOOL"},
-           {"a = a",
-            c + "The first operand must be distinct from the remaining operands for this "
-                "operator or function; operator: =, first operand: [a]"},
+           {"a = a", c + "The first operand must be distinct from the remaining operands for this "
+                         "operator or function; operator: =, first operand: [a]"},
            {"a BETWEEN :n20 AND :n10",
             c + "The BETWEEN operator requires upper bound to be greater than or equal to lower "
                 "bound; lower bound operand: AttributeValue: {N:20}, upper bound operand: "
@@ -187,6 +189,16 @@ TEST(ConditionTest, RejectsBadExpressionsWithDynamoDbsMessages) {
        }) {
     EXPECT_EQ(error_of(t.expression), t.message) << t.expression;
   }
+  std::string long_text = "a = :s";
+  while (long_text.size() <= 4096) {
+    long_text += " OR a = :s";
+  }
+  EXPECT_EQ(error_of(long_text, "FilterExpression"),
+            "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; "
+            "expression size: " +
+                std::to_string(long_text.size()));
+  EXPECT_EQ(error_of(long_text.substr(0, 4096 - 10) + " OR a = :s").find("size"),
+            std::string::npos);
   EXPECT_EQ(error_of("a = = b", "FilterExpression"),
             "Invalid FilterExpression: Syntax error; token: \"=\", near: \"= = b\"");
 }
@@ -218,7 +230,8 @@ TEST(ConditionTest, ReportsUnusedNamesAndValuesAcrossExpressions) {
     ctx.check_unused();
     FAIL() << "unused #b not reported";
   } catch (const protocol::AwsError& e) {
-    EXPECT_EQ(e.message, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}");
+    EXPECT_EQ(e.message,
+              "Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}");
   }
   parse_update("SET #b = :y", ctx);
   EXPECT_NO_THROW(ctx.check_unused());
@@ -229,7 +242,8 @@ TEST(ConditionTest, ReportsUnusedNamesAndValuesAcrossExpressions) {
     values_only.check_unused();
     FAIL() << "unused :y not reported";
   } catch (const protocol::AwsError& e) {
-    EXPECT_EQ(e.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
+    EXPECT_EQ(e.message,
+              "Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}");
   }
 }
 

@@ -20,10 +20,10 @@ using OperandPtr = std::shared_ptr<const Operand>;
 struct Operand {
   enum class Kind { Path, Value, Function, Plus, Minus };
   Kind kind = Kind::Path;
-  Path path;                      // Kind::Path
-  boost::json::value value;       // Kind::Value
-  std::string function;           // Kind::Function: size, if_not_exists, list_append, ...
-  std::vector<OperandPtr> args;   // Function arguments, or the two sides of Plus / Minus
+  Path path;                     // Kind::Path
+  boost::json::value value;      // Kind::Value
+  std::string function;          // Kind::Function: size, if_not_exists, list_append, ...
+  std::vector<OperandPtr> args;  // Function arguments, or the two sides of Plus / Minus
 };
 
 struct ConditionNode {

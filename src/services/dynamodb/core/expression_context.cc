@@ -108,8 +108,8 @@ void ExpressionContext::check_unused() const {
   }
   std::string values = unused_keys(values_, used_values_);
   if (!values.empty()) {
-    invalid("Value provided in ExpressionAttributeValues unused in expressions: keys: {" +
-            values + "}");
+    invalid("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + values +
+            "}");
   }
 }
 

@@ -1,10 +1,9 @@
 #include "services/dynamodb/core/expression_parser.h"
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <cctype>
 #include <limits>
-
-#include <boost/json/serialize.hpp>
 
 #include "protocol/aws_error.h"
 #include "services/dynamodb/core/attribute_value.h"
@@ -59,8 +58,8 @@ std::vector<Token> tokenize(std::string_view text) {
       }
     } else {
       t.kind = Token::Kind::Punct;
-      if (j < text.size() && ((c == '<' && (text[j] == '>' || text[j] == '=')) ||
-                              (c == '>' && text[j] == '='))) {
+      if (j < text.size() &&
+          ((c == '<' && (text[j] == '>' || text[j] == '=')) || (c == '>' && text[j] == '='))) {
         ++j;
       }
     }
@@ -71,11 +70,14 @@ std::vector<Token> tokenize(std::string_view text) {
   }
 }
 
+constexpr std::size_t kMaxExpressionSize = 4096;
+
 constexpr std::array<std::string_view, 6> kConditionFunctions = {
-    "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains",
-    "size"};
+    "attribute_exists", "attribute_not_exists",
+    "attribute_type",   "begins_with",
+    "contains",         "size"};
 constexpr std::array<std::string_view, 2> kUpdateFunctions = {"if_not_exists", "list_append"};
-constexpr std::array<std::string_view, 10> kTypeNames = {"S",  "N",  "B",  "NULL", "SS",
+constexpr std::array<std::string_view, 10> kTypeNames = {"S",    "N", "B",  "NULL", "SS",
                                                          "BOOL", "L", "BS", "NS",   "M"};
 
 bool known(std::string_view name, auto const& list) {
@@ -98,6 +100,11 @@ Parser::Parser(std::string_view text, ExpressionContext& ctx, std::string_view k
   if (std::all_of(text.begin(), text.end(),
                   [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
     fail("The expression can not be empty;");
+  }
+  // "Expression parameters": an expression string is at most 4 KB.
+  if (text.size() > kMaxExpressionSize) {
+    fail("Expression size has exceeded the maximum allowed size; expression size: " +
+         std::to_string(text.size()));
   }
   tokens_ = tokenize(text_);
 }
@@ -191,7 +198,8 @@ PathElement Parser::parse_path_name() {
       syntax_error();
     }
     if (is_reserved_word(t.text)) {
-      record(Problem::Reserved, "Attribute name is a reserved keyword; reserved keyword: " + t.text);
+      record(Problem::Reserved,
+             "Attribute name is a reserved keyword; reserved keyword: " + t.text);
     }
     e.name = t.text;
   } else if (t.kind == Token::Kind::Name) {
@@ -287,7 +295,14 @@ OperandPtr Parser::parse_call(std::string name) {
   bool ok = update_mode ? known(call->function, kUpdateFunctions)
                         : known(call->function, kConditionFunctions);
   if (!ok) {
-    record(Problem::UnknownFunction, "Invalid function name; function: " + call->function);
+    // A function of the other expression kind is named as such, not as unknown.
+    bool other_kind = update_mode ? known(call->function, kConditionFunctions)
+                                  : known(call->function, kUpdateFunctions);
+    record(Problem::UnknownFunction,
+           other_kind ? "The function is not allowed in " +
+                            std::string(update_mode ? "an update" : "a condition") +
+                            " expression; function: " + call->function
+                      : "Invalid function name; function: " + call->function);
     return call;
   }
   if (update_mode) {
@@ -365,14 +380,12 @@ void Parser::check_between(const Operand& lo, const Operand& hi) {
 
 void Parser::check_condition_function(const Operand& call) {
   const std::string& name = call.function;
-  std::size_t want = (name == "attribute_exists" || name == "attribute_not_exists" ||
-                      name == "size")
-                         ? 1
-                         : 2;
+  std::size_t want =
+      (name == "attribute_exists" || name == "attribute_not_exists" || name == "size") ? 1 : 2;
   if (call.args.size() != want) {
     record(Problem::Operand,
-           "Incorrect number of operands for operator or function; operator or function: " +
-               name + ", number of operands: " + std::to_string(call.args.size()));
+           "Incorrect number of operands for operator or function; operator or function: " + name +
+               ", number of operands: " + std::to_string(call.args.size()));
     return;
   }
   if (want == 2) {
@@ -419,8 +432,8 @@ void Parser::check_update_function(const Operand& call) {
   const std::string& name = call.function;
   if (call.args.size() != 2) {
     record(Problem::Function,
-           "Incorrect number of operands for operator or function; operator or function: " +
-               name + ", number of operands: " + std::to_string(call.args.size()));
+           "Incorrect number of operands for operator or function; operator or function: " + name +
+               ", number of operands: " + std::to_string(call.args.size()));
     return;
   }
   if (name == "if_not_exists") {

@@ -78,7 +78,7 @@ class ExpressionContext {
 };
 
 namespace expr {
-struct ConditionNode;   // defined in expression_ast.h (internal)
+struct ConditionNode;  // defined in expression_ast.h (internal)
 struct UpdateAction;
 }  // namespace expr
 
@@ -106,7 +106,7 @@ Condition parse_condition(std::string_view text, ExpressionContext& ctx, std::st
 // KeyConditionExpression: "pk = :v" optionally AND one sort-key condition.
 struct SortKeyCondition {
   enum class Op { Eq, Lt, Le, Gt, Ge, Between, BeginsWith };
-  std::string name;         // the sort key attribute
+  std::string name;  // the sort key attribute
   Op op = Op::Eq;
   boost::json::value value;   // the operand (lower bound for Between)
   boost::json::value value2;  // upper bound for Between

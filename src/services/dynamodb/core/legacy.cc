@@ -151,9 +151,8 @@ const json::array& value_list(const json::object& condition) {
 
 std::string operator_of(const json::object& condition) {
   auto it = condition.find("ComparisonOperator");
-  return it != condition.end() && it->value().is_string()
-             ? std::string(it->value().get_string())
-             : std::string();
+  return it != condition.end() && it->value().is_string() ? std::string(it->value().get_string())
+                                                          : std::string();
 }
 
 // QueryFilter / ScanFilter / KeyConditions: every entry needs a ComparisonOperator, the right
@@ -174,8 +173,9 @@ ConditionPtr filter_entry(std::string_view attribute, const json::object& condit
   }
   int n = static_cast<int>(values.size());
   if (n < spec->second.min_args || n > spec->second.max_args) {
-    invalid("The attempted filter operation is not supported for the provided filter argument "
-            "count");
+    invalid(
+        "The attempted filter operation is not supported for the provided filter argument "
+        "count");
   }
   const auto& types = spec->second.types;
   for (const json::value& v : values) {
@@ -195,10 +195,12 @@ ConditionPtr expected_entry(std::string_view attribute, const json::object& cond
   std::string op = operator_of(condition);
   if (!op.empty()) {
     if (has_exists) {
-      invalid(kInvalid + "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
+      invalid(kInvalid +
+              "Exists and ComparisonOperator cannot be used together for Attribute: " + a);
     }
     if (has_list && has_value) {
-      invalid(kInvalid + "Value and AttributeValueList cannot be used together for Attribute: " + a);
+      invalid(kInvalid +
+              "Value and AttributeValueList cannot be used together for Attribute: " + a);
     }
     json::array values = has_value ? json::array{condition.at("Value")} : value_list(condition);
     auto spec = operators().find(op);
@@ -216,7 +218,8 @@ ConditionPtr expected_entry(std::string_view attribute, const json::object& cond
     return comparison(attribute, op, values);
   }
   if (has_list) {
-    invalid(kInvalid + "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
+    invalid(kInvalid +
+            "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + a);
   }
   bool exists = !has_exists || (exists_it->value().is_bool() && exists_it->value().get_bool());
   if (exists && !has_value) {
@@ -284,9 +287,12 @@ KeyCondition key_condition_from_legacy(const json::object& key_conditions,
       invalid("Query condition missed key schema element: " + schema.partition);
     }
     static const std::map<std::string_view, SortKeyCondition::Op> kOps = {
-        {"EQ", SortKeyCondition::Op::Eq},          {"LE", SortKeyCondition::Op::Le},
-        {"LT", SortKeyCondition::Op::Lt},          {"GE", SortKeyCondition::Op::Ge},
-        {"GT", SortKeyCondition::Op::Gt},          {"BETWEEN", SortKeyCondition::Op::Between},
+        {"EQ", SortKeyCondition::Op::Eq},
+        {"LE", SortKeyCondition::Op::Le},
+        {"LT", SortKeyCondition::Op::Lt},
+        {"GE", SortKeyCondition::Op::Ge},
+        {"GT", SortKeyCondition::Op::Gt},
+        {"BETWEEN", SortKeyCondition::Op::Between},
         {"BEGINS_WITH", SortKeyCondition::Op::BeginsWith}};
     auto it = kOps.find(op);
     if (it == kOps.end()) {

@@ -36,26 +36,29 @@ TEST(LegacyTest, ExpectedMapsToConditions) {
     std::string conditional_operator;
     bool result;
   };
-  for (const Case& c : std::vector<Case>{
-           {R"({"id": {"Value": {"S": "user#1"}}})", "", true},
-           {R"({"id": {"Value": {"S": "other"}, "Exists": true}})", "", false},
-           {R"({"nope": {"Exists": false}})", "", true},
-           {R"({"id": {"Exists": false}})", "", false},
-           {R"({"n": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "10"}]}})", "", true},
-           {R"({"n": {"ComparisonOperator": "BETWEEN",
-                      "AttributeValueList": [{"N": "1"}, {"N": "14.9"}]}})", "", false},
-           {R"({"n": {"ComparisonOperator": "IN",
-                      "AttributeValueList": [{"N": "1"}, {"N": "15.0"}]}})", "", true},
-           {R"({"id": {"ComparisonOperator": "BEGINS_WITH", "Value": {"S": "user"}}})", "", true},
-           {R"({"tags": {"ComparisonOperator": "CONTAINS", "Value": {"S": "a"}}})", "", true},
-           {R"({"tags": {"ComparisonOperator": "NOT_CONTAINS", "Value": {"S": "a"}}})", "", false},
-           {R"({"nope": {"ComparisonOperator": "NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
-            "AND", true},
-           {R"({"nope": {"ComparisonOperator": "NOT_NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
-            "OR", true},
-           {R"({"nope": {"ComparisonOperator": "NOT_NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
-            "AND", false},
-       }) {
+  for (
+      const Case& c : std::vector<Case>{
+          {R"({"id": {"Value": {"S": "user#1"}}})", "", true},
+          {R"({"id": {"Value": {"S": "other"}, "Exists": true}})", "", false},
+          {R"({"nope": {"Exists": false}})", "", true},
+          {R"({"id": {"Exists": false}})", "", false},
+          {R"({"n": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "10"}]}})", "", true},
+          {R"({"n": {"ComparisonOperator": "BETWEEN",
+                      "AttributeValueList": [{"N": "1"}, {"N": "14.9"}]}})",
+           "", false},
+          {R"({"n": {"ComparisonOperator": "IN",
+                      "AttributeValueList": [{"N": "1"}, {"N": "15.0"}]}})",
+           "", true},
+          {R"({"id": {"ComparisonOperator": "BEGINS_WITH", "Value": {"S": "user"}}})", "", true},
+          {R"({"tags": {"ComparisonOperator": "CONTAINS", "Value": {"S": "a"}}})", "", true},
+          {R"({"tags": {"ComparisonOperator": "NOT_CONTAINS", "Value": {"S": "a"}}})", "", false},
+          {R"({"nope": {"ComparisonOperator": "NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
+           "AND", true},
+          {R"({"nope": {"ComparisonOperator": "NOT_NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
+           "OR", true},
+          {R"({"nope": {"ComparisonOperator": "NOT_NULL"}, "id": {"ComparisonOperator": "NOT_NULL"}})",
+           "AND", false},
+      }) {
     Condition cond = condition_from_expected(obj(c.expected), c.conditional_operator);
     EXPECT_EQ(cond.evaluate(kItem), c.result) << c.expected << " " << c.conditional_operator;
   }
@@ -69,7 +72,8 @@ TEST(LegacyTest, RejectsMalformedExpectedWithDynamoDbsMessages) {
   };
   for (const Case& c : std::vector<Case>{
            {R"({"a": {}})", p + "Value must be provided when Exists is null for Attribute: a"},
-           {R"({"a": {"Exists": true}})", p + "Value must be provided when Exists is true for Attribute: a"},
+           {R"({"a": {"Exists": true}})",
+            p + "Value must be provided when Exists is true for Attribute: a"},
            {R"({"a": {"Exists": false, "Value": {"S": "x"}}})",
             p + "Value cannot be used when Exists is false for Attribute: a"},
            {R"({"a": {"Exists": true, "ComparisonOperator": "EQ"}})",
@@ -92,16 +96,20 @@ TEST(LegacyTest, RejectsMalformedExpectedWithDynamoDbsMessages) {
 
 TEST(LegacyTest, FiltersCheckArgumentCountsAndTypes) {
   EXPECT_TRUE(condition_from_filter(obj(R"({"n": {"ComparisonOperator": "LE",
-      "AttributeValueList": [{"N": "15"}]}})"), "").evaluate(kItem));
+      "AttributeValueList": [{"N": "15"}]}})"),
+                                    "")
+                  .evaluate(kItem));
   EXPECT_EQ(error_of([] {
               condition_from_filter(obj(R"({"n": {"ComparisonOperator": "BETWEEN",
-                  "AttributeValueList": [{"N": "1"}]}})"), "");
+                  "AttributeValueList": [{"N": "1"}]}})"),
+                                    "");
             }),
             "The attempted filter operation is not supported for the provided filter argument "
             "count");
   EXPECT_EQ(error_of([] {
               condition_from_filter(obj(R"({"n": {"ComparisonOperator": "BEGINS_WITH",
-                  "AttributeValueList": [{"N": "1"}]}})"), "");
+                  "AttributeValueList": [{"N": "1"}]}})"),
+                                    "");
             }),
             "The attempted filter operation is not supported for the provided type");
 }
@@ -117,18 +125,21 @@ TEST(LegacyTest, KeyConditionsBecomeAKeyCondition) {
   EXPECT_EQ(k.sort->op, SortKeyCondition::Op::BeginsWith);
   EXPECT_EQ(error_of([&] {
               key_condition_from_legacy(obj(R"({"pk": {"ComparisonOperator": "GT",
-                  "AttributeValueList": [{"S": "p"}]}})"), schema);
+                  "AttributeValueList": [{"S": "p"}]}})"),
+                                        schema);
             }),
             "Query key condition not supported");
   EXPECT_EQ(error_of([&] {
               key_condition_from_legacy(obj(R"({"sk": {"ComparisonOperator": "EQ",
-                  "AttributeValueList": [{"S": "p"}]}})"), schema);
+                  "AttributeValueList": [{"S": "p"}]}})"),
+                                        schema);
             }),
             "Query condition missed key schema element: pk");
   EXPECT_EQ(error_of([&] {
               key_condition_from_legacy(obj(R"({"pk": {"ComparisonOperator": "EQ",
                   "AttributeValueList": [{"S": "p"}]}, "sk": {"ComparisonOperator": "NE",
-                  "AttributeValueList": [{"S": "p"}]}})"), schema);
+                  "AttributeValueList": [{"S": "p"}]}})"),
+                                        schema);
             }),
             "Attempted conditional constraint is not an indexable operation");
   EXPECT_EQ(error_of([&] { key_condition_from_legacy(json::object(), schema); }),
@@ -138,10 +149,9 @@ TEST(LegacyTest, KeyConditionsBecomeAKeyCondition) {
 TEST(LegacyTest, AttributesToGetProjectsTopLevelNames) {
   Projection p = projection_from_attributes_to_get(json::parse(R"(["id", "l"])").as_array());
   EXPECT_EQ(p.apply(kItem), obj(R"({"id": {"S": "user#1"}, "l": {"L": [{"S": "x"}]}})"));
-  EXPECT_EQ(error_of([] {
-              projection_from_attributes_to_get(json::parse(R"(["a", "a"])").as_array());
-            }),
-            "One or more parameter values were invalid: Duplicate value in attribute name: a");
+  EXPECT_EQ(
+      error_of([] { projection_from_attributes_to_get(json::parse(R"(["a", "a"])").as_array()); }),
+      "One or more parameter values were invalid: Duplicate value in attribute name: a");
 }
 
 TEST(LegacyTest, AttributeUpdatesApplyPutAddAndDelete) {
@@ -164,15 +174,16 @@ TEST(LegacyTest, AttributeUpdatesApplyPutAddAndDelete) {
   const std::string p = "One or more parameter values were invalid: ";
   EXPECT_EQ(error_of([] { update_from_attribute_updates(obj(R"({"a": {"Action": "PUT"}})")); }),
             p + "Only DELETE action is allowed when no attribute value is specified");
-  EXPECT_EQ(error_of([] {
-              update_from_attribute_updates(obj(R"({"a": {"Action": "ADD", "Value": {"S": "x"}}})"));
-            }),
-            p + "ADD action is not supported for the type S");
-  EXPECT_EQ(error_of([] {
-              update_from_attribute_updates(
-                  obj(R"({"a": {"Action": "DELETE", "Value": {"N": "1"}}})"));
-            }),
-            p + "DELETE action with value is not supported for the type N");
+  EXPECT_EQ(
+      error_of([] {
+        update_from_attribute_updates(obj(R"({"a": {"Action": "ADD", "Value": {"S": "x"}}})"));
+      }),
+      p + "ADD action is not supported for the type S");
+  EXPECT_EQ(
+      error_of([] {
+        update_from_attribute_updates(obj(R"({"a": {"Action": "DELETE", "Value": {"N": "1"}}})"));
+      }),
+      p + "DELETE action with value is not supported for the type N");
 }
 
 }  // namespace

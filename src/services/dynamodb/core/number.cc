@@ -207,9 +207,7 @@ int Number::significant_digits() const {
   return static_cast<int>(abs_digits(coefficient_).size());
 }
 
-int Number::scientific_exponent() const {
-  return exponent_ + significant_digits() - 1;
-}
+int Number::scientific_exponent() const { return exponent_ + significant_digits() - 1; }
 
 // Layout: a sign class byte (1 negative, 2 zero, 3 positive), then for non-zero values the
 // scientific exponent biased into one byte and the digits as ASCII ending with 0x00. Negative

@@ -58,7 +58,7 @@ class Number {
  private:
   using Int = boost::multiprecision::cpp_int;
   Number(Int coefficient, int exponent);
-  void normalize();   // strips trailing zeros of the coefficient into the exponent
+  void normalize();           // strips trailing zeros of the coefficient into the exponent
   void check_limits() const;  // throws the range / precision errors
 
   Int coefficient_ = 0;  // no trailing decimal zeros unless zero

@@ -48,8 +48,8 @@ TEST(NumberTest, ReturnsNumbersInDynamoDbsCanonicalForm) {
 }
 
 TEST(NumberTest, RejectsTextThatIsNotANumber) {
-  for (const char* text : {"abc", "1.2.3", "1e", "e5", " 1", "1 ", "--1", "0x10", "Infinity",
-                           "NaN", "1e5.5", "."}) {
+  for (const char* text :
+       {"abc", "1.2.3", "1e", "e5", " 1", "1 ", "--1", "0x10", "Infinity", "NaN", "1e5.5", "."}) {
     EXPECT_EQ(error_of(text),
               std::string("The parameter cannot be converted to a numeric value: ") + text);
   }
@@ -86,8 +86,7 @@ TEST(NumberTest, AddsAndSubtractsWithoutBinaryRounding) {
   EXPECT_EQ(Number::add(Number::parse("0.1"), Number::parse("0.2")).to_string(), "0.3");
   EXPECT_EQ(Number::subtract(Number::parse("1"), Number::parse("1.00")).to_string(), "0");
   EXPECT_EQ(Number::subtract(Number::parse("5"), Number::parse("7.25")).to_string(), "-2.25");
-  EXPECT_EQ(Number::add(Number::parse("12345678901234567890123456789012345678"),
-                        Number::parse("1"))
+  EXPECT_EQ(Number::add(Number::parse("12345678901234567890123456789012345678"), Number::parse("1"))
                 .to_string(),
             "12345678901234567890123456789012345679");
   EXPECT_EQ(Number::add(Number::parse("1e100"), Number::parse("-1e100")).to_string(), "0");
@@ -112,9 +111,9 @@ TEST(NumberTest, ArithmeticBeyondTheLimitsFails) {
 }
 
 TEST(NumberTest, OrderKeysSortLikeTheNumbers) {
-  std::vector<std::string> texts = {"-1e125", "-100", "-99.5", "-1.51", "-1.5", "-1", "-0.001",
-                                    "-1e-130", "0", "1e-130", "0.001", "0.01", "1", "1.5",
-                                    "1.51", "2", "10", "99.99", "100", "1e125"};
+  std::vector<std::string> texts = {"-1e125",  "-100", "-99.5",  "-1.51", "-1.5", "-1",   "-0.001",
+                                    "-1e-130", "0",    "1e-130", "0.001", "0.01", "1",    "1.5",
+                                    "1.51",    "2",    "10",     "99.99", "100",  "1e125"};
   std::vector<std::string> keys;
   for (const std::string& t : texts) {
     keys.push_back(Number::parse(t).order_key());

@@ -51,7 +51,8 @@ std::optional<json::value> project_value(const json::value& v, const Node& node)
       if (static_cast<std::size_t>(index) >= list.size()) {
         continue;
       }
-      if (std::optional<json::value> p = project_value(list[static_cast<std::size_t>(index)], child)) {
+      if (std::optional<json::value> p =
+              project_value(list[static_cast<std::size_t>(index)], child)) {
         out.push_back(std::move(*p));
       }
     }

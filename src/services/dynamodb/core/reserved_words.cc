@@ -11,6 +11,7 @@ namespace {
 
 // "Reserved words in DynamoDB" (Amazon DynamoDB Developer Guide), sorted for binary search.
 // The list is not case-sensitive: lookups upper-case the word first.
+// clang-format off
 constexpr std::array<std::string_view, 573> kReservedWords = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE",
     "ALTER", "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII",
@@ -78,6 +79,7 @@ constexpr std::array<std::string_view, 573> kReservedWords = {
     "WAIT", "WHEN", "WHENEVER", "WHERE", "WHILE", "WINDOW", "WITH", "WITHIN", "WITHOUT", "WORK",
     "WRAPPED", "WRITE", "YEAR", "ZONE",
 };
+// clang-format on
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 // highest index down so that "REMOVE l[0], l[2]" removes the elements the indexes named.
 
 #include <algorithm>
+#include <set>
 
 #include "protocol/aws_error.h"
 #include "services/dynamodb/core/attribute_value.h"
@@ -168,6 +169,15 @@ void remove(json::object& item, const Path& path) {
 
 bool is_set(std::string_view type) { return type == "SS" || type == "NS" || type == "BS"; }
 
+// Set members as order keys, so that membership is by value ("1" and "1.0" are one number).
+std::set<std::string> member_keys(std::string_view scalar, const json::array& members) {
+  std::set<std::string> keys;
+  for (const json::value& m : members) {
+    keys.insert(order_key(typed(scalar, m)));
+  }
+  return keys;
+}
+
 // ADD: a number is added to a number, a set's members to a set of the same type (and, for the
 // legacy AttributeUpdates only, a list to a list); a missing attribute takes the operand's value.
 json::value add_value(const json::value* current, const json::value& operand) {
@@ -196,11 +206,9 @@ json::value add_value(const json::value* current, const json::value& operand) {
   }
   std::string_view scalar = type.substr(0, 1);
   json::array& set = member(out).get_array();
+  std::set<std::string> present = member_keys(scalar, set);
   for (const json::value& m : member(operand).get_array()) {
-    bool present = std::any_of(set.begin(), set.end(), [&](const json::value& e) {
-      return values_equal(typed(scalar, e), typed(scalar, m));
-    });
-    if (!present) {
+    if (present.insert(order_key(typed(scalar, m))).second) {
       set.push_back(m);
     }
   }
@@ -215,12 +223,9 @@ std::optional<json::value> delete_value(const json::value& current, const json::
   }
   std::string_view scalar = type.substr(0, 1);
   json::array kept;
-  const json::array& removed = member(operand).get_array();
+  std::set<std::string> removed = member_keys(scalar, member(operand).get_array());
   for (const json::value& e : member(current).get_array()) {
-    bool gone = std::any_of(removed.begin(), removed.end(), [&](const json::value& m) {
-      return values_equal(typed(scalar, e), typed(scalar, m));
-    });
-    if (!gone) {
+    if (!removed.contains(order_key(typed(scalar, e)))) {
       kept.push_back(e);
     }
   }

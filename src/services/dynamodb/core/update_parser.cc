@@ -23,8 +23,8 @@ using expr::Problem;
 using expr::UpdateAction;
 
 const std::map<std::string_view, std::string_view> kLongTypeNames = {
-    {"S", "STRING"}, {"N", "NUMBER"}, {"B", "BINARY"}, {"NULL", "NULL"},
-    {"BOOL", "BOOLEAN"}, {"L", "LIST"}, {"M", "MAP"}};
+    {"S", "STRING"},     {"N", "NUMBER"}, {"B", "BINARY"}, {"NULL", "NULL"},
+    {"BOOL", "BOOLEAN"}, {"L", "LIST"},   {"M", "MAP"}};
 
 // Two paths of one update (or projection) may neither overlap (one is a prefix of the other) nor
 // conflict (one has a list index where the other has a map key).
@@ -118,10 +118,9 @@ class UpdateParser {
     if (it == kLongTypeNames.end() || (section == "ADD" && type == "N")) {
       return;
     }
-    p_.record(Problem::Operand,
-              "Incorrect operand type for operator or function; operator: " + section +
-                  ", operand type: " + std::string(it->second) + ", typeSet: ALLOWED_FOR_" +
-                  section + "_OPERAND");
+    p_.record(Problem::Operand, "Incorrect operand type for operator or function; operator: " +
+                                    section + ", operand type: " + std::string(it->second) +
+                                    ", typeSet: ALLOWED_FOR_" + section + "_OPERAND");
   }
 
   OperandPtr parse_set_value() {
@@ -153,8 +152,8 @@ class UpdateParser {
       std::string type = Parser::static_type(*x);
       if (!type.empty() && type != "N") {
         p_.record(Problem::Function,
-                  "Incorrect operand type for operator or function; operator or function: " +
-                      op + ", operand type: " + type);
+                  "Incorrect operand type for operator or function; operator or function: " + op +
+                      ", operand type: " + type);
         break;
       }
     }

@@ -133,7 +133,8 @@ TEST(UpdateTest, FailsAtRuntimeWithDynamoDbsMessages) {
   const std::string missing =
       "The provided expression refers to an attribute that does not exist in the item";
   const std::string type = "An operand in the update expression has an incorrect data type";
-  const std::string path = "The document path provided in the update expression is invalid for update";
+  const std::string path =
+      "The document path provided in the update expression is invalid for update";
   EXPECT_EQ(runtime_error_of("SET n = nope + :one"), missing);
   EXPECT_EQ(runtime_error_of("SET n = nope"), missing);
   EXPECT_EQ(runtime_error_of("SET n = s + :one"), type);
@@ -180,8 +181,11 @@ TEST(UpdateTest, RejectsBadExpressionsWithDynamoDbsMessages) {
             u + "The \"SET\" section can only be used once in an update expression;"},
            {"REMOVE a ADD b :one REMOVE c",
             u + "The \"REMOVE\" section can only be used once in an update expression;"},
-           {"SET status = :one", u + "Attribute name is a reserved keyword; reserved keyword: status"},
-           {"SET a = size(b)", u + "Invalid function name; function: size"},
+           {"SET status = :one",
+            u + "Attribute name is a reserved keyword; reserved keyword: status"},
+           {"SET a = size(b)",
+            u + "The function is not allowed in an update expression; function: size"},
+           {"SET a = nope(b)", u + "Invalid function name; function: nope"},
            {"SET #x = :one",
             u + "An expression attribute name used in the document path is not defined; "
                 "attribute name: #x"},
