@@ -17,6 +17,7 @@
 #include "services/ec2/host_network.h"
 #include "services/ec2/netplane_sync.h"
 #include "services/ecr/ecr_module.h"
+#include "services/dynamodb/dynamodb_module.h"
 #include "services/ecs/ecs_module.h"
 #include "services/elbv2/elbv2_module.h"
 #include "services/iam/iam_module.h"
@@ -102,6 +103,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
                                                .metrics = &cloudwatch->metrics()});
   std::unique_ptr<services::autoscaling::AutoscalingModule> autoscaling =
       services::autoscaling::make_autoscaling_module(ctx);
+  std::unique_ptr<module::Module> dynamodb = services::dynamodb::make_dynamodb_module(ctx);
   cloudwatch->add_action_sink(autoscaling->action_sink());
   if (host_) {
     // After every module's own reset hook: whatever namespaces are left go.
@@ -126,6 +128,7 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
+  modules_.push_back(std::move(dynamodb));
   // Last: its providers call every other service through the in-process client.
   modules_.push_back(services::cloudformation::make_cloudformation_module(ctx));
 }

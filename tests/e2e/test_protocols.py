@@ -301,7 +301,7 @@ def test_rest_xml_malformed_body(make_client):
 @pytest.mark.emulator_only
 def test_modelled_but_unimplemented_operation_says_so(make_client):
     with pytest.raises(ClientError) as e:
-        make_client("dynamodb").list_tables()
+        make_client("lambda").list_functions()
     assert error_code(e) == ("NotImplemented", 501)
 
 

@@ -1,0 +1,241 @@
+// Query and Scan.
+
+#include <boost/endian/conversion.hpp>
+
+#include "core/json.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/core/attribute_value.h"
+#include "services/dynamodb/core/legacy.h"
+#include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/errors.h"
+#include "services/dynamodb/item_keys.h"
+#include "services/dynamodb/page_reader.h"
+#include "services/dynamodb/request_checks.h"
+#include "services/dynamodb/wire_values.h"
+
+namespace services::dynamodb {
+namespace {
+
+namespace json = boost::json;
+
+// The index a request names (nullptr without IndexName), with DynamoDB's checks of Select and
+// ConsistentRead against it.
+const Index* requested_index(const Table& table, const Doc& req) {
+  std::optional<std::string> name = core::opt_str(req, "IndexName");
+  if (!name) {
+    if (core::str(req, "Select") == "ALL_PROJECTED_ATTRIBUTES") {
+      throw errors::invalid(
+          "Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table without an index");
+    }
+    return nullptr;
+  }
+  const Index* index = table.index(*name);
+  if (!index) throw errors::validation("The table does not have the specified index: " + *name);
+  if (index->global && core::opt_bool(req, "ConsistentRead").value_or(false)) {
+    throw errors::validation("Consistent reads are not supported on global secondary indexes");
+  }
+  if (index->global && index->projection != "ALL" && core::str(req, "Select") == "ALL_ATTRIBUTES") {
+    throw errors::invalid("Select type ALL_ATTRIBUTES is not supported for global secondary index " +
+                          index->name + " because its projection type is not ALL");
+  }
+  return index;
+}
+
+// Filters may not name key attributes of what they read ("Filter Expression can only contain
+// non-primary key attributes").
+void check_filter_keys(const Condition& filter, const KeySchema& keys) {
+  for (const std::string& name : filter.attribute_names()) {
+    if (name == keys.hash.name || (keys.range && name == keys.range->name)) {
+      throw errors::validation(
+          "Filter Expression can only contain non-primary key attributes: Primary key "
+          "attribute: " + name);
+    }
+  }
+}
+
+// The byte range of the sort key that a sort-key condition selects; half-open [lo, hi).
+// s > k is s >= k + '\0' and s <= k is s < k + '\0' in memcmp order.
+void sort_range(const SortKeyCondition& c, RowRange& r) {
+  std::string k = order_key(c.value);
+  std::string after = k + std::string(1, '\0');
+  using Op = SortKeyCondition::Op;
+  switch (c.op) {
+    case Op::Eq: r.lo = k; r.hi = after; break;
+    case Op::Lt: r.hi = k; break;
+    case Op::Le: r.hi = after; break;
+    case Op::Gt: r.lo = after; break;
+    case Op::Ge: r.lo = k; break;
+    case Op::Between: r.lo = k; r.hi = order_key(c.value2) + std::string(1, '\0'); break;
+    case Op::BeginsWith: {
+      r.lo = k;
+      // The first string after every string with prefix k: k with its last non-0xff byte
+      // incremented and the rest dropped; unbounded when k is all 0xff.
+      std::string hi = k;
+      while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xff) hi.pop_back();
+      if (!hi.empty()) {
+        hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
+        r.hi = hi;
+      }
+      break;
+    }
+  }
+}
+
+json::object page_reply(const Doc& req, const Table& table, const Index* index, Page& page,
+                        bool consistent) {
+  json::object out;
+  if (core::str(req, "Select") != "COUNT") {
+    for (json::value& v : page.items) item_from_wire(v.as_object());
+    out["Items"] = std::move(page.items);
+  }
+  out["Count"] = page.count;
+  out["ScannedCount"] = page.scanned;
+  if (page.last_key) {
+    item_from_wire(*page.last_key);
+    out["LastEvaluatedKey"] = std::move(*page.last_key);
+  }
+  Consumed cost;
+  double units = read_units(page.bytes, consistent);
+  if (index) {
+    (index->global ? cost.global_indexes : cost.local_indexes)[index->name] = units;
+  } else {
+    cost.table = units;
+  }
+  json::object cc = consumed_capacity(core::str(req, "ReturnConsumedCapacity"), table.name, cost);
+  if (!cc.empty()) out["ConsumedCapacity"] = std::move(cc);
+  return out;
+}
+
+std::optional<int64_t> limit_of(const Doc& req) { return core::opt_int(req, "Limit"); }
+
+Condition filter_of(const Doc& req, ExpressionContext& ectx, std::string_view legacy) {
+  if (auto text = core::opt_str(req, "FilterExpression")) {
+    return parse_condition(*text, ectx, "FilterExpression");
+  }
+  if (const json::object* f = core::obj(req, legacy)) {
+    return condition_from_filter(*f, core::str(req, "ConditionalOperator"));
+  }
+  return Condition();
+}
+
+}  // namespace
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Query.html
+Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(
+      req, {"KeyConditionExpression", "FilterExpression", "ProjectionExpression"},
+      {"KeyConditions", "QueryFilter", "AttributesToGet"},
+      "KeyConditionExpression and FilterExpression and ProjectionExpression are null");
+  store::Transaction tx = db_.read();
+  DdbStore st(tx);
+  std::shared_ptr<const Table> table = active_table(st, ctx, core::str(req, "TableName"));
+  const Index* index = requested_index(*table, req);
+  const KeySchema& keys = index ? index->keys : table->keys;
+  KeySchemaNames names{keys.hash.name, std::nullopt};
+  if (keys.range) names.sort = keys.range->name;
+  ExpressionContext ectx = expression_context(req);
+  KeyCondition kc;
+  if (auto text = core::opt_str(req, "KeyConditionExpression")) {
+    kc = parse_key_condition(*text, ectx, names);
+  } else if (const json::object* legacy = core::obj(req, "KeyConditions")) {
+    kc = key_condition_from_legacy(*legacy, names);
+  } else {
+    throw errors::validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+        "request.");
+  }
+  Condition filter = filter_of(req, ectx, "QueryFilter");
+  Projection projection = read_projection(req, ectx);
+  ectx.check_unused();
+  check_filter_keys(filter, keys);
+  bool typed = type_of(kc.partition_value) == keys.hash.type &&
+               (!kc.sort || type_of(kc.sort->value) == keys.range->type);
+  if (!typed) throw errors::invalid("Condition parameter type does not match schema type");
+  PageSpec spec;
+  spec.table = table.get();
+  spec.index = index;
+  spec.range.space = table->space() + (index ? index->slot : 0);
+  spec.range.partition = partition_bytes(kc.partition_value);
+  spec.range.forward = core::opt_bool(req, "ScanIndexForward").value_or(true);
+  if (kc.sort) sort_range(*kc.sort, spec.range);
+  if (const json::object* start = core::obj(req, "ExclusiveStartKey")) {
+    spec.range.after = start_row(*table, index, *start);
+    if (spec.range.after->h != *spec.range.partition) {
+      throw errors::validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
+    }
+  }
+  spec.sort = kc.sort ? &*kc.sort : nullptr;
+  spec.filter = &filter;
+  spec.projection = &projection;
+  spec.count_only = core::str(req, "Select") == "COUNT";
+  spec.fetch_from_table = index && !index->global && index->projection != "ALL" &&
+                          (core::str(req, "Select") == "ALL_ATTRIBUTES" ||
+                           !projection.paths().empty());
+  spec.limit = limit_of(req);
+  Page page = read_page(st, spec);
+  return page_reply(req, *table, index, page, core::opt_bool(req, "ConsistentRead").value_or(false));
+}
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Scan.html
+Reply DynamoDbService::scan(const Ctx& ctx, const Doc& in) {
+  Doc req = in;
+  request_to_wire(req);
+  check_expression_parameters(req, {"FilterExpression", "ProjectionExpression"},
+                              {"ScanFilter", "AttributesToGet"},
+                              "FilterExpression and ProjectionExpression are null");
+  std::optional<int64_t> segment = core::opt_int(req, "Segment");
+  std::optional<int64_t> total = core::opt_int(req, "TotalSegments");
+  if (segment && !total) {
+    throw errors::validation(
+        "The TotalSegments parameter is required but was not present in the request when "
+        "Segment parameter is present");
+  }
+  if (total && !segment) {
+    throw errors::validation(
+        "The Segment parameter is required but was not present in the request when parameter "
+        "TotalSegments is present");
+  }
+  if (segment && *segment >= *total) {
+    throw errors::validation(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        "Segment: " + std::to_string(*segment) + " is not less than TotalSegments: " +
+        std::to_string(*total));
+  }
+  ExpressionContext ectx = expression_context(req);
+  Condition filter = filter_of(req, ectx, "ScanFilter");
+  Projection projection = read_projection(req, ectx);
+  ectx.check_unused();
+  store::Transaction tx = db_.read();
+  DdbStore st(tx);
+  std::shared_ptr<const Table> table = active_table(st, ctx, core::str(req, "TableName"));
+  const Index* index = requested_index(*table, req);
+  PageSpec spec;
+  spec.table = table.get();
+  spec.index = index;
+  spec.range.space = table->space() + (index ? index->slot : 0);
+  if (segment) {
+    // Segment i of n holds the partitions whose 64-bit hash is in [i * 2^64 / n, (i+1) * 2^64 / n).
+    auto bound = [&](int64_t i) {
+      unsigned __int128 b = (static_cast<unsigned __int128>(1) << 64) * static_cast<uint64_t>(i) /
+                            static_cast<uint64_t>(*total);
+      uint64_t big = boost::endian::native_to_big(static_cast<uint64_t>(b));
+      return std::string(reinterpret_cast<const char*>(&big), 8);
+    };
+    spec.range.lo = *segment == 0 ? std::string() : bound(*segment);
+    if (*segment + 1 < *total) spec.range.hi = bound(*segment + 1);
+  }
+  if (const json::object* start = core::obj(req, "ExclusiveStartKey")) {
+    spec.range.after = start_row(*table, index, *start);
+  }
+  spec.filter = &filter;
+  spec.projection = &projection;
+  spec.count_only = core::str(req, "Select") == "COUNT";
+  spec.limit = limit_of(req);
+  Page page = read_page(st, spec);
+  return page_reply(req, *table, index, page, core::opt_bool(req, "ConsistentRead").value_or(false));
+}
+
+}  // namespace services::dynamodb
