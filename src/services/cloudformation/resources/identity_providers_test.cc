@@ -25,10 +25,10 @@ TEST_F(IdentityProvidersTest, RoleRefIsItsNameAndGetAttGivesArnAndRoleId) {
   ProvisionResult made = create(req);
   // "<stack>-<logical id>-<suffix>" when RoleName is absent.
   EXPECT_TRUE(made.physical_id.starts_with("app-TaskRole-")) << made.physical_id;
-  EXPECT_EQ(s(made.attributes.at("Arn")),
-            "arn:aws:iam::123456789012:role/app/" + made.physical_id);
+  EXPECT_EQ(s(made.attributes.at("Arn")), "arn:aws:iam::123456789012:role/app/" + made.physical_id);
   EXPECT_TRUE(s(made.attributes.at("RoleId")).starts_with("AROA"));
-  json::object role = call("iam", "GetRole", {{"RoleName", made.physical_id}}).at("Role").as_object();
+  json::object role =
+      call("iam", "GetRole", {{"RoleName", made.physical_id}}).at("Role").as_object();
   // CloudFormation's own tags ride along.
   EXPECT_NE(json::serialize(role.at("Tags")).find("aws:cloudformation:logical-id"),
             std::string::npos);
@@ -37,9 +37,11 @@ TEST_F(IdentityProvidersTest, RoleRefIsItsNameAndGetAttGivesArnAndRoleId) {
 TEST_F(IdentityProvidersTest, RoleAttachesManagedAndPutsInlinePoliciesThenUpdatesThemInPlace) {
   ResourceRequest req = request(
       "AWS::IAM::Role", "TaskRole",
-      role_props(R"(,"RoleName":"task","ManagedPolicyArns":[")" + std::string(kExecution) +
-                 R"("],"Policies":[{"PolicyName":"read","PolicyDocument":)" +
-                 std::string(kS3Read) + "}]"));
+      role_props(
+          R"(,"RoleName":"task","Tags":[{"Key":"team","Value":"a"},{"Key":"old","Value":"x"}],)"
+          R"("ManagedPolicyArns":[")" +
+          std::string(kExecution) + R"("],"Policies":[{"PolicyName":"read","PolicyDocument":)" +
+          std::string(kS3Read) + "}]"));
   ProvisionResult made = create(req);
   ASSERT_EQ(made.physical_id, "task");
   json::object props = live({.stack = &stack_, .type = req.type, .physical_id = "task"});
@@ -49,11 +51,12 @@ TEST_F(IdentityProvidersTest, RoleAttachesManagedAndPutsInlinePoliciesThenUpdate
   EXPECT_EQ(props.at("AssumeRolePolicyDocument"), json::parse(kTrust));
 
   // No managed policy, a new inline policy instead of the old, a description and 2 h sessions.
-  ResourceRequest next = updated(
-      req, "task",
-      role_props(R"(,"RoleName":"task","Description":"tasks","MaxSessionDuration":"7200",)"
-                 R"("Policies":[{"PolicyName":"write","PolicyDocument":)" +
-                 std::string(kS3Read) + "}]"));
+  ResourceRequest next =
+      updated(req, "task",
+              role_props(R"(,"RoleName":"task","Description":"tasks","MaxSessionDuration":"7200",)"
+                         R"("Tags":[{"Key":"team","Value":"b"}],)"
+                         R"("Policies":[{"PolicyName":"write","PolicyDocument":)" +
+                         std::string(kS3Read) + "}]"));
   ProvisionResult after = update(next);
   EXPECT_EQ(after.physical_id, "task");
   EXPECT_EQ(after.attributes.at("RoleId"), made.attributes.at("RoleId"));  // same role
@@ -63,6 +66,7 @@ TEST_F(IdentityProvidersTest, RoleAttachesManagedAndPutsInlinePoliciesThenUpdate
   EXPECT_EQ(props.at("Policies").at(0).at("PolicyName"), "write");
   EXPECT_EQ(props.at("Description"), "tasks");
   EXPECT_EQ(props.at("MaxSessionDuration"), 7200);
+  EXPECT_EQ(props.at("Tags"), json::parse(R"([{"Key":"team","Value":"b"}])"));
 }
 
 TEST_F(IdentityProvidersTest, RoleUpdateBehaviourFollowsTheDocumentation) {
@@ -77,11 +81,11 @@ TEST_F(IdentityProvidersTest, RoleUpdateBehaviourFollowsTheDocumentation) {
 }
 
 TEST_F(IdentityProvidersTest, RoleDeleteDetachesAndDeletesItsPoliciesFirst) {
-  ResourceRequest req = request(
-      "AWS::IAM::Role", "TaskRole",
-      role_props(R"(,"RoleName":"task","ManagedPolicyArns":[")" + std::string(kExecution) +
-                 R"("],"Policies":[{"PolicyName":"read","PolicyDocument":)" +
-                 std::string(kS3Read) + "}]"));
+  ResourceRequest req =
+      request("AWS::IAM::Role", "TaskRole",
+              role_props(R"(,"RoleName":"task","ManagedPolicyArns":[")" + std::string(kExecution) +
+                         R"("],"Policies":[{"PolicyName":"read","PolicyDocument":)" +
+                         std::string(kS3Read) + "}]"));
   create(req);
   expect_removed(req, "task", "NoSuchEntity");
 }
@@ -107,19 +111,18 @@ TEST_F(IdentityProvidersTest, RoleWhosePolicyFailsIsNotLeftBehind) {
 TEST_F(IdentityProvidersTest, PolicyPutsAnInlinePolicyOnEachPrincipalAndMovesOnUpdate) {
   create(request("AWS::IAM::Role", "A", role_props(R"(,"RoleName":"a")")));
   create(request("AWS::IAM::Role", "B", role_props(R"(,"RoleName":"b")")));
-  ResourceRequest req = request("AWS::IAM::Policy", "Read",
-                                R"({"PolicyName":"read","Roles":["a"],"PolicyDocument":)" +
-                                    std::string(kS3Read) + "}");
+  ResourceRequest req = request(
+      "AWS::IAM::Policy", "Read",
+      R"({"PolicyName":"read","Roles":["a"],"PolicyDocument":)" + std::string(kS3Read) + "}");
   ProvisionResult made = create(req);
   EXPECT_TRUE(made.physical_id.starts_with("app-Read-"));
   EXPECT_EQ(made.attributes.at("Id"), made.physical_id);
   call("iam", "GetRolePolicy", {{"RoleName", "a"}, {"PolicyName", "read"}});
 
   // Renamed and moved to b: a loses it.
-  ResourceRequest next =
-      updated(req, made.physical_id,
-              R"({"PolicyName":"read2","Roles":["b"],"PolicyDocument":)" + std::string(kS3Read) +
-                  "}");
+  ResourceRequest next = updated(
+      req, made.physical_id,
+      R"({"PolicyName":"read2","Roles":["b"],"PolicyDocument":)" + std::string(kS3Read) + "}");
   EXPECT_EQ(update(next).physical_id, made.physical_id);
   EXPECT_EQ(call_error("iam", "GetRolePolicy", {{"RoleName", "a"}, {"PolicyName", "read"}}).code,
             "NoSuchEntity");
@@ -130,10 +133,10 @@ TEST_F(IdentityProvidersTest, PolicyPutsAnInlinePolicyOnEachPrincipalAndMovesOnU
 }
 
 TEST_F(IdentityProvidersTest, PolicyWithoutPrincipalsIsRefused) {
-  protocol::Result<ProvisionResult> r = provider("AWS::IAM::Policy")
-                                            .create(request("AWS::IAM::Policy", "P",
-                                                            R"({"PolicyName":"p","PolicyDocument":)" +
-                                                                std::string(kS3Read) + "}"));
+  protocol::Result<ProvisionResult> r =
+      provider("AWS::IAM::Policy")
+          .create(request("AWS::IAM::Policy", "P",
+                          R"({"PolicyName":"p","PolicyDocument":)" + std::string(kS3Read) + "}"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "ValidationError");
 }
@@ -142,7 +145,8 @@ TEST_F(IdentityProvidersTest, ManagedPolicyKeepsAtMostFiveVersionsAcrossUpdates)
   create(request("AWS::IAM::Role", "A", role_props(R"(,"RoleName":"a")")));
   auto doc = [](int n) {
     return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",)"
-           R"("Resource":"arn:aws:s3:::b)" + std::to_string(n) + R"("}]})";
+           R"("Resource":"arn:aws:s3:::b)" +
+           std::to_string(n) + R"("}]})";
   };
   ResourceRequest req = request("AWS::IAM::ManagedPolicy", "Shared",
                                 R"({"Roles":["a"],"PolicyDocument":)" + doc(0) + "}");
@@ -191,8 +195,8 @@ TEST_F(IdentityProvidersTest, InstanceProfileHoldsItsRoleAndSwapsItInPlace) {
 }
 
 TEST_F(IdentityProvidersTest, ServiceLinkedRoleRefIsTheRoleName) {
-  ResourceRequest req = request("AWS::IAM::ServiceLinkedRole", "Slr",
-                                R"({"AWSServiceName":"ecs.amazonaws.com"})");
+  ResourceRequest req =
+      request("AWS::IAM::ServiceLinkedRole", "Slr", R"({"AWSServiceName":"ecs.amazonaws.com"})");
   ProvisionResult made = create(req);
   EXPECT_EQ(made.physical_id, "AWSServiceRoleForECS");
   EXPECT_EQ(made.attributes.at("RoleName"), "AWSServiceRoleForECS");

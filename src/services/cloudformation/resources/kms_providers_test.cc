@@ -12,9 +12,10 @@ constexpr std::string_view kPolicy =
     R"("Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]})";
 
 TEST_F(IdentityProvidersTest, KeyRefIsItsIdAndGetAttGivesArnAndKeyId) {
-  ResourceRequest req = request("AWS::KMS::Key", "Key",
-                                R"({"Description":"app","KeyPolicy":)" + std::string(kPolicy) +
-                                    R"(,"EnableKeyRotation":true,"Tags":[{"Key":"team","Value":"a"}]})");
+  ResourceRequest req =
+      request("AWS::KMS::Key", "Key",
+              R"({"Description":"app","KeyPolicy":)" + std::string(kPolicy) +
+                  R"(,"EnableKeyRotation":true,"Tags":[{"Key":"team","Value":"a"}]})");
   ProvisionResult made = create(req);
   EXPECT_EQ(made.attributes.at("KeyId"), made.physical_id);
   EXPECT_EQ(s(made.attributes.at("Arn")),
@@ -30,8 +31,8 @@ TEST_F(IdentityProvidersTest, KeyRefIsItsIdAndGetAttGivesArnAndKeyId) {
 TEST_F(IdentityProvidersTest, KeyDisablesAndStopsRotatingInPlace) {
   ResourceRequest req = request("AWS::KMS::Key", "Key", R"({"EnableKeyRotation":"true"})");
   ProvisionResult made = create(req);
-  ResourceRequest next = updated(req, made.physical_id,
-                                 R"({"Enabled":false,"Tags":[{"Key":"k","Value":"v"}]})");
+  ResourceRequest next =
+      updated(req, made.physical_id, R"({"Enabled":false,"Tags":[{"Key":"k","Value":"v"}]})");
   EXPECT_EQ(update(next).physical_id, made.physical_id);
   json::object props = live(next);
   EXPECT_EQ(props.at("Enabled"), false);
@@ -49,9 +50,9 @@ TEST_F(IdentityProvidersTest, KeyDeleteSchedulesDeletionAfterItsPendingWindow) {
   json::object key =
       call("kms", "DescribeKey", {{"KeyId", made.physical_id}}).at("KeyMetadata").as_object();
   EXPECT_EQ(key.at("KeyState"), "PendingDeletion");
-  // Seven days from now, as PendingWindowInDays asked.
-  std::string deletion = s(key.at("DeletionDate"));
-  EXPECT_FALSE(deletion.empty());
+  // Seven days from now, as PendingWindowInDays asked (CloudFormation's default would be 30).
+  double now = core::to_epoch_seconds(clock_.now());
+  EXPECT_DOUBLE_EQ(key.at("DeletionDate").to_number<double>(), now + 7 * 86400);
 }
 
 TEST_F(IdentityProvidersTest, AliasRefIsItsNameAndRetargetsInPlace) {
