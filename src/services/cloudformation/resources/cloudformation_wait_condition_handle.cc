@@ -44,9 +44,8 @@ class WaitConditionHandle final : public StackOnlyResource {
                        .count();
     const engine::StackIdentity& s = *req.stack;
     return "https://cloudformation-waitcondition-" + s.region + ".s3." + s.url_suffix + "/" +
-           encode_segment(s.stack_id) + "/" + req.logical_id +
-           "?AWSAccessKeyId=AKIA" + core::ids::random_upper_alnum(16) +
-           "&Expires=" + std::to_string(expires) +
+           encode_segment(s.stack_id) + "/" + req.logical_id + "?AWSAccessKeyId=AKIA" +
+           core::ids::random_upper_alnum(16) + "&Expires=" + std::to_string(expires) +
            "&Signature=" + core::ids::random_upper_alnum(27) + "%3D";
   }
 

@@ -22,8 +22,8 @@ class IamGroup final : public engine::ResourceProvider {
 
   protocol::Result<ProvisionResult> create(const ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
-    std::string name = core::opt_str(p, "GroupName").value_or(
-        generated_name(*req.stack, req.logical_id, 128));
+    std::string name =
+        core::opt_str(p, "GroupName").value_or(generated_name(*req.stack, req.logical_id, 128));
     json::object in{{"GroupName", name}, {"Path", core::str(p, "Path", "/")}};
     if (auto r = client_.call(*req.stack, "iam", "CreateGroup", in); !r) return r.error();
     ResourceRequest made = req;

@@ -23,8 +23,8 @@ class IamInstanceProfile final : public engine::ResourceProvider {
   protocol::Result<ProvisionResult> create(const ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
     if (!p.contains("Roles")) return missing_property(req, "Roles");
-    std::string name = core::opt_str(p, "InstanceProfileName").value_or(
-        generated_name(*req.stack, req.logical_id, 128));
+    std::string name = core::opt_str(p, "InstanceProfileName")
+                           .value_or(generated_name(*req.stack, req.logical_id, 128));
     json::object in{{"InstanceProfileName", name}, {"Path", core::str(p, "Path", "/")}};
     if (auto r = client_.call(*req.stack, "iam", "CreateInstanceProfile", in); !r) {
       return r.error();

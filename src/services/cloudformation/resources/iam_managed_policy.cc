@@ -28,8 +28,8 @@ class IamManagedPolicy final : public engine::ResourceProvider {
   protocol::Result<ProvisionResult> create(const ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
     if (!p.contains("PolicyDocument")) return missing_property(req, "PolicyDocument");
-    std::string name = core::opt_str(p, "ManagedPolicyName").value_or(
-        generated_name(*req.stack, req.logical_id, 128));
+    std::string name = core::opt_str(p, "ManagedPolicyName")
+                           .value_or(generated_name(*req.stack, req.logical_id, 128));
     json::object in{{"PolicyName", name},
                     {"Path", core::str(p, "Path", "/")},
                     {"PolicyDocument", json_text(p.at("PolicyDocument"))}};
@@ -53,8 +53,8 @@ class IamManagedPolicy final : public engine::ResourceProvider {
 
   // Detached from every entity and its other versions deleted first: DeletePolicy refuses both.
   protocol::Result<void> remove(const ResourceRequest& req) override {
-    auto entities = client_.call(*req.stack, "iam", "ListEntitiesForPolicy",
-                                 {{"PolicyArn", req.physical_id}});
+    auto entities =
+        client_.call(*req.stack, "iam", "ListEntitiesForPolicy", {{"PolicyArn", req.physical_id}});
     if (!entities) return gone_is_ok(entities.error());
     for (const PrincipalRef& e : listed_entities(*entities)) {
       if (auto r = attach(req, "Detach", e); !gone_is_ok(r)) return r.error();
@@ -75,9 +75,9 @@ class IamManagedPolicy final : public engine::ResourceProvider {
     auto got = client_.call(*req.stack, "iam", "GetPolicy", {{"PolicyArn", req.physical_id}});
     if (!got) return got.error();
     const json::object& policy = got->at("Policy").as_object();
-    auto version = client_.call(*req.stack, "iam", "GetPolicyVersion",
-                                {{"PolicyArn", req.physical_id},
-                                 {"VersionId", policy.at("DefaultVersionId")}});
+    auto version = client_.call(
+        *req.stack, "iam", "GetPolicyVersion",
+        {{"PolicyArn", req.physical_id}, {"VersionId", policy.at("DefaultVersionId")}});
     if (!version) return version.error();
     std::string document = core::percent_decode(
         core::str(version->at("PolicyVersion").as_object(), "Document"), false);
@@ -85,8 +85,8 @@ class IamManagedPolicy final : public engine::ResourceProvider {
                        {"Path", policy.at("Path")},
                        {"PolicyDocument", json_value(document)}};
     if (auto d = core::opt_str(policy, "Description")) props["Description"] = *d;
-    auto entities = client_.call(*req.stack, "iam", "ListEntitiesForPolicy",
-                                 {{"PolicyArn", req.physical_id}});
+    auto entities =
+        client_.call(*req.stack, "iam", "ListEntitiesForPolicy", {{"PolicyArn", req.physical_id}});
     if (!entities) return entities.error();
     for (const PrincipalRef& e : listed_entities(*entities)) {
       json::value& list = props[e.first + "s"];

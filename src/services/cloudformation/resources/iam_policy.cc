@@ -76,7 +76,8 @@ class IamPolicy final : public engine::ResourceProvider {
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
-    return in_place_if_listed(property, {"Groups", "PolicyDocument", "PolicyName", "Roles", "Users"});
+    return in_place_if_listed(property,
+                              {"Groups", "PolicyDocument", "PolicyName", "Roles", "Users"});
   }
 
  private:
@@ -108,8 +109,8 @@ class IamPolicy final : public engine::ResourceProvider {
   }
 
   protocol::Result<json::object> call(const ResourceRequest& req, std::string_view verb,
-                                      const PrincipalRef& holder,
-                                      const std::string& policy, std::string document = "") {
+                                      const PrincipalRef& holder, const std::string& policy,
+                                      std::string document = "") {
     json::object in{{holder.first + "Name", holder.second}, {"PolicyName", policy}};
     if (!document.empty()) in["PolicyDocument"] = std::move(document);
     return client_.call(*req.stack, "iam", std::string(verb) + holder.first + "Policy", in);

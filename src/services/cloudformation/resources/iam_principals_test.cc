@@ -14,10 +14,10 @@ constexpr std::string_view kS3Read =
 TEST_F(IdentityProvidersTest, UserJoinsGroupsAndUpdatesPathTagsAndPoliciesInPlace) {
   create(request("AWS::IAM::Group", "Ops", R"({"GroupName":"ops"})"));
   create(request("AWS::IAM::Group", "Dev", R"({"GroupName":"dev"})"));
-  ResourceRequest req = request(
-      "AWS::IAM::User", "Alice",
-      R"({"Groups":["ops"],"Tags":[{"Key":"team","Value":"a"}],"ManagedPolicyArns":[")" +
-          std::string(kReadOnly) + R"("]})");
+  ResourceRequest req =
+      request("AWS::IAM::User", "Alice",
+              R"({"Groups":["ops"],"Tags":[{"Key":"team","Value":"a"}],"ManagedPolicyArns":[")" +
+                  std::string(kReadOnly) + R"("]})");
   ProvisionResult made = create(req);
   EXPECT_TRUE(made.physical_id.starts_with("app-Alice-"));
   EXPECT_EQ(s(made.attributes.at("Arn")), "arn:aws:iam::123456789012:user/" + made.physical_id);
@@ -45,15 +45,14 @@ TEST_F(IdentityProvidersTest, UserJoinsGroupsAndUpdatesPathTagsAndPoliciesInPlac
 }
 
 TEST_F(IdentityProvidersTest, GroupPoliciesUpdateInPlaceAndDeleteRemovesMembersFirst) {
-  ResourceRequest req =
-      request("AWS::IAM::Group", "Ops",
-              R"({"ManagedPolicyArns":[")" + std::string(kReadOnly) + R"("]})");
+  ResourceRequest req = request("AWS::IAM::Group", "Ops",
+                                R"({"ManagedPolicyArns":[")" + std::string(kReadOnly) + R"("]})");
   ProvisionResult made = create(req);
   EXPECT_TRUE(made.physical_id.starts_with("app-Ops-"));
   EXPECT_EQ(s(made.attributes.at("Arn")), "arn:aws:iam::123456789012:group/" + made.physical_id);
-  ResourceRequest next = updated(req, made.physical_id,
-                                 R"({"Policies":[{"PolicyName":"read","PolicyDocument":)" +
-                                     std::string(kS3Read) + "}]}");
+  ResourceRequest next = updated(
+      req, made.physical_id,
+      R"({"Policies":[{"PolicyName":"read","PolicyDocument":)" + std::string(kS3Read) + "}]}");
   update(next);
   json::object props = live(next);
   EXPECT_FALSE(props.contains("ManagedPolicyArns"));
@@ -64,7 +63,8 @@ TEST_F(IdentityProvidersTest, GroupPoliciesUpdateInPlaceAndDeleteRemovesMembersF
   call("iam", "CreateUser", {{"UserName", "bob"}});
   call("iam", "AddUserToGroup", {{"UserName", "bob"}, {"GroupName", made.physical_id}});
   expect_removed(next, made.physical_id, "NoSuchEntity");
-  EXPECT_TRUE(call("iam", "ListGroupsForUser", {{"UserName", "bob"}}).at("Groups").as_array().empty());
+  EXPECT_TRUE(
+      call("iam", "ListGroupsForUser", {{"UserName", "bob"}}).at("Groups").as_array().empty());
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ class IamRole final : public engine::ResourceProvider {
     const json::object& p = properties(req.properties);
     const json::value* trust = p.if_contains("AssumeRolePolicyDocument");
     if (!trust) return missing_property(req, "AssumeRolePolicyDocument");
-    std::string name = core::opt_str(p, "RoleName").value_or(
-        generated_name(*req.stack, req.logical_id, 64));
+    std::string name =
+        core::opt_str(p, "RoleName").value_or(generated_name(*req.stack, req.logical_id, 64));
     json::object in{{"RoleName", name},
                     {"Path", core::str(p, "Path", "/")},
                     {"AssumeRolePolicyDocument", json_text(*trust)},
@@ -102,9 +102,9 @@ class IamRole final : public engine::ResourceProvider {
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
-    return in_place_if_listed(property, {"AssumeRolePolicyDocument", "Description",
-                                         "ManagedPolicyArns", "MaxSessionDuration",
-                                         "PermissionsBoundary", "Policies", "Tags"});
+    return in_place_if_listed(property,
+                              {"AssumeRolePolicyDocument", "Description", "ManagedPolicyArns",
+                               "MaxSessionDuration", "PermissionsBoundary", "Policies", "Tags"});
   }
 
  private:

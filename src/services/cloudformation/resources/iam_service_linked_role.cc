@@ -58,8 +58,8 @@ class IamServiceLinkedRole final : public engine::ResourceProvider {
     std::string path = core::str(role, "Path");
     json::object props;
     if (path.starts_with(kServiceRolePath) && path.size() > kServiceRolePath.size()) {
-      props["AWSServiceName"] = path.substr(kServiceRolePath.size(),
-                                            path.size() - kServiceRolePath.size() - 1);
+      props["AWSServiceName"] =
+          path.substr(kServiceRolePath.size(), path.size() - kServiceRolePath.size() - 1);
     }
     if (auto d = core::opt_str(role, "Description")) props["Description"] = *d;
     if (auto underscore = req.physical_id.find('_'); underscore != std::string::npos) {

@@ -23,8 +23,8 @@ class IamUser final : public engine::ResourceProvider {
 
   protocol::Result<ProvisionResult> create(const ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
-    std::string name = core::opt_str(p, "UserName").value_or(
-        generated_name(*req.stack, req.logical_id, 64));
+    std::string name =
+        core::opt_str(p, "UserName").value_or(generated_name(*req.stack, req.logical_id, 64));
     json::object in{{"UserName", name},
                     {"Path", core::str(p, "Path", "/")},
                     {"Tags", stack_tags(req, p.if_contains("Tags"))}};

@@ -138,19 +138,21 @@ namespace {
 
 std::string kind_name(IamPrincipal kind) {
   switch (kind) {
-    case IamPrincipal::Role: return "Role";
-    case IamPrincipal::User: return "User";
-    case IamPrincipal::Group: return "Group";
+    case IamPrincipal::Role:
+      return "Role";
+    case IamPrincipal::User:
+      return "User";
+    case IamPrincipal::Group:
+      return "Group";
   }
   return "Role";
 }
 
 // Calls `<verb><Kind><noun>` ("AttachRolePolicy") with the principal's name member.
 protocol::Result<json::object> principal_call(const ServiceClient& client,
-                                              const engine::ResourceRequest& req,
-                                              IamPrincipal kind, const std::string& name,
-                                              std::string_view verb, std::string_view noun,
-                                              json::object in = {}) {
+                                              const engine::ResourceRequest& req, IamPrincipal kind,
+                                              const std::string& name, std::string_view verb,
+                                              std::string_view noun, json::object in = {}) {
   std::string k = kind_name(kind);
   in[k + "Name"] = name;
   return client.call(*req.stack, "iam", std::string(verb) + k + std::string(noun), in);
@@ -216,8 +218,8 @@ protocol::Result<void> read_principal_policies(const ServiceClient& client,
                                                const engine::ResourceRequest& req,
                                                IamPrincipal kind, const std::string& name,
                                                json::object& out) {
-  auto attached = principal_call(client, req, kind, name, "ListAttached", "Policies",
-                                 {{"MaxItems", 1000}});
+  auto attached =
+      principal_call(client, req, kind, name, "ListAttached", "Policies", {{"MaxItems", 1000}});
   if (!attached) return attached.error();
   json::array arns;
   for (const json::value& p : *core::arr(*attached, "AttachedPolicies")) {

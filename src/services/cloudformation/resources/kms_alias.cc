@@ -52,8 +52,8 @@ class KmsAlias final : public engine::ResourceProvider {
                          {"TargetKeyId", core::str(a.as_object(), "TargetKeyId")}};
       return with_properties({req.physical_id, {}}, std::move(props));
     }
-    return protocol::AwsError{"NotFoundException", "Alias arn:" + req.stack->partition + ":kms:" +
-                                                       req.stack->region + ":" +
+    return protocol::AwsError{"NotFoundException", "Alias arn:" + req.stack->partition +
+                                                       ":kms:" + req.stack->region + ":" +
                                                        req.stack->account + ":" + req.physical_id +
                                                        " is not found."};
   }

@@ -117,16 +117,14 @@ class KmsKey final : public engine::ResourceProvider {
       list.push_back(json::object{{"Key", t.at("TagKey")}, {"Value", t.at("TagValue")}});
     }
     if (!list.empty()) props["Tags"] = std::move(list);
-    return with_properties(
-        {req.physical_id, {{"Arn", key->at("Arn")}, {"KeyId", req.physical_id}}},
-        std::move(props));
+    return with_properties({req.physical_id, {{"Arn", key->at("Arn")}, {"KeyId", req.physical_id}}},
+                           std::move(props));
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
-    return in_place_if_listed(property,
-                              {"BypassPolicyLockoutSafetyCheck", "Description", "Enabled",
-                               "EnableKeyRotation", "KeyPolicy", "PendingWindowInDays",
-                               "RotationPeriodInDays", "Tags"});
+    return in_place_if_listed(
+        property, {"BypassPolicyLockoutSafetyCheck", "Description", "Enabled", "EnableKeyRotation",
+                   "KeyPolicy", "PendingWindowInDays", "RotationPeriodInDays", "Tags"});
   }
 
  private:
@@ -160,8 +158,8 @@ class KmsKey final : public engine::ResourceProvider {
       if (auto days = int_property(p, "RotationPeriodInDays"); days && rotate) {
         in["RotationPeriodInDays"] = *days;
       }
-      auto r = client_.call(*req.stack, "kms", rotate ? "EnableKeyRotation" : "DisableKeyRotation",
-                            in);
+      auto r =
+          client_.call(*req.stack, "kms", rotate ? "EnableKeyRotation" : "DisableKeyRotation", in);
       if (!r) return r.error();
     }
     if (toggle && !enabled) return set_enabled();

@@ -44,8 +44,7 @@ class SecretsManagerSecret final : public engine::ResourceProvider {
   protocol::Result<ProvisionResult> update(const ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
     if (changed(req, "Description") || changed(req, "KmsKeyId")) {
-      json::object in{{"SecretId", req.physical_id},
-                      {"Description", core::str(p, "Description")}};
+      json::object in{{"SecretId", req.physical_id}, {"Description", core::str(p, "Description")}};
       if (auto k = core::opt_str(p, "KmsKeyId")) in["KmsKeyId"] = *k;
       if (auto r = client_.call(*req.stack, "secretsmanager", "UpdateSecret", in); !r) {
         return r.error();
@@ -65,14 +64,14 @@ class SecretsManagerSecret final : public engine::ResourceProvider {
   }
 
   protocol::Result<void> remove(const ResourceRequest& req) override {
-    return gone_is_ok(client_.call(*req.stack, "secretsmanager", "DeleteSecret",
-                                   {{"SecretId", req.physical_id},
-                                    {"ForceDeleteWithoutRecovery", true}}));
+    return gone_is_ok(
+        client_.call(*req.stack, "secretsmanager", "DeleteSecret",
+                     {{"SecretId", req.physical_id}, {"ForceDeleteWithoutRecovery", true}}));
   }
 
   protocol::Result<ProvisionResult> read(const ResourceRequest& req) override {
-    auto got =
-        client_.call(*req.stack, "secretsmanager", "DescribeSecret", {{"SecretId", req.physical_id}});
+    auto got = client_.call(*req.stack, "secretsmanager", "DescribeSecret",
+                            {{"SecretId", req.physical_id}});
     if (!got) return got.error();
     if (got->contains("DeletedDate")) {
       return protocol::AwsError{"ResourceNotFoundException",

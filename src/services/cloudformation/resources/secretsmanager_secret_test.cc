@@ -11,12 +11,13 @@ TEST_F(IdentityProvidersTest, SecretRefIsItsArnAndGetAttIdTheSame) {
   ResourceRequest req = request("AWS::SecretsManager::Secret", "Db",
                                 R"({"SecretString":"hunter2","Description":"db"})");
   ProvisionResult made = create(req);
-  EXPECT_TRUE(made.physical_id.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:app-Db-"))
+  EXPECT_TRUE(
+      made.physical_id.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:app-Db-"))
       << made.physical_id;
   EXPECT_EQ(made.attributes.at("Id"), made.physical_id);
-  EXPECT_EQ(call("secretsmanager", "GetSecretValue", {{"SecretId", made.physical_id}})
-                .at("SecretString"),
-            "hunter2");
+  EXPECT_EQ(
+      call("secretsmanager", "GetSecretValue", {{"SecretId", made.physical_id}}).at("SecretString"),
+      "hunter2");
   json::object described =
       call("secretsmanager", "DescribeSecret", {{"SecretId", made.physical_id}});
   EXPECT_NE(json::serialize(described.at("Tags")).find("aws:cloudformation:stack-id"),
@@ -29,8 +30,9 @@ TEST_F(IdentityProvidersTest, SecretGeneratesAPasswordIntoItsTemplateUnderTheKey
       R"({"Name":"db","GenerateSecretString":{"SecretStringTemplate":"{\"username\":\"admin\"}",)"
       R"("GenerateStringKey":"password","PasswordLength":"20","ExcludePunctuation":true}})");
   ProvisionResult made = create(req);
-  json::value value = json::parse(
-      call("secretsmanager", "GetSecretValue", {{"SecretId", "db"}}).at("SecretString").as_string());
+  json::value value = json::parse(call("secretsmanager", "GetSecretValue", {{"SecretId", "db"}})
+                                      .at("SecretString")
+                                      .as_string());
   EXPECT_EQ(value.at("username"), "admin");
   std::string password(value.at("password").as_string());
   EXPECT_EQ(password.size(), 20u);

@@ -2,7 +2,8 @@
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html
 // Ref: the parameter name. Fn::GetAtt: Type, Value. CloudFormation creates String and StringList
 // parameters only ("AWS CloudFormation doesn't support creating a SecureString parameter type");
-// its Tags are a map, not a list. Without a Name, CloudFormation names it CFN-<logical id>-<suffix>.
+// its Tags are a map, not a list. Without a Name, CloudFormation names it CFN-<logical
+// id>-<suffix>.
 
 #include <boost/json.hpp>
 
@@ -23,7 +24,8 @@ using engine::ResourceRequest;
 json::array tag_list(const json::object& props) {
   json::array out;
   if (const json::object* tags = core::obj(props, "Tags")) {
-    for (const auto& [k, v] : *tags) out.push_back(json::object{{"Key", k}, {"Value", json_text(v)}});
+    for (const auto& [k, v] : *tags)
+      out.push_back(json::object{{"Key", k}, {"Value", json_text(v)}});
   }
   return out;
 }
@@ -38,8 +40,8 @@ class SsmParameter final : public engine::ResourceProvider {
       if (!p.contains(k)) return missing_property(req, k);
     }
     if (auto bad = check_type(req)) return *bad;
-    std::string name = core::opt_str(p, "Name").value_or(
-        "CFN-" + req.logical_id + "-" + core::ids::random_upper_alnum(12));
+    std::string name = core::opt_str(p, "Name").value_or("CFN-" + req.logical_id + "-" +
+                                                         core::ids::random_upper_alnum(12));
     json::object in = put_input(p, name);
     json::value template_list(tag_list(p));
     in["Tags"] = stack_tags(req, &template_list);
@@ -63,10 +65,9 @@ class SsmParameter final : public engine::ResourceProvider {
     json::value now(tag_list(p)), before(tag_list(properties(req.previous_properties)));
     TagChange tags = tag_change(&before, &now);
     if (!tags.set.empty()) {
-      auto r = client_.call(*req.stack, "ssm", "AddTagsToResource",
-                            {{"ResourceType", "Parameter"},
-                             {"ResourceId", req.physical_id},
-                             {"Tags", tags.set}});
+      auto r = client_.call(
+          *req.stack, "ssm", "AddTagsToResource",
+          {{"ResourceType", "Parameter"}, {"ResourceId", req.physical_id}, {"Tags", tags.set}});
       if (!r) return r.error();
     }
     return read(req);
@@ -81,9 +82,8 @@ class SsmParameter final : public engine::ResourceProvider {
     auto got = client_.call(*req.stack, "ssm", "GetParameter", {{"Name", req.physical_id}});
     if (!got) return got.error();
     const json::object& param = got->at("Parameter").as_object();
-    json::object props{{"Name", param.at("Name")},
-                       {"Type", param.at("Type")},
-                       {"Value", param.at("Value")}};
+    json::object props{
+        {"Name", param.at("Name")}, {"Type", param.at("Type")}, {"Value", param.at("Value")}};
     json::object filter{{"Key", "Name"}, {"Option", "Equals"}, {"Values", {req.physical_id}}};
     auto described = client_.call(*req.stack, "ssm", "DescribeParameters",
                                   {{"ParameterFilters", json::array{filter}}});
@@ -101,7 +101,8 @@ class SsmParameter final : public engine::ResourceProvider {
       tag_map[core::str(t.as_object(), "Key")] = t.at("Value");
     }
     if (!tag_map.empty()) props["Tags"] = std::move(tag_map);
-    ProvisionResult out{req.physical_id, {{"Type", param.at("Type")}, {"Value", param.at("Value")}}};
+    ProvisionResult out{req.physical_id,
+                        {{"Type", param.at("Type")}, {"Value", param.at("Value")}}};
     return with_properties(std::move(out), std::move(props));
   }
 
@@ -114,16 +115,15 @@ class SsmParameter final : public engine::ResourceProvider {
   static std::optional<protocol::AwsError> check_type(const ResourceRequest& req) {
     std::string type = core::str(properties(req.properties), "Type");
     if (type == "String" || type == "StringList") return std::nullopt;
-    return protocol::AwsError{
-        "ValidationError", "Properties validation failed for resource " + req.logical_id +
-                               " with message: #/Type: " + type +
-                               " is not a valid enum value (String, StringList)"};
+    return protocol::AwsError{"ValidationError",
+                              "Properties validation failed for resource " + req.logical_id +
+                                  " with message: #/Type: " + type +
+                                  " is not a valid enum value (String, StringList)"};
   }
 
   static json::object put_input(const json::object& p, const std::string& name) {
-    json::object in{{"Name", name},
-                    {"Type", core::str(p, "Type")},
-                    {"Value", json_text(p.at("Value"))}};
+    json::object in{
+        {"Name", name}, {"Type", core::str(p, "Type")}, {"Value", json_text(p.at("Value"))}};
     for (std::string_view k : {"Description", "AllowedPattern", "Tier", "DataType", "Policies"}) {
       if (auto v = core::opt_str(p, k)) in[k] = *v;
     }

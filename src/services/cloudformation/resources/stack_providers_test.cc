@@ -6,7 +6,8 @@ namespace services::cloudformation::resources {
 namespace {
 
 TEST_F(IdentityProvidersTest, CdkMetadataStoresNothingAndRefIsAGeneratedId) {
-  ResourceRequest req = request("AWS::CDK::Metadata", "CDKMetadata", R"({"Analytics":"v2:deflate64:x"})");
+  ResourceRequest req =
+      request("AWS::CDK::Metadata", "CDKMetadata", R"({"Analytics":"v2:deflate64:x"})");
   ProvisionResult a = create(req);
   ProvisionResult b = create(req);
   EXPECT_EQ(a.physical_id.size(), 36u);  // a UUID
