@@ -230,3 +230,41 @@ def test_role_policy_update_and_replacement_on_rename(cfn, iam):
         StackName="e2e-role", WaiterConfig={"Delay": 1, "MaxAttempts": 120})
     with pytest.raises(ClientError):
         iam.get_role(RoleName="e2e-r2")
+
+
+def test_drift_of_a_parameter_changed_and_a_role_deleted_outside_the_stack(cfn, iam, make_client):
+    ssm = make_client("ssm")
+    template = {"Resources": {
+        "Config": {"Type": "AWS::SSM::Parameter", "Properties": {
+            "Name": "/e2e/cfn/drift", "Type": "String", "Value": "a"}},
+        "R": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": "e2e-drift", "AssumeRolePolicyDocument": TRUST,
+            "ManagedPolicyArns": [EXECUTION, "arn:aws:iam::aws:policy/ReadOnlyAccess"]}},
+        "Key": {"Type": "AWS::KMS::Key", "Properties": {"Description": "d"}}}}
+    cfn.create_stack(StackName="e2e-drift", TemplateBody=json.dumps(template),
+                     Capabilities=["CAPABILITY_NAMED_IAM"])
+    cfn.get_waiter("stack_create_complete").wait(
+        StackName="e2e-drift", WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+
+    def drifts():
+        detection = cfn.detect_stack_drift(StackName="e2e-drift")["StackDriftDetectionId"]
+        wait_for(lambda: cfn.describe_stack_drift_detection_status(
+            StackDriftDetectionId=detection)["DetectionStatus"] != "DETECTION_IN_PROGRESS",
+            what="drift detection")
+        return {d["LogicalResourceId"]: d for d in cfn.describe_stack_resource_drifts(
+            StackName="e2e-drift")["StackResourceDrifts"]}
+
+    assert {k: d["StackResourceDriftStatus"] for k, d in drifts().items()} == {
+        "Config": "IN_SYNC", "R": "IN_SYNC", "Key": "IN_SYNC"}
+    ssm.put_parameter(Name="/e2e/cfn/drift", Value="b", Overwrite=True)
+    for arn in (EXECUTION, "arn:aws:iam::aws:policy/ReadOnlyAccess"):
+        iam.detach_role_policy(RoleName="e2e-drift", PolicyArn=arn)
+    iam.delete_role(RoleName="e2e-drift")
+    d = drifts()
+    assert d["Config"]["StackResourceDriftStatus"] == "MODIFIED"
+    assert [p["PropertyPath"] for p in d["Config"]["PropertyDifferences"]] == ["/Value"]
+    assert d["R"]["StackResourceDriftStatus"] == "DELETED"
+    assert d["Key"]["StackResourceDriftStatus"] == "IN_SYNC"
+    cfn.delete_stack(StackName="e2e-drift")
+    cfn.get_waiter("stack_delete_complete").wait(
+        StackName="e2e-drift", WaiterConfig={"Delay": 1, "MaxAttempts": 120})
