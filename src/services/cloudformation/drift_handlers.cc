@@ -18,7 +18,8 @@ namespace json = boost::json;
 namespace {
 
 bool gone(const protocol::AwsError& e) {
-  return e.code.find("NotFound") != std::string::npos ||
+  // IAM's is NoSuchEntity ("The role with name r cannot be found.").
+  return e.code.find("NotFound") != std::string::npos || e.code == "NoSuchEntity" ||
          e.message.find("does not exist") != std::string::npos ||
          e.message.find("not found") != std::string::npos;
 }
