@@ -19,15 +19,12 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::string_view kService = "application-autoscaling";
 
-class ScalableTarget final : public engine::ResourceProvider {
+class ScalableTarget final : public ClientProvider {
  public:
-  explicit ScalableTarget(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     for (std::string_view p :
@@ -116,8 +113,6 @@ class ScalableTarget final : public engine::ResourceProvider {
     }
     return {};
   }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace

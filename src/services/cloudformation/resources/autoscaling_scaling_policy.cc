@@ -17,15 +17,12 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::string_view kService = "application-autoscaling";
 
-class ScalingPolicy final : public engine::ResourceProvider {
+class ScalingPolicy final : public ClientProvider {
  public:
-  explicit ScalingPolicy(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     for (std::string_view p : {"PolicyName", "PolicyType"}) {
@@ -79,8 +76,6 @@ class ScalingPolicy final : public engine::ResourceProvider {
   }
 
   static ProvisionResult result(const std::string& arn) { return {arn, {{"Arn", arn}}}; }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace

@@ -14,15 +14,12 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::size_t kMaxNameLength = 255;
 
-class CloudWatchAlarm final : public engine::ResourceProvider {
+class CloudWatchAlarm final : public ClientProvider {
  public:
-  explicit CloudWatchAlarm(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     for (std::string_view p : {"ComparisonOperator", "EvaluationPeriods"}) {
@@ -50,11 +47,7 @@ class CloudWatchAlarm final : public engine::ResourceProvider {
     if (auto r = client_.call(*req.stack, "cloudwatch", "PutMetricAlarm", in); !r) {
       return r.error();
     }
-    Result<ProvisionResult> now = read(req);
-    if (!now) return now.error();
-    std::string arn(now->attributes.at("Arn").as_string());
-    if (auto r = update_tags(client_, req, kCloudWatchTags, arn); !r) return r.error();
-    return now;
+    return with_tags_updated(client_, req, kCloudWatchTags, read(req));
   }
 
   Result<void> remove(const ResourceRequest& req) override {
@@ -101,9 +94,6 @@ class CloudWatchAlarm final : public engine::ResourceProvider {
                                   "TreatMissingData",
                                   "Unit"});
   }
-
- private:
-  const ServiceClient& client_;
 };
 
 }  // namespace

@@ -217,6 +217,16 @@ protocol::Result<void> update_tags(const ServiceClient& client, const engine::Re
   return {};
 }
 
+protocol::Result<engine::ProvisionResult> with_tags_updated(
+    const ServiceClient& client, const engine::ResourceRequest& req, const TagApi& api,
+    protocol::Result<engine::ProvisionResult> now, std::string_view arn_attribute) {
+  if (!now) return now;
+  const json::value* arn = now->attributes.if_contains(arn_attribute);
+  std::string arn_text = arn && arn->is_string() ? std::string(arn->get_string()) : req.physical_id;
+  if (auto r = update_tags(client, req, api, arn_text); !r) return r.error();
+  return now;
+}
+
 protocol::Result<bool> wait_until(const std::function<protocol::Result<bool>()>& done,
                                   std::chrono::milliseconds limit,
                                   std::chrono::milliseconds interval) {

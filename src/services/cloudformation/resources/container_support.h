@@ -24,6 +24,19 @@
 
 namespace services::cloudformation::resources {
 
+using engine::ProvisionResult;
+using engine::ResourceRequest;
+using protocol::Result;
+
+// A provider over the in-process client (which must outlive it).
+class ClientProvider : public engine::ResourceProvider {
+ public:
+  explicit ClientProvider(const ServiceClient& client) : client_(client) {}
+
+ protected:
+  const ServiceClient& client_;
+};
+
 // A CloudFormation property whose API member has another name than its own (case aside), at any
 // depth: {"PlacementStrategies", "placementStrategy"}.
 using Renames = std::initializer_list<std::pair<std::string_view, std::string_view>>;
@@ -66,6 +79,11 @@ inline constexpr TagApi kCloudWatchTags{"cloudwatch", "ResourceARN", "Tags",
 // aws:cloudformation:* tags stay).
 protocol::Result<void> update_tags(const ServiceClient& client, const engine::ResourceRequest& req,
                                    const TagApi& api, const std::string& arn);
+
+// `now` (an update's fresh read) after update_tags on the ARN in its attribute `arn_attribute`.
+protocol::Result<engine::ProvisionResult> with_tags_updated(
+    const ServiceClient& client, const engine::ResourceRequest& req, const TagApi& api,
+    protocol::Result<engine::ProvisionResult> now, std::string_view arn_attribute = "Arn");
 
 // Asks `done` every `interval` until it answers true or an error, for at most `limit` of real
 // time; false when the limit passed first. For deletions that CloudFormation waits on

@@ -16,15 +16,12 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::size_t kMaxNameLength = 256;
 
-class EcrRepository final : public engine::ResourceProvider {
+class EcrRepository final : public ClientProvider {
  public:
-  explicit EcrRepository(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     std::string name = prop_str(req, "RepositoryName");
@@ -65,11 +62,7 @@ class EcrRepository final : public engine::ResourceProvider {
       if (!r) return r.error();
     }
     if (auto r = apply_policies(req, false); !r) return r.error();
-    Result<ProvisionResult> now = read(req);
-    if (!now) return now.error();
-    std::string arn(now->attributes.at("Arn").as_string());
-    if (auto r = update_tags(client_, req, kEcrTags, arn); !r) return r.error();
-    return now;
+    return with_tags_updated(client_, req, kEcrTags, read(req));
   }
 
   Result<void> remove(const ResourceRequest& req) override {
@@ -145,8 +138,6 @@ class EcrRepository final : public engine::ResourceProvider {
                            {{"Arn", core::str(*repo, "repositoryArn")},
                             {"RepositoryUri", core::str(*repo, "repositoryUri")}}};
   }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace

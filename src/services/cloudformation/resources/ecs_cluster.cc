@@ -14,16 +14,13 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::size_t kMaxNameLength = 255;
 const Renames kRenames = {{"ClusterSettings", "settings"}};
 
-class EcsCluster final : public engine::ResourceProvider {
+class EcsCluster final : public ClientProvider {
  public:
-  explicit EcsCluster(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     std::string name = prop_str(req, "ClusterName");
@@ -64,11 +61,7 @@ class EcsCluster final : public engine::ResourceProvider {
         return r.error();
       }
     }
-    Result<ProvisionResult> now = read(req);
-    if (!now) return now.error();
-    std::string arn(now->attributes.at("Arn").as_string());
-    if (auto r = update_tags(client_, req, kEcsTags, arn); !r) return r.error();
-    return now;
+    return with_tags_updated(client_, req, kEcsTags, read(req));
   }
 
   Result<void> remove(const ResourceRequest& req) override {
@@ -100,8 +93,6 @@ class EcsCluster final : public engine::ResourceProvider {
     return ProvisionResult{core::str(*cluster, "clusterName"),
                            {{"Arn", core::str(*cluster, "clusterArn")}}};
   }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace

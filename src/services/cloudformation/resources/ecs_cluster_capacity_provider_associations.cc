@@ -14,13 +14,10 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
-class EcsClusterCapacityProviderAssociations final : public engine::ResourceProvider {
+class EcsClusterCapacityProviderAssociations final : public ClientProvider {
  public:
-  explicit EcsClusterCapacityProviderAssociations(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     std::string cluster = prop_str(req, "Cluster");
@@ -69,8 +66,6 @@ class EcsClusterCapacityProviderAssociations final : public engine::ResourceProv
     if (!found) return found.error();
     return ProvisionResult{core::str(*found, "clusterName"), {}};
   }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace

@@ -22,9 +22,6 @@ namespace {
 
 namespace json = boost::json;
 using engine::Progress;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::size_t kMaxNameLength = 255;
 const Renames kRenames = {{"PlacementStrategies", "placementStrategy"}};
@@ -70,10 +67,10 @@ bool same_task_definition(const std::string& arn, const std::string& ref) {
          family_revision.substr(0, family_revision.rfind(':')) == ref;
 }
 
-class EcsService final : public engine::ResourceProvider {
+class EcsService final : public ClientProvider {
  public:
   EcsService(const ServiceClient& client, std::chrono::milliseconds drain_limit)
-      : client_(client), drain_limit_(drain_limit) {}
+      : ClientProvider(client), drain_limit_(drain_limit) {}
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     json::object cfn = properties(req.properties);
@@ -114,8 +111,7 @@ class EcsService final : public engine::ResourceProvider {
       in["service"] = req.physical_id;
       if (auto r = client_.call(*req.stack, "ecs", "UpdateService", in); !r) return r.error();
     }
-    if (auto r = update_tags(client_, req, kEcsTags, req.physical_id); !r) return r.error();
-    return read(req);
+    return with_tags_updated(client_, req, kEcsTags, read(req), "ServiceArn");
   }
 
   Result<Progress> stabilize(const ResourceRequest& req) override {
@@ -193,7 +189,6 @@ class EcsService final : public engine::ResourceProvider {
                            {{"Name", core::str(*service, "serviceName")}, {"ServiceArn", arn}}};
   }
 
-  const ServiceClient& client_;
   std::chrono::milliseconds drain_limit_;
 };
 

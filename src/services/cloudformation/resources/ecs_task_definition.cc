@@ -16,15 +16,12 @@ namespace services::cloudformation::resources {
 namespace {
 
 namespace json = boost::json;
-using engine::ProvisionResult;
-using engine::ResourceRequest;
-using protocol::Result;
 
 constexpr std::size_t kMaxFamilyLength = 255;
 
-class EcsTaskDefinition final : public engine::ResourceProvider {
+class EcsTaskDefinition final : public ClientProvider {
  public:
-  explicit EcsTaskDefinition(const ServiceClient& client) : client_(client) {}
+  using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     // Only the template's Tags: ECS refuses keys with the reserved aws: prefix.
@@ -40,10 +37,7 @@ class EcsTaskDefinition final : public engine::ResourceProvider {
   }
 
   Result<ProvisionResult> update(const ResourceRequest& req) override {
-    Result<ProvisionResult> now = read(req);
-    if (!now) return now.error();
-    if (auto r = update_tags(client_, req, kEcsTags, req.physical_id); !r) return r.error();
-    return now;
+    return with_tags_updated(client_, req, kEcsTags, read(req), "TaskDefinitionArn");
   }
 
   Result<void> remove(const ResourceRequest& req) override {
@@ -76,8 +70,6 @@ class EcsTaskDefinition final : public engine::ResourceProvider {
     std::string arn = core::str(*td, "taskDefinitionArn");
     return ProvisionResult{arn, {{"TaskDefinitionArn", arn}}};
   }
-
-  const ServiceClient& client_;
 };
 
 }  // namespace
