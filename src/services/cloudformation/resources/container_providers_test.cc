@@ -434,6 +434,22 @@ TEST_F(EcsServiceProviderTest, FailsWhenTheCircuitBreakerTrips) {
   ADD_FAILURE() << "the circuit breaker never failed the resource";
 }
 
+// Without a circuit breaker, a service whose tasks never start (a missing image) fails once the
+// stabilization limit has passed (three hours by default, as CloudFormation waits).
+TEST_F(EcsServiceProviderTest, FailsWhenItDoesNotStabilizeInTime) {
+  schedule();
+  auto impatient = make_ecs_service(client_, std::chrono::seconds(20), std::chrono::seconds(0));
+  ResourceRequest req = service("", "web:2");
+  req.physical_id = ok_(impatient->create(req)).physical_id;
+  pass();
+  fail_tasks();
+  auto progress = impatient->stabilize(req);
+  ASSERT_FALSE(progress);
+  EXPECT_EQ(progress.error().message, "Service " + std::string(kArn) + " did not stabilize.");
+  auto patient = make_ecs_service(client_);
+  EXPECT_EQ(ok_(patient->stabilize(req)), Progress::InProgress);
+}
+
 TEST_F(EcsServiceProviderTest, FailsWhenAnUpdateIsRolledBack) {
   schedule();
   auto& p = provider("AWS::ECS::Service");

@@ -6,12 +6,15 @@
 // (only what changed, so that a DesiredCount left to Application Auto Scaling is not reset).
 //
 // As CloudFormation's handler does, create and update complete only once the service is stable
-// (stabilize: one deployment, COMPLETED, of the requested task definition), and fail when the
+// (stabilize: one deployment, of the requested task definition, COMPLETED or running its desired
+// count, as `aws ecs wait services-stable` checks), and fail when the
 // deployment circuit breaker trips. Deleting scales the service to 0, deletes it and waits, with
 // a deadline, until ECS has drained its tasks (INACTIVE): the stack's later deletions (target
 // groups, subnets, the cluster) would otherwise fail on the tasks still running.
 
 #include <boost/json.hpp>
+#include <map>
+#include <mutex>
 
 #include "core/json.h"
 #include "services/cloudformation/resources/container_providers.h"
@@ -69,8 +72,9 @@ bool same_task_definition(const std::string& arn, const std::string& ref) {
 
 class EcsService final : public ClientProvider {
  public:
-  EcsService(const ServiceClient& client, std::chrono::milliseconds drain_limit)
-      : ClientProvider(client), drain_limit_(drain_limit) {}
+  EcsService(const ServiceClient& client, std::chrono::milliseconds drain_limit,
+             std::chrono::milliseconds stabilize_limit)
+      : ClientProvider(client), drain_limit_(drain_limit), stabilize_limit_(stabilize_limit) {}
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     json::object cfn = properties(req.properties);
@@ -85,6 +89,9 @@ class EcsService final : public ClientProvider {
     }
     auto out = client_.call(*req.stack, "ecs", "CreateService", in);
     if (!out) return out.error();
+    if (const json::object* created = core::obj(*out, "service")) {
+      forget(core::str(*created, "serviceArn"));
+    }
     return result(core::obj(*out, "service"));
   }
 
@@ -106,6 +113,7 @@ class EcsService final : public ClientProvider {
           f && f->is_object() ? f->get_object().if_contains("EnableForceNewDeployment") : nullptr;
       in["forceNewDeployment"] = enable && enable->is_bool() && enable->get_bool();
     }
+    forget(req.physical_id);
     if (!in.empty()) {
       in["cluster"] = cluster_of(req.physical_id);
       in["service"] = req.physical_id;
@@ -114,24 +122,21 @@ class EcsService final : public ClientProvider {
     return with_tags_updated(client_, req, kEcsTags, read(req), "ServiceArn");
   }
 
+  // Stable, or failed; "did not stabilize" once `stabilize_limit` has passed since the first
+  // ask of this operation (CloudFormation gives up on an ECS service after three hours).
   Result<Progress> stabilize(const ResourceRequest& req) override {
-    auto service = describe(req);
-    if (!service) return service.error();
-    const json::array* deployments = core::arr(*service, "deployments");
-    if (!deployments) return Progress::InProgress;
-    for (const json::value& d : *deployments) {
-      if (core::str(d.as_object(), "rolloutState") == "FAILED") return circuit_breaker();
+    Result<Progress> progress = steady(req);
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    if (!progress || *progress == Progress::Done) {
+      asked_since_.erase(req.physical_id);
+      return progress;
     }
-    if (deployments->size() != 1) return Progress::InProgress;
-    const json::object& primary = deployments->front().as_object();
-    if (!same_task_definition(core::str(primary, "taskDefinition"),
-                              prop_str(req, "TaskDefinition"))) {
-      return circuit_breaker();  // rolled back to the last completed deployment
-    }
-    std::string state = core::str(primary, "rolloutState");
-    bool counted = core::opt_int(primary, "runningCount") == core::opt_int(primary, "desiredCount");
-    bool done = state == "COMPLETED" || (state.empty() && counted);
-    return done ? Progress::Done : Progress::InProgress;
+    auto [since, fresh] = asked_since_.try_emplace(req.physical_id, now);
+    if (now - since->second < stabilize_limit_) return progress;
+    asked_since_.erase(since);
+    return protocol::AwsError{"NotStabilized", "Service " + req.physical_id + " did not stabilize.",
+                              500, false};
   }
 
   Result<void> remove(const ResourceRequest& req) override {
@@ -167,6 +172,35 @@ class EcsService final : public ClientProvider {
   }
 
  private:
+  // A new operation on the service: its stabilization starts now.
+  void forget(const std::string& arn) {
+    std::lock_guard lock(mu_);
+    asked_since_.erase(arn);
+  }
+
+  // One look at the service: Done when stable, the circuit breaker's failure, else InProgress.
+  Result<Progress> steady(const ResourceRequest& req) {
+    auto service = describe(req);
+    if (!service) return service.error();
+    const json::array* deployments = core::arr(*service, "deployments");
+    if (!deployments) return Progress::InProgress;
+    for (const json::value& d : *deployments) {
+      if (core::str(d.as_object(), "rolloutState") == "FAILED") return circuit_breaker();
+    }
+    if (deployments->size() != 1) return Progress::InProgress;
+    const json::object& primary = deployments->front().as_object();
+    if (!same_task_definition(core::str(primary, "taskDefinition"),
+                              prop_str(req, "TaskDefinition"))) {
+      return circuit_breaker();  // rolled back to the last completed deployment
+    }
+    // Steady as `aws ecs wait services-stable` sees it: one deployment, running == desired
+    // (a desiredCount of 0 is stable at once).
+    bool counted = core::opt_int(primary, "runningCount").value_or(0) ==
+                   core::opt_int(primary, "desiredCount").value_or(0);
+    bool done = core::str(primary, "rolloutState") == "COMPLETED" || counted;
+    return done ? Progress::Done : Progress::InProgress;
+  }
+
   static protocol::AwsError not_found() {
     return {"ServiceNotFoundException", "Service not found."};
   }
@@ -190,13 +224,18 @@ class EcsService final : public ClientProvider {
   }
 
   std::chrono::milliseconds drain_limit_;
+  std::chrono::milliseconds stabilize_limit_;
+  std::mutex mu_;
+  // When stabilize() was first asked about each service of an operation still stabilizing.
+  std::map<std::string, std::chrono::steady_clock::time_point> asked_since_;
 };
 
 }  // namespace
 
-std::unique_ptr<engine::ResourceProvider> make_ecs_service(const ServiceClient& client,
-                                                           std::chrono::milliseconds drain_limit) {
-  return std::make_unique<EcsService>(client, drain_limit);
+std::unique_ptr<engine::ResourceProvider> make_ecs_service(
+    const ServiceClient& client, std::chrono::milliseconds drain_limit,
+    std::chrono::milliseconds stabilize_limit) {
+  return std::make_unique<EcsService>(client, drain_limit, stabilize_limit);
 }
 
 }  // namespace services::cloudformation::resources

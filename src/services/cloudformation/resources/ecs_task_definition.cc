@@ -62,7 +62,7 @@ class EcsTaskDefinition final : public ClientProvider {
 
  private:
   static protocol::AwsError not_found() {
-    return {"ClientException", "Unable to describe task definition."};
+    return {"ClientException", "The specified task definition does not exist."};
   }
 
   static Result<ProvisionResult> result(const json::object* td) {
