@@ -1,7 +1,7 @@
 """CloudFormation's ECR, ECS, Application Auto Scaling and CloudWatch types (issue 17) deployed with
 `aws cloudformation deploy`: every type of the group in one template, Ref and Fn::GetAtt values as
-AWS documents them, an update that replaces the task definition (a new revision, the old one
-deregistered) and changes the rest in place, delete-stack leaving nothing behind, and a failing
+AWS documents them, an update that replaces a task definition (a new revision, the old one
+deregistered) and changes an alarm in place, delete-stack leaving nothing behind, and a failing
 service rolling the stack back with ECS's error as the reason.
 
 The shared server keeps tasks as stored rows (GANTRY_TASKS=off), so the service runs 0 tasks:
@@ -49,11 +49,17 @@ Resources:
       Memory: "512"
       ContainerDefinitions:
         - Name: app
-          Image: !Sub "${Repo.RepositoryUri}:${Tag}"
+          Image: !Sub "${Repo.RepositoryUri}:v1"
           Essential: true
           PortMappings: [{ContainerPort: 8080}]
           Environment: [{Name: MODE, Value: web}]
           HealthCheck: {Command: [CMD-SHELL, "true"], Interval: 10}
+  Batch:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: batch
+      ContainerDefinitions:
+        - {Name: job, Image: !Sub "${Repo.RepositoryUri}:${Tag}", Memory: 128}
   Service:
     Type: AWS::ECS::Service
     DependsOn: Providers
@@ -104,6 +110,7 @@ Outputs:
   ClusterArn: {Value: !GetAtt Cluster.Arn}
   TaskDef: {Value: !Ref TaskDef}
   TaskDefArn: {Value: !GetAtt TaskDef.TaskDefinitionArn}
+  Batch: {Value: !Ref Batch}
   ServiceArn: {Value: !Ref Service}
   ServiceName: {Value: !GetAtt Service.Name}
   TargetId: {Value: !Ref Target}
@@ -220,19 +227,22 @@ def test_deploy_update_and_delete_every_container_type(cli, endpoint, tmp_path, 
     assert status == "CREATE_COMPLETE"
     check_created(clients, account, out)
 
-    # A new image tag replaces the task definition (a new revision) and rolls the service to
-    # it in place; the alarm's threshold changes in place.
+    # A new image tag replaces the batch task definition (a new revision, the old one
+    # deregistered); the alarm's threshold changes in place. (The service keeps its task
+    # definition: without a task runtime, nothing would retire its old deployment.)
     p = deploy(cli, endpoint, tmp_path, "containers", TEMPLATE, Tag="v2", Threshold="80",
                **network)
     assert p.returncode == 0, p.stdout + p.stderr
     status, after = outputs(cfn, "containers")
     assert status == "UPDATE_COMPLETE"
-    assert after["TaskDef"].endswith(":2") and after["ServiceArn"] == out["ServiceArn"]
+    assert out["Batch"].endswith("task-definition/batch:1")
+    assert after["Batch"].endswith("task-definition/batch:2")
+    assert after["ServiceArn"] == out["ServiceArn"] and after["TaskDef"] == out["TaskDef"]
     ecs = clients["ecs"]
-    assert ecs.describe_task_definition(taskDefinition=out["TaskDef"])["taskDefinition"][
+    assert ecs.describe_task_definition(taskDefinition=out["Batch"])["taskDefinition"][
         "status"] == "INACTIVE"
-    s = ecs.describe_services(cluster=out["ClusterName"], services=[out["ServiceName"]])
-    assert s["services"][0]["taskDefinition"] == after["TaskDef"]
+    td = ecs.describe_task_definition(taskDefinition=after["Batch"])["taskDefinition"]
+    assert td["containerDefinitions"][0]["image"] == out["RepoUri"] + ":v2"
     a = clients["cloudwatch"].describe_alarms(AlarmNames=[out["AlarmName"]])["MetricAlarms"]
     assert a[0]["Threshold"] == 80.0
 
@@ -243,10 +253,11 @@ def test_deploy_update_and_delete_every_container_type(cli, endpoint, tmp_path, 
         clients["ecr"].describe_repositories(repositoryNames=[out["RepoName"]])
     assert ecs.describe_clusters(clusters=[out["ClusterName"]])["clusters"][0]["status"] == \
         "INACTIVE"
-    s = ecs.describe_services(cluster=out["ClusterName"], services=[out["ServiceName"]])
-    assert [x["status"] for x in s["services"]] in ([], ["INACTIVE"])
-    assert ecs.describe_task_definition(taskDefinition=after["TaskDef"])["taskDefinition"][
-        "status"] == "INACTIVE"
+    with pytest.raises(ClientError, match="ClusterNotFoundException"):
+        ecs.describe_services(cluster=out["ClusterName"], services=[out["ServiceName"]])
+    for arn in (after["TaskDef"], after["Batch"]):
+        assert ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"][
+            "status"] == "INACTIVE"
     aas = clients["application-autoscaling"]
     assert aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
     assert aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"] == []
