@@ -67,7 +67,14 @@ class ScalableTarget final : public ClientProvider {
                                     key.service_namespace + ", resource ID: " + key.resource_id +
                                     ", scalable dimension: " + key.scalable_dimension};
     }
-    return ProvisionResult{key.id(), {{"Id", key.id()}}};
+    ProvisionResult r{key.id(), {{"Id", key.id()}}};
+    r.properties = live_properties(req, targets->front().as_object(),
+                                   {{"MinCapacity", "MinCapacity"},
+                                    {"MaxCapacity", "MaxCapacity"},
+                                    {"ServiceNamespace", "ServiceNamespace"},
+                                    {"ResourceId", "ResourceId"},
+                                    {"ScalableDimension", "ScalableDimension"}});
+    return r;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -66,8 +66,21 @@ class CloudWatchAlarm final : public ClientProvider {
       return protocol::AwsError{"ResourceNotFound",
                                 "1 alarm(s) not found: [" + req.physical_id + "]"};
     }
-    return ProvisionResult{req.physical_id,
-                           {{"Arn", core::str(alarms->front().as_object(), "AlarmArn")}}};
+    const json::object& alarm = alarms->front().as_object();
+    ProvisionResult r{req.physical_id, {{"Arn", core::str(alarm, "AlarmArn")}}};
+    r.properties = live_properties(req, alarm,
+                                   {{"AlarmName", "AlarmName"},
+                                    {"Namespace", "Namespace"},
+                                    {"MetricName", "MetricName"},
+                                    {"Statistic", "Statistic"},
+                                    {"Period", "Period"},
+                                    {"EvaluationPeriods", "EvaluationPeriods"},
+                                    {"DatapointsToAlarm", "DatapointsToAlarm"},
+                                    {"Threshold", "Threshold"},
+                                    {"ComparisonOperator", "ComparisonOperator"},
+                                    {"TreatMissingData", "TreatMissingData"},
+                                    {"ActionsEnabled", "ActionsEnabled"}});
+    return r;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -382,6 +382,20 @@ TEST_F(EcsServiceProviderTest, CreatesUpdatesInPlaceAndDeletes) {
   EXPECT_EQ(err_(p.read(update)).code, "ServiceNotFoundException");
 }
 
+// Drift detection compares read()'s properties with the template's: equal values keep the
+// template's form ("2"), a change made outside the stack shows the live value.
+TEST_F(EcsServiceProviderTest, ReadShowsLivePropertiesInTheTemplatesForm) {
+  auto& p = provider("AWS::ECS::Service");
+  ResourceRequest req = service();
+  req.physical_id = ok_(p.create(req)).physical_id;
+  json::object live = ok_(p.read(req)).properties;
+  EXPECT_EQ(live.at("DesiredCount"), "2");
+  EXPECT_EQ(live.at("LaunchType"), "FARGATE");
+  EXPECT_EQ(live.at("ServiceName"), "web");
+  ok("UpdateService", R"({"cluster":"c","service":"web","desiredCount":5})");
+  EXPECT_EQ(ok_(p.read(req)).properties.at("DesiredCount"), 5);
+}
+
 TEST_F(EcsServiceProviderTest, DesiredCountDefaultsToOneAndANameIsGenerated) {
   auto& p = provider("AWS::ECS::Service");
   engine::ProvisionResult r = ok_(p.create(request("Web", "AWS::ECS::Service", R"({

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "core/time_format.h"
@@ -257,6 +258,41 @@ protocol::Result<json::object> ecs_describe_one(const ServiceClient& client,
   const json::value* status = found.if_contains("status");
   if (status && status->is_string() && status->get_string() == "INACTIVE") return not_found;
   return found;
+}
+
+namespace {
+
+std::optional<double> number_of(const json::value& v) {
+  if (v.is_number()) return v.to_number<double>();
+  if (!v.is_string()) return std::nullopt;
+  std::string t(v.get_string());
+  char* end = nullptr;
+  double d = std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size()) return std::nullopt;
+  return d;
+}
+
+bool same_value(const json::value& cfn, const json::value& live) {
+  if (cfn == live) return true;
+  if (live.is_bool())
+    return cfn.is_string() && cfn.get_string() == (live.get_bool() ? "true" : "false");
+  std::optional<double> a = number_of(cfn), b = number_of(live);
+  return a && b && *a == *b;
+}
+
+}  // namespace
+
+json::object live_properties(
+    const engine::ResourceRequest& req, const json::object& live,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  json::object out;
+  for (const auto& [property, api] : members) {
+    const json::value* v = live.if_contains(api);
+    if (!v || v->is_null()) continue;
+    const json::value* given = prop(req, property);
+    out[property] = given && same_value(*given, *v) ? *given : *v;
+  }
+  return out;
 }
 
 bool is_code(const protocol::AwsError& e, std::initializer_list<std::string_view> codes) {

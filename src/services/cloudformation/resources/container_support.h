@@ -100,6 +100,13 @@ protocol::Result<boost::json::object> ecs_describe_one(
     std::string_view refs_member, std::string_view out_member, const std::string& ref,
     boost::json::object extra, protocol::AwsError not_found);
 
+// read()'s live properties (drift detection): for each {property, API member} pair, the member
+// of `live` under the property's name, in the template's own form when the two are equal in value
+// ("70" for 70.0, "true" for true), so that only a real change reads as a difference.
+boost::json::object live_properties(
+    const engine::ResourceRequest& req, const boost::json::object& live,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> members);
+
 // Whether `e` is one of the codes saying the resource is gone (remove() is idempotent).
 bool is_code(const protocol::AwsError& e, std::initializer_list<std::string_view> codes);
 

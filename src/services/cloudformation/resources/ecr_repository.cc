@@ -84,7 +84,13 @@ class EcrRepository final : public ClientProvider {
                                     "' does not exist in the registry with id '" +
                                     req.stack->account + "'"};
     }
-    return result(&repos->front().as_object());
+    Result<ProvisionResult> r = result(&repos->front().as_object());
+    if (r) {
+      r->properties = live_properties(
+          req, repos->front().as_object(),
+          {{"RepositoryName", "repositoryName"}, {"ImageTagMutability", "imageTagMutability"}});
+    }
+    return r;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

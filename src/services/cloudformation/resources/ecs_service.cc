@@ -164,7 +164,16 @@ class EcsService final : public ClientProvider {
   Result<ProvisionResult> read(const ResourceRequest& req) override {
     auto service = describe(req);
     if (!service) return service.error();
-    return result(&*service);
+    Result<ProvisionResult> r = result(&*service);
+    if (r) {
+      r->properties = live_properties(req, *service,
+                                      {{"ServiceName", "serviceName"},
+                                       {"DesiredCount", "desiredCount"},
+                                       {"LaunchType", "launchType"},
+                                       {"PropagateTags", "propagateTags"},
+                                       {"EnableExecuteCommand", "enableExecuteCommand"}});
+    }
+    return r;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -235,7 +235,19 @@ TEST_F(ScalingProvidersTest, AlarmIsPutWithAGeneratedNameUpdatedInPlaceAndDelete
   EXPECT_EQ(p.update_behavior("AlarmName"), UpdateBehavior::Replacement);
   EXPECT_EQ(p.update_behavior("Threshold"), UpdateBehavior::NoInterruption);
   EXPECT_EQ(p.update_behavior("Dimensions"), UpdateBehavior::NoInterruption);
-  EXPECT_EQ(ok_(p.read(update)).attributes.at("Arn"), r.attributes.at("Arn"));
+  engine::ProvisionResult live = ok_(p.read(update));
+  EXPECT_EQ(live.attributes.at("Arn"), r.attributes.at("Arn"));
+  EXPECT_EQ(live.properties.at("Threshold"), 80);  // the template's form of 80.0
+  call("cloudwatch", "PutMetricAlarm",
+       {{"AlarmName", r.physical_id},
+        {"Namespace", "AWS/ECS"},
+        {"MetricName", "CPUUtilization"},
+        {"Statistic", "Average"},
+        {"Period", 60},
+        {"EvaluationPeriods", 3},
+        {"Threshold", 90.0},
+        {"ComparisonOperator", "GreaterThanOrEqualToThreshold"}});
+  EXPECT_EQ(ok_(p.read(update)).properties.at("Threshold"), 90.0) << "changed outside the stack";
   ASSERT_TRUE(p.remove(update));
   ASSERT_TRUE(p.remove(update));
   EXPECT_EQ(err_(p.read(update)).code, "ResourceNotFound");
