@@ -280,3 +280,45 @@ def test_a_failing_service_rolls_the_stack_back_with_ecs_error(cli, endpoint, tm
             e["ResourceStatus"] == "DELETE_COMPLETE"]
     assert repo
     assert clients["ecr"].describe_repositories()["repositories"] == []
+
+
+DRIFT = """
+Resources:
+  Alarm:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Namespace: AWS/ECS
+      MetricName: CPUUtilization
+      Statistic: Average
+      Period: 60
+      EvaluationPeriods: 2
+      Threshold: 70
+      ComparisonOperator: GreaterThanThreshold
+"""
+
+
+def test_an_alarm_changed_outside_the_stack_drifts(clients):
+    cfn, cw = clients["cloudformation"], clients["cloudwatch"]
+    cfn.create_stack(StackName="drift", TemplateBody=DRIFT)
+    cfn.get_waiter("stack_create_complete").wait(StackName="drift",
+                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    name = cfn.describe_stack_resource(StackName="drift", LogicalResourceId="Alarm")[
+        "StackResourceDetail"]["PhysicalResourceId"]
+
+    def drift():
+        detection = cfn.detect_stack_drift(StackName="drift")["StackDriftDetectionId"]
+        status = cfn.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
+        assert status["DetectionStatus"] == "DETECTION_COMPLETE"
+        return cfn.describe_stack_resource_drifts(StackName="drift")[
+            "StackResourceDrifts"][0]["StackResourceDriftStatus"]
+
+    assert drift() == "IN_SYNC"
+    cw.put_metric_alarm(AlarmName=name, Namespace="AWS/ECS", MetricName="CPUUtilization",
+                        Statistic="Average", Period=60, EvaluationPeriods=2, Threshold=90.0,
+                        ComparisonOperator="GreaterThanThreshold")
+    assert drift() == "MODIFIED"
+    cw.delete_alarms(AlarmNames=[name])
+    assert drift() == "DELETED"
+    cfn.delete_stack(StackName="drift")
+    cfn.get_waiter("stack_delete_complete").wait(StackName="drift",
+                                                 WaiterConfig={"Delay": 1, "MaxAttempts": 60})
