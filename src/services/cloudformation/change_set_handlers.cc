@@ -176,6 +176,7 @@ Output CloudFormationService::execute_change_set(const Ctx& ctx, const Input& in
   store.put_change_set(c);
   tx.commit();
   worker_.start(create ? OperationKind::Create : OperationKind::Update, s->stack_id);
+  worker_.wait_for(s->stack_id, worker_.settle_wait);
   return json::object{};
 }
 

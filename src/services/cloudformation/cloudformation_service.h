@@ -80,6 +80,8 @@ class CloudFormationService {
   // The capability a template needs (IAM resources), checked against the request's.
   static std::optional<protocol::AwsError> check_capabilities(const engine::Template& t,
                                                               const Input& in);
+  std::optional<protocol::AwsError> check_imports(const Ctx& ctx, const engine::StackPlan& plan,
+                                                  const engine::StackIdentity& id) const;
   Stack find_stack(store::Transaction& tx, const Ctx& ctx, const std::string& name_or_id) const;
   void begin_operation(store::Transaction& tx, Stack& s, const std::string& status) const;
   int64_t now_ms() const { return core::to_epoch_millis(clock_.now()); }

@@ -62,6 +62,7 @@ Output CloudFormationService::create_stack(const Ctx& ctx, const Input& in) {
   begin_operation(tx, s, status::kCreateInProgress);
   tx.commit();
   worker_.start(OperationKind::Create, s.stack_id);
+  worker_.wait_for(s.stack_id, worker_.settle_wait);
   return json::object{{"StackId", s.stack_id}};
 }
 
@@ -94,6 +95,7 @@ Output CloudFormationService::update_stack(const Ctx& ctx, const Input& in) {
   begin_operation(tx, fresh, status::kUpdateInProgress);
   tx.commit();
   worker_.start(OperationKind::Update, fresh.stack_id);
+  worker_.wait_for(fresh.stack_id, worker_.settle_wait);
   return json::object{{"StackId", fresh.stack_id}};
 }
 
@@ -117,6 +119,7 @@ Output CloudFormationService::delete_stack(const Ctx& ctx, const Input& in) {
   begin_operation(tx, *s, status::kDeleteInProgress);
   tx.commit();
   worker_.start(OperationKind::Delete, s->stack_id);
+  worker_.wait_for(s->stack_id, worker_.settle_wait);
   return json::object{};
 }
 

@@ -73,6 +73,7 @@ class StackOperationsTest : public ::testing::Test, protected fakes::RegistryCal
   StackOperationsTest() : RegistryCalls(registry_, "cloudformation") {
     providers_.add("AWS::Test::Thing", std::make_unique<Thing>(world_));
     worker_.poll_interval = std::chrono::milliseconds(1);
+    worker_.settle_wait = std::chrono::milliseconds(0);  // the handlers answer at once, as on AWS
     service_.register_operations(registry_);
   }
 

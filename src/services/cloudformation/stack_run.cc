@@ -233,21 +233,16 @@ bool StackRun::create_one(const engine::Evaluator& eval, const ResourceDecl& d,
   return true;
 }
 
-bool StackRun::update_one(const engine::Evaluator& eval, const ResourceDecl& d,
-                          const StackResource& old, const Resolved& props) {
-  (void)eval;
-  StackResource r = old;
-  r.properties = props.stored;
-  r.metadata = d.metadata;
+// `v` with its dynamic references resolved (as given when they cannot be).
+json::value StackRun::with_references(const json::value& v) {
+  if (!engine::has_dynamic_references(v)) return v;
+  auto resolved = engine::resolve_dynamic_references(v, refs_);
+  return resolved ? resolved->value : v;
+}
+
+bool StackRun::apply_update(StackResource& r, ResourceRequest req) {
   save(r, status::kUpdateInProgress);
-  engine::ResourceProvider* p = w_.providers_.find(d.type);
-  json::value previous = old.properties;
-  if (engine::has_dynamic_references(previous)) {
-    if (auto prev = engine::resolve_dynamic_references(previous, refs_)) {
-      previous = prev->value;
-    }
-  }
-  ResourceRequest req{&identity_, d.logical_id, d.type, props.applied, previous, old.physical_id};
+  engine::ResourceProvider* p = w_.providers_.find(req.type);
   auto done = p->update(req);
   if (!done) {
     save(r, status::kUpdateFailed, handler_reason(done.error()));
@@ -261,37 +256,26 @@ bool StackRun::update_one(const engine::Evaluator& eval, const ResourceDecl& d,
     return false;
   }
   save(r, status::kUpdateComplete);
+  return true;
+}
+
+bool StackRun::update_one(const ResourceDecl& d, const StackResource& old,
+                          const Resolved& props) {
+  StackResource r = old;
+  r.properties = props.stored;
+  r.metadata = d.metadata;
+  ResourceRequest req{&identity_, d.logical_id, d.type, props.applied,
+                      with_references(old.properties), old.physical_id};
+  if (!apply_update(r, std::move(req))) return false;
   set_values(d.logical_id, {r.physical_id, r.attributes});
   return true;
 }
 
 bool StackRun::revert_one(const StackResource& now, const StackResource& old) {
-  engine::ResourceProvider* p = w_.providers_.find(old.type);
   StackResource r = old;
-  save(r, status::kUpdateInProgress);
-  json::value target = old.properties, current = now.properties;
-  for (json::value* v : {&target, &current}) {
-    if (!engine::has_dynamic_references(*v)) continue;
-    if (auto resolved = engine::resolve_dynamic_references(*v, refs_)) {
-      *v = resolved->value;
-    }
-  }
-  ResourceRequest req{&identity_, old.logical_id, old.type, target, current, now.physical_id};
-  auto done = p ? p->update(req) : protocol::Result<engine::ProvisionResult>(
-                                        protocol::AwsError{"InternalFailure", "no provider"});
-  if (!done) {
-    save(r, status::kUpdateFailed, handler_reason(done.error()));
-    return false;
-  }
-  r.physical_id = done->physical_id;
-  r.attributes = done->attributes;
-  req.physical_id = r.physical_id;
-  if (auto st = stabilize(*p, req); !st) {
-    save(r, status::kUpdateFailed, handler_reason(st.error()));
-    return false;
-  }
-  save(r, status::kUpdateComplete);
-  return true;
+  ResourceRequest req{&identity_, old.logical_id, old.type, with_references(old.properties),
+                      with_references(now.properties), now.physical_id};
+  return apply_update(r, std::move(req));
 }
 
 bool StackRun::delete_one(StackResource row, bool retain, RowMode mode) {
@@ -314,13 +298,8 @@ bool StackRun::delete_one(StackResource row, bool retain, RowMode mode) {
   }
   save(row, status::kDeleteInProgress, {}, persist);
   engine::ResourceProvider* p = w_.providers_.find(row.type);
-  ResourceRequest req{&identity_, row.logical_id, row.type, row.properties, json::value(),
-                      row.physical_id};
-  if (engine::has_dynamic_references(req.properties)) {
-    if (auto v = engine::resolve_dynamic_references(req.properties, refs_)) {
-      req.properties = v->value;
-    }
-  }
+  ResourceRequest req{&identity_, row.logical_id, row.type, with_references(row.properties),
+                      json::value(), row.physical_id};
   auto gone = p ? p->remove(req) : protocol::Result<void>();
   if (!gone) {
     save(row, status::kDeleteFailed, handler_reason(gone.error()), persist);

@@ -62,8 +62,10 @@ class StackRun {
   bool create_one(const engine::Evaluator& eval, const engine::ResourceDecl& d,
                   const StackResource* replacing = nullptr);
   // Updates one resource in place from `old` to the declaration's properties.
-  bool update_one(const engine::Evaluator& eval, const engine::ResourceDecl& d,
-                  const StackResource& old, const Resolved& props);
+  bool update_one(const engine::ResourceDecl& d, const StackResource& old, const Resolved& props);
+  // The provider's update and stabilize, with their events, into `r`.
+  bool apply_update(StackResource& r, engine::ResourceRequest req);
+  boost::json::value with_references(const boost::json::value& v);
   // Puts `old`'s properties back on the live resource (an update's rollback).
   bool revert_one(const StackResource& now, const StackResource& old);
   // What deleting a resource does to its row: keep it (with its DELETE_* status), forget it (a

@@ -114,7 +114,7 @@ bool StackRun::update_all(const PlannedStack& ps, const std::vector<StackResourc
       touched_.push_back(id);
       if (replace) replaced_.push_back(*old);
     }
-    return replace ? create_one(*ps.eval, d, old) : update_one(*ps.eval, d, *old, *props);
+    return replace ? create_one(*ps.eval, d, old) : update_one(d, *old, *props);
   };
   for (const auto& wave : ps.plan->graph.creation_waves()) {
     if (cancelled()) return false;

@@ -65,6 +65,11 @@ void StackWorker::wait_idle() {
   idle_.wait(lock, [this] { return running_.empty(); });
 }
 
+void StackWorker::wait_for(const std::string& stack_id, std::chrono::milliseconds limit) {
+  std::unique_lock lock(mu_);
+  idle_.wait_for(lock, limit, [&] { return !running_.contains(stack_id); });
+}
+
 void StackWorker::stop() {
   std::vector<std::thread> all;
   {

@@ -53,6 +53,11 @@ class StackWorker {
   void stop();
   // Waits until no operation runs (tests).
   void wait_idle();
+  // Waits at most `limit` for the stack's operation to end. The handlers that start one call it
+  // with a short limit: a small stack is then settled when the caller first polls (the CLI's
+  // waiters sleep 30 s between polls); the answer is the same as AWS's either way.
+  void wait_for(const std::string& stack_id, std::chrono::milliseconds limit);
+  std::chrono::milliseconds settle_wait{1500};
 
   // How often a resource that is stabilizing is asked again.
   std::chrono::milliseconds poll_interval{500};

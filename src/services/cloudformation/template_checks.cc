@@ -65,7 +65,44 @@ protocol::Result<std::map<std::string, std::string, std::less<>>> given_paramete
   return out;
 }
 
+// Every {"Fn::ImportValue": ...} in `v`.
+void find_imports(const json::value& v, std::vector<const json::value*>& out) {
+  if (v.is_object()) {
+    const json::object& o = v.get_object();
+    if (o.size() == 1 && o.contains("Fn::ImportValue")) {
+      out.push_back(&v);
+      return;
+    }
+    for (const auto& kv : o) find_imports(kv.value(), out);
+  } else if (v.is_array()) {
+    for (const json::value& e : v.get_array()) find_imports(e, out);
+  }
+}
+
 }  // namespace
+
+// An import whose name needs no resource must name an existing export when the stack is
+// created or updated ("No export named X found."), as CloudFormation checks it.
+std::optional<protocol::AwsError> CloudFormationService::check_imports(
+    const Ctx& ctx, const engine::StackPlan& plan, const engine::StackIdentity& id) const {
+  std::vector<const json::value*> imports;
+  for (const engine::ResourceDecl& r : plan.tpl.resources) find_imports(r.properties, imports);
+  for (const engine::OutputDecl& o : plan.tpl.outputs) find_imports(o.value, imports);
+  if (imports.empty()) return std::nullopt;
+  engine::EvalHooks hooks;
+  hooks.resource = [](std::string_view) -> const engine::ResourceValues* { return nullptr; };
+  hooks.import_value = [&](std::string_view name) -> protocol::Result<std::string> {
+    store::Transaction tx = db_.read();
+    if (auto e = StackStore(tx).find_export(ctx.account, ctx.region, name)) return e->value;
+    return errors::validation("No export named " + std::string(name) + " found.");
+  };
+  engine::Evaluator eval(plan.tpl, id, plan.parameters, plan.conditions, hooks);
+  for (const json::value* v : imports) {
+    auto r = eval.try_resolve(*v);
+    if (!r && r.error().message.starts_with("No export named")) return r.error();
+  }
+  return std::nullopt;
+}
 
 protocol::Result<CheckedTemplate> CloudFormationService::check_template(
     const Ctx& ctx, const Input& in, const std::string& stack_name, const std::string& stack_id,
@@ -87,6 +124,7 @@ protocol::Result<CheckedTemplate> CloudFormationService::check_template(
   inputs.supported_type = [&providers](std::string_view t) { return providers.supports(t); };
   auto plan = engine::plan_stack(*tpl, inputs);
   if (!plan) return plan.error();
+  if (auto missing = check_imports(ctx, *plan, inputs.stack)) return *missing;
   CheckedTemplate out{*body, std::move(*plan), {}};
   for (const engine::ParameterDecl& d : out.plan.tpl.parameters) {
     const engine::ParameterValue& v = out.plan.parameters.at(d.name);
