@@ -170,13 +170,6 @@ std::string prop_str(const engine::ResourceRequest& req, std::string_view name) 
   return v ? text_of(*v) : "";
 }
 
-bool changed(const engine::ResourceRequest& req, std::string_view name) {
-  const json::value* now = member(req.properties, name);
-  const json::value* before = member(req.previous_properties, name);
-  if (!now || !before) return now != before;
-  return *now != *before;
-}
-
 bool prop_true(const engine::ResourceRequest& req, std::string_view name) {
   const json::value* v = prop(req, name);
   return v && ((v->is_bool() && v->get_bool()) || (v->is_string() && v->get_string() == "true"));

@@ -53,8 +53,6 @@ boost::json::object api_input(std::string_view service, std::string_view operati
 const boost::json::value* prop(const engine::ResourceRequest& req, std::string_view name);
 // The property as a string ("" when absent; numbers as their text).
 std::string prop_str(const engine::ResourceRequest& req, std::string_view name);
-// Whether `name` differs between the request's properties and its previous properties.
-bool changed(const engine::ResourceRequest& req, std::string_view name);
 // A CloudFormation boolean property: true, or "true" as a template may spell it.
 bool prop_true(const engine::ResourceRequest& req, std::string_view name);
 

@@ -71,15 +71,6 @@ protocol::Result<std::string> required(const engine::ResourceRequest& req, std::
   return v;
 }
 
-bool changed(const engine::ResourceRequest& req, std::string_view name) {
-  const json::value* now = properties(req.properties).if_contains(name);
-  const json::value* before = properties(req.previous_properties).if_contains(name);
-  if (now == nullptr || before == nullptr) {
-    return now != before;
-  }
-  return *now != *before;
-}
-
 json::value as_given(const engine::ResourceRequest& req, std::string_view name, json::value live) {
   const json::value* given = properties(req.properties).if_contains(name);
   if (given != nullptr && given->is_string() && !live.is_string()) {

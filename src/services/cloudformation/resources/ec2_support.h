@@ -28,7 +28,7 @@ std::optional<bool> prop_bool(const boost::json::object& props, std::string_view
 // The string property `name`, or the schema's missing-property error when it is absent or empty.
 protocol::Result<std::string> required(const engine::ResourceRequest& req, std::string_view name);
 // Whether `name` differs between the request's properties and its previous properties.
-bool changed(const engine::ResourceRequest& req, std::string_view name);
+using resources::changed;
 
 // A live value for read()'s properties, in the form the template gave `name`: a boolean or number
 // as its text where the template wrote a string ("true", "80", as parameters pass them), so that

@@ -58,13 +58,6 @@ engine::UpdateBehavior in_place_if_listed(std::string_view property,
   return engine::UpdateBehavior::Replacement;
 }
 
-bool changed(const engine::ResourceRequest& req, std::string_view key) {
-  const json::value* now = properties(req.properties).if_contains(key);
-  const json::value* before = properties(req.previous_properties).if_contains(key);
-  if (!now || !before) return now != before;
-  return *now != *before;
-}
-
 engine::ProvisionResult with_properties(engine::ProvisionResult out, json::object props,
                                         const json::value* expected) {
   const json::object& wanted = expected ? properties(*expected) : properties(json::value());

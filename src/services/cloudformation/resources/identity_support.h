@@ -33,8 +33,6 @@ std::optional<bool> bool_property(const boost::json::object& props, std::string_
 // `property` updates in place when it is one of `in_place`; every other property replaces.
 engine::UpdateBehavior in_place_if_listed(std::string_view property,
                                           std::initializer_list<std::string_view> in_place);
-// Whether `key` differs between the request's properties and its previous properties.
-bool changed(const engine::ResourceRequest& req, std::string_view key);
 
 // read()'s result: `out` with the live properties, in the template's names. A list property
 // (ManagedPolicyArns, Groups, Roles) that holds the same members as the template's keeps the

@@ -132,15 +132,6 @@ std::optional<std::string> text(const json::object& props, std::string_view key)
   return v ? engine::scalar_text(*v) : std::nullopt;
 }
 
-bool changed(const engine::ResourceRequest& req, std::string_view key) {
-  const json::value* now = properties(req.properties).if_contains(key);
-  const json::value* before = properties(req.previous_properties).if_contains(key);
-  if (!now || !before) {
-    return (now == nullptr) != (before == nullptr);
-  }
-  return *now != *before;
-}
-
 bool any_changed(const engine::ResourceRequest& req, std::span<const std::string_view> keys) {
   return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return changed(req, k); });
 }

@@ -37,7 +37,7 @@ protocol::Result<json::object> typed_call(const ServiceClient& client,
 std::optional<std::string> text(const json::object& props, std::string_view key);
 
 // Whether `key` differs between the request's properties and its previous properties.
-bool changed(const engine::ResourceRequest& req, std::string_view key);
+using resources::changed;
 // Whether any of `keys` changed.
 bool any_changed(const engine::ResourceRequest& req, std::span<const std::string_view> keys);
 inline bool any_changed(const engine::ResourceRequest& req,

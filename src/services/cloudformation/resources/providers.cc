@@ -10,6 +10,7 @@ void add_all_providers(engine::ResourceProviders& out, const ServiceClient& clie
   add_load_balancing_providers(out, client);
   add_identity_providers(out, client);
   add_scaling_providers(out, client);
+  add_data_providers(out, client);
   add_stack_providers(out, client);
 }
 

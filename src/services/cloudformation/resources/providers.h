@@ -18,6 +18,8 @@ void add_identity_providers(engine::ResourceProviders& out,
                             const ServiceClient& client);  // IAM, SSM, Secrets Manager, KMS
 void add_scaling_providers(engine::ResourceProviders& out,
                            const ServiceClient& client);  // Application Auto Scaling, CloudWatch
+void add_data_providers(engine::ResourceProviders& out,
+                        const ServiceClient& client);  // DynamoDB
 void add_stack_providers(engine::ResourceProviders& out,
                          const ServiceClient& client);  // CDK::Metadata, WaitCondition(Handle)
 

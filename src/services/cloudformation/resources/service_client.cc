@@ -60,6 +60,13 @@ const boost::json::object& properties(const boost::json::value& v) {
   return v.is_object() ? v.get_object() : empty;
 }
 
+bool changed(const engine::ResourceRequest& req, std::string_view key) {
+  const boost::json::value* now = properties(req.properties).if_contains(key);
+  const boost::json::value* before = properties(req.previous_properties).if_contains(key);
+  if (!now || !before) return now != before;
+  return *now != *before;
+}
+
 boost::json::array stack_tags(const engine::ResourceRequest& req,
                               const boost::json::value* template_tags) {
   boost::json::array tags{

@@ -45,6 +45,10 @@ std::string generated_name(const engine::StackIdentity& stack, std::string_view 
 // The resolved properties as an object ({} when the template gives none).
 const boost::json::object& properties(const boost::json::value& v);
 
+// Whether property `key` differs between an update's properties and its previous properties
+// (present in one and not the other counts).
+bool changed(const engine::ResourceRequest& req, std::string_view key);
+
 // The tags CloudFormation adds to every taggable resource it creates, as [{Key, Value}]
 // (aws:cloudformation:stack-name, aws:cloudformation:logical-id, aws:cloudformation:stack-id),
 // followed by the template's own `Tags` list when `template_tags` is given.
