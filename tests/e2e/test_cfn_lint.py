@@ -31,7 +31,8 @@ def linter():
     if exe:
         return [exe]
     if importlib.util.find_spec("cfnlint") is not None:
-        return [sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())"]
+        return [sys.executable, "-c",
+                "import sys; from cfnlint.runner import main; sys.exit(main())"]
     return None
 
 
