@@ -11,6 +11,7 @@
 #include "netplane/nft_netplane.h"
 #include "services/authz/authz_module.h"
 #include "services/autoscaling/autoscaling_module.h"
+#include "services/cloudformation/cloudformation_module.h"
 #include "services/cloudwatch/cloudwatch_module.h"
 #include "services/ec2/ec2_module.h"
 #include "services/ec2/host_network.h"
@@ -125,6 +126,8 @@ Modules::Modules(module::ModuleContext& ctx, std::vector<services::sts::StaticKe
   modules_.push_back(std::move(ecs));
   modules_.push_back(std::move(elbv2));
   modules_.push_back(std::move(autoscaling));
+  // Last: its providers call every other service through the in-process client.
+  modules_.push_back(services::cloudformation::make_cloudformation_module(ctx));
 }
 
 Modules::~Modules() { stop(); }

@@ -36,6 +36,9 @@ struct ResourceRequest {
 struct ProvisionResult {
   std::string physical_id;         // what Ref gives
   boost::json::object attributes;  // what Fn::GetAtt gives
+  // read() only: the live resource's properties, in the template's names (drift detection
+  // compares them with the template's); only what the service can tell.
+  boost::json::object properties;
 };
 
 enum class UpdateBehavior {
