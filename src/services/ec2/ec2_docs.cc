@@ -49,7 +49,9 @@ protocol::Result<void> validate_tags(const json::array& tags) {
     if (key.empty()) {
       return errors::invalid_parameter_value("Tag key cannot be null or empty");
     }
-    if (key.starts_with("aws:")) {
+    // "aws:" keys are AWS's own. The only ones AWS itself sets here are CloudFormation's
+    // (aws:cloudformation:stack-name, logical-id, stack-id) on the resources of a stack.
+    if (key.starts_with("aws:") && !key.starts_with("aws:cloudformation:")) {
       return errors::invalid_parameter_value(
           "Value ( " + key +
           " ) for parameter key is invalid. Tag keys starting with 'aws:' are "

@@ -35,7 +35,8 @@ bool flag(const Doc& o, std::string_view key);  // opt_bool(...).value_or(false)
 std::string_view tag_member(std::string_view resource_id);
 // Sets (adds or replaces by key) tags on `doc`.
 void merge_tags(Doc& doc, std::string_view member, const boost::json::array& tags);
-// Validates tags from a request: keys present, not "aws:"-prefixed, at most 50.
+// Validates tags from a request: keys present, not "aws:"-prefixed (but for the
+// aws:cloudformation: tags of a stack's resources), at most 50.
 protocol::Result<void> validate_tags(const boost::json::array& tags);
 // The tags from TagSpecifications whose ResourceType is `resource_type`; another type is
 // InvalidParameterValue, as EC2 answers.

@@ -56,6 +56,22 @@ TEST_F(TagHandlersTest, TaggingAnUnknownResourceNamesItsKindsNotFound) {
             "InvalidParameterValue");
 }
 
+// CloudFormation tags every resource of a stack with aws:cloudformation:stack-name,
+// aws:cloudformation:logical-id and aws:cloudformation:stack-id, reserved keys a user cannot set.
+TEST_F(TagHandlersTest, CloudFormationStackTagsAreAcceptedOtherAwsKeysAreNot) {
+  std::string vpc = s(ok("CreateVpc", J(R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
+      {"ResourceType":"vpc","Tags":[{"Key":"aws:cloudformation:stack-name","Value":"net"}]}]})"))
+                          ["Vpc"]
+                              .at("VpcId"));
+  json::array tags = describe_one("DescribeVpcs", "VpcIds", vpc, "Vpcs")["Tags"].as_array();
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(s(tags[0].at("Key")), "aws:cloudformation:stack-name");
+  EXPECT_EQ(err("CreateVpc", J(R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
+      {"ResourceType":"vpc","Tags":[{"Key":"aws:other","Value":"v"}]}]})"))
+                .code,
+            "InvalidParameterValue");
+}
+
 TEST_F(TagHandlersTest, TagSpecificationsOfAnotherResourceTypeAreRejected) {
   EXPECT_EQ(err("CreateVpc", J(R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
       {"ResourceType":"subnet","Tags":[{"Key":"k","Value":"v"}]}]})"))
