@@ -87,16 +87,16 @@ void StackRun::create() {
   set_status(status::kRollbackInProgress, reason);
   stack_event(status::kRollbackInProgress, reason);
   if (ps) {
-    roll_back_create(ps->plan.graph.deletion_waves(), retained_ids(ps->plan.tpl, true));
+    roll_back_create(ps->plan->graph.deletion_waves(), retained_ids(ps->plan->tpl, true));
   } else {
     roll_back_create({}, {});
   }
 }
 
 bool StackRun::create_all(const PlannedStack& ps, std::vector<std::string>& failed) {
-  for (const auto& wave : ps.plan.graph.creation_waves()) {
+  for (const auto& wave : ps.plan->graph.creation_waves()) {
     bool ok = run_wave(wave, [&](const std::string& id) {
-      return create_one(*ps.eval, *ps.plan.tpl.find_resource(id));
+      return create_one(*ps.eval, *ps.plan->tpl.find_resource(id));
     });
     if (ok) continue;
     store::Transaction tx = w_.db_.read();
@@ -161,8 +161,8 @@ bool StackRun::delete_rows(std::vector<StackResource> rows,
 std::optional<std::string> StackRun::finish_outputs(const PlannedStack& ps, Stack& s) {
   json::array outputs;
   std::vector<Export> exports;
-  for (const engine::OutputDecl& o : ps.plan.tpl.outputs) {
-    if (o.condition && !ps.plan.conditions.at(*o.condition)) continue;
+  for (const engine::OutputDecl& o : ps.plan->tpl.outputs) {
+    if (o.condition && !ps.plan->conditions.at(*o.condition)) continue;
     auto v = ps.eval->try_resolve(o.value);
     if (!v) return v.error().message;
     json::object out{{"OutputKey", o.name}, {"OutputValue", as_output_text(*v)}};
@@ -240,8 +240,8 @@ void StackRun::remove() {
   std::vector<std::vector<std::string>> waves;
   std::set<std::string> retain;
   if (auto ps = plan(s.template_body, s.parameters)) {
-    waves = ps->plan.graph.deletion_waves();
-    retain = retained_ids(ps->plan.tpl, false);
+    waves = ps->plan->graph.deletion_waves();
+    retain = retained_ids(ps->plan->tpl, false);
   }
   std::erase_if(rows, [](const StackResource& r) { return r.status == status::kDeleteComplete; });
   if (!delete_rows(rows, waves, RowMode::Keep, retain)) {

@@ -106,9 +106,9 @@ protocol::Result<PlannedStack> StackRun::plan(const std::string& body,
   auto p = engine::plan_stack(*tpl, in);
   if (!p) return p.error();
   PlannedStack out;
-  out.plan = std::move(*p);
-  out.eval = std::make_unique<engine::Evaluator>(out.plan.tpl, identity_, out.plan.parameters,
-                                                 out.plan.conditions, hooks());
+  out.plan = std::make_unique<engine::StackPlan>(std::move(*p));
+  out.eval = std::make_unique<engine::Evaluator>(out.plan->tpl, identity_, out.plan->parameters,
+                                                 out.plan->conditions, hooks());
   return out;
 }
 

@@ -19,8 +19,9 @@
 namespace services::cloudformation {
 
 // A stack's plan with the evaluator over it (the evaluator keeps references into the plan).
+// Both on the heap: a PlannedStack moves, the evaluator's references must not.
 struct PlannedStack {
-  engine::StackPlan plan;
+  std::unique_ptr<engine::StackPlan> plan;
   std::unique_ptr<engine::Evaluator> eval;
 };
 

@@ -90,7 +90,7 @@ void StackRun::update() {
 bool StackRun::update_all(const PlannedStack& ps, const std::vector<StackResource>& before,
                           std::vector<std::string>& failed) {
   auto step = [&](const std::string& id) {
-    const engine::ResourceDecl& d = *ps.plan.tpl.find_resource(id);
+    const engine::ResourceDecl& d = *ps.plan->tpl.find_resource(id);
     const StackResource* old = live(before, id);
     if (!old) {
       std::lock_guard lock(mu_);
@@ -116,7 +116,7 @@ bool StackRun::update_all(const PlannedStack& ps, const std::vector<StackResourc
     }
     return replace ? create_one(*ps.eval, d, old) : update_one(*ps.eval, d, *old, *props);
   };
-  for (const auto& wave : ps.plan.graph.creation_waves()) {
+  for (const auto& wave : ps.plan->graph.creation_waves()) {
     if (cancelled()) return false;
     if (run_wave(wave, step)) continue;
     store::Transaction tx = w_.db_.read();
@@ -139,11 +139,11 @@ void StackRun::cleanup_after_update(const PlannedStack& ps, const std::vector<St
     keep_removed = retained_ids(*old_tpl, false);
   }
   for (auto it = replaced_.rbegin(); it != replaced_.rend(); ++it) {
-    const engine::ResourceDecl* d = ps.plan.tpl.find_resource(it->logical_id);
+    const engine::ResourceDecl* d = ps.plan->tpl.find_resource(it->logical_id);
     bool retain = d && d->update_replace_policy == "Retain";
     delete_one(*it, retain, RowMode::EventsOnly);
   }
-  const auto& present = ps.plan.graph.resources;
+  const auto& present = ps.plan->graph.resources;
   for (auto it = before.rbegin(); it != before.rend(); ++it) {
     if (std::find(present.begin(), present.end(), it->logical_id) != present.end()) continue;
     delete_one(*it, keep_removed.contains(it->logical_id), RowMode::Forget);

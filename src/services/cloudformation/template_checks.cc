@@ -74,6 +74,7 @@ protocol::Result<CheckedTemplate> CloudFormationService::check_template(
   if (!body) return body.error();
   auto tpl = engine::parse_template(*body);
   if (!tpl) return tpl.error();
+  if (auto missing = check_capabilities(*tpl, in)) return *missing;
   auto given = given_parameters(in, previous);
   if (!given) return given.error();
   engine::StackInputs inputs;
@@ -86,7 +87,6 @@ protocol::Result<CheckedTemplate> CloudFormationService::check_template(
   inputs.supported_type = [&providers](std::string_view t) { return providers.supports(t); };
   auto plan = engine::plan_stack(*tpl, inputs);
   if (!plan) return plan.error();
-  if (auto missing = check_capabilities(plan->tpl, in)) return *missing;
   CheckedTemplate out{*body, std::move(*plan), {}};
   for (const engine::ParameterDecl& d : out.plan.tpl.parameters) {
     const engine::ParameterValue& v = out.plan.parameters.at(d.name);
