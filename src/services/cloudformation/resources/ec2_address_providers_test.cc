@@ -31,9 +31,7 @@ TEST_F(AddressProvidersTest, EipRefIsTheAddressAndGetAttTheAllocation) {
             "");
 
   EXPECT_EQ(text(value(p.read(next)).attributes.at("AllocationId")), allocation);
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_EQ(error_code(p.read(next)), "InvalidAddress.NotFound");
+  expect_deleted(p, next, "InvalidAddress.NotFound");
 }
 
 TEST_F(AddressProvidersTest, NatGatewayStabilizesWhenAvailableAndReleasesItsAddressOnDelete) {

@@ -22,8 +22,8 @@ class NatGatewayProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    if (prop_str(props, "SubnetId").empty()) {
-      return missing_property(req, "SubnetId");
+    if (auto given = required(req, "SubnetId"); !given) {
+      return given.error();
     }
     json::object in{{"TagSpecifications", tag_specifications(req, "natgateway")}};
     for (std::string_view member :

@@ -65,9 +65,7 @@ TEST_F(NetworkProvidersTest, VpcLifecycleWithDnsAttributesTagsAndDefaults) {
 
   EXPECT_EQ(text(value(p.read(next)).attributes.at("CidrBlock")), "10.1.0.0/16");
   // Deleting takes the default security group and route table with it; again is a no-op.
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_EQ(error_code(p.read(next)), "InvalidVpcID.NotFound");
+  expect_deleted(p, next, "InvalidVpcID.NotFound");
   EXPECT_EQ(err("DescribeSecurityGroups",
                 {{"GroupIds", json::array{vpc.attributes.at("DefaultSecurityGroup")}}})
                 .code,
@@ -113,9 +111,7 @@ TEST_F(NetworkProvidersTest, SubnetLifecycleUpdatesMapPublicIpOnLaunchInPlace) {
   EXPECT_EQ(live["MapPublicIpOnLaunch"], false);
 
   EXPECT_EQ(text(value(p.read(next)).attributes.at("CidrBlock")), "10.0.1.0/24");
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_EQ(error_code(p.read(next)), "InvalidSubnetID.NotFound");
+  expect_deleted(p, next, "InvalidSubnetID.NotFound");
   // The subnet gone, its VPC can go.
   EXPECT_TRUE(provider("AWS::EC2::VPC").remove(request("AWS::EC2::VPC", "V", nullptr, vpc)));
 }
@@ -175,9 +171,7 @@ TEST_F(NetworkProvidersTest, InternetGatewayAttachmentRefNamesTypeAndVpcAndMoves
                 "Name"),
             "gw2");
   EXPECT_EQ(text(value(igws.read(igw_next)).attributes.at("InternetGatewayId")), igw.physical_id);
-  EXPECT_TRUE(igws.remove(igw_next));
-  EXPECT_TRUE(igws.remove(igw_next));
-  EXPECT_EQ(error_code(igws.read(igw_next)), "InvalidInternetGatewayID.NotFound");
+  expect_deleted(igws, igw_next, "InvalidInternetGatewayID.NotFound");
 }
 
 TEST_F(NetworkProvidersTest, RouteTableRouteAndAssociationLifecycle) {
@@ -227,13 +221,9 @@ TEST_F(NetworkProvidersTest, RouteTableRouteAndAssociationLifecycle) {
   EXPECT_EQ(error_code(tables.remove(existing(table_req, table))), "DependencyViolation");
 
   // Delete in the stack's reverse order, each twice.
-  EXPECT_TRUE(assocs.remove(assoc_now));
-  EXPECT_TRUE(assocs.remove(assoc_now));
-  EXPECT_EQ(error_code(assocs.read(assoc_now)), "InvalidAssociationID.NotFound");
+  expect_deleted(assocs, assoc_now, "InvalidAssociationID.NotFound");
   auto route_now = existing(route_req, route);
-  EXPECT_TRUE(routes.remove(route_now));
-  EXPECT_TRUE(routes.remove(route_now));
-  EXPECT_EQ(error_code(routes.read(route_now)), "InvalidRoute.NotFound");
+  expect_deleted(routes, route_now, "InvalidRoute.NotFound");
   auto table_next = updated(
       table_req, table,
       json::parse(R"({"VpcId":")" + vpc + R"(","Tags":[{"Key":"Tier","Value":"public"}]})"));
@@ -241,9 +231,7 @@ TEST_F(NetworkProvidersTest, RouteTableRouteAndAssociationLifecycle) {
   EXPECT_EQ(tag(describe("DescribeRouteTables", "RouteTableIds", table.physical_id, "RouteTables"),
                 "Tier"),
             "public");
-  EXPECT_TRUE(tables.remove(table_next));
-  EXPECT_TRUE(tables.remove(table_next));
-  EXPECT_EQ(error_code(tables.read(table_next)), "InvalidRouteTableID.NotFound");
+  expect_deleted(tables, table_next, "InvalidRouteTableID.NotFound");
   // A route whose table is gone is gone too.
   EXPECT_TRUE(routes.remove(route_now));
 }

@@ -76,6 +76,15 @@ class Ec2ProvidersTest : public ::testing::Test, protected fakes::RegistryCalls 
     return r ? std::string("(success)") : r.error().code;
   }
 
+  // remove() succeeds, and again (the resource already gone); then read() is `not_found_code`.
+  static void expect_deleted(engine::ResourceProvider& p, const engine::ResourceRequest& req,
+                             std::string_view not_found_code) {
+    auto first = p.remove(req);
+    EXPECT_TRUE(first) << first.error().code << ": " << first.error().message;
+    EXPECT_TRUE(p.remove(req)) << "a second delete must succeed";
+    EXPECT_EQ(error_code(p.read(req)), not_found_code);
+  }
+
   engine::ProvisionResult create(std::string_view type, std::string_view logical_id,
                                  std::string_view props_json) {
     return value(provider(type).create(request(type, logical_id, boost::json::parse(props_json))));

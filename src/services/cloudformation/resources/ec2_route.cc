@@ -40,8 +40,8 @@ class RouteProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    if (prop_str(props, "RouteTableId").empty()) {
-      return missing_property(req, "RouteTableId");
+    if (auto given = required(req, "RouteTableId"); !given) {
+      return given.error();
     }
     auto r = call(req, "CreateRoute", route_input(props));
     if (!r) {

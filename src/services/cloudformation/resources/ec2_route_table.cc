@@ -18,13 +18,13 @@ class RouteTableProvider final : public Ec2Provider {
   using Ec2Provider::Ec2Provider;
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
-    std::string vpc_id = prop_str(properties(req.properties), "VpcId");
-    if (vpc_id.empty()) {
-      return missing_property(req, "VpcId");
+    auto vpc_id = required(req, "VpcId");
+    if (!vpc_id) {
+      return vpc_id.error();
     }
     auto out =
         call(req, "CreateRouteTable",
-             {{"VpcId", vpc_id}, {"TagSpecifications", tag_specifications(req, "route-table")}});
+             {{"VpcId", *vpc_id}, {"TagSpecifications", tag_specifications(req, "route-table")}});
     if (!out) {
       return out.error();
     }

@@ -8,10 +8,9 @@
 // revoked, new ones authorized (rules of standalone SecurityGroupIngress/Egress resources, which
 // the template lists do not name, are left alone).
 
+#include <boost/json/serialize.hpp>
 #include <set>
 #include <vector>
-
-#include <boost/json/serialize.hpp>
 
 #include "core/json.h"
 #include "services/cloudformation/resources/ec2_providers.h"
@@ -52,9 +51,9 @@ class SecurityGroupProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    std::string description = prop_str(props, "GroupDescription");
-    if (description.empty()) {
-      return missing_property(req, "GroupDescription");
+    auto description = required(req, "GroupDescription");
+    if (!description) {
+      return description.error();
     }
     std::string name = prop_str(props, "GroupName");
     if (name.empty()) {
@@ -62,7 +61,7 @@ class SecurityGroupProvider final : public Ec2Provider {
     }
     std::string vpc_id = prop_str(props, "VpcId");
     json::object in{{"GroupName", name},
-                    {"Description", description},
+                    {"Description", *description},
                     {"TagSpecifications", tag_specifications(req, "security-group")}};
     if (!vpc_id.empty()) {
       in["VpcId"] = vpc_id;

@@ -83,9 +83,7 @@ TEST_F(SecurityProvidersTest, GroupGetsAGeneratedNameItsRulesAndLosesTheDefaultE
                                       "out -1 -1--1 0.0.0.0/0"}));
 
   EXPECT_EQ(text(value(p.read(next)).attributes.at("GroupId")), group.physical_id);
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_TRUE(p.remove(next));
-  EXPECT_EQ(error_code(p.read(next)), "InvalidGroup.NotFound");
+  expect_deleted(p, next, "InvalidGroup.NotFound");
 }
 
 TEST_F(SecurityProvidersTest, GroupWithABadRuleFailsAndLeavesNothingBehind) {
@@ -159,13 +157,9 @@ TEST_F(SecurityProvidersTest, StandaloneIngressAndEgressRulesAreNamedByRuleId) {
   EXPECT_EQ(error_code(out.read(existing(out_req, ingress))),
             "InvalidSecurityGroupRuleId.NotFound");
   EXPECT_EQ(text(value(in.read(in_next)).attributes.at("Id")), ingress.physical_id);
-  EXPECT_TRUE(in.remove(in_next));
-  EXPECT_TRUE(in.remove(in_next));
-  EXPECT_EQ(error_code(in.read(in_next)), "InvalidSecurityGroupRuleId.NotFound");
+  expect_deleted(in, in_next, "InvalidSecurityGroupRuleId.NotFound");
   auto out_now = existing(out_req, egress);
-  EXPECT_TRUE(out.remove(out_now));
-  EXPECT_TRUE(out.remove(out_now));
-  EXPECT_EQ(error_code(out.read(out_now)), "InvalidSecurityGroupRuleId.NotFound");
+  expect_deleted(out, out_now, "InvalidSecurityGroupRuleId.NotFound");
   EXPECT_EQ(rules(group), (std::vector<std::string>{"out -1 -1--1 0.0.0.0/0"}));
 }
 

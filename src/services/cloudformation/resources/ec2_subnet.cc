@@ -29,11 +29,11 @@ class SubnetProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    std::string vpc_id = prop_str(props, "VpcId");
-    if (vpc_id.empty()) {
-      return missing_property(req, "VpcId");
+    auto vpc_id = required(req, "VpcId");
+    if (!vpc_id) {
+      return vpc_id.error();
     }
-    json::object in{{"VpcId", vpc_id}, {"TagSpecifications", tag_specifications(req, "subnet")}};
+    json::object in{{"VpcId", *vpc_id}, {"TagSpecifications", tag_specifications(req, "subnet")}};
     for (std::string_view member : {"CidrBlock", "AvailabilityZone", "AvailabilityZoneId"}) {
       if (std::string v = prop_str(props, member); !v.empty()) {
         in[member] = v;

@@ -63,6 +63,14 @@ std::optional<bool> prop_bool(const json::object& props, std::string_view name) 
   return std::nullopt;
 }
 
+protocol::Result<std::string> required(const engine::ResourceRequest& req, std::string_view name) {
+  std::string v = prop_str(properties(req.properties), name);
+  if (v.empty()) {
+    return missing_property(req, name);
+  }
+  return v;
+}
+
 bool changed(const engine::ResourceRequest& req, std::string_view name) {
   const json::value* now = properties(req.properties).if_contains(name);
   const json::value* before = properties(req.previous_properties).if_contains(name);

@@ -25,6 +25,8 @@ std::string prop_str(const boost::json::object& props, std::string_view name);
 std::optional<int64_t> prop_int(const boost::json::object& props, std::string_view name);
 // A property as a boolean: true/false or "true"/"false" (any case).
 std::optional<bool> prop_bool(const boost::json::object& props, std::string_view name);
+// The string property `name`, or the schema's missing-property error when it is absent or empty.
+protocol::Result<std::string> required(const engine::ResourceRequest& req, std::string_view name);
 // Whether `name` differs between the request's properties and its previous properties.
 bool changed(const engine::ResourceRequest& req, std::string_view name);
 

@@ -21,11 +21,11 @@ class VpcProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    std::string cidr = prop_str(props, "CidrBlock");
-    if (cidr.empty()) {
-      return missing_property(req, "CidrBlock");
+    auto cidr = required(req, "CidrBlock");
+    if (!cidr) {
+      return cidr.error();
     }
-    json::object in{{"CidrBlock", cidr}, {"TagSpecifications", tag_specifications(req, "vpc")}};
+    json::object in{{"CidrBlock", *cidr}, {"TagSpecifications", tag_specifications(req, "vpc")}};
     if (std::string tenancy = prop_str(props, "InstanceTenancy"); !tenancy.empty()) {
       in["InstanceTenancy"] = tenancy;
     }

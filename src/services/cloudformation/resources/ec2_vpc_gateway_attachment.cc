@@ -24,14 +24,14 @@ class VpcGatewayAttachmentProvider final : public Ec2Provider {
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& props = properties(req.properties);
-    std::string vpc_id = prop_str(props, "VpcId");
-    if (vpc_id.empty()) {
-      return missing_property(req, "VpcId");
+    auto vpc_id = required(req, "VpcId");
+    if (!vpc_id) {
+      return vpc_id.error();
     }
-    if (auto r = attach(req, props, vpc_id); !r) {
+    if (auto r = attach(req, props, *vpc_id); !r) {
       return r.error();
     }
-    return result(vpc_id);
+    return result(*vpc_id);
   }
 
   protocol::Result<engine::ProvisionResult> update(const engine::ResourceRequest& req) override {
