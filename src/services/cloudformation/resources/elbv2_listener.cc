@@ -17,12 +17,19 @@ using lb::typed_call;
 
 // What CreateListener and ModifyListener take under the template's names.
 constexpr std::array<std::string_view, 7> kSettings = {
-    "Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy", "AlpnPolicy",
-    "MutualAuthentication"};
+    "Port",      "Protocol",   "DefaultActions",      "Certificates",
+    "SslPolicy", "AlpnPolicy", "MutualAuthentication"};
 
 class ListenerProvider final : public engine::ResourceProvider {
  public:
   explicit ListenerProvider(const ServiceClient& client) : client_(client) {}
+
+  // ModifyListenerAttributes on `arn` with the template's ListenerAttributes.
+  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
+                                           const std::string& arn) const {
+    return lb::modify_elbv2_attributes(client_, req, "ModifyListenerAttributes", "ListenerArn", arn,
+                                       "ListenerAttributes");
+  }
 
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
@@ -75,14 +82,18 @@ class ListenerProvider final : public engine::ResourceProvider {
     if (!out) {
       return out.error();
     }
-    return result(lb::text(lb::first_of(*out, "Listeners"), "ListenerArn").value_or(""));
+    json::object doc = lb::first_of(*out, "Listeners");
+    engine::ProvisionResult res = result(lb::text(doc, "ListenerArn").value_or(""));
+    json::object live;
+    lb::copy_present(doc, live, {"LoadBalancerArn", "Port", "Protocol", "SslPolicy"});
+    res.properties = lb::live_properties(req, std::move(live));
+    return res;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "ListenerAttributes" ||
                     std::find(kSettings.begin(), kSettings.end(), property) != kSettings.end();
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:
@@ -92,16 +103,6 @@ class ListenerProvider final : public engine::ResourceProvider {
     if (json::value* a = in.if_contains("AlpnPolicy"); a && a->is_string()) {
       *a = json::array{a->get_string()};
     }
-  }
-
-  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
-                                           const std::string& arn) const {
-    json::array attrs = lb::key_values(properties(req.properties), "ListenerAttributes");
-    if (attrs.empty()) {
-      return {};
-    }
-    return lb::no_output(client_.call(*req.stack, "elbv2", "ModifyListenerAttributes",
-                          {{"ListenerArn", arn}, {"Attributes", attrs}}));
   }
 
   static engine::ProvisionResult result(const std::string& arn) {

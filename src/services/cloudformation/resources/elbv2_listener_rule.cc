@@ -65,13 +65,17 @@ class ListenerRuleProvider final : public engine::ResourceProvider {
     if (!out) {
       return out.error();
     }
-    return result(lb::first_of(*out, "Rules"));
+    json::object doc = lb::first_of(*out, "Rules");
+    engine::ProvisionResult res = result(doc);
+    json::object live;
+    lb::copy_present(doc, live, {"Priority"});
+    res.properties = lb::live_properties(req, std::move(live));
+    return res;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "Actions" || property == "Conditions" || property == "Priority";
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:

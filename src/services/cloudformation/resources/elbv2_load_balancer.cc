@@ -15,20 +15,20 @@ namespace {
 namespace json = boost::json;
 using lb::typed_call;
 
-// ELBv2 names load balancers in at most 32 characters.
-constexpr std::size_t kMaxNameLength = 32;
-
 class LoadBalancerProvider final : public engine::ResourceProvider {
  public:
   explicit LoadBalancerProvider(const ServiceClient& client) : client_(client) {}
 
+  // ModifyLoadBalancerAttributes on `arn` with the template's LoadBalancerAttributes.
+  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
+                                           const std::string& arn) const {
+    return lb::modify_elbv2_attributes(client_, req, "ModifyLoadBalancerAttributes",
+                                       "LoadBalancerArn", arn, "LoadBalancerAttributes");
+  }
+
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
-    json::object in{{"Name", lb::text(p, "Name").value_or(generated_name(
-                                 *req.stack, req.logical_id, kMaxNameLength))}};
-    if (json::array tags = lb::tag_list(req); !tags.empty()) {
-      in["Tags"] = std::move(tags);
-    }
+    json::object in = lb::named_elbv2_input(req);
     lb::copy_present(p, in,
                      {"Subnets", "SubnetMappings", "SecurityGroups", "Scheme", "Type",
                       "IpAddressType", "CustomerOwnedIpv4Pool"});
@@ -52,8 +52,8 @@ class LoadBalancerProvider final : public engine::ResourceProvider {
     const std::string& arn = req.physical_id;
     if (lb::changed(req, "SecurityGroups")) {
       json::object in{{"LoadBalancerArn", arn},
-                      {"SecurityGroups", p.contains("SecurityGroups") ? p.at("SecurityGroups")
-                                                                      : json::array{}}};
+                      {"SecurityGroups",
+                       p.contains("SecurityGroups") ? p.at("SecurityGroups") : json::array{}}};
       if (auto r = typed_call(client_, req, "elbv2", "SetSecurityGroups", in); !r) {
         return r.error();
       }
@@ -94,7 +94,19 @@ class LoadBalancerProvider final : public engine::ResourceProvider {
     if (!doc) {
       return doc.error();
     }
-    return result(*doc);
+    engine::ProvisionResult out = result(*doc);
+    json::object live{{"Name", doc->at("LoadBalancerName")}};
+    lb::copy_present(*doc, live, {"Scheme", "Type", "IpAddressType", "SecurityGroups"});
+    json::array subnets;
+    if (const json::value* zones = doc->if_contains("AvailabilityZones");
+        zones && zones->is_array()) {
+      for (const json::value& z : zones->get_array()) {
+        subnets.push_back(z.at("SubnetId"));
+      }
+    }
+    live["Subnets"] = std::move(subnets);
+    out.properties = lb::live_properties(req, std::move(live));
+    return out;
   }
 
   protocol::Result<engine::Progress> stabilize(const engine::ResourceRequest& req) override {
@@ -115,8 +127,8 @@ class LoadBalancerProvider final : public engine::ResourceProvider {
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     static const std::set<std::string_view, std::less<>> kInPlace = {
-        "SecurityGroups", "Subnets", "SubnetMappings", "IpAddressType", "LoadBalancerAttributes",
-        "Tags"};
+        "SecurityGroups",         "Subnets", "SubnetMappings", "IpAddressType",
+        "LoadBalancerAttributes", "Tags"};
     return kInPlace.contains(property) ? engine::UpdateBehavior::NoInterruption
                                        : engine::UpdateBehavior::Replacement;
   }
@@ -129,16 +141,6 @@ class LoadBalancerProvider final : public engine::ResourceProvider {
       return out.error();
     }
     return lb::first_of(*out, "LoadBalancers");
-  }
-
-  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
-                                           const std::string& arn) const {
-    json::array attrs = lb::key_values(properties(req.properties), "LoadBalancerAttributes");
-    if (attrs.empty()) {
-      return {};
-    }
-    return lb::no_output(client_.call(*req.stack, "elbv2", "ModifyLoadBalancerAttributes",
-                          {{"LoadBalancerArn", arn}, {"Attributes", attrs}}));
   }
 
   static engine::ProvisionResult result(const json::object& doc) {

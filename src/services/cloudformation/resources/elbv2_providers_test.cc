@@ -1,8 +1,10 @@
 // The AWS::ElasticLoadBalancingV2::* providers against the real ELBv2 handlers over an in-memory
-// store (the fake EC2 network of elbv2_test_support.h: vpc-1 with subnet-a/b/c, sg-default, sg-web).
+// store (the fake EC2 network of elbv2_test_support.h: vpc-1 with subnet-a/b/c, sg-default,
+// sg-web).
 
 #include <gtest/gtest.h>
 
+#include "services/cloudformation/resources/load_balancing_test_support.h"
 #include "services/cloudformation/resources/providers.h"
 #include "services/elbv2/elbv2_test_support.h"
 
@@ -22,25 +24,19 @@ class Elbv2ProvidersTest : public ::testing::Test {
   }
 
   engine::ResourceProvider& provider(std::string_view type) {
-    engine::ResourceProvider* p = providers_.find(std::string("AWS::ElasticLoadBalancingV2::") +
-                                                  std::string(type));
+    engine::ResourceProvider* p =
+        providers_.find(std::string("AWS::ElasticLoadBalancingV2::") + std::string(type));
     EXPECT_NE(p, nullptr) << type;
     return *p;
   }
   ResourceRequest request(std::string logical_id, std::string_view props) {
-    ResourceRequest req;
-    req.stack = &stack_;
-    req.logical_id = std::move(logical_id);
-    req.properties = json::parse(props);
-    return req;
+    return make_request(stack_, std::move(logical_id), props);
   }
   // `req` as an update to `props`, from what it created (`physical_id`).
   static ResourceRequest update_of(ResourceRequest req, const std::string& physical_id,
                                    std::string_view props) {
-    req.previous_properties = req.properties;
-    req.properties = json::parse(props);
     req.physical_id = physical_id;
-    return req;
+    return as_update(std::move(req), props);
   }
   engine::ProvisionResult created(std::string_view type, const ResourceRequest& req) {
     auto r = provider(type).create(req);
@@ -59,10 +55,17 @@ class Elbv2ProvidersTest : public ::testing::Test {
         .physical_id;
   }
   std::string make_tg() {
-    return created("TargetGroup",
-                   request("Tg", R"({"Port":80,"Protocol":"HTTP","VpcId":"vpc-1",
+    return created("TargetGroup", request("Tg", R"({"Port":80,"Protocol":"HTTP","VpcId":"vpc-1",
                                      "TargetType":"ip"})"))
         .physical_id;
+  }
+  // An HTTP listener on port 80 of `lb` forwarding to `tg`.
+  ResourceRequest listener_request(const std::string& lb, const std::string& tg) {
+    ResourceRequest req = request("Http", R"({"Port": 80, "Protocol": "HTTP",
+        "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" +
+                                              tg + R"("}]})");
+    req.properties.as_object()["LoadBalancerArn"] = lb;
+    return req;
   }
   // After remove(): remove again succeeds and read() fails with the service's `not_found`.
   void expect_gone(std::string_view type, ResourceRequest req, const std::string& not_found) {
@@ -105,7 +108,8 @@ TEST_F(Elbv2ProvidersTest, LoadBalancerGetsAGeneratedNameAndTheDocumentedAttribu
   json::object attrs = ok("DescribeLoadBalancerAttributes", {{"LoadBalancerArn", lb.physical_id}});
   EXPECT_NE(json::serialize(attrs).find(R"({"Key":"idle_timeout.timeout_seconds","Value":"120"})"),
             std::string::npos);
-  json::object tags = ok("DescribeTags", {{"ResourceArns", json::array{json::string(lb.physical_id)}}});
+  json::object tags =
+      ok("DescribeTags", {{"ResourceArns", json::array{json::string(lb.physical_id)}}});
   EXPECT_NE(json::serialize(tags).find(R"({"Key":"team","Value":"web"})"), std::string::npos);
 }
 
@@ -128,8 +132,11 @@ TEST_F(Elbv2ProvidersTest, LoadBalancerUpdatesGroupsSubnetsAndAttributesInPlace)
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->physical_id, arn);
   EXPECT_EQ(r->attributes.at("SecurityGroups"), (json::array{"sg-web"}));
-  json::object lb = ok("DescribeLoadBalancers", {{"LoadBalancerArns", json::array{json::string(arn)}}})
-                        .at("LoadBalancers").as_array()[0].as_object();
+  json::object lb =
+      ok("DescribeLoadBalancers", {{"LoadBalancerArns", json::array{json::string(arn)}}})
+          .at("LoadBalancers")
+          .as_array()[0]
+          .as_object();
   std::string zones = json::serialize(lb.at("AvailabilityZones"));
   EXPECT_NE(zones.find("subnet-c"), std::string::npos);
   EXPECT_EQ(zones.find("subnet-a"), std::string::npos);
@@ -140,13 +147,9 @@ TEST_F(Elbv2ProvidersTest, LoadBalancerUpdatesGroupsSubnetsAndAttributesInPlace)
 
 TEST_F(Elbv2ProvidersTest, LoadBalancerUpdateBehaviorIsTheDocumentedOne) {
   engine::ResourceProvider& p = provider("LoadBalancer");
-  for (const char* replaced : {"Name", "Scheme", "Type", "SomethingNew"}) {
-    EXPECT_EQ(p.update_behavior(replaced), UpdateBehavior::Replacement) << replaced;
-  }
-  for (const char* in_place :
-       {"SecurityGroups", "Subnets", "SubnetMappings", "LoadBalancerAttributes", "Tags"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(
+      p, {"Name", "Scheme", "Type", "SomethingNew"},
+      {"SecurityGroups", "Subnets", "SubnetMappings", "LoadBalancerAttributes", "Tags"});
 }
 
 TEST_F(Elbv2ProvidersTest, LoadBalancerErrorsAreTheServicesOwn) {
@@ -164,6 +167,8 @@ TEST_F(Elbv2ProvidersTest, LoadBalancerReadsThenRemovesIdempotently) {
   auto read = provider("LoadBalancer").read(req);
   ASSERT_TRUE(read);
   EXPECT_EQ(read->attributes, lb.attributes);
+  EXPECT_EQ(read->properties.at("Subnets"), (json::array{"subnet-a", "subnet-b"}));
+  EXPECT_EQ(read->properties.at("Scheme"), "internet-facing");
   expect_gone("LoadBalancer", req, "LoadBalancerNotFound");
   EXPECT_TRUE(network_.live().empty()) << "the load balancer's interfaces are released";
 }
@@ -184,17 +189,19 @@ TEST_F(Elbv2ProvidersTest, TargetGroupTakesTemplateTypesHealthChecksAttributesAn
             tg.physical_id.substr(tg.physical_id.find("targetgroup/")));
   EXPECT_EQ(tg.attributes.at("LoadBalancerArns"), json::array{});
 
-  json::object doc = ok("DescribeTargetGroups",
-                        {{"TargetGroupArns", json::array{json::string(tg.physical_id)}}})
-                         .at("TargetGroups").as_array()[0].as_object();
+  json::object doc =
+      ok("DescribeTargetGroups", {{"TargetGroupArns", json::array{json::string(tg.physical_id)}}})
+          .at("TargetGroups")
+          .as_array()[0]
+          .as_object();
   EXPECT_EQ(doc.at("Port"), 8080);
   EXPECT_EQ(doc.at("HealthCheckPath"), "/health");
   EXPECT_EQ(doc.at("HealthCheckIntervalSeconds"), 10);
   EXPECT_EQ(doc.at("Matcher"), (json::object{{"HttpCode", "200-299"}}));
   json::object attrs = ok("DescribeTargetGroupAttributes", {{"TargetGroupArn", tg.physical_id}});
-  EXPECT_NE(json::serialize(attrs).find(
-                R"({"Key":"deregistration_delay.timeout_seconds","Value":"30"})"),
-            std::string::npos);
+  EXPECT_NE(
+      json::serialize(attrs).find(R"({"Key":"deregistration_delay.timeout_seconds","Value":"30"})"),
+      std::string::npos);
   json::object health = ok("DescribeTargetHealth", {{"TargetGroupArn", tg.physical_id}});
   EXPECT_NE(json::serialize(health).find("10.0.1.5"), std::string::npos);
 }
@@ -208,8 +215,11 @@ TEST_F(Elbv2ProvidersTest, TargetGroupUpdatesHealthCheckAndTargetsInPlace) {
   auto r = provider("TargetGroup").update(up);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->physical_id, arn);
-  json::object doc = ok("DescribeTargetGroups", {{"TargetGroupArns", json::array{json::string(arn)}}})
-                         .at("TargetGroups").as_array()[0].as_object();
+  json::object doc =
+      ok("DescribeTargetGroups", {{"TargetGroupArns", json::array{json::string(arn)}}})
+          .at("TargetGroups")
+          .as_array()[0]
+          .as_object();
   EXPECT_EQ(doc.at("HealthCheckPath"), "/ready");
   std::string health = json::serialize(ok("DescribeTargetHealth", {{"TargetGroupArn", arn}}));
   EXPECT_NE(health.find("10.0.1.6"), std::string::npos);
@@ -220,24 +230,24 @@ TEST_F(Elbv2ProvidersTest, TargetGroupUpdatesHealthCheckAndTargetsInPlace) {
 
 TEST_F(Elbv2ProvidersTest, TargetGroupUpdateBehaviorAndRemoval) {
   engine::ResourceProvider& p = provider("TargetGroup");
-  for (const char* replaced : {"Name", "Port", "Protocol", "VpcId", "TargetType"}) {
-    EXPECT_EQ(p.update_behavior(replaced), UpdateBehavior::Replacement) << replaced;
-  }
-  for (const char* in_place : {"HealthCheckPath", "Matcher", "TargetGroupAttributes", "Targets"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(p, {"Name", "Port", "Protocol", "VpcId", "TargetType"},
+                          {"HealthCheckPath", "Matcher", "TargetGroupAttributes", "Targets"});
   ResourceRequest req = request("Tg", R"({"Port":80,"Protocol":"HTTP","VpcId":"vpc-1",
       "TargetType":"ip","Targets":[{"Id":"10.0.1.5"}]})");
   req.physical_id = created("TargetGroup", req).physical_id;
-  ASSERT_TRUE(p.read(req));
+  auto live = p.read(req);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->properties.at("Port"), 80);
+  EXPECT_EQ(live->properties.at("HealthCheckPath"), "/");
+  // Changed behind the stack's back: read() shows it (drift detection's MODIFIED).
+  ok("ModifyTargetGroup", {{"TargetGroupArn", req.physical_id}, {"HealthCheckPath", "/changed"}});
+  EXPECT_EQ(p.read(req)->properties.at("HealthCheckPath"), "/changed");
   expect_gone("TargetGroup", req, "TargetGroupNotFound");
 }
 
 TEST_F(Elbv2ProvidersTest, ListenerForwardsThenChangesItsDefaultActionInPlace) {
   std::string lb = make_lb(), tg = make_tg();
-  ResourceRequest req = request("Http", R"({"Port": 80, "Protocol": "HTTP",
-      "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" + tg + R"("}]})");
-  req.properties.as_object()["LoadBalancerArn"] = lb;
+  ResourceRequest req = listener_request(lb, tg);
   engine::ProvisionResult listener = created("Listener", req);
   EXPECT_TRUE(listener.physical_id.starts_with(
       "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/"));
@@ -258,7 +268,9 @@ TEST_F(Elbv2ProvidersTest, ListenerForwardsThenChangesItsDefaultActionInPlace) {
   EXPECT_EQ(r->physical_id, listener.physical_id);
   json::object doc =
       ok("DescribeListeners", {{"ListenerArns", json::array{json::string(listener.physical_id)}}})
-          .at("Listeners").as_array()[0].as_object();
+          .at("Listeners")
+          .as_array()[0]
+          .as_object();
   EXPECT_EQ(doc.at("Port"), 8080);
   json::object action = doc.at("DefaultActions").as_array()[0].as_object();
   EXPECT_EQ(action.at("Type"), "fixed-response");
@@ -280,7 +292,9 @@ TEST_F(Elbv2ProvidersTest, ListenerTakesAWeightedForwardConfig) {
   engine::ProvisionResult listener = created("Listener", req);
   json::object doc =
       ok("DescribeListeners", {{"ListenerArns", json::array{json::string(listener.physical_id)}}})
-          .at("Listeners").as_array()[0].as_object();
+          .at("Listeners")
+          .as_array()[0]
+          .as_object();
   std::string actions = json::serialize(doc.at("DefaultActions"));
   EXPECT_NE(actions.find(R"("Weight":3)"), std::string::npos) << actions;
   EXPECT_NE(actions.find(R"("Weight":1)"), std::string::npos) << actions;
@@ -294,10 +308,8 @@ TEST_F(Elbv2ProvidersTest, ListenerNeedsItsRequiredPropertiesAndRemovesIdempoten
             "Properties validation failed for resource Http with message: #: required key "
             "[LoadBalancerArn] not found");
   engine::ResourceProvider& p = provider("Listener");
-  EXPECT_EQ(p.update_behavior("LoadBalancerArn"), UpdateBehavior::Replacement);
-  for (const char* in_place : {"Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(p, {"LoadBalancerArn"},
+                          {"Port", "Protocol", "DefaultActions", "Certificates", "SslPolicy"});
   std::string lb = make_lb();
   ResourceRequest req = request("Http", R"({"Port": 80, "Protocol": "HTTP",
       "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS",
@@ -310,14 +322,13 @@ TEST_F(Elbv2ProvidersTest, ListenerNeedsItsRequiredPropertiesAndRemovesIdempoten
 
 TEST_F(Elbv2ProvidersTest, ListenerRuleTakesBothConditionFormsAndUpdatesInPlace) {
   std::string lb = make_lb(), tg = make_tg();
-  ResourceRequest lreq = request("Http", R"({"Port": 80, "Protocol": "HTTP",
-      "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" + tg + R"("}]})");
-  lreq.properties.as_object()["LoadBalancerArn"] = lb;
+  ResourceRequest lreq = listener_request(lb, tg);
   std::string listener = created("Listener", lreq).physical_id;
 
   std::string actions = R"([{"Type": "forward", "TargetGroupArn": ")" + tg + R"("}])";
   ResourceRequest req = request("ApiRule", R"({"ListenerArn": ")" + listener + R"(",
-      "Priority": "10", "Actions": )" + actions + R"(, "Conditions": [
+      "Priority": "10", "Actions": )" + actions +
+                                               R"(, "Conditions": [
         {"Field": "path-pattern", "Values": ["/api/*"]},
         {"Field": "host-header", "HostHeaderConfig": {"Values": ["api.example.com"]}},
         {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Env",
@@ -327,8 +338,11 @@ TEST_F(Elbv2ProvidersTest, ListenerRuleTakesBothConditionFormsAndUpdatesInPlace)
   EXPECT_TRUE(rule.physical_id.starts_with(
       "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/"));
   EXPECT_EQ(rule.attributes, (json::object{{"RuleArn", rule.physical_id}, {"IsDefault", false}}));
-  json::object doc = ok("DescribeRules", {{"RuleArns", json::array{json::string(rule.physical_id)}}})
-                         .at("Rules").as_array()[0].as_object();
+  json::object doc =
+      ok("DescribeRules", {{"RuleArns", json::array{json::string(rule.physical_id)}}})
+          .at("Rules")
+          .as_array()[0]
+          .as_object();
   EXPECT_EQ(doc.at("Priority"), "10");
   std::string conditions = json::serialize(doc.at("Conditions"));
   for (const char* want : {"/api/*", "api.example.com", "X-Env", R"({"Key":"v","Value":"2"})"}) {
@@ -342,7 +356,9 @@ TEST_F(Elbv2ProvidersTest, ListenerRuleTakesBothConditionFormsAndUpdatesInPlace)
   ASSERT_TRUE(r) << r.error().code << " " << r.error().message;
   EXPECT_EQ(r->physical_id, rule.physical_id);
   doc = ok("DescribeRules", {{"RuleArns", json::array{json::string(rule.physical_id)}}})
-            .at("Rules").as_array()[0].as_object();
+            .at("Rules")
+            .as_array()[0]
+            .as_object();
   EXPECT_EQ(doc.at("Priority"), "20");
   EXPECT_NE(json::serialize(doc.at("Conditions")).find("/v2/*"), std::string::npos);
   EXPECT_EQ(json::serialize(doc.at("Conditions")).find("/api/*"), std::string::npos);
@@ -350,18 +366,13 @@ TEST_F(Elbv2ProvidersTest, ListenerRuleTakesBothConditionFormsAndUpdatesInPlace)
 
 TEST_F(Elbv2ProvidersTest, ListenerRuleUpdateBehaviorAndRemoval) {
   engine::ResourceProvider& p = provider("ListenerRule");
-  EXPECT_EQ(p.update_behavior("ListenerArn"), UpdateBehavior::Replacement);
-  for (const char* in_place : {"Actions", "Conditions", "Priority"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(p, {"ListenerArn"}, {"Actions", "Conditions", "Priority"});
   auto missing = p.create(request("Rule", R"({"Priority": 1, "Conditions": []})"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("required key [Actions]"), std::string::npos);
 
   std::string lb = make_lb(), tg = make_tg();
-  ResourceRequest lreq = request("Http", R"({"Port": 80, "Protocol": "HTTP",
-      "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" + tg + R"("}]})");
-  lreq.properties.as_object()["LoadBalancerArn"] = lb;
+  ResourceRequest lreq = listener_request(lb, tg);
   std::string listener = created("Listener", lreq).physical_id;
   ResourceRequest req = request("Rule", R"({"ListenerArn": ")" + listener + R"(", "Priority": 5,
       "Actions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "503"}}],

@@ -16,13 +16,11 @@ namespace {
 namespace json = boost::json;
 using lb::typed_call;
 
-constexpr std::size_t kMaxNameLength = 32;
-
 // The health-check settings ModifyTargetGroup takes, named as in the template.
 constexpr std::array<std::string_view, 9> kHealthCheck = {
-    "HealthCheckEnabled",         "HealthCheckIntervalSeconds", "HealthCheckPath",
-    "HealthCheckPort",            "HealthCheckProtocol",        "HealthCheckTimeoutSeconds",
-    "HealthyThresholdCount",      "UnhealthyThresholdCount",    "Matcher"};
+    "HealthCheckEnabled",    "HealthCheckIntervalSeconds", "HealthCheckPath",
+    "HealthCheckPort",       "HealthCheckProtocol",        "HealthCheckTimeoutSeconds",
+    "HealthyThresholdCount", "UnhealthyThresholdCount",    "Matcher"};
 
 // The targets of `props` as RegisterTargets takes them.
 json::array targets(const json::value& props) {
@@ -34,16 +32,18 @@ class TargetGroupProvider final : public engine::ResourceProvider {
  public:
   explicit TargetGroupProvider(const ServiceClient& client) : client_(client) {}
 
+  // ModifyTargetGroupAttributes on `arn` with the template's TargetGroupAttributes.
+  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
+                                           const std::string& arn) const {
+    return lb::modify_elbv2_attributes(client_, req, "ModifyTargetGroupAttributes",
+                                       "TargetGroupArn", arn, "TargetGroupAttributes");
+  }
+
   protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
     const json::object& p = properties(req.properties);
-    json::object in{{"Name", lb::text(p, "Name").value_or(generated_name(
-                                 *req.stack, req.logical_id, kMaxNameLength))}};
-    if (json::array tags = lb::tag_list(req); !tags.empty()) {
-      in["Tags"] = std::move(tags);
-    }
-    lb::copy_present(p, in,
-                     {"Protocol", "ProtocolVersion", "Port", "VpcId", "TargetType",
-                      "IpAddressType"});
+    json::object in = lb::named_elbv2_input(req);
+    lb::copy_present(
+        p, in, {"Protocol", "ProtocolVersion", "Port", "VpcId", "TargetType", "IpAddressType"});
     lb::copy_present(p, in, kHealthCheck);
     auto out = typed_call(client_, req, "elbv2", "CreateTargetGroup", in);
     if (!out) {
@@ -95,7 +95,13 @@ class TargetGroupProvider final : public engine::ResourceProvider {
     if (!out) {
       return out.error();
     }
-    return result(lb::first_of(*out, "TargetGroups"));
+    json::object doc = lb::first_of(*out, "TargetGroups");
+    engine::ProvisionResult res = result(doc);
+    json::object live{{"Name", doc.at("TargetGroupName")}};
+    lb::copy_present(doc, live, {"Port", "Protocol", "ProtocolVersion", "VpcId", "TargetType"});
+    lb::copy_present(doc, live, kHealthCheck);
+    res.properties = lb::live_properties(req, std::move(live));
+    return res;
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
@@ -126,16 +132,6 @@ class TargetGroupProvider final : public engine::ResourceProvider {
     return {};
   }
 
-  protocol::Result<void> modify_attributes(const engine::ResourceRequest& req,
-                                           const std::string& arn) const {
-    json::array attrs = lb::key_values(properties(req.properties), "TargetGroupAttributes");
-    if (attrs.empty()) {
-      return {};
-    }
-    return lb::no_output(client_.call(*req.stack, "elbv2", "ModifyTargetGroupAttributes",
-                          {{"TargetGroupArn", arn}, {"Attributes", attrs}}));
-  }
-
   // Deregisters the targets the template dropped, then registers its current ones.
   protocol::Result<void> move_targets(const engine::ResourceRequest& req) const {
     json::array now = targets(req.properties);
@@ -145,8 +141,8 @@ class TargetGroupProvider final : public engine::ResourceProvider {
         dropped.push_back(t);
       }
     }
-    for (const auto& [op, list] : {std::pair{"DeregisterTargets", &dropped},
-                                   std::pair{"RegisterTargets", &now}}) {
+    for (const auto& [op, list] :
+         {std::pair{"DeregisterTargets", &dropped}, std::pair{"RegisterTargets", &now}}) {
       if (list->empty()) {
         continue;
       }

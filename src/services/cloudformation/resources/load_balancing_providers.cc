@@ -1,4 +1,5 @@
-// The load_balancing group's providers (providers.h): one add() per type, each type in its own file.
+// The load_balancing group's providers (providers.h): one add() per type, each type in its own
+// file.
 
 #include "services/cloudformation/resources/load_balancing_providers.h"
 

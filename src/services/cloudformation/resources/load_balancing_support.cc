@@ -66,8 +66,8 @@ json::value typed(const protocol::ServiceModel& m, uint32_t shape, const json::v
       std::optional<int64_t> i;
       if (v.is_string()) {
         i = engine::parse_integer(std::string(v.get_string()));
-      } else if (v.is_double() && static_cast<double>(static_cast<int64_t>(v.get_double())) ==
-                                      v.get_double()) {
+      } else if (v.is_double() &&
+                 static_cast<double>(static_cast<int64_t>(v.get_double())) == v.get_double()) {
         i = static_cast<int64_t>(v.get_double());
       }
       return i ? json::value(*i) : v;
@@ -87,7 +87,32 @@ json::value typed(const protocol::ServiceModel& m, uint32_t shape, const json::v
   }
 }
 
+// `live` in the JSON types of `expected` wherever their text is the same.
+json::value aligned(const json::value& expected, json::value live) {
+  if (expected.is_array() && live.is_array() &&
+      expected.get_array().size() == live.get_array().size()) {
+    for (std::size_t i = 0; i < live.get_array().size(); ++i) {
+      live.get_array()[i] = aligned(expected.get_array()[i], live.get_array()[i]);
+    }
+    return live;
+  }
+  if (expected.is_object() && live.is_object()) {
+    for (auto& kv : live.get_object()) {
+      if (const json::value* e = expected.get_object().if_contains(kv.key())) {
+        kv.value() = aligned(*e, kv.value());
+      }
+    }
+    return live;
+  }
+  std::optional<std::string> a = engine::scalar_text(expected), b = engine::scalar_text(live);
+  return a && b && *a == *b ? expected : live;
+}
+
 }  // namespace
+
+json::object live_properties(const engine::ResourceRequest& req, json::object live) {
+  return aligned(properties(req.properties), std::move(live)).as_object();
+}
 
 protocol::Result<json::object> typed_call(const ServiceClient& client,
                                           const engine::ResourceRequest& req,
@@ -222,6 +247,17 @@ json::array removed_keys(const json::object& before, const json::object& after) 
   return out;
 }
 
+json::object named_elbv2_input(const engine::ResourceRequest& req) {
+  constexpr std::size_t kMaxNameLength = 32;
+  json::object in{
+      {"Name", text(properties(req.properties), "Name")
+                   .value_or(generated_name(*req.stack, req.logical_id, kMaxNameLength))}};
+  if (json::array tags = tag_list(req); !tags.empty()) {
+    in["Tags"] = std::move(tags);
+  }
+  return in;
+}
+
 json::array key_values(const json::object& props, std::string_view key) {
   json::array out;
   const json::value* list = props.if_contains(key);
@@ -236,26 +272,39 @@ json::array key_values(const json::object& props, std::string_view key) {
   return out;
 }
 
+protocol::Result<void> modify_elbv2_attributes(const ServiceClient& client,
+                                               const engine::ResourceRequest& req,
+                                               std::string_view operation,
+                                               std::string_view arn_member, const std::string& arn,
+                                               std::string_view key) {
+  json::array attrs = key_values(properties(req.properties), key);
+  if (attrs.empty()) {
+    return {};
+  }
+  return no_output(
+      client.call(*req.stack, "elbv2", operation, {{arn_member, arn}, {"Attributes", attrs}}));
+}
+
 protocol::Result<void> sync_elbv2_tags(const ServiceClient& client,
                                        const engine::ResourceRequest& req) {
   if (!changed(req, "Tags")) {
     return {};
   }
-  json::array gone = removed_keys(template_tag_map(req.previous_properties),
-                                  template_tag_map(req.properties));
+  json::array gone =
+      removed_keys(template_tag_map(req.previous_properties), template_tag_map(req.properties));
   if (!gone.empty()) {
-    auto r = client.call(*req.stack, "elbv2", "RemoveTags",
-                         {{"ResourceArns", json::array{json::string(req.physical_id)}},
-                          {"TagKeys", gone}});
+    auto r = client.call(
+        *req.stack, "elbv2", "RemoveTags",
+        {{"ResourceArns", json::array{json::string(req.physical_id)}}, {"TagKeys", gone}});
     if (!r) return r.error();
   }
   json::array tags = tag_list(req);
   if (tags.empty()) {
     return {};
   }
-  return no_output(client.call(*req.stack, "elbv2", "AddTags",
-                               {{"ResourceArns", json::array{json::string(req.physical_id)}},
-                                {"Tags", std::move(tags)}}));
+  return no_output(client.call(
+      *req.stack, "elbv2", "AddTags",
+      {{"ResourceArns", json::array{json::string(req.physical_id)}}, {"Tags", std::move(tags)}}));
 }
 
 }  // namespace services::cloudformation::resources::lb

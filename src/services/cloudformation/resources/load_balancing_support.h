@@ -80,8 +80,24 @@ json::object template_tag_map(const json::value& props);
 // Keys present in `before` but not in `after`.
 json::array removed_keys(const json::object& before, const json::object& after);
 
+// The start of an ELBv2 Create* input: the template's Name (else a generated one of at most
+// 32 characters, ELBv2's limit) and the tags.
+json::object named_elbv2_input(const engine::ResourceRequest& req);
+
 // [{Key, Value}] attributes of `props[key]` with their Values as text (ELBv2 wants strings).
 json::array key_values(const json::object& props, std::string_view key);
+
+// read()'s live properties as drift detection compares them: where the template gave the same
+// value in another JSON type (80 and "80", true and "true"), the template's form.
+json::object live_properties(const engine::ResourceRequest& req, json::object live);
+
+// ELBv2's Modify<X>Attributes (`operation`) on `arn` (the `arn_member` of its input) with the
+// template's `key` attributes; nothing when the template gives none.
+protocol::Result<void> modify_elbv2_attributes(const ServiceClient& client,
+                                               const engine::ResourceRequest& req,
+                                               std::string_view operation,
+                                               std::string_view arn_member, const std::string& arn,
+                                               std::string_view key);
 
 // ELBv2 tags: adds the template's current Tags and removes those it dropped.
 protocol::Result<void> sync_elbv2_tags(const ServiceClient& client,

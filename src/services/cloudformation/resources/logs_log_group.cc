@@ -47,17 +47,17 @@ class LogGroupProvider final : public engine::ResourceProvider {
       auto r = p.contains("RetentionInDays")
                    ? put_retention(req, name)
                    : lb::no_output(client_.call(*req.stack, "logs", "DeleteRetentionPolicy",
-                                          {{"logGroupName", name}}));
+                                                {{"logGroupName", name}}));
       if (!r) {
         return r.error();
       }
     }
     if (lb::changed(req, "KmsKeyId")) {
-      auto r = p.contains("KmsKeyId")
-                   ? typed_call(client_, req, "logs", "AssociateKmsKey",
-                                {{"logGroupName", name}, {"kmsKeyId", p.at("KmsKeyId")}})
-                   : client_.call(*req.stack, "logs", "DisassociateKmsKey",
-                                  {{"logGroupName", name}});
+      auto r =
+          p.contains("KmsKeyId")
+              ? typed_call(client_, req, "logs", "AssociateKmsKey",
+                           {{"logGroupName", name}, {"kmsKeyId", p.at("KmsKeyId")}})
+              : client_.call(*req.stack, "logs", "DisassociateKmsKey", {{"logGroupName", name}});
       if (!r) {
         return r.error();
       }
@@ -71,9 +71,9 @@ class LogGroupProvider final : public engine::ResourceProvider {
   }
 
   protocol::Result<void> remove(const engine::ResourceRequest& req) override {
-    return lb::gone_is_ok(client_.call(*req.stack, "logs", "DeleteLogGroup",
-                                       {{"logGroupName", req.physical_id}}),
-                          "ResourceNotFoundException");
+    return lb::gone_is_ok(
+        client_.call(*req.stack, "logs", "DeleteLogGroup", {{"logGroupName", req.physical_id}}),
+        "ResourceNotFoundException");
   }
 
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
@@ -82,16 +82,16 @@ class LogGroupProvider final : public engine::ResourceProvider {
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "RetentionInDays" || property == "KmsKeyId" || property == "Tags";
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:
   protocol::Result<void> put_retention(const engine::ResourceRequest& req,
                                        const std::string& name) const {
-    return lb::no_output(typed_call(client_, req, "logs", "PutRetentionPolicy",
-                              {{"logGroupName", name},
-                               {"retentionInDays", properties(req.properties).at("RetentionInDays")}}));
+    return lb::no_output(
+        typed_call(client_, req, "logs", "PutRetentionPolicy",
+                   {{"logGroupName", name},
+                    {"retentionInDays", properties(req.properties).at("RetentionInDays")}}));
   }
 
   // The template's Tags now: the dropped keys untagged, the rest (re)tagged.
@@ -117,18 +117,26 @@ class LogGroupProvider final : public engine::ResourceProvider {
   // The group named `name` exactly: its ARN; ResourceNotFoundException when there is none.
   protocol::Result<engine::ProvisionResult> describe(const engine::ResourceRequest& req,
                                                      const std::string& name) const {
-    auto out = client_.call(*req.stack, "logs", "DescribeLogGroups",
-                            {{"logGroupNamePrefix", name}});
+    auto out =
+        client_.call(*req.stack, "logs", "DescribeLogGroups", {{"logGroupNamePrefix", name}});
     if (!out) {
       return out.error();
     }
     for (const json::value& g : out->at("logGroups").as_array()) {
       if (lb::text(g.as_object(), "logGroupName") == name) {
-        return engine::ProvisionResult{
-            name, json::object{{"Arn", lb::text(g.as_object(), "arn").value_or("")}}};
+        const json::object& doc = g.as_object();
+        engine::ProvisionResult res{name, json::object{{"Arn", lb::text(doc, "arn").value_or("")}}};
+        json::object live{{"LogGroupName", name}};
+        lb::copy_renamed(doc, live,
+                         {{"retentionInDays", "RetentionInDays"},
+                          {"kmsKeyId", "KmsKeyId"},
+                          {"logGroupClass", "LogGroupClass"}});
+        res.properties = lb::live_properties(req, std::move(live));
+        return res;
       }
     }
-    return protocol::AwsError{"ResourceNotFoundException", "The specified log group does not exist."};
+    return protocol::AwsError{"ResourceNotFoundException",
+                              "The specified log group does not exist."};
   }
 
   const ServiceClient& client_;

@@ -44,14 +44,18 @@ class LogStreamProvider final : public engine::ResourceProvider {
   }
 
   protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto out = client_.call(*req.stack, "logs", "DescribeLogStreams",
-                            {{"logGroupName", group(req)}, {"logStreamNamePrefix", req.physical_id}});
+    auto out =
+        client_.call(*req.stack, "logs", "DescribeLogStreams",
+                     {{"logGroupName", group(req)}, {"logStreamNamePrefix", req.physical_id}});
     if (!out) {
       return out.error();
     }
     for (const json::value& s : out->at("logStreams").as_array()) {
       if (lb::text(s.as_object(), "logStreamName") == req.physical_id) {
-        return engine::ProvisionResult{req.physical_id, {}};
+        engine::ProvisionResult res{req.physical_id, {}};
+        res.properties = lb::live_properties(
+            req, {{"LogGroupName", group(req)}, {"LogStreamName", req.physical_id}});
+        return res;
       }
     }
     return protocol::AwsError{"ResourceNotFoundException",

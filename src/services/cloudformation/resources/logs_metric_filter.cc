@@ -29,7 +29,8 @@ json::object transformation(const json::object& t) {
     json::object map;
     for (const json::value& d : dims->get_array()) {
       if (d.is_object()) {
-        map[lb::text(d.get_object(), "Key").value_or("")] = lb::text(d.get_object(), "Value").value_or("");
+        map[lb::text(d.get_object(), "Key").value_or("")] =
+            lb::text(d.get_object(), "Value").value_or("");
       }
     }
     out["dimensions"] = std::move(map);
@@ -65,7 +66,11 @@ class MetricFilterProvider final : public engine::ResourceProvider {
     }
     for (const json::value& f : out->at("metricFilters").as_array()) {
       if (lb::text(f.as_object(), "filterName") == req.physical_id) {
-        return engine::ProvisionResult{req.physical_id, {}};
+        engine::ProvisionResult res{req.physical_id, {}};
+        json::object live{{"FilterName", req.physical_id}, {"LogGroupName", group(req)}};
+        lb::copy_renamed(f.as_object(), live, {{"filterPattern", "FilterPattern"}});
+        res.properties = lb::live_properties(req, std::move(live));
+        return res;
       }
     }
     return protocol::AwsError{"ResourceNotFoundException",
@@ -75,8 +80,7 @@ class MetricFilterProvider final : public engine::ResourceProvider {
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
     bool in_place = property == "FilterPattern" || property == "MetricTransformations" ||
                     property == "ApplyOnTransformedLogs";
-    return in_place ? engine::UpdateBehavior::NoInterruption
-                    : engine::UpdateBehavior::Replacement;
+    return in_place ? engine::UpdateBehavior::NoInterruption : engine::UpdateBehavior::Replacement;
   }
 
  private:

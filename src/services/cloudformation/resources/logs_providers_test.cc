@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/cloudformation/resources/load_balancing_test_support.h"
 #include "services/cloudformation/resources/providers.h"
 #include "services/logs/logs_test_support.h"
 
@@ -25,16 +26,10 @@ class LogsProvidersTest : public ::testing::Test, protected fakes::RegistryCalls
     return *p;
   }
   ResourceRequest request(std::string logical_id, std::string_view props) {
-    ResourceRequest req;
-    req.stack = &stack_;
-    req.logical_id = std::move(logical_id);
-    req.properties = json::parse(props);
-    return req;
+    return make_request(stack_, std::move(logical_id), props);
   }
   static ResourceRequest update_of(ResourceRequest req, std::string_view props) {
-    req.previous_properties = req.properties;
-    req.properties = json::parse(props);
-    return req;
+    return as_update(std::move(req), props);
   }
   // create() with the physical id filled in.
   ResourceRequest created(std::string_view type, ResourceRequest req) {
@@ -79,8 +74,11 @@ TEST_F(LogsProvidersTest, LogGroupRefIsItsNameAndArnEndsWithStar) {
   EXPECT_EQ(read->attributes.at("Arn").as_string(),
             "arn:aws:logs:us-east-1:123456789012:log-group:" + req.physical_id + ":*");
   EXPECT_EQ(group(req.physical_id).at("retentionInDays"), 7);
-  json::object tags =
-      ok("ListTagsLogGroup", json::object{{"logGroupName", req.physical_id}}).at("tags").as_object();
+  // The live value in the template's form ("7"), so that drift detection finds it in sync.
+  EXPECT_EQ(read->properties.at("RetentionInDays"), "7");
+  json::object tags = ok("ListTagsLogGroup", json::object{{"logGroupName", req.physical_id}})
+                          .at("tags")
+                          .as_object();
   EXPECT_EQ(tags.at("team"), "web");
 }
 
@@ -105,10 +103,7 @@ TEST_F(LogsProvidersTest, LogGroupUpdatesRetentionAndTagsInPlace) {
 
 TEST_F(LogsProvidersTest, LogGroupUpdateBehaviorErrorsAndRemoval) {
   engine::ResourceProvider& p = provider("LogGroup");
-  EXPECT_EQ(p.update_behavior("LogGroupName"), UpdateBehavior::Replacement);
-  for (const char* in_place : {"RetentionInDays", "KmsKeyId", "Tags"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(p, {"LogGroupName"}, {"RetentionInDays", "KmsKeyId", "Tags"});
   auto bad = p.create(request("L", R"({"LogGroupName": "g", "RetentionInDays": 8})"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, "InvalidParameterException");
@@ -149,7 +144,9 @@ TEST_F(LogsProvidersTest, MetricFilterMapsTransformationsAndUpdatesInPlace) {
           "Dimensions": [{"Key": "Level", "Value": "$.level"}]}]})"));
   EXPECT_TRUE(req.physical_id.starts_with("app-Errors-")) << req.physical_id;
   json::object f = ok("DescribeMetricFilters", json::object{{"logGroupName", "g"}})
-                       .at("metricFilters").as_array()[0].as_object();
+                       .at("metricFilters")
+                       .as_array()[0]
+                       .as_object();
   EXPECT_EQ(f.at("filterName").as_string(), req.physical_id);
   json::object t = f.at("metricTransformations").as_array()[0].as_object();
   EXPECT_EQ(t.at("metricName"), "Errors");
@@ -162,8 +159,9 @@ TEST_F(LogsProvidersTest, MetricFilterMapsTransformationsAndUpdatesInPlace) {
   auto r = provider("MetricFilter").update(up);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->physical_id, req.physical_id);
-  json::array filters =
-      ok("DescribeMetricFilters", json::object{{"logGroupName", "g"}}).at("metricFilters").as_array();
+  json::array filters = ok("DescribeMetricFilters", json::object{{"logGroupName", "g"}})
+                            .at("metricFilters")
+                            .as_array();
   ASSERT_EQ(filters.size(), 1u);
   EXPECT_EQ(filters[0].at("filterPattern"), "WARN");
   json::object t2 = filters[0].at("metricTransformations").as_array()[0].as_object();
@@ -173,12 +171,8 @@ TEST_F(LogsProvidersTest, MetricFilterMapsTransformationsAndUpdatesInPlace) {
 
 TEST_F(LogsProvidersTest, MetricFilterUpdateBehaviorAndRemoval) {
   engine::ResourceProvider& p = provider("MetricFilter");
-  for (const char* replaced : {"FilterName", "LogGroupName"}) {
-    EXPECT_EQ(p.update_behavior(replaced), UpdateBehavior::Replacement) << replaced;
-  }
-  for (const char* in_place : {"FilterPattern", "MetricTransformations"}) {
-    EXPECT_EQ(p.update_behavior(in_place), UpdateBehavior::NoInterruption) << in_place;
-  }
+  expect_update_behaviors(p, {"FilterName", "LogGroupName"},
+                          {"FilterPattern", "MetricTransformations"});
   created("LogGroup", request("G", R"({"LogGroupName": "g"})"));
   ResourceRequest req = created("MetricFilter", request("F", R"({"LogGroupName": "g",
       "FilterName": "errors", "FilterPattern": "ERROR",
