@@ -70,7 +70,8 @@ class IamGroup final : public engine::ResourceProvider {
         !r) {
       return r.error();
     }
-    return with_properties({req.physical_id, {{"Arn", group.at("Arn")}}}, std::move(props));
+    return with_properties({req.physical_id, {{"Arn", group.at("Arn")}}}, std::move(props),
+                           &req.properties);
   }
 
   // The documentation updates Path in place; Gantry's IAM has no UpdateGroup, so a new path

@@ -49,7 +49,7 @@ class IamInstanceProfile final : public engine::ResourceProvider {
     if (!live) return gone_is_ok(live.error());
     ResourceRequest none = req;
     none.properties = json::object{};
-    const json::object& props = live->attributes.at("Properties").as_object();
+    const json::object& props = live->properties;
     if (auto r = sync_roles(none, props); !r) return r;
     return gone_is_ok(client_.call(*req.stack, "iam", "DeleteInstanceProfile",
                                    {{"InstanceProfileName", req.physical_id}}));
@@ -65,7 +65,8 @@ class IamInstanceProfile final : public engine::ResourceProvider {
     json::object props{{"InstanceProfileName", profile.at("InstanceProfileName")},
                        {"Path", profile.at("Path")},
                        {"Roles", std::move(roles)}};
-    return with_properties({req.physical_id, {{"Arn", profile.at("Arn")}}}, std::move(props));
+    return with_properties({req.physical_id, {{"Arn", profile.at("Arn")}}}, std::move(props),
+                           &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

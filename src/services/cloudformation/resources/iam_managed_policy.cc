@@ -98,7 +98,7 @@ class IamManagedPolicy final : public engine::ResourceProvider {
                                "PermissionsBoundaryUsageCount", "PolicyId", "UpdateDate"}) {
       if (const json::value* v = policy.if_contains(k)) attrs[k] = *v;
     }
-    return with_properties({req.physical_id, std::move(attrs)}, std::move(props));
+    return with_properties({req.physical_id, std::move(attrs)}, std::move(props), &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -72,7 +72,7 @@ class IamPolicy final : public engine::ResourceProvider {
           json_value(core::percent_decode(core::str(*got, "PolicyDocument"), false));
     }
     if (!props.contains("PolicyDocument") && missing) return *missing;
-    return with_properties(result(req.physical_id), std::move(props));
+    return with_properties(result(req.physical_id), std::move(props), &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -98,7 +98,7 @@ class IamRole final : public engine::ResourceProvider {
     }
     return with_properties(
         {req.physical_id, {{"Arn", role.at("Arn")}, {"RoleId", role.at("RoleId")}}},
-        std::move(props));
+        std::move(props), &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

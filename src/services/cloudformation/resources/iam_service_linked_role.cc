@@ -65,7 +65,8 @@ class IamServiceLinkedRole final : public engine::ResourceProvider {
     if (auto underscore = req.physical_id.find('_'); underscore != std::string::npos) {
       props["CustomSuffix"] = req.physical_id.substr(underscore + 1);
     }
-    return with_properties({req.physical_id, {{"RoleName", req.physical_id}}}, std::move(props));
+    return with_properties({req.physical_id, {{"RoleName", req.physical_id}}}, std::move(props),
+                           &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -55,7 +55,7 @@ class IamUser final : public engine::ResourceProvider {
     none.properties = json::object{};
     auto live = read(req);
     if (!live) return gone_is_ok(live.error());
-    const json::object& props = live->attributes.at("Properties").as_object();
+    const json::object& props = live->properties;
     if (auto r = sync_groups(none, props); !r) return r.error();
     if (auto r = strip_principal_policies(client_, req, IamPrincipal::User, req.physical_id); !r) {
       return gone_is_ok(r.error());
@@ -82,7 +82,8 @@ class IamUser final : public engine::ResourceProvider {
         !r) {
       return r.error();
     }
-    return with_properties({req.physical_id, {{"Arn", user.at("Arn")}}}, std::move(props));
+    return with_properties({req.physical_id, {{"Arn", user.at("Arn")}}}, std::move(props),
+                           &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -69,6 +69,21 @@ TEST_F(IdentityProvidersTest, RoleAttachesManagedAndPutsInlinePoliciesThenUpdate
   EXPECT_EQ(props.at("Tags"), json::parse(R"([{"Key":"team","Value":"b"}])"));
 }
 
+// Drift detection compares read()'s properties with the template's: the same policies listed in
+// another order than IAM keeps them are no drift.
+TEST_F(IdentityProvidersTest, RoleReadKeepsTheTemplatesOrderOfTheSameManagedPolicies) {
+  ResourceRequest req = request("AWS::IAM::Role", "R",
+                                role_props(R"(,"RoleName":"r","ManagedPolicyArns":[")" +
+                                           std::string(kExecution) +
+                                           R"(","arn:aws:iam::aws:policy/ReadOnlyAccess"])"));
+  create(req);
+  req.physical_id = "r";
+  EXPECT_EQ(live(req).at("ManagedPolicyArns"), req.properties.at("ManagedPolicyArns"));
+  call("iam", "DetachRolePolicy", {{"RoleName", "r"}, {"PolicyArn", kExecution}});
+  EXPECT_EQ(live(req).at("ManagedPolicyArns"),
+            json::array{"arn:aws:iam::aws:policy/ReadOnlyAccess"});
+}
+
 TEST_F(IdentityProvidersTest, RoleUpdateBehaviourFollowsTheDocumentation) {
   engine::ResourceProvider& p = provider("AWS::IAM::Role");
   EXPECT_EQ(p.update_behavior("RoleName"), UpdateBehavior::Replacement);

@@ -65,8 +65,18 @@ bool changed(const engine::ResourceRequest& req, std::string_view key) {
   return *now != *before;
 }
 
-engine::ProvisionResult with_properties(engine::ProvisionResult out, json::object props) {
-  out.attributes["Properties"] = std::move(props);
+engine::ProvisionResult with_properties(engine::ProvisionResult out, json::object props,
+                                        const json::value* expected) {
+  const json::object& wanted = expected ? properties(*expected) : properties(json::value());
+  for (auto& [key, live] : props) {
+    const json::value* listed = wanted.if_contains(key);
+    if (!listed || !listed->is_array() || !live.is_array()) continue;
+    std::multiset<std::string> a, b;
+    for (const json::value& v : live.get_array()) a.insert(json::serialize(v));
+    for (const json::value& v : listed->get_array()) b.insert(json::serialize(v));
+    if (a == b) live = *listed;
+  }
+  out.properties = std::move(props);
   return out;
 }
 

@@ -36,10 +36,11 @@ engine::UpdateBehavior in_place_if_listed(std::string_view property,
 // Whether `key` differs between the request's properties and its previous properties.
 bool changed(const engine::ResourceRequest& req, std::string_view key);
 
-// read()'s result: `out` with the live properties, in the template's names, under the attribute
-// "Properties" (ProvisionResult has no member of its own for them yet; the load-balancing group
-// uses the same key).
-engine::ProvisionResult with_properties(engine::ProvisionResult out, boost::json::object props);
+// read()'s result: `out` with the live properties, in the template's names. A list property
+// (ManagedPolicyArns, Groups, Roles) that holds the same members as the template's keeps the
+// template's order, so that drift detection compares members, not the order IAM lists them in.
+engine::ProvisionResult with_properties(engine::ProvisionResult out, boost::json::object props,
+                                        const boost::json::value* expected = nullptr);
 
 // The service's "does not exist" error (NoSuchEntity, ParameterNotFound, NotFoundException,
 // ResourceNotFoundException).

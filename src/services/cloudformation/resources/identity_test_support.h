@@ -88,8 +88,9 @@ class IdentityProvidersTest : public ::testing::Test {
   boost::json::object live(const ResourceRequest& req) {
     protocol::Result<ProvisionResult> r = provider(req.type).read(req);
     EXPECT_TRUE(r) << req.type << ": " << (r ? "" : r.error().code + ": " + r.error().message);
-    if (!r || !r->attributes.contains("Properties")) return {};
-    return r->attributes.at("Properties").as_object();
+    if (!r) return {};
+    EXPECT_FALSE(r->attributes.contains("Properties"));  // only Fn::GetAtt's names
+    return r->properties;
   }
   // remove() twice (both succeed: delete is idempotent), then read() fails with `not_found`.
   void expect_removed(ResourceRequest req, const std::string& physical_id,

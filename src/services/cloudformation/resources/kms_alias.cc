@@ -50,7 +50,7 @@ class KmsAlias final : public engine::ResourceProvider {
       if (core::str(a.as_object(), "AliasName") != req.physical_id) continue;
       json::object props{{"AliasName", req.physical_id},
                          {"TargetKeyId", core::str(a.as_object(), "TargetKeyId")}};
-      return with_properties({req.physical_id, {}}, std::move(props));
+      return with_properties({req.physical_id, {}}, std::move(props), &req.properties);
     }
     return protocol::AwsError{"NotFoundException", "Alias arn:" + req.stack->partition +
                                                        ":kms:" + req.stack->region + ":" +

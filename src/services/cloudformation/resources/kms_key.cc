@@ -118,7 +118,7 @@ class KmsKey final : public engine::ResourceProvider {
     }
     if (!list.empty()) props["Tags"] = std::move(list);
     return with_properties({req.physical_id, {{"Arn", key->at("Arn")}, {"KeyId", req.physical_id}}},
-                           std::move(props));
+                           std::move(props), &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

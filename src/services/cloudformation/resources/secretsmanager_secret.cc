@@ -84,7 +84,8 @@ class SecretsManagerSecret final : public engine::ResourceProvider {
     if (const json::array* tags = core::arr(*got, "Tags"); tags && !template_tags(*tags).empty()) {
       props["Tags"] = template_tags(*tags);
     }
-    return with_properties({req.physical_id, {{"Id", req.physical_id}}}, std::move(props));
+    return with_properties({req.physical_id, {{"Id", req.physical_id}}}, std::move(props),
+                           &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {

@@ -103,7 +103,7 @@ class SsmParameter final : public engine::ResourceProvider {
     if (!tag_map.empty()) props["Tags"] = std::move(tag_map);
     ProvisionResult out{req.physical_id,
                         {{"Type", param.at("Type")}, {"Value", param.at("Value")}}};
-    return with_properties(std::move(out), std::move(props));
+    return with_properties(std::move(out), std::move(props), &req.properties);
   }
 
   engine::UpdateBehavior update_behavior(std::string_view property) const override {
