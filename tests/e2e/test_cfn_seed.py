@@ -100,7 +100,9 @@ def assert_nothing_left(aws, server, netns_before):
                timeout=60, interval=0.5)
 
 
-@pytest.mark.parametrize("cli", CLIS)
+# One CLI: the whole path takes 5 to 8 minutes, most of it the CLI's 30 s waiter polls; both
+# CLIs' `cloudformation deploy` and waiters are covered by test_cloudformation.py.
+@pytest.mark.parametrize("cli", CLIS[:1])
 def test_seed_stacks_deploy_serve_roll_and_delete(alb_server, aws, cli, tmp_path):
     env = script_env(alb_server, cli, tmp_path)
     netns_before = own_netns(alb_server.data_dir)
