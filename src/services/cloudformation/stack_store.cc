@@ -299,7 +299,8 @@ std::optional<ChangeSet> StackStore::find_change_set(std::string_view id_or_name
               keep, id_or_name);
   } else {
     tx_.query(std::string("SELECT ") + kChangeSetColumns +
-                  " FROM cfn_change_sets WHERE stack_id = ?1 AND name = ?2",
+                  " FROM cfn_change_sets WHERE stack_id = ?1 AND name = ?2 AND "
+                  "execution_status != 'EXECUTE_COMPLETE'",
               keep, stack_id, id_or_name);
   }
   return out;
@@ -308,7 +309,8 @@ std::optional<ChangeSet> StackStore::find_change_set(std::string_view id_or_name
 std::vector<ChangeSet> StackStore::change_sets(std::string_view stack_id) {
   std::vector<ChangeSet> out;
   tx_.query(std::string("SELECT ") + kChangeSetColumns +
-                " FROM cfn_change_sets WHERE stack_id = ?1 ORDER BY created_ms, rowid",
+                " FROM cfn_change_sets WHERE stack_id = ?1 AND "
+                "execution_status != 'EXECUTE_COMPLETE' ORDER BY created_ms, rowid",
             [&](const store::Statement& r) { out.push_back(read_change_set(r)); }, stack_id);
   return out;
 }

@@ -47,7 +47,9 @@ class StackStore {
                                      std::string_view export_name);
   void set_imports(const Stack& s, const std::vector<std::string>& export_names);
 
-  // Change sets. `find_change_set` takes an id, or a name with its stack's id.
+  // Change sets. `find_change_set` takes an id, or a name with its stack's id. An executed change
+  // set is found by its id only, and is not listed (AWS removes a stack's change sets once one
+  // is executed: its name may be used again).
   std::optional<ChangeSet> find_change_set(std::string_view id_or_name,
                                            std::string_view stack_id = {});
   std::vector<ChangeSet> change_sets(std::string_view stack_id);

@@ -193,8 +193,14 @@ class EcsService final : public ClientProvider {
     if (!service) return service.error();
     const json::array* deployments = core::arr(*service, "deployments");
     if (!deployments) return Progress::InProgress;
+    // Only a failure of the deployment asked for counts: during an update's rollback, the
+    // deployment that tripped the breaker is still listed, FAILED, while the old one returns.
     for (const json::value& d : *deployments) {
-      if (core::str(d.as_object(), "rolloutState") == "FAILED") return circuit_breaker();
+      const json::object& o = d.as_object();
+      if (core::str(o, "rolloutState") == "FAILED" &&
+          same_task_definition(core::str(o, "taskDefinition"), prop_str(req, "TaskDefinition"))) {
+        return circuit_breaker();
+      }
     }
     if (deployments->size() != 1) return Progress::InProgress;
     const json::object& primary = deployments->front().as_object();
