@@ -283,13 +283,20 @@ CLIS = list(dict.fromkeys(c for c in [shutil.which("aws"), "/usr/bin/aws"]
                           if c and os.path.exists(c)))
 
 
-def aws_cli(cli, endpoint, tmp_path, service):
-    """run(*args) for one AWS CLI (`cli`, a path) and service against `endpoint`, with test
-    credentials and none of the user's config: the parsed JSON output; asserts success."""
+def cli_env(tmp_path):
+    """The environment an AWS CLI runs in for a test: test credentials, us-east-1, no pager and
+    none of the user's config."""
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
                AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
     env.pop("AWS_PROFILE", None)
+    return env
+
+
+def aws_cli(cli, endpoint, tmp_path, service):
+    """run(*args) for one AWS CLI (`cli`, a path) and service against `endpoint`, with test
+    credentials and none of the user's config: the parsed JSON output; asserts success."""
+    env = cli_env(tmp_path)
 
     def run(*args):
         p = subprocess.run([cli, "--endpoint-url", endpoint, "--output", "json", service] +

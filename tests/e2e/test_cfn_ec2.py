@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CLIS
+from conftest import CLIS, cli_env
 
 NETWORK = """
 AWSTemplateFormatVersion: "2010-09-09"
@@ -147,10 +147,7 @@ def deploy(cli, endpoint, tmp_path, stack, template, *overrides):
     """`aws cloudformation deploy` as a user runs it; returns the CLI's output."""
     path = tmp_path / "template.yaml"
     path.write_text(template)
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
-    env.pop("AWS_PROFILE", None)
+    env = cli_env(tmp_path)
     args = [cli, "--endpoint-url", endpoint, "cloudformation", "deploy", "--template-file",
             str(path), "--stack-name", stack]
     if overrides:

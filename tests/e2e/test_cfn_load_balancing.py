@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CLIS, wait_for
+from conftest import CLIS, wait_for, cli_env
 from test_elbv2 import ec2, network  # noqa: F401 (fixtures: a VPC, two subnets, a group)
 
 TEMPLATE = {
@@ -73,10 +73,7 @@ def deploy(cli, endpoint, tmp_path, network, *overrides):
     """`aws cloudformation deploy` (whose output is text, not JSON) of TEMPLATE as stack "lb"."""
     path = tmp_path / "lb.json"
     path.write_text(json.dumps(TEMPLATE))
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="", AWS_CONFIG_FILE=str(tmp_path / "c"),
-               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "cr"))
-    env.pop("AWS_PROFILE", None)
+    env = cli_env(tmp_path)
     p = subprocess.run([cli, "--endpoint-url", endpoint, "cloudformation", "deploy",
                         "--template-file", str(path), "--stack-name", "lb",
                         "--parameter-overrides", "VpcId=" + network["vpc"],

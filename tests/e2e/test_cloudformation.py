@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CLIS, aws_cli
+from conftest import CLIS, aws_cli, cli_env
 
 FAST = {"Delay": 1, "MaxAttempts": 60}
 
@@ -260,9 +260,7 @@ def test_aws_cloudformation_deploy(cli, endpoint, tmp_path, make_client):
     aws = aws_cli(cli, endpoint, tmp_path, "cloudformation")
     template = tmp_path / "t.yaml"
     template.write_text(PARAMS)
-    env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
-           "AWS_PAGER": "", "AWS_CONFIG_FILE": str(tmp_path / "c"),
-           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "cr"), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    env = cli_env(tmp_path)
 
     def deploy(*extra):
         return subprocess.run([cli, "--endpoint-url", endpoint, "cloudformation", "deploy",
