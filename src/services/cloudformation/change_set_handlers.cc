@@ -20,11 +20,6 @@ constexpr const char* kNoChanges =
     "The submitted information didn't contain changes. Submit different information to create a "
     "change set.";
 
-json::array list_of(const Input& in, std::string_view key) {
-  const json::array* a = core::arr(in, key);
-  return a ? *a : json::array{};
-}
-
 protocol::AwsError invalid_status(const ChangeSet& c, const std::string& status) {
   return {"InvalidChangeSetStatus", "ChangeSet [" + c.change_set_id +
                                         "] cannot be executed in its current status of [" +

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "services/cloudformation/engine/diff.h"
+#include "services/cloudformation/resources/service_client.h"
 #include "services/cloudformation/stack_store.h"
 
 namespace services::cloudformation {
@@ -30,25 +32,16 @@ json::value wrap(json::object c) {
   return json::object{{"Type", "Resource"}, {"ResourceChange", std::move(c)}};
 }
 
-const json::object& as_object(const json::value& v) {
-  static const json::object empty;
-  return v.is_object() ? v.get_object() : empty;
-}
-
 // A Modify entry, or nullopt when nothing changed.
 std::optional<json::object> modification(const StackResource& row, const engine::ResourceDecl& d,
                                          const json::value& props, const StackWorker& worker) {
   json::object c = change("Modify", d.logical_id, d.type, row.physical_id);
   const engine::ResourceProvider* p = worker.providers().find(d.type);
   bool replace = row.type != d.type;
-  std::set<std::string> keys;
-  for (const auto& kv : as_object(row.properties)) keys.insert(kv.key());
-  for (const auto& kv : as_object(props)) keys.insert(kv.key());
+  const json::object& after_props = resources::properties(props);
   json::array details;
-  for (const std::string& k : keys) {
-    const json::value* before = as_object(row.properties).if_contains(k);
-    const json::value* after = as_object(props).if_contains(k);
-    if (before && after && *before == *after) continue;
+  for (const std::string& k : engine::changed_properties(row.properties, props)) {
+    const json::value* after = after_props.if_contains(k);
     bool unknown = after && json::serialize(*after).find(kUnknown) != std::string::npos;
     bool recreate = p && p->update_behavior(k) == engine::UpdateBehavior::Replacement;
     replace = replace || recreate;

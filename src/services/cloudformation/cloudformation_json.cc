@@ -10,6 +10,11 @@ namespace json = boost::json;
 
 double seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
+json::array list_of(const json::object& in, std::string_view key) {
+  const json::value* v = in.if_contains(key);
+  return v && v->is_array() ? v->get_array() : json::array{};
+}
+
 json::array shown_parameters(const json::array& stored) {
   json::array out;
   for (const json::value& v : stored) {

@@ -3,6 +3,7 @@
 // seconds, which the query codec writes as ISO 8601).
 
 #include <boost/json/object.hpp>
+#include <string_view>
 
 #include "services/cloudformation/model.h"
 
@@ -20,5 +21,8 @@ boost::json::object change_set_summary_json(const Stack& s, const ChangeSet& c);
 boost::json::array shown_parameters(const boost::json::array& stored);
 
 double seconds(int64_t ms);
+
+// A request's list member, or [] when absent.
+boost::json::array list_of(const boost::json::object& in, std::string_view key);
 
 }  // namespace services::cloudformation

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,15 @@ struct CheckedTemplate {
   engine::StackPlan plan;
   boost::json::array parameters;  // [{ParameterKey, ParameterValue}], every declared one
 };
+
+// The capabilities a template needs: CAPABILITY_IAM or CAPABILITY_NAMED_IAM ("" for none) for
+// its IAM resources (their types, for CapabilitiesReason), CAPABILITY_AUTO_EXPAND for a transform.
+struct NeededCapabilities {
+  std::string iam;
+  std::set<std::string> iam_types;
+  bool auto_expand = false;
+};
+NeededCapabilities needed_capabilities(const engine::Template& t);
 
 class CloudFormationService {
  public:

@@ -16,11 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::array list_of(const Input& in, std::string_view key) {
-  const json::array* a = core::arr(in, key);
-  return a ? *a : json::array{};
-}
-
 // The statuses from which UpdateStack (and an UPDATE change set) may start.
 bool updatable(const std::string& s) {
   return s == status::kCreateComplete || s == status::kUpdateComplete ||

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 
+#include "services/cloudformation/engine/diff.h"
 #include "services/cloudformation/stack_parameters.h"
 #include "services/cloudformation/stack_run.h"
 #include "services/cloudformation/stack_store.h"
@@ -14,25 +15,6 @@ namespace services::cloudformation {
 namespace json = boost::json;
 
 namespace {
-
-const json::object& as_object(const json::value& v) {
-  static const json::object empty;
-  return v.is_object() ? v.get_object() : empty;
-}
-
-std::vector<std::string> changed_properties(const json::value& before, const json::value& after) {
-  std::set<std::string> keys;
-  const json::object &a = as_object(before), &b = as_object(after);
-  for (const auto& kv : a) keys.insert(kv.key());
-  for (const auto& kv : b) keys.insert(kv.key());
-  std::vector<std::string> out;
-  for (const std::string& k : keys) {
-    const json::value* x = a.if_contains(k);
-    const json::value* y = b.if_contains(k);
-    if (!x || !y || *x != *y) out.push_back(k);
-  }
-  return out;
-}
 
 const StackResource* live(const std::vector<StackResource>& rows, std::string_view id) {
   for (const StackResource& r : rows) {
@@ -106,7 +88,7 @@ bool StackRun::update_all(const PlannedStack& ps, const std::vector<StackResourc
     if (old->type == d.type && props->stored == old->properties) return true;
     bool replace = old->type != d.type;
     engine::ResourceProvider* p = w_.providers().find(d.type);
-    for (const std::string& name : changed_properties(old->properties, props->stored)) {
+    for (const std::string& name : engine::changed_properties(old->properties, props->stored)) {
       if (p->update_behavior(name) == engine::UpdateBehavior::Replacement) replace = true;
     }
     {

@@ -136,33 +136,43 @@ protocol::Result<CheckedTemplate> CloudFormationService::check_template(
   return out;
 }
 
-std::optional<protocol::AwsError> CloudFormationService::check_capabilities(
-    const engine::Template& t, const Input& in) {
+NeededCapabilities needed_capabilities(const engine::Template& t) {
+  // The types that need CAPABILITY_IAM, with the property that names one (and then needs
+  // CAPABILITY_NAMED_IAM), as CloudFormation's documentation lists them.
   static const std::map<std::string, std::string, std::less<>> kIamTypes = {
       {"AWS::IAM::AccessKey", ""},         {"AWS::IAM::Group", "GroupName"},
       {"AWS::IAM::InstanceProfile", "InstanceProfileName"},
       {"AWS::IAM::ManagedPolicy", "ManagedPolicyName"},
       {"AWS::IAM::Policy", ""},            {"AWS::IAM::Role", "RoleName"},
       {"AWS::IAM::User", "UserName"},      {"AWS::IAM::UserToGroupAddition", ""}};
-  std::vector<std::string> given = core::strings(in, "Capabilities");
-  auto has = [&](std::string_view c) { return std::find(given.begin(), given.end(), c) != given.end(); };
-  bool iam = false, named = false;
+  NeededCapabilities out;
+  bool named = false;
   for (const engine::ResourceDecl& r : t.resources) {
     auto it = kIamTypes.find(r.type);
     if (it == kIamTypes.end()) continue;
-    iam = true;
+    out.iam_types.insert(r.type);
     if (!it->second.empty() && r.properties.is_object() &&
         r.properties.as_object().contains(it->second)) {
       named = true;
     }
   }
-  if (named && !has("CAPABILITY_NAMED_IAM")) {
-    return errors::insufficient_capabilities("CAPABILITY_NAMED_IAM");
+  if (!out.iam_types.empty()) out.iam = named ? "CAPABILITY_NAMED_IAM" : "CAPABILITY_IAM";
+  out.auto_expand = !t.transforms.empty();
+  return out;
+}
+
+std::optional<protocol::AwsError> CloudFormationService::check_capabilities(
+    const engine::Template& t, const Input& in) {
+  std::vector<std::string> given = core::strings(in, "Capabilities");
+  auto has = [&](std::string_view c) { return std::find(given.begin(), given.end(), c) != given.end(); };
+  NeededCapabilities needed = needed_capabilities(t);
+  if (needed.iam == "CAPABILITY_NAMED_IAM" && !has(needed.iam)) {
+    return errors::insufficient_capabilities(needed.iam);
   }
-  if (iam && !has("CAPABILITY_IAM") && !has("CAPABILITY_NAMED_IAM")) {
-    return errors::insufficient_capabilities("CAPABILITY_IAM");
+  if (!needed.iam.empty() && !has("CAPABILITY_IAM") && !has("CAPABILITY_NAMED_IAM")) {
+    return errors::insufficient_capabilities(needed.iam);
   }
-  if (!t.transforms.empty() && !has("CAPABILITY_AUTO_EXPAND")) {
+  if (needed.auto_expand && !has("CAPABILITY_AUTO_EXPAND")) {
     return errors::insufficient_capabilities("CAPABILITY_AUTO_EXPAND");
   }
   return std::nullopt;

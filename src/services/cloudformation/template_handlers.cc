@@ -36,34 +36,16 @@ json::array declared_parameters(const engine::Template& t, bool with_type) {
 }
 
 // The capabilities a template needs and why, as ValidateTemplate and GetTemplateSummary say.
-void add_capabilities(const engine::Template& t, const CloudFormationService& svc,
-                      json::object& out) {
-  (void)svc;
-  std::vector<std::string> iam;
-  bool named = false;
-  for (const engine::ResourceDecl& r : t.resources) {
-    if (!r.type.starts_with("AWS::IAM::") || r.type == "AWS::IAM::ServiceLinkedRole" ||
-        r.type == "AWS::IAM::OIDCProvider" || r.type == "AWS::IAM::SAMLProvider") {
-      continue;
-    }
-    iam.push_back(r.logical_id);
-    for (const char* n : {"RoleName", "UserName", "GroupName", "ManagedPolicyName",
-                          "InstanceProfileName"}) {
-      if (r.properties.is_object() && r.properties.as_object().contains(n)) named = true;
-    }
-  }
-  if (iam.empty()) {
+void add_capabilities(const engine::Template& t, json::object& out) {
+  NeededCapabilities needed = needed_capabilities(t);
+  if (needed.iam.empty()) {
     out["Capabilities"] = json::array{};
     return;
   }
-  out["Capabilities"] = json::array{json::value(named ? "CAPABILITY_NAMED_IAM" : "CAPABILITY_IAM")};
+  out["Capabilities"] = json::array{json::value(needed.iam)};
   std::string reason = "The following resource(s) require capabilities: [";
-  std::set<std::string> types;
-  for (const engine::ResourceDecl& r : t.resources) {
-    if (std::find(iam.begin(), iam.end(), r.logical_id) != iam.end()) types.insert(r.type);
-  }
   bool first = true;
-  for (const std::string& ty : types) reason += (first ? "" : ", ") + ty, first = false;
+  for (const std::string& ty : needed.iam_types) reason += (first ? "" : ", ") + ty, first = false;
   out["CapabilitiesReason"] = reason + "]";
 }
 
@@ -124,7 +106,7 @@ Output CloudFormationService::get_template_summary(const Ctx& ctx, const Input& 
     summaries.push_back(json::object{{"ResourceType", ty}, {"LogicalResourceIds", ids}});
   }
   out["ResourceIdentifierSummaries"] = std::move(summaries);
-  add_capabilities(*t, *this, out);
+  add_capabilities(*t, out);
   return out;
 }
 
@@ -156,7 +138,7 @@ Output CloudFormationService::validate_template(const Ctx& ctx, const Input& in)
   json::object out{{"Parameters", declared_parameters(*t, false)},
                    {"DeclaredTransforms", transforms(*t)}};
   if (!t->description.empty()) out["Description"] = t->description;
-  add_capabilities(*t, *this, out);
+  add_capabilities(*t, out);
   return out;
 }
 

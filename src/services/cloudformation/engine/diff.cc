@@ -5,7 +5,6 @@
 #include <set>
 
 namespace services::cloudformation::engine {
-namespace {
 
 std::vector<std::string> changed_properties(const boost::json::value& before,
                                             const boost::json::value& after) {
@@ -29,8 +28,6 @@ std::vector<std::string> changed_properties(const boost::json::value& before,
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<ResourceChange> diff_resources(const ResolvedResources& before,
                                            const ResolvedResources& after) {

@@ -26,6 +26,11 @@ struct ResourceChange {
   std::vector<std::string> changed_properties;  // Modify: top-level names, sorted
 };
 
+// The top-level property names whose values differ (present on one side only counts), sorted;
+// null or a non-object counts as no properties.
+std::vector<std::string> changed_properties(const boost::json::value& before,
+                                            const boost::json::value& after);
+
 // Changes in logical-id order; unchanged resources are left out.
 std::vector<ResourceChange> diff_resources(const ResolvedResources& before,
                                            const ResolvedResources& after);
