@@ -13,6 +13,7 @@ pkgs=(
   clang-14 libclang-rt-14-dev llvm-14
   # runtime and tests
   curl procps iproute2 python3-pytest python3-botocore python3-boto3 awscli
+  python3-pytest-xdist  # the e2e suite runs its files on two workers (scripts/test.sh)
   python3-cryptography  # e2e: test_sts.py signs its own OIDC tokens (RS256)
   # images and containers: push/pull clients, layer unpacking, the OCI runtime, networking
   skopeo umoci libarchive-dev runc libnftables-dev libnl-route-3-dev nftables busybox-static

@@ -14,7 +14,9 @@ if [[ $(id -u) == 0 ]] && ctest --test-dir build -N -L privileged | grep -q 'Tot
   ctest --test-dir build --output-on-failure -L privileged
 fi
 echo "== end-to-end tests"
-
-GANTRY_BIN="$PWD/build/gantry" scripts/pytest.sh -q tests/e2e "$@"
+# Two workers, each with its own server; a file's tests stay together on one worker (they share
+# module fixtures: servers, images, networks). E2E_WORKERS=0 runs them in this process instead.
+GANTRY_BIN="$PWD/build/gantry" scripts/pytest.sh -q -n "${E2E_WORKERS:-2}" --dist loadfile \
+  tests/e2e "$@"
 echo "== benchmarks (--smoke)"
 scripts/bench-smoke.sh

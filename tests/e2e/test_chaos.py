@@ -40,7 +40,7 @@ from botocore.exceptions import ClientError
 from alb_env import (CLUSTER, AlbClient, Aws, cleanup_all, fast_target_group, make_alb,
                      make_network, own_netns, privileged, push_layout, register_web,
                      start_server, target_health, task_ip, wait_until, web_layout)
-from test_main_job import processes_mentioning
+from test_main_job import ContainerIds, processes_mentioning
 
 pytestmark = privileged + [
     pytest.mark.emulator_only,  # kills and restarts the server, reads its database
@@ -51,7 +51,6 @@ SERVICE = "chaos"
 TASKS = 4
 KILLS = 10
 CGROUP_ROOT = "/sys/fs/cgroup"
-CONTAINER_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,43 +88,6 @@ def runc_containers(data_dir):
         return []
     r = subprocess.run(["runc", "--root", root, "list", "-q"], capture_output=True, text=True)
     return r.stdout.split()
-
-
-class ContainerIds:
-    """Every container id the server on `data_dir` ever had on disk, found by listing its
-    containers directory every 50 ms and by reading its log: the cgroups to look for at the end."""
-
-    def __init__(self, data_dir):
-        self.dir = os.path.join(data_dir, "runtime", "containers")
-        self.log = os.path.join(data_dir, "gantry.log")
-        self.ids = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.wait(0.05):
-            self.scan()
-
-    def scan(self):
-        try:
-            self.ids |= {n for n in os.listdir(self.dir) if CONTAINER_ID.match(n)}
-        except FileNotFoundError:
-            pass
-        try:
-            with open(self.log, errors="replace") as f:
-                self.ids |= set(re.findall(r'"id":"([0-9a-f]{32})"', f.read()))
-        except FileNotFoundError:
-            pass
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join(10)
-        self.scan()
-        return self.ids
 
 
 def leftovers(server, before, ids):

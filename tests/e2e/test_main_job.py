@@ -18,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import urllib.request
 
 import pytest
@@ -72,6 +73,46 @@ def processes_mentioning(path):
         if path in cmd and int(pid) != os.getpid():
             found.append((int(pid), cmd.strip()))
     return found
+
+
+CONTAINER_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class ContainerIds:
+    """Every container id the server on `data_dir` ever had on disk, found by listing its
+    containers directory every 50 ms and by reading its log: the cgroups to look for at the end."""
+
+    def __init__(self, data_dir):
+        self.dir = os.path.join(data_dir, "runtime", "containers")
+        self.log = os.path.join(data_dir, "gantry.log")
+        self.ids = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.05):
+            self.scan()
+
+    def scan(self):
+        try:
+            self.ids |= {n for n in os.listdir(self.dir) if CONTAINER_ID.match(n)}
+        except FileNotFoundError:
+            pass
+        try:
+            with open(self.log, errors="replace") as f:
+                self.ids |= set(re.findall(r'"id":"([0-9a-f]{32})"', f.read()))
+        except FileNotFoundError:
+            pass
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(10)
+        self.scan()
+        return self.ids
 
 
 def host_state():
@@ -207,6 +248,7 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
         env["GANTRY_ALB_PORT_OFFSET"] = str(free_port() - 80)
     endpoint = "http://127.0.0.1:%d" % api_port
     before = host_state()
+    ids = ContainerIds(DATA_DIR).start()
 
     run = RunSh(env, str(tmp_path / "run.out"))
     restart = None
@@ -268,6 +310,10 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
                 r.kill()
 
     after = host_state()
+    # Servers of other tests may run meanwhile (the suite runs on two workers): a new cgroup is
+    # this server's only if it is named after one of its containers.
+    ours = ids.stop()
+    after["cgroups"] = {c for c in after["cgroups"] if os.path.basename(c) in ours}
     leftovers = {k: sorted(after[k] - before[k]) for k in before if after[k] - before[k]}
     leftovers["processes"] = processes_mentioning(DATA_DIR)
     leftovers = {k: v for k, v in leftovers.items() if v}
