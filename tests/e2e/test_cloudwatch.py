@@ -301,12 +301,14 @@ def test_cli_metrics_alarm_and_wait(aws, tmp_gantry):
         "--metric-name", "Load", "--dimensions", "Name=Host,Value=h1", "--statistic", "Average",
         "--period", "60", "--evaluation-periods", "2", "--threshold", "50",
         "--comparison-operator", "GreaterThanThreshold", "--treat-missing-data", "ignore")
-    # One datapoint per second (a minute at this scale), the last two seconds ahead, in one call.
+    # One datapoint per second (a minute at this scale), in one call, from two seconds ago to
+    # thirteen ahead: the CLI's calls take seconds on a loaded host, and the alarm must still find
+    # two breaching periods in its window when it evaluates after them.
     end = utcnow().replace(microsecond=0) + datetime.timedelta(seconds=3)
     data = [{"MetricName": "Load", "Dimensions": [{"Name": "Host", "Value": "h1"}], "Value": v,
              "Unit": "Count",
              "Timestamp": (end - datetime.timedelta(seconds=5 - i)).strftime("%Y-%m-%dT%H:%M:%SZ")}
-            for i, v in enumerate([80, 85, 90, 90, 90])]
+            for i, v in enumerate([80, 85] + [90] * 14)]
     run("put-metric-data", "--namespace", "Cli/App", "--metric-data", json.dumps(data))
     listed = run("list-metrics", "--namespace", "Cli/App")["Metrics"]
     assert listed == [{"Namespace": "Cli/App", "MetricName": "Load",
