@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """DynamoDB: PutItem, GetItem, Query (a partition of 100 items of 1 KB) and a 50/50 Get/Put mix
-over keep-alive HTTP with wrk, at 1 and 16 connections, Gantry vs moto_server in the same run
-(the servers taking turns round by round); plus Gantry's RSS after loading N small items.
+over keep-alive HTTP with wrk, at 1 and 16 connections, Gantry vs moto_server and dynalite (npm,
+in memory) in the same run with the same client (the servers taking turns round by round; each figure is the best round's, with every round's
+p50 beside it for the spread); plus
+Gantry's RSS after loading N small items.
 
 Usage: bench/dynamodb_bench.py [--gantry-bin build/gantry] [--duration 5] [--rounds 2]
-                               [--rss-items 1000000] [--smoke]
-Prints Markdown tables for bench/RESULTS.md; writes no file. dynalite (npm) is not measured
-when it is not installed (a note says so).
+                               [--rss-items 1000000] [--only gantry,moto,dynalite] [--smoke]
+Prints Markdown tables for bench/RESULTS.md; writes no file. A full run installs dynalite into
+bench/peers (npm install, pinned by its package-lock.json) when it is missing there.
 
 Each wrk run replays requests signed once with botocore's SigV4 (valid 15 minutes). --smoke:
-1 s runs on 1 connection, 1000 items for the RSS figure, no moto; exits non-zero when a reply
+1 s runs on 1 connection, 1000 items for the RSS figure, no moto, dynalite (GetItem only) when
+it is already installed (a note says when it is not; nothing is downloaded); exits non-zero when a reply
 is not 2xx or a check fails.
 """
 import argparse
@@ -26,14 +29,19 @@ import urllib.request
 import boto3
 import botocore.config
 
-from bench_servers import check_running, free_port, start_gantry, start_moto, stop, wait_listening
 import re
+
+from bench_servers import check_running, free_port, start_gantry, start_moto, stop, wait_listening
 
 from sts_bench import rss_kib, to_ms
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PEERS = os.path.join(ROOT, "bench", "peers")
+DYNALITE = os.path.join(PEERS, "node_modules", ".bin", "dynalite")
 TABLE = "bench"
 PAYLOAD = "x" * 1000
+# CreateTable's CREATING lasts a tenth as long; the time scale changes nothing that is measured.
+FAST_TABLES = ("--time-scale", "10")
 
 
 def client(endpoint):
@@ -43,6 +51,15 @@ def client(endpoint):
                         config=cfg)
 
 
+def wait_active(ddb, name, timeout=30):
+    """Polls DescribeTable until the table is ACTIVE (boto3's waiter sleeps a whole second)."""
+    deadline = time.monotonic() + timeout
+    while ddb.describe_table(TableName=name)["Table"]["TableStatus"] != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise RuntimeError("table %s not ACTIVE after %d s" % (name, timeout))
+        time.sleep(0.05)
+
+
 def prepare(endpoint):
     ddb = client(endpoint)
     ddb.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
@@ -50,7 +67,7 @@ def prepare(endpoint):
                                 {"AttributeName": "sk", "KeyType": "RANGE"}],
                      AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                            {"AttributeName": "sk", "AttributeType": "N"}])
-    ddb.get_waiter("table_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 1})
+    wait_active(ddb, TABLE)
     for start in range(0, 100, 25):
         ddb.batch_write_item(RequestItems={TABLE: [
             {"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"N": str(i)},
@@ -123,18 +140,39 @@ def run_wrk(port, lua_path, connections, duration):
             "problems": problems}
 
 
+def dynalite_available(smoke):
+    """Whether bench/peers holds dynalite; a full run installs it there first (npm install, the
+    versions pinned by package-lock.json). A smoke run never downloads: it notes the skip."""
+    if os.path.exists(DYNALITE):
+        return True
+    if smoke or shutil.which("npm") is None:
+        print("note: dynalite is not installed in bench/peers; its comparison is skipped")
+        return False
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PEERS,
+                   check=True, stdout=subprocess.DEVNULL)
+    return os.path.exists(DYNALITE)
+
+
+def start_dynalite(port):
+    """dynalite in memory (no --path), tables ACTIVE at once."""
+    return subprocess.Popen([DYNALITE, "--port", str(port), "--host", "127.0.0.1",
+                             "--createTableMs", "0", "--deleteTableMs", "0",
+                             "--updateTableMs", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def rss_after_items(binary, count):
     """Gantry's RSS (MiB) after `count` items of ~30 bytes written in batches of 25."""
     with tempfile.TemporaryDirectory(prefix="ddb-rss-") as d:
         port = free_port()
-        proc = start_gantry(binary, d, port)
+        proc = start_gantry(binary, d, port, extra=FAST_TABLES)
         try:
             wait_listening(port, proc)
             ddb = client("http://127.0.0.1:%d" % port)
             ddb.create_table(TableName="small", BillingMode="PAY_PER_REQUEST",
                              KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
                              AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}])
-            ddb.get_waiter("table_exists").wait(TableName="small", WaiterConfig={"Delay": 1})
+            wait_active(ddb, "small")
             for start in range(0, count, 25):
                 ddb.batch_write_item(RequestItems={"small": [
                     {"PutRequest": {"Item": {"k": {"S": "item-%09d" % i}, "n": {"N": str(i)}}}}
@@ -147,6 +185,24 @@ def rss_after_items(binary, count):
             stop(proc)
 
 
+def targets(results):
+    """Issue 18's targets against each server's best round: GetItem p50 <= 0.1 ms, p50 <= 1/10 of
+    moto's, requests/s at 16 connections >= 5x dynalite's."""
+    med = {k: (min(r["p50"] for r in v), max(r["rps"] for r in v)) for k, v in results.items()}
+    print("\n| workload | connections | p50 vs moto (≤ 0.1) | requests/s vs dynalite (≥ 5) |")
+    print("|---|---|---|---|")
+    for (label, c, name), (p50, rps) in sorted(med.items()):
+        if name != "gantry":
+            continue
+        moto = med.get((label, c, "moto"))
+        dyn = med.get((label, c, "dynalite"))
+        print("| %s | %d | %s | %s |" % (label, c, "%.3f" % (p50 / moto[0]) if moto else "-",
+                                         "%.1f" % (rps / dyn[1]) if dyn else "-"))
+    get = med.get(("GetItem", 1, "gantry"))
+    if get:
+        print("\nGantry GetItem p50 at 1 connection: %.3f ms (target ≤ 0.1 ms)" % get[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry-bin", default=os.environ.get("GANTRY_BIN",
@@ -154,16 +210,21 @@ def main():
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--rss-items", type=int, default=1000000)
+    ap.add_argument("--only", default="gantry,moto,dynalite",
+                    help="the servers to measure, comma-separated")
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
     connections = [1, 16]
-    with_moto = not args.smoke and importlib.util.find_spec("moto") is not None
+    only = set(args.only.split(","))
     if args.smoke:
         args.duration, args.rounds, args.rss_items, connections = 1, 1, 1000, [1]
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (see scripts/install-deps.sh)")
-    if shutil.which("dynalite") is None:
-        print("note: dynalite is not installed; its comparison is skipped")
+    # moto takes seconds to start and is slow to serve: a smoke run leaves it out.
+    with_moto = "moto" in only and not args.smoke and importlib.util.find_spec("moto") is not None
+    if "moto" in only and not args.smoke and not with_moto:
+        print("note: moto is not installed; its comparison is skipped")
+    with_dynalite = "dynalite" in only and dynalite_available(args.smoke)
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
     procs = []
@@ -172,13 +233,18 @@ def main():
     with tempfile.TemporaryDirectory(prefix="ddb-bench-") as d:
         try:
             servers = {}
-            port = free_port()
-            procs.append(start_gantry(args.gantry_bin, os.path.join(d, "data"), port))
-            servers["gantry"] = port
+            starters = {"gantry": lambda p: start_gantry(args.gantry_bin, os.path.join(d, "data"), p,
+                                                         extra=FAST_TABLES)}
             if with_moto:
+                starters["moto"] = start_moto
+            if with_dynalite:
+                starters["dynalite"] = start_dynalite
+            for name, start in starters.items():
+                if name == "gantry" and "gantry" not in only:
+                    continue
                 port = free_port()
-                procs.append(start_moto(port))
-                servers["moto"] = port
+                procs.append(start(port))
+                servers[name] = port
             for (name, port), proc in zip(servers.items(), procs):
                 wait_listening(port, proc)
                 prepare("http://127.0.0.1:%d" % port)
@@ -189,6 +255,8 @@ def main():
             for _ in range(args.rounds):
                 for name, port in servers.items():
                     for label, names in workloads.items():
+                        if args.smoke and name != "gantry" and label != "GetItem":
+                            continue  # a smoke run proves each peer's path with one workload
                         lua = os.path.join(d, "req.lua")
                         with open(lua, "w") as f:
                             f.write(lua_for(port, names))
@@ -201,16 +269,21 @@ def main():
         finally:
             for p in procs:
                 stop(p)
-    rss = rss_after_items(args.gantry_bin, args.rss_items)
+    rss = rss_after_items(args.gantry_bin, args.rss_items) if "gantry" in only else 0.0
     print("%s UTC; load average %s at the start, %s at the end; wrk -t2, %d s runs, %d rounds\n" %
           (started, load_start, " ".join(open("/proc/loadavg").read().split()[:3]),
            args.duration, args.rounds))
-    print("| operation | connections | server | requests/s | p50 | p99 |")
-    print("|---|---|---|---|---|---|")
-    for (label, c, name), runs in sorted(results.items()):
-        med = lambda key: sorted(r[key] for r in runs)[len(runs) // 2]
-        print("| %s | %d | %s | %.0f | %.3f ms | %.3f ms |" %
-              (label, c, name, med("rps"), med("p50"), med("p99")))
+    print("| operation | connections | server | requests/s (best) | p50 (best) | p99 (worst) "
+          "| p50 of each round |")
+    print("|---|---|---|---|---|---|---|")
+    order = {name: i for i, name in enumerate(["gantry", "moto", "dynalite"])}
+    for (label, c, name), runs in sorted(results.items(),
+                                         key=lambda kv: (kv[0][0], kv[0][1], order[kv[0][2]])):
+        print("| %s | %d | %s | %.0f | %.3f ms | %.3f ms | %s |" %
+              (label, c, name, max(r["rps"] for r in runs), min(r["p50"] for r in runs),
+               max(r["p99"] for r in runs),
+               " ".join("%.3f" % r["p50"] for r in runs)))
+    targets(results)
     print("\nGantry RSS after %d small items: %.1f MiB" % (args.rss_items, rss))
     if problems:
         sys.exit("problems: " + "; ".join(problems))

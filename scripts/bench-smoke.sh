@@ -19,7 +19,7 @@ fi
 
 benches=("$@")
 if [[ ${#benches[@]} -eq 0 ]]; then
-  benches=(sts ecs ecs_wrk ecr alb task rolling load logs_metric_filter scaling iam ssm secrets)
+  benches=(sts ecs ecs_wrk ecr alb task rolling load logs_metric_filter scaling iam ssm secrets dynamodb)
 fi
 
 log=$(mktemp -d /tmp/bench-smoke.XXXXXX)

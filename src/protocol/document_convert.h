@@ -22,8 +22,11 @@
 namespace protocol {
 
 // Deepest nesting a decoder accepts (objects, arrays, CBOR maps/arrays/tags). Deeper input is a
-// SerializationException, so hostile bodies cannot exhaust the stack.
-inline constexpr int kMaxWireDepth = 64;
+// SerializationException, so hostile bodies cannot exhaust the stack. DynamoDB sets the real
+// bound: it stores items nested 32 levels deep, two JSON levels each ({"M": {...}}) below its
+// request's own (a TransactWriteItems Put's item starts 5 levels down), and rejects a deeper
+// item with its own message, which the service must get to send.
+inline constexpr int kMaxWireDepth = 128;
 
 // SerializationException (400), the error AWS's JSON-family front ends answer for a body that is
 // malformed or whose values have the wrong type.

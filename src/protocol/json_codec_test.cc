@@ -172,6 +172,21 @@ TEST_F(JsonCodecTest, DeeplyNestedBodyIsRejectedWithoutRecursing) {
   expect_serialization_error("ecs", target, deep, "depth");
 }
 
+// "Nesting of up to 32 levels" (DynamoDB developer guide, Service quotas: Attributes): a
+// 32-level item is two JSON levels per level below the request's own, so it must decode; the
+// service, not the codec, rejects a 33rd level with DynamoDB's message.
+TEST_F(JsonCodecTest, DecodesADynamoDbItemNested32LevelsInATransaction) {
+  std::string value = R"({"S": "leaf"})";
+  for (int level = 1; level < 32; ++level) value = R"({"M": {"a": )" + value + "}}";
+  std::string body = R"({"TransactItems": [{"Put": {"TableName": "t", "Item": {"deep": )" +
+                     value + "}}}]}";
+  auto r = decode("dynamodb", "DynamoDB_20120810.TransactWriteItems", body);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  const json::value* v = &r->input.at("TransactItems").at(0).at("Put").at("Item").at("deep");
+  for (int level = 1; level < 32; ++level) v = &v->at("M").at("a");
+  EXPECT_EQ(v->at("S"), "leaf");
+}
+
 TEST_F(JsonCodecTest, EveryTruncationOfAFixtureIsASerializationException) {
   const std::string fixture(kRegisterTaskDefinition);
   for (std::size_t n = 1; n < fixture.size(); ++n) {

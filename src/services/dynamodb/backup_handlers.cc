@@ -3,12 +3,12 @@
 // table, rebuilding its indexes and figures.
 
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
 #include <cstdio>
 
 #include "core/ids.h"
 #include "core/json.h"
 #include "services/dynamodb/backup_store.h"
+#include "services/dynamodb/core/attribute_value.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/errors.h"
 #include "services/dynamodb/item_writer.h"
@@ -191,7 +191,7 @@ Reply DynamoDbService::restore_table_from_backup(const Ctx& ctx, const Doc& in) 
   });
   for (auto& [key, text] : rows) {
     key.space = table->space();
-    json::object item = json::parse(text).as_object();
+    json::object item = parse_stored_item(text);
     write_item(st, *table, key, nullptr, &item);
   }
   std::optional<TableRow> stored = st.table(ctx.account, ctx.region, name);

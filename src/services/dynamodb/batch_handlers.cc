@@ -1,5 +1,7 @@
-// BatchGetItem and BatchWriteItem. Every request is processed: UnprocessedKeys and
-// UnprocessedItems are always empty (there is no throughput to exceed here).
+// BatchGetItem and BatchWriteItem. There is no throughput to exceed here, so every write is
+// processed (UnprocessedItems is always {}) and a read is left unprocessed only past the 16 MB a
+// BatchGetItem reply may carry; UnprocessedKeys and UnprocessedItems are always present, as
+// boto3's batch_writer and the SDKs' retry loops expect.
 
 #include <set>
 
@@ -30,21 +32,62 @@ const json::object& request_items(const Doc& in) {
 
 std::string key_text(const RowKey& k) { return k.h + std::string(1, '\0') + k.s; }
 
+// "A single operation can retrieve up to 16 MB of data" (BatchGetItem), by DynamoDB's item size.
+constexpr std::size_t kMaxBatchGetBytes = 16u << 20;
+
+// The per-table length checks the request's model makes before the operation's own checks,
+// which count across tables.
+void check_batch_lengths(const json::object& tables, bool write) {
+  std::size_t total = 0;
+  for (const auto& [name, v] : tables) {
+    const json::array* list = write ? (v.is_array() ? &v.as_array() : nullptr)
+                                    : (v.is_object() ? core::arr(v.as_object(), "Keys") : nullptr);
+    std::size_t n = list ? list->size() : 0;
+    if (write && (n < 1 || n > 25)) {
+      throw errors::validation(
+          "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+          "Map value must satisfy constraint: [Member must have length less than or equal to 25, "
+          "Member must have length greater than or equal to 1]");
+    }
+    if (!write && (n < 1 || n > 100)) {
+      throw errors::validation("1 validation error detected: Value at 'requestItems." +
+                               std::string(name) + ".member.keys' failed to satisfy constraint: " +
+                               (n < 1 ? "Member must have length greater than or equal to 1"
+                                      : "Member must have length less than or equal to 100"));
+    }
+    total += n;
+  }
+  if (write && total > 25) {
+    throw errors::validation("Too many items requested for the BatchWriteItem call");
+  }
+  if (!write && total > 100) {
+    throw errors::validation("Too many items requested for the BatchGetItem call");
+  }
+}
+
+// The keys of one table left for a later call, with the table's other request parameters.
+void leave_unprocessed(json::object& unprocessed, std::string_view name, const json::object& req,
+                       const json::array& keys, std::size_t from) {
+  if (from >= keys.size()) return;
+  json::object entry = req;
+  entry["Keys"] = json::array(keys.begin() + static_cast<std::ptrdiff_t>(from), keys.end());
+  unprocessed[name] = std::move(entry);
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
 Reply DynamoDbService::batch_get_item(const Ctx& ctx, const Doc& in) {
   const json::object& tables = request_items(in);
-  std::size_t total = 0;
-  for (const auto& [name, v] : tables) {
-    if (const json::array* keys = core::arr(v.as_object(), "Keys")) total += keys->size();
-  }
-  if (total > 100) throw errors::validation("Too many items requested for the BatchGetItem call");
+  check_batch_lengths(tables, false);
   store::Transaction tx = db_.read();
   DdbStore st(tx);
   json::object responses;
+  json::object unprocessed;
   json::array consumed;
+  std::size_t bytes = 0;
   for (const auto& [name, v] : tables) {
+    const json::array& keys_in = v.as_object().at("Keys").as_array();
     json::object req = v.as_object();
     check_expression_parameters(req, {"ProjectionExpression"}, {"AttributesToGet"},
                                 "ProjectionExpression is null");
@@ -57,14 +100,23 @@ Reply DynamoDbService::batch_get_item(const Ctx& ctx, const Doc& in) {
     std::set<std::string> seen;
     json::array items;
     Consumed cost;
+    std::vector<RowKey> rows;
     for (json::value& key : req["Keys"].as_array()) {
       validate_item(key.as_object());
-      RowKey row = key_row_key(*table, key.as_object());
-      if (!seen.insert(key_text(row)).second) {
+      rows.push_back(key_row_key(*table, key.as_object()));
+      if (!seen.insert(key_text(rows.back())).second) {
         throw errors::validation("Provided list of item keys contains duplicates");
       }
-      std::optional<json::object> item = read_item(st, row);
-      cost.table += read_units(item ? item_size(*item) : 0, consistent);
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      std::optional<json::object> item = read_item(st, rows[i]);
+      std::size_t size = item ? item_size(*item) : 0;
+      if (bytes + size > kMaxBatchGetBytes) {
+        leave_unprocessed(unprocessed, name, v.as_object(), keys_in, i);
+        break;
+      }
+      bytes += size;
+      cost.table += read_units(size, consistent);
       if (!item) continue;
       json::object projected = project_item(projection, *item);
       item_from_wire(projected);
@@ -74,7 +126,7 @@ Reply DynamoDbService::batch_get_item(const Ctx& ctx, const Doc& in) {
     json::object cc = consumed_capacity(core::str(in, "ReturnConsumedCapacity"), name, cost);
     if (!cc.empty()) consumed.push_back(std::move(cc));
   }
-  json::object out{{"Responses", std::move(responses)}, {"UnprocessedKeys", json::object()}};
+  json::object out{{"Responses", std::move(responses)}, {"UnprocessedKeys", std::move(unprocessed)}};
   if (!consumed.empty()) out["ConsumedCapacity"] = std::move(consumed);
   return out;
 }
@@ -82,9 +134,7 @@ Reply DynamoDbService::batch_get_item(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
 Reply DynamoDbService::batch_write_item(const Ctx& ctx, const Doc& in) {
   const json::object& tables = request_items(in);
-  std::size_t total = 0;
-  for (const auto& [name, v] : tables) total += v.is_array() ? v.as_array().size() : 0;
-  if (total > 25) throw errors::validation("Too many items requested for the BatchWriteItem call");
+  check_batch_lengths(tables, true);
   // Every request is validated before anything is written.
   struct Write {
     bool put = true;

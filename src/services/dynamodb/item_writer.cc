@@ -1,6 +1,5 @@
 #include "services/dynamodb/item_writer.h"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "services/dynamodb/core/attribute_value.h"
@@ -11,11 +10,6 @@ namespace services::dynamodb {
 namespace {
 
 namespace json = boost::json;
-
-json::object parse_item(const std::string& text) {
-  json::value v = json::parse(text);
-  return v.is_object() ? std::move(v.as_object()) : json::object();
-}
 
 void check_index_key(const Index& index, const KeyAttr& key, const json::object& item) {
   const json::value* v = item.if_contains(key.name);
@@ -39,7 +33,7 @@ void check_index_key(const Index& index, const KeyAttr& key, const json::object&
 std::optional<json::object> read_item(DdbStore& st, const RowKey& key) {
   std::optional<std::string> text = st.item(key);
   if (!text) return std::nullopt;
-  return parse_item(*text);
+  return parse_stored_item(*text);
 }
 
 void check_index_keys(const Table& table, const json::object& item) {
@@ -93,7 +87,7 @@ Consumed write_item(DdbStore& st, const Table& table, const RowKey& key,
 
 void backfill_index(DdbStore& st, const Table& table, const Index& index) {
   st.for_each_item(table.space(), [&](const RowKey& key, const std::string& text) {
-    json::object item = parse_item(text);
+    json::object item = parse_stored_item(text);
     if (std::optional<RowKey> ik = index_row_key(table, index, key, item)) {
       st.put_item(*ik, json::serialize(project_for_index(table, index, item)));
     }

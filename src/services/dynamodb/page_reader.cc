@@ -1,7 +1,6 @@
 #include "services/dynamodb/page_reader.h"
 
 #include <boost/endian/conversion.hpp>
-#include <boost/json/parse.hpp>
 #include <cstring>
 
 #include "services/dynamodb/core/attribute_value.h"
@@ -33,8 +32,7 @@ Page read_page(DdbStore& st, const PageSpec& spec) {
   Page page;
   const KeySchema& schema = spec.index ? spec.index->keys : spec.table->keys;
   st.scan_rows(spec.range, [&](const RowKey& row, const std::string& text) {
-    json::value parsed = json::parse(text);
-    json::object& item = parsed.as_object();
+    json::object item = parse_stored_item(text);
     if (spec.sort && schema.range) {
       const json::value* v = item.if_contains(schema.range->name);
       if (!v || !spec.sort->matches(*v)) return true;

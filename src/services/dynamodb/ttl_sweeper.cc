@@ -1,11 +1,11 @@
 #include "services/dynamodb/ttl_sweeper.h"
 
-#include <boost/json/parse.hpp>
 #include <cstdlib>
 #include <vector>
 
 #include "core/json.h"
 #include "core/log.h"
+#include "services/dynamodb/core/attribute_value.h"
 #include "services/dynamodb/ddb_store.h"
 #include "services/dynamodb/item_writer.h"
 #include "services/dynamodb/table_json.h"
@@ -31,10 +31,10 @@ int sweep_table(DdbStore& st, const Table& table, const std::string& attribute, 
   RowRange all;
   all.space = table.space();
   st.scan_rows(all, [&](const RowKey& key, const std::string& text) {
-    json::value v = json::parse(text);
-    std::optional<double> at = expiry(v.as_object(), attribute);
+    json::object item = parse_stored_item(text);
+    std::optional<double> at = expiry(item, attribute);
     if (at && *at < now && *at > now - kFiveYears) {
-      expired.emplace_back(key, std::move(v.as_object()));
+      expired.emplace_back(key, std::move(item));
     }
     return expired.size() < static_cast<std::size_t>(kTtlBatch);
   });

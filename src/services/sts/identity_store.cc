@@ -79,6 +79,36 @@ std::optional<protocol::Principal> IdentityStore::lookup(std::string_view access
   if (auto it = static_keys_.find(access_key_id); it != static_keys_.end()) {
     return it->second;
   }
+  // Read before the rows: a write in between changes it, so the answer is read again next time.
+  uint64_t generation = changes();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = remembered_.find(access_key_id);
+    if (it != remembered_.end() && it->second.generation == generation) {
+      return it->second.principal;
+    }
+  }
+  std::optional<protocol::Principal> found = read_principal(access_key_id);
+  constexpr std::size_t kMaxRemembered = 4096;  // keys in use at once; more only costs a read
+  std::lock_guard lock(mutex_);
+  if (remembered_.size() >= kMaxRemembered) remembered_.clear();
+  remembered_[std::string(access_key_id)] = Remembered{generation, found};
+  return found;
+}
+
+// Every INSERT, UPDATE and DELETE on the store's one connection, rolled back or not, counts (a
+// wipe's DELETEs too), so an unchanged count means unchanged rows. The query reads no table, so
+// SQLite takes no file lock for it: the store's mutex is all it costs.
+uint64_t IdentityStore::changes() const {
+  store::Transaction tx = db_.read();
+  uint64_t n = 0;
+  tx.query("SELECT total_changes()",
+           [&](const store::Statement& row) { n = static_cast<uint64_t>(row.int64(0)); });
+  return n;
+}
+
+std::optional<protocol::Principal> IdentityStore::read_principal(
+    std::string_view access_key_id) const {
   std::optional<protocol::Principal> found;
   {
     store::Transaction tx = db_.read();

@@ -4,7 +4,9 @@
 // the temporary credentials that STS issues, stored in SQLite so that they survive a restart.
 // Implements protocol::IdentityResolver for the API plane. Thread-safe.
 
+#include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,12 +35,15 @@ struct SessionExtras {
 
 class IdentityStore final : public protocol::IdentityResolver {
  public:
-  // `directory` may be null (no IAM module): then only static and temporary keys resolve.
+  // `directory` may be null (no IAM module): then only static and temporary keys resolve. It
+  // must keep its keys in `db` (a lookup is remembered until a row of `db` changes).
   IdentityStore(store::Db& db, std::vector<StaticKey> keys, std::string default_account,
                 const iam::Directory* directory = nullptr);
 
   // Static keys first, then STS's temporary keys, then IAM users' keys. An IAM key that is
-  // Inactive or deleted resolves to nothing, as an unknown key does.
+  // Inactive or deleted resolves to nothing, as an unknown key does. Answers (unknown keys too)
+  // are remembered while no row of the database changes: a signed read then costs no SQLite
+  // read of its own (bench/RESULTS.md, DynamoDB GetItem).
   std::optional<protocol::Principal> lookup(std::string_view access_key_id) const override;
 
   // The role-chaining extras of a temporary key; nullopt for any other key.
@@ -52,9 +57,18 @@ class IdentityStore final : public protocol::IdentityResolver {
                       const SessionExtras& extras = {});
 
  private:
+  struct Remembered {
+    uint64_t generation = 0;
+    std::optional<protocol::Principal> principal;
+  };
+  uint64_t changes() const;
+  std::optional<protocol::Principal> read_principal(std::string_view access_key_id) const;
+
   store::Db& db_;
   const iam::Directory* directory_;
   std::map<std::string, protocol::Principal, std::less<>> static_keys_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, Remembered, std::less<>> remembered_;
 };
 
 }  // namespace services::sts

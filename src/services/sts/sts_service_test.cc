@@ -276,5 +276,25 @@ TEST_F(StsServiceTest, SessionsExpiredForADayAreForgottenWhenNewOnesAreIssued) {
   EXPECT_EQ(stored_sessions(db_), 2);
 }
 
+// Lookups are remembered while the database is unchanged: a key issued after a miss, and one
+// wiped by a reset after a hit, are seen at once.
+TEST_F(StsServiceTest, RememberedLookupsFollowEveryWrite) {
+  protocol::Principal p;
+  p.account = test::kAccount;
+  p.arn = "arn:aws:sts::123456789012:assumed-role/r/s";
+  p.secret_access_key = "secret";
+  p.session_token = "token";
+  p.expires_at = clock_.now() + std::chrono::hours(1);
+  EXPECT_FALSE(identities_->lookup("ASIAREMEMBERED0001"));
+  EXPECT_FALSE(identities_->lookup("ASIAREMEMBERED0001"));
+  identities_->save_temporary("ASIAREMEMBERED0001", p);
+  std::optional<protocol::Principal> found = identities_->lookup("ASIAREMEMBERED0001");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->arn, p.arn);
+  EXPECT_TRUE(identities_->lookup("ASIAREMEMBERED0001"));
+  db_.wipe();
+  EXPECT_FALSE(identities_->lookup("ASIAREMEMBERED0001"));
+}
+
 }  // namespace
 }  // namespace services::sts

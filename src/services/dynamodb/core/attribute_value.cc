@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
 #include <vector>
@@ -369,6 +370,13 @@ void check_item_size(const json::object& item, bool update) {
     invalid(update ? "Item size to update has exceeded the maximum allowed size"
                    : "Item size has exceeded the maximum allowed size");
   }
+}
+
+json::object parse_stored_item(std::string_view text) {
+  json::parse_options options;
+  options.max_depth = 2 * kMaxNestingDepth + 2;  // the item, then {"M": {...}} per level
+  json::value v = json::parse(text, json::storage_ptr(), options);
+  return v.is_object() ? std::move(v.as_object()) : json::object();
 }
 
 }  // namespace services::dynamodb

@@ -77,4 +77,9 @@ std::size_t item_size(const boost::json::object& item);
 // the result of an UpdateItem, "Item size to update has exceeded the maximum allowed size".
 void check_item_size(const boost::json::object& item, bool update = false);
 
+// Parses an item stored as JSON text (serialized from this wire form). An item may nest values
+// kMaxNestingDepth levels deep, two JSON levels each, deeper than Boost.JSON's default limit of
+// 32. Throws boost::system::system_error on text that is not JSON; a non-object gives {}.
+boost::json::object parse_stored_item(std::string_view text);
+
 }  // namespace services::dynamodb

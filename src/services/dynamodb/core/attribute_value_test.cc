@@ -93,6 +93,18 @@ TEST(AttributeValueTest, LimitsNestingTo32Levels) {
             "the item have nested levels beyond supported limit");
 }
 
+// A stored item nested 32 levels deep is 64 JSON levels: beyond Boost.JSON's default of 32.
+TEST(AttributeValueTest, ParsesStoredItemsNestedToTheLimit) {
+  std::string value = R"({"SS": ["a"]})";
+  for (int level = 1; level < kMaxNestingDepth; ++level) value = R"({"M": {"m": )" + value + "}}";
+  json::object item = parse_stored_item(R"({"deep": )" + value + "}");
+  const json::value* v = &item.at("deep");
+  for (int level = 1; level < kMaxNestingDepth; ++level) v = &v->at("M").at("m");
+  EXPECT_EQ(v->at("SS").at(0), "a");
+  EXPECT_TRUE(parse_stored_item("[]").empty());
+  EXPECT_THROW(parse_stored_item("{"), boost::system::system_error);
+}
+
 TEST(AttributeValueTest, RewritesNumbersCanonicallyAndDropsNullMembers) {
   json::object item = json::parse(R"({
     "n": {"N": "001.500"}, "ns": {"NS": ["1e2", "-0.0"]},
