@@ -309,6 +309,28 @@ TEST_F(StreamsServiceTest, BadArgumentsFailAsDynamoDbStreamsFails) {
   EXPECT_EQ(s_.err("ListStreams", R"({"Limit": 0})").code, "ValidationException");
 }
 
+TEST_F(StreamsServiceTest, CreateTableChecksTheStreamSpecification) {
+  json::object in = J(R"({"TableName": "tab", "BillingMode": "PAY_PER_REQUEST",
+      "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})");
+  in["StreamSpecification"] = J(R"({"StreamEnabled": true})");
+  EXPECT_EQ(err("CreateTable", in).message,
+            "One or more parameter values were invalid: Table is being created with a stream "
+            "enabled, UpdateViewType is required");
+  in["StreamSpecification"] = J(R"({"StreamEnabled": false, "StreamViewType": "KEYS_ONLY"})");
+  EXPECT_EQ(err("CreateTable", in).message,
+            "One or more parameter values were invalid: Table is being created with a stream "
+            "disabled, UpdateViewType should not be specified");
+  in["StreamSpecification"] = J(R"({"StreamEnabled": false})");
+  ok("CreateTable", in);
+  settle();
+  EXPECT_FALSE(ok("DescribeTable", R"({"TableName": "tab"})")
+                   .at("Table")
+                   .as_object()
+                   .contains("StreamSpecification"));
+  EXPECT_TRUE(s_.ok("ListStreams").at("Streams").as_array().empty());
+}
+
 TEST_F(StreamsServiceTest, ListStreamsPagesByLimit) {
   std::vector<std::string> arns{streamed("a", "KEYS_ONLY"), streamed("b", "KEYS_ONLY"),
                                 streamed("c", "KEYS_ONLY")};
