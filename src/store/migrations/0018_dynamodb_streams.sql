@@ -37,3 +37,19 @@ CREATE TABLE ddb_stream_records (
 );
 CREATE INDEX ddb_stream_records_by_stream ON ddb_stream_records (stream_id, seq);
 CREATE INDEX ddb_stream_records_by_age ON ddb_stream_records (created_ms);
+
+-- Tables stored before this migration: an enabled stream gets its row (one empty shard, created
+-- with the table as far as anyone can tell), and a disabled one loses the StreamSpecification
+-- that DescribeTable does not show for it.
+INSERT INTO ddb_streams (arn, account, region, table_name, table_id, label, view_type, key_schema,
+                         status, created_ms, shard_id, start_seq)
+SELECT json_extract(description, '$.LatestStreamArn'), account, region, name, id,
+       json_extract(description, '$.LatestStreamLabel'),
+       json_extract(description, '$.StreamSpecification.StreamViewType'),
+       json_extract(description, '$.KeySchema'), 'ENABLED', created_ms,
+       'shardId-' || printf('%020d', created_ms) || '-' || lower(hex(randomblob(4))), 1
+FROM ddb_tables
+WHERE json_extract(description, '$.StreamSpecification.StreamEnabled') = 1
+  AND json_extract(description, '$.LatestStreamArn') IS NOT NULL;
+UPDATE ddb_tables SET description = json_remove(description, '$.StreamSpecification')
+WHERE json_extract(description, '$.StreamSpecification.StreamEnabled') = 0;
