@@ -15,7 +15,8 @@ namespace protocol {
 namespace {
 namespace json = boost::json;
 
-// DynamoDB qualifies error types with its Coral namespace; botocore keeps what follows '#'.
+// DynamoDB (and DynamoDB Streams) qualify error types with DynamoDB's Coral namespace; botocore
+// keeps what follows '#'.
 constexpr std::string_view kDynamoDbErrorPrefix = "com.amazonaws.dynamodb.v20120810#";
 
 AwsError unknown_operation() {
@@ -111,7 +112,7 @@ class JsonCodec final : public Codec {
                     http::Response& res) const override {
     const ShapeDef* shape = find_error_shape(model, error.code);
     std::string type = error.code;
-    if (model.name == "dynamodb") {
+    if (model.name == "dynamodb" || model.name == "dynamodbstreams") {
       type = std::string(kDynamoDbErrorPrefix) + error.code;
     } else if (model.query_compatible && shape != nullptr) {
       // The JSON form of a query-compatible service names the error shape; the query code

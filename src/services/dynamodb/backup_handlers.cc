@@ -83,6 +83,10 @@ json::object restored_description(const BackupRow& b, const std::string& name,
   d["TableId"] = core::ids::uuid4();
   d["CreationDateTime"] = static_cast<double>(now_ms) / 1000.0;
   d.erase("UpdatedMs");
+  // "You must manually set up the following on the restored table: ... Stream settings".
+  for (std::string_view m : {"StreamSpecification", "LatestStreamArn", "LatestStreamLabel"}) {
+    d.erase(m);
+  }
   for (std::string_view list : {"LocalSecondaryIndexes", "GlobalSecondaryIndexes"}) {
     json::array* indexes = d.contains(list) ? d[list].if_array() : nullptr;
     for (json::value& v : indexes ? *indexes : json::array()) {
@@ -192,7 +196,7 @@ Reply DynamoDbService::restore_table_from_backup(const Ctx& ctx, const Doc& in) 
   for (auto& [key, text] : rows) {
     key.space = table->space();
     json::object item = parse_stored_item(text);
-    write_item(st, *table, key, nullptr, &item);
+    write_item(st, *table, key, nullptr, &item, {now});
   }
   std::optional<TableRow> stored = st.table(ctx.account, ctx.region, name);
   json::object d = describe_row(st, *stored);

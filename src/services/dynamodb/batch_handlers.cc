@@ -184,7 +184,7 @@ Reply DynamoDbService::batch_write_item(const Ctx& ctx, const Doc& in) {
       cost.table = 1;
       if (list[i].put || old) {
         cost = write_item(st, *table, keys[i], old ? &*old : nullptr,
-                          list[i].put ? &list[i].item : nullptr);
+                          list[i].put ? &list[i].item : nullptr, streams::request_origin(clock_));
       }
       total_cost.table += cost.table;
       for (const auto& [n, u] : cost.global_indexes) total_cost.global_indexes[n] += u;

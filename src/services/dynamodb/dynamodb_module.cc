@@ -1,6 +1,8 @@
 #include "services/dynamodb/dynamodb_module.h"
 
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/streams/stream_trimmer.h"
+#include "services/dynamodb/streams/streams_service.h"
 #include "services/dynamodb/ttl_sweeper.h"
 
 namespace services::dynamodb {
@@ -9,17 +11,29 @@ namespace {
 class DynamoDbModule final : public module::Module {
  public:
   explicit DynamoDbModule(module::ModuleContext& ctx)
-      : service_(ctx.db, ctx.clock), sweeper_(ctx.db, ctx.clock) {
+      : service_(ctx.db, ctx.clock),
+        sweeper_(ctx.db, ctx.clock),
+        streams_(ctx.db, ctx.clock),
+        trimmer_(ctx.db, ctx.clock) {
     service_.register_operations(ctx.registry);
+    streams_.register_operations(ctx.registry);
     ctx.on_reset([this] { service_.reset(); });
   }
 
-  void start() override { sweeper_.start(); }
-  void stop() override { sweeper_.stop(); }
+  void start() override {
+    sweeper_.start();
+    trimmer_.start();
+  }
+  void stop() override {
+    trimmer_.stop();
+    sweeper_.stop();
+  }
 
  private:
   DynamoDbService service_;
   TtlSweeper sweeper_;
+  streams::StreamsService streams_;
+  streams::StreamTrimmer trimmer_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
-// The DynamoDB module: the DynamoDB operation table over the server's store, and the TTL
-// sweeper (ttl_sweeper.h) as its background work. It needs no other module.
+// The DynamoDB module: the DynamoDB and DynamoDB Streams operation tables over the server's
+// store, and the TTL sweeper (ttl_sweeper.h) and the stream trimmer (streams/stream_trimmer.h)
+// as its background work. It needs no other module.
 
 #include <memory>
 

@@ -128,7 +128,8 @@ Reply DynamoDbService::put_item(const Ctx& ctx, const Doc& in) {
   check_index_keys(*table, w.target);
   std::optional<json::object> old = read_item(st, key);
   if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
-  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &w.target);
+  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &w.target,
+                             streams::request_origin(clock_));
   tx.commit();
   return reply(w.req, *table, w.target, cost,
                w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
@@ -178,7 +179,9 @@ Reply DynamoDbService::delete_item(const Ctx& ctx, const Doc& in) {
   if (!w.condition.evaluate(old ? *old : json::object())) return condition_failed(w.req, old);
   Consumed cost;
   cost.table = 1;
-  if (old) cost = write_item(st, *table, key, &*old, nullptr);
+  if (old) {
+    cost = write_item(st, *table, key, &*old, nullptr, streams::request_origin(clock_));
+  }
   tx.commit();
   return reply(w.req, *table, w.target, cost,
                w.return_values == "ALL_OLD" ? std::move(old) : std::nullopt);
@@ -202,7 +205,8 @@ Reply DynamoDbService::update_item(const Ctx& ctx, const Doc& in) {
     return errors::validation("Item size to update has exceeded the maximum allowed size");
   }
   check_index_keys(*table, updated);
-  Consumed cost = write_item(st, *table, key, old ? &*old : nullptr, &updated);
+  Consumed cost =
+      write_item(st, *table, key, old ? &*old : nullptr, &updated, streams::request_origin(clock_));
   tx.commit();
   std::optional<json::object> attributes;
   if (rv == "ALL_OLD") attributes = std::move(old);

@@ -44,7 +44,8 @@ void check_index_keys(const Table& table, const json::object& item) {
 }
 
 Consumed write_item(DdbStore& st, const Table& table, const RowKey& key,
-                    const json::object* old_item, const json::object* new_item) {
+                    const json::object* old_item, const json::object* new_item,
+                    const streams::ChangeOrigin& origin) {
   Consumed cost;
   for (const Index& index : table.indexes) {
     std::optional<RowKey> old_key =
@@ -79,6 +80,7 @@ Consumed write_item(DdbStore& st, const Table& table, const RowKey& key,
     st.delete_item(key);
   }
   if (items != 0 || bytes != 0) st.add_figures(table.id, items, bytes);
+  streams::record_change(st.transaction(), table, old_item, new_item, origin);
   std::size_t largest = std::max(old_item ? item_size(*old_item) : 0,
                                  new_item ? item_size(*new_item) : 0);
   cost.table = write_units(largest);

@@ -1,6 +1,7 @@
 #pragma once
 // Reads and writes items with everything a write carries in the same transaction: the rows of
-// every secondary index (projected as the index says) and the table's item count and size.
+// every secondary index (projected as the index says), the table's item count and size, and the
+// record of its enabled stream (streams/stream_writer.h).
 // Items are in the core's wire form and already validated.
 
 #include <boost/json/object.hpp>
@@ -8,6 +9,7 @@
 
 #include "services/dynamodb/capacity.h"
 #include "services/dynamodb/ddb_store.h"
+#include "services/dynamodb/streams/stream_writer.h"
 #include "services/dynamodb/table.h"
 
 namespace services::dynamodb {
@@ -21,10 +23,11 @@ std::optional<boost::json::object> read_item(DdbStore& st, const RowKey& key);
 void check_index_keys(const Table& table, const boost::json::object& item);
 
 // Replaces `old_item` (or nothing) under `key` with `new_item` (or nothing: a delete), with the
-// index rows and figures that follow. Returns the write units it consumed on the table and on
-// each index whose rows changed.
+// index rows, figures and stream record that follow (`origin` says who wrote and when). Returns
+// the write units it consumed on the table and on each index whose rows changed.
 Consumed write_item(DdbStore& st, const Table& table, const RowKey& key,
-                const boost::json::object* old_item, const boost::json::object* new_item);
+                    const boost::json::object* old_item, const boost::json::object* new_item,
+                    const streams::ChangeOrigin& origin);
 
 // Writes the index rows of every item of the table into `index` (a new GSI's backfill).
 void backfill_index(DdbStore& st, const Table& table, const Index& index);

@@ -6,6 +6,7 @@
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/errors.h"
 #include "services/dynamodb/item_writer.h"
+#include "services/dynamodb/streams/stream_writer.h"
 #include "services/dynamodb/table_json.h"
 #include "services/dynamodb/table_updates.h"
 
@@ -117,6 +118,7 @@ Reply DynamoDbService::create_table(const Ctx& ctx, const Doc& in) {
   }();
   if (!id) return errors::resource_in_use("Table already exists: " + row.name);
   row.id = *id;
+  streams::sync_streams(tx, {row.id, ctx.account, ctx.region, row.name}, row.description, now);
   catalog_.forget(ctx.account, ctx.region, row.name);
   json::object out{{"TableDescription", describe_row(st, row)}};
   tx.commit();
@@ -148,6 +150,7 @@ Reply DynamoDbService::delete_table(const Ctx& ctx, const Doc& in) {
           row.name);
     }
     st.delete_table(row.id);
+    streams::table_deleted(st.transaction(), row.id, core::to_epoch_millis(clock_.now()));
     catalog_.forget(ctx.account, ctx.region, row.name);
     d["TableStatus"] = "DELETING";
     return json::object{{"TableDescription", std::move(d)}};
@@ -186,6 +189,8 @@ Reply DynamoDbService::update_table(const Ctx& ctx, const Doc& in) {
     if (!change) return change.error();
     row.description = std::move(change->description);
     st.update_description(row.id, row.description);
+    streams::sync_streams(st.transaction(), {row.id, ctx.account, ctx.region, row.name},
+                          row.description, now);
     catalog_.forget(ctx.account, ctx.region, row.name);
     std::shared_ptr<const Table> table = catalog_.find(st, ctx.account, ctx.region, row.name);
     for (int slot : change->dropped_slots) st.delete_space(table->space() + slot);

@@ -274,9 +274,14 @@ protocol::Result<json::object> describe_new_table(const NewTable& where, const j
     d[list] = std::move(out);
   }
   if (const json::object* streams = core::obj(in, "StreamSpecification")) {
-    if (core::opt_bool(*streams, "StreamEnabled").value_or(false)) {
-      d["StreamSpecification"] = *streams;
+    bool enabled = core::opt_bool(*streams, "StreamEnabled").value_or(false);
+    if (enabled != streams->contains("StreamViewType")) {
+      return errors::invalid(enabled ? "Table is being created with a stream enabled, "
+                                       "UpdateViewType is required"
+                                     : "Table is being created with a stream disabled, "
+                                       "UpdateViewType should not be specified");
     }
+    if (enabled) d["StreamSpecification"] = *streams;
   }
   if (const json::object* sse = core::obj(in, "SSESpecification")) {
     if (core::opt_bool(*sse, "Enabled").value_or(false)) {

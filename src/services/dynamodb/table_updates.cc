@@ -166,16 +166,39 @@ std::optional<AwsError> index_updates(json::object& d, const json::object& in,
   return std::nullopt;
 }
 
-void change_streams(json::object& d, const json::object& streams) {
-  bool enabled = core::opt_bool(streams, "StreamEnabled").value_or(false);
-  if (!enabled) {
-    d["StreamSpecification"] = json::object{{"StreamEnabled", false}};
-    return;
+// Enabling needs a StreamViewType and a table without an enabled stream (a view type cannot
+// change in place); disabling takes none and needs an enabled stream. Disabling drops
+// StreamSpecification from the description and keeps LatestStreamArn and LatestStreamLabel;
+// each enabling makes a new stream, labelled with the time of the change.
+std::optional<AwsError> change_streams(json::object& d, const json::object& streams) {
+  bool enable = core::opt_bool(streams, "StreamEnabled").value_or(false);
+  if (enable && !streams.contains("StreamViewType")) {
+    return errors::invalid("If stream is being enabled then UpdateViewType is required");
+  }
+  if (!enable && streams.contains("StreamViewType")) {
+    return errors::invalid(
+        "If stream is being disabled, then UpdateViewType must not be specified");
+  }
+  const json::object* current = core::obj(d, "StreamSpecification");
+  bool enabled = current && core::opt_bool(*current, "StreamEnabled").value_or(false);
+  std::string name = core::str(d, "TableName");
+  if (enable && enabled) {
+    return errors::validation("Table already has an enabled stream: TableName: " + name);
+  }
+  if (!enable && !enabled) {
+    return errors::validation("Table has no stream to disable: TableName: " + name);
+  }
+  if (!enable) {
+    d.erase("StreamSpecification");
+    return std::nullopt;
   }
   d["StreamSpecification"] = streams;
-  std::string label = stream_label(d["UpdatedMs"].to_number<int64_t>());
+  int64_t ms = d["UpdatedMs"].to_number<int64_t>();
+  std::string label = stream_label(ms);
+  if (label == core::str(d, "LatestStreamLabel")) label = stream_label(ms + 1);
   d["LatestStreamLabel"] = label;
   d["LatestStreamArn"] = core::str(d, "TableArn") + "/stream/" + label;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -202,7 +225,7 @@ protocol::Result<TableChange> plan_table_update(const json::object& description,
   if (auto e = index_updates(d, in, change)) return *e;
   if (core::arr(in, "GlobalSecondaryIndexUpdates")) changed = true;
   if (const json::object* streams = core::obj(in, "StreamSpecification")) {
-    change_streams(d, *streams);
+    if (auto e = change_streams(d, *streams)) return *e;
     changed = true;
   }
   if (const json::object* sse = core::obj(in, "SSESpecification")) {

@@ -152,21 +152,22 @@ Reply DynamoDbService::transact_write_items(const Ctx& ctx, const Doc& in) {
   }
   if (std::optional<protocol::AwsError> e = check_conditions(st, ops)) return *e;
   std::map<std::string, Consumed> costs;
+  streams::ChangeOrigin origin = streams::request_origin(clock_);
   for (WriteOp& op : ops) {
     const json::object* old = op.old ? &*op.old : nullptr;
     Consumed cost;
     cost.table = write_units(op.old ? item_size(*op.old) : 0);
     if (op.kind == Kind::Put) {
-      cost = write_item(st, *op.table, op.key, old, &op.item_or_key);
+      cost = write_item(st, *op.table, op.key, old, &op.item_or_key, origin);
     } else if (op.kind == Kind::Delete && old) {
-      cost = write_item(st, *op.table, op.key, old, nullptr);
+      cost = write_item(st, *op.table, op.key, old, nullptr, origin);
     } else if (op.kind == Kind::Update) {
       json::object updated = op.update.apply(old ? *old : op.item_or_key);
       if (item_size(updated) > kMaxItemSize) {
         return errors::validation("Item size to update has exceeded the maximum allowed size");
       }
       check_index_keys(*op.table, updated);
-      cost = write_item(st, *op.table, op.key, old, &updated);
+      cost = write_item(st, *op.table, op.key, old, &updated, origin);
     }
     Consumed& total = costs[op.table_name];
     total.table += 2 * cost.table;
@@ -203,6 +204,7 @@ Reply DynamoDbService::transact_get_items(const Ctx& ctx, const Doc& in) {
   DdbStore st(tx);
   json::array responses;
   std::map<std::string, Consumed> costs;
+  streams::ChangeOrigin origin = streams::request_origin(clock_);
   for (auto& [req, projection] : gets) {
     std::string name = core::str(req, "TableName");
     std::shared_ptr<const Table> table = active_table(st, ctx, name);

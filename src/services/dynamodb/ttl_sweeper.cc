@@ -27,6 +27,7 @@ std::optional<double> expiry(const json::object& item, const std::string& attrib
 }
 
 int sweep_table(DdbStore& st, const Table& table, const std::string& attribute, double now) {
+  streams::ChangeOrigin origin{static_cast<int64_t>(now * 1000), true};
   std::vector<std::pair<RowKey, json::object>> expired;
   RowRange all;
   all.space = table.space();
@@ -38,7 +39,7 @@ int sweep_table(DdbStore& st, const Table& table, const std::string& attribute, 
     }
     return expired.size() < static_cast<std::size_t>(kTtlBatch);
   });
-  for (const auto& [key, item] : expired) write_item(st, table, key, &item, nullptr);
+  for (const auto& [key, item] : expired) write_item(st, table, key, &item, nullptr, origin);
   return static_cast<int>(expired.size());
 }
 
