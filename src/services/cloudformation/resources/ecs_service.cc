@@ -79,6 +79,7 @@ class EcsService final : public ClientProvider {
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     json::object cfn = properties(req.properties);
     cfn.erase("ForceNewDeployment");
+    cfn["Tags"] = stack_tags(req, prop(req, "Tags"));
     json::object in = api_input("ecs", "CreateService", cfn, kRenames);
     std::string name = prop_str(req, "ServiceName");
     in["serviceName"] =

@@ -49,9 +49,12 @@ const boost::json::object& properties(const boost::json::value& v);
 // (present in one and not the other counts).
 bool changed(const engine::ResourceRequest& req, std::string_view key);
 
-// The tags CloudFormation adds to every taggable resource it creates, as [{Key, Value}]
+// The tags CloudFormation gives every taggable resource it creates, as [{Key, Value}]: its own
 // (aws:cloudformation:stack-name, aws:cloudformation:logical-id, aws:cloudformation:stack-id),
-// followed by the template's own `Tags` list when `template_tags` is given.
+// then the stack's Tags (CreateStack/UpdateStack), then the template's `Tags` list when
+// `template_tags` is given; a template tag wins over a stack tag with the same key. The services
+// accept the reserved aws: keys because ServiceClient's calls are CloudFormation's
+// (RequestContext::called_via).
 boost::json::array stack_tags(const engine::ResourceRequest& req,
                               const boost::json::value* template_tags = nullptr);
 
