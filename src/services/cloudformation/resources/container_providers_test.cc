@@ -464,6 +464,25 @@ TEST_F(EcsServiceProviderTest, FailsWhenItDoesNotStabilizeInTime) {
   EXPECT_EQ(ok_(patient->stabilize(req)), Progress::InProgress);
 }
 
+// The three hours are AWS time: at a time scale they last 3 h / scale, as Gantry's other
+// waits do (here 3 h / 10^8: about 0.1 ms).
+TEST_F(EcsServiceProviderTest, TheStabilizationLimitScalesWithTheClock) {
+  schedule();
+  fakes::ManualClock fast;
+  fast.set_time_scale(1e8);
+  ServiceClient scaled{registry_, &fast};
+  EXPECT_EQ(scaled.scaled(std::chrono::hours(3)), std::chrono::milliseconds(0));
+  EXPECT_EQ(client_.scaled(std::chrono::hours(3)), std::chrono::hours(3));
+  auto p = make_ecs_service(scaled);
+  ResourceRequest req = service("", "web:2");
+  req.physical_id = ok_(p->create(req)).physical_id;
+  pass();
+  fail_tasks();
+  auto progress = p->stabilize(req);
+  ASSERT_FALSE(progress);
+  EXPECT_EQ(progress.error().message, "Service " + std::string(kArn) + " did not stabilize.");
+}
+
 TEST_F(EcsServiceProviderTest, FailsWhenAnUpdateIsRolledBack) {
   schedule();
   auto& p = provider("AWS::ECS::Service");
