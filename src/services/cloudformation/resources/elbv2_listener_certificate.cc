@@ -71,7 +71,7 @@ class ListenerCertificateProvider final : public engine::ResourceProvider {
 
   protocol::Result<void> remove(const engine::ResourceRequest& req) override {
     return lb::gone_is_ok(
-        lb::no_output(change(req, "RemoveListenerCertificates", certificate_arns(req.properties))),
+        change(req, "RemoveListenerCertificates", certificate_arns(req.properties)),
         "ListenerNotFound");
   }
 
