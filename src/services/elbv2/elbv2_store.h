@@ -94,8 +94,7 @@ class Elbv2Store {
   // A listener's certificate list (not its default certificate), in the order added; adding one
   // already there does nothing, as removing one that is not.
   void add_listener_certificate(std::string_view listener_arn, std::string_view certificate_arn);
-  void remove_listener_certificate(std::string_view listener_arn,
-                                   std::string_view certificate_arn);
+  void remove_listener_certificate(std::string_view listener_arn, std::string_view certificate_arn);
   std::vector<std::string> listener_certificates(std::string_view listener_arn);
   void delete_listener(std::string_view arn);                      // and its rules
 

@@ -47,9 +47,10 @@ protocol::Result<ListenerRow> secure_listener(Elbv2Store& st, const std::string&
     return errors::listener_not_found();
   }
   if (str(row->doc, "Protocol") != "HTTPS") {
-    return errors::validation("Certificates can only be added to or removed from HTTPS or TLS "
-                              "listeners; listener '" + arn + "' uses protocol '" +
-                              str(row->doc, "Protocol") + "'");
+    return errors::validation(
+        "Certificates can only be added to or removed from HTTPS or TLS "
+        "listeners; listener '" +
+        arn + "' uses protocol '" + str(row->doc, "Protocol") + "'");
   }
   return *row;
 }
@@ -129,32 +130,32 @@ Reply Elbv2Service::remove_listener_certificates(const Ctx& ctx, const Doc& in) 
 // (once with IsDefault set to true and once with IsDefault set to false)."
 Reply Elbv2Service::describe_listener_certificates(const Ctx& ctx, const Doc& in) {
   std::string arn = str(in, "ListenerArn");
-  return describe_page(
-      db_, ctx, in, "Certificates", [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
-        std::optional<ListenerRow> row = st.listener(arn);
-        if (!row) {
-          return std::optional(errors::listener_not_found());
-        }
-        // Keyed by position, zero-padded so that a Marker compares in order.
-        std::vector<std::pair<std::string, json::object>> rows;
-        std::size_t position = 0;
-        auto keep = [&](const std::string& cert, bool is_default) {
-          char key[16];
-          std::snprintf(key, sizeof key, "%06zu", ++position);
-          if (page.after.empty() || std::string(key) > page.after) {
-            rows.emplace_back(key, certificate(cert, is_default));
-          }
-        };
-        if (std::string def = default_certificate(*row); !def.empty()) {
-          keep(def, true);
-        }
-        for (const std::string& cert : st.listener_certificates(arn)) {
-          keep(cert, false);
-        }
-        take_page(
-            rows, page, [](const json::object& doc) { return doc; }, out);
-        return std::optional<protocol::AwsError>();
-      });
+  return describe_page(db_, ctx, in, "Certificates",
+                       [&](Elbv2Store& st, const Page& page, DescribeOut& out) {
+                         std::optional<ListenerRow> row = st.listener(arn);
+                         if (!row) {
+                           return std::optional(errors::listener_not_found());
+                         }
+                         // Keyed by position, zero-padded so that a Marker compares in order.
+                         std::vector<std::pair<std::string, json::object>> rows;
+                         std::size_t position = 0;
+                         auto keep = [&](const std::string& cert, bool is_default) {
+                           char key[16];
+                           std::snprintf(key, sizeof key, "%06zu", ++position);
+                           if (page.after.empty() || std::string(key) > page.after) {
+                             rows.emplace_back(key, certificate(cert, is_default));
+                           }
+                         };
+                         if (std::string def = default_certificate(*row); !def.empty()) {
+                           keep(def, true);
+                         }
+                         for (const std::string& cert : st.listener_certificates(arn)) {
+                           keep(cert, false);
+                         }
+                         take_page(
+                             rows, page, [](const json::object& doc) { return doc; }, out);
+                         return std::optional<protocol::AwsError>();
+                       });
 }
 
 }  // namespace services::elbv2

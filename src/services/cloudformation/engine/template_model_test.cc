@@ -155,10 +155,11 @@ Resources:
                   "SNS topic (ServiceToken), which Gantry does not have yet");
   }
   // Under a false condition, as any other resource, they are not checked.
-  Template skipped = ok(parse_template(
-      "Resources: {Net: {Type: AWS::CloudFormation::Stack, Condition: No}}"));
-  EXPECT_TRUE(check_resource_types(skipped, only_clusters, [](std::string_view) { return false; })
-                  .has_value());
+  Template skipped =
+      ok(parse_template("Resources: {Net: {Type: AWS::CloudFormation::Stack, Condition: No}}"));
+  EXPECT_TRUE(check_resource_types(skipped, only_clusters, [](std::string_view) {
+                return false;
+              }).has_value());
 }
 
 }  // namespace

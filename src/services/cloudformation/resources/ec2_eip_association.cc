@@ -18,8 +18,8 @@ using namespace ec2;
 class EipAssociationProvider final : public AssociationProvider {
  public:
   explicit EipAssociationProvider(const ServiceClient& client)
-      : AssociationProvider(client, {"AssociateAddress", "DisassociateAddress",
-                                     "DescribeAddresses", "association-id", "Addresses"}) {}
+      : AssociationProvider(client, {"AssociateAddress", "DisassociateAddress", "DescribeAddresses",
+                                     "association-id", "Addresses"}) {}
 
  protected:
   protocol::Result<json::object> associate_input(

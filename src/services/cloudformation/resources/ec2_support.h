@@ -127,9 +127,7 @@ class AssociationProvider : public Ec2Provider {
   virtual protocol::Result<boost::json::object> associate_input(
       const engine::ResourceRequest& req) const = 0;
   // read()'s live properties from the described item that holds the association.
-  virtual boost::json::object live_properties(const boost::json::object& item) const {
-    return {};
-  }
+  virtual boost::json::object live_properties(const boost::json::object& item) const { return {}; }
 
  private:
   AssociationApi api_;

@@ -23,8 +23,8 @@ std::vector<std::string> certificate_arns(const json::value& props) {
   std::vector<std::string> out;
   if (const json::array* certs = core::arr(properties(props), "Certificates")) {
     for (const json::value& c : *certs) {
-      if (std::optional<std::string> arn = c.is_object() ? lb::text(c.get_object(), "CertificateArn")
-                                                         : std::nullopt) {
+      if (std::optional<std::string> arn =
+              c.is_object() ? lb::text(c.get_object(), "CertificateArn") : std::nullopt) {
         out.push_back(*arn);
       }
     }

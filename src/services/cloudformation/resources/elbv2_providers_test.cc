@@ -393,34 +393,41 @@ TEST_F(Elbv2ProvidersTest, ListenerCertificateAddsToTheListAndUpdatesItInPlace) 
   std::string lb = make_lb(), tg = make_tg();
   const std::string cert = "arn:aws:acm:us-east-1:123456789012:certificate/";
   ResourceRequest lreq = request("Https", R"({"Port": 443, "Protocol": "HTTPS",
-      "Certificates": [{"CertificateArn": ")" + cert + R"(default"}],
-      "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" + tg + R"("}]})");
+      "Certificates": [{"CertificateArn": ")" +
+                                              cert + R"(default"}],
+      "DefaultActions": [{"Type": "forward", "TargetGroupArn": ")" +
+                                              tg + R"("}]})");
   lreq.properties.as_object()["LoadBalancerArn"] = lb;
   std::string listener = created("Listener", lreq).physical_id;
   auto described = [&] {
     std::vector<std::string> out;
-    for (const json::value& c :
-         ok("DescribeListenerCertificates", {{"ListenerArn", listener}}).at("Certificates").as_array()) {
+    for (const json::value& c : ok("DescribeListenerCertificates", {{"ListenerArn", listener}})
+                                    .at("Certificates")
+                                    .as_array()) {
       out.push_back(std::string(c.at("CertificateArn").as_string()) +
                     (c.at("IsDefault").as_bool() ? " default" : ""));
     }
     return out;
   };
 
-  ResourceRequest req = request("Extra", R"({"ListenerArn": ")" + listener + R"(",
-      "Certificates": [{"CertificateArn": ")" + cert + R"(a"}, {"CertificateArn": ")" + cert +
-                                             R"(b"}]})");
+  ResourceRequest req =
+      request("Extra", R"({"ListenerArn": ")" + listener + R"(",
+      "Certificates": [{"CertificateArn": ")" +
+                           cert + R"(a"}, {"CertificateArn": ")" + cert + R"(b"}]})");
   engine::ProvisionResult made = created("ListenerCertificate", req);
   EXPECT_EQ(made.physical_id, listener + "|" + cert + "a");
-  EXPECT_EQ(described(), (std::vector<std::string>{cert + "default default", cert + "a", cert + "b"}));
+  EXPECT_EQ(described(),
+            (std::vector<std::string>{cert + "default default", cert + "a", cert + "b"}));
 
-  ResourceRequest up = update_of(req, made.physical_id, R"({"ListenerArn": ")" + listener + R"(",
-      "Certificates": [{"CertificateArn": ")" + cert + R"(b"}, {"CertificateArn": ")" + cert +
-                                                             R"(c"}]})");
+  ResourceRequest up = update_of(req, made.physical_id,
+                                 R"({"ListenerArn": ")" + listener + R"(",
+      "Certificates": [{"CertificateArn": ")" +
+                                     cert + R"(b"}, {"CertificateArn": ")" + cert + R"(c"}]})");
   auto r = p.update(up);
   ASSERT_TRUE(r) << r.error().code << " " << r.error().message;
   EXPECT_EQ(r->physical_id, made.physical_id);
-  EXPECT_EQ(described(), (std::vector<std::string>{cert + "default default", cert + "b", cert + "c"}));
+  EXPECT_EQ(described(),
+            (std::vector<std::string>{cert + "default default", cert + "b", cert + "c"}));
 
   // One removed behind the stack's back is drift: read() shows only what is left.
   ok("RemoveListenerCertificates",

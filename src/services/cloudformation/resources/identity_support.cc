@@ -2,9 +2,9 @@
 
 #include "services/cloudformation/resources/identity_support.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>

@@ -82,9 +82,8 @@ boost::json::array stack_tags(const engine::ResourceRequest& req,
   const boost::json::array* own =
       template_tags && template_tags->is_array() ? &template_tags->get_array() : nullptr;
   for (const boost::json::value& t : req.stack->tags) {
-    bool overridden = own && std::any_of(own->begin(), own->end(), [&](const auto& o) {
-                        return key_of(o) == key_of(t);
-                      });
+    bool overridden = own && std::any_of(own->begin(), own->end(),
+                                         [&](const auto& o) { return key_of(o) == key_of(t); });
     if (!overridden) tags.push_back(t);
   }
   if (own) {

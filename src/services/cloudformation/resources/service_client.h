@@ -41,9 +41,9 @@ class ServiceClient {
   // How long an AWS duration lasts here: divided by the clock's time scale, as every other wait
   // in Gantry (CloudFormation's three hours for an ECS service last 108 s at --time-scale 100).
   std::chrono::milliseconds scaled(std::chrono::milliseconds aws_duration) const {
-    return clock_ ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                        clock_->scaled(aws_duration))
-                  : aws_duration;
+    return clock_
+               ? std::chrono::duration_cast<std::chrono::milliseconds>(clock_->scaled(aws_duration))
+               : aws_duration;
   }
 
  private:
