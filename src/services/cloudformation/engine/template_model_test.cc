@@ -156,7 +156,7 @@ Resources:
   }
   // Under a false condition, as any other resource, they are not checked.
   Template skipped =
-      ok(parse_template("Resources: {Net: {Type: AWS::CloudFormation::Stack, Condition: No}}"));
+      ok(parse_template("Resources: {Net: {Type: AWS::CloudFormation::Stack, Condition: Never}}"));
   EXPECT_TRUE(check_resource_types(skipped, only_clusters, [](std::string_view) {
                 return false;
               }).has_value());
