@@ -401,9 +401,8 @@ TEST_F(Elbv2ProvidersTest, ListenerCertificateAddsToTheListAndUpdatesItInPlace) 
   std::string listener = created("Listener", lreq).physical_id;
   auto described = [&] {
     std::vector<std::string> out;
-    for (const json::value& c : ok("DescribeListenerCertificates", {{"ListenerArn", listener}})
-                                    .at("Certificates")
-                                    .as_array()) {
+    json::object reply = ok("DescribeListenerCertificates", {{"ListenerArn", listener}});
+    for (const json::value& c : reply.at("Certificates").as_array()) {
       out.push_back(std::string(c.at("CertificateArn").as_string()) +
                     (c.at("IsDefault").as_bool() ? " default" : ""));
     }
