@@ -132,7 +132,9 @@ class Run:
         """{logical id: seconds} from each resource's <phase>_IN_PROGRESS to <phase>_COMPLETE."""
         started, took = {}, {}
         pages = self.cfn.get_paginator("describe_stack_events").paginate(StackName=name)
-        events = [e for page in pages for e in page["StackEvents"]]
+        # Newest first: reversed, so that a stable sort keeps an IN_PROGRESS before the
+        # COMPLETE that shares its millisecond.
+        events = [e for page in pages for e in page["StackEvents"]][::-1]
         for e in sorted(events, key=lambda e: e["Timestamp"]):
             if e["ResourceType"] == "AWS::CloudFormation::Stack":
                 continue

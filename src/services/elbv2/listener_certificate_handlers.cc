@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 #include "services/elbv2/describe_pages.h"
 #include "services/elbv2/elbv2_json.h"
@@ -66,63 +67,68 @@ json::object certificate(const std::string& arn, bool is_default) {
   return json::object{{"CertificateArn", arn}, {"IsDefault", is_default}};
 }
 
+// Add/RemoveListenerCertificates: the request's certificates and its HTTPS listener checked,
+// then change(st, listener, certificates) in one transaction, committed unless it fails.
+Reply change_list(store::Db& db, const protocol::RequestContext& ctx, const Doc& in,
+                  const std::function<Reply(Elbv2Store&, const ListenerRow&,
+                                            const std::vector<std::string>&)>& change) {
+  protocol::Result<std::vector<std::string>> wanted = requested_certificates(in);
+  if (!wanted) {
+    return wanted.error();
+  }
+  store::Transaction tx = db.begin();
+  Elbv2Store st(tx, ctx.account, ctx.region);
+  protocol::Result<ListenerRow> row = secure_listener(st, str(in, "ListenerArn"));
+  if (!row) {
+    return row.error();
+  }
+  Reply out = change(st, *row, *wanted);
+  if (out) {
+    tx.commit();
+  }
+  return out;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AddListenerCertificates.html
 // "If the certificate in already in the certificate list, the call is successful but the
 // certificate is not added again."
 Reply Elbv2Service::add_listener_certificates(const Ctx& ctx, const Doc& in) {
-  protocol::Result<std::vector<std::string>> wanted = requested_certificates(in);
-  if (!wanted) {
-    return wanted.error();
-  }
-  std::string arn = str(in, "ListenerArn");
-  store::Transaction tx = db_.begin();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  protocol::Result<ListenerRow> row = secure_listener(st, arn);
-  if (!row) {
-    return row.error();
-  }
-  std::vector<std::string> have = st.listener_certificates(arn);
-  json::array added;
-  for (const std::string& cert : *wanted) {
-    if (std::find(have.begin(), have.end(), cert) == have.end()) {
-      if (have.size() >= kMaxCertificates) {
-        return errors::too_many_certificates();
+  return change_list(db_, ctx, in, [](Elbv2Store& st, const ListenerRow& row,
+                                      const std::vector<std::string>& wanted) -> Reply {
+    std::string arn = str(row.doc, "ListenerArn");
+    std::vector<std::string> have = st.listener_certificates(arn);
+    json::array added;
+    for (const std::string& cert : wanted) {
+      if (std::find(have.begin(), have.end(), cert) == have.end()) {
+        if (have.size() >= kMaxCertificates) {
+          return errors::too_many_certificates();
+        }
+        have.push_back(cert);
+        st.add_listener_certificate(arn, cert);
       }
-      have.push_back(cert);
-      st.add_listener_certificate(arn, cert);
+      added.push_back(certificate(cert, false));
     }
-    added.push_back(certificate(cert, false));
-  }
-  tx.commit();
-  return json::object{{"Certificates", std::move(added)}};
+    return json::object{{"Certificates", std::move(added)}};
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RemoveListenerCertificates.html
 // "You can't remove the default certificate for a listener. To replace the default certificate,
 // call ModifyListener."
 Reply Elbv2Service::remove_listener_certificates(const Ctx& ctx, const Doc& in) {
-  protocol::Result<std::vector<std::string>> wanted = requested_certificates(in);
-  if (!wanted) {
-    return wanted.error();
-  }
-  std::string arn = str(in, "ListenerArn");
-  store::Transaction tx = db_.begin();
-  Elbv2Store st(tx, ctx.account, ctx.region);
-  protocol::Result<ListenerRow> row = secure_listener(st, arn);
-  if (!row) {
-    return row.error();
-  }
-  std::string default_arn = default_certificate(*row);
-  for (const std::string& cert : *wanted) {
-    if (cert == default_arn) {
-      return errors::operation_not_permitted("Default certificate cannot be removed");
+  return change_list(db_, ctx, in, [](Elbv2Store& st, const ListenerRow& row,
+                                      const std::vector<std::string>& wanted) -> Reply {
+    std::string default_arn = default_certificate(row);
+    for (const std::string& cert : wanted) {
+      if (cert == default_arn) {
+        return errors::operation_not_permitted("Default certificate cannot be removed");
+      }
+      st.remove_listener_certificate(str(row.doc, "ListenerArn"), cert);
     }
-    st.remove_listener_certificate(arn, cert);
-  }
-  tx.commit();
-  return json::object{};
+    return json::object{};
+  });
 }
 
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeListenerCertificates.html
