@@ -20,6 +20,11 @@ build-images.sh frontend:v1 backend:v1; not timed). Then:
                   (DescribeServices every 0.2 s: one COMPLETED deployment, running = desired);
                   then teardown.sh.
 
+For the CloudFormation path it also sums, from the stacks' events, how long each resource took
+(its CREATE_IN_PROGRESS to CREATE_COMPLETE, the provider's API calls and its wait to stabilize),
+which is what making the same resources one call at a time, directly, would cost, and names the
+slowest resources of create and delete.
+
 Both paths end when the ALB answers GET / and GET /stats with 200 from the host. Prints a
 Markdown table and, unless --no-write, replaces the "CloudFormation: the seed stacks" section of
 bench/RESULTS.md. Leaves the host as it found it: each server is reset then stopped and no
@@ -123,6 +128,23 @@ class Run:
             return None
         alb_env.wait_until("stack %s %s" % (name, goal), status, timeout=900, interval=POLL)
 
+    def resource_times(self, name, phase):
+        """{logical id: seconds} from each resource's <phase>_IN_PROGRESS to <phase>_COMPLETE."""
+        started, took = {}, {}
+        pages = self.cfn.get_paginator("describe_stack_events").paginate(StackName=name)
+        # Newest first: reversed, so that a stable sort keeps an IN_PROGRESS before the
+        # COMPLETE that shares its millisecond.
+        events = [e for page in pages for e in page["StackEvents"]][::-1]
+        for e in sorted(events, key=lambda e: e["Timestamp"]):
+            if e["ResourceType"] == "AWS::CloudFormation::Stack":
+                continue
+            if e["ResourceStatus"] == phase + "_IN_PROGRESS":
+                started.setdefault(e["LogicalResourceId"], e["Timestamp"])
+            elif e["ResourceStatus"] == phase + "_COMPLETE" and e["LogicalResourceId"] in started:
+                took[e["LogicalResourceId"]] = (
+                    e["Timestamp"] - started[e["LogicalResourceId"]]).total_seconds()
+        return took
+
     def cloudformation(self):
         repo = {r["repositoryName"]: r["repositoryUri"]
                 for r in self.ecr.describe_repositories()["repositories"]}
@@ -142,12 +164,24 @@ class Run:
         dns = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "LoadBalancerDnsName")
         self.serving(dns)
         t_serving = time.monotonic() - t0
+        created = {}
+        for stack in ("seed-network", "seed-app"):
+            created.update(self.resource_times(stack, "CREATE"))
+        ids = {}
+        for stack in ("seed-app", "seed-network"):
+            ids[stack] = self.cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackId"]
         t1 = time.monotonic()
         for stack in ("seed-app", "seed-network"):
             self.cfn.delete_stack(StackName=stack)
             self.wait_stack(stack, "DELETE_COMPLETE")
-        return {"network": t_network, "app": t_app, "serving": t_serving,
-                "delete": time.monotonic() - t1}
+        t_delete = time.monotonic() - t1
+        deleted = {}
+        for stack in ("seed-app", "seed-network"):
+            deleted.update(self.resource_times(ids[stack], "DELETE"))
+        return {"network": t_network, "app": t_app, "serving": t_serving, "delete": t_delete,
+                "resources": len(created), "sum": sum(created.values()),
+                "slowest": slowest(created), "delete_sum": sum(deleted.values()),
+                "delete_slowest": slowest(deleted)}
 
     def stable(self):
         try:
@@ -210,6 +244,12 @@ class Run:
             raise RuntimeError("namespaces left behind: %s (log: /tmp/cfn-bench.log)" % leftover)
 
 
+def slowest(took, n=3):
+    """The `n` slowest resources, "Name 12.3 s, ..."."""
+    top = sorted(took.items(), key=lambda kv: -kv[1])[:n]
+    return ", ".join("%s %.1f s" % kv for kv in top)
+
+
 def measure(path, time_scale):
     with tempfile.TemporaryDirectory(prefix="gantry-cfn-bench-") as tmp:
         r = Run(tmp, time_scale)
@@ -240,8 +280,17 @@ def report(results, args, load_start, load_end):
                          fmt([r["app"] for r in cfn])))
             rows.append((scale, "CloudFormation: first CreateStack → ALB serves / and /stats",
                          fmt([r["serving"] for r in cfn])))
+            rows.append((scale, "CloudFormation: sum of the %d resources' own times (their API "
+                         "calls and waits, one after another: the direct cost)" % cfn[0]["resources"],
+                         fmt([r["sum"] for r in cfn])))
+            rows.append((scale, "CloudFormation: slowest resources to create",
+                         cfn[-1]["slowest"]))
             rows.append((scale, "CloudFormation: DeleteStack app + network → DELETE_COMPLETE",
                          fmt([r["delete"] for r in cfn])))
+            rows.append((scale, "CloudFormation: sum of the resources' delete times",
+                         fmt([r["delete_sum"] for r in cfn])))
+            rows.append((scale, "CloudFormation: slowest resources to delete",
+                         cfn[-1]["delete_slowest"]))
         direct = results.get(("direct", scale))
         if direct:
             rows.append((scale, "direct (deploy.sh): VPC step → both services stable",
@@ -261,7 +310,10 @@ def report(results, args, load_start, load_end):
         "deploy.sh --no-update making the same system with one AWS CLI call per resource (its "
         "tasks in the public subnets, no NAT gateway). Each path on a fresh server with the "
         "images already pushed. Time scale 1 is AWS's own timers (health checks every 5 s, 2 "
-        "to turn healthy)." % (
+        "to turn healthy). The sum of the resources' own times comes from the stacks' events "
+        "(each resource's IN_PROGRESS to COMPLETE: its provider's in-process API calls and its "
+        "wait to stabilize), what the same calls made one after another would take; "
+        "CloudFormation runs independent resources in parallel." % (
             os.path.relpath(args.gantry_bin, ROOT), ",".join("%g" % s for s in args.time_scales),
             args.runs, datetime.date.today().isoformat(), platform.machine(),
             platform.release(), os.cpu_count(), load_start, load_end))
@@ -300,7 +352,8 @@ def main():
             for _ in range(args.runs):
                 r = measure(path, scale)
                 print("%s, time scale %g: %s" % (path, scale, ", ".join(
-                    "%s %.1f s" % kv for kv in r.items())), flush=True)
+                    "%s %s" % (k, "%.1f s" % v if isinstance(v, float) else v)
+                    for k, v in r.items())), flush=True)
                 results.setdefault((path, scale), []).append(r)
     text = report(results, args, load_start, loadavg())
     print(text)

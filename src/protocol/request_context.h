@@ -22,6 +22,12 @@ struct RequestContext {
   std::string source_ip;       // the peer's address (aws:SourceIp); empty for in-process calls
   Protocol protocol = Protocol::Json;
   core::TimePoint received_at{};
+  // In-process calls only (never set from a request): the AWS service calling on the caller's
+  // behalf, as IAM's aws:CalledVia names it. Services accept the reserved "aws:" tag keys from
+  // kCalledViaCloudFormation, which tags each stack resource with aws:cloudformation:*.
+  std::string called_via;
+  static constexpr const char* kCalledViaCloudFormation = "cloudformation.amazonaws.com";
+  bool via_cloudformation() const { return called_via == kCalledViaCloudFormation; }
 
   // The context of a call that Gantry makes itself, in process, on behalf of `account` in
   // `region` (ECS registering targets, later CloudFormation and Application Auto Scaling):

@@ -58,7 +58,7 @@ class CloudFormationModule final : public module::Module {
  public:
   explicit CloudFormationModule(module::ModuleContext& ctx)
       : db_(ctx.db),
-        client_(ctx.registry),
+        client_(ctx.registry, &ctx.clock),
         worker_(ctx.db, ctx.clock, providers_, environment(client_)),
         service_(ctx.db, ctx.clock, worker_) {
     resources::add_all_providers(providers_, client_);

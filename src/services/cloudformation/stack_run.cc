@@ -26,6 +26,7 @@ StackRun::StackRun(StackWorker& worker, std::string stack_id)
   for (const json::value& a : s.notification_arns) {
     if (a.is_string()) identity_.notification_arns.emplace_back(a.as_string());
   }
+  identity_.tags = s.tags;
   if (w_.env_.dynamic_refs) refs_ = w_.env_.dynamic_refs(identity_);
 }
 

@@ -64,7 +64,7 @@ protocol::Result<Row> find_address(Ec2Store& st, const Doc& in) {
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateAddress.html
 Reply Ec2Service::allocate_address(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "elastic-ip");
+  auto tags = tags_from_specifications(ctx, in, "elastic-ip");
   if (!tags) {
     return tags.error();
   }

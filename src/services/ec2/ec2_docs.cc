@@ -36,7 +36,7 @@ void merge_tags(Doc& doc, std::string_view member, const json::array& tags) {
   }
 }
 
-protocol::Result<void> validate_tags(const json::array& tags) {
+protocol::Result<void> validate_tags(const json::array& tags, bool allow_reserved) {
   if (tags.size() > 50) {
     return protocol::AwsError{"TagLimitExceeded",
                               "The maximum number of Tags for a resource has been reached."};
@@ -49,9 +49,9 @@ protocol::Result<void> validate_tags(const json::array& tags) {
     if (key.empty()) {
       return errors::invalid_parameter_value("Tag key cannot be null or empty");
     }
-    // "aws:" keys are AWS's own. The only ones AWS itself sets here are CloudFormation's
-    // (aws:cloudformation:stack-name, logical-id, stack-id) on the resources of a stack.
-    if (key.starts_with("aws:") && !key.starts_with("aws:cloudformation:")) {
+    // "aws:" keys are AWS's own: CloudFormation sets aws:cloudformation:stack-name, logical-id
+    // and stack-id on the resources of a stack; nobody else may.
+    if (key.starts_with("aws:") && !allow_reserved) {
       return errors::invalid_parameter_value(
           "Value ( " + key +
           " ) for parameter key is invalid. Tag keys starting with 'aws:' are "
@@ -61,7 +61,8 @@ protocol::Result<void> validate_tags(const json::array& tags) {
   return {};
 }
 
-protocol::Result<json::array> tags_from_specifications(const Doc& in,
+protocol::Result<json::array> tags_from_specifications(const protocol::RequestContext& ctx,
+                                                       const Doc& in,
                                                        std::string_view resource_type) {
   json::array out;
   const json::array* specs = arr(in, "TagSpecifications");
@@ -79,7 +80,7 @@ protocol::Result<json::array> tags_from_specifications(const Doc& in,
           "'" + type + "' is not a valid taggable resource type for this operation.");
     }
     if (const json::array* tags = arr(spec, "Tags")) {
-      if (auto ok = validate_tags(*tags); !ok) {
+      if (auto ok = validate_tags(*tags, ctx.via_cloudformation()); !ok) {
         return ok.error();
       }
       for (const json::value& t : *tags) {

@@ -35,12 +35,14 @@ bool flag(const Doc& o, std::string_view key);  // opt_bool(...).value_or(false)
 std::string_view tag_member(std::string_view resource_id);
 // Sets (adds or replaces by key) tags on `doc`.
 void merge_tags(Doc& doc, std::string_view member, const boost::json::array& tags);
-// Validates tags from a request: keys present, not "aws:"-prefixed (but for the
-// aws:cloudformation: tags of a stack's resources), at most 50.
-protocol::Result<void> validate_tags(const boost::json::array& tags);
+// Validates tags from a request: keys present, not "aws:"-prefixed unless `allow_reserved`
+// (CloudFormation's in-process calls, which tag a stack's resources aws:cloudformation:*), at
+// most 50.
+protocol::Result<void> validate_tags(const boost::json::array& tags, bool allow_reserved = false);
 // The tags from TagSpecifications whose ResourceType is `resource_type`; another type is
-// InvalidParameterValue, as EC2 answers.
-protocol::Result<boost::json::array> tags_from_specifications(const Doc& in,
+// InvalidParameterValue, as EC2 answers. Reserved keys only from CloudFormation (`ctx`).
+protocol::Result<boost::json::array> tags_from_specifications(const protocol::RequestContext& ctx,
+                                                              const Doc& in,
                                                               std::string_view resource_type);
 
 }  // namespace services::ec2

@@ -39,7 +39,7 @@ protocol::Result<Doc> gateway_and_vpc(Ec2Store& st, const std::string& igw_id,
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateInternetGateway.html
 Reply Ec2Service::create_internet_gateway(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "internet-gateway");
+  auto tags = tags_from_specifications(ctx, in, "internet-gateway");
   if (!tags) {
     return tags.error();
   }

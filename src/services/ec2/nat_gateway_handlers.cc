@@ -60,7 +60,7 @@ void associate_elastic_ip(Ec2Store& st, Doc& address, Doc& eni, Doc& nat_address
 // The gateway is "available" at once: it holds an address in its subnet (a requester-managed
 // network interface) and, when public, its Elastic IP.
 Reply Ec2Service::create_nat_gateway(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "natgateway");
+  auto tags = tags_from_specifications(ctx, in, "natgateway");
   if (!tags) {
     return tags.error();
   }

@@ -166,7 +166,7 @@ void Ec2Service::remove_network_interface(Ec2Store& st, std::string_view eni_id)
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html
 Reply Ec2Service::create_network_interface(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "network-interface");
+  auto tags = tags_from_specifications(ctx, in, "network-interface");
   if (!tags) {
     return tags.error();
   }

@@ -206,7 +206,7 @@ Doc Ec2Service::make_route_table(Ec2Store& st, const Doc& vpc, bool main, const 
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRouteTable.html
 Reply Ec2Service::create_route_table(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "route-table");
+  auto tags = tags_from_specifications(ctx, in, "route-table");
   if (!tags) {
     return tags.error();
   }

@@ -119,7 +119,7 @@ Doc Ec2Service::group_view(Ec2Store& st, Doc group) {
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
 Reply Ec2Service::create_security_group(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "security-group");
+  auto tags = tags_from_specifications(ctx, in, "security-group");
   if (!tags) {
     return tags.error();
   }
@@ -280,7 +280,7 @@ std::vector<Row>::iterator rule_like(std::vector<Row>& rules, const Doc& wanted)
 }
 
 Reply authorize(Ec2Service& svc, const Ctx& ctx, const Doc& in, bool egress) {
-  auto tags = tags_from_specifications(in, "security-group-rule");
+  auto tags = tags_from_specifications(ctx, in, "security-group-rule");
   if (!tags) {
     return tags.error();
   }

@@ -102,7 +102,7 @@ protocol::Result<Doc> Ec2Service::make_subnet(Ec2Store& st, const Doc& vpc, std:
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html
 Reply Ec2Service::create_subnet(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "subnet");
+  auto tags = tags_from_specifications(ctx, in, "subnet");
   if (!tags) {
     return tags.error();
   }

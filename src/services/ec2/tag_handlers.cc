@@ -112,7 +112,7 @@ Reply Ec2Service::create_tags(const Ctx& ctx, const Doc& in) {
   if (const json::array* given = arr(in, "Tags")) {
     tags = *given;
   }
-  if (auto ok = validate_tags(tags); !ok) {
+  if (auto ok = validate_tags(tags, ctx.via_cloudformation()); !ok) {
     return ok.error();
   }
   return run(ctx, in, [&](Ec2Store& st) -> Reply {

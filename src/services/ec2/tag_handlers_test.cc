@@ -57,19 +57,26 @@ TEST_F(TagHandlersTest, TaggingAnUnknownResourceNamesItsKindsNotFound) {
 }
 
 // CloudFormation tags every resource of a stack with aws:cloudformation:stack-name,
-// aws:cloudformation:logical-id and aws:cloudformation:stack-id, reserved keys a user cannot set.
-TEST_F(TagHandlersTest, CloudFormationStackTagsAreAcceptedOtherAwsKeysAreNot) {
-  std::string vpc = s(ok("CreateVpc", J(R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
-      {"ResourceType":"vpc","Tags":[{"Key":"aws:cloudformation:stack-name","Value":"net"}]}]})"))
-                          ["Vpc"]
-                              .at("VpcId"));
+// aws:cloudformation:logical-id and aws:cloudformation:stack-id, reserved keys a user cannot set:
+// only a call CloudFormation makes in process (RequestContext::called_via) may.
+TEST_F(TagHandlersTest, OnlyCloudFormationMaySetAwsKeys) {
+  const char* create = R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
+      {"ResourceType":"vpc","Tags":[{"Key":"aws:cloudformation:stack-name","Value":"net"}]}]})";
+  protocol::AwsError user = err("CreateVpc", J(create));
+  EXPECT_EQ(user.code, "InvalidParameterValue");
+  EXPECT_EQ(user.message,
+            "Value ( aws:cloudformation:stack-name ) for parameter key is invalid. Tag keys "
+            "starting with 'aws:' are reserved for internal use");
+  protocol::RequestContext cfn = ctx();
+  cfn.called_via = protocol::RequestContext::kCalledViaCloudFormation;
+  std::string vpc = s(ok("CreateVpc", J(create), cfn)["Vpc"].at("VpcId"));
   json::array tags = describe_one("DescribeVpcs", "VpcIds", vpc, "Vpcs")["Tags"].as_array();
   ASSERT_EQ(tags.size(), 1u);
   EXPECT_EQ(s(tags[0].at("Key")), "aws:cloudformation:stack-name");
-  EXPECT_EQ(err("CreateVpc", J(R"({"CidrBlock":"10.0.0.0/16","TagSpecifications":[
-      {"ResourceType":"vpc","Tags":[{"Key":"aws:other","Value":"v"}]}]})"))
-                .code,
-            "InvalidParameterValue");
+  json::object add{{"Resources", json::array{json::value(vpc)}},
+                   {"Tags", json::array{json::object{{"Key", "aws:other"}, {"Value", "v"}}}}};
+  EXPECT_EQ(err("CreateTags", add).code, "InvalidParameterValue");
+  ok("CreateTags", add, cfn);
 }
 
 TEST_F(TagHandlersTest, TagSpecificationsOfAnotherResourceTypeAreRejected) {

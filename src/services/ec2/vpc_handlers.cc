@@ -59,7 +59,7 @@ Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const 
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html
 Reply Ec2Service::create_vpc(const Ctx& ctx, const Doc& in) {
-  auto tags = tags_from_specifications(in, "vpc");
+  auto tags = tags_from_specifications(ctx, in, "vpc");
   if (!tags) {
     return tags.error();
   }

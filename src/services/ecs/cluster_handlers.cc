@@ -143,7 +143,7 @@ Reply EcsService::create_cluster(const Ctx& ctx, const Doc& in) {
   if (const json::array* t = arr(in, "tags")) {
     tags = *t;
   }
-  if (std::string e = check_tags(tags); !e.empty()) {
+  if (std::string e = check_tags(tags, ctx.via_cloudformation()); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   store::Transaction tx = db_.begin();

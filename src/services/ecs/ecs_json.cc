@@ -77,7 +77,7 @@ boost::json::object page_out(std::vector<std::string> keys, const Page& page,
   return out;
 }
 
-std::string check_tags(const json::array& tags) {
+std::string check_tags(const json::array& tags, bool allow_reserved) {
   if (tags.size() > 50) {
     return "Number of tags must not exceed 50.";
   }
@@ -93,7 +93,8 @@ std::string check_tags(const json::array& tags) {
     if (value.size() > 256) {
       return "Tag value must be at most 256 characters.";
     }
-    if (key.size() >= 4 && (key.substr(0, 4) == "aws:" || key.substr(0, 4) == "AWS:")) {
+    if (!allow_reserved && key.size() >= 4 &&
+        (key.substr(0, 4) == "aws:" || key.substr(0, 4) == "AWS:")) {
       return "Tag keys with the 'aws:' prefix are reserved.";
     }
   }

@@ -56,8 +56,9 @@ boost::json::object page_out(std::vector<std::string> keys, const Page& page,
                              std::string_view key);
 
 // Tags in documents are [{key, value}]. Checks ECS's limits (50 per resource, key 1..128,
-// value 0..256, no "aws:" prefix) and returns an error message, empty when valid.
-std::string check_tags(const boost::json::array& tags);
+// value 0..256, no "aws:" prefix unless `allow_reserved`: CloudFormation's in-process calls,
+// RequestContext::via_cloudformation) and returns an error message, empty when valid.
+std::string check_tags(const boost::json::array& tags, bool allow_reserved = false);
 
 // ECS's twenty-character service deployment id: "ecs-svc/" + 19 digits.
 std::string deployment_id();

@@ -64,7 +64,8 @@ const json::array* requested_strategy(const Doc& in) {
 }
 
 // CreateService's checks that need neither the store nor EC2.
-protocol::Result<void> check_create_service_input(const Doc& in, const json::array& tags) {
+protocol::Result<void> check_create_service_input(const Doc& in, const json::array& tags,
+                                                  bool allow_reserved_tags) {
   if (!valid_resource_name(str(in, "serviceName"))) {
     return errors::invalid_parameter(
         "Service name can only contain letters (uppercase and lowercase), numbers, hyphens and "
@@ -78,7 +79,7 @@ protocol::Result<void> check_create_service_input(const Doc& in, const json::arr
   if (std::optional<int64_t> desired = opt_int(in, "desiredCount"); desired && *desired < 0) {
     return errors::invalid_parameter("desiredCount must be greater than or equal to 0.");
   }
-  if (std::string e = check_tags(tags); !e.empty()) {
+  if (std::string e = check_tags(tags, allow_reserved_tags); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   return {};
@@ -241,7 +242,7 @@ void set_remaining_members(Doc& service, const Doc& in, const Ctx& ctx, double n
 // CreateService — https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
 Reply EcsService::create_service(const Ctx& ctx, const Doc& in) {
   json::array tags = arr(in, "tags") ? *arr(in, "tags") : json::array();
-  if (auto r = check_create_service_input(in, tags); !r) {
+  if (auto r = check_create_service_input(in, tags, ctx.via_cloudformation()); !r) {
     return r.error();
   }
   return create_in_cluster(

@@ -44,7 +44,7 @@ Reply EcsService::register_task_definition(const Ctx& ctx, const Doc& in) {
   if (const json::array* t = arr(in, "tags")) {
     tags = *t;
   }
-  if (std::string e = check_tags(tags); !e.empty()) {
+  if (std::string e = check_tags(tags, ctx.via_cloudformation()); !e.empty()) {
     return errors::invalid_parameter(e);
   }
   store::Transaction tx = db_.begin();

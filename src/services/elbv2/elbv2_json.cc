@@ -101,7 +101,7 @@ std::map<std::string, std::string> attributes_map(const Doc& attributes) {
   return out;
 }
 
-std::optional<protocol::AwsError> check_tags(const json::array& tags) {
+std::optional<protocol::AwsError> check_tags(const json::array& tags, bool allow_reserved) {
   std::set<std::string> seen;
   for (const json::value& v : tags) {
     if (!v.is_object()) {
@@ -112,7 +112,7 @@ std::optional<protocol::AwsError> check_tags(const json::array& tags) {
     if (key.empty() || key.size() > 128) {
       return errors::validation("Tag key must be between 1 and 128 characters");
     }
-    if (key.starts_with("aws:")) {
+    if (key.starts_with("aws:") && !allow_reserved) {
       return errors::validation("Tag keys starting with 'aws:' are reserved for internal use");
     }
     if (value.size() > 256) {

@@ -60,9 +60,11 @@ std::string make_marker(std::string_view last_key);
 boost::json::array attributes_list(const Doc& attributes);
 std::map<std::string, std::string> attributes_map(const Doc& attributes);
 
-// Tags travel as [{Key, Value}]. Checks ELB's rules (key 1..128 without "aws:", value 0..256, no
-// duplicate key in one request) and returns the error, if any.
-std::optional<protocol::AwsError> check_tags(const boost::json::array& tags);
+// Tags travel as [{Key, Value}]. Checks ELB's rules (key 1..128 without "aws:" unless
+// `allow_reserved`: CloudFormation's in-process calls; value 0..256, no duplicate key in one
+// request) and returns the error, if any.
+std::optional<protocol::AwsError> check_tags(const boost::json::array& tags,
+                                             bool allow_reserved = false);
 
 // AWS's Route 53 hosted zone of application load balancers in `region`.
 std::string_view canonical_hosted_zone_id(std::string_view region);

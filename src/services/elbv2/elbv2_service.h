@@ -91,6 +91,11 @@ class Elbv2Service final : public TargetHealthReporter {
   Reply describe_listener_attributes(const Ctx& ctx, const Doc& in);
   Reply modify_listener_attributes(const Ctx& ctx, const Doc& in);
 
+  // listener_certificate_handlers.cc
+  Reply add_listener_certificates(const Ctx& ctx, const Doc& in);
+  Reply remove_listener_certificates(const Ctx& ctx, const Doc& in);
+  Reply describe_listener_certificates(const Ctx& ctx, const Doc& in);
+
   // rule_handlers.cc
   Reply create_rule(const Ctx& ctx, const Doc& in);
   Reply describe_rules(const Ctx& ctx, const Doc& in);

@@ -252,10 +252,40 @@ std::vector<ListenerRow> Elbv2Store::listeners_of(std::string_view lb_arn) {
   return out;
 }
 
+void Elbv2Store::add_listener_certificate(std::string_view listener_arn,
+                                          std::string_view certificate_arn) {
+  tx_.execute(
+      "INSERT OR IGNORE INTO elbv2_listener_certificates (account, region, listener_arn, "
+      "certificate_arn) VALUES (?1, ?2, ?3, ?4)",
+      account_, region_, listener_arn, certificate_arn);
+}
+
+void Elbv2Store::remove_listener_certificate(std::string_view listener_arn,
+                                             std::string_view certificate_arn) {
+  tx_.execute(
+      "DELETE FROM elbv2_listener_certificates WHERE account = ?1 AND region = ?2 AND "
+      "listener_arn = ?3 AND certificate_arn = ?4",
+      account_, region_, listener_arn, certificate_arn);
+}
+
+std::vector<std::string> Elbv2Store::listener_certificates(std::string_view listener_arn) {
+  std::vector<std::string> out;
+  tx_.query(
+      "SELECT certificate_arn FROM elbv2_listener_certificates WHERE account = ?1 AND "
+      "region = ?2 AND listener_arn = ?3 ORDER BY rowid",
+      [&](const store::Statement& row) { out.push_back(row.text(0)); }, account_, region_,
+      listener_arn);
+  return out;
+}
+
 void Elbv2Store::delete_listener(std::string_view arn) {
   for (const RuleRow& r : rules_of(arn)) {
     delete_rule(str(r.doc, "RuleArn"));
   }
+  tx_.execute(
+      "DELETE FROM elbv2_listener_certificates WHERE account = ?1 AND region = ?2 AND "
+      "listener_arn = ?3",
+      account_, region_, arn);
   tx_.execute("DELETE FROM elbv2_listeners WHERE account = ?1 AND region = ?2 AND arn = ?3",
               account_, region_, arn);
   clear_tags(arn);

@@ -91,6 +91,11 @@ class Elbv2Store {
   std::optional<ListenerRow> listener(std::string_view arn);
   std::optional<ListenerRow> listener_on_port(std::string_view lb_arn, int64_t port);
   std::vector<ListenerRow> listeners_of(std::string_view lb_arn);  // port order
+  // A listener's certificate list (not its default certificate), in the order added; adding one
+  // already there does nothing, as removing one that is not.
+  void add_listener_certificate(std::string_view listener_arn, std::string_view certificate_arn);
+  void remove_listener_certificate(std::string_view listener_arn, std::string_view certificate_arn);
+  std::vector<std::string> listener_certificates(std::string_view listener_arn);
   void delete_listener(std::string_view arn);                      // and its rules
 
   // Rules; `tg_arns` are the groups the rule's actions forward to.

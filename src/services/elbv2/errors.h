@@ -93,6 +93,10 @@ inline AwsError too_many_actions() {
 inline AwsError ssl_policy_not_found(const std::string& name) {
   return {"SSLPolicyNotFound", "SSL policy '" + name + "' not found"};
 }
+inline AwsError too_many_certificates() {
+  return {"TooManyCertificates",
+          "You've reached the limit on the number of certificates per load balancer"};
+}
 inline AwsError certificate_not_found(std::string m) {
   return {"CertificateNotFound", std::move(m)};
 }

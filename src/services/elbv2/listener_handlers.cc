@@ -80,7 +80,7 @@ std::optional<protocol::AwsError> apply_listener_settings(json::object& doc,
 Reply Elbv2Service::create_listener(const Ctx& ctx, const Doc& in) {
   std::string lb_arn = str(in, "LoadBalancerArn");
   json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
-  if (auto e = check_tags(tags)) {
+  if (auto e = check_tags(tags, ctx.via_cloudformation())) {
     return *e;
   }
   json::object doc{{"LoadBalancerArn", lb_arn}};

@@ -129,7 +129,7 @@ static protocol::Result<NewLoadBalancer> read_create_request(NetworkLookup& netw
   lb.scheme = str(in, "Scheme", "internet-facing");
   lb.ip_type = str(in, "IpAddressType", "ipv4");
   lb.tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
-  if (auto e = check_tags(lb.tags)) {
+  if (auto e = check_tags(lb.tags, ctx.via_cloudformation())) {
     return *e;
   }
   if (lb.tags.size() > kMaxTags) {

@@ -31,7 +31,7 @@ Reply Elbv2Service::create_rule(const Ctx& ctx, const Doc& in) {
     return errors::validation("Priority must be between 1 and 50000");
   }
   json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
-  if (auto e = check_tags(tags)) {
+  if (auto e = check_tags(tags, ctx.via_cloudformation())) {
     return *e;
   }
   protocol::Result<json::array> conditions = normalize_conditions(arr(in, "Conditions"));

@@ -46,7 +46,7 @@ std::optional<protocol::AwsError> check_resource(Elbv2Store& st, const Ctx& ctx,
 Reply Elbv2Service::add_tags(const Ctx& ctx, const Doc& in) {
   const json::array* tags = arr(in, "Tags");
   json::array list = tags ? *tags : json::array{};
-  if (auto e = check_tags(list)) {
+  if (auto e = check_tags(list, ctx.via_cloudformation())) {
     return *e;
   }
   store::Transaction tx = db_.begin();

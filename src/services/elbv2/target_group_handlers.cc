@@ -221,7 +221,7 @@ Reply Elbv2Service::create_target_group(const Ctx& ctx, const Doc& in) {
     return errors::validation("Target type 'alb' is only supported by network load balancers");
   }
   json::array tags = arr(in, "Tags") ? *arr(in, "Tags") : json::array{};
-  if (auto e = check_tags(tags)) {
+  if (auto e = check_tags(tags, ctx.via_cloudformation())) {
     return *e;
   }
   protocol::Result<json::object> requested = requested_target_group(in, name, type, network_, ctx);

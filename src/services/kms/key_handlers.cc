@@ -82,7 +82,7 @@ Reply KmsService::create_key(const Ctx& ctx, const Doc& in) {
   }
   key.description = core::str(in, "Description");
   if (const json::array* tags = core::arr(in, "Tags")) {
-    if (auto ok = merge_tags(*tags, key.tags); !ok) return ok.error();
+    if (auto ok = merge_tags(*tags, key.tags, ctx.via_cloudformation()); !ok) return ok.error();
   }
   store::Transaction tx = ring_.db().begin();
   KmsStore(tx).insert_key(key);

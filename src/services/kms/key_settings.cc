@@ -25,7 +25,8 @@ protocol::Result<void> check_policy(std::string_view policy) {
   return {};
 }
 
-protocol::Result<void> merge_tags(const json::array& list, json::object& tags) {
+protocol::Result<void> merge_tags(const json::array& list, json::object& tags,
+                                  bool allow_reserved) {
   std::set<std::string> seen;
   json::object merged = tags;
   for (const json::value& v : list) {
@@ -36,7 +37,7 @@ protocol::Result<void> merge_tags(const json::array& list, json::object& tags) {
     }
     std::string prefix = key.substr(0, 4);
     for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (prefix == "aws:") {
+    if (prefix == "aws:" && !allow_reserved) {
       return errors::tag_error("Tags beginning with aws: are reserved");
     }
     merged[key] = core::str(v.as_object(), "TagValue");

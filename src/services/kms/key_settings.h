@@ -14,8 +14,9 @@ namespace services::kms {
 protocol::Result<void> check_policy(std::string_view policy);
 
 // Adds a Tags list ([{TagKey, TagValue}], model-validated) to `tags`, replacing the values of
-// keys already there. TagException for a key given twice or beginning with "aws:"; nothing is
-// changed on error.
-protocol::Result<void> merge_tags(const boost::json::array& list, boost::json::object& tags);
+// keys already there. TagException for a key given twice or beginning with "aws:" (unless
+// `allow_reserved`: CloudFormation's in-process calls); nothing is changed on error.
+protocol::Result<void> merge_tags(const boost::json::array& list, boost::json::object& tags,
+                                  bool allow_reserved = false);
 
 }  // namespace services::kms

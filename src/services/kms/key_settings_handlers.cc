@@ -39,7 +39,8 @@ Reply KmsService::tag_resource(const Ctx& ctx, const Doc& in) {
   return change_key(ctx, in, "TagResource", [&](KmsStore& st, KeyRow& key) -> Reply {
     static const json::array kNone;
     const json::array* tags = core::arr(in, "Tags");
-    if (auto ok = merge_tags(tags ? *tags : kNone, key.tags); !ok) return ok.error();
+    if (auto ok = merge_tags(tags ? *tags : kNone, key.tags, ctx.via_cloudformation()); !ok)
+      return ok.error();
     st.update_key(key);
     return json::object{};
   });

@@ -43,7 +43,7 @@ Reply LogsService::create_log_group(const Ctx& ctx, const Doc& in) {
   g.log_group_class = opt_string(in, "logGroupClass").value_or("STANDARD");
   g.deletion_protection = opt_bool(in, "deletionProtectionEnabled", false);
   if (const json::value* tags = in.if_contains("tags"); tags && tags->is_object()) {
-    if (auto r = check_tags(tags->as_object()); !r) {
+    if (auto r = check_tags(tags->as_object(), ctx.via_cloudformation()); !r) {
       return r.error();
     }
     g.tags = tags->as_object();

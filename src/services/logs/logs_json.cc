@@ -155,9 +155,9 @@ protocol::Result<void> check_stream_name(std::string_view name, std::string_view
   return {};
 }
 
-protocol::Result<void> check_tags(const json::object& tags) {
+protocol::Result<void> check_tags(const json::object& tags, bool allow_reserved) {
   for (const auto& [key, value] : tags) {
-    if (key.starts_with("aws:")) {
+    if (key.starts_with("aws:") && !allow_reserved) {
       return errors::invalid_parameter("Tag keys prefixed with 'aws:' are reserved for AWS use.");
     }
     (void)value;

@@ -35,7 +35,8 @@ std::string retention_days_list();  // "[1, 3, 5, ...]" for error messages
 // name may contain neither ':' nor '*'.
 protocol::Result<void> check_group_name(std::string_view name, std::string_view field);
 protocol::Result<void> check_stream_name(std::string_view name, std::string_view field);
-protocol::Result<void> check_tags(const boost::json::object& tags);
+// No "aws:" keys unless `allow_reserved` (CloudFormation's in-process calls).
+protocol::Result<void> check_tags(const boost::json::object& tags, bool allow_reserved = false);
 
 // A FilteredLogEvent's eventId: the event's key as a decimal string, stable across calls (the
 // AWS CLI's `logs tail --follow` de-duplicates by it).

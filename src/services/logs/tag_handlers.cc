@@ -16,9 +16,10 @@ namespace {
 constexpr size_t kMaxTags = 50;
 
 // Merges `add` into the group's tags and stores them; too_many decides the error past 50.
+// Reserved keys only when `allow_reserved` (CloudFormation's in-process calls).
 protocol::Result<void> merge_tags(LogsStore& st, const GroupRow& g, const json::object& add,
-                                  const protocol::AwsError& too_many) {
-  if (auto r = check_tags(add); !r) {
+                                  const protocol::AwsError& too_many, bool allow_reserved) {
+  if (auto r = check_tags(add, allow_reserved); !r) {
     return r.error();
   }
   json::object tags = g.tags;
@@ -51,7 +52,8 @@ Reply LogsService::tag_log_group(const Ctx& ctx, const Doc& in) {
     return errors::group_not_found();
   }
   if (auto r = merge_tags(st, *g, in.at("tags").as_object(),
-                          errors::invalid_parameter("A log group can have no more than 50 tags."));
+                          errors::invalid_parameter("A log group can have no more than 50 tags."),
+                          ctx.via_cloudformation());
       !r) {
     return r.error();
   }
@@ -93,7 +95,8 @@ Reply LogsService::tag_resource(const Ctx& ctx, const Doc& in) {
     return g.error();
   }
   if (auto r = merge_tags(st, *g, in.at("tags").as_object(),
-                          errors::too_many_tags("A resource can have no more than 50 tags."));
+                          errors::too_many_tags("A resource can have no more than 50 tags."),
+                          ctx.via_cloudformation());
       !r) {
     return r.error();
   }

@@ -43,6 +43,7 @@ struct StackIdentity {
   std::string partition = "aws";
   std::string url_suffix = "amazonaws.com";
   std::vector<std::string> notification_arns;
+  boost::json::array tags;  // the stack's Tags, [{Key, Value}]: every taggable resource gets them
 };
 
 // What a created resource offers: Ref gives the physical id, Fn::GetAtt an attribute.

@@ -83,6 +83,9 @@ protocol::Result<Template> model_template(boost::json::object body);
 // "Template format error: Unrecognized resource types: [A, B]" (sorted, each once) when a
 // resource whose condition holds has a type `supported` rejects; resources whose condition is
 // false are not checked, as on AWS. `condition_holds` may be empty (every resource checked).
+// A type AWS has but Gantry cannot create yet, for want of the service behind it (nested stacks:
+// S3; custom resources: Lambda), is refused first, with a reason naming the resource, its type
+// and what is missing, never skipped.
 protocol::Result<void> check_resource_types(
     const Template& t, const std::function<bool(std::string_view type)>& supported,
     const std::function<bool(std::string_view condition)>& condition_holds = {});

@@ -375,6 +375,22 @@ protocol::Result<Template> parse_template(std::string_view body) {
   return model_template(std::move(*doc));
 }
 
+namespace {
+
+// Why Gantry cannot create `type`, a type AWS has; nullopt for any other type.
+std::optional<std::string> why_unavailable(std::string_view type) {
+  if (type == "AWS::CloudFormation::Stack") {
+    return "nested stacks read their TemplateURL from S3, which Gantry does not have yet";
+  }
+  if (type == "AWS::CloudFormation::CustomResource" || type.starts_with("Custom::")) {
+    return "custom resources are backed by a Lambda function or an SNS topic (ServiceToken), "
+           "which Gantry does not have yet";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 protocol::Result<void> check_resource_types(
     const Template& t, const std::function<bool(std::string_view type)>& supported,
     const std::function<bool(std::string_view condition)>& condition_holds) {
@@ -383,9 +399,14 @@ protocol::Result<void> check_resource_types(
     if (r.condition && condition_holds && !condition_holds(*r.condition)) {
       continue;
     }
-    if (!supported(r.type)) {
-      unknown.insert(r.type);
+    if (supported(r.type)) {
+      continue;
     }
+    if (std::optional<std::string> why = why_unavailable(r.type)) {
+      return validation_error("Resource " + r.logical_id + " of type " + r.type +
+                              " cannot be created: " + *why);
+    }
+    unknown.insert(r.type);
   }
   if (unknown.empty()) {
     return {};

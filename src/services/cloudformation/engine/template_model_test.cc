@@ -134,5 +134,33 @@ Resources:
   EXPECT_TRUE(check_resource_types(t, [](std::string_view) { return true; }).has_value());
 }
 
+// Issue 17: nested stacks and custom resources fail clearly until S3 and Lambda exist, never
+// skipped and never "Unrecognized" (they are AWS types).
+TEST(TemplateModelTest, NestedStacksAndCustomResourcesAreRefusedWithTheReason) {
+  auto only_clusters = [](std::string_view type) { return type == "AWS::ECS::Cluster"; };
+  Template nested = ok(parse_template(R"(
+Resources:
+  B: {Type: AWS::ECS::Cluster}
+  Net: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: https://s3/x.yaml}}
+)"));
+  EXPECT_EQ(error_of(check_resource_types(nested, only_clusters)),
+            "ValidationError: Resource Net of type AWS::CloudFormation::Stack cannot be created: "
+            "nested stacks read their TemplateURL from S3, which Gantry does not have yet");
+  for (const char* type : {"AWS::CloudFormation::CustomResource", "Custom::Seed"}) {
+    Template custom = ok(parse_template(std::string("Resources: {Seed: {Type: '") + type +
+                                        "', Properties: {ServiceToken: arn:x}}}"));
+    EXPECT_EQ(error_of(check_resource_types(custom, only_clusters)),
+              std::string("ValidationError: Resource Seed of type ") + type +
+                  " cannot be created: custom resources are backed by a Lambda function or an "
+                  "SNS topic (ServiceToken), which Gantry does not have yet");
+  }
+  // Under a false condition, as any other resource, they are not checked.
+  Template skipped =
+      ok(parse_template("Resources: {Net: {Type: AWS::CloudFormation::Stack, Condition: Never}}"));
+  EXPECT_TRUE(check_resource_types(skipped, only_clusters, [](std::string_view) {
+                return false;
+              }).has_value());
+}
+
 }  // namespace
 }  // namespace services::cloudformation::engine

@@ -189,7 +189,10 @@ TEST_F(ContainerProvidersTest, ClusterIsNamedUpdatedInPlaceAndDeleted) {
                        .as_array()[0]
                        .as_object();
   EXPECT_EQ(c.at("settings").as_array()[0].at("value"), "enabled");
-  EXPECT_EQ(c.at("tags").as_array()[0].at("value"), "api");
+  // CloudFormation's three aws:cloudformation:* tags, then the template's.
+  ASSERT_EQ(c.at("tags").as_array().size(), 4u) << json::serialize(c.at("tags"));
+  EXPECT_EQ(c.at("tags").as_array()[0].at("key"), "aws:cloudformation:stack-name");
+  EXPECT_EQ(c.at("tags").as_array()[3].at("value"), "api");
 
   EXPECT_EQ(p.update_behavior("ClusterName"), UpdateBehavior::Replacement);
   EXPECT_EQ(p.update_behavior("ClusterSettings"), UpdateBehavior::NoInterruption);
@@ -267,7 +270,9 @@ TEST_F(ContainerProvidersTest, TaskDefinitionMapsEveryPropertyToRegisterTaskDefi
             "arn:aws:ssm:us-east-1:123456789012:parameter/db");
   EXPECT_EQ(c.at("logConfiguration").at("options").at("awslogs-group"), "/app");
   EXPECT_EQ(c.at("healthCheck").at("retries"), 3);
-  EXPECT_EQ(out.at("tags").as_array()[0].at("key"), "team");
+  ASSERT_EQ(out.at("tags").as_array().size(), 4u) << json::serialize(out.at("tags"));
+  EXPECT_EQ(out.at("tags").as_array()[1].at("value"), "TaskDef");  // aws:cloudformation:logical-id
+  EXPECT_EQ(out.at("tags").as_array()[3].at("key"), "team");
 }
 
 TEST_F(ContainerProvidersTest, TaskDefinitionChangesAreNewRevisionsAndRemoveDeregisters) {
@@ -449,10 +454,17 @@ TEST_F(EcsServiceProviderTest, FailsWhenTheCircuitBreakerTrips) {
 }
 
 // Without a circuit breaker, a service whose tasks never start (a missing image) fails once the
-// stabilization limit has passed (three hours by default, as CloudFormation waits).
-TEST_F(EcsServiceProviderTest, FailsWhenItDoesNotStabilizeInTime) {
+// stabilization limit has passed: three hours by default, as CloudFormation waits, in AWS time,
+// so that at a time scale they last 3 h / scale as Gantry's other waits do (here 3 h / 10^8:
+// about 0.1 ms).
+TEST_F(EcsServiceProviderTest, FailsWhenItDoesNotStabilizeInTheTimeScaledLimit) {
   schedule();
-  auto impatient = make_ecs_service(client_, std::chrono::seconds(20), std::chrono::seconds(0));
+  fakes::ManualClock fast;
+  fast.set_time_scale(1e8);
+  ServiceClient scaled{registry_, &fast};
+  EXPECT_EQ(scaled.scaled(std::chrono::hours(3)), std::chrono::milliseconds(0));
+  EXPECT_EQ(client_.scaled(std::chrono::hours(3)), std::chrono::hours(3));
+  auto impatient = make_ecs_service(scaled);
   ResourceRequest req = service("", "web:2");
   req.physical_id = ok_(impatient->create(req)).physical_id;
   pass();

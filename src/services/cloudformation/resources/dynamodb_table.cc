@@ -35,7 +35,7 @@ json::object create_input(const engine::ResourceRequest& req, const std::string&
     spec["StreamEnabled"] = true;
     in["StreamSpecification"] = std::move(spec);
   }
-  if (json::array tags = lb::key_values(p, "Tags"); !tags.empty()) in["Tags"] = std::move(tags);
+  in["Tags"] = lb::tag_list(req);  // the stack's and the template's (stack_tags)
   return in;
 }
 

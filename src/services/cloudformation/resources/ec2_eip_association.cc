@@ -15,11 +15,15 @@ namespace {
 namespace json = boost::json;
 using namespace ec2;
 
-class EipAssociationProvider final : public Ec2Provider {
+class EipAssociationProvider final : public AssociationProvider {
  public:
-  using Ec2Provider::Ec2Provider;
+  explicit EipAssociationProvider(const ServiceClient& client)
+      : AssociationProvider(client, {"AssociateAddress", "DisassociateAddress", "DescribeAddresses",
+                                     "association-id", "Addresses"}) {}
 
-  protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
+ protected:
+  protocol::Result<json::object> associate_input(
+      const engine::ResourceRequest& req) const override {
     const json::object& props = properties(req.properties);
     json::object in;
     for (auto [property, member] :
@@ -31,45 +35,13 @@ class EipAssociationProvider final : public Ec2Provider {
         in[member] = v;
       }
     }
-    auto out = call(req, "AssociateAddress", in);
-    if (!out) {
-      return out.error();
-    }
-    return result(core::str(*out, "AssociationId"));
+    return in;
   }
 
-  // Every property is a replacement: nothing changes in place.
-  protocol::Result<engine::ProvisionResult> update(const engine::ResourceRequest& req) override {
-    return read(req);
+  json::object live_properties(const json::object& address) const override {
+    return {{"AllocationId", core::str(address, "AllocationId")},
+            {"NetworkInterfaceId", core::str(address, "NetworkInterfaceId")}};
   }
-
-  protocol::Result<void> remove(const engine::ResourceRequest& req) override {
-    return delete_idempotent(req, "DisassociateAddress", {{"AssociationId", req.physical_id}});
-  }
-
-  protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto addresses =
-        describe_where(req, "DescribeAddresses", "association-id", req.physical_id, "Addresses");
-    if (!addresses) {
-      return addresses.error();
-    }
-    if (addresses->empty()) {
-      return not_found("InvalidAssociationID.NotFound",
-                       "The association ID '" + req.physical_id + "'");
-    }
-    engine::ProvisionResult r = result(req.physical_id);
-    const json::object& address = addresses->front().as_object();
-    r.properties = {{"AllocationId", core::str(address, "AllocationId")},
-                    {"NetworkInterfaceId", core::str(address, "NetworkInterfaceId")}};
-    return r;
-  }
-
-  engine::UpdateBehavior update_behavior(std::string_view) const override {
-    return engine::UpdateBehavior::Replacement;
-  }
-
- private:
-  static engine::ProvisionResult result(const std::string& id) { return {id, {{"Id", id}}}; }
 };
 
 }  // namespace

@@ -3,7 +3,6 @@
 // Ref: the association id (rtbassoc-...). GetAtt: Id. RouteTableId and SubnetId are both
 // replacements.
 
-#include "core/json.h"
 #include "services/cloudformation/resources/ec2_providers.h"
 #include "services/cloudformation/resources/ec2_support.h"
 
@@ -14,55 +13,25 @@ namespace {
 namespace json = boost::json;
 using namespace ec2;
 
-class SubnetRouteTableAssociationProvider final : public Ec2Provider {
+class SubnetRouteTableAssociationProvider final : public AssociationProvider {
  public:
-  using Ec2Provider::Ec2Provider;
+  explicit SubnetRouteTableAssociationProvider(const ServiceClient& client)
+      : AssociationProvider(client,
+                            {"AssociateRouteTable", "DisassociateRouteTable", "DescribeRouteTables",
+                             "association.route-table-association-id", "RouteTables"}) {}
 
-  protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override {
+ protected:
+  protocol::Result<json::object> associate_input(
+      const engine::ResourceRequest& req) const override {
     const json::object& props = properties(req.properties);
     for (std::string_view required : {"RouteTableId", "SubnetId"}) {
       if (prop_str(props, required).empty()) {
         return missing_property(req, required);
       }
     }
-    auto out = call(req, "AssociateRouteTable",
-                    {{"RouteTableId", prop_str(props, "RouteTableId")},
-                     {"SubnetId", prop_str(props, "SubnetId")}});
-    if (!out) {
-      return out.error();
-    }
-    return result(core::str(*out, "AssociationId"));
+    return json::object{{"RouteTableId", prop_str(props, "RouteTableId")},
+                        {"SubnetId", prop_str(props, "SubnetId")}};
   }
-
-  // Both properties are replacements: nothing changes in place.
-  protocol::Result<engine::ProvisionResult> update(const engine::ResourceRequest& req) override {
-    return read(req);
-  }
-
-  protocol::Result<void> remove(const engine::ResourceRequest& req) override {
-    return delete_idempotent(req, "DisassociateRouteTable", {{"AssociationId", req.physical_id}});
-  }
-
-  protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override {
-    auto tables =
-        describe_where(req, "DescribeRouteTables", "association.route-table-association-id",
-                       req.physical_id, "RouteTables");
-    if (!tables) {
-      return tables.error();
-    }
-    if (tables->empty()) {
-      return not_found("InvalidAssociationID.NotFound",
-                       "The association ID '" + req.physical_id + "'");
-    }
-    return result(req.physical_id);
-  }
-
-  engine::UpdateBehavior update_behavior(std::string_view) const override {
-    return engine::UpdateBehavior::Replacement;
-  }
-
- private:
-  static engine::ProvisionResult result(const std::string& id) { return {id, {{"Id", id}}}; }
 };
 
 }  // namespace

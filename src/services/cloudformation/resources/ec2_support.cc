@@ -253,4 +253,37 @@ protocol::Result<void> Ec2Provider::delete_idempotent(const engine::ResourceRequ
   return {};
 }
 
+protocol::Result<engine::ProvisionResult> AssociationProvider::create(
+    const engine::ResourceRequest& req) {
+  protocol::Result<json::object> in = associate_input(req);
+  if (!in) {
+    return in.error();
+  }
+  auto out = call(req, api_.associate, *in);
+  if (!out) {
+    return out.error();
+  }
+  std::string id = core::str(*out, "AssociationId");
+  return engine::ProvisionResult{id, {{"Id", id}}};
+}
+
+protocol::Result<void> AssociationProvider::remove(const engine::ResourceRequest& req) {
+  return delete_idempotent(req, api_.disassociate, {{"AssociationId", req.physical_id}});
+}
+
+protocol::Result<engine::ProvisionResult> AssociationProvider::read(
+    const engine::ResourceRequest& req) {
+  auto items = describe_where(req, api_.describe, api_.filter, req.physical_id, api_.items);
+  if (!items) {
+    return items.error();
+  }
+  if (items->empty()) {
+    return not_found("InvalidAssociationID.NotFound",
+                     "The association ID '" + req.physical_id + "'");
+  }
+  engine::ProvisionResult r{req.physical_id, {{"Id", req.physical_id}}};
+  r.properties = live_properties(items->front().as_object());
+  return r;
+}
+
 }  // namespace services::cloudformation::resources::ec2

@@ -95,4 +95,42 @@ class Ec2Provider : public engine::ResourceProvider {
   const ServiceClient& client_;
 };
 
+// The EC2 calls of an association type.
+struct AssociationApi {
+  std::string_view associate, disassociate;  // "AssociateRouteTable", "DisassociateRouteTable"
+  std::string_view describe, filter, items;  // "DescribeRouteTables",
+                                             // "association.route-table-association-id",
+                                             // "RouteTables"
+};
+
+// Base of the association types (EIPAssociation, SubnetRouteTableAssociation): created by
+// Associate<X>, whose AssociationId is Ref and GetAtt Id; every property a replacement (nothing
+// changes in place); removed by Disassociate<X>; read through the Describe<X> filter that names
+// the association (InvalidAssociationID.NotFound when nothing matches).
+class AssociationProvider : public Ec2Provider {
+ public:
+  AssociationProvider(const ServiceClient& client, AssociationApi api)
+      : Ec2Provider(client), api_(api) {}
+
+  protocol::Result<engine::ProvisionResult> create(const engine::ResourceRequest& req) override;
+  protocol::Result<engine::ProvisionResult> update(const engine::ResourceRequest& req) override {
+    return read(req);
+  }
+  protocol::Result<void> remove(const engine::ResourceRequest& req) override;
+  protocol::Result<engine::ProvisionResult> read(const engine::ResourceRequest& req) override;
+  engine::UpdateBehavior update_behavior(std::string_view) const override {
+    return engine::UpdateBehavior::Replacement;
+  }
+
+ protected:
+  // The Associate<X> input from the template, or the missing-property error.
+  virtual protocol::Result<boost::json::object> associate_input(
+      const engine::ResourceRequest& req) const = 0;
+  // read()'s live properties from the described item that holds the association.
+  virtual boost::json::object live_properties(const boost::json::object& item) const { return {}; }
+
+ private:
+  AssociationApi api_;
+};
+
 }  // namespace services::cloudformation::resources::ec2

@@ -25,8 +25,8 @@ class EcsCluster final : public ClientProvider {
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     std::string name = prop_str(req, "ClusterName");
     if (name.empty()) name = generated_name(*req.stack, req.logical_id, kMaxNameLength);
-    // Only the template's Tags: ECS refuses keys with the reserved aws: prefix.
-    const json::object& cfn = properties(req.properties);
+    json::object cfn = properties(req.properties);
+    cfn["Tags"] = stack_tags(req, prop(req, "Tags"));
     json::object in = api_input("ecs", "CreateCluster", cfn, kRenames);
     in["clusterName"] = name;
     auto out = client_.call(*req.stack, "ecs", "CreateCluster", in);

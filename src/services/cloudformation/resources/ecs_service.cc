@@ -79,6 +79,7 @@ class EcsService final : public ClientProvider {
   Result<ProvisionResult> create(const ResourceRequest& req) override {
     json::object cfn = properties(req.properties);
     cfn.erase("ForceNewDeployment");
+    cfn["Tags"] = stack_tags(req, prop(req, "Tags"));
     json::object in = api_input("ecs", "CreateService", cfn, kRenames);
     std::string name = prop_str(req, "ServiceName");
     in["serviceName"] =
@@ -122,8 +123,9 @@ class EcsService final : public ClientProvider {
     return with_tags_updated(client_, req, kEcsTags, read(req), "ServiceArn");
   }
 
-  // Stable, or failed; "did not stabilize" once `stabilize_limit` has passed since the first
-  // ask of this operation (CloudFormation gives up on an ECS service after three hours).
+  // Stable, or failed; "did not stabilize" once `stabilize_limit` (time-scaled) has passed since
+  // the first ask of this operation (CloudFormation gives up on an ECS service after three
+  // hours).
   Result<Progress> stabilize(const ResourceRequest& req) override {
     Result<Progress> progress = steady(req);
     auto now = std::chrono::steady_clock::now();
@@ -133,7 +135,7 @@ class EcsService final : public ClientProvider {
       return progress;
     }
     auto [since, fresh] = asked_since_.try_emplace(req.physical_id, now);
-    if (now - since->second < stabilize_limit_) return progress;
+    if (now - since->second < client_.scaled(stabilize_limit_)) return progress;
     asked_since_.erase(since);
     return protocol::AwsError{"NotStabilized", "Service " + req.physical_id + " did not stabilize.",
                               500, false};
@@ -151,7 +153,7 @@ class EcsService final : public ClientProvider {
       return r.error();
     }
     auto drained = wait_until([&]() -> Result<bool> { return !describe(req); },  // INACTIVE or gone
-                              drain_limit_, std::chrono::milliseconds(200));
+                              client_.scaled(drain_limit_), std::chrono::milliseconds(200));
     if (!drained) return drained.error();
     if (!*drained) {
       return protocol::AwsError{"NotStabilized",

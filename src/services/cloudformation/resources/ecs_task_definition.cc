@@ -24,8 +24,8 @@ class EcsTaskDefinition final : public ClientProvider {
   using ClientProvider::ClientProvider;
 
   Result<ProvisionResult> create(const ResourceRequest& req) override {
-    // Only the template's Tags: ECS refuses keys with the reserved aws: prefix.
-    const json::object& cfn = properties(req.properties);
+    json::object cfn = properties(req.properties);
+    cfn["Tags"] = stack_tags(req, prop(req, "Tags"));
     json::object in = api_input("ecs", "RegisterTaskDefinition", cfn,
                                 {{"ProxyConfigurationProperties", "properties"}});
     if (core::str(in, "family").empty()) {

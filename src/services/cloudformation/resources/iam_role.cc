@@ -89,8 +89,9 @@ class IamRole final : public engine::ResourceProvider {
                        {"AssumeRolePolicyDocument", json_value(trust)},
                        {"MaxSessionDuration", role.at("MaxSessionDuration")}};
     if (auto d = core::opt_str(role, "Description")) props["Description"] = *d;
-    if (const json::array* tags = core::arr(role, "Tags"); tags && !template_tags(*tags).empty()) {
-      props["Tags"] = template_tags(*tags);
+    if (const json::array* tags = core::arr(role, "Tags");
+        tags && !template_tags(req, *tags).empty()) {
+      props["Tags"] = template_tags(req, *tags);
     }
     if (auto r = read_principal_policies(client_, req, IamPrincipal::Role, req.physical_id, props);
         !r) {

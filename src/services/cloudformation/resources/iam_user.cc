@@ -69,8 +69,9 @@ class IamUser final : public engine::ResourceProvider {
     if (!got) return got.error();
     const json::object& user = got->at("User").as_object();
     json::object props{{"UserName", user.at("UserName")}, {"Path", user.at("Path")}};
-    if (const json::array* tags = core::arr(user, "Tags"); tags && !template_tags(*tags).empty()) {
-      props["Tags"] = template_tags(*tags);
+    if (const json::array* tags = core::arr(user, "Tags");
+        tags && !template_tags(req, *tags).empty()) {
+      props["Tags"] = template_tags(req, *tags);
     }
     auto groups = client_.call(*req.stack, "iam", "ListGroupsForUser",
                                {{"UserName", req.physical_id}, {"MaxItems", 1000}});

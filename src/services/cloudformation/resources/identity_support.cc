@@ -2,6 +2,7 @@
 
 #include "services/cloudformation/resources/identity_support.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -115,10 +116,24 @@ TagChange tag_change(const json::value* previous, const json::value* current) {
   return out;
 }
 
-json::array template_tags(const json::array& tags) {
+json::array template_tags(const engine::ResourceRequest& req, const json::array& tags) {
+  const json::value* own = properties(req.properties).if_contains("Tags");
+  auto in_template = [&](std::string_view key) {
+    if (own && own->is_object()) return own->get_object().contains(key);
+    if (!own || !own->is_array()) return false;
+    return std::any_of(own->get_array().begin(), own->get_array().end(), [&](const auto& t) {
+      return t.is_object() && core::str(t.get_object(), "Key") == key;
+    });
+  };
+  auto from_stack = [&](std::string_view key) {
+    return std::any_of(req.stack->tags.begin(), req.stack->tags.end(), [&](const auto& t) {
+      return t.is_object() && core::str(t.get_object(), "Key") == key;
+    });
+  };
   json::array out;
   for (const json::value& t : tags) {
-    if (t.is_object() && core::str(t.get_object(), "Key").starts_with("aws:")) continue;
+    std::string key = t.is_object() ? core::str(t.get_object(), "Key") : "";
+    if (key.starts_with("aws:") || (from_stack(key) && !in_template(key))) continue;
     out.push_back(t);
   }
   return out;

@@ -53,8 +53,11 @@ struct TagChange {
   boost::json::array removed_keys;
 };
 TagChange tag_change(const boost::json::value* previous, const boost::json::value* current);
-// [{Key, Value}] without CloudFormation's own aws:* tags (what read() reports as Tags).
-boost::json::array template_tags(const boost::json::array& tags);
+// The live [{Key, Value}] tags of `req`'s resource without those the stack added:
+// CloudFormation's own aws:* tags and the stack's Tags, unless the template's Tags (a list or a
+// map) name that key too. What read() reports as Tags.
+boost::json::array template_tags(const engine::ResourceRequest& req,
+                                 const boost::json::array& tags);
 
 // An IAM principal that holds managed and inline policies.
 enum class IamPrincipal { Role, User, Group };

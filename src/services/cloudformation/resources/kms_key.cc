@@ -1,9 +1,8 @@
 // AWS::KMS::Key —
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html
 // Ref: the key id. Fn::GetAtt: Arn, KeyId. Deleting the resource schedules the key's deletion
-// after PendingWindowInDays (7-30, default 30), as CloudFormation does. The template's Tags only:
-// KMS reserves the aws: prefix, so the key does not carry CloudFormation's aws:cloudformation:*
-// tags.
+// after PendingWindowInDays (7-30, default 30), as CloudFormation does. Tagged as every stack
+// resource is (stack_tags).
 
 #include <boost/json.hpp>
 
@@ -43,7 +42,7 @@ class KmsKey final : public engine::ResourceProvider {
       in["BypassPolicyLockoutSafetyCheck"] = *b;
     }
     if (const json::value* policy = p.if_contains("KeyPolicy")) in["Policy"] = json_text(*policy);
-    if (const json::array* tags = core::arr(p, "Tags")) in["Tags"] = kms_tags(*tags);
+    in["Tags"] = kms_tags(stack_tags(req, p.if_contains("Tags")));
     auto made = client_.call(*req.stack, "kms", "CreateKey", in);
     if (!made) return made.error();
     ResourceRequest created = req;
@@ -116,7 +115,7 @@ class KmsKey final : public engine::ResourceProvider {
     for (const json::value& t : *core::arr(*tags, "Tags")) {
       list.push_back(json::object{{"Key", t.at("TagKey")}, {"Value", t.at("TagValue")}});
     }
-    if (!list.empty()) props["Tags"] = std::move(list);
+    if (json::array own = template_tags(req, list); !own.empty()) props["Tags"] = std::move(own);
     return with_properties({req.physical_id, {{"Arn", key->at("Arn")}, {"KeyId", req.physical_id}}},
                            std::move(props), &req.properties);
   }

@@ -14,6 +14,8 @@ std::unique_ptr<engine::ResourceProvider> make_elbv2_load_balancer(const Service
 std::unique_ptr<engine::ResourceProvider> make_elbv2_target_group(const ServiceClient& client);
 std::unique_ptr<engine::ResourceProvider> make_elbv2_listener(const ServiceClient& client);
 std::unique_ptr<engine::ResourceProvider> make_elbv2_listener_rule(const ServiceClient& client);
+std::unique_ptr<engine::ResourceProvider> make_elbv2_listener_certificate(
+    const ServiceClient& client);
 
 // AWS::Logs::*
 std::unique_ptr<engine::ResourceProvider> make_logs_log_group(const ServiceClient& client);

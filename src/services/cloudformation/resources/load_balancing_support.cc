@@ -188,10 +188,6 @@ json::array tag_list(const engine::ResourceRequest& req) {
     if (!t.is_object()) continue;
     json::object tag;
     copy_present(t.get_object(), tag, {"Key"});
-    // TODO(cfn-lb): ELBv2 and CloudWatch Logs refuse "aws:" keys from every caller, CloudFormation
-    // included, so the aws:cloudformation:* tags are left out until they accept them in process
-    // (#17).
-    if (text(tag, "Key").value_or("").starts_with("aws:")) continue;
     if (const json::value* v = t.get_object().if_contains("Value")) {
       tag["Value"] = engine::scalar_text(*v).value_or("");
     }

@@ -70,8 +70,7 @@ protocol::Result<void> no_output(const protocol::Result<json::object>& r);
 protocol::Result<void> gone_is_ok(const protocol::Result<json::object>& r,
                                   std::string_view not_found_code);
 
-// The tags of a taggable resource as the stack creates them (stack_tags), Values as text, without
-// the reserved aws:cloudformation:* ones, which the services refuse (see the .cc).
+// The tags of a taggable resource as the stack creates them (stack_tags), Values as text.
 json::array tag_list(const engine::ResourceRequest& req);
 // The same as a {key: value} map (CloudWatch Logs).
 json::object tag_map(const engine::ResourceRequest& req);

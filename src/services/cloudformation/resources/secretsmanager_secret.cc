@@ -81,8 +81,9 @@ class SecretsManagerSecret final : public engine::ResourceProvider {
     for (std::string_view k : {"Description", "KmsKeyId"}) {
       if (const json::value* v = got->if_contains(k)) props[k] = *v;
     }
-    if (const json::array* tags = core::arr(*got, "Tags"); tags && !template_tags(*tags).empty()) {
-      props["Tags"] = template_tags(*tags);
+    if (const json::array* tags = core::arr(*got, "Tags");
+        tags && !template_tags(req, *tags).empty()) {
+      props["Tags"] = template_tags(req, *tags);
     }
     return with_properties({req.physical_id, {{"Id", req.physical_id}}}, std::move(props),
                            &req.properties);

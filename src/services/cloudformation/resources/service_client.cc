@@ -12,8 +12,9 @@ protocol::Result<boost::json::object> ServiceClient::call(const engine::StackIde
                                                           std::string_view service,
                                                           std::string_view operation,
                                                           const boost::json::object& input) const {
-  return registry_.call(protocol::RequestContext::internal(stack.account, stack.region), service,
-                        operation, input);
+  protocol::RequestContext ctx = protocol::RequestContext::internal(stack.account, stack.region);
+  ctx.called_via = protocol::RequestContext::kCalledViaCloudFormation;
+  return registry_.call(ctx, service, operation, input);
 }
 
 namespace {
@@ -74,8 +75,19 @@ boost::json::array stack_tags(const engine::ResourceRequest& req,
                           {"Value", req.stack->stack_name}},
       boost::json::object{{"Key", "aws:cloudformation:logical-id"}, {"Value", req.logical_id}},
       boost::json::object{{"Key", "aws:cloudformation:stack-id"}, {"Value", req.stack->stack_id}}};
-  if (template_tags && template_tags->is_array()) {
-    for (const boost::json::value& t : template_tags->get_array()) tags.push_back(t);
+  auto key_of = [](const boost::json::value& t) -> std::string_view {
+    const boost::json::value* k = t.is_object() ? t.get_object().if_contains("Key") : nullptr;
+    return k && k->is_string() ? std::string_view(k->get_string()) : std::string_view();
+  };
+  const boost::json::array* own =
+      template_tags && template_tags->is_array() ? &template_tags->get_array() : nullptr;
+  for (const boost::json::value& t : req.stack->tags) {
+    bool overridden = own && std::any_of(own->begin(), own->end(),
+                                         [&](const auto& o) { return key_of(o) == key_of(t); });
+    if (!overridden) tags.push_back(t);
+  }
+  if (own) {
+    for (const boost::json::value& t : *own) tags.push_back(t);
   }
   return tags;
 }

@@ -12,10 +12,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"
 #include "protocol/aws_error.h"
 #include "protocol/service_registry.h"
 #include "services/cloudformation/engine/intrinsics.h"
@@ -25,14 +27,28 @@ namespace services::cloudformation::resources {
 
 class ServiceClient {
  public:
-  explicit ServiceClient(const protocol::ServiceRegistry& registry) : registry_(registry) {}
+  // `clock` (null: unscaled) gives the time scale of the providers' waits (--time-scale).
+  explicit ServiceClient(const protocol::ServiceRegistry& registry,
+                         const core::Clock* clock = nullptr)
+      : registry_(registry), clock_(clock) {}
 
+  // The call is CloudFormation's (RequestContext::called_via): the services accept the reserved
+  // aws:cloudformation:* tags from it.
   protocol::Result<boost::json::object> call(const engine::StackIdentity& stack,
                                              std::string_view service, std::string_view operation,
                                              const boost::json::object& input) const;
 
+  // How long an AWS duration lasts here: divided by the clock's time scale, as every other wait
+  // in Gantry (CloudFormation's three hours for an ECS service last 108 s at --time-scale 100).
+  std::chrono::milliseconds scaled(std::chrono::milliseconds aws_duration) const {
+    return clock_
+               ? std::chrono::duration_cast<std::chrono::milliseconds>(clock_->scaled(aws_duration))
+               : aws_duration;
+  }
+
  private:
   const protocol::ServiceRegistry& registry_;
+  const core::Clock* clock_;
 };
 
 // The name CloudFormation generates for a resource whose name property is not given:
@@ -49,9 +65,12 @@ const boost::json::object& properties(const boost::json::value& v);
 // (present in one and not the other counts).
 bool changed(const engine::ResourceRequest& req, std::string_view key);
 
-// The tags CloudFormation adds to every taggable resource it creates, as [{Key, Value}]
+// The tags CloudFormation gives every taggable resource it creates, as [{Key, Value}]: its own
 // (aws:cloudformation:stack-name, aws:cloudformation:logical-id, aws:cloudformation:stack-id),
-// followed by the template's own `Tags` list when `template_tags` is given.
+// then the stack's Tags (CreateStack/UpdateStack), then the template's `Tags` list when
+// `template_tags` is given; a template tag wins over a stack tag with the same key. The services
+// accept the reserved aws: keys because ServiceClient's calls are CloudFormation's
+// (RequestContext::called_via).
 boost::json::array stack_tags(const engine::ResourceRequest& req,
                               const boost::json::value* template_tags = nullptr);
 

@@ -97,7 +97,7 @@ class SsmParameter final : public engine::ResourceProvider {
                              {{"ResourceType", "Parameter"}, {"ResourceId", req.physical_id}});
     if (!tags) return tags.error();
     json::object tag_map;
-    for (const json::value& t : template_tags(*core::arr(*tags, "TagList"))) {
+    for (const json::value& t : template_tags(req, *core::arr(*tags, "TagList"))) {
       tag_map[core::str(t.as_object(), "Key")] = t.at("Value");
     }
     if (!tag_map.empty()) props["Tags"] = std::move(tag_map);
