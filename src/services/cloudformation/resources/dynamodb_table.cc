@@ -8,6 +8,7 @@
 // deletion protection, point-in-time recovery and tags are updated in place.
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "services/cloudformation/resources/data_providers.h"
@@ -21,6 +22,15 @@ using lb::typed_call;
 
 constexpr std::size_t kMaxNameLength = 255;
 
+// UpdateTable's StreamSpecification that turns the template's stream on, if it has one.
+std::optional<json::object> stream_input(const json::object& p) {
+  const json::value* s = p.if_contains("StreamSpecification");
+  if (!s || !s->is_object()) return std::nullopt;
+  json::object spec = s->as_object();
+  spec["StreamEnabled"] = true;
+  return spec;
+}
+
 // The table's CreateTable input from the template's properties (member names match the API's,
 // except StreamSpecification, which CloudFormation gives without StreamEnabled).
 json::object create_input(const engine::ResourceRequest& req, const std::string& name) {
@@ -30,11 +40,7 @@ json::object create_input(const engine::ResourceRequest& req, const std::string&
                            "ProvisionedThroughput", "GlobalSecondaryIndexes",
                            "LocalSecondaryIndexes", "SSESpecification", "TableClass",
                            "DeletionProtectionEnabled"});
-  if (const json::value* s = p.if_contains("StreamSpecification"); s && s->is_object()) {
-    json::object spec = s->as_object();
-    spec["StreamEnabled"] = true;
-    in["StreamSpecification"] = std::move(spec);
-  }
+  if (auto stream = stream_input(p)) in["StreamSpecification"] = std::move(*stream);
   in["Tags"] = lb::tag_list(req);  // the stack's and the template's (stack_tags)
   return in;
 }
@@ -60,6 +66,12 @@ class TableProvider final : public engine::ResourceProvider {
     if (!d) return d.error();
     const json::object* t = core_table(*d);
     if (!t || lb::text(*t, "TableStatus").value_or("") != "ACTIVE") return engine::Progress::InProgress;
+    std::optional<json::object> stream = stream_input(properties(req.properties));
+    if (stream && !t->contains("StreamSpecification")) {
+      json::object in{{"TableName", req.physical_id}, {"StreamSpecification", *stream}};
+      if (auto r = typed_call(client_, req, "dynamodb", "UpdateTable", in); !r) return r.error();
+      return engine::Progress::InProgress;
+    }
     if (auto r = apply_settings(req, false); !r) return r.error();
     return engine::Progress::Done;
   }
@@ -71,11 +83,11 @@ class TableProvider final : public engine::ResourceProvider {
       lb::copy_present(p, in, {"BillingMode", "ProvisionedThroughput"});
     }
     if (lb::changed(req, "StreamSpecification")) {
-      json::object spec{{"StreamEnabled", p.contains("StreamSpecification")}};
-      if (const json::value* s = p.if_contains("StreamSpecification"); s && s->is_object()) {
-        for (const auto& kv : s->as_object()) spec[kv.key()] = kv.value();
-      }
-      in["StreamSpecification"] = std::move(spec);
+      // A stream's view type cannot change (DynamoDB: "Table already has an enabled stream"):
+      // CloudFormation turns the old stream off here, and stabilize() turns the new one on.
+      bool was_on = properties(req.previous_properties).contains("StreamSpecification");
+      in["StreamSpecification"] = was_on ? json::object{{"StreamEnabled", false}}
+                                         : stream_input(p).value_or(json::object{});
     }
     lb::copy_present(p, in, {"SSESpecification", "TableClass", "DeletionProtectionEnabled"});
     if (lb::changed(req, "GlobalSecondaryIndexes")) {
