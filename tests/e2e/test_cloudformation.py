@@ -4,13 +4,13 @@ outputs and exports, events in order, waiters, change sets and `aws cloudformati
 imports pinning exports, termination protection, drift, and the errors CloudFormation answers.
 The templates use small, fast resource types (SSM parameters, log groups, wait condition
 handles); the seed architecture's stacks are tested in test_cfn_seed.py."""
-import json
 import subprocess
+import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CLIS, aws_cli, cli_env
+from conftest import CLIS, aws_cli, cli_env, wait_for
 
 FAST = {"Delay": 1, "MaxAttempts": 60}
 
@@ -277,6 +277,10 @@ def test_aws_cloudformation_deploy(cli, endpoint, tmp_path, make_client):
     p = deploy("--parameter-overrides", "Env=prod")
     # The CLI's own choice of exit code: 255 in v1; Debian's v2 exits 0 by default.
     assert p.returncode in (0, 255) and "No changes to deploy" in (p.stdout + p.stderr)
+    # The CLI names its change set after the second (awscli-cloudformation-package-deploy-<time>)
+    # and leaves the empty one FAILED, as on AWS: a deploy within the same second would collide.
+    second = int(time.time())
+    wait_for(lambda: int(time.time()) > second, timeout=2, what="the next second")
     p = deploy("--parameter-overrides", "Env=prod", "--no-fail-on-empty-changeset")
     assert p.returncode == 0, p.stderr
     aws("delete-stack", "--stack-name", "dep")

@@ -2,6 +2,7 @@
 
 #include "services/cloudformation/stack_store.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "store/statement.h"
@@ -207,8 +208,16 @@ void StackStore::erase_resource(std::string_view stack_id, std::string_view logi
 }
 
 StackEvent StackStore::append_event(StackEvent e) {
-  tx_.query("SELECT COALESCE(MAX(seq), 0) + 1 FROM cfn_events WHERE stack_id = ?1",
-            [&](const store::Statement& r) { e.seq = r.int64(0); }, e.stack_id);
+  // Resource threads stamp their events before they take the store: an event is never older
+  // than the one before it, so DescribeStackEvents' newest-first order is also its time order.
+  tx_.query(
+      "SELECT COALESCE(MAX(seq), 0) + 1, COALESCE(MAX(timestamp_ms), 0) FROM cfn_events "
+      "WHERE stack_id = ?1",
+      [&](const store::Statement& r) {
+        e.seq = r.int64(0);
+        e.timestamp_ms = std::max(e.timestamp_ms, r.int64(1));
+      },
+      e.stack_id);
   tx_.execute(
       "INSERT INTO cfn_events (stack_id, seq, event_id, logical_id, physical_id, type, status, "
       "status_reason, properties, timestamp_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
