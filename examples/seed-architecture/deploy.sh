@@ -42,7 +42,7 @@ elapsed() { echo "$((SECONDS - started))s"; }
 # backend's secret, and the backend's task role (what its code may call, with the credentials
 # at 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI). Seed 004 keeps its database
 # password in Parameter Store as a SecureString; the backend gets it as $DB_PASSWORD.
-say "IAM roles ecsTaskExecutionRole and seed-backend-task, SSM SecureString /seed/db-password"
+say "IAM roles ecsTaskExecutionRole and seed-backend-task, SSM /seed/db-password, DynamoDB seed-hits"
 TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 role() { # name: created with the ECS tasks trust policy unless it exists
   aws_ iam get-role --role-name "$1" >/dev/null 2>&1 ||
@@ -60,6 +60,19 @@ aws_ iam put-role-policy --role-name seed-backend-task --policy-name read-seed-p
   --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
     \"Action\":[\"ssm:GetParameter\",\"ssm:GetParameters\"],\"Resource\":\"$SEED_PARAMS\"}]}"
 TASK_ROLE="arn:aws:iam::$ACCOUNT:role/seed-backend-task"
+# The backend counts its /stats hits in a table (an UpdateItem ADD per request), as seed 001's
+# app keeps its visits; its task role may read and update that table only.
+HITS_TABLE=seed-hits
+if ! aws_ dynamodb describe-table --table-name "$HITS_TABLE" >/dev/null 2>&1; then
+  aws_ dynamodb create-table --table-name "$HITS_TABLE" --billing-mode PAY_PER_REQUEST \
+    --attribute-definitions AttributeName=id,AttributeType=S \
+    --key-schema AttributeName=id,KeyType=HASH >/dev/null
+fi
+aws_ dynamodb wait table-exists --table-name "$HITS_TABLE"
+aws_ iam put-role-policy --role-name seed-backend-task --policy-name count-hits \
+  --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+    \"Action\":[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"],
+    \"Resource\":\"arn:aws:dynamodb:$REGION:$ACCOUNT:table/$HITS_TABLE\"}]}"
 if ! aws_ ssm get-parameter --name /seed/db-password >/dev/null 2>&1; then
   aws_ ssm put-parameter --name /seed/db-password --type SecureString \
     --value "$(text secretsmanager get-random-password --exclude-punctuation --password-length 24 \
@@ -151,9 +164,11 @@ out=$(aws_ logs create-log-group --log-group-name "$LOG_GROUP" 2>&1) ||
 # image, else a new revision. Prints the task definition ARN.
 task_definition() {
   local family=seed-$1 image=$REGISTRY_URI/$1:$2 current extra_task="" extra_container=""
+  local environment='{"name": "SERVICE", "value": "'"$1"'"}'
   if [[ $1 == backend ]]; then
     extra_task=$'\n  "taskRoleArn": "'"$TASK_ROLE"'",'
     extra_container=$'\n    "secrets": [{"name": "DB_PASSWORD", "valueFrom": "/seed/db-password"}],'
+    environment+=', {"name": "HITS_TABLE", "value": "'"$HITS_TABLE"'"}'
   fi
   current=$(text ecs describe-task-definition --task-definition "$family" \
     --query 'taskDefinition.[containerDefinitions[0].image, taskDefinitionArn]' 2>/dev/null || true)
@@ -175,7 +190,7 @@ task_definition() {
     "image": "$image",
     "essential": true,
     "portMappings": [{"containerPort": $3, "protocol": "tcp"}],
-    "environment": [{"name": "SERVICE", "value": "$1"}],$extra_container
+    "environment": [$environment],$extra_container
     "logConfiguration": {
       "logDriver": "awslogs",
       "options": {"awslogs-group": "$LOG_GROUP", "awslogs-region": "$REGION",
@@ -379,7 +394,7 @@ say "deployed in $(elapsed)"
 cat <<EOF
 
   Open      $URL/          (the frontend; it polls /stats)
-            $URL/stats     (the backend: the task's CPU and memory as JSON)
+            $URL/stats     (the backend: the task's CPU and memory as JSON, and its hit count)
   No DNS?   curl -H 'Host: $DNS' http://127.0.0.1:$alb_port/
   Logs      aws --endpoint-url $GANTRY_ENDPOINT logs tail $LOG_GROUP --follow
   Scaling   $here/load.sh   (CPU load on /stats/burn: a scale-out and back; run the server with
