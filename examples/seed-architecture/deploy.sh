@@ -295,8 +295,7 @@ progress() {
 }
 
 alb_port=$((80 + GANTRY_ALB_PORT_OFFSET))
-URL="http://$DNS"
-((alb_port == 80)) || URL="http://$DNS:$alb_port"
+URL=$(alb_url "$DNS")
 # get <path>: through the ALB by its DNS name (curl resolves *.localhost to loopback itself).
 get() { curl -sS --max-time 5 "$URL$1"; }
 
@@ -367,24 +366,11 @@ if ((update)); then
     service frontend "$v2_td" "$FRONTEND_TG" 80
   fi
   # Requests through the ALB during the rollout: every one must succeed.
-  n=0 ok=0 failed=0 v1=0 v2=0 deadline=$((SECONDS + ${WAIT_SECONDS:-600}))
-  while ((SECONDS < deadline)); do
-    body=$(curl -s --max-time 5 -w '\n%{http_code}' "$URL/version.txt" || true)
-    if [[ ${body##*$'\n'} == 200 ]]; then
-      ok=$((ok + 1))
-      [[ $body == v2* ]] && v2=$((v2 + 1)) || v1=$((v1 + 1))
-    else
-      failed=$((failed + 1))
-    fi
-    n=$((n + 1))
-    if ((n % 20 == 0)); then
-      [[ $(text ecs describe-services --cluster "$CLUSTER" --services seed-frontend --query \
-        'services[0].[length(deployments), deployments[0].rolloutState, runningCount]') == $'1\tCOMPLETED\t2' ]] && break
-    fi
-    sleep 0.1
-  done
-  printf '   during the rollout: %d requests answered (%d v1, %d v2), %d failed\n' \
-    "$ok" "$v1" "$v2" "$failed" >&2
+  frontend_rolled() {
+    [[ $(text ecs describe-services --cluster "$CLUSTER" --services seed-frontend --query \
+      'services[0].[length(deployments), deployments[0].rolloutState, runningCount]') == $'1\tCOMPLETED\t2' ]]
+  }
+  rollout_requests "$URL" v1 v2 20 frontend_rolled
   progress seed-frontend
   say "curl $URL/ after the update"
   get / | grep -o '<title>[^<]*</title>' || die "GET / through the ALB failed"

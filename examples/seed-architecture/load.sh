@@ -23,14 +23,12 @@ started=$SECONDS
 
 text() { local v; v=$(aws_ "$@" --output text); [[ $v == None ]] && v=""; printf '%s' "$v"; }
 DNS=$(text elbv2 describe-load-balancers --names seed-alb --query 'LoadBalancers[0].DNSName' 2>/dev/null) ||
-  die "no load balancer seed-alb: run deploy.sh first"
-alb_port=$((80 + GANTRY_ALB_PORT_OFFSET))
-URL="http://$DNS"
-((alb_port == 80)) || URL="http://$DNS:$alb_port"
+  die "no load balancer seed-alb: run deploy.sh or deploy-cfn.sh first"
+URL=$(alb_url "$DNS")
 TG=$(text elbv2 describe-target-groups --names seed-backend --query 'TargetGroups[0].TargetGroupArn')
 aws_ application-autoscaling describe-scalable-targets --service-namespace ecs \
   --resource-ids "$RESOURCE" --query 'ScalableTargets[0].ResourceId' --output text | grep -q "$RESOURCE" ||
-  die "$SERVICE is not a scalable target: run deploy.sh first"
+  die "$SERVICE is not a scalable target: run deploy.sh or deploy-cfn.sh first"
 
 # status: "<desired> <running> <healthy targets>" of the backend.
 status() {
