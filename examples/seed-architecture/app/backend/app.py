@@ -28,19 +28,29 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-import boto3
-from botocore.config import Config
-
 TABLE = os.environ.get("HITS_TABLE", "")
 METADATA = os.environ.get("ECS_CONTAINER_METADATA_URI_V4", "")
 HOSTNAME = socket.gethostname()
 # The counter's item: {"id": "stats", "hits": N}.
 KEY = {"id": {"S": "stats"}}
 
-# The region is the task's (AWS_REGION, which ECS sets).
-dynamodb = boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
-                        config=Config(connect_timeout=2, read_timeout=3,
-                                      retries={"max_attempts": 2})) if TABLE else None
+_client = None
+_client_lock = threading.Lock()
+
+
+def dynamodb():
+    """The DynamoDB client, made on first use: boto3 takes seconds to import on a loaded machine,
+    and the port must answer the load balancer's health checks before that. The region is the
+    task's (AWS_REGION, which ECS sets)."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            import boto3
+            from botocore.config import Config
+            _client = boto3.client(
+                "dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
+                config=Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 2}))
+        return _client
 
 
 def log(*parts):
@@ -52,7 +62,7 @@ def count_hit():
     if not TABLE:
         return None
     try:
-        out = dynamodb.update_item(TableName=TABLE, Key=KEY, UpdateExpression="ADD hits :one",
+        out = dynamodb().update_item(TableName=TABLE, Key=KEY, UpdateExpression="ADD hits :one",
                                    ExpressionAttributeValues={":one": {"N": "1"}},
                                    ReturnValues="UPDATED_NEW")
         return int(out["Attributes"]["hits"]["N"])
@@ -197,7 +207,7 @@ def report_count():
     """One line in the task's log at start: the count so far, or why the table is out of reach
     (a missing permission shows here, before any visitor)."""
     try:
-        item = dynamodb.get_item(TableName=TABLE, Key=KEY, ConsistentRead=True).get("Item")
+        item = dynamodb().get_item(TableName=TABLE, Key=KEY, ConsistentRead=True).get("Item")
         log("table %s: %s hits so far" % (TABLE, item["hits"]["N"] if item else 0))
     except Exception as e:
         log("GetItem %s: %s" % (TABLE, e))
