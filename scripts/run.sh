@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Quick start, command 1: install dependencies, build, start Gantry on 127.0.0.1:4566 with its
-# state in ./.gantry, deploy the seed-architecture demo (examples/seed-architecture: images built
-# here and pushed to ECR, a VPC, an ALB and two ECS services) and print its URL. The server then
-# stays in the foreground until Ctrl-C, which stops it with SIGTERM (running tasks outlive it and
-# are re-adopted at the next start). Extra arguments go to the gantry binary.
+# state in ./.gantry, deploy the seed-architecture demo with CloudFormation
+# (examples/seed-architecture/deploy-cfn.sh: images built here and pushed to ECR, then a network
+# stack with a VPC and an app stack with an ALB, two ECS services and a DynamoDB table) and print
+# its URL; then roll both services to v2 with a second `aws cloudformation deploy` while requests
+# go through the ALB. The server then stays in the foreground until Ctrl-C, which stops it with
+# SIGTERM (running tasks outlive it and are re-adopted at the next start). Extra arguments go to
+# the gantry binary.
 #
 # Environment: GANTRY_LISTEN (127.0.0.1:4566), GANTRY_DATA_DIR (.gantry), GANTRY_ALB_PORT_OFFSET
-# (0: the demo's ALB listens on port 80), SEED_DEMO=0 to skip the demo, SEED_DEMO_ARGS for
-# deploy.sh (e.g. "--first-run-trap" or "--no-update").
+# (0: the demo's ALB listens on port 80), SEED_DEMO=0 to skip the demo or SEED_DEMO=api to deploy
+# it with API calls instead (examples/seed-architecture/deploy.sh), SEED_DEMO_ARGS for the deploy
+# script (deploy-cfn.sh: e.g. "--no-update" or "--public-tasks"; deploy.sh: "--first-run-trap",
+# "--no-update").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -53,8 +58,14 @@ if [[ ${SEED_DEMO:-1} != 0 && $EUID -ne 0 ]]; then
 elif [[ ${SEED_DEMO:-1} != 0 ]]; then
   export GANTRY_ENDPOINT="$endpoint"
   # In the background, so that a signal stops the server at once rather than after the demo.
+  demo_script=(examples/seed-architecture/deploy-cfn.sh --roll v2)
+  teardown=examples/seed-architecture/teardown-cfn.sh
+  if [[ ${SEED_DEMO:-1} == api ]]; then
+    demo_script=(examples/seed-architecture/deploy.sh)
+    teardown=examples/seed-architecture/teardown.sh
+  fi
   # shellcheck disable=SC2086
-  examples/seed-architecture/deploy.sh ${SEED_DEMO_ARGS:-} &
+  "${demo_script[@]}" ${SEED_DEMO_ARGS:-} &
   demo=$!
   if ! wait "$demo"; then
     echo "the demo did not deploy (see above); gantry keeps running" >&2
@@ -67,7 +78,7 @@ cat >&2 <<EOF
 Gantry serves the AWS APIs on $endpoint; for example:
   aws --endpoint-url $endpoint ecs list-services --cluster seed
   curl -s $endpoint/_gantry/health
-Remove the demo: examples/seed-architecture/teardown.sh   (or: curl -X POST $endpoint/_gantry/reset)
+Remove the demo: ${teardown:-examples/seed-architecture/teardown-cfn.sh}   (or: curl -X POST $endpoint/_gantry/reset)
 Ctrl-C stops the server.
 EOF
 wait "$server"

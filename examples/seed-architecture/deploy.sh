@@ -42,7 +42,7 @@ elapsed() { echo "$((SECONDS - started))s"; }
 # backend's secret, and the backend's task role (what its code may call, with the credentials
 # at 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI). Seed 004 keeps its database
 # password in Parameter Store as a SecureString; the backend gets it as $DB_PASSWORD.
-say "IAM roles ecsTaskExecutionRole and seed-backend-task, SSM SecureString /seed/db-password"
+say "IAM roles ecsTaskExecutionRole and seed-backend-task, SSM /seed/db-password, DynamoDB seed-hits"
 TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 role() { # name: created with the ECS tasks trust policy unless it exists
   aws_ iam get-role --role-name "$1" >/dev/null 2>&1 ||
@@ -60,6 +60,19 @@ aws_ iam put-role-policy --role-name seed-backend-task --policy-name read-seed-p
   --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
     \"Action\":[\"ssm:GetParameter\",\"ssm:GetParameters\"],\"Resource\":\"$SEED_PARAMS\"}]}"
 TASK_ROLE="arn:aws:iam::$ACCOUNT:role/seed-backend-task"
+# The backend counts its /stats hits in a table (an UpdateItem ADD per request), as seed 001's
+# app keeps its visits; its task role may read and update that table only.
+HITS_TABLE=seed-hits
+if ! aws_ dynamodb describe-table --table-name "$HITS_TABLE" >/dev/null 2>&1; then
+  aws_ dynamodb create-table --table-name "$HITS_TABLE" --billing-mode PAY_PER_REQUEST \
+    --attribute-definitions AttributeName=id,AttributeType=S \
+    --key-schema AttributeName=id,KeyType=HASH >/dev/null
+fi
+aws_ dynamodb wait table-exists --table-name "$HITS_TABLE"
+aws_ iam put-role-policy --role-name seed-backend-task --policy-name count-hits \
+  --policy-document "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",
+    \"Action\":[\"dynamodb:GetItem\",\"dynamodb:UpdateItem\"],
+    \"Resource\":\"arn:aws:dynamodb:$REGION:$ACCOUNT:table/$HITS_TABLE\"}]}"
 if ! aws_ ssm get-parameter --name /seed/db-password >/dev/null 2>&1; then
   aws_ ssm put-parameter --name /seed/db-password --type SecureString \
     --value "$(text secretsmanager get-random-password --exclude-punctuation --password-length 24 \
@@ -151,9 +164,11 @@ out=$(aws_ logs create-log-group --log-group-name "$LOG_GROUP" 2>&1) ||
 # image, else a new revision. Prints the task definition ARN.
 task_definition() {
   local family=seed-$1 image=$REGISTRY_URI/$1:$2 current extra_task="" extra_container=""
+  local environment='{"name": "SERVICE", "value": "'"$1"'"}'
   if [[ $1 == backend ]]; then
     extra_task=$'\n  "taskRoleArn": "'"$TASK_ROLE"'",'
     extra_container=$'\n    "secrets": [{"name": "DB_PASSWORD", "valueFrom": "/seed/db-password"}],'
+    environment+=', {"name": "HITS_TABLE", "value": "'"$HITS_TABLE"'"}'
   fi
   current=$(text ecs describe-task-definition --task-definition "$family" \
     --query 'taskDefinition.[containerDefinitions[0].image, taskDefinitionArn]' 2>/dev/null || true)
@@ -175,7 +190,7 @@ task_definition() {
     "image": "$image",
     "essential": true,
     "portMappings": [{"containerPort": $3, "protocol": "tcp"}],
-    "environment": [{"name": "SERVICE", "value": "$1"}],$extra_container
+    "environment": [$environment],$extra_container
     "logConfiguration": {
       "logDriver": "awslogs",
       "options": {"awslogs-group": "$LOG_GROUP", "awslogs-region": "$REGION",
@@ -280,8 +295,7 @@ progress() {
 }
 
 alb_port=$((80 + GANTRY_ALB_PORT_OFFSET))
-URL="http://$DNS"
-((alb_port == 80)) || URL="http://$DNS:$alb_port"
+URL=$(alb_url "$DNS")
 # get <path>: through the ALB by its DNS name (curl resolves *.localhost to loopback itself).
 get() { curl -sS --max-time 5 "$URL$1"; }
 
@@ -352,24 +366,11 @@ if ((update)); then
     service frontend "$v2_td" "$FRONTEND_TG" 80
   fi
   # Requests through the ALB during the rollout: every one must succeed.
-  n=0 ok=0 failed=0 v1=0 v2=0 deadline=$((SECONDS + ${WAIT_SECONDS:-600}))
-  while ((SECONDS < deadline)); do
-    body=$(curl -s --max-time 5 -w '\n%{http_code}' "$URL/version.txt" || true)
-    if [[ ${body##*$'\n'} == 200 ]]; then
-      ok=$((ok + 1))
-      [[ $body == v2* ]] && v2=$((v2 + 1)) || v1=$((v1 + 1))
-    else
-      failed=$((failed + 1))
-    fi
-    n=$((n + 1))
-    if ((n % 20 == 0)); then
-      [[ $(text ecs describe-services --cluster "$CLUSTER" --services seed-frontend --query \
-        'services[0].[length(deployments), deployments[0].rolloutState, runningCount]') == $'1\tCOMPLETED\t2' ]] && break
-    fi
-    sleep 0.1
-  done
-  printf '   during the rollout: %d requests answered (%d v1, %d v2), %d failed\n' \
-    "$ok" "$v1" "$v2" "$failed" >&2
+  frontend_rolled() {
+    [[ $(text ecs describe-services --cluster "$CLUSTER" --services seed-frontend --query \
+      'services[0].[length(deployments), deployments[0].rolloutState, runningCount]') == $'1\tCOMPLETED\t2' ]]
+  }
+  rollout_requests "$URL" v1 v2 20 frontend_rolled
   progress seed-frontend
   say "curl $URL/ after the update"
   get / | grep -o '<title>[^<]*</title>' || die "GET / through the ALB failed"
@@ -379,7 +380,7 @@ say "deployed in $(elapsed)"
 cat <<EOF
 
   Open      $URL/          (the frontend; it polls /stats)
-            $URL/stats     (the backend: the task's CPU and memory as JSON)
+            $URL/stats     (the backend: the task's CPU and memory as JSON, and its hit count)
   No DNS?   curl -H 'Host: $DNS' http://127.0.0.1:$alb_port/
   Logs      aws --endpoint-url $GANTRY_ENDPOINT logs tail $LOG_GROUP --follow
   Scaling   $here/load.sh   (CPU load on /stats/burn: a scale-out and back; run the server with

@@ -4,13 +4,16 @@
     images.py OUT_DIR frontend:v1 backend:v1 frontend:v2 ...
 
 writes OUT_DIR/<image> as an OCI layout holding one manifest per tag (skopeo then copies
-oci:OUT_DIR/<image>:<tag>). Each image is busybox-static plus the app's files, put together by
-hand with tests/e2e/oci_images.py (tar + gzip + JSON, reproducible digests):
+oci:OUT_DIR/<image>:<tag>). The images are put together by hand (tar + gzip + JSON, reproducible
+digests, no Docker daemon and no network):
 
-  frontend  the seeds' React "sys-stats" page stand-in: busybox httpd on port 80 serving
-            /www/index.html, which shows its version (the tag) and polls /stats through the ALB.
-  backend   the seeds' Python API stand-in: `nc -ll -p 8080 -e /app/server.sh`, answering
-            GET /stats with the task's CPU and memory read from the task metadata endpoint v4.
+  frontend  the seeds' React "sys-stats" page stand-in: busybox-static (tests/e2e/oci_images.py)
+            with httpd on port 80 serving /www/index.html, which shows its version (the tag) and
+            polls /stats through the ALB.
+  backend   the seeds' Python API: app/backend/app.py on port 8080 with this machine's python3
+            and boto3 (tests/e2e/python_image.py; its python layer is built once per OUT_DIR),
+            answering GET /stats with the task's CPU and memory read from the task metadata
+            endpoint v4 and the hit count it keeps in DynamoDB.
 """
 import os
 import sys
@@ -18,9 +21,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
 import oci_images  # noqa: E402
-
-# Applets the apps use beyond those oci_images links by default.
-EXTRA_APPLETS = ["awk", "sed", "cut", "tr", "dirname", "basename", "expr", "seq", "netstat"]
+import python_image  # noqa: E402
 
 # One colour per version, so the rolling update is visible in a browser too.
 COLORS = {"v1": "#2f6fdf", "v2": "#1e9e55", "v3": "#c2410c"}
@@ -42,11 +43,11 @@ def frontend(out, tag):
 
 
 def backend(out, tag):
-    return oci_images.build_busybox_image(
-        out, tag=tag, cmd=["nc", "-ll", "-p", "8080", "-e", "/app/server.sh"],
-        extra_files={"/app/server.sh": read("backend", "server.sh"),
-                     "/app/stats.sh": read("backend", "stats.sh")},
-        env=["APP_VERSION=" + tag], workdir="/app", exposed_ports=[8080])
+    layout, _ = python_image.build_python_boto3_image(
+        out, tag=tag, files={"/app/app.py": read("backend", "app.py")},
+        cmd=["python3", "/app/app.py"], env=["APP_VERSION=" + tag, "PYTHONUNBUFFERED=1"],
+        workdir="/app", exposed_ports=[8080])
+    return layout
 
 
 BUILDERS = {"frontend": frontend, "backend": backend}
@@ -56,7 +57,6 @@ def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
     out_dir = argv[1]
-    oci_images.APPLETS = sorted(set(oci_images.APPLETS) | set(EXTRA_APPLETS))
     for ref in argv[2:]:
         name, _, tag = ref.partition(":")
         if name not in BUILDERS:

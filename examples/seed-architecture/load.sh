@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Shows the seeds' autoscaling at work on the deployed demo (deploy.sh first): CPU load on the
-# backend through the ALB (GET /stats/burn) until its target tracking policy (70 % CPU) has
-# added tasks and they serve requests; then no load until the service is back at 2 tasks. Prints
-# the service's counts as it goes, then the scaling activities and the alarms' state changes.
+# Shows the seeds' autoscaling at work on the deployed demo (deploy.sh or deploy-cfn.sh first):
+# CPU load on the backend through the ALB (GET /stats/burn) until its target tracking policy
+# (70 % CPU) has added tasks and they serve requests; then no load until the service is back at 2
+# tasks. Prints the service's counts as it goes, then the scaling activities and the alarms'
+# state changes.
 #
 #   load.sh [CLIENTS]    CLIENTS concurrent request loops (default 6)
 #
@@ -10,7 +11,7 @@
 # under 63 %, plus the cooldowns (60 s out, 120 s in), so a whole run takes about 25 minutes.
 # Start the server with --time-scale 60 (scripts/run.sh --time-scale 60) and it takes one or
 # two. Environment: GANTRY_ENDPOINT, GANTRY_ALB_PORT_OFFSET, WAIT_SECONDS (bounds each phase,
-# default 1800), BURN (shell loop turns per request, default 20000).
+# default 1800), BURN_MS (CPU milliseconds the backend burns per request, default 200).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=examples/seed-architecture/env.sh
@@ -22,14 +23,12 @@ started=$SECONDS
 
 text() { local v; v=$(aws_ "$@" --output text); [[ $v == None ]] && v=""; printf '%s' "$v"; }
 DNS=$(text elbv2 describe-load-balancers --names seed-alb --query 'LoadBalancers[0].DNSName' 2>/dev/null) ||
-  die "no load balancer seed-alb: run deploy.sh first"
-alb_port=$((80 + GANTRY_ALB_PORT_OFFSET))
-URL="http://$DNS"
-((alb_port == 80)) || URL="http://$DNS:$alb_port"
+  die "no load balancer seed-alb: run deploy.sh or deploy-cfn.sh first"
+URL=$(alb_url "$DNS")
 TG=$(text elbv2 describe-target-groups --names seed-backend --query 'TargetGroups[0].TargetGroupArn')
 aws_ application-autoscaling describe-scalable-targets --service-namespace ecs \
   --resource-ids "$RESOURCE" --query 'ScalableTargets[0].ResourceId' --output text | grep -q "$RESOURCE" ||
-  die "$SERVICE is not a scalable target: run deploy.sh first"
+  die "$SERVICE is not a scalable target: run deploy.sh or deploy-cfn.sh first"
 
 # status: "<desired> <running> <healthy targets>" of the backend.
 status() {
@@ -48,7 +47,7 @@ pids=()
 stop_load() { ((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null; pids=(); }
 trap stop_load EXIT
 for _ in $(seq "$clients"); do
-  (while :; do curl -s -o /dev/null --max-time 30 "$URL/stats/burn?n=${BURN:-20000}" || sleep 0.2; done) &
+  (while :; do curl -s -o /dev/null --max-time 30 "$URL/stats/burn?ms=${BURN_MS:-200}" || sleep 0.2; done) &
   pids+=($!)
 done
 

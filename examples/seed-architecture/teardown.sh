@@ -89,9 +89,11 @@ say "ECR repositories"
 for repo in frontend backend; do
   quiet ecr delete-repository --repository-name "$repo" --force
 done
-say "IAM roles and the SSM parameter"
+say "DynamoDB table seed-hits, IAM roles and the SSM parameter"
+quiet dynamodb delete-table --table-name seed-hits
 quiet ssm delete-parameter --name /seed/db-password
 quiet iam delete-role-policy --role-name seed-backend-task --policy-name read-seed-parameters
+quiet iam delete-role-policy --role-name seed-backend-task --policy-name count-hits
 quiet iam delete-role --role-name seed-backend-task
 quiet iam delete-role-policy --role-name ecsTaskExecutionRole --policy-name seed-secrets
 quiet iam detach-role-policy --role-name ecsTaskExecutionRole \

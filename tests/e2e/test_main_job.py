@@ -1,12 +1,15 @@
-"""The README's command 1, run the way a user runs it (issue 12).
+"""The README's command 1, run the way a user runs it (issues 12, 17 and 18).
 
 `scripts/run.sh` from the checkout with its defaults: the relative data directory `.gantry`,
-the demo on. It builds (a no-op here), starts the server, deploys the seed architecture (images
-built and pushed to ECR, a VPC, an ALB and two FARGATE services) and rolls the frontend to v2
-while requests go through the load balancer. Then Ctrl-C, a restart with `SEED_DEMO=0
-scripts/run.sh` (the README's way to run only the server), the demo's `teardown.sh`, and Ctrl-C
-again: the server must stop cleanly each time and leave no namespace, container, cgroup, mount,
-link or process behind.
+the demo on. It builds (a no-op here), starts the server and deploys the seed architecture with
+CloudFormation (examples/seed-architecture/deploy-cfn.sh: an ECR stack, images built and pushed,
+a network stack, an app stack with an ALB, two FARGATE services and a DynamoDB table), prints the
+URL, then rolls both services to v2 with a second `aws cloudformation deploy` while requests go
+through the load balancer. The backend counts its /stats hits in the app stack's table. Then
+Ctrl-C, a restart with `SEED_DEMO=0 scripts/run.sh` (the README's way to run only the server),
+the demo's `teardown-cfn.sh` (delete-stack of each stack), and Ctrl-C again: the server must stop
+cleanly each time and leave no stack, task, ENI, namespace, container, cgroup, mount, link or
+process behind.
 
 The listener ports are the README's (4566 for the API, 80 for the load balancer) unless this
 machine already uses them, in which case free ones are passed through run.sh's environment.
@@ -36,6 +39,7 @@ pytestmark = [
 DATA_DIR = os.path.join(ROOT, ".gantry")
 READY = "Ctrl-C stops the server."
 DEMO_TIMEOUT = 900
+TEARDOWN_TIMEOUT = 600
 
 
 def port_in_use(port):
@@ -257,7 +261,7 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
         assert "the demo did not deploy" not in text, text[-4000:]
         server = run.server_pid()
 
-        # The URL deploy.sh printed, opened as the README says: curl resolves *.localhost.
+        # The URL deploy-cfn.sh printed, opened as the README says: curl resolves *.localhost.
         urls = re.findall(r"^(http://seed-alb-\S+)$", text, re.M)
         assert urls, text[-4000:]
         url = urls[-1]
@@ -270,11 +274,51 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
         assert stats["source"] == "task-metadata-v4", stats
         assert stats["cpu"]["limitVcpu"] == 0.25 and stats["memory"]["limitMiB"] == 512, stats
         assert stats["memory"]["usageMiB"] > 0, stats
+
+        # The three stacks deployed; the app stack was updated once, by the roll to v2.
+        cfn = client_for(endpoint, "cloudformation")
+        assert {s["StackName"]: s["StackStatus"] for s in cfn.describe_stacks()["Stacks"]} == {
+            "seed-ecr": "CREATE_COMPLETE", "seed-network": "CREATE_COMPLETE",
+            "seed-app": "UPDATE_COMPLETE"}
+        app = {o["OutputKey"]: o["OutputValue"]
+               for o in cfn.describe_stacks(StackName="seed-app")["Stacks"][0]["Outputs"]}
+        assert url.split("//")[1].split(":")[0] == app["LoadBalancerDnsName"], (url, app)
+
+        # Each /stats through the ALB adds one to the table's counter (UpdateItem ADD with the
+        # task role's credentials), whichever of the two backend tasks answers.
+        hits = []
+        for _ in range(4):
+            status, body = curl(url + "/stats")
+            assert status == 200, body[:500]
+            hits.append(json.loads(body)["hits"])
+        assert all(isinstance(h, int) for h in hits), hits
+        assert hits == list(range(hits[0], hits[0] + 4)), hits
+        item = client_for(endpoint, "dynamodb").get_item(
+            TableName=app["HitsTableName"], Key={"id": {"S": "stats"}}, ConsistentRead=True)
+        assert item["Item"]["hits"] == {"N": str(hits[-1])}, item
+
         ecs = client_for(endpoint, "ecs")
         services = ecs.describe_services(cluster="seed", services=["seed-frontend",
                                                                    "seed-backend"])["services"]
         assert [(s["runningCount"], s["desiredCount"], len(s["deployments"]))
                 for s in services] == [(2, 2, 1), (2, 2, 1)], services
+        # ImageTag v2: a new task definition revision for both services.
+        assert [s["taskDefinition"].rsplit("/", 1)[1] for s in services] == \
+            ["seed-frontend:2", "seed-backend:2"], services
+        # The tasks run in the network stack's private subnets, without public addresses, and
+        # the backend's secrets are the app stack's secret and parameter.
+        network = {o["OutputKey"]: o["OutputValue"]
+                   for o in cfn.describe_stacks(StackName="seed-network")["Stacks"][0]["Outputs"]}
+        private = set(network["PrivateSubnets"].split(","))
+        tasks = ecs.list_tasks(cluster="seed", desiredStatus="RUNNING")["taskArns"]
+        assert len(tasks) == 4, tasks
+        for t in ecs.describe_tasks(cluster="seed", tasks=tasks)["tasks"]:
+            details = {d["name"]: d["value"] for d in t["attachments"][0]["details"]}
+            assert details["subnetId"] in private, details
+        backend_td = ecs.describe_task_definition(taskDefinition="seed-backend")["taskDefinition"]
+        secrets = {x["name"]: x["valueFrom"]
+                   for x in backend_td["containerDefinitions"][0]["secrets"]}
+        assert secrets == {"DB_PASSWORD": app["DbPasswordSecretArn"], "DB_USER": "/seed/db-user"}
 
         # The rolling update to v2 finished with every request through the ALB answered.
         m = re.search(r"during the rollout: (\d+) requests answered \((\d+) v1, (\d+) v2\), "
@@ -293,15 +337,23 @@ def test_readme_command_1_deploys_serves_rolls_and_stops_cleanly(checkout_data_d
         assert re.search(r"^\S+ level=info msg=stopped$", log, re.M), log[-2000:]
 
         # The README's way back: the server alone re-adopts the demo, whose teardown then
-        # removes it with the AWS CLI.
+        # deletes the stacks with the AWS CLI.
         restart = RunSh(dict(env, SEED_DEMO="0"), str(tmp_path / "restart.out"))
         restart.wait_for(READY, 300)
         status, _ = curl(url + "/")
         assert status == 200, "the load balancer did not come back after a restart"
-        td = subprocess.run(["examples/seed-architecture/teardown.sh"], cwd=ROOT,
+        status, body = curl(url + "/stats")
+        assert status == 200 and json.loads(body)["hits"] == hits[-1] + 1, body[:500]
+        td = subprocess.run(["examples/seed-architecture/teardown-cfn.sh"], cwd=ROOT,
                             env=dict(env, GANTRY_ENDPOINT=endpoint), capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=TEARDOWN_TIMEOUT)
         assert td.returncode == 0, td.stdout + td.stderr
+        assert cfn.describe_stacks()["Stacks"] == []
+        ec2 = client_for(endpoint, "ec2")
+        assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
+        assert [c["status"] for c in ecs.describe_clusters(clusters=["seed"])["clusters"]] \
+            in ([], ["INACTIVE"])
+        assert client_for(endpoint, "dynamodb").list_tables()["TableNames"] == []
         assert restart.ctrl_c() == 0, restart.text()[-3000:]
         restart = None
     finally:
