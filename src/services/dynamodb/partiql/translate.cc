@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "services/dynamodb/core/attribute_value.h"
 #include "services/dynamodb/errors.h"
@@ -244,9 +245,16 @@ std::string sort_condition(const Expr& e, const std::string& sort, ExpressionWri
   return "";
 }
 
+// The top-level attributes of the SELECT's paths: the nested ones are taken from them when the
+// results are named (a projection would renumber the list elements it keeps).
 std::string projection_text(const std::vector<Path>& paths, ExpressionWriter& w) {
   std::string out;
-  for (const Path& p : paths) out += (out.empty() ? "" : ", ") + w.path(p);
+  std::set<std::string> seen;
+  for (const Path& p : paths) {
+    if (seen.insert(p.front().name).second) {
+      out += (out.empty() ? "" : ", ") + w.name(p.front().name);
+    }
+  }
   return out;
 }
 
