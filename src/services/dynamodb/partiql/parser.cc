@@ -76,6 +76,7 @@ class Parser {
   ExprPtr operand();
   ExprPtr set_value();
   ExprPtr call(std::string fn);
+  ExprPtr binary(std::string_view word, Expr::Kind kind, ExprPtr (Parser::*next)());
   ExprPtr or_expr();
   ExprPtr and_expr();
   ExprPtr not_expr();
@@ -301,27 +302,20 @@ ExprPtr Parser::set_value() {
   return left;
 }
 
-ExprPtr Parser::or_expr() {
-  ExprPtr left = and_expr();
-  while (accept_word("OR")) {
+// left (WORD right)*, left-associative: OR over and_expr, AND over not_expr.
+ExprPtr Parser::binary(std::string_view word, Expr::Kind kind, ExprPtr (Parser::*next)()) {
+  ExprPtr left = (this->*next)();
+  while (accept_word(word)) {
     Expr e;
-    e.kind = Expr::Kind::Or;
-    e.args = {left, and_expr()};
+    e.kind = kind;
+    e.args = {left, (this->*next)()};
     left = make(std::move(e));
   }
   return left;
 }
 
-ExprPtr Parser::and_expr() {
-  ExprPtr left = not_expr();
-  while (accept_word("AND")) {
-    Expr e;
-    e.kind = Expr::Kind::And;
-    e.args = {left, not_expr()};
-    left = make(std::move(e));
-  }
-  return left;
-}
+ExprPtr Parser::or_expr() { return binary("OR", Expr::Kind::Or, &Parser::and_expr); }
+ExprPtr Parser::and_expr() { return binary("AND", Expr::Kind::And, &Parser::not_expr); }
 
 ExprPtr Parser::not_expr() {
   if (accept_word("NOT")) {
