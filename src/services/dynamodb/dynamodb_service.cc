@@ -36,6 +36,9 @@ void DynamoDbService::register_operations(protocol::ServiceRegistry& registry) {
           {"BatchWriteItem", protocol::method(this, &S::batch_write_item)},
           {"TransactGetItems", protocol::method(this, &S::transact_get_items)},
           {"TransactWriteItems", protocol::method(this, &S::transact_write_items)},
+          {"ExecuteStatement", protocol::method(this, &S::execute_statement)},
+          {"BatchExecuteStatement", protocol::method(this, &S::batch_execute_statement)},
+          {"ExecuteTransaction", protocol::method(this, &S::execute_transaction)},
       });
 }
 

@@ -82,6 +82,11 @@ class DynamoDbService {
   Reply transact_get_items(const Ctx& ctx, const Doc& in);
   Reply transact_write_items(const Ctx& ctx, const Doc& in);
 
+  // partiql/partiql_handlers.cc: PartiQL, run as the item operations above
+  Reply execute_statement(const Ctx& ctx, const Doc& in);
+  Reply batch_execute_statement(const Ctx& ctx, const Doc& in);
+  Reply execute_transaction(const Ctx& ctx, const Doc& in);
+
   // The table a request names, which must be ACTIVE or UPDATING (items), inside `st`'s
   // transaction; ResourceNotFoundException otherwise.
   std::shared_ptr<const Table> active_table(DdbStore& st, const Ctx& ctx, std::string_view name);
