@@ -84,6 +84,7 @@ class Parser {
   ExprPtr is_expr(ExprPtr subject);
   void order_by(Statement& st);
   void returning(Statement& st);
+  void where_and_returning(Statement& st);  // UPDATE's and DELETE's: WHERE is required
   Statement select();
   Statement insert();
   Statement update();
@@ -487,6 +488,11 @@ Statement Parser::update() {
     }
   }
   if (st.actions.empty()) fail_here();
+  where_and_returning(st);
+  return st;
+}
+
+void Parser::where_and_returning(Statement& st) {
   if (!accept_word("WHERE")) {
     if (peek().kind == Kind::End) {
       throw errors::validation(
@@ -496,7 +502,6 @@ Statement Parser::update() {
   }
   st.where = or_expr();
   returning(st);
-  return st;
 }
 
 Statement Parser::remove() {
@@ -504,15 +509,7 @@ Statement Parser::remove() {
   st.kind = Statement::Kind::Delete;
   expect_word("FROM");
   source(st, true);
-  if (!accept_word("WHERE")) {
-    if (peek().kind == Kind::End) {
-      throw errors::validation(
-          "Where clause does not contain a mandatory equality on all key attributes");
-    }
-    fail_here();
-  }
-  st.where = or_expr();
-  returning(st);
+  where_and_returning(st);
   if (!st.returning.empty() && st.returning != "ALL_OLD") {
     throw errors::validation("Invalid returning clause: RETURNING " + st.returning_text +
                              ". Only RETURNING ALL OLD * is allowed in DELETE statements.");
