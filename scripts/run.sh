@@ -78,6 +78,8 @@ cat >&2 <<EOF
 Gantry serves the AWS APIs on $endpoint; for example:
   aws --endpoint-url $endpoint ecs list-services --cluster seed
   curl -s $endpoint/_gantry/health
+The AWS CLI wants a region and credentials (any keys do); in a shell that has none, first:
+  export AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 Remove the demo: ${teardown:-examples/seed-architecture/teardown-cfn.sh}   (or: curl -X POST $endpoint/_gantry/reset)
 Ctrl-C stops the server.
 EOF
