@@ -242,6 +242,19 @@ void check_key_value(std::string_view name, const json::value& v, std::string_vi
   }
 }
 
+bool items_equal(const json::object& a, const json::object& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (const auto& kv : a) {
+    auto it = b.find(kv.key());
+    if (it == b.end() || !values_equal(kv.value(), it->value())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool values_equal(const json::value& a, const json::value& b) {
   std::string_view ta = type_of(a);
   if (ta.empty() || ta != type_of(b)) {
@@ -256,18 +269,7 @@ bool values_equal(const json::value& a, const json::value& b) {
     return core::base64_decode(x.get_string()) == core::base64_decode(y.get_string());
   }
   if (ta == "M") {
-    const json::object& mx = x.get_object();
-    const json::object& my = y.get_object();
-    if (mx.size() != my.size()) {
-      return false;
-    }
-    for (const auto& kv : mx) {
-      auto it = my.find(kv.key());
-      if (it == my.end() || !values_equal(kv.value(), it->value())) {
-        return false;
-      }
-    }
-    return true;
+    return items_equal(x.get_object(), y.get_object());
   }
   if (ta == "L") {
     const json::array& lx = x.get_array();

@@ -56,6 +56,8 @@ void check_key_value(std::string_view name, const boost::json::value& v,
 // Deep equality with DynamoDB's meaning: numbers compare numerically, sets ignore order, maps
 // ignore member order. Values of different types are never equal.
 bool values_equal(const boost::json::value& a, const boost::json::value& b);
+// The same attributes with equal values (an M value's comparison, for whole items).
+bool items_equal(const boost::json::object& a, const boost::json::object& b);
 
 // Orders two scalar values of the same type (S by UTF-8 bytes, N numerically, B by decoded
 // bytes); nullopt when the types differ or are not S, N or B — a comparison that DynamoDB's

@@ -31,10 +31,6 @@ json::object key_of(const Table& table, const json::object& item) {
   return keys;
 }
 
-bool same_item(const json::object& a, const json::object& b) {
-  return values_equal(json::object{{"M", a}}, json::object{{"M", b}});
-}
-
 // The record without SequenceNumber and ApproximateCreationDateTime (the store adds them).
 json::object make_record(const Table& table, std::string_view view_type,
                          const json::object* old_item, const json::object* new_item, bool ttl) {
@@ -77,7 +73,7 @@ json::object make_record(const Table& table, std::string_view view_type,
 void record_change(store::Transaction& tx, const Table& table, const json::object* old_item,
                    const json::object* new_item, const ChangeOrigin& origin) {
   if (!stream_enabled(table.description) || (!old_item && !new_item)) return;
-  if (old_item && new_item && same_item(*old_item, *new_item)) return;
+  if (old_item && new_item && items_equal(*old_item, *new_item)) return;
   StreamStore store(tx);
   std::optional<std::pair<int64_t, std::string>> stream = store.enabled_stream(table.id);
   if (!stream) return;
