@@ -26,7 +26,10 @@ for s in "${services[@]}"; do
   quiet ecs update-service --cluster "$CLUSTER" --service "$s" --desired-count 0
   quiet ecs delete-service --cluster "$CLUSTER" --service "$s" --force
 done
-((${#services[@]})) && quiet ecs wait services-inactive --cluster "$CLUSTER" --services "${services[@]}"
+# One waiter per service: services-inactive succeeds as soon as any one of its services is.
+for s in "${services[@]}"; do
+  quiet ecs wait services-inactive --cluster "$CLUSTER" --services "$s"
+done
 
 say "load balancer, listener and target groups"
 alb=$(text elbv2 describe-load-balancers --names seed-alb --query 'LoadBalancers[0].LoadBalancerArn')
@@ -60,6 +63,13 @@ quiet logs delete-log-group --log-group-name /ecs/seed
 say "security groups, route table, internet gateway, subnets, VPC"
 vpc=$(text ec2 describe-vpcs --filters Name=tag:Name,Values=seed-vpc --query 'Vpcs[0].VpcId')
 if [[ -n $vpc ]]; then
+  # A stopping task keeps its network interface (and with it its subnet and security groups)
+  # for a while after its service is INACTIVE, on AWS as here: wait for the VPC's interfaces.
+  for ((i = 0; i < 150; i++)); do
+    [[ -z $(text ec2 describe-network-interfaces --filters "Name=vpc-id,Values=$vpc" \
+      --query 'NetworkInterfaces[].NetworkInterfaceId') ]] && break
+    sleep 2
+  done
   # tasks-sg refers to alb-sg, so it goes first.
   for name in tasks-sg alb-sg; do
     id=$(text ec2 describe-security-groups --filters "Name=group-name,Values=$name" "Name=vpc-id,Values=$vpc" \
