@@ -121,7 +121,11 @@ class JsonCodec final : public Codec {
     }
     json::object body;
     body["__type"] = type;
-    body["message"] = error.message;
+    // DynamoDB spells it "Message" when the error carries the item (ConditionalCheckFailed with
+    // ReturnValuesOnConditionCheckFailure ALL_OLD; moto's AWS-verified tests), so botocore adds
+    // no top-level "message" to such a reply.
+    bool capital = type.starts_with(kDynamoDbErrorPrefix) && error.fields.contains("Item");
+    body[capital ? "Message" : "message"] = error.message;
     for (const auto& field : error.fields) {
       if (field.key() == "__type" || field.key() == "message") {
         continue;
