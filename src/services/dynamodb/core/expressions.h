@@ -130,6 +130,13 @@ struct KeySchemaNames {
 // Value types against the attribute definitions are the caller's to check.
 KeyCondition parse_key_condition(std::string_view text, ExpressionContext& ctx,
                                  const KeySchemaNames& schema);
+// The same in DynamoDB's two steps, with the request's other expressions and
+// ExpressionAttributeNames/Values checks between them: parse_key_condition(text, ctx) throws the
+// syntax and operator errors ("Invalid KeyConditionExpression: ..."), key_condition_of the
+// key-schema ones ("Query key condition not supported", "Query condition missed key schema
+// element: id", "KeyConditionExpressions must only contain one condition per key").
+Condition parse_key_condition(std::string_view text, ExpressionContext& ctx);
+KeyCondition key_condition_of(const Condition& parsed, const KeySchemaNames& schema);
 
 // UpdateExpression: SET (= operand, a + b, a - b, if_not_exists(path, v), list_append(a, b)),
 // REMOVE (paths, list indexes), ADD (numbers, sets), DELETE (from sets); each clause at most once.

@@ -142,9 +142,28 @@ bool SortKeyCondition::matches(const json::value& sort_value) const {
   return false;
 }
 
+Condition parse_key_condition(std::string_view text, ExpressionContext& ctx) {
+  Condition parsed = parse_condition(text, ctx, "KeyConditionExpression");
+  std::vector<const ConditionNode*> terms;
+  flatten_and(*parsed.root(), terms);
+  for (const ConditionNode* node : terms) {
+    if (node->kind == ConditionNode::Kind::Function &&
+        node->operands[0]->function != "begins_with") {
+      invalid_operator(node->operands[0]->function);
+    }
+    if (node->kind == ConditionNode::Kind::Compare && node->cmp == ConditionNode::Cmp::Ne) {
+      invalid_operator("<>");
+    }
+  }
+  return parsed;
+}
+
 KeyCondition parse_key_condition(std::string_view text, ExpressionContext& ctx,
                                  const KeySchemaNames& schema) {
-  Condition parsed = parse_condition(text, ctx, "KeyConditionExpression");
+  return key_condition_of(parse_key_condition(text, ctx), schema);
+}
+
+KeyCondition key_condition_of(const Condition& parsed, const KeySchemaNames& schema) {
   std::vector<const ConditionNode*> terms;
   flatten_and(*parsed.root(), terms);
   KeyCondition out;
