@@ -22,13 +22,7 @@ namespace json = boost::json;
 // ConsistentRead against it.
 const Index* requested_index(const Table& table, const Doc& req) {
   std::optional<std::string> name = core::opt_str(req, "IndexName");
-  if (!name) {
-    if (core::str(req, "Select") == "ALL_PROJECTED_ATTRIBUTES") {
-      throw errors::invalid(
-          "Select type ALL_PROJECTED_ATTRIBUTES is not supported for a table without an index");
-    }
-    return nullptr;
-  }
+  if (!name) return nullptr;
   const Index* index = table.index(*name);
   if (!index) throw errors::validation("The table does not have the specified index: " + *name);
   if (index->global && core::opt_bool(req, "ConsistentRead").value_or(false)) {
@@ -39,6 +33,33 @@ const Index* requested_index(const Table& table, const Doc& req) {
                           index->name + " because its projection type is not ALL");
   }
   return index;
+}
+
+// Select against IndexName and the projection parameters, before the table is looked up. Query
+// words these as one validation error, Scan without the count (moto's AWS-verified
+// test_dynamodb_select.py).
+void check_select(const Doc& req, bool query) {
+  std::string select = core::str(req, "Select");
+  if (select.empty()) return;
+  std::string prefix = query ? "1 validation error detected: " : "";
+  if (select == "ALL_PROJECTED_ATTRIBUTES" && !req.contains("IndexName")) {
+    throw errors::validation(prefix +
+                             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an "
+                             "IndexName");
+  }
+  bool projected = req.contains("ProjectionExpression") || req.contains("AttributesToGet");
+  if (select == "SPECIFIC_ATTRIBUTES" && !projected) {
+    throw errors::validation(prefix +
+                             "Must specify the AttributesToGet or ProjectionExpression when "
+                             "choosing to get SPECIFIC_ATTRIBUTES");
+  }
+  if (select != "SPECIFIC_ATTRIBUTES" && projected) {
+    std::string what = select == "COUNT" ? "only the Count" : select;
+    std::string given = req.contains("ProjectionExpression") ? "ProjectionExpression"
+                                                             : "AttributesToGet";
+    throw errors::validation(prefix + "Cannot specify the " + given +
+                             " when choosing to get " + what);
+  }
 }
 
 // Filters may not name key attributes of what they read ("Filter Expression can only contain
@@ -128,6 +149,7 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
       req, {"KeyConditionExpression", "FilterExpression", "ProjectionExpression"},
       {"KeyConditions", "QueryFilter", "AttributesToGet"},
       "KeyConditionExpression and FilterExpression and ProjectionExpression are null");
+  check_select(req, true);
   store::Transaction tx = db_.read();
   DdbStore st(tx);
   std::shared_ptr<const Table> table = active_table(st, ctx, core::str(req, "TableName"));
@@ -137,8 +159,9 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
   if (keys.range) names.sort = keys.range->name;
   ExpressionContext ectx = expression_context(req);
   KeyCondition kc;
+  std::optional<Condition> key_expression;
   if (auto text = core::opt_str(req, "KeyConditionExpression")) {
-    kc = parse_key_condition(*text, ectx, names);
+    key_expression = parse_key_condition(*text, ectx);
   } else if (const json::object* legacy = core::obj(req, "KeyConditions")) {
     kc = key_condition_from_legacy(*legacy, names);
   } else {
@@ -149,6 +172,9 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
   Condition filter = filter_of(req, ectx, "QueryFilter");
   Projection projection = read_projection(req, ectx);
   ectx.check_unused();
+  // The key schema is checked after the names and values (moto's AWS-verified
+  // test_query_unused_attribute_name).
+  if (key_expression) kc = key_condition_of(*key_expression, names);
   check_filter_keys(filter, keys);
   bool typed = type_of(kc.partition_value) == keys.hash.type &&
                (!kc.sort || type_of(kc.sort->value) == keys.range->type);
@@ -186,6 +212,7 @@ Reply DynamoDbService::scan(const Ctx& ctx, const Doc& in) {
   check_expression_parameters(req, {"FilterExpression", "ProjectionExpression"},
                               {"ScanFilter", "AttributesToGet"},
                               "FilterExpression and ProjectionExpression are null");
+  check_select(req, false);
   std::optional<int64_t> segment = core::opt_int(req, "Segment");
   std::optional<int64_t> total = core::opt_int(req, "TotalSegments");
   if (segment && !total) {
