@@ -34,6 +34,43 @@ TEST_F(ValidatorTest, MissingRequiredMemberIsReportedInCoralWords) {
   EXPECT_EQ(err->http_status, 400);
 }
 
+// Coral never shows a sensitive value (KMS's plaintext, moto's AWS-verified test_kms_encrypt),
+// and names a blob by the buffer that holds it.
+TEST_F(ValidatorTest, SensitiveValuesStayOutOfTheMessage) {
+  std::string secret(4097, 'x');
+  auto err = check("kms", "Encrypt",
+                   R"({"KeyId":"alias/k","Plaintext":")" + secret + R"("})");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message,
+            "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+            "Member must have length less than or equal to 4096");
+  err = check("kms", "Decrypt", R"({"CiphertextBlob":""})");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message,
+            "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=0 cap=0]' at "
+            "'ciphertextBlob' failed to satisfy constraint: Member must have length greater than "
+            "or equal to 1");
+}
+
+// DynamoDB's TableName is a name or an ARN; a name has the TableName shape's rules.
+TEST_F(ValidatorTest, DynamoDbTableNamesAreCheckedAsNamesUnlessArns) {
+  auto err = check("dynamodb", "GetItem", R"({"TableName":"x!","Key":{}})");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message,
+            "2 validation errors detected: Value 'x!' at 'tableName' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 3; Value 'x!' at "
+            "'tableName' failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [a-zA-Z0-9_.-]+");
+  err = check("dynamodb", "GetItem", R"({"TableName":"","Key":{}})");
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->message,
+            "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1");
+  EXPECT_FALSE(check("dynamodb", "GetItem", R"({"TableName":"my-table_1.v2","Key":{}})"));
+  EXPECT_FALSE(check("dynamodb", "GetItem",
+                     R"({"TableName":"arn:aws:dynamodb:us-east-1:123456789012:table/t","Key":{}})"));
+}
+
 TEST_F(ValidatorTest, NumberBelowMinimumIsRejected) {
   auto err = check("sts", "AssumeRole",
                    R"({"RoleArn":"arn:aws:iam::111122223333:role/r","RoleSessionName":"s",
