@@ -11,6 +11,7 @@
 #include "services/dynamodb/core/attribute_value.h"
 #include "services/dynamodb/dynamodb_service.h"
 #include "services/dynamodb/errors.h"
+#include "services/dynamodb/item_keys.h"
 #include "services/dynamodb/item_writer.h"
 #include "services/dynamodb/table_json.h"
 
@@ -193,10 +194,11 @@ Reply DynamoDbService::restore_table_from_backup(const Ctx& ctx, const Doc& in) 
     rows.emplace_back(key, item);
     return true;
   });
+  // Each key is computed again: a backup made before the partition hash changed
+  // (partition_rekey.h) keeps its rows under the old one.
   for (auto& [key, text] : rows) {
-    key.space = table->space();
     json::object item = parse_stored_item(text);
-    write_item(st, *table, key, nullptr, &item, {now});
+    write_item(st, *table, item_row_key(*table, item), nullptr, &item, {now});
   }
   std::optional<TableRow> stored = st.table(ctx.account, ctx.region, name);
   json::object d = describe_row(st, *stored);

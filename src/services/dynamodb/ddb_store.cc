@@ -81,10 +81,16 @@ void DdbStore::add_figures(int64_t id, int64_t items, int64_t bytes) {
 }
 
 std::vector<TableRow> DdbStore::tables_with_ttl() {
+  return tables_where("json_extract(description, '$.TimeToLive.Enabled') = 1");
+}
+
+std::vector<TableRow> DdbStore::all_tables() { return tables_where("1"); }
+
+std::vector<TableRow> DdbStore::tables_where(std::string_view condition) {
   std::vector<TableRow> out;
   tx_.query(
-      "SELECT id, account, region, name, description, created_ms FROM ddb_tables "
-      "WHERE json_extract(description, '$.TimeToLive.Enabled') = 1",
+      "SELECT id, account, region, name, description, created_ms FROM ddb_tables WHERE " +
+          std::string(condition),
       [&](const store::Statement& st) {
         TableRow r;
         r.id = st.int64(0);

@@ -69,6 +69,8 @@ class DdbStore {
   void add_figures(int64_t id, int64_t items, int64_t bytes);
   // Every table (of any account and region) whose TimeToLive is enabled.
   std::vector<TableRow> tables_with_ttl();
+  // Every table of every account and region.
+  std::vector<TableRow> all_tables();
 
   std::optional<std::string> item(const RowKey& key);
   void put_item(const RowKey& key, std::string_view item);
@@ -81,6 +83,8 @@ class DdbStore {
   void scan_rows(const RowRange& range, const RowVisitor& visit);
 
  private:
+  std::vector<TableRow> tables_where(std::string_view condition);
+
   store::Transaction& tx_;
 };
 

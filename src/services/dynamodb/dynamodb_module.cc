@@ -1,6 +1,7 @@
 #include "services/dynamodb/dynamodb_module.h"
 
 #include "services/dynamodb/dynamodb_service.h"
+#include "services/dynamodb/partition_rekey.h"
 #include "services/dynamodb/streams/stream_trimmer.h"
 #include "services/dynamodb/streams/streams_service.h"
 #include "services/dynamodb/ttl_sweeper.h"
@@ -15,6 +16,7 @@ class DynamoDbModule final : public module::Module {
         sweeper_(ctx.db, ctx.clock),
         streams_(ctx.db, ctx.clock),
         trimmer_(ctx.db, ctx.clock) {
+    rekey_partitions(ctx.db);
     service_.register_operations(ctx.registry);
     streams_.register_operations(ctx.registry);
     ctx.on_reset([this] { service_.reset(); });

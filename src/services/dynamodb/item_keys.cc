@@ -1,7 +1,13 @@
 #include "services/dynamodb/item_keys.h"
 
+#include <openssl/evp.h>
+
 #include <boost/endian/conversion.hpp>
 #include <cstring>
+
+#include "core/base64.h"
+#include "core/check.h"
+#include "services/dynamodb/core/number.h"
 
 #include "services/dynamodb/core/attribute_value.h"
 #include "services/dynamodb/errors.h"
@@ -10,21 +16,6 @@ namespace services::dynamodb {
 namespace {
 
 namespace json = boost::json;
-
-// FNV-1a with a splitmix64 finalizer: stable across builds and machines (the rows keep it).
-uint64_t hash64(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
 
 std::string length_prefixed(std::string_view a, std::string_view b) {
   std::string out(4, '\0');
@@ -42,14 +33,25 @@ bool has_type(const json::value& v, std::string_view type) {
 
 }  // namespace
 
-std::string partition_hash(std::string_view order_bytes) {
-  uint64_t h = boost::endian::native_to_big(hash64(order_bytes));
-  return std::string(reinterpret_cast<const char*>(&h), 8);
+std::string partition_hash(const json::value& value) {
+  std::string_view type = type_of(value);
+  const json::value& member = value.as_object().begin()->value();
+  std::string bytes = "Outliers";
+  if (type == "N") {
+    bytes += Number::parse(member.get_string()).key_bytes();
+  } else if (type == "B") {
+    bytes += core::base64_decode(member.get_string()).value_or("");
+  } else {
+    bytes += member.get_string();
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  CHECK(EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_md5(), nullptr) == 1);
+  return std::string(reinterpret_cast<const char*>(digest), 8);
 }
 
 std::string partition_bytes(const json::value& value) {
-  std::string key = order_key(value);
-  return partition_hash(key) + key;
+  return partition_hash(value) + order_key(value);
 }
 
 RowKey item_row_key(const Table& table, const json::object& item) {

@@ -14,9 +14,11 @@
 
 namespace services::dynamodb {
 
-// 8 bytes, big-endian, of a 64-bit hash of a partition key's order bytes: the partition order of
-// a scan and the range of a parallel scan's segment.
-std::string partition_hash(std::string_view order_bytes);
+// The first 8 bytes of DynamoDB's partition hash of a partition key value: MD5 of "Outliers"
+// and the value's bytes (S as UTF-8, B raw, N in DynamoDB's number layout, Number::key_bytes),
+// as dynalite reproduced it. It orders a scan's partitions as DynamoDB does (moto's AWS-verified
+// test_scan_with_alternating_hash_keys) and splits a parallel scan into segments.
+std::string partition_hash(const boost::json::value& value);
 // h of a partition key value (validated, of the schema's type).
 std::string partition_bytes(const boost::json::value& value);
 

@@ -237,4 +237,33 @@ std::string Number::order_key() const {
   return key;
 }
 
+// DynamoDB's own byte form of a number, the one its partition hash reads (the form dynalite
+// reproduced to match DynamoDB's scan order): base-100 digits after an exponent byte, as Oracle
+// stores NUMBER. The value is 0.d1d2... × 100^k: the digits are padded with a leading zero when
+// the decimal exponent is odd, each pair p is stored as p + 1 (negative: 101 - p) after the byte
+// k + 192 (negative: its complement), and a negative number shorter than 20 digit bytes ends
+// with 102. Zero is the single byte 0x80.
+std::string Number::key_bytes() const {
+  if (coefficient_ == 0) {
+    return std::string(1, '\x80');
+  }
+  std::string digits = abs_digits(coefficient_);
+  int decimal = scientific_exponent() + 1;  // value = 0.digits × 10^decimal
+  bool pad = decimal % 2 != 0;
+  if (pad) digits.insert(digits.begin(), '0');
+  if (digits.size() % 2 != 0) digits.push_back('0');
+  int hundreds = (decimal + (pad ? 1 : 0)) / 2;  // exact: the sum is even
+  bool negative = coefficient_ < 0;
+  std::string out;
+  out.reserve(digits.size() / 2 + 2);
+  auto head = static_cast<unsigned char>(hundreds + 192);
+  out.push_back(static_cast<char>(negative ? static_cast<unsigned char>(~head) : head));
+  for (std::size_t i = 0; i < digits.size(); i += 2) {
+    int pair = (digits[i] - '0') * 10 + (digits[i + 1] - '0');
+    out.push_back(static_cast<char>(negative ? 101 - pair : pair + 1));
+  }
+  if (negative && out.size() - 1 < 20) out.push_back(static_cast<char>(102));
+  return out;
+}
+
 }  // namespace services::dynamodb

@@ -54,6 +54,9 @@ class Number {
   // Sortable bytes: memcmp order of two keys equals numeric order. Fixed length is not
   // guaranteed; a key is never a prefix of a different number's key.
   std::string order_key() const;
+  // DynamoDB's internal bytes of the number (Oracle's NUMBER layout), which its partition hash
+  // reads: 1 → C1 02, 10 → C1 0B, 100 → C2 02, -1 → 3E 64 66, 0 → 80.
+  std::string key_bytes() const;
 
  private:
   using Int = boost::multiprecision::cpp_int;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,28 @@ TEST(NumberTest, OrderKeysSortLikeTheNumbers) {
     EXPECT_LT(keys[i], keys[i + 1]) << texts[i] << " vs " << texts[i + 1];
   }
   EXPECT_EQ(Number::parse("1.50").order_key(), Number::parse("1.5").order_key());
+}
+
+// DynamoDB's own number bytes are Oracle's NUMBER layout; these are Oracle's documented forms.
+TEST(NumberTest, KeyBytesAreOraclesNumberLayout) {
+  auto bytes = [](std::string_view text) {
+    std::string out;
+    for (unsigned char c : Number::parse(text).key_bytes()) {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%02X", c);
+      out += (out.empty() ? "" : " ") + std::string(buf);
+    }
+    return out;
+  };
+  EXPECT_EQ(bytes("0"), "80");
+  EXPECT_EQ(bytes("1"), "C1 02");
+  EXPECT_EQ(bytes("10"), "C1 0B");
+  EXPECT_EQ(bytes("100"), "C2 02");
+  EXPECT_EQ(bytes("123.45"), "C2 02 18 2E");
+  EXPECT_EQ(bytes("0.5"), "C0 33");
+  EXPECT_EQ(bytes("1.50"), "C1 02 33");
+  EXPECT_EQ(bytes("-1"), "3E 64 66");
+  EXPECT_EQ(bytes("-123.45"), "3D 64 4E 38 66");
 }
 
 TEST(NumberTest, CountsSignificantDigits) {
