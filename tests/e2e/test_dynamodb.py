@@ -151,6 +151,9 @@ def test_put_get_update_delete_with_conditions(ddb):
                      ReturnValuesOnConditionCheckFailure="ALL_OLD")
     assert error(e) == ("ConditionalCheckFailedException", 400)
     assert e.value.response["Item"]["n"] == {"N": "0.1"}
+    # With the item, DynamoDB's body says "Message": botocore then adds no top-level "message".
+    assert e.value.response["Error"]["Message"] == "The conditional request failed"
+    assert "message" not in e.value.response
     out = ddb.update_item(TableName=name, Key=key, UpdateExpression="ADD n :d SET s = :s",
                           ExpressionAttributeValues={":d": {"N": "0.2"}, ":s": {"S": "x"}},
                           ReturnValues="UPDATED_NEW")
@@ -232,6 +235,77 @@ def test_scan_segments_cover_every_item_once(ddb):
                    ExpressionAttributeValues={":n": {"N": "5"}})
     assert out["Count"] == 5 and out["ScannedCount"] == 60
     assert ddb.describe_table(TableName=name)["Table"]["ItemCount"] == 60
+
+
+def test_scan_visits_partitions_in_dynamodbs_order(ddb):
+    """DynamoDB's partitions come in the order of its key hash ("A" before "B"), each in sort-key
+    order, as moto's AWS-verified test_scan_with_alternating_hash_keys saw on AWS."""
+    name = "t-" + uuid.uuid4().hex[:8]
+    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                {"AttributeName": "sk", "KeyType": "RANGE"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "sk", "AttributeType": "S"}])
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig=FAST)
+    keys = [("A", s) for s in ["1", "3", "5", "7", "16", "17", "18", "19", "20"]]
+    keys += [("B", s) for s in ["0", "2", "4", "6"]]
+    for pk, sk in sorted(keys, key=lambda k: k[1]):
+        ddb.put_item(TableName=name, Item={"pk": {"S": pk}, "sk": {"S": sk}})
+    pages = [[i["pk"]["S"] + i["sk"]["S"] for i in page["Items"]]
+             for page in ddb.get_paginator("scan").paginate(
+                 TableName=name, PaginationConfig={"PageSize": 3})]
+    assert pages == [["A1", "A16", "A17"], ["A18", "A19", "A20"], ["A3", "A5", "A7"],
+                     ["B0", "B2", "B4"], ["B6"]]
+
+
+@pytest.mark.parametrize("operation", ["query", "scan"])
+def test_select_checks_against_index_and_projection(ddb, operation):
+    """Select's rules, in DynamoDB's words (moto's AWS-verified test_dynamodb_select.py): Query
+    counts them as one validation error, Scan does not."""
+    name = make_table(ddb, range_key=False)
+    prefix = "1 validation error detected: " if operation == "query" else ""
+
+    def read(**kw):
+        req = dict(TableName=name, **kw)
+        if operation == "query" and "AttributesToGet" in kw:  # legacy with legacy
+            req["KeyConditions"] = {"pk": {"ComparisonOperator": "EQ",
+                                           "AttributeValueList": [{"S": "x"}]}}
+        elif operation == "query":
+            req.update(KeyConditionExpression="pk = :k",
+                       ExpressionAttributeValues={":k": {"S": "x"}})
+        return getattr(ddb, operation)(**req)
+
+    assert read(Select="SPECIFIC_ATTRIBUTES", ProjectionExpression="pk")["Count"] == 0
+    for kw, message in [
+            (dict(Select="ALL_PROJECTED_ATTRIBUTES"),
+             "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
+            (dict(Select="SPECIFIC_ATTRIBUTES"),
+             "Must specify the AttributesToGet or ProjectionExpression when choosing to get "
+             "SPECIFIC_ATTRIBUTES"),
+            (dict(Select="COUNT", ProjectionExpression="pk"),
+             "Cannot specify the ProjectionExpression when choosing to get only the Count"),
+            (dict(Select="ALL_ATTRIBUTES", AttributesToGet=["pk"]),
+             "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES")]:
+        with pytest.raises(ClientError) as e:
+            read(**kw)
+        assert error_message(e) == ("ValidationException", prefix + message), kw
+    with pytest.raises(ClientError) as e:
+        read(Select="count")
+    assert error_message(e) == (
+        "ValidationException",
+        "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, "
+        "ALL_PROJECTED_ATTRIBUTES]")
+
+
+def test_query_reports_unused_names_before_key_schema_problems(ddb):
+    name = make_table(ddb, range_key=False)
+    with pytest.raises(ClientError) as e:
+        ddb.query(TableName=name, KeyConditionExpression="(#0 = x) AND (begins_with(#1, a))",
+                  ExpressionAttributeNames={"#0": "pk", "#1": "sk", "#count": "count"})
+    assert error_message(e) == (
+        "ValidationException",
+        "Value provided in ExpressionAttributeNames unused in expressions: keys: {#count}")
 
 
 def test_batch_get_and_write(ddb):

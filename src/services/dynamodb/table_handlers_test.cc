@@ -8,28 +8,28 @@ namespace {
 class TableHandlersTest : public DynamoDbTest {};
 
 TEST_F(TableHandlersTest, TableIsCreatingThenActiveAfterItsTransition) {
-  ok("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  ok("CreateTable", R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})j");
-  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").at("TableStatus"),
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "tbl"})j").at("Table").at("TableStatus"),
             "CREATING");
   // Items cannot be written until the table is ACTIVE, as on AWS.
-  EXPECT_EQ(err("PutItem", R"j({"TableName": "t", "Item": {"id": {"S": "a"}}})j").code,
+  EXPECT_EQ(err("PutItem", R"j({"TableName": "tbl", "Item": {"id": {"S": "a"}}})j").code,
             "ResourceNotFoundException");
   clock_.advance(std::chrono::seconds(2));
-  boost::json::object t = ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").as_object();
+  boost::json::object t = ok("DescribeTable", R"j({"TableName": "tbl"})j").at("Table").as_object();
   EXPECT_EQ(t.at("TableStatus"), "ACTIVE");
   EXPECT_EQ(t.at("BillingModeSummary").at("BillingMode"), "PAY_PER_REQUEST");
-  EXPECT_EQ(t.at("TableArn"), "arn:aws:dynamodb:us-east-1:123456789012:table/t");
+  EXPECT_EQ(t.at("TableArn"), "arn:aws:dynamodb:us-east-1:123456789012:table/tbl");
 }
 
 TEST_F(TableHandlersTest, TimeScaleShortensTheTransition) {
   clock_.set_time_scale(10);
-  ok("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  ok("CreateTable", R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]})j");
   clock_.advance(std::chrono::milliseconds(150));
-  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").at("TableStatus"),
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "tbl"})j").at("Table").at("TableStatus"),
             "ACTIVE");
 }
 
@@ -50,22 +50,22 @@ TEST_P(CreateTableValidationTest, AnswersDynamoDbsMessage) {
 INSTANTIATE_TEST_SUITE_P(
     Messages, CreateTableValidationTest,
     ::testing::Values(
-        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "b", "AttributeType": "S"}]})j",
                   "One or more parameter values were invalid: Some index key attributes are not "
                   "defined in AttributeDefinitions. Keys: [a], AttributeDefinitions: [b]"},
-        BadCreate{R"j({"TableName": "t",
+        BadCreate{R"j({"TableName": "tbl",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})j",
                   "One or more parameter values were invalid: ReadCapacityUnits and "
                   "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"},
-        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"},
                           {"AttributeName": "a", "KeyType": "RANGE"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]})j",
                   "Invalid KeySchema: Some index key attribute have no definition"},
-        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
                                      {"AttributeName": "b", "AttributeType": "S"}],
@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "Projection": {"ProjectionType": "ALL"}}]})j",
                   "One or more parameter values were invalid: Table KeySchema does not have a "
                   "range key, which is required when specifying a LocalSecondaryIndex"},
-        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"},
                                      {"AttributeName": "b", "AttributeType": "S"},
@@ -85,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "Projection": {"ProjectionType": "ALL"}}]})j",
                   "One or more parameter values were invalid: Some AttributeDefinitions are not "
                   "used. AttributeDefinitions: [a, b, c], keys used: [a, b]"},
-        BadCreate{R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+        BadCreate{R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}],
             "GlobalSecondaryIndexes": [{"IndexName": "gsi1",
@@ -95,12 +95,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "NonKeyAttributes is specified"}));
 
 TEST_F(TableHandlersTest, CreatingAnExistingTableIsResourceInUse) {
-  create("t");
-  protocol::AwsError e = err("CreateTable", R"j({"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+  create("tbl");
+  protocol::AwsError e = err("CreateTable", R"j({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
       "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
       "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})j");
   EXPECT_EQ(e.code, "ResourceInUseException");
-  EXPECT_EQ(e.message, "Table already exists: t");
+  EXPECT_EQ(e.message, "Table already exists: tbl");
 }
 
 TEST_F(TableHandlersTest, ListTablesPagesInNameOrder) {
@@ -115,35 +115,35 @@ TEST_F(TableHandlersTest, ListTablesPagesInNameOrder) {
 }
 
 TEST_F(TableHandlersTest, DeleteTableRemovesItsItemsAndName) {
-  create("t");
-  put("t", R"j({"pk": {"S": "a"}})j");
-  EXPECT_EQ(ok("DeleteTable", R"j({"TableName": "t"})j").at("TableDescription").at("TableStatus"),
+  create("tbl");
+  put("tbl", R"j({"pk": {"S": "a"}})j");
+  EXPECT_EQ(ok("DeleteTable", R"j({"TableName": "tbl"})j").at("TableDescription").at("TableStatus"),
             "DELETING");
-  EXPECT_EQ(err("DescribeTable", R"j({"TableName": "t"})j").code, "ResourceNotFoundException");
-  create("t");
-  EXPECT_EQ(ok("Scan", R"j({"TableName": "t"})j").at("Count").as_int64(), 0);
+  EXPECT_EQ(err("DescribeTable", R"j({"TableName": "tbl"})j").code, "ResourceNotFoundException");
+  create("tbl");
+  EXPECT_EQ(ok("Scan", R"j({"TableName": "tbl"})j").at("Count").as_int64(), 0);
 }
 
 TEST_F(TableHandlersTest, DeletionProtectionBlocksDelete) {
-  create("t", "", J(R"j({"DeletionProtectionEnabled": true})j"));
-  EXPECT_EQ(err("DeleteTable", R"j({"TableName": "t"})j").code, "ValidationException");
-  ok("UpdateTable", R"j({"TableName": "t", "DeletionProtectionEnabled": false})j");
+  create("tbl", "", J(R"j({"DeletionProtectionEnabled": true})j"));
+  EXPECT_EQ(err("DeleteTable", R"j({"TableName": "tbl"})j").code, "ValidationException");
+  ok("UpdateTable", R"j({"TableName": "tbl", "DeletionProtectionEnabled": false})j");
   settle();
-  ok("DeleteTable", R"j({"TableName": "t"})j");
+  ok("DeleteTable", R"j({"TableName": "tbl"})j");
 }
 
 TEST_F(TableHandlersTest, UnchangedThroughputIsAValidationError) {
-  ok("CreateTable", R"j({"TableName": "t",
+  ok("CreateTable", R"j({"TableName": "tbl",
       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
       "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})j");
   settle();
-  protocol::AwsError e = err("UpdateTable", R"j({"TableName": "t",
+  protocol::AwsError e = err("UpdateTable", R"j({"TableName": "tbl",
       "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}})j");
   EXPECT_EQ(e.code, "ValidationException");
   EXPECT_NE(e.message.find("The provisioned throughput for the table will not change"),
             std::string::npos);
-  boost::json::object d = ok("UpdateTable", R"j({"TableName": "t",
+  boost::json::object d = ok("UpdateTable", R"j({"TableName": "tbl",
       "ProvisionedThroughput": {"ReadCapacityUnits": 10, "WriteCapacityUnits": 5}})j");
   EXPECT_EQ(d.at("TableDescription").at("TableStatus"), "UPDATING");
   EXPECT_EQ(d.at("TableDescription").at("ProvisionedThroughput").at("ReadCapacityUnits").as_int64(),
@@ -151,8 +151,8 @@ TEST_F(TableHandlersTest, UnchangedThroughputIsAValidationError) {
 }
 
 TEST_F(TableHandlersTest, TagsAreAddedReplacedAndRemoved) {
-  create("t");
-  std::string arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t";
+  create("tbl");
+  std::string arn = "arn:aws:dynamodb:us-east-1:123456789012:table/tbl";
   boost::json::object tag{{"ResourceArn", arn},
                           {"Tags", J(R"j({"l": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]})j").at("l")}};
   ok("TagResource", tag);
@@ -164,57 +164,57 @@ TEST_F(TableHandlersTest, TagsAreAddedReplacedAndRemoved) {
 }
 
 TEST_F(TableHandlersTest, StreamsAndBillingChangeThroughUpdateTable) {
-  create("t");
-  boost::json::object d = ok("UpdateTable", R"j({"TableName": "t",
+  create("tbl");
+  boost::json::object d = ok("UpdateTable", R"j({"TableName": "tbl",
       "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}})j")
                               .at("TableDescription").as_object();
   std::string label = std::string(d.at("LatestStreamLabel").as_string());
   EXPECT_EQ(label, "2023-11-14T22:13:25.000");  // the ManualClock's start + 5 s
   EXPECT_EQ(d.at("LatestStreamArn"),
-            "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/" + label);
+            "arn:aws:dynamodb:us-east-1:123456789012:table/tbl/stream/" + label);
   EXPECT_EQ(d.at("StreamSpecification").at("StreamViewType"), "NEW_AND_OLD_IMAGES");
   // A change while UPDATING is refused, as on AWS.
-  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "t", "TableClass": "STANDARD"})j").code,
+  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "tbl", "TableClass": "STANDARD"})j").code,
             "ResourceInUseException");
   settle();
-  d = ok("UpdateTable", R"j({"TableName": "t", "BillingMode": "PROVISIONED",
+  d = ok("UpdateTable", R"j({"TableName": "tbl", "BillingMode": "PROVISIONED",
       "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}})j")
           .at("TableDescription").as_object();
   EXPECT_EQ(d.at("BillingModeSummary").at("BillingMode"), "PROVISIONED");
   EXPECT_EQ(d.at("ProvisionedThroughput").at("WriteCapacityUnits").as_int64(), 4);
   settle();
-  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "t"})j").message,
+  EXPECT_EQ(err("UpdateTable", R"j({"TableName": "tbl"})j").message,
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
             "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
 }
 
 TEST_F(TableHandlersTest, DeletingAGlobalIndexDropsItsRows) {
-  create("t", "", J(R"j({"AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+  create("tbl", "", J(R"j({"AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
       "GlobalSecondaryIndexes": [{"IndexName": "by_g",
           "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
           "Projection": {"ProjectionType": "ALL"}}]})j"));
-  put("t", R"j({"pk": {"S": "a"}, "g": {"S": "x"}})j");
-  ok("UpdateTable", R"j({"TableName": "t",
+  put("tbl", R"j({"pk": {"S": "a"}, "g": {"S": "x"}})j");
+  ok("UpdateTable", R"j({"TableName": "tbl",
       "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "by_g"}}]})j");
   settle();
-  EXPECT_FALSE(ok("DescribeTable", R"j({"TableName": "t"})j").at("Table").as_object().contains(
+  EXPECT_FALSE(ok("DescribeTable", R"j({"TableName": "tbl"})j").at("Table").as_object().contains(
       "GlobalSecondaryIndexes"));
-  EXPECT_EQ(err("Query", R"j({"TableName": "t", "IndexName": "by_g",
+  EXPECT_EQ(err("Query", R"j({"TableName": "tbl", "IndexName": "by_g",
       "KeyConditionExpression": "g = :g", "ExpressionAttributeValues": {":g": {"S": "x"}}})j")
                 .message,
             "The table does not have the specified index: by_g");
   // A new index in the same slot starts empty of the old rows, then backfills.
-  ok("UpdateTable", R"j({"TableName": "t",
+  ok("UpdateTable", R"j({"TableName": "tbl",
       "AttributeDefinitions": [{"AttributeName": "h", "AttributeType": "S"}],
       "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_h",
           "KeySchema": [{"AttributeName": "h", "KeyType": "HASH"}],
           "Projection": {"ProjectionType": "ALL"}}}]})j");
-  boost::json::object gsi = ok("DescribeTable", R"j({"TableName": "t"})j")
+  boost::json::object gsi = ok("DescribeTable", R"j({"TableName": "tbl"})j")
                                 .at("Table").at("GlobalSecondaryIndexes").at(0).as_object();
   EXPECT_EQ(gsi.at("IndexStatus"), "CREATING");
   EXPECT_EQ(gsi.at("ItemCount").as_int64(), 0);
   settle();
-  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "t"})j")
+  EXPECT_EQ(ok("DescribeTable", R"j({"TableName": "tbl"})j")
                 .at("Table").at("GlobalSecondaryIndexes").at(0).at("IndexStatus"),
             "ACTIVE");
 }

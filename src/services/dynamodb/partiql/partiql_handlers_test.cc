@@ -30,111 +30,111 @@ class PartiqlHandlersTest : public DynamoDbTest {
 };
 
 TEST_F(PartiqlHandlersTest, InsertThenSelectByPartitionKeyInSortKeyOrder) {
-  create("t", "S");
-  run("INSERT INTO t VALUE {'pk': 'a', 'sk': '2', 'v': 1}");
-  run("INSERT INTO \"t\" VALUE {'pk': ?, 'sk': ?}", R"([{"S": "a"}, {"S": "1"}])");
-  run("INSERT INTO t VALUE {'pk': 'b', 'sk': '1'}");
-  EXPECT_EQ(sks(run("SELECT * FROM t WHERE pk = 'a'")), "1 2 ");
-  EXPECT_EQ(sks(run("SELECT * FROM t WHERE pk = 'a' ORDER BY sk DESC")), "2 1 ");
-  EXPECT_EQ(sks(run("SELECT * FROM t WHERE pk = 'a' AND v = 1")), "2 ");
+  create("tbl", "S");
+  run("INSERT INTO tbl VALUE {'pk': 'a', 'sk': '2', 'v': 1}");
+  run("INSERT INTO \"tbl\" VALUE {'pk': ?, 'sk': ?}", R"([{"S": "a"}, {"S": "1"}])");
+  run("INSERT INTO tbl VALUE {'pk': 'b', 'sk': '1'}");
+  EXPECT_EQ(sks(run("SELECT * FROM tbl WHERE pk = 'a'")), "1 2 ");
+  EXPECT_EQ(sks(run("SELECT * FROM tbl WHERE pk = 'a' ORDER BY sk DESC")), "2 1 ");
+  EXPECT_EQ(sks(run("SELECT * FROM tbl WHERE pk = 'a' AND v = 1")), "2 ");
 }
 
 TEST_F(PartiqlHandlersTest, InsertOfAnExistingKeyIsADuplicate) {
-  create("t");
-  run("INSERT INTO t VALUE {'pk': 'a'}");
-  protocol::AwsError e = fail("INSERT INTO t VALUE {'pk': 'a', 'v': 2}");
+  create("tbl");
+  run("INSERT INTO tbl VALUE {'pk': 'a'}");
+  protocol::AwsError e = fail("INSERT INTO tbl VALUE {'pk': 'a', 'v': 2}");
   EXPECT_EQ(e.code, "DuplicateItemException");
   EXPECT_EQ(e.message, "Duplicate primary key exists in table");
 }
 
 TEST_F(PartiqlHandlersTest, UpdateNeedsTheItemAndReturnsWhatWasAsked) {
-  create("t");
-  EXPECT_EQ(fail("UPDATE t SET v = 1 WHERE pk = 'none'").code, "ConditionalCheckFailedException");
-  run("INSERT INTO t VALUE {'pk': 'a', 'n': 1, 'gone': 'x'}");
-  json::object r = run("UPDATE t SET n = n + 1 REMOVE gone WHERE pk = 'a' RETURNING ALL NEW *");
+  create("tbl");
+  EXPECT_EQ(fail("UPDATE tbl SET v = 1 WHERE pk = 'none'").code, "ConditionalCheckFailedException");
+  run("INSERT INTO tbl VALUE {'pk': 'a', 'n': 1, 'gone': 'x'}");
+  json::object r = run("UPDATE tbl SET n = n + 1 REMOVE gone WHERE pk = 'a' RETURNING ALL NEW *");
   EXPECT_EQ(json::serialize(r.at("Items")), R"([{"pk":{"S":"a"},"n":{"N":"2"}}])");
-  EXPECT_EQ(fail("UPDATE t SET n = 5 WHERE pk = 'a' AND n > 9").code,
+  EXPECT_EQ(fail("UPDATE tbl SET n = 5 WHERE pk = 'a' AND n > 9").code,
             "ConditionalCheckFailedException");
 }
 
 TEST_F(PartiqlHandlersTest, DeleteOfAMissingItemSucceedsAndAFalseConditionFails) {
-  create("t");
-  EXPECT_EQ(json::serialize(run("DELETE FROM t WHERE pk = 'none' AND v = 1")), R"({"Items":[]})");
-  run("INSERT INTO t VALUE {'pk': 'a', 'v': 1}");
-  EXPECT_EQ(fail("DELETE FROM t WHERE pk = 'a' AND v = 2").code,
+  create("tbl");
+  EXPECT_EQ(json::serialize(run("DELETE FROM tbl WHERE pk = 'none' AND v = 1")), R"({"Items":[]})");
+  run("INSERT INTO tbl VALUE {'pk': 'a', 'v': 1}");
+  EXPECT_EQ(fail("DELETE FROM tbl WHERE pk = 'a' AND v = 2").code,
             "ConditionalCheckFailedException");
-  json::object r = run("DELETE FROM t WHERE pk = 'a' RETURNING ALL OLD *");
+  json::object r = run("DELETE FROM tbl WHERE pk = 'a' RETURNING ALL OLD *");
   EXPECT_EQ(json::serialize(r.at("Items")), R"([{"pk":{"S":"a"},"v":{"N":"1"}}])");
 }
 
 TEST_F(PartiqlHandlersTest, ExpressionErrorsComeWithoutTheParameterName) {
-  create("t");
+  create("tbl");
   protocol::AwsError e = err("ExecuteStatement", J(R"j({"Statement":
-      "SELECT * FROM t WHERE pk = 'a' AND v < ?", "Parameters": [{"BOOL": true}]})j"));
+      "SELECT * FROM tbl WHERE pk = 'a' AND v < ?", "Parameters": [{"BOOL": true}]})j"));
   EXPECT_EQ(e.message,
             "Incorrect operand type for operator or function; operator or function: <, operand "
             "type: BOOL");
 }
 
 TEST_F(PartiqlHandlersTest, LimitPagesWithANextTokenBoundToTheStatement) {
-  create("t", "S");
+  create("tbl", "S");
   for (const char* sk : {"1", "2", "3"}) {
-    run(std::string("INSERT INTO t VALUE {'pk': 'a', 'sk': '") + sk + "'}");
+    run(std::string("INSERT INTO tbl VALUE {'pk': 'a', 'sk': '") + sk + "'}");
   }
-  json::object in = J(R"j({"Statement": "SELECT * FROM t WHERE pk = 'a'", "Limit": 2})j");
+  json::object in = J(R"j({"Statement": "SELECT * FROM tbl WHERE pk = 'a'", "Limit": 2})j");
   json::object first = ok("ExecuteStatement", in);
   EXPECT_EQ(sks(first), "1 2 ");
   ASSERT_TRUE(first.contains("NextToken"));
   in["NextToken"] = first.at("NextToken");
   EXPECT_EQ(sks(ok("ExecuteStatement", in)), "3 ");
-  in["Statement"] = "SELECT * FROM t WHERE pk = 'b'";
+  in["Statement"] = "SELECT * FROM tbl WHERE pk = 'b'";
   EXPECT_EQ(err("ExecuteStatement", in).message, "NextToken does not match request");
 }
 
 TEST_F(PartiqlHandlersTest, NestedPathsAreNamedFromTheirLastElement) {
-  create("t");
-  run("INSERT INTO t VALUE {'pk': 'a', 'm': {'in': [1, 2]}}");
-  json::object r = run("SELECT pk, m.\"in\"[1] FROM t WHERE pk = 'a'");
+  create("tbl");
+  run("INSERT INTO tbl VALUE {'pk': 'a', 'm': {'in': [1, 2]}}");
+  json::object r = run("SELECT pk, m.\"in\"[1] FROM tbl WHERE pk = 'a'");
   EXPECT_EQ(json::serialize(r.at("Items")), R"([{"pk":{"S":"a"},"in[1]":{"N":"2"}}])");
 }
 
 TEST_F(PartiqlHandlersTest, BatchAnswersEachStatementOnItsOwn) {
-  create("t");
-  run("INSERT INTO t VALUE {'pk': 'a', 'v': 1}");
+  create("tbl");
+  run("INSERT INTO tbl VALUE {'pk': 'a', 'v': 1}");
   json::object r = ok("BatchExecuteStatement", J(R"j({"Statements": [
-      {"Statement": "INSERT INTO t VALUE {'pk': 'a'}"},
-      {"Statement": "INSERT INTO t VALUE {'pk': 'b'}"},
-      {"Statement": "UPDATE t SET v = 2 WHERE pk = 'a' AND v = 5"},
+      {"Statement": "INSERT INTO tbl VALUE {'pk': 'a'}"},
+      {"Statement": "INSERT INTO tbl VALUE {'pk': 'b'}"},
+      {"Statement": "UPDATE tbl SET v = 2 WHERE pk = 'a' AND v = 5"},
       {"Statement": "SLECT"}]})j"));
   EXPECT_EQ(json::serialize(r.at("Responses")),
-            R"([{"TableName":"t","Error":{"Code":"DuplicateItem","Message":"Duplicate primary )"
-            R"(key exists in table"}},{"TableName":"t"},{"TableName":"t","Error":{"Code":)"
+            R"([{"TableName":"tbl","Error":{"Code":"DuplicateItem","Message":"Duplicate primary )"
+            R"(key exists in table"}},{"TableName":"tbl"},{"TableName":"tbl","Error":{"Code":)"
             R"("ConditionalCheckFailed","Message":"The conditional request failed"}},{"Error":)"
             R"({"Code":"ValidationError","Message":"Statement wasn't well formed, can't be )"
             R"(processed: Expected data manipulation"}}])");
   protocol::AwsError mixed = err("BatchExecuteStatement", J(R"j({"Statements": [
-      {"Statement": "SELECT * FROM t WHERE pk = 'a'"},
-      {"Statement": "DELETE FROM t WHERE pk = 'a'"}]})j"));
+      {"Statement": "SELECT * FROM tbl WHERE pk = 'a'"},
+      {"Statement": "DELETE FROM tbl WHERE pk = 'a'"}]})j"));
   EXPECT_EQ(mixed.code, "ValidationException");
 }
 
 TEST_F(PartiqlHandlersTest, TransactionIsAllOrNothingWithDuplicateItemReasons) {
-  create("t");
-  run("INSERT INTO t VALUE {'pk': 'a'}");
+  create("tbl");
+  run("INSERT INTO tbl VALUE {'pk': 'a'}");
   protocol::AwsError e = err("ExecuteTransaction", J(R"j({"TransactStatements": [
-      {"Statement": "INSERT INTO t VALUE {'pk': 'b'}"},
-      {"Statement": "INSERT INTO t VALUE {'pk': 'a'}"}]})j"));
+      {"Statement": "INSERT INTO tbl VALUE {'pk': 'b'}"},
+      {"Statement": "INSERT INTO tbl VALUE {'pk': 'a'}"}]})j"));
   EXPECT_EQ(e.code, "TransactionCanceledException");
   EXPECT_EQ(e.message,
             "Transaction cancelled, please refer cancellation reasons for specific reasons "
             "[None, DuplicateItem]");
-  EXPECT_EQ(run("SELECT * FROM t WHERE pk = 'b'").at("Items").as_array().size(), 0u);
+  EXPECT_EQ(run("SELECT * FROM tbl WHERE pk = 'b'").at("Items").as_array().size(), 0u);
   json::object reads = ok("ExecuteTransaction", J(R"j({"TransactStatements": [
-      {"Statement": "SELECT pk FROM t WHERE pk = 'a'"},
-      {"Statement": "SELECT * FROM t WHERE pk = 'z'"}]})j"));
+      {"Statement": "SELECT pk FROM tbl WHERE pk = 'a'"},
+      {"Statement": "SELECT * FROM tbl WHERE pk = 'z'"}]})j"));
   EXPECT_EQ(json::serialize(reads.at("Responses")), R"([{"Item":{"pk":{"S":"a"}}},{}])");
   EXPECT_EQ(err("ExecuteTransaction", J(R"j({"TransactStatements": [
-      {"Statement": "UPDATE t SET v = 1 WHERE pk = 'a' RETURNING ALL NEW *"}]})j")).message,
+      {"Statement": "UPDATE tbl SET v = 1 WHERE pk = 'a' RETURNING ALL NEW *"}]})j")).message,
             "Validation failed in TransactStatements[0]: RETURNING clause is not supported in "
             "ExecuteTransaction.");
 }

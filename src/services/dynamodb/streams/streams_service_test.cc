@@ -85,13 +85,13 @@ TEST_F(StreamsServiceTest, CreateTableOpensAStreamWithOneShardInAwsFormats) {
 }
 
 TEST_F(StreamsServiceTest, ItemChangesAreRecordedInCommitOrderWithBothImages) {
-  std::string arn = streamed("t", "NEW_AND_OLD_IMAGES");
-  put("t", R"({"pk": {"S": "a"}, "v": {"N": "1"}})");
-  put("t", R"({"pk": {"S": "a"}, "v": {"N": "1.0"}})");  // changes nothing: no record
-  ok("UpdateItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}},
+  std::string arn = streamed("tbl", "NEW_AND_OLD_IMAGES");
+  put("tbl", R"({"pk": {"S": "a"}, "v": {"N": "1"}})");
+  put("tbl", R"({"pk": {"S": "a"}, "v": {"N": "1.0"}})");  // changes nothing: no record
+  ok("UpdateItem", R"({"TableName": "tbl", "Key": {"pk": {"S": "a"}},
       "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": {"N": "2"}}})");
-  ok("DeleteItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}}})");
-  ok("DeleteItem", R"({"TableName": "t", "Key": {"pk": {"S": "a"}}})");  // nothing to delete
+  ok("DeleteItem", R"({"TableName": "tbl", "Key": {"pk": {"S": "a"}}})");
+  ok("DeleteItem", R"({"TableName": "tbl", "Key": {"pk": {"S": "a"}}})");  // nothing to delete
   json::array r = records(iterator(arn, "TRIM_HORIZON")).at("Records").as_array();
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[0].at("eventName"), std::string("INSERT"));
@@ -134,11 +134,11 @@ TEST_F(StreamsServiceTest, ViewTypesChooseTheImages) {
 }
 
 TEST_F(StreamsServiceTest, IteratorsStartWhereTheirTypeSays) {
-  std::string arn = streamed("t", "KEYS_ONLY");
-  put("t", R"({"pk": {"S": "1"}})");
-  put("t", R"({"pk": {"S": "2"}})");
+  std::string arn = streamed("tbl", "KEYS_ONLY");
+  put("tbl", R"({"pk": {"S": "1"}})");
+  put("tbl", R"({"pk": {"S": "2"}})");
   std::string latest = iterator(arn, "LATEST");
-  put("t", R"({"pk": {"S": "3"}})");
+  put("tbl", R"({"pk": {"S": "3"}})");
   json::array after_latest = records(latest).at("Records").as_array();
   ASSERT_EQ(after_latest.size(), 1u);
   EXPECT_EQ(after_latest[0].at("dynamodb").at("Keys").at("pk").at("S"), std::string("3"));
@@ -160,12 +160,12 @@ TEST_F(StreamsServiceTest, IteratorsStartWhereTheirTypeSays) {
 }
 
 TEST_F(StreamsServiceTest, DisablingClosesTheShardAndEnablingMakesANewStream) {
-  std::string arn = streamed("t", "NEW_IMAGE");
-  put("t", R"({"pk": {"S": "a"}})");
+  std::string arn = streamed("tbl", "NEW_IMAGE");
+  put("tbl", R"({"pk": {"S": "a"}})");
   std::string open_iterator = iterator(arn, "TRIM_HORIZON");
-  update_stream("t", R"({"StreamEnabled": false})");
-  put("t", R"({"pk": {"S": "b"}})");  // no stream: no record anywhere
-  json::object table = ok("DescribeTable", R"({"TableName": "t"})").at("Table").as_object();
+  update_stream("tbl", R"({"StreamEnabled": false})");
+  put("tbl", R"({"pk": {"S": "b"}})");  // no stream: no record anywhere
+  json::object table = ok("DescribeTable", R"({"TableName": "tbl"})").at("Table").as_object();
   EXPECT_FALSE(table.contains("StreamSpecification"));
   EXPECT_EQ(table.at("LatestStreamArn"), arn);
   json::object d = stream(arn);
@@ -175,45 +175,45 @@ TEST_F(StreamsServiceTest, DisablingClosesTheShardAndEnablingMakesANewStream) {
   json::object last = records(open_iterator);
   EXPECT_EQ(last.at("Records").as_array().size(), 1u);
   EXPECT_FALSE(last.contains("NextShardIterator"));  // closed and read to its end
-  update_stream("t", R"({"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"})");
+  update_stream("tbl", R"({"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"})");
   std::string arn2(
-      ok("DescribeTable", R"({"TableName": "t"})").at("Table").at("LatestStreamArn").as_string());
+      ok("DescribeTable", R"({"TableName": "tbl"})").at("Table").at("LatestStreamArn").as_string());
   EXPECT_NE(arn2, arn);
-  put("t", R"({"pk": {"S": "c"}})");
+  put("tbl", R"({"pk": {"S": "c"}})");
   EXPECT_EQ(events(arn2), std::vector<std::string>{"INSERT"});
   EXPECT_EQ(events(arn), std::vector<std::string>{"INSERT"});
   EXPECT_EQ(s_.ok("ListStreams", R"({"Limit": 10})").at("Streams").as_array().size(), 2u);
 }
 
 TEST_F(StreamsServiceTest, UpdateTableRejectsStreamChangesAsDynamoDbDoes) {
-  streamed("t", "KEYS_ONLY");
+  streamed("tbl", "KEYS_ONLY");
   auto update = [&](const std::string& spec) {
-    return err("UpdateTable", json::object{{"TableName", "t"}, {"StreamSpecification", J(spec)}});
+    return err("UpdateTable", json::object{{"TableName", "tbl"}, {"StreamSpecification", J(spec)}});
   };
   EXPECT_EQ(update(R"({"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"})").message,
-            "Table already has an enabled stream: TableName: t");
+            "Table already has an enabled stream: TableName: tbl");
   EXPECT_EQ(update(R"({"StreamEnabled": false, "StreamViewType": "NEW_IMAGE"})").message,
             "One or more parameter values were invalid: If stream is being disabled, then "
             "UpdateViewType must not be specified");
-  update_stream("t", R"({"StreamEnabled": false})");
+  update_stream("tbl", R"({"StreamEnabled": false})");
   protocol::AwsError e = update(R"({"StreamEnabled": false})");
   EXPECT_EQ(e.code, "ValidationException");
-  EXPECT_EQ(e.message, "Table has no stream to disable: TableName: t");
+  EXPECT_EQ(e.message, "Table has no stream to disable: TableName: tbl");
   EXPECT_EQ(update(R"({"StreamEnabled": true})").message,
             "One or more parameter values were invalid: If stream is being enabled then "
             "UpdateViewType is required");
 }
 
 TEST_F(StreamsServiceTest, BatchesTransactionsAndTtlDeletesWriteRecords) {
-  std::string arn = streamed("t", "NEW_AND_OLD_IMAGES");
-  ok("BatchWriteItem", R"({"RequestItems": {"t": [
+  std::string arn = streamed("tbl", "NEW_AND_OLD_IMAGES");
+  ok("BatchWriteItem", R"({"RequestItems": {"tbl": [
       {"PutRequest": {"Item": {"pk": {"S": "a"}, "exp": {"N": "1700000001"}}}},
       {"PutRequest": {"Item": {"pk": {"S": "b"}}}}]}})");
   ok("TransactWriteItems", R"({"TransactItems": [
-      {"Update": {"TableName": "t", "Key": {"pk": {"S": "b"}}, "UpdateExpression": "SET n = :n",
+      {"Update": {"TableName": "tbl", "Key": {"pk": {"S": "b"}}, "UpdateExpression": "SET n = :n",
                   "ExpressionAttributeValues": {":n": {"N": "1"}}}},
-      {"Put": {"TableName": "t", "Item": {"pk": {"S": "c"}}}}]})");
-  ok("UpdateTimeToLive", R"({"TableName": "t",
+      {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "c"}}}}]})");
+  ok("UpdateTimeToLive", R"({"TableName": "tbl",
       "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}})");
   TtlSweeper sweeper(db_, clock_);
   EXPECT_EQ(sweeper.sweep_once(), 1);
@@ -229,7 +229,7 @@ TEST_F(StreamsServiceTest, BatchesTransactionsAndTtlDeletesWriteRecords) {
 }
 
 TEST_F(StreamsServiceTest, IteratorsExpireAfterFifteenMinutes) {
-  std::string arn = streamed("t", "KEYS_ONLY");
+  std::string arn = streamed("tbl", "KEYS_ONLY");
   std::string it = iterator(arn, "TRIM_HORIZON");
   clock_.advance(std::chrono::minutes(14));
   std::string next(records(it).at("NextShardIterator").as_string());
@@ -240,8 +240,8 @@ TEST_F(StreamsServiceTest, IteratorsExpireAfterFifteenMinutes) {
 }
 
 TEST_F(StreamsServiceTest, RecordsOlderThanADayAreTrimmed) {
-  std::string arn = streamed("t", "KEYS_ONLY");
-  put("t", R"({"pk": {"S": "old"}})");
+  std::string arn = streamed("tbl", "KEYS_ONLY");
+  put("tbl", R"({"pk": {"S": "old"}})");
   std::string old_seq(records(iterator(arn, "TRIM_HORIZON"))
                           .at("Records")
                           .at(0)
@@ -249,7 +249,7 @@ TEST_F(StreamsServiceTest, RecordsOlderThanADayAreTrimmed) {
                           .at("SequenceNumber")
                           .as_string());
   clock_.advance(std::chrono::hours(23));
-  put("t", R"({"pk": {"S": "new"}})");
+  put("tbl", R"({"pk": {"S": "new"}})");
   clock_.advance(std::chrono::minutes(61));
   std::string from_start = iterator(arn, "TRIM_HORIZON");  // taken before the trim
   StreamTrimmer trimmer(db_, clock_);
@@ -267,13 +267,13 @@ TEST_F(StreamsServiceTest, RecordsOlderThanADayAreTrimmed) {
 }
 
 TEST_F(StreamsServiceTest, ADeletedTablesStreamStaysReadableForADay) {
-  std::string arn = streamed("t", "KEYS_ONLY");
-  put("t", R"({"pk": {"S": "a"}})");
-  ok("DeleteTable", R"({"TableName": "t"})");
+  std::string arn = streamed("tbl", "KEYS_ONLY");
+  put("tbl", R"({"pk": {"S": "a"}})");
+  ok("DeleteTable", R"({"TableName": "tbl"})");
   EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("DISABLED"));
   EXPECT_EQ(events(arn), std::vector<std::string>{"INSERT"});
-  create("t");  // a new table of the same name writes no record to the old stream
-  put("t", R"({"pk": {"S": "b"}})");
+  create("tbl");  // a new table of the same name writes no record to the old stream
+  put("tbl", R"({"pk": {"S": "b"}})");
   EXPECT_EQ(events(arn), std::vector<std::string>{"INSERT"});
   clock_.advance(std::chrono::hours(25));
   StreamTrimmer(db_, clock_).trim_once();
@@ -282,8 +282,8 @@ TEST_F(StreamsServiceTest, ADeletedTablesStreamStaysReadableForADay) {
 }
 
 TEST_F(StreamsServiceTest, BadArgumentsFailAsDynamoDbStreamsFails) {
-  std::string arn = streamed("t", "KEYS_ONLY");
-  std::string bad_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/t/nostream";
+  std::string arn = streamed("tbl", "KEYS_ONLY");
+  std::string bad_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/tbl/nostream";
   EXPECT_EQ(s_.err("DescribeStream", json::object{{"StreamArn", bad_arn}}).code,
             "ValidationException");
   protocol::AwsError missing = s_.err("DescribeStream", json::object{{"StreamArn", arn + "1"}});
@@ -332,8 +332,8 @@ TEST_F(StreamsServiceTest, CreateTableChecksTheStreamSpecification) {
 }
 
 TEST_F(StreamsServiceTest, ListStreamsPagesByLimit) {
-  std::vector<std::string> arns{streamed("a", "KEYS_ONLY"), streamed("b", "KEYS_ONLY"),
-                                streamed("c", "KEYS_ONLY")};
+  std::vector<std::string> arns{streamed("aaa", "KEYS_ONLY"), streamed("bbb", "KEYS_ONLY"),
+                                streamed("ccc", "KEYS_ONLY")};
   std::vector<std::string> seen;
   json::object in{{"Limit", 2}};
   for (;;) {
