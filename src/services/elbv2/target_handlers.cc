@@ -267,7 +267,8 @@ Reply Elbv2Service::describe_target_health(const Ctx& ctx, const Doc& in) {
       health["Description"] = h.description;
     }
     json::object out{{"Target", target_description(t)}};
-    if (h.state != "unused" && tg.target_type != "lambda") {
+    // Unregistered and unused targets too (moto's AWS-verified test_describe_unknown_targets).
+    if (tg.target_type != "lambda") {
       out["HealthCheckPort"] = hc_port == "traffic-port" ? std::to_string(t.port) : hc_port;
     }
     out["TargetHealth"] = std::move(health);
