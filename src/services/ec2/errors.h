@@ -57,6 +57,10 @@ inline AwsError group_name_not_found(std::string_view name, std::string_view vpc
                                        "' does not exist in default VPC '" + std::string(vpc_id) +
                                        "'"};
 }
+inline AwsError group_id_malformed(std::string_view id) {
+  return {"InvalidGroupId.Malformed",
+          "The security group ID '" + std::string(id) + "' is malformed"};
+}
 inline AwsError rule_not_found(std::string_view id) {
   return {"InvalidSecurityGroupRuleId.NotFound",
           "The security group rule ID '" + std::string(id) + "' does not exist"};

@@ -240,6 +240,20 @@ Reply Ec2Service::describe_security_groups(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html
 Reply Ec2Service::describe_security_group_rules(const Ctx& ctx, const Doc& in) {
   static const FilterTable table = rule_filters();
+  // A group-id filter value is checked as an id (moto's AWS-verified
+  // test_invalid_security_group_id_in_rules_search).
+  if (const json::array* filters = arr(in, "Filters")) {
+    for (const json::value& f : *filters) {
+      if (!f.is_object() || str(f.get_object(), "Name") != "group-id") continue;
+      if (const json::array* values = arr(f.get_object(), "Values")) {
+        for (const json::value& v : *values) {
+          if (v.is_string() && !v.get_string().starts_with("sg-")) {
+            return errors::group_id_malformed(v.get_string());
+          }
+        }
+      }
+    }
+  }
   return describe(ctx, in,
                   {Kind::SecurityGroupRule, "SecurityGroupRuleIds", "SecurityGroupRules", &table,
                    [](std::string_view id) { return errors::rule_not_found(id); }});

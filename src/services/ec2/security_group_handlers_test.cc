@@ -55,6 +55,20 @@ TEST_F(SecurityGroupHandlersTest, DefaultGroupAdmitsItsOwnMembers) {
   EXPECT_EQ(e.code, "CannotDelete");
 }
 
+TEST_F(SecurityGroupHandlersTest, RulesFilteredByAMalformedGroupIdAreRefused) {
+  protocol::AwsError e = err(
+      "DescribeSecurityGroupRules",
+      {{"Filters", json::array{json::object{{"Name", "group-id"},
+                                            {"Values", json::array{"foobar"}}}}}});
+  EXPECT_EQ(e.code, "InvalidGroupId.Malformed");
+  EXPECT_EQ(e.message, "The security group ID 'foobar' is malformed");
+  json::object none = ok(
+      "DescribeSecurityGroupRules",
+      {{"Filters", json::array{json::object{{"Name", "group-id"},
+                                            {"Values", json::array{"sg-0123456789abcdef0"}}}}}});
+  EXPECT_TRUE(none["SecurityGroupRules"].as_array().empty());
+}
+
 TEST_F(SecurityGroupHandlersTest, DuplicateNameInTheSameVpcIsInvalidGroupDuplicate) {
   protocol::AwsError e =
       err("CreateSecurityGroup", {{"VpcId", vpc_}, {"GroupName", "alb"}, {"Description", "again"}});
