@@ -94,13 +94,24 @@ Reply SecretsManagerService::create_secret(const Ctx& ctx, const Doc& in) {
 
 // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_UpdateSecret.html
 // "If you call this operation with a ClientRequestToken that matches an existing version's
-// VersionId, the operation results in an error."
+// VersionId, the operation results in an error" unless that version holds the same value.
 Reply SecretsManagerService::update_secret(const Ctx& ctx, const Doc& in) {
   protocol::Result<std::optional<Plain>> value = value_of(in);
   if (!value) return value.error();
   protocol::Result<SecretRow> before = live_secret(ctx, in);
   if (!before) return before.error();
   SecretRow secret = *before;
+  // A retry: the token names a version that holds this very value, so nothing changes (moto's
+  // AWS-verified test_update_same_secret_value_with_same_token); another value is refused.
+  if (*value && in.contains("ClientRequestToken")) {
+    auto same = same_version(secret, token_of(in), **value);
+    if (!same) return same.error();
+    if (*same) {
+      json::object out = arn_and_name(secret);
+      out["VersionId"] = (*same)->version_id;
+      return out;
+    }
+  }
   if (std::optional<std::string> d = core::opt_str(in, "Description")) secret.description = *d;
   std::vector<VersionRow> resealed;
   if (std::optional<std::string> k = core::opt_str(in, "KmsKeyId")) {

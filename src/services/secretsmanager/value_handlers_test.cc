@@ -68,6 +68,18 @@ TEST_F(SecretsManagerTest, PutWithAUsedTokenIsIdempotentOnlyForTheSameValue) {
   EXPECT_EQ(value_of("i"), "two");
 }
 
+TEST_F(SecretsManagerTest, UpdateWithTheCreateTokenAndValueIsARetry) {
+  json::object c{{"Name", "same"}, {"SecretString", "Hello"}, {"ClientRequestToken", token('c')}};
+  ok("CreateSecret", c);
+  json::object u{{"SecretId", "same"}, {"SecretString", "Hello"},
+                 {"ClientRequestToken", token('c')}};
+  EXPECT_EQ(ok("UpdateSecret", u).at("VersionId"), token('c'));
+  EXPECT_EQ(stages_of("same").size(), 1u);
+  u["SecretString"] = "Bye";
+  EXPECT_EQ(err("UpdateSecret", u).code, "ResourceExistsException");
+  EXPECT_EQ(value_of("same"), "Hello");
+}
+
 TEST_F(SecretsManagerTest, UpdateStageRequiresNamingWhereTheLabelIs) {
   std::string v1(create("u", "one").at("VersionId").as_string());
   std::string v2 = put("u", "two");
