@@ -105,6 +105,14 @@ def test_update_changes_in_place_and_delete_cleans_up(cfn, make_client):
                          Parameters=[{"ParameterKey": "Env", "UsePreviousValue": True},
                                      {"ParameterKey": "Secret", "UsePreviousValue": True}])
     assert e.value.response["Error"]["Message"] == "No updates are to be performed."
+    with pytest.raises(ClientError) as e:  # moto's AWS-verified test_update_stack_with_previous_value
+        cfn.update_stack(StackName="upd", UsePreviousTemplate=True,
+                         Parameters=[{"ParameterKey": "Env", "UsePreviousValue": True,
+                                      "ParameterValue": "n/a"},
+                                     {"ParameterKey": "Secret", "UsePreviousValue": True}])
+    assert e.value.response["Error"]["Message"] == (
+        "Invalid input for parameter key Env. Cannot specify usePreviousValue as true and non "
+        "empty value for a parameter")
     stack_id = s["StackId"]
     cfn.delete_stack(StackName="upd")
     cfn.get_waiter("stack_delete_complete").wait(StackName="upd", WaiterConfig=FAST)

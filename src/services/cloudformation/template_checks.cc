@@ -50,6 +50,11 @@ protocol::Result<std::map<std::string, std::string, std::less<>>> given_paramete
       const json::object& o = p.as_object();
       std::string key = core::str(o, "ParameterKey");
       if (core::opt_bool(o, "UsePreviousValue").value_or(false)) {
+        if (!core::str(o, "ParameterValue").empty()) {
+          return errors::validation("Invalid input for parameter key " + key +
+                                    ". Cannot specify usePreviousValue as true and non empty "
+                                    "value for a parameter");
+        }
         auto it = old.find(key);
         if (it == old.end()) {
           return errors::validation("Invalid input for parameter key " + key +
