@@ -74,7 +74,11 @@ Reply IamService::create_policy(const Ctx& ctx, const Doc& in) {
       return errors::already_exists("A policy called " + name +
                                     " already exists. Duplicate names are not allowed.");
     }
-    return Doc{{"Policy", policy_view(policy, 0)}};
+    // CreatePolicy's reply leaves the description out (moto's AWS-verified
+    // test_policy_resource_returns_subset_of_available_attributes); GetPolicy shows it.
+    json::object view = policy_view(policy, 0);
+    view.erase("Description");
+    return Doc{{"Policy", std::move(view)}};
   });
 }
 
@@ -87,7 +91,9 @@ Reply IamService::get_policy(const Ctx& ctx, const Doc& in) {
     }
     std::optional<Doc> policy = customer_policy(st, ctx, arn);
     if (!policy) return errors::policy_not_found(arn);
-    return Doc{{"Policy", policy_view(*policy, attachment_count(st, ctx, arn))}};
+    json::object view = policy_view(*policy, attachment_count(st, ctx, arn));
+    if (!view.contains("Tags")) view["Tags"] = json::array();  // GetPolicy shows none as []
+    return Doc{{"Policy", std::move(view)}};
   });
 }
 
