@@ -14,6 +14,7 @@ class FakeDirectory final : public iam::Directory {
   std::map<std::string, std::vector<iam::PolicyText>> policies;  // by principal ARN
   std::map<std::string, iam::Tags> tags;                          // by principal ARN
   std::map<std::string, iam::RoleInfo> roles;                     // by name
+  std::map<std::string, std::string> boundaries;  // boundary policy document by principal ARN
 
   void allow(const std::string& arn, std::string document) {
     policies[arn].push_back({iam::PolicyText::Kind::Inline,
@@ -41,6 +42,11 @@ class FakeDirectory final : public iam::Directory {
   std::vector<iam::PolicyText> identity_policies(std::string_view arn) const override {
     auto it = policies.find(std::string(arn));
     return it == policies.end() ? std::vector<iam::PolicyText>{} : it->second;
+  }
+  std::optional<iam::PolicyText> permissions_boundary(std::string_view arn) const override {
+    auto it = boundaries.find(std::string(arn));
+    if (it == boundaries.end()) return std::nullopt;
+    return iam::PolicyText{iam::PolicyText::Kind::Managed, "boundary", it->second};
   }
   iam::Tags principal_tags(std::string_view arn) const override {
     auto it = tags.find(std::string(arn));

@@ -24,13 +24,15 @@ iam::AuthzResult decide(const std::vector<SourcedPolicy>& policies, const EvalIn
 
 }  // namespace
 
-std::string denial_message(const iam::AuthzRequest& request, iam::Decision decision) {
+std::string denial_message(const iam::AuthzRequest& request, iam::Decision decision,
+                           std::string_view kind) {
   std::string m = "User: " + request.principal_arn + " is not authorized to perform: " +
                   request.action + " on resource: " + request.resource;
   if (decision == iam::Decision::ExplicitDeny) {
-    return m + " with an explicit deny in an identity-based policy";
+    return m + " with an explicit deny in a" + (kind.starts_with('i') ? "n " : " ") +
+           std::string(kind);
   }
-  return m + " because no identity-based policy allows the " + request.action + " action";
+  return m + " because no " + std::string(kind) + " allows the " + request.action + " action";
 }
 
 KeyValues PolicyAuthority::context_keys(const iam::AuthzRequest& request) const {
@@ -74,22 +76,36 @@ iam::AuthzResult PolicyAuthority::authorize_each(iam::AuthzRequest& request,
     return {iam::Decision::Allow, "", {}};
   }
   std::vector<SourcedPolicy> policies;
+  std::vector<SourcedPolicy> boundary;
   if (directory_) {
     for (const iam::PolicyText& p : directory_->identity_policies(request.principal_arn)) {
       policies.push_back({p.source, cache_.get(p.document)});
+    }
+    if (auto b = directory_->permissions_boundary(request.principal_arn)) {
+      boundary.push_back({b->source, cache_.get(b->document)});
     }
   }
   KeyValues keys = context_keys(request);
   iam::AuthzResult r;
   for (const std::string& resource : resources) {
     request.resource = resource;
-    r = decide(policies, {.action = request.action,
-                          .resource = request.resource,
-                          .principal = request.principal_arn,
-                          .keys = keys});
+    EvalInput e{.action = request.action,
+                .resource = request.resource,
+                .principal = request.principal_arn,
+                .keys = keys};
+    r = decide(policies, e);
     if (!r.allowed()) {
-      r.message = denial_message(request, r.decision);
+      r.message = denial_message(request, r.decision, "identity-based policy");
       break;
+    }
+    // A boundary limits what the identity-based policies allow; it grants nothing itself.
+    if (!boundary.empty()) {
+      iam::AuthzResult b = decide(boundary, e);
+      if (!b.allowed()) {
+        r = b;
+        r.message = denial_message(request, b.decision, "permissions boundary");
+        break;
+      }
     }
   }
   return r;

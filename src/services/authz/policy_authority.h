@@ -46,7 +46,8 @@ class PolicyAuthority final : public iam::Authority {
 
 // "User: <arn> is not authorized to perform: <action> on resource: <resource> because no
 // identity-based policy allows the <action> action" (or "with an explicit deny in an
-// identity-based policy").
-std::string denial_message(const iam::AuthzRequest& request, iam::Decision decision);
+// identity-based policy"); `kind` "permissions boundary" for a boundary's denial.
+std::string denial_message(const iam::AuthzRequest& request, iam::Decision decision,
+                           std::string_view kind = "identity-based policy");
 
 }  // namespace services::authz

@@ -65,6 +65,30 @@ TEST_F(PolicyAuthorityTest, ExplicitDenyWinsOverAnAllowInAnotherPolicy) {
   EXPECT_TRUE(check("ecs:DeleteService", "arn:aws:ecs:us-east-1:123456789012:service/db/x").allowed());
 }
 
+// "The effective permissions ... are the intersection of the entity's identity-based policies
+// and its permissions boundaries"; a boundary grants nothing by itself.
+TEST_F(PolicyAuthorityTest, APermissionsBoundaryLimitsWhatIdentityPoliciesAllow) {
+  dir.boundaries[kUser] = R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":["ecs:*","ecr:*"],"Resource":"*"},
+      {"Effect":"Deny","Action":"ecs:DeleteService","Resource":"*"}]})";
+  EXPECT_FALSE(check("ecs:UpdateService", kService).allowed());  // no identity policy
+  dir.allow(kUser, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+                      "Action":["ecs:*","logs:*"],"Resource":"*"}})");
+  EXPECT_TRUE(check("ecs:UpdateService", kService).allowed());
+  iam::AuthzResult r = check("logs:CreateLogGroup", "*");
+  EXPECT_EQ(r.decision, iam::Decision::ImplicitDeny);
+  EXPECT_EQ(r.message,
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+            "logs:CreateLogGroup on resource: * because no permissions boundary allows the "
+            "logs:CreateLogGroup action");
+  r = check("ecs:DeleteService", kService);
+  EXPECT_EQ(r.decision, iam::Decision::ExplicitDeny);
+  EXPECT_EQ(r.message,
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+            "ecs:DeleteService on resource: arn:aws:ecs:us-east-1:123456789012:service/web/api "
+            "with an explicit deny in a permissions boundary");
+}
+
 // "NotAction ... matches everything except the specified list of actions";
 // "NotResource ... matches every resource except those specified".
 TEST_F(PolicyAuthorityTest, NotActionAndNotResource) {

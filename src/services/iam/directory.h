@@ -87,6 +87,12 @@ class Directory {
 
   // Tags of an IAM user or role by ARN (aws:PrincipalTag/<key>); empty when none or unknown.
   virtual Tags principal_tags(std::string_view principal_arn) const = 0;
+
+  // The permissions boundary of a user or role (the same ARN forms), whose Allow a request
+  // needs besides an identity-based one; nullopt when it has none.
+  virtual std::optional<PolicyText> permissions_boundary(std::string_view) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace services::iam

@@ -64,6 +64,24 @@ RoleInfo role_info(const std::string& account, const json::object& role) {
 }
 
 // The inline and attached policies of one role, user or group (`noun` names it in sources).
+// The default version of the managed policy `arn` (AWS managed, or the account's own).
+std::optional<PolicyText> managed_text(IamStore& st, const std::string& account,
+                                       const std::string& arn) {
+  if (const ManagedPolicy* m = find_aws_managed(arn)) {
+    return PolicyText{PolicyText::Kind::Managed, arn, m->document};
+  }
+  std::optional<json::object> policy =
+      st.get(account, Kind::Policy, std::string_view(arn).substr(arn.rfind('/') + 1));
+  if (!policy || core::str(*policy, "Arn") != arn) return std::nullopt;
+  std::string default_id = core::str(*policy, "DefaultVersionId");
+  for (const json::value& v : policy->at("versions").as_array()) {
+    if (core::str(v.as_object(), "VersionId") == default_id) {
+      return PolicyText{PolicyText::Kind::Managed, arn, core::str(v.as_object(), "Document")};
+    }
+  }
+  return std::nullopt;
+}
+
 void add_policies(IamStore& st, const std::string& account, const json::object& entity,
                   std::string_view noun, std::string_view name_member,
                   std::vector<PolicyText>& out) {
@@ -76,18 +94,8 @@ void add_policies(IamStore& st, const std::string& account, const json::object& 
     }
   }
   for (const std::string& arn : core::strings(entity, "attached")) {
-    if (const ManagedPolicy* m = find_aws_managed(arn)) {
-      out.push_back({PolicyText::Kind::Managed, arn, m->document});
-      continue;
-    }
-    std::optional<json::object> policy =
-        st.get(account, Kind::Policy, std::string_view(arn).substr(arn.rfind('/') + 1));
-    if (!policy || core::str(*policy, "Arn") != arn) continue;
-    std::string default_id = core::str(*policy, "DefaultVersionId");
-    for (const json::value& v : policy->at("versions").as_array()) {
-      if (core::str(v.as_object(), "VersionId") == default_id) {
-        out.push_back({PolicyText::Kind::Managed, arn, core::str(v.as_object(), "Document")});
-      }
+    if (std::optional<PolicyText> text = managed_text(st, account, arn)) {
+      out.push_back(std::move(*text));
     }
   }
 }
@@ -168,6 +176,33 @@ std::vector<PolicyText> IamDirectory::identity_policies(std::string_view princip
     if (ref->type == "assumed-role" || core::str(*role, "Arn") == principal_arn) {
       add_policies(st, ref->account, *role, "role", "RoleName", out);
     }
+  }
+  tx.commit();
+  return out;
+}
+
+std::optional<PolicyText> IamDirectory::permissions_boundary(
+    std::string_view principal_arn) const {
+  std::optional<PrincipalRef> ref = parse_principal(principal_arn);
+  if (!ref || ref->type == "group") return std::nullopt;
+  store::Transaction tx = db_.read();
+  IamStore st(tx);
+  std::optional<json::object> entity;
+  if (ref->type == "user") {
+    entity = st.get(ref->account, Kind::User, ref->name);
+    if (entity && core::str(*entity, "Arn") != principal_arn) entity.reset();
+  } else {
+    entity = st.get(ref->account, Kind::Role, ref->name);
+    if (entity && ref->type != "assumed-role" && core::str(*entity, "Arn") != principal_arn) {
+      entity.reset();
+    }
+  }
+  std::optional<PolicyText> out;
+  if (const json::object* b = entity ? core::obj(*entity, "PermissionsBoundary") : nullptr) {
+    std::string arn = core::str(*b, "PermissionsBoundaryArn");
+    out = managed_text(st, ref->account, arn);
+    // A boundary whose policy is gone allows nothing.
+    if (!out) out = PolicyText{PolicyText::Kind::Managed, arn, R"({"Statement": []})"};
   }
   tx.commit();
   return out;

@@ -25,6 +25,7 @@ class IamDirectory final : public Directory {
                                                      std::string_view issuer_url) const override;
   std::vector<PolicyText> identity_policies(std::string_view principal_arn) const override;
   Tags principal_tags(std::string_view principal_arn) const override;
+  std::optional<PolicyText> permissions_boundary(std::string_view principal_arn) const override;
 
   // A principal of `account` whose identity policies are exactly `policies` while the returned
   // object lives. Thread-safe.

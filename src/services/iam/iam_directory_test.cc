@@ -58,6 +58,25 @@ TEST_F(IamDirectoryTest, AssumedRoleSessionsHaveTheirRolesPolicies) {
       directory_.identity_policies("arn:aws:sts::123456789012:assumed-role/nope/s").empty());
 }
 
+TEST_F(IamDirectoryTest, PermissionsBoundariesOfUsersAndRoleSessions) {
+  std::string arn = s(create_policy("limit").at("Arn"));
+  ok("CreateUser", json::object{{"UserName", "u"}, {"PermissionsBoundary", arn}});
+  create_role("r");
+  ok("PutRolePermissionsBoundary",
+     json::object{{"RoleName", "r"}, {"PermissionsBoundary", kExecutionPolicyArn}});
+  std::optional<PolicyText> user = directory_.permissions_boundary(
+      "arn:aws:iam::123456789012:user/u");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->source, arn);
+  EXPECT_EQ(user->document, kAllowS3Get);
+  std::optional<PolicyText> session = directory_.permissions_boundary(
+      "arn:aws:sts::123456789012:assumed-role/r/s1");
+  ASSERT_TRUE(session);
+  EXPECT_NE(session->document.find("ecr:GetDownloadUrlForLayer"), std::string::npos);
+  ok("DeleteRolePermissionsBoundary", R"({"RoleName":"r"})");
+  EXPECT_FALSE(directory_.permissions_boundary("arn:aws:iam::123456789012:role/r"));
+}
+
 TEST_F(IamDirectoryTest, FindsRolesByNameAndArnWithTheirTrustPolicy) {
   create_role("Exec", "/svc/");
   ok("TagRole", R"({"RoleName":"Exec","Tags":[{"Key":"team","Value":"a"}]})");

@@ -90,6 +90,10 @@ class IamService {
   Reply list_attached(const Owner& owner, const Ctx& ctx, const Doc& in);
   Reply list_entities_for_policy(const Ctx& ctx, const Doc& in);
 
+  // permissions_boundary_handlers.cc: Put/Delete{Role,User}PermissionsBoundary
+  Reply put_boundary(const Owner& owner, const Ctx& ctx, const Doc& in);
+  Reply delete_boundary(const Owner& owner, const Ctx& ctx, const Doc& in);
+
   // user_handlers.cc
   Reply create_user(const Ctx& ctx, const Doc& in);
   Reply get_user(const Ctx& ctx, const Doc& in);
@@ -160,7 +164,8 @@ class IamService {
   Reply change_policy(const Ctx& ctx, std::string_view arn, const EntityStep& step);
   // The simulation of in["ActionNames"] x in["ResourceArns"] for `principal_arn`.
   Reply evaluate(const Ctx& ctx, const Doc& in, const std::string& principal_arn);
-  Reply insert_role(const Ctx& ctx, Doc role);
+  // Stores a new role with the boundary in["PermissionsBoundary"] names, if any.
+  Reply insert_role(const Ctx& ctx, Doc role, const Doc& in);
   int64_t now() const;
 
   store::Db& db_;
@@ -175,6 +180,9 @@ protocol::Result<Doc> need(IamStore& st, const Ctx& ctx, Kind kind, std::string_
 // The customer managed policy `arn` names in the caller's account (its path must match), or
 // nullopt.
 std::optional<Doc> customer_policy(IamStore& st, const Ctx& ctx, std::string_view arn);
+// The PermissionsBoundary object for in["PermissionsBoundary"] (nullopt without one), or
+// NoSuchEntity "Scope ARN: <arn> does not exist or is not attachable."
+protocol::Result<std::optional<Doc>> boundary_of(IamStore& st, const Ctx& ctx, const Doc& in);
 // The IAM user name of the caller (its ARN is arn:aws:iam::<account>:user/...), else nullopt.
 std::optional<std::string> caller_user_name(const Ctx& ctx);
 // How many roles, users and groups of the account have `arn` attached.

@@ -37,9 +37,12 @@ bool in_instance_profile(IamStore& st, const Ctx& ctx, std::string_view role_nam
 
 }  // namespace
 
-Reply IamService::insert_role(const Ctx& ctx, Doc role) {
+Reply IamService::insert_role(const Ctx& ctx, Doc role, const Doc& in) {
   std::string name = core::str(role, "RoleName");
   return write([&](IamStore& st) -> Reply {
+    protocol::Result<std::optional<Doc>> boundary = boundary_of(st, ctx, in);
+    if (!boundary) return boundary.error();
+    if (*boundary) role["PermissionsBoundary"] = **boundary;
     if (!st.insert(ctx.account, Kind::Role, name, role)) {
       return errors::already_exists("Role with name " + name + " already exists.");
     }
@@ -67,7 +70,7 @@ Reply IamService::create_role(const Ctx& ctx, const Doc& in) {
            {"attached", json::array{}}};
   if (std::optional<std::string> d = core::opt_str(in, "Description")) role["Description"] = *d;
   add_tags(role, in);
-  return insert_role(ctx, std::move(role));
+  return insert_role(ctx, std::move(role), in);
 }
 
 // GetRole — https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
@@ -88,7 +91,8 @@ Reply IamService::list_roles(const Ctx& ctx, const Doc& in) {
     for (const Doc& r : st.all(ctx.account, Kind::Role)) {
       if (!path_matches(in, core::str(r, "Path"))) continue;
       Doc v = public_view(r);
-      v.erase("Tags");  // ListRoles leaves tags out
+      v.erase("Tags");  // ListRoles leaves tags and the boundary out
+      v.erase("PermissionsBoundary");
       roles.push_back(std::move(v));
     }
     Doc out;

@@ -32,6 +32,33 @@ TEST_F(RoleHandlersTest, RoleNamesAreUniqueCaseInsensitively) {
   EXPECT_EQ(e.message, "Role with name exec already exists.");
 }
 
+// GetRole shows the boundary, ListRoles does not (moto's AWS-verified
+// test_role_resource_returns_subset_of_available_attributes).
+TEST_F(RoleHandlersTest, PermissionsBoundaryIsKeptShownByGetAndChangeable) {
+  const std::string boundary = "arn:aws:iam::aws:policy/PowerUserAccess";
+  ok("CreateRole", json::object{{"RoleName", "b"}, {"AssumeRolePolicyDocument", kEcsTasksTrust},
+                                {"PermissionsBoundary", boundary}});
+  json::object got = ok("GetRole", R"({"RoleName":"b"})").at("Role").as_object();
+  EXPECT_EQ(got.at("PermissionsBoundary"),
+            (json::value{{"PermissionsBoundaryType", "Policy"},
+                         {"PermissionsBoundaryArn", boundary}}));
+  json::object listed = ok("ListRoles").at("Roles").as_array()[0].as_object();
+  EXPECT_FALSE(listed.contains("PermissionsBoundary"));
+  ok("DeleteRolePermissionsBoundary", R"({"RoleName":"b"})");
+  EXPECT_FALSE(ok("GetRole", R"({"RoleName":"b"})").at("Role").as_object().contains(
+      "PermissionsBoundary"));
+  ok("PutRolePermissionsBoundary", json::object{{"RoleName", "b"},
+                                                {"PermissionsBoundary", boundary}});
+  EXPECT_TRUE(ok("GetRole", R"({"RoleName":"b"})").at("Role").as_object().contains(
+      "PermissionsBoundary"));
+  const std::string missing = "arn:aws:iam::123456789012:policy/none";
+  protocol::AwsError e =
+      err("PutRolePermissionsBoundary",
+          json::object{{"RoleName", "b"}, {"PermissionsBoundary", missing}});
+  EXPECT_EQ(e.code, "NoSuchEntity");
+  EXPECT_EQ(e.message, "Scope ARN: " + missing + " does not exist or is not attachable.");
+}
+
 TEST_F(RoleHandlersTest, UnknownRoleIsNoSuchEntity404) {
   protocol::AwsError e = err("GetRole", R"({"RoleName":"nope"})");
   EXPECT_EQ(e.code, "NoSuchEntity");

@@ -36,6 +36,9 @@ Reply IamService::create_user(const Ctx& ctx, const Doc& in) {
            {"groups", json::array{}}};
   add_tags(user, in);
   return write([&](IamStore& st) -> Reply {
+    protocol::Result<std::optional<Doc>> boundary = boundary_of(st, ctx, in);
+    if (!boundary) return boundary.error();
+    if (*boundary) user["PermissionsBoundary"] = **boundary;
     if (!st.insert(ctx.account, Kind::User, name, user)) {
       return errors::already_exists("User with name " + name + " already exists.");
     }
@@ -69,6 +72,7 @@ Reply IamService::list_users(const Ctx& ctx, const Doc& in) {
       if (!path_matches(in, core::str(u, "Path"))) continue;
       Doc v = public_view(u);
       v.erase("Tags");
+      v.erase("PermissionsBoundary");
       users.push_back(std::move(v));
     }
     Doc out;
