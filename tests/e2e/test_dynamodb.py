@@ -3,8 +3,10 @@ conditions and exact numbers, Query and Scan paging, batches, transactions, the 
 with boto3.dynamodb.conditions, the AWS CLI, and writes that survive kill -9. Written to pass
 against real DynamoDB too (except where marked emulator_only)."""
 import decimal
+import json
 import signal
 import uuid
+from unittest.mock import ANY
 
 import boto3
 import botocore.config
@@ -306,6 +308,28 @@ def test_query_reports_unused_names_before_key_schema_problems(ddb):
     assert error_message(e) == (
         "ValidationException",
         "Value provided in ExpressionAttributeNames unused in expressions: keys: {#count}")
+
+
+def test_resource_policy_revisions(ddb, account):
+    name = make_table(ddb, range_key=False)
+    arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    doc = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": account}, "Action": ["dynamodb:GetItem"],
+         "Resource": "*"}]})
+    rev = ddb.put_resource_policy(ResourceArn=arn, Policy=doc,
+                                  ExpectedRevisionId="NO_POLICY")["RevisionId"]
+    assert ddb.put_resource_policy(ResourceArn=arn, Policy=doc)["RevisionId"] == rev
+    assert ddb.get_resource_policy(ResourceArn=arn) == {
+        "Policy": doc, "RevisionId": rev, "ResponseMetadata": ANY}
+    with pytest.raises(ClientError) as e:
+        ddb.delete_resource_policy(ResourceArn=arn, ExpectedRevisionId="1")
+    assert error(e) == ("PolicyNotFoundException", 400)
+    assert ddb.delete_resource_policy(ResourceArn=arn)["RevisionId"] == rev
+    with pytest.raises(ClientError) as e:
+        ddb.get_resource_policy(ResourceArn=arn)
+    assert error_message(e) == (
+        "PolicyNotFoundException",
+        "Resource-based policy not found for the provided ResourceArn: " + arn)
 
 
 def test_batch_get_and_write(ddb):

@@ -50,6 +50,11 @@ class DynamoDbService {
   Reply tag_resource(const Ctx& ctx, const Doc& in);
   Reply untag_resource(const Ctx& ctx, const Doc& in);
   Reply list_tags_of_resource(const Ctx& ctx, const Doc& in);
+
+  // resource_policy_handlers.cc
+  Reply put_resource_policy(const Ctx& ctx, const Doc& in);
+  Reply get_resource_policy(const Ctx& ctx, const Doc& in);
+  Reply delete_resource_policy(const Ctx& ctx, const Doc& in);
   Reply describe_limits(const Ctx& ctx, const Doc& in);
   Reply describe_endpoints(const Ctx& ctx, const Doc& in);
   Reply update_time_to_live(const Ctx& ctx, const Doc& in);
@@ -99,6 +104,9 @@ class DynamoDbService {
   using TableStep = std::function<Reply(DdbStore&, TableRow&)>;
   Reply with_table_row(const Ctx& ctx, const Doc& in, const TableStep& step);
   Reply with_table_arn(const Ctx& ctx, std::string_view arn, const TableStep& step);
+  // Stores `policy` as the table's resource policy (a new revision only for a new text) and
+  // returns its revision id; throws ValidationException for text that is not a policy.
+  std::string store_resource_policy(DdbStore& st, int64_t table_id, const std::string& policy);
   // TableStatus and the index figures DescribeTable shows for a row, now.
   boost::json::object describe_row(DdbStore& st, const TableRow& row);
 

@@ -118,6 +118,9 @@ Reply DynamoDbService::create_table(const Ctx& ctx, const Doc& in) {
   }();
   if (!id) return errors::resource_in_use("Table already exists: " + row.name);
   row.id = *id;
+  if (std::optional<std::string> policy = core::opt_str(in, "ResourcePolicy")) {
+    store_resource_policy(st, row.id, *policy);
+  }
   streams::sync_streams(tx, {row.id, ctx.account, ctx.region, row.name}, row.description, now);
   catalog_.forget(ctx.account, ctx.region, row.name);
   json::object out{{"TableDescription", describe_row(st, row)}};
