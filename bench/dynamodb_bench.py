@@ -161,6 +161,57 @@ def start_dynalite(port):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+NGINX_CONF = """daemon off;
+worker_processes 2;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(d)s/body;
+  server {
+    listen 127.0.0.1:%(port)d;
+    location / { return 200 '{"Item": {}}'; }
+  }
+}
+"""
+
+
+def start_nginx(d, port):
+    """nginx (Debian's nginx-light, installed for the registry and ALB benches) answering every
+    request with a fixed 200 from two worker processes: what HTTP alone costs on this machine."""
+    os.makedirs(d, exist_ok=True)
+    conf = os.path.join(d, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF % {"d": d, "port": port})
+    return subprocess.Popen(["nginx", "-p", d, "-c", conf], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def http_ceiling(d, gantry_port, connections, duration):
+    """The requests/s that no HTTP server reaches on this machine with this client: the signed
+    GetItem request replayed to nginx's fixed reply, and Gantry's own GET /_gantry/health (HTTP
+    and routing, no signature, no store)."""
+    rows = {}
+    port = free_port()
+    proc = start_nginx(os.path.join(d, "nginx"), port)
+    try:
+        wait_listening(port, proc)
+        lua = os.path.join(d, "ceiling.lua")
+        with open(lua, "w") as f:
+            f.write(lua_for(port, ["GetItem"]))
+        for c in connections:
+            rows[("nginx, fixed 200 to the GetItem request", c)] = run_wrk(port, lua, c, duration)
+    finally:
+        stop(proc)
+    lua = os.path.join(d, "health.lua")
+    with open(lua, "w") as f:
+        f.write('wrk.path = "/_gantry/health"\n')
+    for c in connections:
+        rows[("Gantry, GET /_gantry/health", c)] = run_wrk(gantry_port, lua, c, duration)
+    return rows
+
+
 def rss_after_items(binary, count):
     """Gantry's RSS (MiB) after `count` items of ~30 bytes written in batches of 25."""
     with tempfile.TemporaryDirectory(prefix="ddb-rss-") as d:
@@ -229,6 +280,7 @@ def main():
     load_start = " ".join(open("/proc/loadavg").read().split()[:3])
     procs = []
     results = {}
+    ceiling = {}
     problems = []
     with tempfile.TemporaryDirectory(prefix="ddb-bench-") as d:
         try:
@@ -266,6 +318,8 @@ def main():
                                          for p in r["problems"]]
                             results.setdefault((label, c, name), []).append(r)
                 check_running(procs)
+            if "gantry" in servers and not args.smoke and shutil.which("nginx"):
+                ceiling = http_ceiling(d, servers["gantry"], connections, args.duration)
         finally:
             for p in procs:
                 stop(p)
@@ -284,6 +338,12 @@ def main():
                max(r["p99"] for r in runs),
                " ".join("%.3f" % r["p50"] for r in runs)))
     targets(results)
+    if ceiling:
+        print("\nThe HTTP ceiling, same client, same run:\n")
+        print("| server | connections | requests/s | p50 |")
+        print("|---|---|---|---|")
+        for (label, c), r in sorted(ceiling.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            print("| %s | %d | %.0f | %.3f ms |" % (label, c, r["rps"], r["p50"]))
     print("\nGantry RSS after %d small items: %.1f MiB" % (args.rss_items, rss))
     if problems:
         sys.exit("problems: " + "; ".join(problems))
