@@ -229,6 +229,20 @@ def test_security_groups_hold_in_both_directions_in_and_across_subnets(aws, imag
     assert outcome == want, seen
     assert all("hello from gantry" in v[1] for k, v in seen.items() if v[0] == "ok"), seen
 
+    # ModifySecurityGroupRules moves narrow's egress rule from 8080 to 8081 in place: 8080 is
+    # then dropped, and 8081 passes both groups to a port where nothing listens.
+    rule = [r for r in ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [narrow]}])["SecurityGroupRules"]
+        if r["IsEgress"]][0]
+    ec2.modify_security_group_rules(GroupId=narrow, SecurityGroupRules=[{
+        "SecurityGroupRuleId": rule["SecurityGroupRuleId"],
+        "SecurityGroupRule": {"IpProtocol": "tcp", "FromPort": 8081, "ToPort": 8081,
+                              "ReferencedGroupId": vpc["web"]}}])
+    src = clients["narrow", "same"]
+    wait_on(lambda: probe(src, web_ip, 8081)[0] == "refused", 30, 0.5,
+            "narrow's modified egress rule to reach web:8081")
+    assert probe(src, web_ip, 8080)[0] == "timeout"
+
 
 def test_container_output_reaches_cloudwatch_logs(aws, images, vpc):
     cmd = ["sh", "-c", "echo line one; echo line two >&2; echo host=$(hostname); "

@@ -63,6 +63,8 @@ void Ec2Service::register_operations(protocol::ServiceRegistry& registry) {
            protocol::method(this, &Ec2Service::revoke_security_group_ingress)},
           {"RevokeSecurityGroupEgress",
            protocol::method(this, &Ec2Service::revoke_security_group_egress)},
+          {"ModifySecurityGroupRules",
+           protocol::method(this, &Ec2Service::modify_security_group_rules)},
           {"UpdateSecurityGroupRuleDescriptionsIngress",
            protocol::method(this, &Ec2Service::update_security_group_rule_descriptions_ingress)},
           {"UpdateSecurityGroupRuleDescriptionsEgress",

@@ -110,6 +110,7 @@ class Ec2Service {
   Reply authorize_security_group_egress(const Ctx& ctx, const Doc& in);
   Reply revoke_security_group_ingress(const Ctx& ctx, const Doc& in);
   Reply revoke_security_group_egress(const Ctx& ctx, const Doc& in);
+  Reply modify_security_group_rules(const Ctx& ctx, const Doc& in);
   Reply update_security_group_rule_descriptions_ingress(const Ctx& ctx, const Doc& in);
   Reply update_security_group_rule_descriptions_egress(const Ctx& ctx, const Doc& in);
 

@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html and siblings.
 // Rules live in their own rows, one peer each; a group's IpPermissions are derived from them.
 
+#include <array>
 #include <boost/json/array.hpp>
 #include <set>
 
@@ -431,6 +432,55 @@ Reply update_descriptions(Ec2Service& svc, const Ctx& ctx, const Doc& in, bool e
   });
 }
 
+// One SecurityGroupRuleRequest of ModifySecurityGroupRules as the IpPermissions entry that
+// AuthorizeSecurityGroup* would take, with ModifySecurityGroupRules' own checks and words (moto's
+// AWS-verified test_modify_security_group_rules).
+protocol::Result<Doc> permission_of(const Doc& rule) {
+  std::optional<std::string> protocol = opt_str(rule, "IpProtocol");
+  if (!protocol) {
+    return errors::invalid_parameter_value(
+        "Invalid value 'null' for protocol. VPC security group rules must specify protocols "
+        "explicitly.");
+  }
+  bool ported = *protocol == "tcp" || *protocol == "udp" || *protocol == "6" || *protocol == "17";
+  if (ported && (!opt_int(rule, "FromPort") || !opt_int(rule, "ToPort"))) {
+    return errors::invalid_parameter_value(
+        "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.");
+  }
+  // The rule's peer member, the IpPermissions list that carries it and the entry's member.
+  static constexpr std::array<std::array<std::string_view, 3>, 4> kPeers{{
+      {"CidrIpv4", "IpRanges", "CidrIp"},
+      {"CidrIpv6", "Ipv6Ranges", "CidrIpv6"},
+      {"PrefixListId", "PrefixListIds", "PrefixListId"},
+      {"ReferencedGroupId", "UserIdGroupPairs", "GroupId"},
+  }};
+  Doc peer;
+  std::string_view list;
+  int peers = 0;
+  for (const auto& [member, list_name, entry_member] : kPeers) {
+    if (auto v = opt_str(rule, member)) {
+      ++peers;
+      list = list_name;
+      peer[entry_member] = *v;
+    }
+  }
+  if (peers == 0) {
+    return protocol::AwsError{"MissingParameter",
+                    "The request must contain exactly one of: cidrIp, cidrIpv6, prefixListId, "
+                    "or referencedGroupId"};
+  }
+  if (peers > 1) {
+    return errors::invalid_parameter_combination(
+        "Only one of cidrIp, cidrIpv6, prefixListId, or referencedGroupId can be specified");
+  }
+  if (auto d = opt_str(rule, "Description")) peer["Description"] = *d;
+  Doc permission{{"IpProtocol", *protocol}, {std::string(list), json::array{peer}}};
+  for (std::string_view port : {"FromPort", "ToPort"}) {
+    if (auto p = opt_int(rule, port)) permission[port] = *p;
+  }
+  return permission;
+}
+
 }  // namespace
 
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UpdateSecurityGroupRuleDescriptionsIngress.html
@@ -461,6 +511,54 @@ Reply Ec2Service::revoke_security_group_ingress(const Ctx& ctx, const Doc& in) {
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupEgress.html
 Reply Ec2Service::revoke_security_group_egress(const Ctx& ctx, const Doc& in) {
   return revoke(*this, ctx, in, true);
+}
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySecurityGroupRules.html
+// Each rule keeps its id, direction and tags and takes the protocol, ports, peer and description
+// given; a change that would duplicate another rule of the group is refused.
+Reply Ec2Service::modify_security_group_rules(const Ctx& ctx, const Doc& in) {
+  return run(ctx, in, [&](Ec2Store& st) -> Reply {
+    auto group = find_group(st, in);
+    if (!group) {
+      return group.error();
+    }
+    std::string group_id = str(*group, "GroupId");
+    std::vector<Row> current = st.list_under(Kind::SecurityGroupRule, group_id);
+    const json::array* requests = arr(in, "SecurityGroupRules");
+    for (const json::value& v : requests ? *requests : json::array()) {
+      const Doc& request = v.as_object();
+      std::string id = str(request, "SecurityGroupRuleId");
+      auto it = std::find_if(current.begin(), current.end(),
+                             [&](const Row& r) { return r.id == id; });
+      if (it == current.end()) {
+        return errors::rule_not_found(id);
+      }
+      const Doc* wanted = obj(request, "SecurityGroupRule");
+      auto permission = permission_of(wanted ? *wanted : Doc{});
+      if (!permission) {
+        return permission.error();
+      }
+      bool egress = flag(it->doc, "IsEgress");
+      auto rules = expand_permissions(
+          st, *group, Doc{{"IpPermissions", json::array{std::move(*permission)}}}, egress);
+      if (!rules) {
+        return rules.error();
+      }
+      Doc& rule = rules->front();
+      for (const Row& other : current) {
+        if (other.id != id && rule_key(other.doc) == rule_key(rule)) {
+          return errors::permission_duplicate(describe_rule(rule));
+        }
+      }
+      for (std::string_view kept : {"SecurityGroupRuleId", "GroupId", "GroupOwnerId",
+                                    "SecurityGroupRuleArn", "Tags"}) {
+        if (const json::value* value = it->doc.if_contains(kept)) rule[kept] = *value;
+      }
+      it->doc = rule;
+      st.put(Kind::SecurityGroupRule, id, str(*group, "VpcId"), group_id, rule);
+    }
+    return Doc{{"Return", true}};
+  });
 }
 
 }  // namespace services::ec2

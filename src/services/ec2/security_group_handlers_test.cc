@@ -69,6 +69,62 @@ TEST_F(SecurityGroupHandlersTest, RulesFilteredByAMalformedGroupIdAreRefused) {
   EXPECT_TRUE(none["SecurityGroupRules"].as_array().empty());
 }
 
+// ModifySecurityGroupRules' checks and words (moto's AWS-verified
+// test_modify_security_group_rules), then a rule rewritten in place.
+TEST_F(SecurityGroupHandlersTest, ModifyRewritesARuleInPlace) {
+  std::string id = s(authorize_from_group(task_, alb_, 80)["SecurityGroupRules"]
+                         .as_array()[0].at("SecurityGroupRuleId"));
+  auto modify = [&](const std::string& group, const std::string& rule_id, json::object rule) {
+    return json::object{
+        {"GroupId", group},
+        {"SecurityGroupRules", json::array{json::object{{"SecurityGroupRuleId", rule_id},
+                                                        {"SecurityGroupRule", rule}}}}};
+  };
+  json::object tcp{{"IpProtocol", "tcp"}, {"FromPort", 8080}, {"ToPort", 8081},
+                   {"CidrIpv4", "10.1.0.0/16"}, {"Description", "moved"}};
+  struct Case {
+    std::string group, rule;
+    json::object body;
+    std::string code, message;
+  };
+  json::object no_protocol = tcp;
+  no_protocol.erase("IpProtocol");
+  json::object no_port = tcp;
+  no_port.erase("FromPort");
+  json::object no_peer = tcp;
+  no_peer.erase("CidrIpv4");
+  json::object two_peers = tcp;
+  two_peers["CidrIpv6"] = "2001:db8::/32";
+  for (const Case& c : std::vector<Case>{
+           {"sg-00000000", id, tcp, "InvalidGroup.NotFound",
+            "The security group 'sg-00000000' does not exist"},
+           {task_, "sgr-00000000", tcp, "InvalidSecurityGroupRuleId.NotFound",
+            "The security group rule ID 'sgr-00000000' does not exist"},
+           {task_, id, no_protocol, "InvalidParameterValue",
+            "Invalid value 'null' for protocol. VPC security group rules must specify protocols "
+            "explicitly."},
+           {task_, id, no_port, "InvalidParameterValue",
+            "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."},
+           {task_, id, no_peer, "MissingParameter",
+            "The request must contain exactly one of: cidrIp, cidrIpv6, prefixListId, or "
+            "referencedGroupId"},
+           {task_, id, two_peers, "InvalidParameterCombination",
+            "Only one of cidrIp, cidrIpv6, prefixListId, or referencedGroupId can be specified"}}) {
+    protocol::AwsError e = err("ModifySecurityGroupRules", modify(c.group, c.rule, c.body));
+    EXPECT_EQ(e.code, c.code) << c.message;
+    EXPECT_EQ(e.message, c.message);
+  }
+  EXPECT_TRUE(ok("ModifySecurityGroupRules", modify(task_, id, tcp))["Return"].as_bool());
+  json::object rule = describe_one("DescribeSecurityGroupRules", "SecurityGroupRuleIds", id,
+                                   "SecurityGroupRules");
+  EXPECT_EQ(s(rule["IpProtocol"]), "tcp");
+  EXPECT_EQ(rule["FromPort"].as_int64(), 8080);
+  EXPECT_EQ(s(rule["CidrIpv4"]), "10.1.0.0/16");
+  EXPECT_EQ(s(rule["Description"]), "moved");
+  EXPECT_FALSE(rule.contains("ReferencedGroupInfo"));
+  EXPECT_FALSE(rule["IsEgress"].as_bool());
+}
+
 TEST_F(SecurityGroupHandlersTest, DuplicateNameInTheSameVpcIsInvalidGroupDuplicate) {
   protocol::AwsError e =
       err("CreateSecurityGroup", {{"VpcId", vpc_}, {"GroupName", "alb"}, {"Description", "again"}});
