@@ -127,6 +127,20 @@ Reply StreamsService::list_streams(const Ctx& ctx, const Doc& in) {
   return out;
 }
 
+// ENABLING for a moment after the stream is turned on and DISABLING after it is turned off, as
+// DynamoDB shows them ("The stream is being enabled"); as long as a new table is CREATING.
+std::string StreamsService::shown_status(const StreamRow& row) const {
+  int64_t now = core::to_epoch_millis(clock_.now());
+  int64_t transition =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.scaled(kStreamTransition))
+          .count();
+  if (row.status == "ENABLED" && now < row.created_ms + transition) return "ENABLING";
+  if (row.status == "DISABLED" && row.disabled_ms && now < *row.disabled_ms + transition) {
+    return "DISABLING";
+  }
+  return row.status;
+}
+
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_DescribeStream.html
 Reply StreamsService::describe_stream(const Ctx& ctx, const Doc& in) {
   limit_of(in, 100);
@@ -141,7 +155,7 @@ Reply StreamsService::describe_stream(const Ctx& ctx, const Doc& in) {
   }
   json::object d{{"StreamArn", row.arn},
                  {"StreamLabel", row.label},
-                 {"StreamStatus", row.status},
+                 {"StreamStatus", shown_status(row)},
                  {"StreamViewType", row.view_type},
                  {"CreationRequestDateTime", static_cast<double>(row.created_ms) / 1000.0},
                  {"TableName", row.table_name},

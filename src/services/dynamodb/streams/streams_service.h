@@ -39,6 +39,11 @@ class StreamsService {
   Reply get_records(const Ctx& ctx, const Doc& in);
 
  private:
+  // How long a stream shows ENABLING or DISABLING (AWS seconds; the table's CREATING lasts as
+  // long).
+  static constexpr std::chrono::milliseconds kStreamTransition{1000};
+  std::string shown_status(const struct StreamRow& row) const;
+
   store::Db& db_;
   const core::Clock& clock_;
 };

@@ -63,6 +63,7 @@ class StreamsServiceTest : public DynamoDbTest {
 
 TEST_F(StreamsServiceTest, CreateTableOpensAStreamWithOneShardInAwsFormats) {
   std::string arn = streamed("tab", "KEYS_ONLY");
+  EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("ENABLED"));  // after CREATING
   EXPECT_TRUE(std::regex_match(
       arn, std::regex(R"(arn:aws:dynamodb:us-east-1:123456789012:table/tab/stream/)"
                       R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})")));
@@ -266,10 +267,26 @@ TEST_F(StreamsServiceTest, RecordsOlderThanADayAreTrimmed) {
   EXPECT_EQ(left[0].at("dynamodb").at("Keys").at("pk").at("S"), std::string("new"));
 }
 
+TEST_F(StreamsServiceTest, AStreamIsEnablingAndDisablingForAMoment) {
+  create("tbl");
+  ok("UpdateTable", J(R"({"TableName": "tbl", "StreamSpecification":
+      {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}})"));
+  std::string arn(ok("DescribeTable", R"({"TableName": "tbl"})")
+                      .at("Table").at("LatestStreamArn").as_string());
+  EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("ENABLING"));
+  settle();
+  EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("ENABLED"));
+  ok("UpdateTable", J(R"({"TableName": "tbl", "StreamSpecification": {"StreamEnabled": false}})"));
+  EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("DISABLING"));
+  settle();
+  EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("DISABLED"));
+}
+
 TEST_F(StreamsServiceTest, ADeletedTablesStreamStaysReadableForADay) {
   std::string arn = streamed("tbl", "KEYS_ONLY");
   put("tbl", R"({"pk": {"S": "a"}})");
   ok("DeleteTable", R"({"TableName": "tbl"})");
+  clock_.advance(std::chrono::seconds(1));
   EXPECT_EQ(stream(arn).at("StreamStatus"), std::string("DISABLED"));
   EXPECT_EQ(events(arn), std::vector<std::string>{"INSERT"});
   create("tbl");  // a new table of the same name writes no record to the old stream
