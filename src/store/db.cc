@@ -15,7 +15,46 @@ namespace store {
 namespace detail {
 
 Connection::Connection(sqlite3* handle, std::filesystem::path path)
-    : handle_(handle), path_(std::move(path)) {}
+    : handle_(handle), path_(std::move(path)) {
+  sqlite3_update_hook(
+      handle_,
+      [](void* self, int op, const char* db, const char* table, sqlite3_int64 rowid) {
+        on_update(self, op, db, table, rowid);
+      },
+      this);
+}
+
+void Connection::on_update(void* self, int, const char*, const char* table, int64_t) {
+  auto* c = static_cast<Connection*>(self);
+  auto it = c->watched_.find(std::string_view(table));
+  if (it == c->watched_.end()) return;
+  for (const Counter& counter : it->second) counter->fetch_add(1);
+}
+
+std::shared_ptr<const std::atomic<uint64_t>> Connection::watch(
+    const std::vector<std::string>& tables) {
+  auto counter = std::make_shared<std::atomic<uint64_t>>(0);
+  for (const std::string& table : tables) {
+    bool without_rowid = false;
+    bool exists = false;
+    Statement st = prepare("SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1");
+    st.bind_all(table);
+    while (st.step()) {
+      exists = true;
+      without_rowid = st.int64(0) != 0;
+    }
+    CHECK(exists && !without_rowid)
+        << "change_counter: " << table << " must be a rowid table of the database";
+    watched_[table].push_back(counter);
+  }
+  return counter;
+}
+
+void Connection::bump_all() {
+  for (auto& [table, counters] : watched_) {
+    for (const Counter& counter : counters) counter->fetch_add(1);
+  }
+}
 
 Connection::~Connection() {
   for (auto& [sql, cached] : cache_) {
@@ -208,7 +247,17 @@ void Db::wipe() {
   if (has_sequence) {
     tx.exec("DELETE FROM sqlite_sequence");
   }
+  // "DELETE FROM t" without a WHERE clause empties t without the update hook.
+  connection_->bump_all();
   tx.commit();
+}
+
+std::shared_ptr<const std::atomic<uint64_t>> Db::change_counter(
+    const std::vector<std::string>& tables) {
+  std::unique_lock<std::mutex> lock = connection_->acquire();
+  auto counter = connection_->watch(tables);
+  connection_->disown();
+  return counter;
 }
 
 int Db::schema_version() {

@@ -11,13 +11,16 @@
 // schema would corrupt state.
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "store/statement.h"
 #include "store/transaction.h"
@@ -49,7 +52,15 @@ class Connection {
   sqlite3* handle() const { return handle_; }
   const std::filesystem::path& path() const { return path_; }
 
+  // Counters the update hook moves on each row change of their tables. Caller holds the lock.
+  std::shared_ptr<const std::atomic<uint64_t>> watch(const std::vector<std::string>& tables);
+  // Moves every counter (a wipe's DELETEs bypass the update hook). Caller holds the lock.
+  void bump_all();
+
  private:
+  using Counter = std::shared_ptr<std::atomic<uint64_t>>;
+  static void on_update(void* self, int op, const char* db, const char* table, int64_t rowid);
+
   struct CachedStatement {
     sqlite3_stmt* stmt = nullptr;
     bool in_use = false;
@@ -60,6 +71,7 @@ class Connection {
   std::mutex mutex_;
   std::atomic<std::thread::id> owner_{};
   std::unordered_map<std::string, CachedStatement> cache_;
+  std::map<std::string, std::vector<Counter>, std::less<>> watched_;
 };
 
 }  // namespace detail
@@ -86,6 +98,14 @@ class Db {
   void wipe();
   // PRAGMA user_version: the version of the last migration applied.
   int schema_version();
+  // A counter that moves whenever a row of one of `tables` (rowid tables: SQLite's update hook
+  // does not see WITHOUT ROWID ones) may have changed through this Db: every INSERT, UPDATE and
+  // DELETE, committed or rolled back, and every wipe(). Reading it touches no lock, so a cache of
+  // rows can check it on each use: an unchanged value means unchanged rows.
+  //   auto changes = db.change_counter({"sts_credentials"});
+  //   if (changes->load() != seen) reload();
+  std::shared_ptr<const std::atomic<uint64_t>> change_counter(
+      const std::vector<std::string>& tables);
   // The database file; empty for an in-memory database.
   const std::filesystem::path& path() const;
 

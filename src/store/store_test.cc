@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -285,6 +287,43 @@ TEST_F(StoreTest, ChangesCountsRowsAffected) {
   tx.exec("CREATE TABLE c (x INTEGER); INSERT INTO c VALUES (1), (2), (3);");
   EXPECT_EQ(tx.execute("UPDATE c SET x = x + 1 WHERE x >= ?", 2), 2);
   EXPECT_EQ(tx.execute("DELETE FROM c"), 3);
+}
+
+TEST_F(StoreTest, ChangeCountersMoveWithTheirTablesOnly) {
+  Db db = Db::open_in_memory();
+  auto sts = db.change_counter({"sts_credentials"});
+  auto both = db.change_counter({"sts_credentials", "iam_access_keys"});
+  auto moved = [](const std::shared_ptr<const std::atomic<uint64_t>>& c, uint64_t& seen) {
+    uint64_t now = c->load();
+    bool changed = now != seen;
+    seen = now;
+    return changed;
+  };
+  uint64_t a = sts->load();
+  uint64_t b = both->load();
+  {
+    Transaction tx = db.begin();
+    tx.execute("INSERT INTO sts_credentials (access_key_id, secret_access_key, session_token, "
+               "account, arn, user_id, expires_at_ms) VALUES ('k', 's', 't', 'a', 'r', 'u', 0)");
+    tx.commit();
+  }
+  EXPECT_TRUE(moved(sts, a));
+  EXPECT_TRUE(moved(both, b));
+  {
+    Transaction tx = db.begin();  // another table: neither moves
+    tx.execute("INSERT INTO ddb_settings (name, value) VALUES ('x', '1')");
+    tx.commit();
+  }
+  EXPECT_FALSE(moved(sts, a));
+  EXPECT_FALSE(moved(both, b));
+  {
+    Transaction tx = db.begin();  // rolled back: still counted
+    tx.execute("UPDATE sts_credentials SET arn = 'r2'");
+  }
+  EXPECT_TRUE(moved(sts, a));
+  db.wipe();  // its DELETEs bypass the hook
+  EXPECT_TRUE(moved(sts, a));
+  EXPECT_TRUE(moved(both, b));
 }
 
 TEST_F(StoreTest, NotFoundIsAStoreErrorCode) {

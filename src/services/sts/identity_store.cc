@@ -64,7 +64,9 @@ bool parse_static_key(std::string_view text, StaticKey* out) {
 
 IdentityStore::IdentityStore(store::Db& db, std::vector<StaticKey> keys,
                              std::string default_account, const iam::Directory* directory)
-    : db_(db), directory_(directory) {
+    : db_(db),
+      directory_(directory),
+      changes_(db.change_counter({"sts_credentials", "iam_access_keys", "iam_entities"})) {
   for (StaticKey& k : keys) {
     protocol::Principal p;
     p.account = k.account.empty() ? default_account : k.account;
@@ -80,7 +82,7 @@ std::optional<protocol::Principal> IdentityStore::lookup(std::string_view access
     return it->second;
   }
   // Read before the rows: a write in between changes it, so the answer is read again next time.
-  uint64_t generation = changes();
+  uint64_t generation = changes_->load();
   {
     std::lock_guard lock(mutex_);
     auto it = remembered_.find(access_key_id);
@@ -94,17 +96,6 @@ std::optional<protocol::Principal> IdentityStore::lookup(std::string_view access
   if (remembered_.size() >= kMaxRemembered) remembered_.clear();
   remembered_[std::string(access_key_id)] = Remembered{generation, found};
   return found;
-}
-
-// Every INSERT, UPDATE and DELETE on the store's one connection, rolled back or not, counts (a
-// wipe's DELETEs too), so an unchanged count means unchanged rows. The query reads no table, so
-// SQLite takes no file lock for it: the store's mutex is all it costs.
-uint64_t IdentityStore::changes() const {
-  store::Transaction tx = db_.read();
-  uint64_t n = 0;
-  tx.query("SELECT total_changes()",
-           [&](const store::Statement& row) { n = static_cast<uint64_t>(row.int64(0)); });
-  return n;
 }
 
 std::optional<protocol::Principal> IdentityStore::read_principal(

@@ -4,8 +4,10 @@
 // the temporary credentials that STS issues, stored in SQLite so that they survive a restart.
 // Implements protocol::IdentityResolver for the API plane. Thread-safe.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,14 +38,15 @@ struct SessionExtras {
 class IdentityStore final : public protocol::IdentityResolver {
  public:
   // `directory` may be null (no IAM module): then only static and temporary keys resolve. It
-  // must keep its keys in `db` (a lookup is remembered until a row of `db` changes).
+  // must keep its keys in `db` (a lookup is remembered until a row of sts_credentials,
+  // iam_access_keys or iam_entities changes: store::Db::change_counter).
   IdentityStore(store::Db& db, std::vector<StaticKey> keys, std::string default_account,
                 const iam::Directory* directory = nullptr);
 
   // Static keys first, then STS's temporary keys, then IAM users' keys. An IAM key that is
   // Inactive or deleted resolves to nothing, as an unknown key does. Answers (unknown keys too)
-  // are remembered while no row of the database changes: a signed read then costs no SQLite
-  // read of its own (bench/RESULTS.md, DynamoDB GetItem).
+  // are remembered while no row of those tables changes: a signed request then costs no SQLite
+  // read of its own, writes to other tables included (bench/RESULTS.md, DynamoDB).
   std::optional<protocol::Principal> lookup(std::string_view access_key_id) const override;
 
   // The role-chaining extras of a temporary key; nullopt for any other key.
@@ -61,11 +64,11 @@ class IdentityStore final : public protocol::IdentityResolver {
     uint64_t generation = 0;
     std::optional<protocol::Principal> principal;
   };
-  uint64_t changes() const;
   std::optional<protocol::Principal> read_principal(std::string_view access_key_id) const;
 
   store::Db& db_;
   const iam::Directory* directory_;
+  std::shared_ptr<const std::atomic<uint64_t>> changes_;
   std::map<std::string, protocol::Principal, std::less<>> static_keys_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Remembered, std::less<>> remembered_;
