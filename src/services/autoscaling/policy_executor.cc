@@ -34,6 +34,9 @@ cloudwatch::ActionOutcome PolicyExecutor::invoke(const cloudwatch::AlarmActionEv
   auto state = capacity_.get(target->key.account, target->key.region, cluster, service);
   if (!state) return {false, state.error().message};
   AlarmReading reading = alarms_.reading(event.account, event.region, event.alarm_name);
+  // An alarm still in ALARM is judged on this evaluation's values, not on those of its change
+  // (a target tracking scale-in whose first invocation found nothing to remove).
+  if (!event.recent_datapoints.empty()) reading.datapoints = event.recent_datapoints;
   PolicyDecision d = decide_policy(policy->doc, event.alarm_name, reading, *state, *target, clock_);
   if (!d.scale) {
     core::log::debug("application-autoscaling: policy did not scale",

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace services::cloudwatch {
@@ -26,6 +27,10 @@ struct AlarmActionEvent {
   std::string new_state;
   std::string reason;
   int64_t timestamp_ms = 0;
+  // An alarm that stays in its state invokes its Auto Scaling actions again each evaluation: the
+  // values of that evaluation, newest first, which its StateReasonData (written at the change)
+  // no longer shows. Empty for a state change.
+  std::vector<double> recent_datapoints;
 };
 
 struct ActionOutcome {

@@ -130,7 +130,11 @@ bool AlarmEvaluator::evaluate(int64_t alarm_id) {
   std::optional<Evaluation> next = evaluate_alarm(range.rule, range.points, before->state, now);
   if (!next) {
     tx.commit();
-    run_actions(alarm_id, before->state, true);
+    std::vector<double> recent;
+    for (auto it = range.points.rbegin(); it != range.points.rend(); ++it) {
+      if (it->value) recent.push_back(*it->value);
+    }
+    run_actions(alarm_id, before->state, true, recent);
     return false;
   }
   st.set_state(alarm_id, next->state, next->reason, json::serialize(next->reason_data), now);
@@ -143,7 +147,8 @@ bool AlarmEvaluator::evaluate(int64_t alarm_id) {
   return true;
 }
 
-void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state, bool repeat) {
+void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state, bool repeat,
+                                 const std::vector<double>& recent) {
   std::optional<AlarmRow> alarm;
   {
     store::Transaction tx = db_.read();
@@ -171,7 +176,8 @@ void AlarmEvaluator::run_actions(int64_t alarm_id, const std::string& old_state,
                           old_state,
                           alarm->state,
                           alarm->state_reason,
-                          alarm->state_updated_ms};
+                          alarm->state_updated_ms,
+                          recent};
       outcome = (*sink)->invoke(ev);
     }
     items.push_back(action_item(*alarm, arn, outcome, core::to_epoch_millis(clock_.now())));

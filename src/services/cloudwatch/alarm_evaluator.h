@@ -65,7 +65,9 @@ class AlarmEvaluator {
   bool evaluate(int64_t alarm_id);
   // Runs (and records) the actions for a state change already committed; with `repeat`, only the
   // Auto Scaling actions of the state the alarm stayed in.
-  void run_actions(int64_t alarm_id, const std::string& old_state, bool repeat = false);
+  // `recent`: the repeat's datapoints, newest first (AlarmActionEvent::recent_datapoints).
+  void run_actions(int64_t alarm_id, const std::string& old_state, bool repeat = false,
+                   const std::vector<double>& recent = {});
 
   // The evaluation range of an alarm at now_ms, oldest first, and its rule.
   struct Range {

@@ -174,6 +174,10 @@ TEST_F(AlarmEvaluatorTest, AutoScalingActionsRepeatWhileInAlarm) {
   EXPECT_EQ(sink_.events[1].old_state, "ALARM");
   EXPECT_EQ(sink_.events[1].new_state, "ALARM");
   EXPECT_EQ(history("cpu", "Action").size(), actions + 1);  // the SNS topic is not run again
+  // The repeat carries this evaluation's value: the StateReasonData still shows the change's 85.
+  EXPECT_TRUE(sink_.events[0].recent_datapoints.empty());
+  ASSERT_FALSE(sink_.events[1].recent_datapoints.empty());
+  EXPECT_EQ(sink_.events[1].recent_datapoints.front(), 90.0);
 }
 
 TEST_F(AlarmEvaluatorTest, DisabledActionsAreNotRun) {
