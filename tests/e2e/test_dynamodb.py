@@ -310,6 +310,74 @@ def test_query_reports_unused_names_before_key_schema_problems(ddb):
         "Value provided in ExpressionAttributeNames unused in expressions: keys: {#count}")
 
 
+def test_multi_attribute_global_index_keys(ddb):
+    """A global index keyed on one partition and two sort attributes (multi-attribute keys):
+    items need every key attribute to be indexed, a Query matches the sort attributes from the
+    first on with only the last one a range, and sorts by both."""
+    name = "t-" + uuid.uuid4().hex[:8]
+    ddb.create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in
+                              [("pk", "S"), ("g", "S"), ("s1", "S"), ("s2", "N")]],
+        GlobalSecondaryIndexes=[{"IndexName": "multi", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                                               {"AttributeName": "s1", "KeyType": "RANGE"},
+                                               {"AttributeName": "s2", "KeyType": "RANGE"}]}])
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig=FAST)
+    index = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]
+    assert [k["KeyType"] for k in index["KeySchema"]] == ["HASH", "RANGE", "RANGE"]
+    rows = [("1", "a", 100), ("2", "a", 200), ("3", "a", 300), ("4", "b", 150),
+            ("5", "a\x00", 5), ("6", None, 7), ("7", "c", None)]
+    for pk, s1, s2 in rows:
+        item = {"pk": {"S": pk}, "g": {"S": "x"}}
+        if s1 is not None:
+            item["s1"] = {"S": s1}
+        if s2 is not None:
+            item["s2"] = {"N": str(s2)}
+        ddb.put_item(TableName=name, Item=item)
+
+    def query(cond, values, **kw):
+        values = dict(values, **{":g": {"S": "x"}})
+        out = ddb.query(TableName=name, IndexName="multi",
+                        KeyConditionExpression="g = :g" + cond,
+                        ExpressionAttributeValues=values, **kw)
+        return [i["pk"]["S"] for i in out["Items"]], out
+
+    assert query("", {})[0] == ["1", "2", "3", "5", "4"]  # by (s1, s2); 6 and 7 lack a key
+    assert query("", {}, ScanIndexForward=False)[0] == ["4", "5", "3", "2", "1"]
+    assert query(" AND s1 = :a", {":a": {"S": "a"}})[0] == ["1", "2", "3"]
+    assert query(" AND s1 > :a", {":a": {"S": "a"}})[0] == ["5", "4"]
+    assert query(" AND begins_with(s1, :a)", {":a": {"S": "a"}})[0] == ["1", "2", "3", "5"]
+    assert query(" AND s1 = :a AND s2 > :n", {":a": {"S": "a"}, ":n": {"N": "100"}})[0] == \
+        ["2", "3"]
+    assert query(" AND s1 = :a AND s2 BETWEEN :l AND :h",
+                 {":a": {"S": "a"}, ":l": {"N": "150"}, ":h": {"N": "300"}})[0] == ["2", "3"]
+    with pytest.raises(ClientError) as e:
+        query(" AND s2 > :n", {":n": {"N": "100"}})
+    assert error(e) == ("ValidationException", 400) and "s1" in error_message(e)[1]
+    with pytest.raises(ClientError) as e:
+        query(" AND s1 > :a AND s2 = :n", {":a": {"S": "a"}, ":n": {"N": "1"}})
+    assert error(e) == ("ValidationException", 400)
+    legacy = ddb.query(TableName=name, IndexName="multi", KeyConditions={
+        "g": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]},
+        "s1": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "a"}]},
+        "s2": {"ComparisonOperator": "GE", "AttributeValueList": [{"N": "200"}]}})
+    assert [i["pk"]["S"] for i in legacy["Items"]] == ["2", "3"]
+    pages, start = [], None
+    while True:
+        kw = {"Limit": 2}
+        if start:
+            kw["ExclusiveStartKey"] = start
+        ids, out = query("", {}, **kw)
+        pages.append(ids)
+        start = out.get("LastEvaluatedKey")
+        if not start:
+            break
+        assert set(start) == {"pk", "g", "s1", "s2"}
+    assert [i for p in pages for i in p] == ["1", "2", "3", "5", "4"]
+
+
 def test_resource_policy_revisions(ddb, account):
     name = make_table(ddb, range_key=False)
     arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]

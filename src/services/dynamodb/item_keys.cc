@@ -4,12 +4,13 @@
 
 #include <boost/endian/conversion.hpp>
 #include <cstring>
+#include <optional>
+#include <vector>
 
 #include "core/base64.h"
 #include "core/check.h"
-#include "services/dynamodb/core/number.h"
-
 #include "services/dynamodb/core/attribute_value.h"
+#include "services/dynamodb/core/number.h"
 #include "services/dynamodb/errors.h"
 
 namespace services::dynamodb {
@@ -31,28 +32,70 @@ bool has_type(const json::value& v, std::string_view type) {
   return o && o->size() == 1 && o->begin()->key() == type;
 }
 
-}  // namespace
-
-std::string partition_hash(const json::value& value) {
+// DynamoDB's own bytes of a key value: S as UTF-8, B raw, N in its number layout.
+std::string key_value_bytes(const json::value& value) {
   std::string_view type = type_of(value);
   const json::value& member = value.as_object().begin()->value();
-  std::string bytes = "Outliers";
-  if (type == "N") {
-    bytes += Number::parse(member.get_string()).key_bytes();
-  } else if (type == "B") {
-    bytes += core::base64_decode(member.get_string()).value_or("");
-  } else {
-    bytes += member.get_string();
-  }
+  if (type == "N") return Number::parse(member.get_string()).key_bytes();
+  if (type == "B") return core::base64_decode(member.get_string()).value_or("");
+  return std::string(member.get_string());
+}
+
+std::string md5_prefix(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   CHECK(EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_md5(), nullptr) == 1);
   return std::string(reinterpret_cast<const char*>(digest), 8);
 }
 
+}  // namespace
+
+std::string partition_hash(const json::value& value) {
+  return md5_prefix("Outliers" + key_value_bytes(value));
+}
+
 std::string partition_bytes(const json::value& value) {
   return partition_hash(value) + order_key(value);
 }
+
+std::string key_component(const json::value& value) {
+  if (type_of(value) == "N") return order_key(value);  // prefix-free already
+  std::string out;
+  for (char c : order_key(value)) {
+    out.push_back(c);
+    if (c == '\0') out.push_back('\xff');
+  }
+  out.append(2, '\0');
+  return out;
+}
+
+std::string partition_bytes(const std::vector<const json::value*>& values) {
+  if (values.size() == 1) return partition_bytes(*values[0]);
+  std::string hashed = "Outliers";
+  std::string order;
+  for (const json::value* v : values) {
+    hashed += key_value_bytes(*v);
+    order += key_component(*v);
+  }
+  return md5_prefix(hashed) + order;
+}
+
+namespace {
+
+// The values of `attrs` in `item`, each of its attribute's type; nullopt when one is missing or
+// of another type (the item stays out of a sparse index).
+std::optional<std::vector<const json::value*>> key_values(
+    const json::object& item, const std::vector<const KeyAttr*>& attrs) {
+  std::vector<const json::value*> out;
+  for (const KeyAttr* a : attrs) {
+    const json::value* v = item.if_contains(a->name);
+    if (!v || !has_type(*v, a->type)) return std::nullopt;
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace
 
 RowKey item_row_key(const Table& table, const json::object& item) {
   RowKey out;
@@ -85,6 +128,17 @@ RowKey key_row_key(const Table& table, const json::object& key) {
 
 std::optional<RowKey> index_row_key(const Table& table, const Index& index, const RowKey& base,
                                     const json::object& item) {
+  if (index.keys.multi()) {
+    auto hashes = key_values(item, index.keys.hashes());
+    auto ranges = key_values(item, index.keys.ranges());
+    if (!hashes || !ranges) return std::nullopt;
+    RowKey out;
+    out.space = table.space() + index.slot;
+    out.h = partition_bytes(*hashes);
+    for (const json::value* v : *ranges) out.s += key_component(*v);
+    out.u = length_prefixed(base.h, base.s);
+    return out;
+  }
   const json::value* h = item.if_contains(index.keys.hash.name);
   if (!h || !has_type(*h, index.keys.hash.type)) return std::nullopt;
   RowKey out;
@@ -102,9 +156,10 @@ std::optional<RowKey> index_row_key(const Table& table, const Index& index, cons
 json::object key_of(const Table& table, const json::object& item, const Index* index) {
   json::object out;
   auto add = [&](const KeySchema& keys) {
-    if (const json::value* v = item.if_contains(keys.hash.name)) out[keys.hash.name] = *v;
-    if (keys.range) {
-      if (const json::value* v = item.if_contains(keys.range->name)) out[keys.range->name] = *v;
+    for (const auto& attrs : {keys.hashes(), keys.ranges()}) {
+      for (const KeyAttr* a : attrs) {
+        if (const json::value* v = item.if_contains(a->name)) out[a->name] = *v;
+      }
     }
   };
   add(table.keys);

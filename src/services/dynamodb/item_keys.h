@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "services/dynamodb/ddb_store.h"
 #include "services/dynamodb/table.h"
@@ -21,6 +22,13 @@ namespace services::dynamodb {
 std::string partition_hash(const boost::json::value& value);
 // h of a partition key value (validated, of the schema's type).
 std::string partition_bytes(const boost::json::value& value);
+// h of a multi-attribute partition key (a global index's): the hash of its values' bytes one
+// after another, then each value's key_component. One value: partition_bytes(value).
+std::string partition_bytes(const std::vector<const boost::json::value*>& values);
+// One value of a multi-attribute key, in bytes whose memcmp order is the value's order and that
+// are never a prefix of another value's (S and B escaped and terminated, N as order_key), so a
+// key's components concatenated sort as the tuple does.
+std::string key_component(const boost::json::value& value);
 
 // The table's key of an item or key: h and s in the table's space. Throws AwsError for a missing
 // or mistyped key attribute ("One or more parameter values were invalid: Missing the key id in

@@ -38,8 +38,9 @@ std::optional<json::object> read_item(DdbStore& st, const RowKey& key) {
 
 void check_index_keys(const Table& table, const json::object& item) {
   for (const Index& index : table.indexes) {
-    check_index_key(index, index.keys.hash, item);
-    if (index.keys.range) check_index_key(index, *index.keys.range, item);
+    for (const auto& attrs : {index.keys.hashes(), index.keys.ranges()}) {
+      for (const KeyAttr* key : attrs) check_index_key(index, *key, item);
+    }
   }
 }
 

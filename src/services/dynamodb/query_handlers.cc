@@ -65,8 +65,16 @@ void check_select(const Doc& req, bool query) {
 // Filters may not name key attributes of what they read ("Filter Expression can only contain
 // non-primary key attributes").
 void check_filter_keys(const Condition& filter, const KeySchema& keys) {
+  auto is_key = [&](const std::string& name) {
+    for (const auto& attrs : {keys.hashes(), keys.ranges()}) {
+      for (const KeyAttr* a : attrs) {
+        if (a->name == name) return true;
+      }
+    }
+    return false;
+  };
   for (const std::string& name : filter.attribute_names()) {
-    if (name == keys.hash.name || (keys.range && name == keys.range->name)) {
+    if (is_key(name)) {
       throw errors::validation(
           "Filter Expression can only contain non-primary key attributes: Primary key "
           "attribute: " + name);
@@ -97,6 +105,48 @@ void sort_range(const SortKeyCondition& c, RowRange& r) {
         hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
         r.hi = hi;
       }
+      break;
+    }
+  }
+}
+
+// The first string after every string with prefix `k`: `k` with its last non-0xff byte
+// incremented and the rest dropped; nullopt (unbounded) when `k` is all 0xff.
+std::optional<std::string> after_prefix(std::string k) {
+  while (!k.empty() && static_cast<unsigned char>(k.back()) == 0xff) k.pop_back();
+  if (k.empty()) return std::nullopt;
+  k.back() = static_cast<char>(static_cast<unsigned char>(k.back()) + 1);
+  return k;
+}
+
+// A multi-attribute sort key's byte range: the equalities' components as a prefix, then the
+// last condition on the next component. Components are prefix-free (key_component), so the
+// range is exact and rows need no second look.
+void multi_sort_range(const KeyCondition& kc, RowRange& r) {
+  std::string prefix;
+  for (const SortKeyCondition& eq : kc.sort_prefix) prefix += key_component(eq.value);
+  r.lo = prefix;
+  r.hi = after_prefix(prefix);
+  if (!kc.sort) return;
+  const SortKeyCondition& c = *kc.sort;
+  std::string k = prefix + key_component(c.value);
+  using Op = SortKeyCondition::Op;
+  switch (c.op) {
+    case Op::Eq: r.lo = k; r.hi = after_prefix(k); break;
+    case Op::Lt: r.hi = k; break;
+    case Op::Le: r.hi = after_prefix(k); break;
+    case Op::Gt: r.lo = after_prefix(k).value_or(k); break;
+    case Op::Ge: r.lo = k; break;
+    case Op::Between:
+      r.lo = k;
+      r.hi = after_prefix(prefix + key_component(c.value2));
+      break;
+    case Op::BeginsWith: {
+      // The escaped bytes of the value without their terminator begin every longer value's.
+      std::string begins = key_component(c.value);
+      begins.resize(begins.size() - 2);
+      r.lo = prefix + begins;
+      r.hi = after_prefix(prefix + begins);
       break;
     }
   }
@@ -155,8 +205,10 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
   std::shared_ptr<const Table> table = active_table(st, ctx, core::str(req, "TableName"));
   const Index* index = requested_index(*table, req);
   const KeySchema& keys = index ? index->keys : table->keys;
-  KeySchemaNames names{keys.hash.name, std::nullopt};
+  KeySchemaNames names{keys.hash.name, std::nullopt, {}, {}};
   if (keys.range) names.sort = keys.range->name;
+  for (const KeyAttr& k : keys.more_hash) names.more_partition.push_back(k.name);
+  for (const KeyAttr& k : keys.more_range) names.more_sort.push_back(k.name);
   ExpressionContext ectx = expression_context(req);
   KeyCondition kc;
   std::optional<Condition> key_expression;
@@ -176,16 +228,32 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
   // test_query_unused_attribute_name).
   if (key_expression) kc = key_condition_of(*key_expression, names);
   check_filter_keys(filter, keys);
-  bool typed = type_of(kc.partition_value) == keys.hash.type &&
-               (!kc.sort || type_of(kc.sort->value) == keys.range->type);
+  std::vector<const json::value*> partition{&kc.partition_value};
+  for (const json::value& v : kc.more_partition_values) partition.push_back(&v);
+  std::vector<const SortKeyCondition*> sorts;
+  for (const SortKeyCondition& c : kc.sort_prefix) sorts.push_back(&c);
+  if (kc.sort) sorts.push_back(&*kc.sort);
+  bool typed = true;
+  std::vector<const KeyAttr*> hash_attrs = keys.hashes();
+  std::vector<const KeyAttr*> range_attrs = keys.ranges();
+  for (std::size_t i = 0; i < partition.size(); ++i) {
+    typed = typed && type_of(*partition[i]) == hash_attrs[i]->type;
+  }
+  for (std::size_t i = 0; i < sorts.size(); ++i) {
+    typed = typed && type_of(sorts[i]->value) == range_attrs[i]->type;
+  }
   if (!typed) throw errors::invalid("Condition parameter type does not match schema type");
   PageSpec spec;
   spec.table = table.get();
   spec.index = index;
   spec.range.space = table->space() + (index ? index->slot : 0);
-  spec.range.partition = partition_bytes(kc.partition_value);
+  spec.range.partition = partition_bytes(partition);
   spec.range.forward = core::opt_bool(req, "ScanIndexForward").value_or(true);
-  if (kc.sort) sort_range(*kc.sort, spec.range);
+  if (keys.multi()) {
+    multi_sort_range(kc, spec.range);
+  } else if (kc.sort) {
+    sort_range(*kc.sort, spec.range);
+  }
   if (const json::object* start = core::obj(req, "ExclusiveStartKey")) {
     spec.range.after = start_row(*table, index, *start);
     if (spec.range.after->h != *spec.range.partition) {
@@ -193,7 +261,7 @@ Reply DynamoDbService::query(const Ctx& ctx, const Doc& in) {
           "The provided starting key is outside query boundaries based on provided conditions");
     }
   }
-  spec.sort = kc.sort ? &*kc.sort : nullptr;
+  spec.sort = kc.sort && !keys.multi() ? &*kc.sort : nullptr;
   spec.filter = &filter;
   spec.projection = &projection;
   spec.count_only = core::str(req, "Select") == "COUNT";

@@ -18,6 +18,24 @@ struct KeyAttr {
 struct KeySchema {
   KeyAttr hash;
   std::optional<KeyAttr> range;
+  // A global index's multi-attribute key: the partition key's further attributes after `hash`
+  // and the sort key's after `range`, in KeySchema order (up to four of each in all).
+  std::vector<KeyAttr> more_hash;
+  std::vector<KeyAttr> more_range;
+
+  bool multi() const { return !more_hash.empty() || !more_range.empty(); }
+  // Every partition key attribute, then every sort key attribute, in order.
+  std::vector<const KeyAttr*> hashes() const {
+    std::vector<const KeyAttr*> out{&hash};
+    for (const KeyAttr& k : more_hash) out.push_back(&k);
+    return out;
+  }
+  std::vector<const KeyAttr*> ranges() const {
+    std::vector<const KeyAttr*> out;
+    if (range) out.push_back(&*range);
+    for (const KeyAttr& k : more_range) out.push_back(&k);
+    return out;
+  }
 };
 
 struct Index {

@@ -1,5 +1,6 @@
 #include "services/dynamodb/table_json.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <set>
 #include <string_view>
@@ -61,6 +62,28 @@ std::optional<AwsError> check_key_schema(const json::array& keys, const json::ar
   if (keys.size() == 2 && core::str(keys[1].as_object(), "KeyType") != "RANGE") {
     return errors::validation(
         "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+  // A global index's multi-attribute key: up to four HASH elements, then up to four RANGE ones,
+  // each attribute once.
+  if (keys.size() > 2) {
+    std::size_t hashes = 0;
+    while (hashes < keys.size() && core::str(keys[hashes].as_object(), "KeyType") == "HASH") {
+      ++hashes;
+    }
+    for (std::size_t i = hashes; i < keys.size(); ++i) {
+      if (core::str(keys[i].as_object(), "KeyType") != "RANGE") {
+        return errors::validation(
+            "Invalid KeySchema: HASH key elements must come before RANGE key elements");
+      }
+    }
+    std::vector<std::string> sorted = used;
+    std::sort(sorted.begin(), sorted.end());
+    if (hashes > 4 || keys.size() - hashes > 4 ||
+        std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+      return errors::validation(
+          "Invalid KeySchema: an index key has at most 4 HASH and 4 RANGE elements, each a "
+          "different attribute");
+    }
   }
   return std::nullopt;
 }
@@ -314,10 +337,15 @@ KeySchema key_schema_from(const json::array& key_schema, const json::array& defi
     const json::object& k = v.as_object();
     std::string name = core::str(k, "AttributeName");
     KeyAttr attr{name, attribute_type(definitions, name)};
-    if (core::str(k, "KeyType") == "HASH") {
+    bool hash = core::str(k, "KeyType") == "HASH";
+    if (hash && out.hash.name.empty()) {
       out.hash = std::move(attr);
-    } else {
+    } else if (hash) {
+      out.more_hash.push_back(std::move(attr));
+    } else if (!out.range) {
       out.range = std::move(attr);
+    } else {
+      out.more_range.push_back(std::move(attr));
     }
   }
   return out;

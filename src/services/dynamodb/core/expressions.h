@@ -117,11 +117,29 @@ struct KeyCondition {
   std::string partition_name;
   boost::json::value partition_value;
   std::optional<SortKeyCondition> sort;
+  // A multi-attribute key (a global index's): the further partition values, in schema order, and
+  // the equalities on the leading sort attributes that come before `sort`'s attribute.
+  std::vector<boost::json::value> more_partition_values;
+  std::vector<SortKeyCondition> sort_prefix;
 };
 struct KeySchemaNames {
   std::string partition;
   std::optional<std::string> sort;
+  std::vector<std::string> more_partition;  // a multi-attribute key's further attributes
+  std::vector<std::string> more_sort;
 };
+// One condition of a key condition, on one attribute.
+struct KeyTerm {
+  std::string attribute;
+  SortKeyCondition::Op op = SortKeyCondition::Op::Eq;
+  boost::json::value value;
+  boost::json::value value2;  // BETWEEN's upper bound
+};
+// The key condition the terms make against the schema: every partition attribute with an
+// equality, and conditions on a leading run of the sort attributes, each an equality but the
+// last. Throws "Query key condition not supported", "KeyConditionExpressions must only contain
+// one condition per key" or "Query condition missed key schema element: <attribute>".
+KeyCondition key_condition_from_terms(std::vector<KeyTerm> terms, const KeySchemaNames& schema);
 // Parses and checks against the table's (or index's) key schema. Throws e.g.
 //   "Query condition missed key schema element: id"
 //   "Query key condition not supported"

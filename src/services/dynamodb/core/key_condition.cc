@@ -2,7 +2,11 @@
 // accepts: "pk = :v" optionally AND one sort-key condition (=, <, <=, >, >=, BETWEEN,
 // begins_with), each side one key attribute against values.
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "protocol/aws_error.h"
 #include "services/dynamodb/core/attribute_value.h"
@@ -60,12 +64,7 @@ Op mirrored(Op op) {
   }
 }
 
-struct Term {
-  std::string attribute;
-  Op op = Op::Eq;
-  json::value value;
-  json::value value2;
-};
+using Term = KeyTerm;
 
 const std::string& key_name(const Operand& op) {
   if (op.kind != Operand::Kind::Path || op.path.size() != 1) {
@@ -164,33 +163,60 @@ KeyCondition parse_key_condition(std::string_view text, ExpressionContext& ctx,
 }
 
 KeyCondition key_condition_of(const Condition& parsed, const KeySchemaNames& schema) {
-  std::vector<const ConditionNode*> terms;
-  flatten_and(*parsed.root(), terms);
+  std::vector<const ConditionNode*> nodes;
+  flatten_and(*parsed.root(), nodes);
+  std::vector<KeyTerm> terms;
+  for (const ConditionNode* node : nodes) terms.push_back(to_term(*node));
+  return key_condition_from_terms(std::move(terms), schema);
+}
+
+KeyCondition key_condition_from_terms(std::vector<KeyTerm> terms, const KeySchemaNames& schema) {
+  std::vector<std::string> partitions{schema.partition};
+  partitions.insert(partitions.end(), schema.more_partition.begin(), schema.more_partition.end());
+  std::vector<std::string> sorts;
+  if (schema.sort) sorts.push_back(*schema.sort);
+  sorts.insert(sorts.end(), schema.more_sort.begin(), schema.more_sort.end());
+  auto among = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  std::map<std::string, KeyTerm> by_name;
+  for (KeyTerm& t : terms) {
+    bool partition = among(partitions, t.attribute);
+    if (!partition && !among(sorts, t.attribute)) invalid("Query key condition not supported");
+    if (by_name.contains(t.attribute)) {
+      invalid("KeyConditionExpressions must only contain one condition per key");
+    }
+    if (partition && t.op != Op::Eq) invalid("Query key condition not supported");
+    std::string name = t.attribute;
+    by_name.emplace(std::move(name), std::move(t));
+  }
   KeyCondition out;
-  bool have_partition = false;
-  for (const ConditionNode* node : terms) {
-    Term t = to_term(*node);
-    if (t.attribute == schema.partition) {
-      if (have_partition) {
-        invalid("KeyConditionExpressions must only contain one condition per key");
-      }
-      if (t.op != Op::Eq) {
-        invalid("Query key condition not supported");
-      }
-      have_partition = true;
-      out.partition_name = t.attribute;
-      out.partition_value = std::move(t.value);
-    } else if (schema.sort && t.attribute == *schema.sort) {
-      if (out.sort) {
-        invalid("KeyConditionExpressions must only contain one condition per key");
-      }
-      out.sort = SortKeyCondition{t.attribute, t.op, std::move(t.value), std::move(t.value2)};
+  for (std::size_t i = 0; i < partitions.size(); ++i) {
+    auto it = by_name.find(partitions[i]);
+    if (it == by_name.end()) invalid("Query condition missed key schema element: " + partitions[i]);
+    if (i == 0) {
+      out.partition_name = partitions[i];
+      out.partition_value = it->second.value;
     } else {
-      invalid("Query key condition not supported");
+      out.more_partition_values.push_back(it->second.value);
     }
   }
-  if (!have_partition) {
-    invalid("Query condition missed key schema element: " + schema.partition);
+  // A multi-attribute sort key is matched from its first attribute on, with no gap, and only
+  // the last condition may be other than an equality.
+  std::optional<std::string> gap;
+  for (const std::string& name : sorts) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) {
+      if (!gap) gap = name;
+      continue;
+    }
+    if (gap) invalid("Query condition missed key schema element: " + *gap);
+    if (out.sort) {
+      if (out.sort->op != Op::Eq) invalid("Query key condition not supported");
+      out.sort_prefix.push_back(std::move(*out.sort));
+    }
+    KeyTerm& t = it->second;
+    out.sort = SortKeyCondition{name, t.op, std::move(t.value), std::move(t.value2)};
   }
   return out;
 }

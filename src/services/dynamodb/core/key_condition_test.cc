@@ -114,5 +114,38 @@ TEST(KeyConditionTest, RejectsConditionsQueryCannotServe) {
   }
 }
 
+// A multi-attribute key: partition g + h, sort s1, s2, s3.
+TEST(KeyConditionTest, MultiAttributeKeysTakeALeadingRunOfSortConditions) {
+  const KeySchemaNames schema{"g", std::string("s1"), {"h"}, {"s2", "s3"}};
+  auto parse_multi = [&](std::string_view text) {
+    json::object v = values();
+    ExpressionContext ctx(nullptr, &v);
+    return parse_key_condition(text, ctx, schema);
+  };
+  auto error_multi = [&](std::string_view text) {
+    try {
+      parse_multi(text);
+    } catch (const protocol::AwsError& e) {
+      return e.message;
+    }
+    return std::string();
+  };
+  KeyCondition k = parse_multi("h = :a AND s2 >= :n AND g = :p AND s1 = :c");
+  EXPECT_EQ(k.partition_name, "g");
+  ASSERT_EQ(k.more_partition_values.size(), 1u);
+  EXPECT_EQ(k.more_partition_values[0], json::parse(R"({"S": "a"})"));
+  ASSERT_EQ(k.sort_prefix.size(), 1u);
+  EXPECT_EQ(k.sort_prefix[0].name, "s1");
+  ASSERT_TRUE(k.sort);
+  EXPECT_EQ(k.sort->name, "s2");
+  EXPECT_EQ(k.sort->op, SortKeyCondition::Op::Ge);
+  EXPECT_FALSE(parse_multi("g = :p AND h = :a").sort);
+  EXPECT_EQ(error_multi("g = :p AND s1 = :a"), "Query condition missed key schema element: h");
+  EXPECT_EQ(error_multi("g = :p AND h = :a AND s2 = :n"),
+            "Query condition missed key schema element: s1");
+  EXPECT_EQ(error_multi("g = :p AND h = :a AND s1 > :a AND s2 = :n"),
+            "Query key condition not supported");
+}
+
 }  // namespace
 }  // namespace services::dynamodb

@@ -261,8 +261,52 @@ Condition condition_from_filter(const json::object& filter, std::string_view con
   return Condition(combine(std::move(parts), conditional_operator));
 }
 
+namespace {
+
+const std::map<std::string_view, SortKeyCondition::Op>& key_operators() {
+  static const std::map<std::string_view, SortKeyCondition::Op> kOps = {
+      {"EQ", SortKeyCondition::Op::Eq},
+      {"LE", SortKeyCondition::Op::Le},
+      {"LT", SortKeyCondition::Op::Lt},
+      {"GE", SortKeyCondition::Op::Ge},
+      {"GT", SortKeyCondition::Op::Gt},
+      {"BETWEEN", SortKeyCondition::Op::Between},
+      {"BEGINS_WITH", SortKeyCondition::Op::BeginsWith}};
+  return kOps;
+}
+
+// KeyConditions on a multi-attribute key: one entry per key attribute used.
+KeyCondition multi_key_condition_from_legacy(const json::object& key_conditions,
+                                             const KeySchemaNames& schema) {
+  std::size_t most = 2 + schema.more_partition.size() + schema.more_sort.size();
+  if (key_conditions.empty() || key_conditions.size() > most) {
+    invalid("Conditions can be of length 1 to " + std::to_string(most) + " only");
+  }
+  std::vector<KeyTerm> terms;
+  for (const auto& kv : key_conditions) {
+    const json::object& condition = as_condition(kv.value());
+    filter_entry(kv.key(), condition);  // counts, types and values
+    auto it = key_operators().find(operator_of(condition));
+    if (it == key_operators().end()) {
+      invalid("Attempted conditional constraint is not an indexable operation");
+    }
+    const json::array& values = value_list(condition);
+    KeyTerm t{std::string(kv.key()), it->second, values[0],
+              values.size() > 1 ? values[1] : json::value()};
+    validate_value(t.value);
+    if (!t.value2.is_null()) validate_value(t.value2);
+    terms.push_back(std::move(t));
+  }
+  return key_condition_from_terms(std::move(terms), schema);
+}
+
+}  // namespace
+
 KeyCondition key_condition_from_legacy(const json::object& key_conditions,
                                        const KeySchemaNames& schema) {
+  if (!schema.more_partition.empty() || !schema.more_sort.empty()) {
+    return multi_key_condition_from_legacy(key_conditions, schema);
+  }
   if (key_conditions.empty() || key_conditions.size() > 2) {
     invalid("Conditions can be of length 1 or 2 only");
   }
@@ -286,16 +330,8 @@ KeyCondition key_condition_from_legacy(const json::object& key_conditions,
     if (!schema.sort || kv.key() != *schema.sort) {
       invalid("Query condition missed key schema element: " + schema.partition);
     }
-    static const std::map<std::string_view, SortKeyCondition::Op> kOps = {
-        {"EQ", SortKeyCondition::Op::Eq},
-        {"LE", SortKeyCondition::Op::Le},
-        {"LT", SortKeyCondition::Op::Lt},
-        {"GE", SortKeyCondition::Op::Ge},
-        {"GT", SortKeyCondition::Op::Gt},
-        {"BETWEEN", SortKeyCondition::Op::Between},
-        {"BEGINS_WITH", SortKeyCondition::Op::BeginsWith}};
-    auto it = kOps.find(op);
-    if (it == kOps.end()) {
+    auto it = key_operators().find(op);
+    if (it == key_operators().end()) {
       invalid("Attempted conditional constraint is not an indexable operation");
     }
     SortKeyCondition sort{*schema.sort, it->second, values[0],
