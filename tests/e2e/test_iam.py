@@ -320,6 +320,41 @@ def test_simulate_custom_policy_explicit_deny_wins(iam):
 
 # --- the AWS CLI ----------------------------------------------------------------------------
 
+def self_signed_pem(tmp_path, name):
+    """A self-signed EC certificate made by the openssl command."""
+    out = tmp_path / (name + ".pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=" + name,
+                    "-days", "30", "-keyout", str(tmp_path / (name + ".key")), "-out", str(out)],
+                   check=True, capture_output=True)
+    return out.read_text()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_signing_certificates(iam, tmp_path):
+    iam.create_user(UserName="signer")
+    first = self_signed_pem(tmp_path, "one")
+    cert = iam.upload_signing_certificate(UserName="signer", CertificateBody=first)["Certificate"]
+    assert (cert["UserName"], cert["Status"], cert["CertificateBody"]) == (
+        "signer", "Active", first)
+    iam.upload_signing_certificate(UserName="signer",
+                                   CertificateBody=self_signed_pem(tmp_path, "two"))
+    with pytest.raises(ClientError) as e:
+        iam.upload_signing_certificate(UserName="signer",
+                                       CertificateBody=self_signed_pem(tmp_path, "three"))
+    assert e.value.response["Error"]["Message"] == "Cannot exceed quota for CertificatesPerUser: 2"
+    iam.update_signing_certificate(UserName="signer", CertificateId=cert["CertificateId"],
+                                   Status="Inactive")
+    listed = iam.list_signing_certificates(UserName="signer")["Certificates"]
+    assert [c["Status"] for c in listed] == ["Inactive", "Active"]
+    with pytest.raises(ClientError) as e:
+        iam.upload_signing_certificate(UserName="signer", CertificateBody="notacert")
+    assert e.value.response["Error"]["Code"] == "MalformedCertificate"
+    for c in listed:
+        iam.delete_signing_certificate(UserName="signer", CertificateId=c["CertificateId"])
+    iam.delete_user(UserName="signer")
+
+
 @pytest.fixture(params=CLIS)
 def aws(request, endpoint, tmp_path):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",

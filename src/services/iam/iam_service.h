@@ -94,6 +94,12 @@ class IamService {
   Reply put_boundary(const Owner& owner, const Ctx& ctx, const Doc& in);
   Reply delete_boundary(const Owner& owner, const Ctx& ctx, const Doc& in);
 
+  // signing_certificate_handlers.cc
+  Reply upload_signing_certificate(const Ctx& ctx, const Doc& in);
+  Reply update_signing_certificate(const Ctx& ctx, const Doc& in);
+  Reply delete_signing_certificate(const Ctx& ctx, const Doc& in);
+  Reply list_signing_certificates(const Ctx& ctx, const Doc& in);
+
   // user_handlers.cc
   Reply create_user(const Ctx& ctx, const Doc& in);
   Reply get_user(const Ctx& ctx, const Doc& in);

@@ -106,5 +106,64 @@ TEST_F(UserHandlersTest, OpenIdConnectProviders) {
             "NoSuchEntity");
 }
 
+// Two self-signed EC certificates (openssl req -x509), as UploadSigningCertificate takes them.
+const std::string kCertA = R"(-----BEGIN CERTIFICATE-----
+MIIBgzCCASmgAwIBAgIUBpzFYfMUAVU9jjw2sq4lrnt05PQwCgYIKoZIzj0EAwIw
+FjEUMBIGA1UEAwwLZ2FudHJ5LXRlc3QwIBcNMjYxMjA4MDA0NTUzWhgPMjEyNjEx
+MTQwMDQ1NTNaMBYxFDASBgNVBAMMC2dhbnRyeS10ZXN0MFkwEwYHKoZIzj0CAQYI
+KoZIzj0DAQcDQgAELxMTaBo85OwMNuEWAPYfpq0yHynoI3vJCW1kzGowpbt1aYdB
+Zim7xBeP/aUGfm8T/pnqwXFcXIaTdFzTMh5NEaNTMFEwHQYDVR0OBBYEFIselWGt
+NLrrZc+hYaaBz01HJnMwMB8GA1UdIwQYMBaAFIselWGtNLrrZc+hYaaBz01HJnMw
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgZ4MxqMUq+tmSRUlC
+gUjtmQv98djBWIuargGxA2LNM7ACIQCwwgE/V4iQVLU0s55V9Ba9D2FuVUj9ERi4
+w6B9OtNJYQ==
+-----END CERTIFICATE-----
+)";
+const std::string kCertB = R"(-----BEGIN CERTIFICATE-----
+MIIBhzCCAS2gAwIBAgIUQXsDwXAobHqURGfxT201WNPjEjkwCgYIKoZIzj0EAwIw
+GDEWMBQGA1UEAwwNZ2FudHJ5LXRlc3QtMjAgFw0yNjEyMDgwMDQ2MDBaGA8yMTI2
+MTExNDAwNDYwMFowGDEWMBQGA1UEAwwNZ2FudHJ5LXRlc3QtMjBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABL4eDsSVHim8hgYblNm9Sgv2m3seTWJvolFM9eQTQ08z
+o/mI8I+8Ms7eZuC/AqCqmXJc4jLDCWXYXynX+cQtvWKjUzBRMB0GA1UdDgQWBBT1
+O17Gq5IhrYtH/zoiFjW5YRJcHjAfBgNVHSMEGDAWgBT1O17Gq5IhrYtH/zoiFjW5
+YRJcHjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQDYsHwQnV1T
+VSefHBVJ0uf5xxh6GtcsYO78+uVVe5tz2wIgS8rGmBKglPY80O7TKthNQQiO5Vhv
+UzlMXDsRy9W33JI=
+-----END CERTIFICATE-----
+)";
+
+TEST_F(UserHandlersTest, SigningCertificatesTwoPerUser) {
+  ok("CreateUser", R"({"UserName":"signer"})");
+  json::object a = ok("UploadSigningCertificate",
+                      json::object{{"UserName", "signer"}, {"CertificateBody", kCertA}})
+                       .at("Certificate").as_object();
+  EXPECT_EQ(s(a.at("Status")), "Active");
+  EXPECT_EQ(s(a.at("CertificateBody")), kCertA);
+  std::string id = s(a.at("CertificateId"));
+  EXPECT_EQ(id.size(), 32u);
+  ok("UploadSigningCertificate", json::object{{"UserName", "signer"}, {"CertificateBody", kCertB}});
+  protocol::AwsError e = err("UploadSigningCertificate",
+                             json::object{{"UserName", "signer"}, {"CertificateBody", kCertA}});
+  EXPECT_EQ(e.code, "LimitExceeded");
+  EXPECT_EQ(e.message, "Cannot exceed quota for CertificatesPerUser: 2");
+  ok("UpdateSigningCertificate",
+     json::object{{"UserName", "signer"}, {"CertificateId", id}, {"Status", "Inactive"}});
+  json::array listed = ok("ListSigningCertificates", R"({"UserName":"signer"})")
+                           .at("Certificates").as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(s(listed[0].at("Status")), "Inactive");
+  EXPECT_FALSE(ok("GetUser", R"({"UserName":"signer"})").at("User").as_object().contains(
+      "signing_certificates"));
+  ok("DeleteSigningCertificate", json::object{{"UserName", "signer"}, {"CertificateId", id}});
+  e = err("DeleteSigningCertificate", json::object{{"UserName", "signer"}, {"CertificateId", id}});
+  EXPECT_EQ(e.code, "NoSuchEntity");
+  EXPECT_EQ(e.message, "The Certificate with id " + id + " cannot be found.");
+  e = err("UploadSigningCertificate",
+          json::object{{"UserName", "signer"}, {"CertificateBody", "notacert"}});
+  EXPECT_EQ(e.code, "MalformedCertificate");
+  e = err("ListSigningCertificates", R"({"UserName":"notauser"})");
+  EXPECT_EQ(e.message, "The user with name notauser cannot be found.");
+}
+
 }  // namespace
 }  // namespace services::iam
