@@ -137,7 +137,9 @@ class Ec2Service {
   // default_vpc.cc: makes the default VPC, its subnets, group, route table and gateway once.
   void ensure_defaults(Ec2Store& st);
   // vpc_handlers.cc: a VPC with its main route table and default security group.
-  Doc make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const boost::json::array& tags);
+  // `amazon_ipv6`: CreateVpc's AmazonProvidedIpv6CidrBlock, a /56 from Amazon's pool.
+  Doc make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const boost::json::array& tags,
+               bool amazon_ipv6 = false);
   // route_table_handlers.cc: a table with the VPC's local route; `main` makes it the main table.
   Doc make_route_table(Ec2Store& st, const Doc& vpc, bool main, const boost::json::array& tags);
   // network_acl_handlers.cc: the VPC's default ACL, which allows everything both ways.

@@ -97,6 +97,18 @@ Doc Ec2Service::make_security_group(Ec2Store& st, std::string_view vpc_id, std::
                {"FromPort", -1},
                {"ToPort", -1},
                {"CidrIpv4", "0.0.0.0/0"}});
+  // ... over IPv6 too in a VPC that has an IPv6 block (moto's AWS-verified
+  // test_create_two_security_groups_in_vpc_with_ipv6_enabled).
+  std::optional<Doc> vpc = st.get(Kind::Vpc, std::string(vpc_id));
+  const json::array* ipv6 = vpc ? arr(*vpc, "Ipv6CidrBlockAssociationSet") : nullptr;
+  if (ipv6 && !ipv6->empty()) {
+    add_rule(st, group, true,
+             Doc{{"IsEgress", true},
+                 {"IpProtocol", "-1"},
+                 {"FromPort", -1},
+                 {"ToPort", -1},
+                 {"CidrIpv6", "::/0"}});
+  }
   if (name == "default") {
     add_rule(st, group, false,
              Doc{{"IsEgress", false},

@@ -33,8 +33,20 @@ constexpr std::string_view kDnsHostnames = "_EnableDnsHostnames";
 
 }  // namespace
 
-Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const json::array& tags) {
+Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const json::array& tags,
+                         bool amazon_ipv6) {
   std::string vpc_id = core::ids::resource_id("vpc");
+  json::array ipv6;
+  if (amazon_ipv6) {
+    // A /56 of Amazon's 2600:1f18::/32, as us-east-1 hands them out. Gantry's tasks stay IPv4.
+    std::string bits = core::ids::random_hex(6);
+    ipv6.push_back(Doc{{"AssociationId", core::ids::resource_id("vpc-cidr-assoc")},
+                       {"Ipv6CidrBlock", "2600:1f18:" + bits.substr(0, 4) + ":" + bits.substr(4) +
+                                             "00::/56"},
+                       {"Ipv6CidrBlockState", Doc{{"State", "associated"}}},
+                       {"NetworkBorderGroup", st.region()},
+                       {"Ipv6Pool", "Amazon"}});
+  }
   Doc vpc{{"VpcId", vpc_id},
           {"OwnerId", st.account()},
           {"InstanceTenancy", "default"},
@@ -43,7 +55,7 @@ Doc Ec2Service::make_vpc(Ec2Store& st, const Cidr& cidr, bool is_default, const 
            json::array{Doc{{"AssociationId", core::ids::resource_id("vpc-cidr-assoc")},
                            {"CidrBlock", cidr.str()},
                            {"CidrBlockState", Doc{{"State", "associated"}}}}}},
-          {"Ipv6CidrBlockAssociationSet", json::array()},
+          {"Ipv6CidrBlockAssociationSet", std::move(ipv6)},
           {"IsDefault", is_default},
           {"State", "available"},
           {"DhcpOptionsId", core::ids::resource_id("dopt")},
@@ -83,7 +95,8 @@ Reply Ec2Service::create_vpc(const Ctx& ctx, const Doc& in) {
   }
   std::string tenancy = str(in, "InstanceTenancy", "default");
   return run(ctx, in, [&](Ec2Store& st) -> Reply {
-    Doc vpc = make_vpc(st, *cidr, false, *tags);
+    Doc vpc = make_vpc(st, *cidr, false, *tags,
+                       opt_bool(in, "AmazonProvidedIpv6CidrBlock").value_or(false));
     vpc["InstanceTenancy"] = tenancy;
     st.put(Kind::Vpc, str(vpc, "VpcId"), str(vpc, "VpcId"), "", vpc);
     return Doc{{"Vpc", public_view(std::move(vpc))}};

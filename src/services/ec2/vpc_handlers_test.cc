@@ -57,6 +57,25 @@ TEST_F(VpcHandlersTest, CreateVpcMakesItsMainRouteTableAndDefaultGroup) {
   EXPECT_FALSE(table.contains("_Main"));
 }
 
+// An Amazon-provided IPv6 block, and groups in that VPC sending anywhere over IPv6 too.
+TEST_F(VpcHandlersTest, AmazonProvidedIpv6BlockAndItsEgressRule) {
+  json::object vpc = ok("CreateVpc", J(R"({"CidrBlock":"10.1.0.0/16",
+                                           "AmazonProvidedIpv6CidrBlock":true})"))
+                         .at("Vpc").as_object();
+  const json::array& ipv6 = vpc.at("Ipv6CidrBlockAssociationSet").as_array();
+  ASSERT_EQ(ipv6.size(), 1u);
+  std::string block = s(ipv6[0].at("Ipv6CidrBlock"));
+  EXPECT_TRUE(block.starts_with("2600:1f18:") && block.ends_with("00::/56")) << block;
+  EXPECT_EQ(s(ipv6[0].at("Ipv6CidrBlockState").at("State")), "associated");
+  std::string id = s(vpc.at("VpcId"));
+  std::string group = create_group(id, "web");
+  json::object g = describe_one("DescribeSecurityGroups", "GroupIds", group, "SecurityGroups");
+  const json::array& egress = g.at("IpPermissionsEgress").as_array();
+  ASSERT_EQ(egress.size(), 1u);
+  EXPECT_EQ(egress[0].at("IpRanges"), json::parse(R"([{"CidrIp":"0.0.0.0/0"}])"));
+  EXPECT_EQ(egress[0].at("Ipv6Ranges"), json::parse(R"([{"CidrIpv6":"::/0"}])"));
+}
+
 TEST_F(VpcHandlersTest, CreateVpcRejectsBlocksOutsideSlash16ToSlash28) {
   EXPECT_EQ(err("CreateVpc", R"({"CidrBlock":"10.0.0.0/8"})").code, "InvalidVpc.Range");
   EXPECT_EQ(err("CreateVpc", R"({"CidrBlock":"10.0.0.0/29"})").code, "InvalidVpc.Range");
