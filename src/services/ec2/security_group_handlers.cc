@@ -90,25 +90,21 @@ Doc Ec2Service::make_security_group(Ec2Store& st, std::string_view vpc_id, std::
             {"SecurityGroupArn", resource_arn(st, "security-group", group_id)},
             {"Tags", tags}};
   st.put(Kind::SecurityGroup, group_id, vpc_id, "", group);
-  // Every new group may send anything anywhere; the default group also admits its own members.
-  add_rule(st, group, true,
-           Doc{{"IsEgress", true},
-               {"IpProtocol", "-1"},
-               {"FromPort", -1},
-               {"ToPort", -1},
-               {"CidrIpv4", "0.0.0.0/0"}});
-  // ... over IPv6 too in a VPC that has an IPv6 block (moto's AWS-verified
-  // test_create_two_security_groups_in_vpc_with_ipv6_enabled).
-  std::optional<Doc> vpc = st.get(Kind::Vpc, std::string(vpc_id));
-  const json::array* ipv6 = vpc ? arr(*vpc, "Ipv6CidrBlockAssociationSet") : nullptr;
-  if (ipv6 && !ipv6->empty()) {
+  // Every new group may send anything anywhere, over IPv6 too in a VPC that has an IPv6 block
+  // (moto's AWS-verified test_create_two_security_groups_in_vpc_with_ipv6_enabled); the default
+  // group also admits its own members.
+  auto allow_all_egress = [&](std::string_view member, std::string_view cidr) {
     add_rule(st, group, true,
              Doc{{"IsEgress", true},
                  {"IpProtocol", "-1"},
                  {"FromPort", -1},
                  {"ToPort", -1},
-                 {"CidrIpv6", "::/0"}});
-  }
+                 {member, cidr}});
+  };
+  allow_all_egress("CidrIpv4", "0.0.0.0/0");
+  std::optional<Doc> vpc = st.get(Kind::Vpc, std::string(vpc_id));
+  const json::array* ipv6 = vpc ? arr(*vpc, "Ipv6CidrBlockAssociationSet") : nullptr;
+  if (ipv6 && !ipv6->empty()) allow_all_egress("CidrIpv6", "::/0");
   if (name == "default") {
     add_rule(st, group, false,
              Doc{{"IsEgress", false},
