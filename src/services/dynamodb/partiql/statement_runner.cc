@@ -96,14 +96,34 @@ json::object name_results(const json::object& item, const std::vector<Path>& pat
   return out;
 }
 
-Reply run_select(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
-                 const json::object& options) {
+// The plan's request with `options` added, run by the operation it names; errors in PartiQL's
+// words.
+static Reply run_plan(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
+                      const json::object& options) {
   json::object req = p.plan.request;
   for (const auto& [k, v] : options) req[k] = v;
   Reply r = guarded([&] {
-    return p.plan.op == Plan::Op::Query ? svc.query(ctx, req) : svc.scan(ctx, req);
+    switch (p.plan.op) {
+      case Plan::Op::Query: return svc.query(ctx, req);
+      case Plan::Op::Scan: return svc.scan(ctx, req);
+      case Plan::Op::Put: return svc.put_item(ctx, req);
+      case Plan::Op::Update: return svc.update_item(ctx, req);
+      default: return svc.delete_item(ctx, req);
+    }
   });
   if (!r) return partiql_error(p.statement, r.error());
+  return r;
+}
+
+Reply run_write(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
+                const json::object& options) {
+  return run_plan(svc, ctx, p, options);
+}
+
+Reply run_select(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
+                 const json::object& options) {
+  Reply r = run_plan(svc, ctx, p, options);
+  if (!r) return r;
   json::array items;
   if (const json::array* found = core::arr(*r, "Items")) {
     for (const json::value& item : *found) {
@@ -114,21 +134,6 @@ Reply run_select(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
   copy_member(*r, out, "LastEvaluatedKey");
   copy_member(*r, out, "ConsumedCapacity");
   return out;
-}
-
-Reply run_write(DynamoDbService& svc, const Ctx& ctx, const Prepared& p,
-                const json::object& options) {
-  json::object req = p.plan.request;
-  for (const auto& [k, v] : options) req[k] = v;
-  Reply r = guarded([&] {
-    switch (p.plan.op) {
-      case Plan::Op::Put: return svc.put_item(ctx, req);
-      case Plan::Op::Update: return svc.update_item(ctx, req);
-      default: return svc.delete_item(ctx, req);
-    }
-  });
-  if (!r) return partiql_error(p.statement, r.error());
-  return r;
 }
 
 std::string request_digest(const json::object& in) {
