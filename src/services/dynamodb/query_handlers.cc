@@ -82,6 +82,15 @@ void check_filter_keys(const Condition& filter, const KeySchema& keys) {
   }
 }
 
+// The first string after every string with prefix `k`: `k` with its last non-0xff byte
+// incremented and the rest dropped; nullopt (unbounded) when `k` is all 0xff.
+std::optional<std::string> after_prefix(std::string k) {
+  while (!k.empty() && static_cast<unsigned char>(k.back()) == 0xff) k.pop_back();
+  if (k.empty()) return std::nullopt;
+  k.back() = static_cast<char>(static_cast<unsigned char>(k.back()) + 1);
+  return k;
+}
+
 // The byte range of the sort key that a sort-key condition selects; half-open [lo, hi).
 // s > k is s >= k + '\0' and s <= k is s < k + '\0' in memcmp order.
 void sort_range(const SortKeyCondition& c, RowRange& r) {
@@ -95,28 +104,8 @@ void sort_range(const SortKeyCondition& c, RowRange& r) {
     case Op::Gt: r.lo = after; break;
     case Op::Ge: r.lo = k; break;
     case Op::Between: r.lo = k; r.hi = order_key(c.value2) + std::string(1, '\0'); break;
-    case Op::BeginsWith: {
-      r.lo = k;
-      // The first string after every string with prefix k: k with its last non-0xff byte
-      // incremented and the rest dropped; unbounded when k is all 0xff.
-      std::string hi = k;
-      while (!hi.empty() && static_cast<unsigned char>(hi.back()) == 0xff) hi.pop_back();
-      if (!hi.empty()) {
-        hi.back() = static_cast<char>(static_cast<unsigned char>(hi.back()) + 1);
-        r.hi = hi;
-      }
-      break;
-    }
+    case Op::BeginsWith: r.lo = k; r.hi = after_prefix(k); break;
   }
-}
-
-// The first string after every string with prefix `k`: `k` with its last non-0xff byte
-// incremented and the rest dropped; nullopt (unbounded) when `k` is all 0xff.
-std::optional<std::string> after_prefix(std::string k) {
-  while (!k.empty() && static_cast<unsigned char>(k.back()) == 0xff) k.pop_back();
-  if (k.empty()) return std::nullopt;
-  k.back() = static_cast<char>(static_cast<unsigned char>(k.back()) + 1);
-  return k;
 }
 
 // A multi-attribute sort key's byte range: the equalities' components as a prefix, then the
