@@ -147,13 +147,21 @@ def _write_image(layout, layers, config_extra, arch, tag, platform_in_index=True
         blob = gzip.compress(tar_data, compresslevel=level, mtime=0) if compress else tar_data
         layer_descs.append({"mediaType": MEDIA_LAYER_GZIP if compress else MEDIA_LAYER_TAR,
                             "digest": layout.add_blob(blob), "size": len(blob)})
+    return write_manifest(layout, layer_descs, diff_ids, config_extra, tag, arch=arch,
+                          platform_in_index=platform_in_index)
+
+
+def write_manifest(layout, layer_descs, diff_ids, config_extra, tag, arch="amd64",
+                   platform_in_index=True, created_by="oci_images.py"):
+    """The image config and manifest over layers already in `layout` (their descriptors and
+    diff ids), tagged `tag` when given. Returns the manifest descriptor."""
     config = {
         "architecture": arch, "os": "linux",
         "created": "2023-11-14T22:13:20Z",
         "config": config_extra,
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
-        "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "oci_images.py"}
-                    for _ in layers],
+        "history": [{"created": "2023-11-14T22:13:20Z", "created_by": created_by}
+                    for _ in layer_descs],
     }
     config_digest, config_size = layout.add_json(config)
     manifest = {"schemaVersion": 2, "mediaType": MEDIA_MANIFEST,

@@ -29,8 +29,8 @@ import subprocess
 import tarfile
 import time
 
-from oci_images import (MEDIA_CONFIG, MEDIA_LAYER_GZIP, MEDIA_MANIFEST, MTIME, Layout,
-                        _digest, _files_entries, _tar_bytes)
+from oci_images import (MEDIA_LAYER_GZIP, MTIME, Layout, _digest, _files_entries, _tar_bytes,
+                        write_manifest)
 
 DIST = "/usr/lib/python3/dist-packages"
 PACKAGES = ["boto3", "botocore", "dateutil", "jmespath", "urllib3", "s3transfer", "six.py",
@@ -185,17 +185,7 @@ def build_python_boto3_image(dest, tag="latest", files=None, cmd=None, env=None,
         cfg["WorkingDir"] = workdir
     if exposed_ports:
         cfg["ExposedPorts"] = {"%s/tcp" % p: {} for p in exposed_ports}
-    config = {"architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
-              "config": cfg, "rootfs": {"type": "layers", "diff_ids": diff_ids},
-              "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "python_image.py"}
-                          for _ in layers]}
-    config_digest, config_size = layout.add_json(config)
-    manifest = {"schemaVersion": 2, "mediaType": MEDIA_MANIFEST,
-                "config": {"mediaType": MEDIA_CONFIG, "digest": config_digest,
-                           "size": config_size},
-                "layers": layers}
-    digest, size = layout.add_json(manifest)
-    layout.tag(tag, MEDIA_MANIFEST, digest, size, {"architecture": "amd64", "os": "linux"})
+    write_manifest(layout, layers, diff_ids, cfg, tag, created_by="python_image.py")
     stats.update(cached=False, seconds=round(time.monotonic() - started, 2))
     return layout.path, stats
 
