@@ -48,11 +48,11 @@ std::string md5_prefix(const std::string& bytes) {
   return std::string(reinterpret_cast<const char*>(digest), 8);
 }
 
-}  // namespace
-
 std::string partition_hash(const json::value& value) {
   return md5_prefix("Outliers" + key_value_bytes(value));
 }
+
+}  // namespace
 
 std::string partition_bytes(const json::value& value) {
   return partition_hash(value) + order_key(value);

@@ -15,12 +15,11 @@
 
 namespace services::dynamodb {
 
-// The first 8 bytes of DynamoDB's partition hash of a partition key value: MD5 of "Outliers"
-// and the value's bytes (S as UTF-8, B raw, N in DynamoDB's number layout, Number::key_bytes),
-// as dynalite reproduced it. It orders a scan's partitions as DynamoDB does (moto's AWS-verified
+// h of a partition key value (validated, of the schema's type): the first 8 bytes of DynamoDB's
+// partition hash, MD5 of "Outliers" and the value's bytes (S as UTF-8, B raw, N in DynamoDB's
+// number layout, Number::key_bytes) as dynalite reproduced it, then the value's order bytes. The
+// hash orders a scan's partitions as DynamoDB does (moto's AWS-verified
 // test_scan_with_alternating_hash_keys) and splits a parallel scan into segments.
-std::string partition_hash(const boost::json::value& value);
-// h of a partition key value (validated, of the schema's type).
 std::string partition_bytes(const boost::json::value& value);
 // h of a multi-attribute partition key (a global index's): the hash of its values' bytes one
 // after another, then each value's key_component. One value: partition_bytes(value).
